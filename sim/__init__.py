@@ -1,0 +1,20 @@
+"""Health-data policy workbench: an agent-based model of national health-record rollouts.
+
+Residents, institutions and attackers share health data under collection, consent and
+sharing policies; the model reports privacy-leak risk and clinical utility with
+uncertainty. Start with :func:`load_scenario`, :func:`run` and :func:`compare`.
+"""
+
+from .model import HealthDataModel
+from .scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "HealthDataModel",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "list_scenarios",
+    "load_scenario",
+]

@@ -1,0 +1,492 @@
+"""Attackers (Mesa agents): external groups, insiders, data brokers and secondary users.
+
+Every attacker follows one template (:meth:`Attacker.step`): on each of today's
+opportunities it draws a fixed block of uniforms from its own random stream, then
+
+1. :meth:`~Attacker.choose_target` - where to strike;
+2. weighs :meth:`~Attacker.expected_gain` against :meth:`~Attacker.expected_penalty` and
+   :meth:`~Attacker.cost` (Becker 1968: act iff gain − p·F − cost > 0, calibration.md §5.1);
+3. :meth:`~Attacker.attempt` - try, and on success hand the loot to the ledger.
+
+Attackers *adapt*: each keeps two Beta beliefs, starting at the policy's true values: the
+chance its offence is detected (learned from its own offences: every success not yet
+detected makes it bolder, every detection warier) and the chance a detected offender is
+sanctioned (learned from the public record of its peers' detected offences). External
+groups also learn how often attacks succeed against each kind of institution. Costs and
+reservation gains differ between agents (log-normal), so deterrence acts on the margin.
+
+Subclasses override verbs only. Register a new type with
+``@register_attacker("my_name")`` and give :meth:`Attacker.create` a rule for how many
+agents to make; the model builds every registered type.
+"""
+
+from __future__ import annotations
+
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import mesa
+import numpy as np
+
+from .institutions import Institution, InstitutionKind
+from .registry import Registry
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["ATTACKER_TYPES", "Attacker", "register_attacker"]
+
+ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type")
+
+_NORMAL = NormalDist()
+
+
+def register_attacker(name: str):
+    """Register an :class:`Attacker` subclass under ``name`` (its ``type_name``)."""
+
+    def deco(cls):
+        cls.type_name = name
+        return ATTACKER_TYPES.register(name)(cls)
+
+    return deco
+
+
+def normal_quantile(u: float) -> float:
+    """Standard normal quantile of ``u`` (clipped away from 0 and 1)."""
+    return _NORMAL.inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12))
+
+
+class Attacker(mesa.Agent):
+    """Base attacker: a template ``step`` calling small verbs that subclasses override.
+
+    Args:
+        model: the model.
+        ordinal: the agent's number within its type (names its random stream).
+        rate_per_day: expected opportunities per day.
+        home: the institution the attacker works at or attacks from (insiders, secondary
+            users), if any.
+    """
+
+    type_name: ClassVar[str] = "attacker"
+    family: ClassVar[str] = "external"  # who observes whose sanctions
+    block: ClassVar[int] = 10  # uniforms drawn per opportunity (fixed: common random numbers)
+    # u[0] target, u[1] success / blocked, u[2] size, u[3] keys stolen, u[4] ever detected,
+    # u[5] sanctioned, u[6] which broker buys, u[7] whether a broker buys, u[8] detection
+    # delay, u[9] whether any simulated resident is among the records taken
+    belief_strength: ClassVar[float] = 10.0  # prior weight (pseudo-observations)
+    peer_weight: ClassVar[float] = 0.2  # how much one peer's outcome counts
+
+    def __init__(self, model: HealthDataModel, *, ordinal: int, rate_per_day: float,
+                 home: Institution | None = None) -> None:
+        super().__init__(model)
+        self.ordinal = ordinal
+        self.home = home
+        self.stream = model.streams.get(f"attacker/{self.type_name}/{ordinal}")
+        n_days = model.n_days
+        self.opportunities = (self.stream.poisson(rate_per_day, n_days) if rate_per_day > 0
+                              else np.zeros(n_days, dtype=np.int64))
+        # beliefs: P(detected) from own experience, P(sanctioned | detected) from the public
+        # record; both start at the policy's true values with belief_strength weight
+        m = model
+        pd_, ps_ = m.detection_probability(self.family), m.sanction_probability(self.family)
+        k = self.belief_strength
+        self.detect_a, self.detect_b = pd_ * k + 1e-3, (1.0 - pd_) * k + 1e-3
+        self.sanction_a, self.sanction_b = ps_ * k + 1e-3, (1.0 - ps_) * k + 1e-3
+        self.attempts = 0
+        self.successes = 0
+        self.deterred = 0
+        # heterogeneous offenders: a log-normal factor on costs and reservation gains
+        self.cost_factor = float(np.exp(model.p["reservation_log_sd"]
+                                        * normal_quantile(self.stream.random())))
+
+    # ------------------------------------------------------------------ creation
+    @classmethod
+    def create(cls, model: HealthDataModel) -> list[Attacker]:
+        """Create this type's agents for ``model`` (override; default: none)."""
+        return []
+
+    # ------------------------------------------------------------------ template
+    def step(self) -> None:
+        """Act on today's opportunities (see the module docstring)."""
+        k = int(self.opportunities[self.model.day])
+        if k == 0:
+            return
+        for u in self.stream.random((k, self.block)):
+            target = self.choose_target(u)
+            if target is None:
+                continue
+            if self.expected_gain(target) - self.expected_penalty(target) - self.cost(target) <= 0:
+                self.deterred += 1
+                continue
+            self.attempts += 1
+            self.attempt(target, u)
+
+    # --------------------------------------------------------------------- verbs
+    def choose_target(self, u: np.ndarray) -> Any:
+        """Return today's target, or ``None`` to pass."""
+        return None
+
+    def expected_gain(self, target: Any) -> float:
+        """Expected gain of acting on ``target`` (yuan)."""
+        return 0.0
+
+    def expected_penalty(self, target: Any) -> float:
+        """Expected sanction as perceived: belief(caught) × perceived penalty (yuan)."""
+        return self.perceived_catch() * self.model.perceived_penalty
+
+    def cost(self, target: Any) -> float:
+        """Cost of acting, including the reservation gain (yuan)."""
+        return 0.0
+
+    def attempt(self, target: Any, u: np.ndarray) -> None:
+        """Try; on success open an incident in the ledger."""
+
+    # ------------------------------------------------------------------ learning
+    def true_catch_probability(self) -> float:
+        """The policy's probability that this attacker's offence is detected and sanctioned."""
+        m = self.model
+        return m.detection_probability(self.family) * m.sanction_probability(self.family)
+
+    def perceived_catch(self) -> float:
+        """Current belief of being detected and sanctioned."""
+        pd_ = self.detect_a / (self.detect_a + self.detect_b)
+        ps_ = self.sanction_a / (self.sanction_a + self.sanction_b)
+        return pd_ * ps_
+
+    def observe_public_outcome(self, sanctioned: bool) -> None:
+        """A peer's offence came to light: learn how often detection leads to a sanction."""
+        if sanctioned:
+            self.sanction_a += self.peer_weight
+        else:
+            self.sanction_b += self.peer_weight
+
+    def observe_own_outcome(self, detected: bool, sanctioned: bool) -> None:
+        """An own offence was detected: it was seen, and sanctioned or not."""
+        self.detect_a += 1.0
+        self.detect_b = max(self.detect_b - 0.25, 1e-3)  # undo the 'got away' guess
+        if sanctioned:
+            self.sanction_a += 1.0
+        else:
+            self.sanction_b += 1.0
+
+    def observe_success(self) -> None:
+        """Got away with it, for now (corrected if detected later)."""
+        self.detect_b += 0.25
+
+
+# =========================================================================== external
+class ExternalGroup(Attacker):
+    """An external criminal group that exfiltrates records for resale.
+
+    Opportunistic groups strike whatever they find (a random institution, weighted by how
+    many real institutions each node stands for); targeted groups weigh every target and
+    pick the most profitable one.
+    """
+
+    family = "external"
+    ransomware: ClassVar[bool] = False
+    kind_incident: ClassVar[str] = "exfiltration"
+
+    def __init__(self, model, *, targeted: bool, **kw) -> None:
+        super().__init__(model, **kw)
+        self.targeted = targeted
+        # learned success rates per institution kind: Beta(a, b) around the truth
+        skill = model.p["attacker_skill"]
+        prior = np.array([skill * (1.0 - float(model.p[_sec_param(k)])) for k in InstitutionKind])
+        self.succ_a = prior * 4.0 + 0.5
+        self.succ_b = (1.0 - prior) * 4.0 + 0.5
+
+    @classmethod
+    def create(cls, model):
+        """Split ``n_external_groups`` between exfiltration and ransomware groups."""
+        p = model.p
+        n = p["n_external_groups"]
+        n_ransom = round(n * p["ransomware_share"])
+        n_here = n_ransom if cls.ransomware else n - n_ransom
+        if n_here == 0 or n == 0:
+            return []
+        n_targeted_all = round(n * p["targeted_share"])
+        n_opportunistic_all = n - n_targeted_all
+        opp_rate = (p["external_attacks_per_million_per_year"] * model.real_millions / 365.0
+                    / max(n_opportunistic_all, 1))
+        tgt_rate = p["targeted_attacks_per_group_per_year"] / 365.0
+        n_targeted = round(n_here * p["targeted_share"])
+        return [cls(model, ordinal=k, rate_per_day=tgt_rate if k < n_targeted else opp_rate,
+                    targeted=k < n_targeted)
+                for k in range(n_here)]
+
+    def step(self) -> None:
+        """Act on today's opportunities; opportunistic groups decide for all at once.
+
+        Opportunistic groups take today's decisions with the beliefs they woke up with
+        (vectorised); targeted groups, which strike rarely, use the one-by-one template.
+        """
+        if self.targeted:
+            super().step()
+            return
+        k = int(self.opportunities[self.model.day])
+        if k == 0:
+            return
+        m = self.model
+        t = m.targets
+        block = self.stream.random((k, self.block))
+        idx = t.pick_opportunistic_many(block[:, 0])
+        belief = (self.succ_a / (self.succ_a + self.succ_b))[t.kind_ordinal[idx]]
+        value = t.haul_value(self.ransomware)[idx]
+        net = belief * (value - self.perceived_catch() * m.perceived_penalty) - self.cost(None)
+        up = t.up[idx]
+        go = up & (net > 0)
+        self.deterred += int((up & ~go).sum())
+        for j in np.flatnonzero(go):
+            self.attempts += 1
+            self.attempt(m.institution_list[idx[j]], block[j])
+
+    def success_belief(self, inst: Institution) -> float:
+        """Believed success probability against an institution (learned per kind)."""
+        k = inst.kind_ordinal
+        return self.succ_a[k] / (self.succ_a[k] + self.succ_b[k])
+
+    def _value(self, inst: Institution) -> float:
+        return float(self.model.targets.haul_value(self.ransomware)[inst.index])
+
+    def choose_target(self, u):
+        """Opportunistic: a random institution; targeted: the best expected net gain."""
+        m = self.model
+        if not self.targeted:
+            inst = m.targets.pick_opportunistic(u[0])
+            return inst if m.targets.up[inst.index] else None
+        t = m.targets
+        beliefs = (self.succ_a / (self.succ_a + self.succ_b))[t.kind_ordinal]
+        value = t.haul_value(self.ransomware)
+        net = beliefs * (value - self.perceived_catch() * m.perceived_penalty) - self.cost(None)
+        net = np.where(t.up, net, -np.inf)
+        best = int(np.argmax(net))
+        return m.institution_list[best] if np.isfinite(net[best]) else None
+
+    def expected_gain(self, target):
+        """Believed success × (expected haul value + ransom)."""
+        return self.success_belief(target) * self._value(target)
+
+    def expected_penalty(self, target):
+        """Sanctions only follow a successful attack."""
+        return self.success_belief(target) * super().expected_penalty(target)
+
+    def cost(self, target):
+        """The cost of mounting an attempt (this group's)."""
+        return self.model.p["attack_cost_yuan"] * self.cost_factor
+
+    def attempt(self, target, u):
+        """Succeed with probability skill × (1 − security); take a log-normal share."""
+        m = self.model
+        p_success = m.p["attacker_skill"] * (1.0 - target.security)
+        success = u[1] < p_success
+        if success:
+            self.succ_a[target.kind_ordinal] += 1.0
+        else:
+            self.succ_b[target.kind_ordinal] += 1.0
+            return
+        self.successes += 1
+        self.observe_success()
+        fraction = min(1.0, 10.0 ** (m.p["breach_fraction_log10_mean"]
+                                     + m.p["breach_fraction_log10_sd"] * normal_quantile(u[2])))
+        usable = (not m.p["encryption_at_rest"]) or u[3] < m.p["key_compromise_probability"]
+        m.ledger.breach(attacker=self, institution=target, fraction=fraction, usable=usable,
+                        kind=self.kind_incident, u=u)
+        if self.ransomware:
+            m.start_outage(target, int(m.p["ransomware_downtime_days"]))
+
+
+def _sec_param(kind: InstitutionKind) -> str:
+    from .institutions import _SECURITY_PARAM
+
+    return _SECURITY_PARAM[kind]
+
+
+@register_attacker("exfiltration_group")
+class ExfiltrationGroup(ExternalGroup):
+    """External group that steals records to sell them in bulk."""
+
+
+@register_attacker("ransomware_group")
+class RansomwareGroup(ExternalGroup):
+    """External group that encrypts systems for ransom (and steals data: double extortion).
+
+    A success also takes the institution down for ``ransomware_downtime_days``.
+    """
+
+    ransomware = True
+    kind_incident = "ransomware"
+
+
+# ============================================================================ insiders
+class Insider(Attacker):
+    """A staff member who misuses access (base for snoopers and sellers)."""
+
+    family = "insider"
+
+    @classmethod
+    def create(cls, model):
+        """``insiders_per_institution`` per data-holding institution, split by motive."""
+        p = model.p
+        holders = [inst for inst in model.institution_list if inst.stores]
+        per = p["insiders_per_institution"]
+        total = per * len(holders)
+        if total == 0:
+            return []
+        rate = p["insider_acts_per_million_per_year"] * model.real_millions / 365.0 / total
+        share = p["insider_seller_share"]
+        agents = []
+        k = 0
+        for g, inst in enumerate(h for _ in range(per) for h in holders):
+            # spread sellers evenly over the slots (Bresenham), deterministically
+            seller = int((g + 1) * share) > int(g * share)
+            if seller == (cls is InsiderSeller):
+                agents.append(cls(model, ordinal=k, rate_per_day=rate, home=inst))
+                k += 1
+        return agents
+
+    def choose_target(self, u):
+        """The records this insider can reach (empty reach: pass)."""
+        reach = self.model.insider_reach(self.home)
+        return reach if reach.stores else None
+
+    def cost(self, target):
+        """The net gain this insider needs before acting."""
+        return self.model.p["insider_reservation_yuan"] * self.cost_factor
+
+    def records_taken(self, u: np.ndarray) -> float:
+        """Real records accessed in one episode."""
+        raise NotImplementedError
+
+    def attempt(self, target, u):
+        """Open an insider incident over the reach."""
+        self.successes += 1
+        self.observe_success()
+        self.home.insider_incidents += 1
+        self.model.ledger.insider(attacker=self, reach=target, n_real=self.records_taken(u),
+                                  kind=self.kind_incident, u=u)
+
+
+@register_attacker("insider_snoop")
+class InsiderSnoop(Insider):
+    """Curious staff who open records without a care reason (UCLA 2008)."""
+
+    kind_incident = "insider_snoop"
+
+    def expected_gain(self, target):
+        """What satisfying curiosity is worth to them."""
+        return self.model.p["curiosity_value_yuan"]
+
+    def records_taken(self, u):
+        """Exponential number of records around ``snoop_records_mean``."""
+        return max(1.0, -self.model.p["snoop_records_mean"] * np.log(max(u[2], 1e-12)))
+
+
+@register_attacker("insider_seller")
+class InsiderSeller(Insider):
+    """Staff who sell look-ups or extracts to data brokers (China: ¥1,200 a look-up)."""
+
+    kind_incident = "insider_sale"
+
+    def expected_gain(self, target):
+        """Median sale size × bulk value of a record in reach."""
+        m = self.model
+        n = 10.0 ** m.p["insider_sale_log10_mean"]
+        return n * target.value_per_record
+
+    def records_taken(self, u):
+        """Log-normal sale size (OCR unauthorized-access breaches, log10 sd 0.87)."""
+        m = self.model
+        return 10.0 ** (m.p["insider_sale_log10_mean"] + 0.87 * normal_quantile(u[2]))
+
+
+# ===================================================================== secondary users
+class SecondaryUser(Attacker):
+    """An organisation that exploits integrated codes beyond their purpose (function creep)."""
+
+    family = "secondary"
+    home_kind: ClassVar[InstitutionKind] = InstitutionKind.INSURANCE
+    kind_incident = "function_creep"
+
+    @classmethod
+    def create(cls, model):
+        """Half of ``n_secondary_users`` each for insurers and officials."""
+        n = model.p["n_secondary_users"]
+        n_insurer = (n + 1) // 2
+        n_here = n_insurer if cls is InsurerUnderwriting else n - n_insurer
+        home = next((i for i in model.institution_list if i.kind is cls.home_kind), None)
+        if n_here == 0 or home is None:
+            return []
+        rate = model.p["secondary_campaigns_per_year"] / 365.0
+        return [cls(model, ordinal=k, rate_per_day=rate, home=home) for k in range(n_here)]
+
+    def choose_target(self, u):
+        """The integrated views this user can query (none: no function creep possible)."""
+        reach = self.model.secondary_reach(self)
+        return reach if reach.stores else None
+
+    def expected_gain(self, target):
+        """Residents looked up × bulk value of what the view shows."""
+        n = 10.0 ** self.model.p["secondary_campaign_log10_mean"]
+        return n * target.value_per_record
+
+    def attempt(self, target, u):
+        """Blocked by purpose binding with its probability; otherwise look residents up."""
+        m = self.model
+        n_real = 10.0 ** (m.p["secondary_campaign_log10_mean"] + 0.5 * normal_quantile(u[2]))
+        blocked = u[1] < m.p["purpose_binding"]
+        if not blocked:
+            self.successes += 1
+            self.observe_success()
+        m.ledger.insider(attacker=self, reach=target, n_real=n_real, kind=self.kind_incident,
+                         u=u, blocked=blocked)
+
+
+@register_attacker("insurer_underwriting")
+class InsurerUnderwriting(SecondaryUser):
+    """The insurance side reading clinical data through an integrated insurance code."""
+
+    home_kind = InstitutionKind.INSURANCE
+
+
+@register_attacker("official_misuse")
+class OfficialMisuse(SecondaryUser):
+    """Officials using health-code and payment data to control people (Henan 2022)."""
+
+    home_kind = InstitutionKind.PUBLIC_HEALTH
+
+
+# ============================================================================ brokers
+@register_attacker("data_broker")
+class DataBroker(Attacker):
+    """Buys leaked sets and links them into dossiers.
+
+    Linkage is exact when records carry direct identifiers (a shared master ID makes every
+    leak linkable) and probabilistic through quasi-identifiers otherwise: a record is
+    linked to its person with the correct-match probability κ of its quasi-identifier
+    combination in the represented population (calibration.md §1.5).
+    """
+
+    family = "broker"
+
+    def __init__(self, model, **kw) -> None:
+        super().__init__(model, **kw)
+        self.dossier = np.zeros(model.pop.n, dtype=np.int64)
+        self.leaks_bought = 0
+
+    @classmethod
+    def create(cls, model):
+        """``n_brokers`` brokers; they act in the linkage phase, not on opportunities."""
+        return [cls(model, ordinal=k, rate_per_day=0.0) for k in range(model.p["n_brokers"])]
+
+    def link(self, residents: np.ndarray, fields: np.ndarray, linked: np.ndarray) -> None:
+        """Merge a bought leak into the dossiers.
+
+        Args:
+            residents: leaked residents.
+            fields: field mask of each leaked record.
+            linked: whether each record can be linked to its person.
+        """
+        self.leaks_bought += 1
+        r = residents[linked]
+        np.bitwise_or.at(self.dossier, r, fields[linked])

@@ -1,0 +1,222 @@
+"""Care events and the clinical information clinicians get at them.
+
+Care events are drawn from the ``care`` stream alone, with a fixed number of uniforms per
+event, so two policies compared on one seed see the same residents fall ill on the same
+days at the same places (common random numbers); the policy only decides what happens
+next.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .fields import EncounterType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["CareProcess", "Events"]
+
+E = EncounterType
+# Where each encounter type happens at home: P(clinic, secondary, tertiary) - assumption.
+_TIER_SHARES = {
+    E.ROUTINE: (0.7, 0.3, 0.0),
+    E.CHRONIC: (0.0, 0.6, 0.4),
+    E.EMERGENCY: (0.0, 0.5, 0.5),
+    E.PREVENTIVE: (1.0, 0.0, 0.0),
+}
+N_UNIFORMS = 6  # per event: away?, tier, node, code gate, incapacitated, own system down
+
+
+@dataclass
+class Events:
+    """One day's care events (one entry per event)."""
+
+    resident: np.ndarray
+    etype: np.ndarray
+    provider: np.ndarray  # provider row
+    away: np.ndarray
+    u_gate: np.ndarray
+    u_incap: np.ndarray
+    u_down: np.ndarray
+    prior_local: np.ndarray | None = None  # last day this provider recorded the resident
+
+    def __len__(self) -> int:
+        return len(self.resident)
+
+
+class CareProcess:
+    """Draws care events and evaluates what clinicians can see.
+
+    Args:
+        model: the model (population, providers, parameters).
+    """
+
+    def __init__(self, model: HealthDataModel) -> None:
+        self.model = model
+        p = model.p
+        pop = model.pop
+        self.rng = model.streams.get("care")
+        chronic = pop.conditions["chronic"]
+        rates = {
+            E.ROUTINE: np.full(pop.n, p["routine_visits_per_year"]),
+            E.CHRONIC: np.where(chronic, p["chronic_visits_per_year"], 0.0),
+            E.EMERGENCY: np.full(pop.n, p["emergency_visits_per_year"]),
+            E.PREVENTIVE: np.full(pop.n, p["preventive_visits_per_year"]),
+        }
+        self.rates = rates
+        self._cum = {}
+        self._daily_total = {}
+        for et, r in rates.items():
+            total = float(r.sum())
+            self._daily_total[et] = total / 365.0
+            self._cum[et] = np.cumsum(r) if total > 0 else None
+        self.away_share = np.array([p["away_share_other"], p["away_share_other"],
+                                    p["away_share_emergency"], p["away_share_other"]])
+        self.tier_cum = np.array([np.cumsum(_TIER_SHARES[et]) for et in E])
+
+    # ------------------------------------------------------------------ history
+    def initial_history(self, last_visit: np.ndarray) -> None:
+        """Fill records held at the start: each resident's last visit to each home node.
+
+        Days since the last visit are exponential with the resident's rate to that node
+        (memoryless visits), kept if within ``history_years``.
+        """
+        m = self.model
+        rng = m.streams.get("care_history")
+        horizon = 365 * m.p["history_years"]
+        for tier in range(3):
+            node = m.home_provider[:, tier]
+            rate = np.zeros(m.pop.n)
+            for et in E:
+                share = _TIER_SHARES[et][tier] * (1.0 - self.away_share[et])
+                rate += self.rates[et] * share
+            with np.errstate(divide="ignore"):
+                days_since = rng.exponential(1.0, m.pop.n) * np.where(rate > 0, 365.0 / rate, np.inf)
+            have = days_since <= horizon
+            last_visit[node[have], np.flatnonzero(have)] = -np.ceil(days_since[have]).astype(
+                last_visit.dtype)
+
+    # ------------------------------------------------------------------- events
+    def draw(self) -> Events:
+        """Draw today's events."""
+        m = self.model
+        rng = self.rng
+        res_parts, type_parts = [], []
+        for et in E:
+            cum = self._cum[et]
+            lam = self._daily_total[et]
+            k = int(rng.poisson(lam)) if lam > 0 else 0
+            if k == 0 or cum is None:
+                continue
+            res_parts.append(np.searchsorted(cum, rng.random(k) * cum[-1], side="right"))
+            type_parts.append(np.full(k, int(et), dtype=np.int8))
+        if not res_parts:
+            z = np.zeros(0, dtype=np.int64)
+            return Events(z, z.astype(np.int8), z, z.astype(bool), z.astype(float),
+                          z.astype(float), z.astype(float))
+        res = np.concatenate(res_parts).clip(0, m.pop.n - 1)
+        etype = np.concatenate(type_parts)
+        u = rng.random((len(res), N_UNIFORMS))
+        away = u[:, 0] < self.away_share[etype]
+        tier = (u[:, 1][:, None] > self.tier_cum[etype]).sum(axis=1).clip(0, 2)
+        home = m.home_provider[res, tier]
+        # away: same tier in another region, node chosen by u[:, 2]
+        n_reg = m.p["n_regions"]
+        if n_reg > 1 and away.any():
+            a = np.flatnonzero(away)
+            shift = 1 + (u[a, 2] * (n_reg - 1)).astype(np.int64).clip(0, n_reg - 2)
+            region = (m.pop.region[res[a]] + shift) % n_reg
+            per = m.nodes_per_tier[tier[a]]
+            node_k = (((u[a, 2] * (n_reg - 1)) % 1.0) * per).astype(np.int64).clip(0, per - 1)
+            home = home.copy()
+            home[a] = m.provider_table[region, tier[a], node_k]
+        else:
+            away = np.zeros(len(res), dtype=bool)
+        return Events(resident=res, etype=etype, provider=home, away=away,
+                      u_gate=u[:, 3], u_incap=u[:, 4], u_down=u[:, 5])
+
+    # -------------------------------------------------------------- recording
+    def record(self, ev: Events) -> None:
+        """Providers record today's encounters (keeping the prior date for access)."""
+        m = self.model
+        ev.prior_local = m.last_visit[ev.provider, ev.resident].copy()
+        m.last_visit[ev.provider, ev.resident] = m.day
+        m.last_any[ev.resident] = m.day
+        m.last_by_region[m.provider_region[ev.provider], ev.resident] = m.day
+
+    # ----------------------------------------------------------------- access
+    def access(self, ev: Events) -> dict[str, float]:
+        """Evaluate the information delivered at each encounter; return the day's totals."""
+        m = self.model
+        p = m.p
+        pop = m.pop
+        n = len(ev)
+        out = dict.fromkeys(("encounters", "value_needed", "value_delivered", "emerg_away_needed",
+                             "emerg_away_delivered", "ae_averted", "dup_avoided",
+                             "shared_reads", "code_requests", "code_shown"), 0.0)
+        if n == 0:
+            return out
+        res, prov, etype = ev.resident, ev.provider, ev.etype
+        thr = m.retention_threshold()
+        # is this encounter's own institution hit by ransomware today?
+        inst_up = ev.u_down >= m.down_share[m.provider_index[prov]]
+        # local record from an earlier visit to this provider
+        local = (ev.prior_local >= thr) & inst_up
+        # shared: another provider holds a record and the architecture lets us read it
+        held = m.last_visit[:, res] >= thr
+        held[prov, np.arange(n)] = False
+        reach = m.reach_matrix()
+        shared = (held & reach[:, prov]).any(axis=0) & inst_up & pop.participating[res]
+        # the code gate: on-device, or per-access consent
+        gate_needed = m.consent.requires_code or m.architecture.on_device
+        break_glass_only = np.zeros(n, dtype=bool)
+        if gate_needed:
+            trust = m.trust(res)
+            s = p["participation_slope"]
+            willing = 1.0 / (1.0 + np.exp(-(trust - p["show_code_threshold"]) / s))
+            incap = (etype == E.EMERGENCY) & (ev.u_incap < p["emergency_incapacitated"])
+            shown = (ev.u_gate < p["phone_present"] * willing) & ~incap
+            out["code_requests"] = float(shared.sum())
+            out["code_shown"] = float((shared & shown).sum())
+            if m.consent.break_glass:
+                bg_ok = m.break_glass_up()
+                break_glass_only = shared & incap & bg_ok
+                shared = shared & (shown | break_glass_only)
+            else:
+                shared = shared & shown
+        recorded = m.recorded_mask(res)
+        local_fields = np.where(local, m.policy.provider & recorded, 0)
+        shared_fields = m.policy.provider & recorded & pop.shared_fields[res]
+        if m.architecture.on_device:
+            shared_fields = np.where(break_glass_only, shared_fields & m.policy.emergency,
+                                     shared_fields)
+        shared_fields = np.where(shared, shared_fields, 0)
+        needed = m.needed_mask(res, etype)
+        delivered = needed & (local_fields | shared_fields)
+        need_v = m.mask_value(needed, etype)
+        got_v = m.mask_value(delivered, etype)
+        out["encounters"] = float(n)
+        out["value_needed"] = float(need_v.sum())
+        out["value_delivered"] = float(got_v.sum())
+        ea = ev.away & (etype == E.EMERGENCY)
+        out["emerg_away_needed"] = float(need_v[ea].sum())
+        out["emerg_away_delivered"] = float(got_v[ea].sum())
+        # potential adverse drug events averted: medication history at hand where it is
+        # needed at a hospital encounter (Tam 2005 error rates; RR 0.55 with reconciliation)
+        med = m.field_bit["medications"]
+        hosp = (etype == E.CHRONIC) | (etype == E.EMERGENCY)
+        med_ok = ((delivered & med) != 0) & hosp
+        per_ae = (p["med_history_error_rate"] * p["med_error_important"]
+                  * (1.0 - p["reconciliation_relative_risk"]))
+        out["ae_averted"] = float(med_ok.sum()) * per_ae
+        # duplicate tests avoided: prior results arrived from elsewhere (Lammers 2014)
+        tests = m.field_bit["test_results"] | m.field_bit["imaging"]
+        via_share = ((shared_fields & needed & tests) != 0) & ~((local_fields & tests) != 0)
+        out["dup_avoided"] = float(via_share.sum()) * p["repeat_test_rate"] * p[
+            "repeat_test_reduction"]
+        out["shared_reads"] = float((shared_fields != 0).sum())
+        return out

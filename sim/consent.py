@@ -1,0 +1,153 @@
+"""Consent models: who decides whether a resident's data are shared, and how.
+
+Each model is a small class registered by name in :data:`CONSENT_MODELS` (the names are
+the values of the ``consent_model`` lever). A model answers four questions:
+
+* :meth:`ConsentModel.initial`: where does each resident start at rollout?
+* :meth:`ConsentModel.review`: what happens when a resident reconsiders (after news, a
+  breach notice, or at random)?
+* ``requires_code``: must the resident show their code at each encounter before a
+  clinician can read shared data ("show your code")?
+* ``break_glass``: can an emergency clinician read without it?
+
+To add one, subclass :class:`ConsentModel` and decorate it with
+``@register_consent_model("my_name")``; the lever, the validation and the widgets pick it
+up from the registry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from .population import Attitude
+from .registry import Registry
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["CONSENT_MODELS", "ConsentModel", "register_consent_model"]
+
+CONSENT_MODELS: Registry[type[ConsentModel]] = Registry("consent model")
+
+
+def register_consent_model(name: str):
+    """Register a :class:`ConsentModel` subclass under ``name``."""
+
+    def deco(cls):
+        cls.name = name
+        return CONSENT_MODELS.register(name)(cls)
+
+    return deco
+
+
+ALL_FIELDS = np.int64(np.iinfo(np.int64).max)
+
+
+class ConsentModel:
+    """Base class: implied consent semantics with hooks to override.
+
+    Args:
+        model: the model (for parameters, policy masks and the population).
+    """
+
+    name: ClassVar[str] = "base"
+    requires_code: ClassVar[bool] = False
+    break_glass: ClassVar[bool] = False
+    offers_control: ClassVar[bool] = False  # residents who control sharing withhold less
+    default_in: ClassVar[bool] = True
+
+    def __init__(self, model: HealthDataModel) -> None:
+        self.model = model
+
+    def initial(self, idx_deciding: np.ndarray, want: np.ndarray, u: np.ndarray) -> None:
+        """Set the starting state; residents ``idx_deciding`` decide at rollout."""
+        pop = self.model.pop
+        pop.participating[:] = self.default_in
+        pop.shared_fields[:] = ALL_FIELDS
+        self.review(idx_deciding, want, u)
+
+    def review(self, idx: np.ndarray, want: np.ndarray, u: np.ndarray) -> None:
+        """Apply the decisions of reviewing residents.
+
+        Args:
+            idx: residents who review.
+            want: whether each would like their data shared (from trust).
+            u: a uniform per resident for any further draw (effort, field choices).
+        """
+
+
+@register_consent_model("implied")
+class Implied(ConsentModel):
+    """Everyone's data are shared; there is no way out (only withholding from clinicians)."""
+
+
+@register_consent_model("opt_out")
+class OptOut(ConsentModel):
+    """Shared by default; a resident who no longer wants it leaves (and may come back)."""
+
+    offers_control = True
+
+    def review(self, idx, want, u):
+        """Residents who review set participation to what they want."""
+        self.model.pop.participating[idx] = want
+
+
+@register_consent_model("opt_in")
+class OptIn(ConsentModel):
+    """Not shared unless a resident joins; joining takes effort (``opt_in_effort``)."""
+
+    offers_control = True
+    default_in = False
+
+    def review(self, idx, want, u):
+        """Willing residents join if they complete the steps; unwilling ones leave."""
+        pop = self.model.pop
+        effort = self.model.p["opt_in_effort"]
+        pop.participating[idx] = np.where(want, pop.participating[idx] | (u < effort), False)
+
+
+@register_consent_model("granular")
+class Granular(ConsentModel):
+    """Per-field consent: residents hide categories rather than leave.
+
+    An unwilling resident shares only the core clinical summary; a willing but concerned
+    one hides the sensitive clinical fields with probability ``granular_hide_share`` (a
+    third of that for pragmatic residents).
+    """
+
+    offers_control = True
+
+    def review(self, idx, want, u):
+        """Set each reviewing resident's shared-field mask."""
+        m = self.model
+        pop = m.pop
+        pol = m.policy
+        hide_all = pol.sensitive_clinical | pol.lifestyle | m.catalogue.mask(
+            ["insurance_claims", "payment_transactions", "location_trail"])
+        att = pop.attitude[idx]
+        share = m.p["granular_hide_share"]
+        p_hide = np.where(att == Attitude.CONCERNED, share,
+                          np.where(att == Attitude.PRAGMATIC, share / 3.0, 0.0))
+        hide_sensitive = u < p_hide
+        mask = np.where(~want, ALL_FIELDS & ~np.int64(hide_all),
+                        np.where(hide_sensitive, ALL_FIELDS & ~np.int64(pol.sensitive_clinical),
+                                 ALL_FIELDS))
+        pop.shared_fields[idx] = mask
+        pop.participating[idx] = True
+
+
+@register_consent_model("per_access")
+class PerAccess(ConsentModel):
+    """'Show your code': shared data are read only when the resident shows the code."""
+
+    requires_code = True
+    offers_control = True
+
+
+@register_consent_model("per_access_break_glass")
+class PerAccessBreakGlass(PerAccess):
+    """'Show your code', with emergency break-glass access when the patient cannot."""
+
+    break_glass = True

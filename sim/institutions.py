@@ -1,0 +1,157 @@
+"""Institutions (Mesa agents) and the stores of records they hold.
+
+An institution node stands for one tier of real institutions in one region (all the
+community clinics of a region, say), or for one national body. ``represents`` is how many
+real institutions the node stands for: attacks and breach sizes apply to one real
+institution, so a breach of a clinic node exposes each of the node's residents with
+probability ``fraction / represents`` (a thinning that keeps the sample representative).
+
+Real counts (NHC statistical bulletin 2021, not verified here): 3,275 tertiary hospitals,
+10,848 secondary hospitals, ~977,790 primary-care institutions. National bodies
+(platforms, public health reporting, the insurance bureau's platform, a payment platform,
+a record locator, a break-glass service) are single systems.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["Institution", "InstitutionKind", "REAL_COUNTS", "Store"]
+
+
+class InstitutionKind(enum.Enum):
+    """Kinds of institution in the model."""
+
+    TERTIARY = "tertiary_hospital"
+    SECONDARY = "secondary_hospital"
+    CLINIC = "community_clinic"
+    PUBLIC_HEALTH = "public_health"
+    INSURANCE = "insurance_bureau"
+    PAYMENT = "payment_platform"
+    REGIONAL_PLATFORM = "regional_platform"
+    NATIONAL_PLATFORM = "national_platform"
+    RECORD_LOCATOR = "record_locator"
+    BREAK_GLASS = "break_glass_service"
+
+    @property
+    def is_provider(self) -> bool:
+        """Whether the institution treats patients (and records encounters)."""
+        return self in _PROVIDERS
+
+
+_PROVIDERS = {InstitutionKind.TERTIARY, InstitutionKind.SECONDARY, InstitutionKind.CLINIC}
+
+#: real institutions of each provider tier in the country (NHC 2021, not verified here)
+REAL_COUNTS = {
+    InstitutionKind.TERTIARY: 3_275,
+    InstitutionKind.SECONDARY: 10_848,
+    InstitutionKind.CLINIC: 977_790,
+}
+
+_SECURITY_PARAM = {
+    InstitutionKind.TERTIARY: "security_hospital",
+    InstitutionKind.SECONDARY: "security_hospital",
+    InstitutionKind.CLINIC: "security_clinic",
+    InstitutionKind.PUBLIC_HEALTH: "security_agency",
+    InstitutionKind.INSURANCE: "security_agency",
+    InstitutionKind.PAYMENT: "security_agency",
+    InstitutionKind.REGIONAL_PLATFORM: "security_platform",
+    InstitutionKind.NATIONAL_PLATFORM: "security_platform",
+    InstitutionKind.RECORD_LOCATOR: "security_platform",
+    InstitutionKind.BREAK_GLASS: "security_platform",
+}
+
+
+@dataclass(eq=False)
+class Store:
+    """A body of records held by an institution.
+
+    Attributes:
+        name: short label ("local records", "platform", "integrated insurance view").
+        institution: the holder.
+        scope: whose encounters feed the store: ``"provider"`` (one provider row, ``key``),
+            ``"region"`` (the providers of region ``key``), ``"all"`` (every provider) or
+            ``"everyone"`` (every resident, encounters or not).
+        key: the provider row or region for ``scope``.
+        fields: bit mask of the fields held (already restricted to what is collected).
+        identified: records carry direct identifiers.
+        needs_participation: only residents who participate in sharing are held, and only
+            the fields they share.
+        index: position in ``model.stores``.
+    """
+
+    name: str
+    institution: Institution
+    scope: str
+    key: int
+    fields: int
+    identified: bool
+    needs_participation: bool
+    index: int = -1
+    cache_day: int = field(default=-(10**9), repr=False)
+    cache_idx: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def value_fields(self) -> int:
+        """Alias of ``fields`` (what a buyer of one record gets)."""
+        return self.fields
+
+
+class Institution(mesa.Agent):
+    """A hospital, clinic, agency or platform that holds records.
+
+    Attributes:
+        kind: :class:`InstitutionKind`.
+        region: region index, ``-1`` for national bodies.
+        security: 0-1; an attempt succeeds with probability ``skill × (1 - security)``.
+        represents: real institutions this node stands for.
+        stores: the record stores it holds.
+        index: position in ``model.institution_list`` (row of per-institution arrays).
+        provider_row: row in the encounter table, ``-1`` if not a provider.
+        kind_ordinal: position of ``kind`` in :class:`InstitutionKind` (for arrays).
+        breaches: successful external breaches suffered.
+        label: a readable name ("clinic r3-2").
+    """
+
+    def __init__(self, model: HealthDataModel, kind: InstitutionKind, region: int,
+                 label: str) -> None:
+        super().__init__(model)
+        self.kind = kind
+        self.region = region
+        self.label = label
+        self.security = float(model.p[_SECURITY_PARAM[kind]])
+        self.represents = 1
+        if kind.is_provider:
+            per_region = model.p[{
+                InstitutionKind.TERTIARY: "tertiary_per_region",
+                InstitutionKind.SECONDARY: "secondary_per_region",
+                InstitutionKind.CLINIC: "clinics_per_region",
+            }[kind]]
+            self.represents = max(1, round(REAL_COUNTS[kind] / (model.p["n_regions"] * per_region)))
+        self.stores: list[Store] = []
+        self.index = -1
+        self.provider_row = -1
+        self.kind_ordinal = list(InstitutionKind).index(kind)
+        self.breaches = 0
+        self.insider_incidents = 0
+
+    @property
+    def down_count(self) -> int:
+        """Real institutions of this node whose systems are down today (ransomware)."""
+        return int(self.model.down_counts[self.index])
+
+    @property
+    def is_up(self) -> bool:
+        """Whether the node is mostly up today (under half its institutions down)."""
+        return bool(self.model.targets.up[self.index])
+
+    def __repr__(self) -> str:
+        return f"Institution({self.label!r}, {self.kind.value})"

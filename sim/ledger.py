@@ -1,0 +1,343 @@
+"""The incident ledger: what leaked, to whom, whether it can be tied to a person, and
+what happened next (detection, sanction, notification, sale to brokers).
+
+Breach sizes are set for *one real institution* and thinned onto the simulated sample:
+a node standing for ``R`` real clinics that loses a share ``f`` of one clinic's records
+exposes each of its simulated residents with probability ``f / R``. An insider who opens
+``n`` real records out of ``H`` reachable exposes each reachable simulated resident with
+probability ``n / H``. Counts of incidents are real-world counts for the represented
+population; counts of exposed records are in the simulated sample.
+
+A leaked record is *re-identifiable* if it carries a direct identifier, or, failing
+that, if its quasi-identifiers single the person out: the resident's fixed linkage
+uniform falls below the correct-match probability κ of the record's quasi-identifier
+combination in the represented population (calibration.md §1.5). Because that uniform is
+fixed per resident, a record with fewer quasi-identifiers is never re-identified where one
+with more is not.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .risk import correct_match_probability, equivalence_classes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .attackers import Attacker
+    from .institutions import Institution, Store
+    from .model import HealthDataModel, Reach
+
+__all__ = ["Incident", "Ledger"]
+
+EXTERNAL_KINDS = ("exfiltration", "ransomware", "shock")
+INSIDER_KINDS = ("insider_snoop", "insider_sale")
+
+
+@dataclass(eq=False)
+class Incident:
+    """One incident (a breach, an insider episode, a function-creep campaign).
+
+    Attributes:
+        id: sequential number.
+        day: day it happened.
+        kind: ``exfiltration``, ``ransomware``, ``shock``, ``insider_snoop``,
+            ``insider_sale`` or ``function_creep``.
+        attacker: the agent (``None`` for the scenario's shock).
+        institution: where it happened.
+        n_real: real records taken or opened.
+        residents: simulated residents whose records were exposed.
+        reidentified: per exposed record, whether it can be tied to the person.
+        blocked: a function-creep query stopped by purpose binding.
+        detect_day: day of detection, ``-1`` if never within the run.
+        sanctioned: whether the offender was sanctioned.
+    """
+
+    id: int
+    day: int
+    kind: str
+    attacker: Attacker | None
+    institution: Institution
+    n_real: float
+    residents: np.ndarray
+    reidentified: np.ndarray
+    blocked: bool = False
+    detect_day: int = -1
+    sanctioned: bool = False
+    detected: bool = False
+    _u_sanction: float = field(default=1.0, repr=False)
+
+
+class Ledger:
+    """Keeps incidents, exposure state and the run's privacy counters."""
+
+    def __init__(self, model: HealthDataModel) -> None:
+        self.model = model
+        self.incidents: list[Incident] = []
+        self._due: dict[int, list[Incident]] = defaultdict(list)
+        self.broker_queue: list[tuple] = []
+        self.residents_exposed = 0  # residents with a sensitive field exposed, re-identifiable
+        self.records_exposed = 0  # simulated records exposed (with multiplicity)
+        self.records_exposed_real = 0.0
+        self.risk_weighted = 0.0  # Σ n·(prosecutor average risk) over leaked sets
+        self.marketer_weighted = 0.0
+        self.risk_records = 0
+        self.detection_delays: list[int] = []
+        n_days = model.n_days
+        self.daily_breaches = np.zeros(n_days, dtype=np.int64)
+        self.daily_insider = np.zeros(n_days, dtype=np.int64)
+        self.daily_creep = np.zeros(n_days, dtype=np.int64)
+        self.daily_records = np.zeros(n_days, dtype=np.int64)
+        self.daily_detected = np.zeros(n_days, dtype=np.int64)
+        self.forced_review: list[np.ndarray] = []
+        self._shocked: list[np.ndarray] = []
+        self._shocked_idx = np.zeros(0, dtype=np.int64)
+
+    def shocked_residents(self) -> np.ndarray:
+        """Residents who have ever had a personal trust shock (notified of a breach)."""
+        if self._shocked:
+            self._shocked_idx = np.union1d(self._shocked_idx, np.concatenate(self._shocked))
+            self._shocked = []
+        return self._shocked_idx
+
+    # ------------------------------------------------------------------- openers
+    def breach(self, *, attacker: Attacker | None, institution: Institution, fraction: float,
+               usable: bool, kind: str, u: np.ndarray, detect_now: bool = False) -> Incident:
+        """Record a successful breach of every store ``institution`` holds."""
+        m = self.model
+        institution.breaches += 1
+        q = fraction / institution.represents
+        n_real = sum(fraction * m.store_count(s) * m.scale / institution.represents
+                     for s in institution.stores)
+        plan = [(s, q, None, None) for s in institution.stores] if usable else []
+        parts = self._draw_parts(plan, u, ("breach", institution.index))
+        inc = self._open(kind, attacker, institution, n_real, parts, u,
+                         to_broker=usable and u[7] < m.p["broker_buy_probability"],
+                         detect_now=detect_now)
+        self.daily_breaches[m.day] += 1
+        return inc
+
+    def insider(self, *, attacker: Attacker, reach: Reach, n_real: float, kind: str,
+                u: np.ndarray, blocked: bool = False) -> Incident:
+        """Record an insider episode or a function-creep campaign over ``reach``."""
+        m = self.model
+        parts = []
+        if not blocked:
+            # one real staff member opens n_real of the real records in reach; a simulated
+            # resident held by a node standing for R real institutions is in this staff
+            # member's reach with probability 1/R
+            total_real = max(reach.records_real, 1.0)
+            n_real = min(n_real, total_real)
+            share = n_real / total_real
+            plan = [(s, share / s.institution.represents, reach.region, reach.recent_days)
+                    for s in reach.stores]
+            parts = self._draw_parts(plan, u, ("insider", attacker.home.index), attacker.home)
+        inc = self._open(kind, attacker, attacker.home, 0.0 if blocked else n_real, parts, u,
+                         to_broker=kind == "insider_sale", detect_now=blocked, blocked=blocked)
+        if kind == "function_creep":
+            self.daily_creep[m.day] += 1
+        else:
+            self.daily_insider[m.day] += 1
+        return inc
+
+    # ------------------------------------------------------------------ internals
+    def _draw_parts(self, plan, u, key, home=None) -> list:
+        """Sample the exposed residents of each (store, q, region, recent) in ``plan``.
+
+        A breach of a node standing for thousands of real institutions usually touches no
+        simulated resident; ``u[9]`` decides that case exactly (P(none) = Π (1-q)^H) without
+        creating a generator. Otherwise the draws come from a generator keyed by the
+        incident's kind, place and day, conditioned on at least one exposure.
+        """
+        m = self.model
+        pools = []
+        log_p0 = 0.0
+        for store, q, region, recent in plan:
+            held = self._pool(store, region, recent, home)
+            q = min(q, 1.0)
+            if len(held) and q > 0:
+                pools.append((store, held, q))
+                log_p0 += len(held) * (np.log1p(-q) if q < 1.0 else -np.inf)
+        if not pools or u[9] < np.exp(log_p0):
+            return []
+        rng = m.streams.fresh(key[0], key[1], m.day, int(u[9] * 2**31))
+        # condition on at least one exposure: the first pool with one is s with probability
+        # P(none before s)·(1 - P0_s) / (1 - P0); draw it zero-truncated, later pools freely
+        p0 = [np.exp(len(held) * np.log1p(-q)) if q < 1.0 else 0.0 for _, held, q in pools]
+        lead = np.cumprod([1.0, *p0[:-1]]) * (1.0 - np.array(p0))
+        first = int(np.searchsorted(np.cumsum(lead) / lead.sum(), rng.random(), side="right"))
+        first = min(first, len(pools) - 1)
+        ks = [0] * len(pools)
+        ks[first] = _truncated_binomial(len(pools[first][1]), pools[first][2], rng)
+        for j in range(first + 1, len(pools)):
+            ks[j] = int(rng.binomial(len(pools[j][1]), pools[j][2]))
+        parts = []
+        for (store, held, _), k in zip(pools, ks, strict=True):
+            if k == 0:
+                continue
+            idx = held[rng.choice(len(held), size=k, replace=False)] if k < len(held) else held
+            fields = m.record_fields(store, idx)
+            keep = fields != 0
+            parts.append((store, idx[keep], fields[keep]))
+        return parts
+
+    def _pool(self, store, region, recent_days, home):
+        m = self.model
+        held = m.holdings(store)
+        if region is not None:
+            held = held[m.pop.region[held] == region]
+        if recent_days is not None and home is not None and home.provider_row >= 0:
+            held = held[m.last_visit[home.provider_row, held] >= m.day - recent_days]
+        return held
+
+    def _open(self, kind, attacker, institution, n_real, parts, u, *, to_broker, detect_now,
+              blocked=False) -> Incident:
+        m = self.model
+        pop = m.pop
+        res_list, reid_list = [], []
+        for part in parts:
+            if part is None or len(part[1]) == 0:
+                continue
+            store, idx, fields = part
+            reid, risk, kappa = self._reidentify(store, idx, fields)
+            n = len(idx)
+            self.records_exposed += n
+            self.risk_weighted += risk * n
+            self.marketer_weighted += float(kappa.sum())
+            self.risk_records += n
+            newly = reid & (pop.ever_exposed_day[idx] < 0) & ((fields & m.sensitive_mask) != 0)
+            newly_idx = np.unique(idx[newly])
+            pop.ever_exposed_day[newly_idx] = m.day
+            self.residents_exposed += len(newly_idx)
+            np.bitwise_or.at(pop.exposed_fields, idx[reid], fields[reid])
+            self.daily_records[m.day] += n
+            if to_broker and m.brokers:
+                buyer = m.brokers[int(u[6] * len(m.brokers)) % len(m.brokers)]
+                self.broker_queue.append((buyer, idx, fields, reid))
+            res_list.append(idx)
+            reid_list.append(reid)
+        residents = np.concatenate(res_list) if res_list else np.zeros(0, dtype=np.int64)
+        reidentified = np.concatenate(reid_list) if reid_list else np.zeros(0, dtype=bool)
+        inc = Incident(id=len(self.incidents), day=m.day, kind=kind, attacker=attacker,
+                       institution=institution, n_real=n_real, residents=residents,
+                       reidentified=reidentified, blocked=blocked, _u_sanction=float(u[5]))
+        self.incidents.append(inc)
+        self.records_exposed_real += n_real
+        # detection: ever detected with the policy's probability; delay ~ exponential
+        family = attacker.family if attacker is not None else "external"
+        if detect_now:
+            inc.detect_day = m.day
+        elif u[4] < m.detection_probability(family):
+            mean = m.detection_delay_days(family)
+            delay = int(np.ceil(-mean * np.log(max(float(u[8]), 1e-12))))
+            inc.detect_day = m.day + max(delay, 0)
+        if 0 <= inc.detect_day < m.n_days:
+            self._due[inc.detect_day].append(inc)
+        return inc
+
+    def _reidentify(self, store: Store, idx: np.ndarray, fields: np.ndarray):
+        """Return (re-identifiable per record, ARX prosecutor average risk, κ per record)."""
+        m = self.model
+        identified = (fields & m.policy.identifiers) != 0 if store.identified else np.zeros(
+            len(idx), dtype=bool)
+        logp = m.qi_log_probability(idx, fields)
+        kappa = correct_match_probability(m.p["real_population"], np.exp(logp))
+        kappa = np.where(identified, 1.0, kappa)
+        reid = identified | (m.pop.u_link[idx] < kappa)
+        # ARX prosecutor success rate J/n over the quasi-identifiers present in the set
+        if identified.all():
+            risk = 1.0
+        else:
+            cols = m.qi_columns(idx, fields)
+            if identified.any():
+                cols["_id"] = np.where(identified, idx, -1)
+            _, sizes = equivalence_classes(cols)
+            risk = len(sizes) / len(idx)
+        return reid, risk, kappa
+
+    # -------------------------------------------------------------- daily phases
+    def detect_and_enforce(self) -> None:
+        """Detect incidents due today, sanction, notify, and let attackers learn."""
+        m = self.model
+        p = m.p
+        due = self._due.pop(m.day, [])
+        for inc in due:
+            inc.detected = True
+            self.daily_detected[m.day] += 1
+            self.detection_delays.append(m.day - inc.day)
+            family = inc.attacker.family if inc.attacker is not None else "external"
+            inc.sanctioned = inc.attacker is not None and (
+                inc._u_sanction < m.sanction_probability(family))
+            if inc.attacker is not None:
+                inc.attacker.observe_own_outcome(True, inc.sanctioned)
+                for a in m.attackers_by_family.get(family, ()):
+                    if a is not inc.attacker:
+                        a.observe_public_outcome(inc.sanctioned)
+            self._notify(inc)
+
+    def _notify(self, inc: Incident) -> None:
+        m = self.model
+        p = m.p
+        pop = m.pop
+        policy = p["breach_notification"]
+        # news: a breach's weight is its share of the population, in units of 1%; a breach
+        # of 1% or more of the population makes the news whatever the policy
+        weight = min(1.0, inc.n_real / (0.01 * p["real_population"]))
+        if policy in ("affected", "public") and len(inc.residents):
+            idx = inc.residents
+            pop.notified[idx] = True
+            pop.shock[idx] = np.maximum(m.current_shock(idx), p["breach_trust_drop"])
+            pop.shock_day[idx] = m.day
+            self.forced_review.append(idx)
+            self._shocked.append(idx)
+        if policy == "public" or weight >= 1.0:
+            m.news_level += p["news_trust_drop"] * weight
+
+    def link_bought_leaks(self) -> int:
+        """Brokers link the leaks they bought today into dossiers; return how many."""
+        n = len(self.broker_queue)
+        for buyer, idx, fields, reid in self.broker_queue:
+            buyer.link(idx, fields, reid)
+        self.broker_queue = []
+        return n
+
+    # ---------------------------------------------------------------- summaries
+    @property
+    def n_breaches(self) -> int:
+        """Successful external breaches (real-world count)."""
+        return sum(1 for i in self.incidents if i.kind in EXTERNAL_KINDS)
+
+    @property
+    def n_insider(self) -> int:
+        """Insider incidents (real-world count)."""
+        return sum(1 for i in self.incidents if i.kind in INSIDER_KINDS)
+
+    @property
+    def n_creep(self) -> int:
+        """Function-creep campaigns, including blocked ones."""
+        return sum(1 for i in self.incidents if i.kind == "function_creep")
+
+
+def _truncated_binomial(n: int, q: float, rng: np.random.Generator) -> int:
+    """Draw K ~ Binomial(n, q) conditioned on K >= 1 (exactly)."""
+    if q >= 1.0:
+        return n
+    p_none = np.exp(n * np.log1p(-q))
+    if p_none < 0.5:  # rejection is cheap
+        while True:
+            k = int(rng.binomial(n, q))
+            if k:
+                return k
+    # inverse CDF over k = 1, 2, ... (the mean is small here, so few steps)
+    target = rng.random() * (1.0 - p_none)
+    ratio = q / (1.0 - q)
+    pmf = n * q * np.exp((n - 1) * np.log1p(-q))
+    k, cdf = 1, pmf
+    while cdf < target and k < n:
+        pmf *= (n - k) / (k + 1) * ratio
+        k += 1
+        cdf += pmf
+    return k

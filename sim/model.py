@@ -1,0 +1,784 @@
+"""The Mesa model: one country, region by region, day by day.
+
+:class:`HealthDataModel` holds the residents as columns (:mod:`sim.population`),
+institutions and attackers as Mesa agents, the institutions' data-sharing network as a
+``networkx`` graph, and the ledger of incidents. Its :meth:`~HealthDataModel.step` is one
+day, in this fixed order (the order is part of the model: an attacker acts on what was
+recorded today, and residents react to what was announced today):
+
+1. **care events** - residents fall ill, need follow-up, have emergencies, get vaccinated
+   or screened, some away from home (``care`` stream, independent of policy);
+2. **recording and sharing** - providers record the encounter; platforms, public health,
+   the insurance bureau and integrated views receive what the policy sends them;
+3. **clinical access** - for each encounter, the clinician gets each needed field or not:
+   was it collected, was it recorded here before, is it shared and consented (and the
+   code shown, where the consent model asks for it), is it reachable from here, and are
+   the systems up;
+4. **attacks** - external groups, insiders and secondary users act (random order);
+   the scenario's shock breach, if any, happens here;
+5. **detection, notification, punishment** - incidents due for detection today are
+   detected, offenders sanctioned, residents notified, attackers learn;
+6. **linkage** - brokers link the leaks they bought today into dossiers;
+7. **trust and consent** - trust decays towards its base, residents reconsider consent
+   and withholding;
+8. **record the day** - the daily time series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+
+from .architecture import ARCHITECTURES
+from .attackers import ATTACKER_TYPES, Attacker, DataBroker
+from .behaviour import NEWS_SENSITIVITY, Behaviour
+from .care import CareProcess, Events
+from .consent import ALL_FIELDS, CONSENT_MODELS
+from .fields import CATALOGUE, CONDITIONS, EncounterType, FieldCatalogue
+from .institutions import Institution, InstitutionKind, Store
+from .ledger import Ledger
+from .outcomes import OUTCOMES
+from .params import PARAMETERS
+from .policy import Policy
+from .population import Population
+from .rng import Streams
+from .scenario import Scenario, load_scenario
+
+__all__ = ["DAILY_SERIES", "HealthDataModel", "Reach"]
+
+NEVER = np.iinfo(np.int16).min  # "no record" in the last-visit tables
+HOLDINGS_REFRESH_DAYS = 7  # how stale a store's holdings list may be (attackers' snapshots)
+RECENT_CARE_DAYS = 7  # "patients under my care": seen here in the last week
+
+#: daily time-series columns, with their units
+DAILY_SERIES = {
+    "encounters": "encounters",
+    "utility_rate": "share of needed value",
+    "emergency_info_rate": "share of needed value (emergencies away from home)",
+    "breaches": "incidents",
+    "insider_incidents": "incidents",
+    "function_creep_incidents": "campaigns",
+    "records_exposed": "records per 1,000 residents",
+    "residents_exposed_rate": "share of residents (cumulative)",
+    "detected": "incidents detected",
+    "participation_rate": "share of residents",
+    "mean_trust": "0-1",
+    "withholding_rate": "share of residents",
+    "institutions_down": "real institutions down",
+    "consent_reviews": "residents",
+}
+
+
+@dataclass
+class Reach:
+    """What an insider or secondary user can open.
+
+    Attributes:
+        stores: the stores reachable.
+        region: restrict to residents of this region (``None``: no restriction).
+        recent_days: restrict to patients seen at home in the last days (treating team).
+        records_real: real records reachable (for sizing a sale or a campaign).
+        value_per_record: bulk value of a reachable record (yuan).
+    """
+
+    stores: list[Store]
+    region: int | None = None
+    recent_days: int | None = None
+    records_real: float = 0.0
+    value_per_record: float = 0.0
+
+
+class TargetTable:
+    """Per-institution attack surface: real records held, value per record, up or down."""
+
+    def __init__(self, model: HealthDataModel) -> None:
+        self.model = model
+        n = len(model.institution_list)
+        self.records_real = np.zeros(n)
+        self.value_per_record = np.zeros(n)
+        self.up = np.ones(n, dtype=bool)
+        self.kind_ordinal = np.array([i.kind_ordinal for i in model.institution_list])
+        self._cum = None
+
+    def refresh(self) -> None:
+        """Recount holdings (from the holdings cache) and values."""
+        m = self.model
+        for inst in m.institution_list:
+            counts = np.array([m.store_count(s) for s in inst.stores], dtype=float)
+            total = counts.sum()
+            self.records_real[inst.index] = total * m.scale / inst.represents
+            self.value_per_record[inst.index] = (
+                float((counts * [m.store_value(s) for s in inst.stores]).sum() / total)
+                if total > 0 else 0.0)
+        weights = np.array([inst.represents if inst.stores else 0
+                            for inst in m.institution_list], dtype=float)
+        self._cum = np.cumsum(weights) / weights.sum()
+        data = (m.mean_breach_fraction * self.records_real * self.value_per_record
+                * m.key_usable_probability)
+        self._haul = {False: data,
+                      True: data + m.p["ransom_yuan_scale"] * self.records_real**0.55}
+
+    def haul_value(self, ransomware: bool) -> np.ndarray:
+        """Expected value of one successful attack on each institution (yuan)."""
+        return self._haul[ransomware]
+
+    def pick_opportunistic_many(self, u: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`pick_opportunistic`: institution indices."""
+        return np.searchsorted(self._cum, u, side="right").clip(0, len(self._cum) - 1)
+
+    def pick_opportunistic(self, u: float) -> Institution:
+        """An institution found by chance: weighted by how many real ones a node stands for."""
+        i = int(np.searchsorted(self._cum, u, side="right"))
+        return self.model.institution_list[min(i, len(self._cum) - 1)]
+
+
+class HealthDataModel(mesa.Model):
+    """Residents, institutions and attackers sharing health data under one policy.
+
+    Args:
+        scenario: a :class:`~sim.scenario.Scenario`, a mapping of parameter values, a
+            scenario file path or bundled name, or ``None`` for the declared defaults.
+        seed: the run's seed; every random stream derives from it and its own name.
+        catalogue: the data-field catalogue (replace to test other field valuations).
+        **overrides: parameter values applied on top of the scenario.
+
+    Raises:
+        ScenarioError: if the scenario or an override is invalid.
+
+    Example:
+        >>> m = HealthDataModel({"n_residents": 500, "n_days": 30}, seed=1)
+        >>> summary = m.run()
+        >>> 0.0 <= summary["utility_rate"] <= 1.0
+        True
+    """
+
+    def __init__(self, scenario: Scenario | Mapping[str, Any] | str | None = None, *,
+                 seed: int = 0, catalogue: FieldCatalogue = CATALOGUE, **overrides: Any) -> None:
+        self.scenario = load_scenario(scenario, overrides or None)
+        self.p: Mapping[str, Any] = self.scenario.params
+        self.streams = Streams(seed)
+        super().__init__(seed=int(self.streams.get("schedule").integers(2**31 - 1)))
+        self.seed_value = int(seed)
+        p = self.p
+        self.catalogue = catalogue
+        self.n_days = int(p["n_days"])
+        self.day = 0
+        self.scale = float(p["real_population"]) / int(p["n_residents"])
+        self.real_millions = float(p["real_population"]) / 1e6
+        self.policy = Policy.compile(p, catalogue)
+        self.field_bit = {f.name: 1 << i for i, f in enumerate(catalogue)}
+        self.sensitive_mask = catalogue.mask_where(lambda f: f.sensitive)
+        self.clinical_values = catalogue.clinical_matrix()
+        self._value_tables = _byte_tables(self.clinical_values)
+        self._value_yuan = catalogue.vector("resale_value_yuan")
+        self._sensitivity = catalogue.vector("sensitivity")
+        self.news_level = 0.0
+        self._base_trust_mean: float | None = None
+        self.downtime_days = 0  # real institution-days down
+        self.shared_downtime_days = 0  # days a national or regional system was down
+
+        # residents
+        self.pop = Population.generate(p, self.streams.get("population"))
+        self.pop.init_state()
+        self._build_needs()
+
+        # institutions and their stores
+        self.consent = CONSENT_MODELS[p["consent_model"]](self)
+        self.institution_list: list[Institution] = []
+        self.stores: list[Store] = []
+        self._build_providers()
+        self._build_agencies()
+        self.architecture = ARCHITECTURES[p["architecture"]](self)
+        self.architecture.build_stores()
+        self._build_integrated_views()
+        self.institutions = mesa.agent.AgentSet(self.institution_list, random=self.random)
+        self.graph = self._build_graph()
+
+        # records held at the start
+        self.last_visit = np.full((self.n_providers, self.pop.n), NEVER, dtype=np.int16)
+        self.care = CareProcess(self)
+        self.care.initial_history(self.last_visit)
+        self.last_any = self.last_visit.max(axis=0) if self.n_providers else None
+        self.last_by_region = np.full((p["n_regions"], self.pop.n), NEVER, dtype=np.int16)
+        for r in range(p["n_regions"]):
+            rows = np.flatnonzero(self.provider_region == r)
+            self.last_by_region[r] = self.last_visit[rows].max(axis=0)
+
+        # consent at rollout
+        self.behaviour = Behaviour(self)
+        self.behaviour.initial()
+
+        # availability, attack surface, attackers
+        self.ledger = Ledger(self)
+        n_inst = len(self.institution_list)
+        self.represents = np.array([i.represents for i in self.institution_list], dtype=float)
+        self._single = self.represents == 1
+        self.down_counts = np.zeros(n_inst, dtype=np.int64)
+        self._outage_ends: dict[int, list[int]] = {}
+        self.invalidate_availability()
+        self._reach_cache: dict[bytes, np.ndarray] = {}
+        self._reach_key = b""
+        self._insider_reach: dict[int, Reach] = {}
+        self.mean_breach_fraction = _mean_capped_lognormal(
+            p["breach_fraction_log10_mean"], p["breach_fraction_log10_sd"])
+        self.key_usable_probability = (p["key_compromise_probability"]
+                                       if p["encryption_at_rest"] else 1.0)
+        ref = PARAMETERS["penalty_yuan"].default
+        self.perceived_penalty = ref * (p["penalty_yuan"] / ref) ** p["perceived_penalty_exponent"]
+        self.targets = TargetTable(self)
+        self.targets.refresh()
+        agents: list[Attacker] = []
+        for _, cls in ATTACKER_TYPES.items():
+            agents.extend(cls.create(self))
+        self.attackers = mesa.agent.AgentSet(agents, random=self.random)
+        self.brokers = [a for a in agents if isinstance(a, DataBroker)]
+        self.actors = mesa.agent.AgentSet([a for a in agents if not isinstance(a, DataBroker)],
+                                          random=self.random)
+        self.attackers_by_family: dict[str, list[Attacker]] = {}
+        for a in agents:
+            self.attackers_by_family.setdefault(a.family, []).append(a)
+
+        self.totals = dict.fromkeys(
+            ("encounters", "value_needed", "value_delivered", "emerg_away_needed",
+             "emerg_away_delivered", "ae_averted", "dup_avoided", "shared_reads",
+             "code_requests", "code_shown"), 0.0)
+        self.series = {k: np.full(self.n_days, np.nan) for k in DAILY_SERIES}
+        self.running = True
+
+    # ================================================================ the day
+    def step(self) -> None:
+        """Advance one day through the eight phases (see the module docstring)."""
+        if self.day >= self.n_days:
+            self.running = False
+            return
+        self._start_day()
+        events = self.phase_care_events()
+        self.phase_recording_and_sharing(events)
+        access = self.phase_clinical_access(events)
+        self.phase_attacks()
+        self.phase_detection_and_enforcement()
+        self.phase_linkage()
+        reviews = self.phase_trust_and_consent()
+        self.phase_record_day(events, access, reviews)
+        self.day += 1
+        if self.day >= self.n_days:
+            self.running = False
+
+    def run(self) -> dict[str, float]:
+        """Run every remaining day and return the run summary (see :meth:`summary`)."""
+        while self.running:
+            self.step()
+        return self.summary()
+
+    def _start_day(self) -> None:
+        ended = self._outage_ends.pop(self.day, None)
+        if ended:
+            np.subtract.at(self.down_counts, ended, 1)
+        self.invalidate_availability()
+        self.downtime_days += int(self.down_counts.sum())
+        self.shared_downtime_days += int(((self.down_counts > 0) & self._single).sum())
+        if self.day % HOLDINGS_REFRESH_DAYS == 0 and self.day > 0:
+            self.targets.refresh()
+            self._insider_reach.clear()
+
+    def phase_care_events(self) -> Events:
+        """1. Draw today's care events."""
+        return self.care.draw()
+
+    def phase_recording_and_sharing(self, events: Events) -> None:
+        """2. Providers record the encounters; shared stores follow from the records."""
+        self.care.record(events)
+
+    def phase_clinical_access(self, events: Events) -> dict[str, float]:
+        """3. What clinicians get at each encounter."""
+        out = self.care.access(events)
+        for k, v in out.items():
+            self.totals[k] += v
+        return out
+
+    def phase_attacks(self) -> None:
+        """4. Attackers act in random order; the scenario's shock breach happens here."""
+        if self.day == self.p["shock_day"]:
+            self._shock()
+        self.actors.shuffle_do("step")
+
+    def phase_detection_and_enforcement(self) -> None:
+        """5. Detect, sanction, notify; attackers learn."""
+        self.ledger.detect_and_enforce()
+
+    def phase_linkage(self) -> None:
+        """6. Brokers link today's purchases into dossiers."""
+        self.ledger.link_bought_leaks()
+
+    def phase_trust_and_consent(self) -> int:
+        """7. Trust decays; residents reconsider consent and withholding."""
+        return self.behaviour.step()
+
+    def phase_record_day(self, events: Events, access: Mapping[str, float], reviews: int) -> None:
+        """8. Append the day to the time series."""
+        d = self.day
+        s = self.series
+        led = self.ledger
+        pop = self.pop
+        s["encounters"][d] = access["encounters"]
+        s["utility_rate"][d] = (access["value_delivered"] / access["value_needed"]
+                                if access["value_needed"] else np.nan)
+        s["emergency_info_rate"][d] = (
+            access["emerg_away_delivered"] / access["emerg_away_needed"]
+            if access["emerg_away_needed"] else np.nan)
+        s["breaches"][d] = led.daily_breaches[d]
+        s["insider_incidents"][d] = led.daily_insider[d]
+        s["function_creep_incidents"][d] = led.daily_creep[d]
+        s["records_exposed"][d] = 1000.0 * led.daily_records[d] / pop.n
+        s["residents_exposed_rate"][d] = led.residents_exposed / pop.n
+        s["detected"][d] = led.daily_detected[d]
+        s["participation_rate"][d] = float(pop.participating.mean())
+        s["mean_trust"][d] = self.mean_trust()
+        s["withholding_rate"][d] = float(pop.withholding.mean())
+        s["institutions_down"][d] = float(self.down_counts.sum())
+        s["consent_reviews"][d] = reviews
+
+    # ============================================================ results
+    def summary(self) -> dict[str, float]:
+        """Return every registered outcome's value for this run."""
+        return {name: float(o.compute(self)) for name, o in OUTCOMES.items()}
+
+    def daily(self):
+        """Return the daily time series as a pandas DataFrame indexed by day."""
+        import pandas as pd
+
+        df = pd.DataFrame({k: v[: self.day] for k, v in self.series.items()})
+        df.index.name = "day"
+        return df
+
+    def harm_total(self) -> float:
+        """Σ over residents of the sensitivity of their distinct exposed fields."""
+        pop = self.pop
+        exposed = pop.exposed_fields
+        hit = np.flatnonzero(exposed)
+        if len(hit) == 0:
+            return 0.0
+        bits = self.catalogue.unpack(exposed[hit])
+        harm = bits * self._sensitivity
+        mitig = self.catalogue.unpack(np.full(1, self.policy.identifiers | self.catalogue.mask(
+            ["insurance_claims", "payment_transactions"]), dtype=np.int64))[0]
+        notified = pop.notified[hit]
+        red = self.p["notified_harm_reduction"]
+        harm[notified[:, None] & mitig[None, :]] *= 1.0 - red
+        return float(harm.sum())
+
+    # ====================================================== construction
+    def add_institution(self, kind: str | InstitutionKind, region: int,
+                        label: str | None = None) -> Institution:
+        """Create an institution node (used by the builders and by architectures)."""
+        kind = InstitutionKind(kind) if isinstance(kind, str) else kind
+        label = label or (f"{kind.value} r{region}" if region >= 0 else kind.value)
+        inst = Institution(self, kind, region, label)
+        inst.index = len(self.institution_list)
+        self.institution_list.append(inst)
+        return inst
+
+    def add_store(self, inst: Institution, name: str, *, scope: str, key: int = -1, fields: int,
+                  identified: bool, needs_participation: bool) -> Store | None:
+        """Give ``inst`` a store of records (skipped if it would hold no fields)."""
+        if not fields:
+            return None
+        store = Store(name=name, institution=inst, scope=scope, key=key, fields=int(fields),
+                      identified=bool(identified), needs_participation=needs_participation,
+                      index=len(self.stores))
+        bits = self.catalogue.unpack(np.array([store.fields], dtype=np.int64))[0]
+        store.retail_value = float((bits * self._value_yuan).sum())
+        inst.stores.append(store)
+        self.stores.append(store)
+        return store
+
+    def _build_needs(self) -> None:
+        cat = self.catalogue
+        cond_bits = {c: 0 for c in CONDITIONS}
+        uncond = 0
+        for i, f in enumerate(cat):
+            if f.needs_condition:
+                cond_bits[f.needs_condition] |= 1 << i
+            else:
+                uncond |= 1 << i
+        cm = np.zeros(self.pop.n, dtype=np.int64)
+        for c, bits in cond_bits.items():
+            cm |= np.where(self.pop.conditions[c], bits, 0)
+        self._cond_mask = cm | uncond
+        self._need_by_type = np.array(
+            [cat.mask_where(lambda f, t=t: f.clinical_value[t] > 0) for t in EncounterType],
+            dtype=np.int64)
+
+    def _build_providers(self) -> None:
+        p = self.p
+        n_reg = p["n_regions"]
+        tiers = [(InstitutionKind.CLINIC, p["clinics_per_region"]),
+                 (InstitutionKind.SECONDARY, p["secondary_per_region"]),
+                 (InstitutionKind.TERTIARY, p["tertiary_per_region"])]
+        self.nodes_per_tier = np.array([k for _, k in tiers])
+        max_k = int(self.nodes_per_tier.max())
+        self.provider_table = np.full((n_reg, 3, max_k), -1, dtype=np.int64)
+        self.providers: list[Institution] = []
+        for r in range(n_reg):
+            for t, (kind, k) in enumerate(tiers):
+                for j in range(k):
+                    short = {"community_clinic": "clinic", "secondary_hospital": "secondary",
+                             "tertiary_hospital": "tertiary"}[kind.value]
+                    inst = self.add_institution(kind, r, f"{short} r{r}-{j}")
+                    inst.provider_row = len(self.providers)
+                    self.provider_table[r, t, j] = inst.provider_row
+                    self.providers.append(inst)
+                    self.add_store(inst, "local records", scope="provider", key=inst.provider_row,
+                                   fields=self.policy.provider, identified=True,
+                                   needs_participation=False)
+        self.n_providers = len(self.providers)
+        self.provider_region = np.array([i.region for i in self.providers], dtype=np.int64)
+        self.provider_index = np.array([i.index for i in self.providers], dtype=np.int64)
+        # each resident's usual clinic, secondary and tertiary node in the home region
+        rng = self.streams.get("home_providers")
+        u = rng.random((self.pop.n, 3))
+        reg = self.pop.region
+        self.home_provider = np.stack(
+            [self.provider_table[reg, t, (u[:, t] * self.nodes_per_tier[t]).astype(np.int64)]
+             for t in range(3)], axis=1)
+
+    def _build_agencies(self) -> None:
+        pol = self.policy
+        ph = self.add_institution(InstitutionKind.PUBLIC_HEALTH, -1)
+        self.add_store(ph, "disease reporting", scope="all", fields=pol.public_health,
+                       identified=pol.cross_domain_identified, needs_participation=False)
+        ins = self.add_institution(InstitutionKind.INSURANCE, -1)
+        self.add_store(ins, "settlement", scope="all", fields=pol.insurance_base, identified=True,
+                       needs_participation=False)
+        if pol.payment_base:
+            pay = self.add_institution(InstitutionKind.PAYMENT, -1)
+            self.add_store(pay, "payments", scope="everyone", fields=pol.payment_base,
+                           identified=True, needs_participation=False)
+
+    def _build_integrated_views(self) -> None:
+        """Integrated codes give the insurer / payment platform a view of health records."""
+        pol = self.policy
+        if self.architecture.on_device:
+            return  # the health record is not on a server: nothing to integrate with
+        ins = self._agency(InstitutionKind.INSURANCE)
+        self.add_store(ins, "integrated insurance view", scope="all",
+                       fields=pol.integrated_insurance, identified=pol.cross_domain_identified,
+                       needs_participation=True)
+        if pol.integrated_payment:
+            pay = self._agency(InstitutionKind.PAYMENT) or self.add_institution(
+                InstitutionKind.PAYMENT, -1)
+            self.add_store(pay, "integrated payment view", scope="all",
+                           fields=pol.integrated_payment,
+                           identified=pol.cross_domain_identified, needs_participation=True)
+
+    def _agency(self, kind: InstitutionKind) -> Institution | None:
+        return next((i for i in self.institution_list if i.kind is kind), None)
+
+    def _build_graph(self) -> nx.DiGraph:
+        """The data-sharing network: who sends records to whom under this policy."""
+        g = nx.DiGraph()
+        for inst in self.institution_list:
+            g.add_node(inst.index, label=inst.label, kind=inst.kind.value, region=inst.region)
+        # referral links among a region's providers (seeded), used by federated queries
+        rng_seed = int(self.streams.get("network").integers(2**31 - 1))
+        self.referral_pairs: list[tuple[Institution, Institution]] = []
+        for r in range(self.p["n_regions"]):
+            members = [i for i in self.providers if i.region == r]
+            sub = nx.gnp_random_graph(len(members), 0.5, seed=rng_seed + r)
+            for a, b in sub.edges():
+                self.referral_pairs.append((members[a], members[b]))
+                g.add_edge(members[a].index, members[b].index, flow="referral")
+        ph = self._agency(InstitutionKind.PUBLIC_HEALTH)
+        ins = self._agency(InstitutionKind.INSURANCE)
+        for prov in self.providers:
+            g.add_edge(prov.index, ph.index, flow="disease report")
+            g.add_edge(prov.index, ins.index, flow="claims")
+        for src, dst, label in self.architecture.edges():
+            g.add_edge(src.index, dst.index, flow=label)
+        for inst in self.institution_list:
+            for s in inst.stores:
+                if s.name.startswith("integrated"):
+                    for prov in self.providers:
+                        g.add_edge(prov.index, inst.index, flow=s.name)
+        return g
+
+    # ======================================================== queries
+    def retention_threshold(self) -> int:
+        """Earliest last-visit day still retained today."""
+        return max(self.day - int(self.p["retention_days"]), int(NEVER) + 1)
+
+    def holdings(self, store: Store) -> np.ndarray:
+        """Residents whose records ``store`` holds (cached for a week: a snapshot)."""
+        if store.cache_idx is not None and self.day - store.cache_day < HOLDINGS_REFRESH_DAYS:
+            return store.cache_idx
+        thr = self.retention_threshold()
+        if store.scope == "provider":
+            held = self.last_visit[store.key] >= thr
+        elif store.scope == "region":
+            held = self.last_by_region[store.key] >= thr
+        elif store.scope == "all":
+            held = self.last_any >= thr
+        else:
+            held = np.ones(self.pop.n, dtype=bool)
+        if store.needs_participation:
+            held &= self.pop.participating
+        store.cache_idx = np.flatnonzero(held)
+        store.cache_day = self.day
+        return store.cache_idx
+
+    def store_count(self, store: Store) -> int:
+        """Number of simulated residents ``store`` holds."""
+        return len(self.holdings(store))
+
+    def store_value(self, store: Store) -> float:
+        """Bulk resale value of one record of ``store`` (yuan)."""
+        return (store.retail_value * self.p["resale_value_multiplier"]
+                * self.p["bulk_value_factor"])
+
+    def recorded_mask(self, idx: np.ndarray) -> np.ndarray:
+        """Fields residents ``idx`` disclose (withholders hide sensitive clinical and lifestyle)."""
+        hide = self.policy.sensitive_clinical | self.policy.lifestyle
+        return np.where(self.pop.withholding[idx], ALL_FIELDS & ~np.int64(hide), ALL_FIELDS)
+
+    def record_fields(self, store: Store, idx: np.ndarray) -> np.ndarray:
+        """The fields ``store`` holds for residents ``idx``."""
+        f = np.int64(store.fields) & self.recorded_mask(idx)
+        if store.needs_participation:
+            f = f & self.pop.shared_fields[idx]
+        return f
+
+    def mask_value(self, masks: np.ndarray, etype: np.ndarray) -> np.ndarray:
+        """Clinical value of each event's field mask for its encounter type."""
+        t = self._value_tables
+        out = np.zeros(len(masks))
+        for b in range(t.shape[1]):
+            out += t[etype, b, (masks >> (8 * b)) & 255]
+        return out
+
+    def needed_mask(self, res: np.ndarray, etype: np.ndarray) -> np.ndarray:
+        """Fields clinically needed at each encounter."""
+        return self._need_by_type[etype] & self._cond_mask[res]
+
+    def qi_log_probability(self, idx: np.ndarray, fields: np.ndarray) -> np.ndarray:
+        """log P(record's quasi-identifier combination) in the represented population."""
+        pop = self.pop
+        b = self.field_bit
+
+        def has(name):
+            return (fields & b[name]) != 0
+
+        bd, cty = has("birth_date"), has("county")
+        sel = {
+            "birth_date": bd, "birth_year": has("birth_year") & ~bd, "sex": has("sex"),
+            "county": cty, "region": has("region") & ~cty, "occupation": has("occupation"),
+            "ethnicity": has("ethnicity"), "education": has("education"),
+            "location_trail": has("location_trail"),
+        }
+        logp = np.zeros(len(idx))
+        for name, mask in sel.items():
+            if mask.any():
+                logp += np.where(mask, pop.logp[name][idx], 0.0)
+        mar = has("marital_status")
+        if mar.any():
+            age = bd | sel["birth_year"]
+            logp += np.where(mar & age, pop.logp["marital_status"][idx],
+                             np.where(mar, pop.logp["marital_marginal"][idx], 0.0))
+        return logp
+
+    def qi_columns(self, idx: np.ndarray, fields: np.ndarray) -> dict[str, np.ndarray]:
+        """Quasi-identifier columns of leaked records (``-1`` where a record lacks one)."""
+        from .population import QI_COLUMNS
+
+        cols = {}
+        for name, col in QI_COLUMNS.items():
+            bit = self.field_bit[name]
+            present = (fields & bit) != 0
+            if present.any():
+                cols[name] = np.where(present, getattr(self.pop, col)[idx], -1)
+        return cols
+
+    def current_shock(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """Each resident's personal trust shock, decayed to today."""
+        pop = self.pop
+        sl = slice(None) if idx is None else idx
+        age = self.day - pop.shock_day[sl]
+        return pop.shock[sl] * self.behaviour.decay_per_day ** age
+
+    def trust(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """Residents' trust today (all residents when ``idx`` is ``None``)."""
+        pop = self.pop
+        sl = slice(None) if idx is None else idx
+        t = (pop.base_trust[sl] - self.current_shock(idx)
+             - self.news_level * NEWS_SENSITIVITY[pop.attitude[sl]])
+        return np.clip(t, 0.0, 1.0)
+
+    def mean_trust(self) -> float:
+        """Mean trust over all residents; touches only shocked residents while there is no news."""
+        pop = self.pop
+        if self.news_level > 1e-12:
+            return float(self.trust().mean())
+        if self._base_trust_mean is None:
+            self._base_trust_mean = float(pop.base_trust.mean())
+        shocked = self.ledger.shocked_residents()
+        delta = float((self.trust(shocked) - pop.base_trust[shocked]).sum()) if len(shocked) else 0.0
+        return self._base_trust_mean + delta / pop.n
+
+    # ------------------------------------------------------ availability
+    def start_outage(self, inst: Institution, days: int) -> None:
+        """One of ``inst``'s real institutions goes down from tomorrow for ``days`` days."""
+        if days <= 0:
+            return
+        self.down_counts[inst.index] += 1
+        self._outage_ends.setdefault(self.day + 1 + days, []).append(inst.index)
+        self.invalidate_availability()
+
+    def invalidate_availability(self) -> None:
+        """Recompute which institutions are down (after ransomware, or on a new day)."""
+        self.down_share = np.minimum(1.0, self.down_counts / self.represents)
+        self._up = self.down_share < 0.5
+        if hasattr(self, "targets"):
+            self.targets.up = self._up
+        self._reach_key = self._up.tobytes()
+
+    def provider_up(self) -> np.ndarray:
+        """Which institution nodes (by index) are mostly up today."""
+        return self._up
+
+    def reach_matrix(self) -> np.ndarray:
+        """``R[j, i]``: can provider ``i`` read provider ``j``'s records today?"""
+        r = self._reach_cache.get(self._reach_key)
+        if r is None:
+            r = self.architecture.reach(self._up)
+            self._reach_cache[self._reach_key] = r
+        return r
+
+    def break_glass_up(self) -> bool:
+        """Whether emergency break-glass access works today."""
+        bg = getattr(self.architecture, "break_glass", None)
+        if bg is None:
+            return not self.architecture.on_device  # platforms serve break-glass themselves
+        return bool(self._up[bg.index])
+
+    # --------------------------------------------------- deterrence terms
+    def detection_probability(self, family: str) -> float:
+        """Probability an incident by ``family`` is ever detected under the policy."""
+        p = self.p
+        if family == "external":
+            return float(p["audit_strength"])
+        if family in ("insider", "secondary"):
+            return float(min(1.0, p["audit_strength"] * (0.5 + p["purpose_binding"])))
+        return 0.0
+
+    def sanction_probability(self, family: str) -> float:
+        """Probability a detected offender of ``family`` is sanctioned."""
+        p = self.p
+        factor = p["foreign_enforcement_factor"] if family == "external" else 1.0
+        return float(p["enforcement_probability"] * factor)
+
+    def detection_delay_days(self, family: str) -> float:
+        """Mean days to detection; early warning (audit strength) shortens it by up to 30%."""
+        p = self.p
+        base = p["detection_days_external"] if family == "external" else p["detection_days_insider"]
+        return float(base * (1.0 - 0.3 * p["audit_strength"]))
+
+    # ------------------------------------------------------------ reach
+    def insider_reach(self, inst: Institution) -> Reach:
+        """The stores a staff member of ``inst`` can open without a care relationship."""
+        cached = self._insider_reach.get(inst.index)
+        if cached is not None:
+            return cached
+        p = self.p
+        breadth = p["access_breadth"]
+        stores = list(inst.stores)
+        region = None
+        recent = None
+        arch = self.architecture
+        gated = self.consent.requires_code or arch.on_device
+        if inst.kind.is_provider:
+            if breadth == "treating_team":
+                recent = RECENT_CARE_DAYS
+            elif breadth in ("region", "national") and not gated:
+                if breadth == "region":
+                    region = inst.region
+                stores += self._shared_stores_for(inst, breadth)
+            if self.consent.break_glass and breadth != "treating_team":
+                bg = getattr(arch, "break_glass", None)
+                if bg is not None:
+                    stores += bg.stores
+        reach = self._sized_reach(stores, region, recent)
+        self._insider_reach[inst.index] = reach
+        return reach
+
+    def _shared_stores_for(self, inst: Institution, breadth: str) -> list[Store]:
+        name = self.architecture.name
+        if name == "regional":
+            return list(self.architecture.platforms[inst.region].stores)
+        if name == "national":
+            return list(self.architecture.platform.stores)
+        if name == "federated":
+            return [s for prov in self.providers if prov is not inst
+                    and (breadth == "national" or prov.region == inst.region)
+                    for s in prov.stores]
+        return []
+
+    def secondary_reach(self, agent: Attacker) -> Reach:
+        """The integrated views a secondary user can query beyond their purpose."""
+        home = agent.home
+        stores = [s for s in home.stores if s.name.startswith("integrated")]
+        if home.kind is InstitutionKind.PUBLIC_HEALTH:
+            if self.policy.public_health & self.field_bit["location_trail"]:
+                stores += list(home.stores)  # the health-code trail itself
+            pay = self._agency(InstitutionKind.PAYMENT)
+            if pay is not None:
+                stores += [s for s in pay.stores if s.name.startswith("integrated")]
+        return self._sized_reach(stores, None, None)
+
+    def _sized_reach(self, stores: list[Store], region: int | None, recent: int | None) -> Reach:
+        counts = np.array([self.store_count(s) for s in stores], dtype=float)
+        if region is not None:
+            counts = counts / max(self.p["n_regions"], 1)
+        if recent is not None:
+            counts = counts * min(1.0, RECENT_CARE_DAYS / max(self.p["retention_days"], 1))
+        real = float(sum(c * self.scale / s.institution.represents
+                         for c, s in zip(counts, stores, strict=True)))
+        values = [self.store_value(s) for s in stores]
+        vpr = float((counts * values).sum() / counts.sum()) if counts.sum() > 0 else 0.0
+        return Reach(stores=[s for s, c in zip(stores, counts, strict=True) if c > 0],
+                     region=region, recent_days=recent, records_real=real,
+                     value_per_record=vpr)
+
+    # ------------------------------------------------------------ shock
+    def _shock(self) -> None:
+        """The scenario's forced breach of the largest store, detected and public at once."""
+        holder = max(self.institution_list,
+                     key=lambda i: sum(self.store_count(s) for s in i.stores))
+        u = self.streams.fresh("shock", self.day).random(10)
+        u[4] = 0.0  # detected
+        self.ledger.breach(attacker=None, institution=holder,
+                           fraction=float(self.p["shock_fraction"]) * holder.represents,
+                           usable=True, kind="shock", u=u, detect_now=True)
+
+
+def _byte_tables(values: np.ndarray) -> np.ndarray:
+    """Lookup tables for Σ_f value[t, f]·bit_f(mask): ``T[t, b, byte]`` per mask byte ``b``."""
+    n_types, n_fields = values.shape
+    n_bytes = (n_fields + 7) // 8
+    bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1  # (256, 8)
+    tables = np.zeros((n_types, n_bytes, 256))
+    for b in range(n_bytes):
+        cols = values[:, 8 * b: 8 * b + 8]
+        tables[:, b, :] = (bits[:, : cols.shape[1]] @ cols.T).T
+    return tables
+
+
+def _mean_capped_lognormal(mu10: float, sd10: float) -> float:
+    """E[min(1, 10^(mu + sd·Z))] by quadrature on a fixed grid (deterministic)."""
+    z = np.linspace(-8.0, 8.0, 4001)
+    w = np.exp(-0.5 * z * z)
+    w /= w.sum()
+    return float((np.minimum(1.0, 10.0 ** (mu10 + sd10 * z)) * w).sum())

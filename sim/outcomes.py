@@ -1,0 +1,261 @@
+"""Outcomes: declared up front with unit, direction and definition, computed from a run.
+
+Each outcome is registered in :data:`OUTCOMES`; the run summary is one value per
+registered outcome (the names of the required ones are fixed so that notebooks and tests
+can rely on them). ``direction`` is ``"min"`` when lower is better and ``"max"`` when
+higher is better (EMA Workbench's ``ScalarOutcome`` convention). Register a new outcome
+with ``@register_outcome(...)`` on a function ``model -> float``.
+
+Counts of simulated records are per 1,000 simulated residents, so a 10,000-resident and a
+million-resident run are comparable; counts of incidents are real-world counts for the
+represented population over the run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from .registry import Registry
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["OUTCOMES", "Outcome", "register_outcome"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Declaration of one run-level outcome."""
+
+    name: str
+    unit: str
+    direction: Literal["min", "max", "info"]
+    label: str
+    definition: str
+    compute: Callable[[HealthDataModel], float]
+    privacy: bool = False  # a privacy-risk outcome (else clinical utility / other)
+
+
+OUTCOMES: Registry[Outcome] = Registry("outcome")
+
+
+def register_outcome(name: str, *, unit: str, direction: str, label: str, definition: str,
+                     privacy: bool = False):
+    """Register ``fn(model) -> float`` as an outcome."""
+
+    def deco(fn):
+        OUTCOMES.register(name)(Outcome(name, unit, direction, label, definition, fn, privacy))
+        return fn
+
+    return deco
+
+
+def _per_1000(model, x: float) -> float:
+    return 1000.0 * x / model.pop.n
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b > 0 else math.nan
+
+
+@register_outcome(
+    "residents_exposed_rate", unit="share of residents", direction="min", privacy=True,
+    label="Residents exposed",
+    definition="Share of residents with at least one sensitive field (PIPL Art. 28: clinical, "
+               "financial, location) exposed in re-identifiable form to an unauthorised party "
+               "(breach, insider, function creep) during the run.")
+def _residents_exposed(m):
+    return float(np.mean((m.pop.exposed_fields & m.sensitive_mask) != 0))
+
+
+@register_outcome(
+    "records_exposed", unit="records per 1,000 residents", direction="min", privacy=True,
+    label="Records exposed",
+    definition="Resident records exposed in all incidents (a resident in two incidents counts "
+               "twice), re-identifiable or not, per 1,000 simulated residents.")
+def _records_exposed(m):
+    return _per_1000(m, m.ledger.records_exposed)
+
+
+@register_outcome(
+    "harm_per_1000", unit="harm points per 1,000 residents", direction="min", privacy=True,
+    label="Harm",
+    definition="Σ over residents of the sensitivity weights of the distinct fields exposed in "
+               "re-identifiable form, per 1,000 residents; identifier and financial harm is "
+               "reduced by notified_harm_reduction for residents who were notified.")
+def _harm(m):
+    return _per_1000(m, m.harm_total())
+
+
+@register_outcome(
+    "reidentification_risk", unit="probability", direction="min", privacy=True,
+    label="Re-identification risk (prosecutor)",
+    definition="ARX prosecutor average risk (J/n: classes over records, on the quasi-"
+               "identifiers present; 1 for records with direct identifiers) of each leaked "
+               "set, averaged over sets weighted by their records; 0 if nothing leaked.")
+def _reid(m):
+    led = m.ledger
+    return led.risk_weighted / led.risk_records if led.risk_records else 0.0
+
+
+@register_outcome(
+    "marketer_risk", unit="probability", direction="min", privacy=True,
+    label="Re-identification risk (marketer)",
+    definition="Expected share of leaked records correctly matched to a person in the "
+               "represented population (mean correct-match probability κ; 1 with direct "
+               "identifiers); 0 if nothing leaked.")
+def _marketer(m):
+    led = m.ledger
+    return led.marketer_weighted / led.risk_records if led.risk_records else 0.0
+
+
+@register_outcome(
+    "max_dossier_completeness", unit="share of catalogue fields", direction="min",
+    privacy=True, label="Largest broker dossier",
+    definition="Largest share of the field catalogue that any data broker has linked about "
+               "any one resident by the end of the run.")
+def _dossier(m):
+    if not m.brokers:
+        return 0.0
+    best = 0
+    for b in m.brokers:
+        d = b.dossier
+        if d.any():
+            best = max(best, int(np.max(_popcount(d))))
+    return best / len(m.catalogue)
+
+
+@register_outcome(
+    "breaches", unit="incidents (real-world count)", direction="min", privacy=True,
+    label="External breaches",
+    definition="Successful external breaches (exfiltration, ransomware, the scenario's shock) "
+               "in the represented population during the run.")
+def _breaches(m):
+    return float(m.ledger.n_breaches)
+
+
+@register_outcome(
+    "insider_incidents", unit="incidents (real-world count)", direction="min", privacy=True,
+    label="Insider incidents",
+    definition="Insider snooping episodes and record sales in the represented population.")
+def _insider(m):
+    return float(m.ledger.n_insider)
+
+
+@register_outcome(
+    "function_creep_incidents", unit="campaigns (real-world count)", direction="min",
+    privacy=True, label="Function-creep campaigns",
+    definition="Beyond-purpose campaigns by secondary users (blocked ones included).")
+def _creep(m):
+    return float(m.ledger.n_creep)
+
+
+@register_outcome(
+    "detected_share", unit="share of incidents", direction="max", label="Incidents detected",
+    definition="Share of all incidents detected by the end of the run (NaN if none).")
+def _detected(m):
+    inc = m.ledger.incidents
+    return _ratio(sum(i.detected for i in inc), len(inc))
+
+
+@register_outcome(
+    "mean_days_to_detect", unit="days", direction="min", label="Days to detect",
+    definition="Mean days from incident to detection, over incidents detected (NaN if none).")
+def _ttd(m):
+    d = m.ledger.detection_delays
+    return float(np.mean(d)) if d else math.nan
+
+
+@register_outcome(
+    "utility_rate", unit="share of needed value", direction="max", label="Clinical utility",
+    definition="Clinically needed information delivered at encounters, weighted by each "
+               "field's clinical value for the encounter type, over all information needed.")
+def _utility(m):
+    t = m.totals
+    return _ratio(t["value_delivered"], t["value_needed"])
+
+
+@register_outcome(
+    "emergency_info_rate", unit="share of needed value", direction="max",
+    label="Emergency information away from home",
+    definition="utility_rate restricted to emergency encounters away from the home region.")
+def _emerg(m):
+    t = m.totals
+    return _ratio(t["emerg_away_delivered"], t["emerg_away_needed"])
+
+
+@register_outcome(
+    "adverse_events_averted", unit="events per 1,000 residents", direction="max",
+    label="Adverse drug events averted",
+    definition="Expected potentially harmful medication-history errors averted at hospital "
+               "encounters (chronic, emergency) where the medication history was at hand: "
+               "error rate × clinically important share × (1 − reconciliation RR).")
+def _ae(m):
+    return _per_1000(m, m.totals["ae_averted"])
+
+
+@register_outcome(
+    "duplicate_tests_avoided", unit="tests per 1,000 residents", direction="max",
+    label="Duplicate tests avoided",
+    definition="Expected repeat tests or images avoided because prior results arrived from "
+               "another institution: repeat rate × relative reduction, per encounter.")
+def _dup(m):
+    return _per_1000(m, m.totals["dup_avoided"])
+
+
+@register_outcome(
+    "downtime_days", unit="institution-days (real-world)", direction="min", label="Downtime",
+    definition="Days institutions' systems were down after ransomware, summed over the real "
+               "institutions of the represented country.")
+def _downtime(m):
+    return float(m.downtime_days)
+
+
+@register_outcome(
+    "shared_system_downtime_days", unit="system-days", direction="min",
+    label="Shared-system downtime",
+    definition="Days national or regional shared systems (platforms, record locator, "
+               "break-glass service, public health, insurance, payment) were down.")
+def _shared_downtime(m):
+    return float(m.shared_downtime_days)
+
+
+@register_outcome(
+    "participation_rate", unit="share of residents", direction="max",
+    label="Participation",
+    definition="Share of residents whose records may be shared (consent in), averaged over "
+               "the run's days.")
+def _participation(m):
+    days = m.series["participation_rate"][: m.day]
+    return float(np.mean(days)) if len(days) else float(np.mean(m.pop.participating))
+
+
+@register_outcome(
+    "mean_trust", unit="0-1", direction="max", label="Trust",
+    definition="Residents' mean trust in the system on the last day.")
+def _trust(m):
+    return float(m.series["mean_trust"][m.day - 1]) if m.day else float(np.mean(m.trust()))
+
+
+@register_outcome(
+    "withholding_rate", unit="share of residents", direction="min",
+    label="Withholding from clinicians",
+    definition="Share of residents withholding sensitive information on the last day.")
+def _withholding(m):
+    return float(np.mean(m.pop.withholding))
+
+
+def _popcount(x: np.ndarray) -> np.ndarray:
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x.astype(np.uint64))
+    v = x.astype(np.uint64)
+    out = np.zeros(v.shape, dtype=np.int64)
+    while v.any():
+        out += (v & np.uint64(1)).astype(np.int64)
+        v >>= np.uint64(1)
+    return out

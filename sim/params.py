@@ -1,0 +1,628 @@
+"""The one parameter declaration: every lever, uncertainty and setting, declared once.
+
+Each :class:`Parameter` carries its default, its allowed range or choices, its unit, its
+kind (``lever``: what a planner controls; ``uncertainty``: what nobody controls;
+``setting``: size and length of the run), its group (for widgets and documentation), a
+one-line help text and the **source** of its default. Scenario validation, the command
+line's ``list``, the widgets, the sweeps and the ODD documentation table all read this
+declaration, so a default exists in exactly one place (EMA Workbench's separation of
+levers and uncertainties; see ``STYLE.md``).
+
+Sources cite ``calibration.md`` (the project's research notes) by section; "assumption"
+marks a modellers' judgement that no source pins down, which is why those parameters are
+uncertainties with wide ranges.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Literal
+
+__all__ = [
+    "GROUPS",
+    "PARAMETERS",
+    "Parameter",
+    "ParameterError",
+    "defaults",
+    "levers",
+    "uncertainties",
+]
+
+Kind = Literal["lever", "uncertainty", "setting"]
+
+
+class ParameterError(ValueError):
+    """A parameter value is invalid; the message names the field, the value and what is allowed.
+
+    Attributes:
+        field: the parameter (or scenario key) at fault.
+        value: the offending value.
+        allowed: a human-readable description of what is allowed.
+    """
+
+    def __init__(self, field: str, value: Any, allowed: str, where: str = "") -> None:
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.where = where
+        loc = f"{where}: " if where else ""
+        super().__init__(f"{loc}{field}: invalid value {value!r}; allowed: {allowed}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parameter:
+    """Declaration of one model parameter.
+
+    Attributes:
+        name: snake_case key used in scenario files, ``--set`` and widgets.
+        default: default value (also the status-quo value for levers).
+        kind: ``"lever"``, ``"uncertainty"`` or ``"setting"``.
+        group: display group ("collection", "consent", ...).
+        unit: unit of the value ("days", "probability", "yuan", "-").
+        help: one-line explanation for planners.
+        source: where the default comes from.
+        dtype: ``int``, ``float``, ``bool``, ``str`` or ``list``.
+        low: inclusive lower bound for numbers.
+        high: inclusive upper bound for numbers.
+        choices: allowed values for ``str`` (a tuple, or a callable returning names from a
+            registry so that researchers can add options).
+        item_choices: for ``list``: callable returning the allowed items.
+    """
+
+    name: str
+    default: Any
+    kind: Kind
+    group: str
+    unit: str
+    help: str
+    source: str
+    dtype: type = float
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | Callable[[], Sequence[str]] | None = None
+    item_choices: Callable[[], Sequence[str]] | None = None
+
+    def allowed_choices(self) -> list[str]:
+        """Return the allowed values of a categorical parameter."""
+        if self.choices is None:
+            return []
+        return list(self.choices() if callable(self.choices) else self.choices)
+
+    def describe_allowed(self) -> str:
+        """Return what is allowed, for error messages and ``list``."""
+        if self.dtype is bool:
+            return "true or false"
+        if self.dtype is str:
+            return "one of " + ", ".join(self.allowed_choices())
+        if self.dtype is list:
+            items = self.item_choices() if self.item_choices else []
+            return "a list of field names from: " + ", ".join(items)
+        kind = "an integer" if self.dtype is int else "a number"
+        return f"{kind} in [{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    def validate(self, value: Any, where: str = "") -> Any:
+        """Return ``value`` coerced to the parameter's type, or raise.
+
+        Raises:
+            ParameterError: naming the field, the value and what is allowed.
+        """
+        fail = ParameterError(self.name, value, self.describe_allowed(), where)
+        if self.dtype is bool:
+            if isinstance(value, bool):
+                return value
+            raise fail
+        if self.dtype is str:
+            if isinstance(value, str) and value in self.allowed_choices():
+                return value
+            raise fail
+        if self.dtype is list:
+            if not isinstance(value, list | tuple):
+                raise fail
+            allowed = set(self.item_choices() if self.item_choices else [])
+            for item in value:
+                if not isinstance(item, str) or (allowed and item not in allowed):
+                    raise ParameterError(self.name, item, self.describe_allowed(), where)
+            return list(dict.fromkeys(value))  # drop duplicates, keep order
+        # numbers; bool is an int subclass but never a valid number here
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise fail
+        if self.dtype is int:
+            if isinstance(value, float):
+                if not value.is_integer():
+                    raise fail
+                value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise fail
+        if (self.low is not None and value < self.low) or (
+            self.high is not None and value > self.high
+        ):
+            raise fail
+        return value
+
+    def parse_text(self, text: str) -> Any:
+        """Parse a ``--set key=value`` string into a value of the right type (then validate)."""
+        t = text.strip()
+        if self.dtype is bool:
+            low = t.lower()
+            if low in {"true", "yes", "1", "on"}:
+                return self.validate(True)
+            if low in {"false", "no", "0", "off"}:
+                return self.validate(False)
+            raise ParameterError(self.name, text, self.describe_allowed())
+        if self.dtype is str:
+            return self.validate(t)
+        if self.dtype is list:
+            items = [s.strip() for s in t.strip("[]").split(",") if s.strip()]
+            return self.validate(items)
+        try:
+            num = float(t) if self.dtype is float else _parse_int(t)
+        except ValueError:
+            raise ParameterError(self.name, text, self.describe_allowed()) from None
+        return self.validate(num)
+
+
+def _parse_int(t: str) -> int | float:
+    try:
+        return int(t)
+    except ValueError:
+        return float(t)
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-inf"
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:g}"
+
+
+def _registry_names(module: str, attr: str) -> Callable[[], list[str]]:
+    """Return a callable listing a registry's names, resolved lazily to avoid import cycles."""
+
+    def names() -> list[str]:
+        import importlib
+
+        return importlib.import_module(module).__dict__[attr].names()
+
+    return names
+
+
+def _field_names() -> list[str]:
+    from .fields import CATALOGUE
+
+    return list(CATALOGUE.names)
+
+
+# Display groups, in order: levers first (as a planner meets them), then assumptions.
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("collection", "Collection"),
+    ("consent", "Consent"),
+    ("architecture", "Architecture and identity"),
+    ("security", "Security"),
+    ("enforcement", "Enforcement"),
+    ("population", "Residents (assumptions)"),
+    ("care", "Care and clinical effects (assumptions)"),
+    ("threats", "Attackers (assumptions)"),
+    ("institutions", "Institutions (assumptions)"),
+    ("shock", "Shock event (assumptions)"),
+    ("run", "Run settings"),
+)
+
+P = Parameter
+_CAL = "calibration.md"
+
+_DECLARED: tuple[Parameter, ...] = (
+    # ------------------------------------------------------------------ levers
+    P(name="collection_scope", default="clinical", kind="lever", group="collection", unit="-",
+      dtype=str, choices=_registry_names("sim.policy", "COLLECTION_SCOPES"),
+      help="Which fields institutions collect: minimal (PIPL minimum necessary) ... maximal; "
+           "'custom' uses collection_fields.",
+      source="DESIGN.md levers; minimal = PIPL Art. 6 minimum necessary; extended = fields the "
+             "critics list (marriage, nationality, occupation, education, lifestyle)"),
+    P(name="collection_fields", default=[], kind="lever", group="collection", unit="field names",
+      dtype=list, item_choices=_field_names,
+      help="Explicit field list, used when collection_scope is 'custom'.",
+      source="DESIGN.md levers"),
+    P(name="retention_days", default=3650, kind="lever", group="collection", unit="days",
+      dtype=int, low=0, high=36500,
+      help="How long records are kept after a resident's last encounter (36,500 = lifelong).",
+      source="assumption: 10 years is a common medical-record retention period; the plan's "
+             "'lifelong record' is 36,500"),
+    P(name="consent_model", default="implied", kind="lever", group="consent", unit="-",
+      dtype=str, choices=_registry_names("sim.consent", "CONSENT_MODELS"),
+      help="Who decides whether a resident's data are shared: implied, opt-out, opt-in, "
+           "granular per field, per-access 'show your code' (with or without break-glass).",
+      source="DESIGN.md levers; uptake regularities calibration.md §4.1"),
+    P(name="architecture", default="silos", kind="lever", group="architecture", unit="-",
+      dtype=str, choices=_registry_names("sim.architecture", "ARCHITECTURES"),
+      help="Where shared records live: institution silos, regional or national platform, "
+           "federated query, or on the resident's phone.",
+      source="DESIGN.md levers"),
+    P(name="identity", default="id_card_master_index", kind="lever", group="architecture",
+      unit="-", dtype=str, choices=("id_card_master_index", "per_domain_pseudonyms"),
+      help="Cross-domain key: the ID-card number as master index, or a separate pseudonym per "
+           "domain (tokenised linkage).",
+      source=f"{_CAL} §7 (NHC 2023 master patient index keyed on the ID number)"),
+    P(name="code_integration", default="health_only", kind="lever", group="architecture",
+      unit="-", dtype=str, choices=("health_only", "health_insurance", "health_insurance_payment"),
+      help="Whether the health code is merged with the insurance settlement code and the "
+           "financial payment code ('one code for multiple purposes').",
+      source="seed article (14th Five-Year Plan: multi-code integration)"),
+    P(name="access_breadth", default="institution", kind="lever", group="architecture", unit="-",
+      dtype=str, choices=("treating_team", "institution", "region", "national"),
+      help="Whose records a staff member may open without a care relationship: only patients "
+           "under their care, anyone at their institution, their region, the whole country.",
+      source="DESIGN.md levers; UCLA snooping cases calibration.md §2.6"),
+    P(name="audit_strength", default=0.3, kind="lever", group="security", unit="probability",
+      low=0.0, high=1.0,
+      help="Early-warning and audit: probability that an incident is ever detected.",
+      source=f"{_CAL} §5.2: rule-based audit ~0 on confirmed cases, ML audit sensitivity "
+             "0.76-0.79 (Boxwala 2011); 42% of breaches detected internally (IBM 2024)"),
+    P(name="purpose_binding", default=0.3, kind="lever", group="security", unit="probability",
+      low=0.0, high=1.0,
+      help="Probability that a query beyond the stated purpose is blocked (and that an "
+           "unexplained access stands out in the audit).",
+      source=f"{_CAL} §5.2: explanation-based auditing explains >90% of accesses (Fabbri 2013)"),
+    P(name="encryption_at_rest", default=False, kind="lever", group="security", unit="-",
+      dtype=bool,
+      help="Stored records are encrypted; stolen copies are unusable unless keys are stolen "
+           "too. Does not stop insiders.",
+      source=f"{_CAL} §2.3 (21% of PHI incidents were lost/stolen unencrypted laptops)"),
+    P(name="breach_notification", default="affected", kind="lever", group="enforcement",
+      unit="-", dtype=str, choices=("none", "affected", "public"),
+      help="After detection: tell nobody, tell the affected residents, or announce publicly.",
+      source=f"{_CAL} §4.2: only 33% of US breach victims were told by the breached "
+             "organisation (Accenture 2017)"),
+    P(name="enforcement_probability", default=0.1, kind="lever", group="enforcement",
+      unit="probability", low=0.0, high=1.0,
+      help="Probability that a detected offender is sanctioned.",
+      source=f"{_CAL} §5.3: ≤2.4% of large US breaches led to money penalties; criminal "
+             "referrals rarer still"),
+    P(name="penalty_yuan", default=100_000.0, kind="lever", group="enforcement", unit="yuan",
+      low=0.0, high=50_000_000.0,
+      help="Sanction per sanctioned offence.",
+      source=f"{_CAL} §5.3: PIPL Art. 66, responsible persons ¥10k-1M, organisations ≤¥50M"),
+    # ------------------------------------------------------------ population
+    P(name="share_concerned", default=0.25, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents with a 'privacy concerned' attitude.",
+      source="assumption; Westin segmentation (~25% fundamentalists, not verified here)"),
+    P(name="share_unconcerned", default=0.18, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents 'unconcerned' about privacy (the rest are pragmatic).",
+      source="assumption; Westin segmentation (~18% unconcerned, not verified here)"),
+    P(name="trust_concerned", default=0.45, kind="uncertainty", group="population",
+      unit="0-1", low=0.0, high=1.0, help="Starting trust in the system, concerned residents.",
+      source=f"assumption; sensitivity lowers trust (-0.49, Frontiers 2022, {_CAL} §4.2)"),
+    P(name="trust_pragmatic", default=0.65, kind="uncertainty", group="population", unit="0-1",
+      low=0.0, high=1.0, help="Starting trust, pragmatic residents.", source="assumption"),
+    P(name="trust_unconcerned", default=0.8, kind="uncertainty", group="population",
+      unit="0-1", low=0.0, high=1.0, help="Starting trust, unconcerned residents.",
+      source="assumption"),
+    P(name="participation_threshold", default=0.35, kind="uncertainty", group="population",
+      unit="0-1", low=0.0, high=1.0,
+      help="Trust at which a reviewing resident is equally likely to share or not (logistic).",
+      source=f"calibrated so opt-out settles at 2-10% per year ({_CAL} §4.1)"),
+    P(name="participation_slope", default=0.08, kind="uncertainty", group="population",
+      unit="0-1", low=0.01, high=1.0, help="Width of the logistic participation curve.",
+      source=f"calibrated with participation_threshold ({_CAL} §4.1)"),
+    P(name="consent_reviews_per_year", default=0.5, kind="uncertainty", group="population",
+      unit="per resident per year", low=0.0, high=12.0,
+      help="How often a resident reconsiders consent and disclosure, absent news.",
+      source=f"assumption; inertia: <0.1% change default access settings (ADHA 2018, {_CAL} §4.1)"),
+    P(name="opt_in_effort", default=0.6, kind="uncertainty", group="population",
+      unit="probability", low=0.0, high=1.0,
+      help="Probability that a resident who wants to opt in completes the steps.",
+      source=f"{_CAL} §4.1: opt-in 21% vs opt-out 96% head-to-head (de Man 2023)"),
+    P(name="withholding_rate", default=0.123, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=0.5,
+      help="Share of residents who withhold sensitive information from clinicians at average "
+           "trust.",
+      source=f"{_CAL} §4.2: 12.3% (HINTS, Agaku 2014)"),
+    P(name="granular_hide_share", default=0.3, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Under granular consent: share of concerned residents who hide sensitive "
+           "clinical fields from sharing (pragmatic: a third of it).",
+      source=f"assumption; few change defaults in practice ({_CAL} §4.1)"),
+    P(name="breach_trust_drop", default=0.3, kind="uncertainty", group="population",
+      unit="0-1", low=0.0, high=1.0,
+      help="Trust lost by a resident told their record was breached.",
+      source=f"assumption; 25% of breach victims switched provider (Accenture 2017, {_CAL} §4.2)"),
+    P(name="news_trust_drop", default=0.05, kind="uncertainty", group="population",
+      unit="0-1", low=0.0, high=0.5,
+      help="Trust every resident loses when a breach of 1% of the population is announced "
+           "(smaller breaches in proportion).",
+      source=f"assumption; opt-out bursts during controversies ({_CAL} §4.1)"),
+    P(name="rollout_decision_share", default=0.5, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents who make a consent decision at rollout (the rest keep the "
+           "default until they reconsider).", source="assumption"),
+    P(name="notified_harm_reduction", default=0.5, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of identifier and financial harm a notified resident avoids (new card, "
+           "frozen accounts).", source="assumption"),
+    P(name="trust_half_life_days", default=180.0, kind="uncertainty", group="population",
+      unit="days", low=1.0, high=3650.0, help="Half-life of a trust shock.",
+      source="assumption"),
+    P(name="show_code_threshold", default=0.2, kind="uncertainty", group="population",
+      unit="0-1", low=0.0, high=1.0,
+      help="Trust at which a resident is equally likely to show the code at an encounter.",
+      source="assumption (showing a code costs less than joining a scheme)"),
+    P(name="phone_present", default=0.95, kind="uncertainty", group="population",
+      unit="probability", low=0.0, high=1.0,
+      help="Probability that the resident has the phone / code at hand at an encounter.",
+      source="assumption"),
+    P(name="emergency_incapacitated", default=0.3, kind="uncertainty", group="population",
+      unit="probability", low=0.0, high=1.0,
+      help="Probability that an emergency patient cannot show a code or consent.",
+      source="assumption"),
+    P(name="prevalence_chronic", default=0.3, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0, help="Residents with a chronic condition.",
+      source="assumption (order of magnitude of adult multimorbidity)"),
+    P(name="prevalence_mental", default=0.1, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0, help="Residents with a mental-health record.",
+      source="assumption"),
+    P(name="prevalence_infectious", default=0.05, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Residents with a notifiable infectious-disease record.", source="assumption"),
+    P(name="prevalence_genetic", default=0.2, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0, help="Residents with genetic or family-history data.",
+      source="assumption"),
+    P(name="prevalence_surgery", default=0.25, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0, help="Residents with a past operation.",
+      source="assumption"),
+    P(name="prevalence_reproductive", default=0.5, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Women aged 15-49 with a reproductive-health record.", source="assumption"),
+    # ------------------------------------------------------------------ care
+    P(name="routine_visits_per_year", default=4.0, kind="uncertainty", group="care",
+      unit="per resident per year", low=0.0, high=30.0, help="Routine outpatient visits.",
+      source="assumption; China ≈6 outpatient visits per capita per year incl. chronic care "
+             "(NHC statistical bulletin 2019, not verified here)"),
+    P(name="chronic_visits_per_year", default=6.0, kind="uncertainty", group="care",
+      unit="per chronic resident per year", low=0.0, high=52.0,
+      help="Follow-up visits of residents with a chronic condition.", source="assumption"),
+    P(name="emergency_visits_per_year", default=0.15, kind="uncertainty", group="care",
+      unit="per resident per year", low=0.0, high=5.0, help="Emergency visits.",
+      source="assumption"),
+    P(name="preventive_visits_per_year", default=0.8, kind="uncertainty", group="care",
+      unit="per resident per year", low=0.0, high=12.0,
+      help="Vaccination and screening visits.", source="assumption"),
+    P(name="away_share_emergency", default=0.15, kind="uncertainty", group="care",
+      unit="share", low=0.0, high=1.0,
+      help="Share of emergencies that happen away from the home region.",
+      source="assumption (the experts' 'accident far from home' case)"),
+    P(name="away_share_other", default=0.03, kind="uncertainty", group="care", unit="share",
+      low=0.0, high=1.0, help="Share of other encounters away from the home region.",
+      source="assumption"),
+    P(name="med_history_error_rate", default=0.27, kind="uncertainty", group="care",
+      unit="probability", low=0.0, high=1.0,
+      help="Chance of a medication-history error at an encounter without the history.",
+      source=f"{_CAL} §3: 27-54% of admissions (Tam 2005)"),
+    P(name="med_error_important", default=0.35, kind="uncertainty", group="care",
+      unit="probability", low=0.0, high=1.0,
+      help="Share of those errors that are clinically important.",
+      source=f"{_CAL} §3: 11-59% (Tam 2005)"),
+    P(name="reconciliation_relative_risk", default=0.55, kind="uncertainty", group="care",
+      unit="ratio", low=0.0, high=1.0,
+      help="Relative risk of a discrepancy when the electronic history is available.",
+      source=f"{_CAL} §3: RR 0.55 (0.51-0.58), BMC MIDM 2016"),
+    P(name="repeat_test_rate", default=0.2, kind="uncertainty", group="care",
+      unit="probability", low=0.0, high=1.0,
+      help="Chance that a test or image is repeated when prior results are not at hand.",
+      source=f"{_CAL} §3: baselines 14.7-20.7% (Lammers 2014)"),
+    P(name="repeat_test_reduction", default=0.5, kind="uncertainty", group="care",
+      unit="share", low=0.0, high=1.0,
+      help="Relative reduction of repeats when prior results are shared.",
+      source=f"{_CAL} §3: 44-67% relative (Lammers 2014); -25% odds (Rochester 2014)"),
+    # --------------------------------------------------------------- threats
+    P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
+      unit="groups", dtype=int, low=0, high=500,
+      help="External criminal groups (exfiltration or ransomware).", source="assumption"),
+    P(name="external_attacks_per_million_per_year", default=10.0, kind="uncertainty",
+      group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
+      help="Attempts by opportunistic external groups, per million residents represented.",
+      source=f"calibrated to ≈1.6 successful hacking breaches per million per year (OCR "
+             f"2019-23: 74% of ≈700 large breaches a year for 330 M people, {_CAL} §2.1)"),
+    P(name="ransomware_share", default=0.5, kind="uncertainty", group="threats", unit="share",
+      low=0.0, high=1.0, help="Share of external groups running ransomware (with downtime).",
+      source=f"{_CAL} §2.1 (hacking/IT incidents include ransomware)"),
+    P(name="targeted_share", default=0.25, kind="uncertainty", group="threats", unit="share",
+      low=0.0, high=1.0,
+      help="Share of external groups that pick the most valuable target rather than whatever "
+           "they find.", source="assumption"),
+    P(name="targeted_attacks_per_group_per_year", default=4.0, kind="uncertainty",
+      group="threats", unit="attempts per group per year", low=0.0, high=365.0,
+      help="Campaigns a targeted group mounts a year against the most valuable target.",
+      source=f"calibrated to ≈0.8 breaches of ≥10 M records a year in the US (OCR 2019-23, "
+             f"{_CAL} §2.1), ×4 for China's population"),
+    P(name="attacker_skill", default=0.5, kind="uncertainty", group="threats",
+      unit="probability", low=0.0, high=1.0,
+      help="Success chance of an attempt against an institution with no security.",
+      source="assumption"),
+    P(name="breach_fraction_log10_mean", default=-1.3, kind="uncertainty", group="threats",
+      unit="log10(share)", low=-5.0, high=0.0,
+      help="Median share of an institution's records taken in a breach (log10).",
+      source=f"assumption for the level (median breach 5,242 records ÷ ~100k records per "
+             f"entity); {_CAL} §2.2"),
+    P(name="breach_fraction_log10_sd", default=0.87, kind="uncertainty", group="threats",
+      unit="log10", low=0.0, high=3.0, help="Spread of breach sizes (log10 sd, log-normal).",
+      source=f"{_CAL} §2.2: OCR log10 sd 0.84-0.89"),
+    P(name="ransomware_downtime_days", default=14, kind="uncertainty", group="threats",
+      unit="days", dtype=int, low=0, high=120,
+      help="Days an institution's records are unavailable after ransomware.",
+      source="assumption (industry reports of ~3 weeks, not verified here)"),
+    P(name="insiders_per_institution", default=1, kind="uncertainty", group="threats",
+      unit="agents", dtype=int, low=0, high=50,
+      help="Potential insiders (curious snoopers or sellers) per data-holding institution.",
+      source="assumption"),
+    P(name="insider_acts_per_million_per_year", default=2.0, kind="uncertainty",
+      group="threats", unit="opportunities per million residents per year", low=0.0,
+      high=200.0, help="Opportunities insiders consider, per million residents represented.",
+      source=f"assumption; internal actors are 30-70% of healthcare incidents ({_CAL} §2.3)"),
+    P(name="insider_seller_share", default=0.6, kind="uncertainty", group="threats",
+      unit="share", low=0.0, high=1.0,
+      help="Share of insiders who sell records (the rest snoop out of curiosity).",
+      source=f"{_CAL} §2.3: financial 48% vs fun/curiosity 31% (Verizon 2018)"),
+    P(name="insider_sale_log10_mean", default=3.25, kind="uncertainty", group="threats",
+      unit="log10(records)", low=0.0, high=7.0,
+      help="Median records in one insider sale (log10).",
+      source=f"{_CAL} §2.1: unauthorized-access breaches median 1,758 records"),
+    P(name="snoop_records_mean", default=5.0, kind="uncertainty", group="threats",
+      unit="records", low=0.0, high=1000.0,
+      help="Records a curious insider opens in one episode.",
+      source=f"{_CAL} §2.6 (UCLA: 939 patients over four years by one employee)"),
+    P(name="n_brokers", default=1, kind="uncertainty", group="threats", unit="agents",
+      dtype=int, low=0, high=20,
+      help="Data brokers who buy leaks and link them into dossiers.", source="assumption"),
+    P(name="broker_buy_probability", default=0.7, kind="uncertainty", group="threats",
+      unit="probability", low=0.0, high=1.0,
+      help="Probability that a leaked set reaches a broker.", source="assumption"),
+    P(name="n_secondary_users", default=2, kind="uncertainty", group="threats", unit="agents",
+      dtype=int, low=0, high=20,
+      help="Secondary users (insurer underwriting, officials) who exploit integrated codes.",
+      source=f"{_CAL} §2.6 (Henan 2022 red codes)"),
+    P(name="secondary_campaigns_per_year", default=6.0, kind="uncertainty", group="threats",
+      unit="per agent per year", low=0.0, high=365.0,
+      help="Beyond-purpose campaigns each secondary user considers per year.",
+      source="assumption"),
+    P(name="secondary_campaign_log10_mean", default=3.0, kind="uncertainty", group="threats",
+      unit="log10(residents)", low=0.0, high=8.0,
+      help="Residents looked up in one beyond-purpose campaign (log10); Henan: 1,317.",
+      source=f"{_CAL} §2.6 (Henan 2022: 1,317 depositors)"),
+    P(name="attack_cost_yuan", default=1_000.0, kind="uncertainty", group="threats",
+      unit="yuan", low=0.0, high=1e8,
+      help="Median cost to an external group of one attempt (automated campaigns are cheap).",
+      source="assumption"),
+    P(name="insider_reservation_yuan", default=1_000.0, kind="uncertainty", group="threats",
+      unit="yuan", low=0.0, high=1e7,
+      help="Median net gain an insider needs before acting (moral cost, job risk aside from "
+           "sanctions).",
+      source="assumption"),
+    P(name="curiosity_value_yuan", default=5_000.0, kind="uncertainty", group="threats",
+      unit="yuan", low=0.0, high=1e7,
+      help="What satisfying curiosity is worth to a snooping insider.", source="assumption"),
+    P(name="bulk_value_factor", default=0.02, kind="uncertainty", group="threats",
+      unit="ratio", low=0.0, high=1.0,
+      help="Bulk price of a record relative to its retail price.",
+      source=f"{_CAL} §2.5: bulk $0.01-2.42 vs $10-50 retail"),
+    P(name="resale_value_multiplier", default=1.0, kind="uncertainty", group="threats",
+      unit="ratio", low=0.0, high=100.0,
+      help="Scales every field's resale value (tests 'low-value data draws few attackers').",
+      source="seed article (critics: 'valuable data attracts people seeking gain')"),
+    P(name="ransom_yuan_scale", default=3_500.0, kind="uncertainty", group="threats",
+      unit="yuan per records^0.55", low=0.0, high=1e6,
+      help="Expected ransom = scale × (records held)^0.55 (a 1 M-record victim: ≈¥7 M).",
+      source=f"exponent: breach cost ∝ records^0.55-0.57 (IBM 2018/2019, {_CAL} §2.4); "
+             "level: assumption (≈US$1 M for a 1 M-record victim)"),
+    P(name="reservation_log_sd", default=1.0, kind="uncertainty", group="threats",
+      unit="log sd", low=0.0, high=3.0,
+      help="Spread of attackers' costs and reservation gains (log-normal across agents).",
+      source="assumption (heterogeneous offenders; Becker 1968)"),
+    P(name="perceived_penalty_exponent", default=0.5, kind="uncertainty", group="threats",
+      unit="-", low=0.0, high=1.0,
+      help="Offenders perceive a sanction F as F**e: certainty deters more than severity.",
+      source=f"{_CAL} §5.1 (Becker 1968; Nagin 2013: certainty > severity); form assumed"),
+    P(name="foreign_enforcement_factor", default=0.1, kind="uncertainty", group="threats",
+      unit="ratio", low=0.0, high=1.0,
+      help="Enforcement reach against external groups relative to domestic insiders.",
+      source="assumption"),
+    P(name="detection_days_external", default=213.0, kind="uncertainty", group="threats",
+      unit="days", low=1.0, high=3650.0, help="Mean time to detect an external breach.",
+      source=f"{_CAL} §2.4: healthcare 213 days to discovery (IBM 2023)"),
+    P(name="detection_days_insider", default=400.0, kind="uncertainty", group="threats",
+      unit="days", low=1.0, high=3650.0, help="Mean time to detect insider misuse.",
+      source=f"{_CAL} §5.2: insider breaches 'more often taking years to detect' (DBIR 2019)"),
+    P(name="key_compromise_probability", default=0.2, kind="uncertainty", group="threats",
+      unit="probability", low=0.0, high=1.0,
+      help="Chance that a breach of encrypted data also obtains the keys.", source="assumption"),
+    # ----------------------------------------------------------- institutions
+    P(name="security_clinic", default=0.3, kind="uncertainty", group="institutions",
+      unit="0-1", low=0.0, high=1.0, help="Security level of community clinics.",
+      source="assumption (attack success = skill × (1 - security))"),
+    P(name="security_hospital", default=0.5, kind="uncertainty", group="institutions",
+      unit="0-1", low=0.0, high=1.0, help="Security level of secondary and tertiary hospitals.",
+      source="assumption"),
+    P(name="security_platform", default=0.8, kind="uncertainty", group="institutions",
+      unit="0-1", low=0.0, high=1.0,
+      help="Security level of platforms, record locators and the break-glass service.",
+      source="assumption"),
+    P(name="security_agency", default=0.6, kind="uncertainty", group="institutions",
+      unit="0-1", low=0.0, high=1.0,
+      help="Security level of public health, the insurance bureau and the payment platform.",
+      source="assumption"),
+    # ------------------------------------------------------------------ shock
+    P(name="shock_day", default=-1, kind="uncertainty", group="shock", unit="day", dtype=int,
+      low=-1, high=36500,
+      help="Day of a forced large breach of the largest store (-1: none).",
+      source="scenario device (breach_shock); Shanghai 2022 database leak, calibration.md §2.6"),
+    P(name="shock_fraction", default=0.5, kind="uncertainty", group="shock", unit="share",
+      low=0.0, high=1.0, help="Share of the store's records taken in the shock.",
+      source="assumption (Anthem 2015 and Shanghai 2022 lost nearly all records)"),
+    # -------------------------------------------------------------- settings
+    P(name="n_residents", default=10_000, kind="setting", group="run", unit="residents",
+      dtype=int, low=100, high=5_000_000, help="Simulated residents (a representative sample).",
+      source="issue #2 (10,000 default, 1,000,000 must run)"),
+    P(name="n_days", default=365, kind="setting", group="run", unit="days", dtype=int, low=1,
+      high=3650, help="Length of the run.", source="issue #2"),
+    P(name="real_population", default=1.41e9, kind="setting", group="run", unit="persons",
+      low=1e4, high=2e9,
+      help="Population the sample represents (sets breach counts and re-identification "
+           "class sizes).", source="NBS: 1.41 billion (2023)"),
+    P(name="n_regions", default=10, kind="setting", group="run", unit="regions", dtype=int,
+      low=1, high=100, help="Regions (provinces); each has its own institutions.",
+      source="model structure"),
+    P(name="counties_per_region", default=285, kind="setting", group="run", unit="counties",
+      dtype=int, low=1, high=5000, help="Counties per region (quasi-identifier geography).",
+      source=f"{_CAL} §7: ≈2,850 county-level units (NBS)"),
+    P(name="clinics_per_region", default=4, kind="setting", group="run", unit="nodes",
+      dtype=int, low=1, high=100, help="Community-clinic nodes per region.",
+      source="model structure"),
+    P(name="secondary_per_region", default=2, kind="setting", group="run", unit="nodes",
+      dtype=int, low=1, high=50, help="Secondary-hospital nodes per region.",
+      source="model structure"),
+    P(name="tertiary_per_region", default=1, kind="setting", group="run", unit="nodes",
+      dtype=int, low=1, high=20, help="Tertiary-hospital nodes per region.",
+      source="model structure"),
+    P(name="history_years", default=10, kind="setting", group="run", unit="years", dtype=int,
+      low=0, high=30, help="Years of care history institutions already hold at the start.",
+      source="assumption (records exist before rollout; COVID-era data folded in)"),
+)
+
+PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARED})
+if len(PARAMETERS) != len(_DECLARED):  # pragma: no cover - guards the declaration itself
+    raise RuntimeError("duplicate parameter names in the declaration")
+if {p.group for p in _DECLARED} - {g for g, _ in GROUPS}:  # pragma: no cover
+    raise RuntimeError("a parameter uses an undeclared group")
+
+
+def defaults() -> dict[str, Any]:
+    """Return a fresh dict of every parameter's default."""
+    return {name: (list(p.default) if p.dtype is list else p.default)
+            for name, p in PARAMETERS.items()}
+
+
+def levers() -> list[Parameter]:
+    """Return the levers (what planners control), in declaration order."""
+    return [p for p in PARAMETERS.values() if p.kind == "lever"]
+
+
+def uncertainties() -> list[Parameter]:
+    """Return the uncertainties (what nobody controls), in declaration order."""
+    return [p for p in PARAMETERS.values() if p.kind == "uncertainty"]
+
+
+def by_group(kinds: Iterable[str] = ("lever", "uncertainty", "setting")) -> dict[str, list[Parameter]]:
+    """Return parameters of the given kinds grouped by display group, in ``GROUPS`` order."""
+    kinds = set(kinds)
+    out: dict[str, list[Parameter]] = {}
+    for g, _ in GROUPS:
+        ps = [p for p in PARAMETERS.values() if p.group == g and p.kind in kinds]
+        if ps:
+            out[g] = ps
+    return out

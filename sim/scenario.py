@@ -1,0 +1,256 @@
+"""Scenario files: YAML, validated on load against the parameter declaration.
+
+A scenario file is a flat mapping of parameter names to values, plus three optional
+keys: ``name``, ``description`` and ``extends`` (another scenario, by path relative to
+this file or by bundled name, whose values this one starts from). Files are read with
+``yaml.safe_load`` (no code ever runs from YAML).
+
+Errors say what to fix, and where:
+
+* a YAML syntax error: the file, line and column;
+* an unknown key: the key, its line, and the valid keys;
+* a bad value: the key, its line, the value and the allowed range or choices;
+* an ``extends`` cycle or a missing parent: the chain.
+
+Example:
+    >>> s = load_scenario({"architecture": "national", "consent_model": "opt_out"})
+    >>> s.params["architecture"], s.params["retention_days"]
+    ('national', 3650)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from .params import PARAMETERS, ParameterError, defaults
+
+__all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "list_scenarios", "load_scenario"]
+
+META_KEYS = ("name", "description", "extends")
+
+
+class ScenarioError(ValueError):
+    """A scenario cannot be loaded; the message names the field, the value and the fix."""
+
+
+def _repo_scenarios() -> Path:
+    return Path(__file__).resolve().parent.parent / "scenarios"
+
+
+#: folders searched for a scenario given by bare name (``"status_quo"``)
+SCENARIO_DIRS: list[Path] = [Path.cwd() / "scenarios", _repo_scenarios()]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: every parameter's value, and where the values came from.
+
+    Attributes:
+        name: short name (file stem unless the file sets ``name``).
+        description: what the scenario represents.
+        params: every parameter's value (read-only mapping).
+        set_values: the values the file (and its ``extends`` chain and overrides) set,
+            i.e. what differs from the declared defaults by intent.
+        path: the file it was loaded from, if any.
+        chain: names of the scenarios it extends, nearest first.
+    """
+
+    name: str
+    description: str
+    params: Mapping[str, Any]
+    set_values: Mapping[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+    chain: tuple[str, ...] = ()
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the resolved parameter values (what a run actually used)."""
+        blob = json.dumps(dict(self.params), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None = None, *,
+                       name: str | None = None, **kw: Any) -> Scenario:
+        """Return a copy with some parameters changed (validated).
+
+        Raises:
+            ScenarioError: for an unknown key or an invalid value.
+        """
+        changes = {**(overrides or {}), **kw}
+        if not changes and name is None:
+            return self
+        params = dict(self.params)
+        set_values = dict(self.set_values)
+        for key, value in changes.items():
+            params[key] = _validate_key(key, value, where="override")
+            set_values[key] = params[key]
+        _cross_check(params, set_values, "override")
+        return Scenario(name=name or self.name, description=self.description,
+                        params=MappingProxyType(params),
+                        set_values=MappingProxyType(set_values), path=self.path,
+                        chain=self.chain)
+
+    def diff(self, base: Scenario) -> dict[str, Any]:
+        """Return the parameters whose values differ from ``base`` (this scenario's values)."""
+        return {k: v for k, v in self.params.items() if base.params.get(k) != v}
+
+    def to_yaml(self, base: Scenario | None = None, extends: str | None = None) -> str:
+        """Write the scenario as YAML: all set values, or only what differs from ``base``."""
+        body: dict[str, Any] = {"name": self.name}
+        if self.description:
+            body["description"] = self.description
+        if extends:
+            body["extends"] = extends
+        values = self.diff(base) if base is not None else dict(self.set_values)
+        body.update({k: values[k] for k in PARAMETERS if k in values})
+        return yaml.safe_dump(body, sort_keys=False, allow_unicode=True)
+
+
+def list_scenarios() -> list[Path]:
+    """Return the bundled scenario files (``scenarios/*.yaml``)."""
+    seen: dict[str, Path] = {}
+    for d in SCENARIO_DIRS:
+        if d.is_dir():
+            for f in sorted(d.glob("*.yaml")):
+                seen.setdefault(f.stem, f)
+    return list(seen.values())
+
+
+def load_scenario(source: str | Path | Mapping[str, Any] | Scenario | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load and validate a scenario.
+
+    Args:
+        source: a path to a YAML file, a bundled scenario name (``"status_quo"``), a
+            mapping of parameter values (may contain ``extends``), an existing
+            :class:`Scenario`, or ``None`` for the declared defaults.
+        overrides: parameter values applied on top (``--set`` on the command line).
+
+    Returns:
+        The validated :class:`Scenario`.
+
+    Raises:
+        ScenarioError: naming the file, line, key and what is allowed.
+    """
+    if isinstance(source, Scenario):
+        return source.with_overrides(overrides)
+    if source is None:
+        scen = Scenario(name="defaults", description="declared defaults",
+                        params=MappingProxyType(defaults()))
+    elif isinstance(source, Mapping):
+        scen = _from_mapping(dict(source), lines={}, where="scenario", base_dir=Path.cwd(),
+                             path=None, stack=())
+    else:
+        scen = _from_file(_resolve_path(str(source), Path.cwd()), stack=())
+    return scen.with_overrides(overrides)
+
+
+# ---------------------------------------------------------------------------- internals
+
+def _resolve_path(ref: str, base_dir: Path) -> Path:
+    cand = Path(ref)
+    tries = [cand if cand.is_absolute() else base_dir / cand, Path.cwd() / cand]
+    if cand.suffix == "":
+        tries += [d / f"{ref}.yaml" for d in [base_dir, *SCENARIO_DIRS]]
+    for t in tries:
+        if t.is_file():
+            return t.resolve()
+    names = ", ".join(p.stem for p in list_scenarios())
+    raise ScenarioError(f"scenario {ref!r} not found (looked in {base_dir}); "
+                        f"bundled scenarios: {names}")
+
+
+def _from_file(path: Path, stack: tuple[Path, ...]) -> Scenario:
+    if path in stack:
+        chain = " -> ".join(p.name for p in (*stack, path))
+        raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ScenarioError(f"{path}: cannot read file: {e.strerror}") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ScenarioError(f"{loc}: not valid YAML: {e.problem}") from None
+    except yaml.YAMLError as e:  # pragma: no cover - unmarked YAML errors are rare
+        raise ScenarioError(f"{path}: not valid YAML: {e}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}:1: a scenario must be a mapping of 'key: value' lines, "
+                            f"got {type(data).__name__}")
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            lines[str(k.value)] = k.start_mark.line + 1
+    return _from_mapping(data, lines=lines, where=str(path), base_dir=path.parent, path=path,
+                         stack=(*stack, path))
+
+
+def _from_mapping(data: dict[str, Any], *, lines: Mapping[str, int], where: str,
+                  base_dir: Path, path: Path | None, stack: tuple[Path, ...]) -> Scenario:
+    def loc(key: str) -> str:
+        return f"{where}:{lines[key]}" if key in lines else where
+
+    for key in data:
+        if not isinstance(key, str):
+            raise ScenarioError(f"{where}: keys must be text, got {key!r}")
+    parent_ref = data.get("extends")
+    if parent_ref is not None:
+        if not isinstance(parent_ref, str):
+            raise ScenarioError(f"{loc('extends')}: extends: invalid value {parent_ref!r}; "
+                                "allowed: a scenario file path or bundled name")
+        parent = _from_file(_resolve_path(parent_ref, base_dir), stack=stack)
+        params = dict(parent.params)
+        set_values = dict(parent.set_values)
+        chain = (parent.name, *parent.chain)
+    else:
+        params, set_values, chain = defaults(), {}, ()
+    for key, value in data.items():
+        if key in META_KEYS:
+            continue
+        params[key] = _validate_key(key, value, where=loc(key))
+        set_values[key] = params[key]
+    _cross_check(params, set_values, where)
+    name = data.get("name") or (path.stem if path else "scenario")
+    description = data.get("description") or ""
+    for meta in ("name", "description"):
+        if meta in data and not isinstance(data[meta], str):
+            raise ScenarioError(f"{loc(meta)}: {meta}: invalid value {data[meta]!r}; "
+                                "allowed: text")
+    return Scenario(name=str(name), description=str(description).strip(),
+                    params=MappingProxyType(params), set_values=MappingProxyType(set_values),
+                    path=path, chain=chain)
+
+
+def _validate_key(key: str, value: Any, where: str) -> Any:
+    param = PARAMETERS.get(key)
+    if param is None:
+        valid = ", ".join([*META_KEYS, *PARAMETERS])
+        raise ScenarioError(f"{where}: unknown key {key!r}; valid keys: {valid}")
+    try:
+        return param.validate(value, where=where)
+    except ParameterError as e:
+        raise ScenarioError(str(e)) from None
+
+
+def _cross_check(params: Mapping[str, Any], set_values: Mapping[str, Any], where: str) -> None:
+    total = params["share_concerned"] + params["share_unconcerned"]
+    if total > 1.0 + 1e-9:
+        raise ScenarioError(
+            f"{where}: share_concerned + share_unconcerned: invalid value {total:g}; allowed: "
+            "at most 1 (the rest are pragmatic)")
+    if params["collection_fields"] and params["collection_scope"] != "custom":
+        raise ScenarioError(
+            f"{where}: collection_fields: invalid value {params['collection_fields']!r}; "
+            "allowed: only with collection_scope: custom")
