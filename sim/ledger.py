@@ -112,8 +112,8 @@ class Ledger:
         q = fraction / institution.represents
         n_real = sum(fraction * m.store_count(s) * m.scale / institution.represents
                      for s in institution.stores)
-        plan = [(s, q, None, None) for s in institution.stores] if usable else []
-        parts = self._draw_parts(plan, u, ("breach", institution.index))
+        plan = [(institution.stores, q, None, None)] if usable else []
+        parts = self._draw(plan, u, ("breach", institution.index))
         inc = self._open(kind, attacker, institution, n_real, parts, u,
                          to_broker=usable and u[7] < m.p["broker_buy_probability"],
                          detect_now=detect_now)
@@ -124,7 +124,7 @@ class Ledger:
                 u: np.ndarray, blocked: bool = False) -> Incident:
         """Record an insider episode or a function-creep campaign over ``reach``."""
         m = self.model
-        parts = []
+        parts = None
         if not blocked:
             # one real staff member opens n_real of the real records in reach; a simulated
             # resident held by a node standing for R real institutions is in this staff
@@ -132,9 +132,11 @@ class Ledger:
             total_real = max(reach.records_real, 1.0)
             n_real = min(n_real, total_real)
             share = n_real / total_real
-            plan = [(s, share / s.institution.represents, reach.region, reach.recent_days)
-                    for s in reach.stores]
-            parts = self._draw_parts(plan, u, ("insider", attacker.home.index), attacker.home)
+            by_q: dict[float, list] = {}
+            for st in reach.stores:
+                by_q.setdefault(share / st.institution.represents, []).append(st)
+            plan = [(stores, q, reach.region, reach.recent_days) for q, stores in by_q.items()]
+            parts = self._draw(plan, u, ("insider", attacker.home.index), attacker.home)
         inc = self._open(kind, attacker, attacker.home, 0.0 if blocked else n_real, parts, u,
                          to_broker=kind == "insider_sale", detect_now=blocked, blocked=blocked)
         if kind == "function_creep":
@@ -144,25 +146,30 @@ class Ledger:
         return inc
 
     # ------------------------------------------------------------------ internals
-    def _draw_parts(self, plan, u, key, home=None) -> list:
-        """Sample the exposed residents of each (store, q, region, recent) in ``plan``.
+    def _draw(self, plan, u, key, home=None):
+        """Sample exposed residents for each ``(stores, q, region, recent)`` pool in ``plan``.
 
-        A breach of a node standing for thousands of real institutions usually touches no
-        simulated resident; ``u[9]`` decides that case exactly (P(none) = Π (1-q)^H) without
-        creating a generator. Otherwise the draws come from a generator keyed by the
-        incident's kind, place and day, conditioned on at least one exposure.
+        Residents are drawn once per pool from the union of its stores' holdings (a dump of
+        an institution takes a person's records from all its stores together). A breach of a
+        node standing for thousands of real institutions usually touches no simulated
+        resident; ``u[9]`` decides that case exactly (P(none) = Π (1-q)^H) without creating a
+        generator. Otherwise the draws come from a generator keyed by the incident's kind,
+        place and day, conditioned on at least one exposure.
+
+        Returns:
+            ``None`` or ``(residents, fields, identified)``, one entry per exposed resident.
         """
         m = self.model
         pools = []
         log_p0 = 0.0
-        for store, q, region, recent in plan:
-            held = self._pool(store, region, recent, home)
+        for stores, q, region, recent in plan:
+            held = self._pool(stores, region, recent, home)
             q = min(q, 1.0)
             if len(held) and q > 0:
-                pools.append((store, held, q))
+                pools.append((stores, held, q))
                 log_p0 += len(held) * (np.log1p(-q) if q < 1.0 else -np.inf)
         if not pools or u[9] < np.exp(log_p0):
-            return []
+            return None
         rng = m.streams.fresh(key[0], key[1], m.day, int(u[9] * 2**31))
         # condition on at least one exposure: the first pool with one is s with probability
         # P(none before s)·(1 - P0_s) / (1 - P0); draw it zero-truncated, later pools freely
@@ -174,19 +181,39 @@ class Ledger:
         ks[first] = _truncated_binomial(len(pools[first][1]), pools[first][2], rng)
         for j in range(first + 1, len(pools)):
             ks[j] = int(rng.binomial(len(pools[j][1]), pools[j][2]))
-        parts = []
-        for (store, held, _), k in zip(pools, ks, strict=True):
+        res, flds, ids = [], [], []
+        ident_bits = np.int64(m.policy.identifiers)
+        for (stores, held, _), k in zip(pools, ks, strict=True):
             if k == 0:
                 continue
             idx = held[rng.choice(len(held), size=k, replace=False)] if k < len(held) else held
-            fields = m.record_fields(store, idx)
-            keep = fields != 0
-            parts.append((store, idx[keep], fields[keep]))
-        return parts
+            for st in stores:
+                sub = idx if len(stores) == 1 else idx[np.isin(idx, m.holdings(st))]
+                f = m.record_fields(st, sub)
+                res.append(sub)
+                flds.append(f)
+                ids.append(((f & ident_bits) != 0) if st.identified
+                           else np.zeros(len(sub), dtype=bool))
+        if not res:
+            return None
+        idx = np.concatenate(res)
+        fields = np.concatenate(flds)
+        ident = np.concatenate(ids)
+        if len(res) > 1:  # merge a resident's records across stores and pools
+            order = np.argsort(idx, kind="stable")
+            idx, fields, ident = idx[order], fields[order], ident[order]
+            starts = np.flatnonzero(np.r_[True, idx[1:] != idx[:-1]])
+            fields = np.bitwise_or.reduceat(fields, starts)
+            ident = np.logical_or.reduceat(ident, starts)
+            idx = idx[starts]
+        keep = fields != 0
+        return idx[keep], fields[keep], ident[keep]
 
-    def _pool(self, store, region, recent_days, home):
+    def _pool(self, stores, region, recent_days, home):
         m = self.model
-        held = m.holdings(store)
+        held = m.holdings(stores[0])
+        for st in stores[1:]:
+            held = np.union1d(held, m.holdings(st))
         if region is not None:
             held = held[m.pop.region[held] == region]
         if recent_days is not None and home is not None and home.provider_row >= 0:
@@ -197,30 +224,25 @@ class Ledger:
               blocked=False) -> Incident:
         m = self.model
         pop = m.pop
-        res_list, reid_list = [], []
-        for part in parts:
-            if part is None or len(part[1]) == 0:
-                continue
-            store, idx, fields = part
-            reid, risk, kappa = self._reidentify(store, idx, fields)
+        residents = np.zeros(0, dtype=np.int64)
+        reidentified = np.zeros(0, dtype=bool)
+        if parts is not None and len(parts[0]):
+            idx, fields, identified = parts
+            reid, risk, kappa = self._reidentify(idx, fields, identified)
             n = len(idx)
             self.records_exposed += n
             self.risk_weighted += risk * n
             self.marketer_weighted += float(kappa.sum())
             self.risk_records += n
             newly = reid & (pop.ever_exposed_day[idx] < 0) & ((fields & m.sensitive_mask) != 0)
-            newly_idx = np.unique(idx[newly])
-            pop.ever_exposed_day[newly_idx] = m.day
-            self.residents_exposed += len(newly_idx)
+            pop.ever_exposed_day[idx[newly]] = m.day
+            self.residents_exposed += int(newly.sum())
             np.bitwise_or.at(pop.exposed_fields, idx[reid], fields[reid])
             self.daily_records[m.day] += n
             if to_broker and m.brokers:
                 buyer = m.brokers[int(u[6] * len(m.brokers)) % len(m.brokers)]
                 self.broker_queue.append((buyer, idx, fields, reid))
-            res_list.append(idx)
-            reid_list.append(reid)
-        residents = np.concatenate(res_list) if res_list else np.zeros(0, dtype=np.int64)
-        reidentified = np.concatenate(reid_list) if reid_list else np.zeros(0, dtype=bool)
+            residents, reidentified = idx, reid
         inc = Incident(id=len(self.incidents), day=m.day, kind=kind, attacker=attacker,
                        institution=institution, n_real=n_real, residents=residents,
                        reidentified=reidentified, blocked=blocked, _u_sanction=float(u[5]))
@@ -238,11 +260,9 @@ class Ledger:
             self._due[inc.detect_day].append(inc)
         return inc
 
-    def _reidentify(self, store: Store, idx: np.ndarray, fields: np.ndarray):
+    def _reidentify(self, idx: np.ndarray, fields: np.ndarray, identified: np.ndarray):
         """Return (re-identifiable per record, ARX prosecutor average risk, κ per record)."""
         m = self.model
-        identified = (fields & m.policy.identifiers) != 0 if store.identified else np.zeros(
-            len(idx), dtype=bool)
         logp = m.qi_log_probability(idx, fields)
         kappa = correct_match_probability(m.p["real_population"], np.exp(logp))
         kappa = np.where(identified, 1.0, kappa)

@@ -117,7 +117,9 @@ class TargetTable:
                 if total > 0 else 0.0)
         weights = np.array([inst.represents if inst.stores else 0
                             for inst in m.institution_list], dtype=float)
-        self._cum = np.cumsum(weights) / weights.sum()
+        # nothing held anywhere (nothing collected): every draw finds an empty target
+        self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
+                     else np.ones(len(weights)))
         data = (m.mean_breach_fraction * self.records_real * self.value_per_record
                 * m.key_usable_probability)
         self._haul = {False: data,

@@ -220,8 +220,9 @@ _DECLARED: tuple[Parameter, ...] = (
     # ------------------------------------------------------------------ levers
     P(name="collection_scope", default="clinical", kind="lever", group="collection", unit="-",
       dtype=str, choices=_registry_names("sim.policy", "COLLECTION_SCOPES"),
-      help="Which fields institutions collect: minimal (PIPL minimum necessary) ... maximal; "
-           "'custom' uses collection_fields.",
+      help="Which fields institutions collect: minimal (what care needs, coarse demographics), "
+           "clinical, extended (+ marriage, ethnicity, occupation, education, lifestyle), "
+           "maximal (+ payments, location trails); 'custom' uses collection_fields.",
       source="DESIGN.md levers; minimal = PIPL Art. 6 minimum necessary; extended = fields the "
              "critics list (marriage, nationality, occupation, education, lifestyle)"),
     P(name="collection_fields", default=[], kind="lever", group="collection", unit="field names",

@@ -29,28 +29,26 @@ def register_collection_scope(name: str):
 _MINIMAL = {
     "name_phone", "birth_year", "sex", "region",
     "allergies", "medications", "chronic_conditions", "blood_type", "vaccinations",
-    "test_results",
+    "test_results", "imaging", "surgery_history",
+    "mental_health", "infectious_disease", "reproductive_health", "genetic_family_history",
 }
-_CLINICAL = _MINIMAL | {
-    "birth_date", "county", "imaging", "surgery_history", "mental_health",
-    "infectious_disease", "reproductive_health", "genetic_family_history",
-}
+_CLINICAL = _MINIMAL | {"birth_date", "county", "smoking", "drinking"}
 _EXTENDED = _CLINICAL | {
     "occupation", "ethnicity", "marital_status", "education",
-    "smoking", "drinking", "exercise", "diet", "sleep", "insurance_claims",
+    "exercise", "diet", "sleep", "insurance_claims",
 }
 _MAXIMAL = _EXTENDED | {"payment_transactions", "location_trail", "id_number"}
 
 
 @register_collection_scope("minimal")
 def _minimal(cat: FieldCatalogue) -> set[str]:
-    """PIPL 'minimum necessary': coarse demographics and the core clinical summary."""
+    """PIPL 'minimum necessary': what care needs, with coarse demographics (birth year, region)."""
     return set(_MINIMAL)
 
 
 @register_collection_scope("clinical")
 def _clinical(cat: FieldCatalogue) -> set[str]:
-    """What care needs: full clinical record, full birth date and county."""
+    """Minimal plus full birth date, county, smoking and drinking."""
     return set(_CLINICAL)
 
 

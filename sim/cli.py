@@ -1,0 +1,300 @@
+"""Command line: ``python -m sim run | compare | validate | list``.
+
+Invalid input (a bad scenario file, an unknown key, an out-of-range ``--set``) prints one
+line naming the field and what is allowed, and exits with code 2, without a traceback.
+Results written with ``--out`` appear all at once (written to a temporary folder, then
+renamed), never half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .params import PARAMETERS, ParameterError
+
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """An input error to report in one line (exit code 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sim",
+        description="Health-data policy workbench: simulate privacy-leak risk and clinical "
+                    "utility of health-record policies.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+        p.add_argument("--reps", type=int, default=None,
+                       help="replications (default: 1 for run, 10 for compare)")
+        p.add_argument("--days", type=int, default=None, help="days to simulate (n_days)")
+        p.add_argument("--residents", type=int, default=None,
+                       help="simulated residents (n_residents)")
+        p.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                       help="set a parameter, e.g. --set audit_strength=0.8 (repeatable)")
+        p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        p.add_argument("--out", type=Path, default=None,
+                       help="write runs.csv, daily.csv, scenario YAML and meta.json here")
+        p.add_argument("--progress", action="store_true", help="show a progress bar")
+
+    p_run = sub.add_parser("run", help="run a scenario", description="Run a scenario.")
+    p_run.add_argument("scenario", help="scenario file or bundled name")
+    common(p_run)
+    p_cmp = sub.add_parser("compare", help="compare two scenarios on the same seeds",
+                           description="Run baseline A and reform B on the same seeds and "
+                                       "report paired differences B − A with 95%% intervals.")
+    p_cmp.add_argument("a", help="baseline scenario")
+    p_cmp.add_argument("b", help="reform scenario")
+    common(p_cmp)
+    p_val = sub.add_parser("validate", help="check a scenario file")
+    p_val.add_argument("scenario")
+    p_val.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
+    sub.add_parser("list", help="list scenarios, levers, uncertainties, attackers, outcomes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "list":
+            return _cmd_list()
+        if args.command == "validate":
+            return _cmd_validate(args)
+        if args.command == "run":
+            return _cmd_run(args)
+        if args.command == "compare":
+            return _cmd_compare(args)
+    except CliError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, KeyError) as e:  # ScenarioError, ParameterError, registry lookups
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+        print(f"error: {msg}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted; nothing written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    return 0  # pragma: no cover - argparse requires a command
+
+
+# --------------------------------------------------------------------------- commands
+def _overrides(args) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in args.sets:
+        if "=" not in item:
+            raise CliError(f"--set {item!r}: expected KEY=VALUE")
+        key, text = item.split("=", 1)
+        key = key.strip()
+        param = PARAMETERS.get(key)
+        if param is None:
+            raise CliError(f"--set {key}: unknown parameter; valid: {', '.join(PARAMETERS)}")
+        try:
+            out[key] = param.parse_text(text)
+        except ParameterError as e:
+            raise CliError(f"--set {e}") from None
+    if getattr(args, "days", None) is not None:
+        out["n_days"] = _validated("n_days", args.days, "--days")
+    if getattr(args, "residents", None) is not None:
+        out["n_residents"] = _validated("n_residents", args.residents, "--residents")
+    return out
+
+
+def _validated(name: str, value: Any, flag: str) -> Any:
+    try:
+        return PARAMETERS[name].validate(value)
+    except ParameterError as e:
+        raise CliError(f"{flag}: invalid value {value!r}; allowed: {e.allowed}") from None
+
+
+def _check_counts(args, default_reps: int) -> int:
+    reps = default_reps if args.reps is None else args.reps
+    if reps < 1:
+        raise CliError(f"--reps: invalid value {reps}; allowed: an integer >= 1")
+    if args.seed < 0:
+        raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
+    return reps
+
+
+def _cmd_validate(args) -> int:
+    from .scenario import load_scenario
+
+    scen = load_scenario(args.scenario, _overrides(args))
+    chain = f" (extends {' -> '.join(scen.chain)})" if scen.chain else ""
+    print(f"ok: {scen.name}{chain}: {len(scen.set_values)} values set, "
+          f"{len(scen.params) - len(scen.set_values)} defaults")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from .experiment import run
+    from .scenario import load_scenario
+
+    reps = _check_counts(args, 1)
+    scen = load_scenario(args.scenario, _overrides(args))
+    result = run(scen, seed=args.seed, reps=reps, progress=args.progress)
+    if args.out:
+        _write_out(args.out, {"runs.csv": result.runs, "daily.csv": result.daily},
+                   {f"{scen.name}.yaml": scen.to_yaml()}, _meta(args, [scen], reps))
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        _print_summary(scen, result.summary(), args.seed, reps)
+    return 1 if (result.runs["status"] != "ok").any() else 0
+
+
+def _cmd_compare(args) -> int:
+    from .experiment import CompareResult, paired_differences, run
+    from .scenario import load_scenario
+
+    reps = _check_counts(args, 10)
+    ov = _overrides(args)
+    a = load_scenario(args.a, ov)
+    b = load_scenario(args.b, ov)
+    ra = run(a, seed=args.seed, reps=reps, progress=args.progress)
+    rb = run(b, seed=args.seed, reps=reps, progress=args.progress)
+    res = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
+    if args.out:
+        _write_out(args.out,
+                   {"runs.csv": res.runs, "daily.csv": _concat_daily(ra, rb),
+                    "differences.csv": res.differences},
+                   {f"a_{a.name}.yaml": a.to_yaml(), f"b_{b.name}.yaml": b.to_yaml()},
+                   _meta(args, [a, b], reps))
+    if args.json:
+        print(json.dumps(res.to_json(), indent=2))
+    else:
+        _print_compare(a, b, res.differences, args.seed, reps)
+    return 1 if (res.runs["status"] != "ok").any() else 0
+
+
+def _cmd_list() -> int:
+    from .attackers import ATTACKER_TYPES
+    from .outcomes import OUTCOMES
+    from .params import by_group
+    from .scenario import list_scenarios, load_scenario
+
+    print("Scenarios:")
+    for path in list_scenarios():
+        s = load_scenario(path)
+        print(f"  {s.name:24s} {s.description}")
+    for title, kinds in (("Levers", ("lever",)), ("Uncertainties", ("uncertainty",)),
+                         ("Settings", ("setting",))):
+        print(f"\n{title}:")
+        for group, params in by_group(kinds).items():
+            print(f"  [{group}]")
+            for p in params:
+                print(f"    {p.name:38s} default {_fmt_default(p.default):>14s}  "
+                      f"{p.describe_allowed()}  ({p.unit})")
+    print("\nAttacker types:")
+    for name, cls in ATTACKER_TYPES.items():
+        doc = (cls.__doc__ or "").strip().splitlines()[0]
+        print(f"  {name:24s} {doc}")
+    print("\nOutcomes (↓ lower is better, ↑ higher is better):")
+    for name, o in OUTCOMES.items():
+        arrow = {"min": "↓", "max": "↑"}.get(o.direction, " ")
+        print(f"  {arrow} {name:30s} {o.unit}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- output
+def _fmt_default(v: Any) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, list):
+        return "[" + ",".join(v) + "]"
+    return str(v)
+
+
+def _fmt(x: float) -> str:
+    if x is None or not math.isfinite(x):
+        return "-"
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 0.01 or ax == 0:
+        return f"{x:.3f}"
+    return f"{x:.2e}"
+
+
+def _print_summary(scen, summary, seed: int, reps: int) -> None:
+    print(f"{scen.name}: seed {seed}, {reps} replication(s), "
+          f"{scen.params['n_residents']:,} residents, {scen.params['n_days']} days")
+    print(f"{'outcome':34s} {'mean':>12s}  {'95% interval':>25s}  unit")
+    for name, r in summary.iterrows():
+        arrow = {"min": "↓", "max": "↑"}.get(r.direction, " ")
+        ci = f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if math.isfinite(r.ci_low) else ""
+        print(f"{arrow} {name:32s} {_fmt(r['mean']):>12s}  {ci:>25s}  {r.unit}")
+
+
+def _print_compare(a, b, diffs, seed: int, reps: int) -> None:
+    print(f"A = {a.name}   B = {b.name}   (paired on the same {reps} seeds from seed {seed}; "
+          f"{a.params['n_residents']:,} residents, {a.params['n_days']} days)")
+    print(f"{'outcome':32s} {'A':>11s} {'B':>11s} {'B − A':>11s}  {'95% interval':>24s}  "
+          "B is")
+    for name, r in diffs.iterrows():
+        arrow = {"min": "↓", "max": "↑"}.get(r.direction, " ")
+        ci = f"[{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]" if math.isfinite(r.diff_low) else ""
+        sig = (math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
+        verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
+                   else "same") if sig else "no clear change"
+        print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s} "
+              f"{_fmt(r.diff_mean):>11s}  {ci:>24s}  {verdict}")
+
+
+def _concat_daily(*results):
+    import pandas as pd
+
+    return pd.concat([r.daily for r in results], ignore_index=True)
+
+
+def _meta(args, scenarios, reps: int) -> dict[str, Any]:
+    from . import __version__
+
+    return {"command": args.command, "seed": args.seed, "reps": reps,
+            "package_version": __version__,
+            "scenarios": [{"name": s.name, "path": str(s.path) if s.path else None,
+                           "params_sha256": s.sha256} for s in scenarios],
+            "cite": f"healthcode-workbench {__version__}, scenario(s) "
+                    f"{', '.join(s.name for s in scenarios)}, seed {args.seed}, {reps} reps"}
+
+
+def _write_out(out: Path, tables: dict, texts: dict, meta: dict) -> None:
+    """Write everything to a temporary folder beside ``out``, then rename it into place."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and any(out.iterdir()):
+        raise CliError(f"--out {out}: folder exists and is not empty; choose a new folder")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for name, df in tables.items():
+            df.to_csv(tmp / name, index=name == "differences.csv")
+        for name, text in texts.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        if out.exists():
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

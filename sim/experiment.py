@@ -1,0 +1,291 @@
+"""Running replications and paired comparisons; tidy tables out.
+
+* :func:`run` runs one scenario for ``reps`` replications and returns a
+  :class:`RunResult`: ``runs`` (one row per replication: scenario, replication, seed,
+  status, every parameter, every outcome) and ``daily`` (a long table: one row per
+  replication, day and series).
+* :func:`compare` runs two scenarios on the *same* replication seeds (common random
+  numbers: the same residents, care events and attacker draws wherever the policies do
+  not change them) and returns paired differences ``b − a`` with 95% intervals.
+
+Replication seeds derive from the master seed by ``SeedSequence([seed, rep])``, so
+replication ``r`` of seed ``s`` is the same run whatever ran before it or wherever it runs.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .outcomes import OUTCOMES
+from .params import PARAMETERS
+from .scenario import Scenario, load_scenario
+
+__all__ = [
+    "CompareResult",
+    "RunResult",
+    "compare",
+    "mean_ci",
+    "paired_differences",
+    "replication_seed",
+    "run",
+    "run_one",
+    "summarize",
+]
+
+
+def replication_seed(seed: int, rep: int) -> int:
+    """The seed of replication ``rep`` under master seed ``seed`` (stable, 32-bit)."""
+    return int(np.random.SeedSequence([int(seed), int(rep)]).generate_state(1)[0])
+
+
+def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t-interval of the finite values (NaN interval if fewer than 2)."""
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(x.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    sd = float(x.std(ddof=1))
+    if sd == 0.0:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
+            model_hook: Callable[[Any], None] | None = None) -> tuple[dict, pd.DataFrame]:
+    """Run one replication; return its row (with ``status``) and its daily table.
+
+    A run that raises is returned as a row with ``status="error"`` and the message; its
+    outcomes are NaN (never another run's values).
+    """
+    from .model import HealthDataModel
+
+    row: dict[str, Any] = {"scenario": scenario.name, "rep": rep, "seed": seed}
+    t0 = time.perf_counter()
+    try:
+        model = HealthDataModel(scenario, seed=seed)
+        if model_hook is not None:
+            model_hook(model)
+        summary = model.run()
+        daily = model.daily().reset_index()
+        row.update(status="ok", error="")
+        row.update(summary)
+    except Exception as exc:  # noqa: BLE001 - recorded as an error row, never swallowed
+        row.update(status="error", error=f"{type(exc).__name__}: {exc}")
+        row.update(dict.fromkeys(OUTCOMES.names(), math.nan))
+        daily = pd.DataFrame({"day": []})
+    row["runtime_s"] = time.perf_counter() - t0
+    row.update({f"param.{k}": _cell(v) for k, v in scenario.params.items()})
+    return row, daily
+
+
+@dataclass
+class RunResult:
+    """Replications of one scenario.
+
+    Attributes:
+        scenario: the scenario run.
+        seed: the master seed.
+        runs: one row per replication.
+        daily: long time series (``scenario, rep, seed, day, series, value``).
+    """
+
+    scenario: Scenario
+    seed: int
+    runs: pd.DataFrame
+    daily: pd.DataFrame
+
+    def summary(self, level: float = 0.95) -> pd.DataFrame:
+        """Mean and interval of every outcome (see :func:`summarize`)."""
+        return summarize(self.runs, level=level)
+
+    def to_json(self) -> dict[str, Any]:
+        """The command line's ``--json`` document."""
+        return {"scenario": self.scenario.name, "seed": self.seed,
+                "reps": int(len(self.runs)), "metrics": _metrics_json(self.summary())}
+
+
+@dataclass
+class CompareResult:
+    """Two scenarios on the same replication seeds, and their paired differences."""
+
+    a: RunResult
+    b: RunResult
+    differences: pd.DataFrame = field(repr=False)
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """Both arms' replication rows, with an ``arm`` column."""
+        return pd.concat([self.a.runs.assign(arm="a"), self.b.runs.assign(arm="b")],
+                         ignore_index=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """The command line's ``compare --json`` document."""
+        d = self.differences
+        return {
+            "seed": self.a.seed, "reps": int(len(self.a.runs)),
+            "a": self.a.to_json(), "b": self.b.to_json(),
+            "difference": {name: {"mean": _num(r.diff_mean),
+                                  "ci95": [_num(r.diff_low), _num(r.diff_high)]}
+                           for name, r in d.iterrows()},
+        }
+
+
+def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 0,
+        reps: int = 1, *, overrides: Mapping[str, Any] | None = None,
+        progress: bool = False) -> RunResult:
+    """Run ``reps`` replications of a scenario.
+
+    Args:
+        scenario: a :class:`Scenario`, a path or bundled name, a mapping, or ``None``.
+        seed: master seed; replication ``r`` uses :func:`replication_seed(seed, r)`.
+        reps: number of replications (at least 1).
+        overrides: parameter values applied on top of the scenario.
+        progress: show a progress bar (tqdm, notebook-aware).
+
+    Returns:
+        A :class:`RunResult`.
+
+    Raises:
+        ScenarioError: if the scenario or an override is invalid.
+        ValueError: if ``reps`` < 1 or ``seed`` < 0.
+    """
+    scen = load_scenario(scenario, overrides)
+    _check_seed_reps(seed, reps)
+    rows, dailies = [], []
+    for rep in _progress(range(reps), progress, f"{scen.name}"):
+        s = replication_seed(seed, rep)
+        row, daily = run_one(scen, s, rep=rep)
+        rows.append(row)
+        if len(daily):
+            long = daily.melt(id_vars="day", var_name="series", value_name="value")
+            long.insert(0, "seed", s)
+            long.insert(0, "rep", rep)
+            long.insert(0, "scenario", scen.name)
+            dailies.append(long)
+    runs = pd.DataFrame(rows)
+    daily = (pd.concat(dailies, ignore_index=True) if dailies else
+             pd.DataFrame(columns=["scenario", "rep", "seed", "day", "series", "value"]))
+    return RunResult(scenario=scen, seed=seed, runs=runs, daily=daily)
+
+
+def compare(a: Scenario | Mapping[str, Any] | str | None,
+            b: Scenario | Mapping[str, Any] | str | None, seed: int = 0, reps: int = 10, *,
+            overrides: Mapping[str, Any] | None = None, progress: bool = False,
+            level: float = 0.95) -> CompareResult:
+    """Run two scenarios on the same seeds and return paired differences ``b − a``.
+
+    Args:
+        a: the baseline.
+        b: the reform.
+        seed: master seed shared by both arms.
+        reps: replications per arm.
+        overrides: values applied to both arms (e.g. ``n_residents``).
+        progress: show a progress bar.
+        level: interval level.
+
+    Returns:
+        A :class:`CompareResult` whose ``differences`` has one row per outcome.
+    """
+    ra = run(a, seed, reps, overrides=overrides, progress=progress)
+    rb = run(b, seed, reps, overrides=overrides, progress=progress)
+    return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
+
+
+def summarize(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Mean and t-interval of every outcome over the ``ok`` replications.
+
+    Returns:
+        One row per outcome: ``label, unit, direction, mean, ci_low, ci_high, n``.
+    """
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    rows = []
+    for name, o in OUTCOMES.items():
+        if name not in ok:
+            continue
+        mean, lo, hi = mean_ci(ok[name], level)
+        rows.append({"outcome": name, "label": o.label, "unit": o.unit,
+                     "direction": o.direction, "mean": mean, "ci_low": lo, "ci_high": hi,
+                     "n": int(np.isfinite(ok[name].astype(float)).sum())})
+    return pd.DataFrame(rows).set_index("outcome")
+
+
+def paired_differences(runs_a: pd.DataFrame, runs_b: pd.DataFrame,
+                       level: float = 0.95) -> pd.DataFrame:
+    """Paired differences ``b − a`` per outcome, matched on replication seed.
+
+    Returns:
+        One row per outcome: means of each arm, the mean difference and its t-interval,
+        the relative change (difference / mean of a), and whether b is better.
+    """
+    a = runs_a[runs_a["status"] == "ok"].set_index("seed")
+    b = runs_b[runs_b["status"] == "ok"].set_index("seed")
+    common = a.index.intersection(b.index)
+    rows = []
+    for name, o in OUTCOMES.items():
+        da = a.loc[common, name].astype(float)
+        db = b.loc[common, name].astype(float)
+        d = (db - da).to_numpy()
+        mean, lo, hi = mean_ci(d, level)
+        ma = float(np.nanmean(da)) if len(da) else math.nan
+        mb = float(np.nanmean(db)) if len(db) else math.nan
+        rel = mean / ma if ma not in (0.0,) and math.isfinite(ma) and ma != 0 else math.nan
+        better = (math.nan if not math.isfinite(mean) or o.direction == "info" or mean == 0
+                  else bool((mean < 0) == (o.direction == "min")))
+        rows.append({"outcome": name, "label": o.label, "unit": o.unit,
+                     "direction": o.direction, "mean_a": ma, "mean_b": mb, "diff_mean": mean,
+                     "diff_low": lo, "diff_high": hi, "relative": rel, "b_better": better,
+                     "n_pairs": int(np.isfinite(d).sum())})
+    return pd.DataFrame(rows).set_index("outcome")
+
+
+# ------------------------------------------------------------------------------ helpers
+def _check_seed_reps(seed: int, reps: int) -> None:
+    if not isinstance(seed, int | np.integer) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed: invalid value {seed!r}; allowed: an integer >= 0")
+    if not isinstance(reps, int | np.integer) or isinstance(reps, bool) or reps < 1:
+        raise ValueError(f"reps: invalid value {reps!r}; allowed: an integer >= 1")
+
+
+def _progress(it, enabled: bool, desc: str):
+    if not enabled:
+        return it
+    from tqdm.auto import tqdm
+
+    return tqdm(it, desc=desc, unit="run")
+
+
+def _cell(v: Any) -> Any:
+    return ",".join(v) if isinstance(v, list) else v
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _metrics_json(summary: pd.DataFrame) -> dict[str, Any]:
+    return {name: {"mean": _num(r["mean"]), "ci95": [_num(r.ci_low), _num(r.ci_high)]}
+            for name, r in summary.iterrows()}
+
+
+def parameter_table() -> pd.DataFrame:
+    """Every declared parameter as a table (name, kind, group, default, range, unit, source)."""
+    rows = []
+    for p in PARAMETERS.values():
+        rows.append({"name": p.name, "kind": p.kind, "group": p.group, "default": p.default,
+                     "allowed": p.describe_allowed(), "unit": p.unit, "help": p.help,
+                     "source": p.source})
+    return pd.DataFrame(rows)
