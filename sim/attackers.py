@@ -374,8 +374,8 @@ class InsiderSnoop(Insider):
     kind_incident = "insider_snoop"
 
     def expected_gain(self, target):
-        """What satisfying curiosity is worth to them."""
-        return self.model.p["curiosity_value_yuan"]
+        """Curiosity's worth, times the share of the people of interest within reach."""
+        return self.model.p["curiosity_value_yuan"] * self.model.coverage(target)
 
     def records_taken(self, u):
         """Exponential number of records around ``snoop_records_mean``."""
@@ -389,9 +389,9 @@ class InsiderSeller(Insider):
     kind_incident = "insider_sale"
 
     def expected_gain(self, target):
-        """Median sale size × bulk value of a record in reach."""
+        """Median sale size (at most what is in reach) × bulk value of a record in reach."""
         m = self.model
-        n = 10.0 ** m.p["insider_sale_log10_mean"]
+        n = min(10.0 ** m.p["insider_sale_log10_mean"], target.records_real)
         return n * target.value_per_record
 
     def records_taken(self, u):

@@ -81,7 +81,7 @@ class Behaviour:
         m.ledger.forced_review = []
         if not parts:
             return 0
-        idx = np.unique(np.concatenate(parts))
+        idx = np.concatenate(parts) if len(parts) > 1 else parts[0]  # repeats are harmless
         u = self.rng.random((len(idx), 3))
         trust = m.trust(idx)
         m.consent.review(idx, self.want_share(trust, u[:, 0]), u[:, 1])

@@ -28,7 +28,7 @@ _TIER_SHARES = {
     E.EMERGENCY: (0.0, 0.5, 0.5),
     E.PREVENTIVE: (1.0, 0.0, 0.0),
 }
-N_UNIFORMS = 6  # per event: away?, tier, node, code gate, incapacitated, own system down
+N_UNIFORMS = 7  # away?, tier, node, code gate, incapacitated, own system down, same institution
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Events:
     u_gate: np.ndarray
     u_incap: np.ndarray
     u_down: np.ndarray
+    u_same: np.ndarray
     prior_local: np.ndarray | None = None  # last day this provider recorded the resident
 
     def __len__(self) -> int:
@@ -68,12 +69,11 @@ class CareProcess:
             E.PREVENTIVE: np.full(pop.n, p["preventive_visits_per_year"]),
         }
         self.rates = rates
-        self._cum = {}
-        self._daily_total = {}
-        for et, r in rates.items():
-            total = float(r.sum())
-            self._daily_total[et] = total / 365.0
-            self._cum[et] = np.cumsum(r) if total > 0 else None
+        # one cumulative rate over (type, resident) pairs: a day's events are one Poisson
+        # draw and one inverse-CDF lookup, whatever the mix of encounter types
+        stacked = np.concatenate([rates[et] for et in E])
+        self._cum = np.cumsum(stacked)
+        self._daily_total = float(self._cum[-1]) / 365.0 if len(self._cum) else 0.0
         self.away_share = np.array([p["away_share_other"], p["away_share_other"],
                                     p["away_share_emergency"], p["away_share_other"]])
         self.tier_cum = np.array([np.cumsum(_TIER_SHARES[et]) for et in E])
@@ -105,21 +105,15 @@ class CareProcess:
         """Draw today's events."""
         m = self.model
         rng = self.rng
-        res_parts, type_parts = [], []
-        for et in E:
-            cum = self._cum[et]
-            lam = self._daily_total[et]
-            k = int(rng.poisson(lam)) if lam > 0 else 0
-            if k == 0 or cum is None:
-                continue
-            res_parts.append(np.searchsorted(cum, rng.random(k) * cum[-1], side="right"))
-            type_parts.append(np.full(k, int(et), dtype=np.int8))
-        if not res_parts:
+        k = int(rng.poisson(self._daily_total)) if self._daily_total > 0 else 0
+        if k == 0:
             z = np.zeros(0, dtype=np.int64)
             return Events(z, z.astype(np.int8), z, z.astype(bool), z.astype(float),
-                          z.astype(float), z.astype(float))
-        res = np.concatenate(res_parts).clip(0, m.pop.n - 1)
-        etype = np.concatenate(type_parts)
+                          z.astype(float), z.astype(float), z.astype(float))
+        pick = np.searchsorted(self._cum, rng.random(k) * self._cum[-1], side="right")
+        pick = np.minimum(pick, len(self._cum) - 1)
+        etype, res = np.divmod(pick, m.pop.n)
+        etype = etype.astype(np.int8)
         u = rng.random((len(res), N_UNIFORMS))
         away = u[:, 0] < self.away_share[etype]
         tier = (u[:, 1][:, None] > self.tier_cum[etype]).sum(axis=1).clip(0, 2)
@@ -137,7 +131,7 @@ class CareProcess:
         else:
             away = np.zeros(len(res), dtype=bool)
         return Events(resident=res, etype=etype, provider=home, away=away,
-                      u_gate=u[:, 3], u_incap=u[:, 4], u_down=u[:, 5])
+                      u_gate=u[:, 3], u_incap=u[:, 4], u_down=u[:, 5], u_same=u[:, 6])
 
     # -------------------------------------------------------------- recording
     def record(self, ev: Events) -> None:
@@ -164,11 +158,16 @@ class CareProcess:
         thr = m.retention_threshold()
         # is this encounter's own institution hit by ransomware today?
         inst_up = ev.u_down >= m.down_share[m.provider_index[prov]]
-        # local record from an earlier visit to this provider
-        local = (ev.prior_local >= thr) & inst_up
-        # shared: another provider holds a record and the architecture lets us read it
+        # a node stands for many real institutions: the earlier visit to this node was at
+        # this very institution with the continuity-of-care probability
+        continuity = np.where(etype == E.EMERGENCY, 0.5, 1.0) * p["care_continuity"]
+        seen_here = ev.prior_local >= thr
+        same = ev.u_same < continuity
+        local = seen_here & same & inst_up
+        # shared: another institution (possibly of this node) holds a record and the
+        # architecture lets us read it
         held = m.last_visit[:, res] >= thr
-        held[prov, np.arange(n)] = False
+        held[prov, np.arange(n)] = seen_here & ~same
         reach = m.reach_matrix()
         shared = (held & reach[:, prov]).any(axis=0) & inst_up & pop.participating[res]
         # the code gate: on-device, or per-access consent

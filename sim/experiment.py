@@ -240,8 +240,8 @@ def paired_differences(runs_a: pd.DataFrame, runs_b: pd.DataFrame,
         db = b.loc[common, name].astype(float)
         d = (db - da).to_numpy()
         mean, lo, hi = mean_ci(d, level)
-        ma = float(np.nanmean(da)) if len(da) else math.nan
-        mb = float(np.nanmean(db)) if len(db) else math.nan
+        ma = _nanmean(da)
+        mb = _nanmean(db)
         rel = mean / ma if ma not in (0.0,) and math.isfinite(ma) and ma != 0 else math.nan
         better = (math.nan if not math.isfinite(mean) or o.direction == "info" or mean == 0
                   else bool((mean < 0) == (o.direction == "min")))
@@ -258,6 +258,12 @@ def _check_seed_reps(seed: int, reps: int) -> None:
         raise ValueError(f"seed: invalid value {seed!r}; allowed: an integer >= 0")
     if not isinstance(reps, int | np.integer) or isinstance(reps, bool) or reps < 1:
         raise ValueError(f"reps: invalid value {reps!r}; allowed: an integer >= 1")
+
+
+def _nanmean(x) -> float:
+    v = np.asarray(x, dtype=float)
+    v = v[np.isfinite(v)]
+    return float(v.mean()) if len(v) else math.nan
 
 
 def _progress(it, enabled: bool, desc: str):

@@ -18,6 +18,7 @@ with more is not.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -167,8 +168,8 @@ class Ledger:
             q = min(q, 1.0)
             if len(held) and q > 0:
                 pools.append((stores, held, q))
-                log_p0 += len(held) * (np.log1p(-q) if q < 1.0 else -np.inf)
-        if not pools or u[9] < np.exp(log_p0):
+                log_p0 += len(held) * (math.log1p(-q) if q < 1.0 else -math.inf)
+        if not pools or u[9] < math.exp(log_p0):
             return None
         rng = m.streams.fresh(key[0], key[1], m.day, int(u[9] * 2**31))
         # condition on at least one exposure: the first pool with one is s with probability
@@ -254,7 +255,7 @@ class Ledger:
             inc.detect_day = m.day
         elif u[4] < m.detection_probability(family):
             mean = m.detection_delay_days(family)
-            delay = int(np.ceil(-mean * np.log(max(float(u[8]), 1e-12))))
+            delay = math.ceil(-mean * math.log(max(float(u[8]), 1e-12)))
             inc.detect_day = m.day + max(delay, 0)
         if 0 <= inc.detect_day < m.n_days:
             self._due[inc.detect_day].append(inc)

@@ -39,7 +39,7 @@ from .attackers import ATTACKER_TYPES, Attacker, DataBroker
 from .behaviour import NEWS_SENSITIVITY, Behaviour
 from .care import CareProcess, Events
 from .consent import ALL_FIELDS, CONSENT_MODELS
-from .fields import CATALOGUE, CONDITIONS, EncounterType, FieldCatalogue
+from .fields import CATALOGUE, CONDITIONS, EncounterType, FieldCatalogue, FieldCategory
 from .institutions import Institution, InstitutionKind, Store
 from .ledger import Ledger
 from .outcomes import OUTCOMES
@@ -120,6 +120,7 @@ class TargetTable:
         # nothing held anywhere (nothing collected): every draw finds an empty target
         self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
                      else np.ones(len(weights)))
+        self._cum[-1] = np.inf  # u < 1 always lands on an institution
         data = (m.mean_breach_fraction * self.records_real * self.value_per_record
                 * m.key_usable_probability)
         self._haul = {False: data,
@@ -131,12 +132,11 @@ class TargetTable:
 
     def pick_opportunistic_many(self, u: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`pick_opportunistic`: institution indices."""
-        return np.searchsorted(self._cum, u, side="right").clip(0, len(self._cum) - 1)
+        return np.searchsorted(self._cum, u, side="right")
 
     def pick_opportunistic(self, u: float) -> Institution:
         """An institution found by chance: weighted by how many real ones a node stands for."""
-        i = int(np.searchsorted(self._cum, u, side="right"))
-        return self.model.institution_list[min(i, len(self._cum) - 1)]
+        return self.model.institution_list[int(np.searchsorted(self._cum, u, side="right"))]
 
 
 class HealthDataModel(mesa.Model):
@@ -176,6 +176,9 @@ class HealthDataModel(mesa.Model):
         self.field_bit = {f.name: 1 << i for i, f in enumerate(catalogue)}
         self.sensitive_mask = catalogue.mask_where(lambda f: f.sensitive)
         self.clinical_values = catalogue.clinical_matrix()
+        soft = np.array([f.category in (FieldCategory.LIFESTYLE, FieldCategory.QUASI_IDENTIFIER,
+                                        FieldCategory.FINANCIAL) for f in catalogue])
+        self.clinical_values[:, soft] *= p["lifestyle_clinical_value"]
         self._value_tables = _byte_tables(self.clinical_values)
         self._value_yuan = catalogue.vector("resale_value_yuan")
         self._sensitivity = catalogue.vector("sensitivity")
@@ -727,6 +730,11 @@ class HealthDataModel(mesa.Model):
                     and (breadth == "national" or prov.region == inst.region)
                     for s in prov.stores]
         return []
+
+    def coverage(self, reach: Reach) -> float:
+        """Share of the people an insider wants to look at that lie within ``reach``."""
+        half = float(self.p["coverage_half_records"])
+        return reach.records_real / (reach.records_real + half)
 
     def secondary_reach(self, agent: Attacker) -> Reach:
         """The integrated views a secondary user can query beyond their purpose."""

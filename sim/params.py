@@ -401,6 +401,16 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="away_share_other", default=0.03, kind="uncertainty", group="care", unit="share",
       low=0.0, high=1.0, help="Share of other encounters away from the home region.",
       source="assumption"),
+    P(name="care_continuity", default=0.7, kind="uncertainty", group="care",
+      unit="probability", low=0.0, high=1.0,
+      help="Chance that a visit to a kind of institution goes to the same one as last time "
+           "(emergencies: half of it).",
+      source="assumption (continuity of care with a usual source of care)"),
+    P(name="lifestyle_clinical_value", default=1.0, kind="uncertainty", group="care",
+      unit="ratio", low=0.0, high=5.0,
+      help="Scales the clinical value of lifestyle, demographic and claims fields (tests "
+           "'minimal collection costs little care').",
+      source="assumption: the catalogue's values are modellers' judgement (sim/fields.py)"),
     P(name="med_history_error_rate", default=0.27, kind="uncertainty", group="care",
       unit="probability", low=0.0, high=1.0,
       help="Chance of a medication-history error at an encounter without the history.",
@@ -474,6 +484,11 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="log10(records)", low=0.0, high=7.0,
       help="Median records in one insider sale (log10).",
       source=f"{_CAL} §2.1: unauthorized-access breaches median 1,758 records"),
+    P(name="coverage_half_records", default=100_000.0, kind="uncertainty", group="threats",
+      unit="records", low=1.0, high=1e9,
+      help="Records an insider must be able to open to reach half the people they are "
+           "curious about or asked to look up (wider access reaches more of them).",
+      source=f"assumption; snooping targets celebrities, neighbours, colleagues ({_CAL} §2.6)"),
     P(name="snoop_records_mean", default=5.0, kind="uncertainty", group="threats",
       unit="records", low=0.0, high=1000.0,
       help="Records a curious insider opens in one episode.",
