@@ -237,7 +237,7 @@ class ExternalGroup(Attacker):
         up = t.up[idx]
         go = up & (net > 0)
         self.deterred += int((up & ~go).sum())
-        for j in np.flatnonzero(go):
+        for j in go.nonzero()[0]:
             self.attempts += 1
             self.attempt(m.institution_list[idx[j]], block[j])
 

@@ -110,7 +110,9 @@ class CareProcess:
             z = np.zeros(0, dtype=np.int64)
             return Events(z, z.astype(np.int8), z, z.astype(bool), z.astype(float),
                           z.astype(float), z.astype(float), z.astype(float))
-        pick = np.searchsorted(self._cum, rng.random(k) * self._cum[-1], side="right")
+        keys = rng.random(k) * self._cum[-1]
+        keys.sort()  # sorted keys make the search cache-friendly at a million residents
+        pick = np.searchsorted(self._cum, keys, side="right")
         pick = np.minimum(pick, len(self._cum) - 1)
         etype, res = np.divmod(pick, m.pop.n)
         etype = etype.astype(np.int8)

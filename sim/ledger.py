@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .institutions import HOLDINGS_REFRESH_DAYS
 from .risk import correct_match_probability, equivalence_classes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,6 +97,7 @@ class Ledger:
         self.forced_review: list[np.ndarray] = []
         self._shocked: list[np.ndarray] = []
         self._shocked_idx = np.zeros(0, dtype=np.int64)
+        self._pool_cache: dict[tuple, tuple[int, np.ndarray]] = {}
 
     def shocked_residents(self) -> np.ndarray:
         """Residents who have ever had a personal trust shock (notified of a breach)."""
@@ -211,12 +213,28 @@ class Ledger:
         return idx[keep], fields[keep], ident[keep]
 
     def _pool(self, stores, region, recent_days, home):
+        """Residents held by any of ``stores`` (optionally of one region / seen recently).
+
+        Unions and region filters are cached for as long as the holdings lists they come
+        from (a week): at a million residents they cost milliseconds each.
+        """
         m = self.model
-        held = m.holdings(stores[0])
-        for st in stores[1:]:
-            held = np.union1d(held, m.holdings(st))
-        if region is not None:
-            held = held[m.pop.region[held] == region]
+        key = (tuple(st.index for st in stores), region)
+        hit = self._pool_cache.get(key)
+        if hit is not None and m.day - hit[0] < HOLDINGS_REFRESH_DAYS and all(
+                st.cache_day <= hit[0] for st in stores):
+            held = hit[1]
+        else:
+            if len(stores) == 1:
+                held = m.holdings(stores[0])
+            else:
+                mask = np.zeros(m.pop.n, dtype=bool)
+                for st in stores:
+                    mask[m.holdings(st)] = True
+                held = np.flatnonzero(mask)
+            if region is not None:
+                held = held[m.pop.region[held] == region]
+            self._pool_cache[key] = (m.day, held)
         if recent_days is not None and home is not None and home.provider_row >= 0:
             held = held[m.last_visit[home.provider_row, held] >= m.day - recent_days]
         return held

@@ -40,7 +40,7 @@ from .behaviour import NEWS_SENSITIVITY, Behaviour
 from .care import CareProcess, Events
 from .consent import ALL_FIELDS, CONSENT_MODELS
 from .fields import CATALOGUE, CONDITIONS, EncounterType, FieldCatalogue, FieldCategory
-from .institutions import Institution, InstitutionKind, Store
+from .institutions import HOLDINGS_REFRESH_DAYS, Institution, InstitutionKind, Store
 from .ledger import Ledger
 from .outcomes import OUTCOMES
 from .params import PARAMETERS
@@ -52,7 +52,6 @@ from .scenario import Scenario, load_scenario
 __all__ = ["DAILY_SERIES", "HealthDataModel", "Reach"]
 
 NEVER = np.iinfo(np.int16).min  # "no record" in the last-visit tables
-HOLDINGS_REFRESH_DAYS = 7  # how stale a store's holdings list may be (attackers' snapshots)
 RECENT_CARE_DAYS = 7  # "patients under my care": seen here in the last week
 
 #: daily time-series columns, with their units
@@ -112,9 +111,9 @@ class TargetTable:
             counts = np.array([m.store_count(s) for s in inst.stores], dtype=float)
             total = counts.sum()
             self.records_real[inst.index] = total * m.scale / inst.represents
+            values = [m.store_value(s) for s in inst.stores]
             self.value_per_record[inst.index] = (
-                float((counts * [m.store_value(s) for s in inst.stores]).sum() / total)
-                if total > 0 else 0.0)
+                float(np.dot(counts, values) / total) if total > 0 else 0.0)
         weights = np.array([inst.represents if inst.stores else 0
                             for inst in m.institution_list], dtype=float)
         # nothing held anywhere (nothing collected): every draw finds an empty target
@@ -235,6 +234,8 @@ class HealthDataModel(mesa.Model):
                                        if p["encryption_at_rest"] else 1.0)
         ref = PARAMETERS["penalty_yuan"].default
         self.perceived_penalty = ref * (p["penalty_yuan"] / ref) ** p["perceived_penalty_exponent"]
+        self._counts: np.ndarray | None = None
+        self._counts_day = 0
         self.targets = TargetTable(self)
         self.targets.refresh()
         agents: list[Attacker] = []
@@ -247,6 +248,14 @@ class HealthDataModel(mesa.Model):
         self.attackers_by_family: dict[str, list[Attacker]] = {}
         for a in agents:
             self.attackers_by_family.setdefault(a.family, []).append(a)
+        # who has an opportunity on which day (drawn up front from each agent's own stream)
+        actors = list(self.actors)
+        if actors:
+            opp = np.array([a.opportunities for a in actors])
+            self._active_by_day = [[actors[i] for i in np.flatnonzero(opp[:, d])]
+                                   for d in range(self.n_days)]
+        else:
+            self._active_by_day = [[] for _ in range(self.n_days)]
 
         self.totals = dict.fromkeys(
             ("encounters", "value_needed", "value_delivered", "emerg_away_needed",
@@ -310,7 +319,12 @@ class HealthDataModel(mesa.Model):
         """4. Attackers act in random order; the scenario's shock breach happens here."""
         if self.day == self.p["shock_day"]:
             self._shock()
-        self.actors.shuffle_do("step")
+        # the attackers with an opportunity today act, in random order (the same result as
+        # self.actors.shuffle_do("step"), whose other members would do nothing today)
+        active = list(self._active_by_day[self.day])
+        self.random.shuffle(active)
+        for agent in active:
+            agent.step()
 
     def phase_detection_and_enforcement(self) -> None:
         """5. Detect, sanction, notify; attackers learn."""
@@ -537,8 +551,39 @@ class HealthDataModel(mesa.Model):
         return store.cache_idx
 
     def store_count(self, store: Store) -> int:
-        """Number of simulated residents ``store`` holds."""
-        return len(self.holdings(store))
+        """Number of simulated residents ``store`` holds (recounted weekly, all at once)."""
+        if self._counts is None or self.day - self._counts_day >= HOLDINGS_REFRESH_DAYS:
+            self._recount()
+        return int(self._counts[store.index])
+
+    def _recount(self) -> None:
+        """Count every store's residents in a few vectorised passes (no index lists)."""
+        thr = self.retention_threshold()
+        part = self.pop.participating
+        n_part = int(part.sum())
+        prov_held = self.last_visit >= thr  # (providers, residents)
+        prov_all = prov_held.sum(axis=1)
+        region_held = self.last_by_region >= thr
+        any_held = self.last_any >= thr
+        counts = np.zeros(len(self.stores), dtype=np.int64)
+        cache: dict[tuple, int] = {}
+        for st in self.stores:
+            key = (st.scope, st.key, st.needs_participation)
+            if key not in cache:
+                if st.scope == "provider":
+                    c = (int((prov_held[st.key] & part).sum()) if st.needs_participation
+                         else int(prov_all[st.key]))
+                elif st.scope == "region":
+                    held = region_held[st.key]
+                    c = int((held & part).sum() if st.needs_participation else held.sum())
+                elif st.scope == "all":
+                    c = int((any_held & part).sum() if st.needs_participation else any_held.sum())
+                else:
+                    c = n_part if st.needs_participation else self.pop.n
+                cache[key] = c
+            counts[st.index] = cache[key]
+        self._counts = counts
+        self._counts_day = self.day
 
     def store_value(self, store: Store) -> float:
         """Bulk resale value of one record of ``store`` (yuan)."""

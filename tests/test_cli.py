@@ -1,0 +1,132 @@
+"""The command line: output formats, exit codes, one-line errors, atomic --out."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ["--residents", "800", "--days", "40"]
+
+
+def cli(*args, cwd=ROOT):
+    """Run ``python -m sim`` in a subprocess (exit code, stdout, stderr)."""
+    p = subprocess.run([sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True,
+                       text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_run_json_document():
+    code, out, err = cli("run", "scenarios/status_quo.yaml", "--seed", "4", "--reps", "2",
+                         *SMALL, "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["scenario"] == "status_quo" and doc["seed"] == 4 and doc["reps"] == 2
+    m = doc["metrics"]["utility_rate"]
+    assert 0 <= m["mean"] <= 1
+    assert len(m["ci95"]) == 2 and m["ci95"][0] <= m["mean"] <= m["ci95"][1]
+    assert "residents_exposed_rate" in doc["metrics"]
+
+
+def test_compare_json_has_arms_and_difference(capsys):
+    code = main(["compare", "status_quo", "national_plan_2025", "--reps", "2", *SMALL,
+                 "--json"])
+    assert code == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["a"]["scenario"] == "status_quo"
+    assert doc["b"]["scenario"] == "national_plan_2025"
+    diff = doc["difference"]["utility_rate"]
+    a = doc["a"]["metrics"]["utility_rate"]["mean"]
+    b = doc["b"]["metrics"]["utility_rate"]["mean"]
+    assert diff["mean"] == pytest.approx(b - a)
+
+
+def test_table_output_names_outcomes(capsys):
+    assert main(["run", "national_plan_2025", *SMALL]) == 0
+    out = capsys.readouterr().out
+    assert "utility_rate" in out and "residents_exposed_rate" in out and "95% interval" in out
+
+
+def test_set_overrides_a_parameter(capsys):
+    main(["run", "status_quo", *SMALL, "--json", "--set", "n_external_groups=0",
+          "--set", "insiders_per_institution=0", "--set", "n_secondary_users=0"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["metrics"]["breaches"]["mean"] == 0
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["run", "status_quo", "--set", "audit_strength=2"], "audit_strength"),
+    (["run", "status_quo", "--set", "audit_strenght=0.2"], "unknown parameter"),
+    (["run", "status_quo", "--set", "audit_strength"], "KEY=VALUE"),
+    (["run", "nowhere.yaml"], "not found"),
+    (["run", "status_quo", "--reps", "0"], "--reps"),
+    (["run", "status_quo", "--days", "0"], "--days"),
+    (["validate", "status_quo", "--set", "architecture=cloud"], "architecture"),
+])
+def test_invalid_input_one_line_exit_2(args, needle):
+    code, out, err = cli(*args)
+    assert code == 2
+    assert needle in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_scenario_file_reports_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("architecture: national\nretention_days: -5\n")
+    code, _, err = cli("validate", str(bad))
+    assert code == 2 and f"{bad}:2" in err and "retention_days" in err
+
+
+def test_validate_ok():
+    code, out, _ = cli("validate", "scenarios/breach_shock.yaml")
+    assert code == 0 and out.startswith("ok: breach_shock")
+
+
+def test_list_shows_levers_attackers_outcomes(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for needle in ["national_plan_2025", "consent_model", "per_access_break_glass",
+                   "ransomware_group", "data_broker", "harm_per_1000", "Uncertainties"]:
+        assert needle in out
+
+
+def test_out_writes_everything(tmp_path):
+    out = tmp_path / "res"
+    assert main(["compare", "status_quo", "minimal_collection", "--reps", "2", *SMALL,
+                 "--out", str(out)]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"runs.csv", "daily.csv", "differences.csv", "meta.json",
+            "a_status_quo.yaml", "b_minimal_collection.yaml"} <= names
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["reps"] == 2 and len(meta["scenarios"][0]["params_sha256"]) == 64
+    # the written scenario reproduces the run's parameters
+    from sim import load_scenario
+    again = load_scenario(out / "b_minimal_collection.yaml")
+    assert again.params["collection_scope"] == "minimal"
+
+
+def test_out_refuses_non_empty_folder_and_writes_nothing(tmp_path):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    code, _, err = cli("run", "status_quo", *SMALL, "--out", str(out))
+    assert code == 2 and "not empty" in err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".res.")]
+
+
+def test_invalid_input_writes_nothing(tmp_path):
+    out = tmp_path / "res"
+    code, _, _ = cli("run", "status_quo", "--set", "n_days=-1", "--out", str(out))
+    assert code == 2 and not out.exists()
+
+
+def test_works_from_another_folder(tmp_path):
+    code, out, err = cli("run", "national_plan_2025", *SMALL, "--json", cwd=tmp_path)
+    assert code == 0, err
+    assert json.loads(out)["scenario"] == "national_plan_2025"

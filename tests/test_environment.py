@@ -1,0 +1,30 @@
+"""environment.yml (for conda users) must list what pip installs from pyproject.toml."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _norm(req: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", req)
+    name, spec = m.group(1).lower().replace("_", "-"), m.group(2).replace(" ", "")
+    return name, spec
+
+
+def test_environment_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(_norm(r) for r in project["dependencies"])
+    for extra in ("test",):
+        wanted.update(_norm(r) for r in project["optional-dependencies"][extra])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    have = dict(_norm(d) for d in conda if not d.startswith(("python", "pip")))
+    assert have == wanted
+    python = next(d for d in conda if d.startswith("python"))
+    assert python == "python" + project["requires-python"]
+    pip_section = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert pip_section == ["-e .[test]"]
