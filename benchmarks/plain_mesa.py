@@ -14,7 +14,6 @@ import math
 import mesa
 import numpy as np
 
-from sim.care import _TIER_SHARES
 from sim.fields import EncounterType
 from sim.model import HealthDataModel
 
@@ -85,8 +84,12 @@ class ResidentAgent(mesa.Agent):
         fields = (recorded if local else 0) | (
             recorded & int(m.pop.shared_fields[self.i]) if shared else 0)
         delivered = needed & fields
-        m.acc["value_needed"] += m.value_of(needed, et)
-        m.acc["value_delivered"] += m.value_of(delivered, et)
+        need_v, got_v = m.value_of(needed, et), m.value_of(delivered, et)
+        m.acc["value_needed"] += need_v
+        m.acc["value_delivered"] += got_v
+        if away and et == E.EMERGENCY:
+            m.acc["emerg_away_needed"] += need_v
+            m.acc["emerg_away_delivered"] += got_v
         m.acc["encounters"] += 1
         # record
         self.records[prov] = day

@@ -95,7 +95,8 @@ class CareProcess:
                 share = _TIER_SHARES[et][tier] * (1.0 - self.away_share[et])
                 rate += self.rates[et] * share
             with np.errstate(divide="ignore"):
-                days_since = rng.exponential(1.0, m.pop.n) * np.where(rate > 0, 365.0 / rate, np.inf)
+                mean_gap = np.where(rate > 0, 365.0 / rate, np.inf)
+                days_since = rng.exponential(1.0, m.pop.n) * mean_gap
             have = days_since <= horizon
             last_visit[node[have], np.flatnonzero(have)] = -np.ceil(days_since[have]).astype(
                 last_visit.dtype)

@@ -83,7 +83,7 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
         daily = model.daily().reset_index()
         row.update(status="ok", error="")
         row.update(summary)
-    except Exception as exc:  # noqa: BLE001 - recorded as an error row, never swallowed
+    except Exception as exc:
         row.update(status="error", error=f"{type(exc).__name__}: {exc}")
         row.update(dict.fromkeys(OUTCOMES.names(), math.nan))
         daily = pd.DataFrame({"day": []})
@@ -115,7 +115,7 @@ class RunResult:
     def to_json(self) -> dict[str, Any]:
         """The command line's ``--json`` document."""
         return {"scenario": self.scenario.name, "seed": self.seed,
-                "reps": int(len(self.runs)), "metrics": _metrics_json(self.summary())}
+                "reps": len(self.runs), "metrics": _metrics_json(self.summary())}
 
 
 @dataclass
@@ -136,7 +136,7 @@ class CompareResult:
         """The command line's ``compare --json`` document."""
         d = self.differences
         return {
-            "seed": self.a.seed, "reps": int(len(self.a.runs)),
+            "seed": self.a.seed, "reps": len(self.a.runs),
             "a": self.a.to_json(), "b": self.b.to_json(),
             "difference": {name: {"mean": _num(r.diff_mean),
                                   "ci95": [_num(r.diff_low), _num(r.diff_high)]}

@@ -32,8 +32,8 @@ __all__ = [
     "CATEGORY_ORDER",
     "EncounterType",
     "Field",
-    "FieldCategory",
     "FieldCatalogue",
+    "FieldCategory",
 ]
 
 
@@ -108,7 +108,8 @@ C = FieldCategory
 _FIELDS: tuple[Field, ...] = (
     # identifiers
     Field(name="id_number", category=C.IDENTIFIER, sensitivity=0.5, resale_value_yuan=20.0,
-          identifier=True, description="resident ID-card number (county + birth date + sex + serial)"),
+          identifier=True,
+          description="resident ID-card number (county + birth date + sex + serial)"),
     Field(name="name_phone", category=C.IDENTIFIER, sensitivity=0.3, resale_value_yuan=10.0,
           identifier=True, description="name and mobile number"),
     # quasi-identifiers

@@ -1,5 +1,6 @@
-"""The incident ledger: what leaked, to whom, whether it can be tied to a person, and
-what happened next (detection, sanction, notification, sale to brokers).
+"""The incident ledger: what leaked, whether it can be tied to a person, what followed.
+
+What followed: detection, sanction, notification, sale to brokers.
 
 Breach sizes are set for *one real institution* and thinned onto the simulated sample:
 a node standing for ``R`` real clinics that loses a share ``f`` of one clinic's records
@@ -30,7 +31,7 @@ from .risk import correct_match_probability, equivalence_classes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attackers import Attacker
-    from .institutions import Institution, Store
+    from .institutions import Institution
     from .model import HealthDataModel, Reach
 
 __all__ = ["Incident", "Ledger"]
@@ -301,7 +302,6 @@ class Ledger:
     def detect_and_enforce(self) -> None:
         """Detect incidents due today, sanction, notify, and let attackers learn."""
         m = self.model
-        p = m.p
         due = self._due.pop(m.day, [])
         for inc in due:
             inc.detected = True

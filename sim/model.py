@@ -615,7 +615,7 @@ class HealthDataModel(mesa.Model):
         return self._need_by_type[etype] & self._cond_mask[res]
 
     def qi_log_probability(self, idx: np.ndarray, fields: np.ndarray) -> np.ndarray:
-        """log P(record's quasi-identifier combination) in the represented population."""
+        """Log P(record's quasi-identifier combination) in the represented population."""
         pop = self.pop
         b = self.field_bit
 
@@ -675,7 +675,8 @@ class HealthDataModel(mesa.Model):
         if self._base_trust_mean is None:
             self._base_trust_mean = float(pop.base_trust.mean())
         shocked = self.ledger.shocked_residents()
-        delta = float((self.trust(shocked) - pop.base_trust[shocked]).sum()) if len(shocked) else 0.0
+        delta = (float((self.trust(shocked) - pop.base_trust[shocked]).sum())
+                 if len(shocked) else 0.0)
         return self._base_trust_mean + delta / pop.n
 
     # ------------------------------------------------------ availability

@@ -633,7 +633,9 @@ def uncertainties() -> list[Parameter]:
     return [p for p in PARAMETERS.values() if p.kind == "uncertainty"]
 
 
-def by_group(kinds: Iterable[str] = ("lever", "uncertainty", "setting")) -> dict[str, list[Parameter]]:
+def by_group(
+    kinds: Iterable[str] = ("lever", "uncertainty", "setting"),
+) -> dict[str, list[Parameter]]:
     """Return parameters of the given kinds grouped by display group, in ``GROUPS`` order."""
     kinds = set(kinds)
     out: dict[str, list[Parameter]] = {}

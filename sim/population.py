@@ -22,7 +22,7 @@ import numpy as np
 
 from .fields import CONDITIONS
 
-__all__ = ["Attitude", "Population", "QI_COLUMNS"]
+__all__ = ["QI_COLUMNS", "Attitude", "Population"]
 
 DAYS_PER_YEAR = 365
 MAX_AGE_YEARS = 80  # ages uniform over 0-79, as in calibration.md §1.5 closed-form checks
@@ -30,7 +30,8 @@ MAX_AGE_YEARS = 80  # ages uniform over 0-79, as in calibration.md §1.5 closed-
 # Categorical marginals. Sources: ethnicity, Han 91.1% (2020 census, not verified here);
 # education and marital status: order of magnitude of the 2020 census (assumption);
 # occupation: 20 categories with Zipf(1) weights (assumption).
-_ETHNICITY = np.array([0.911] + list(0.089 * (0.5 ** np.arange(1, 10)) / (0.5 ** np.arange(1, 10)).sum()))
+_MINOR = 0.5 ** np.arange(1, 10)
+_ETHNICITY = np.array([0.911, *(0.089 * _MINOR / _MINOR.sum())])
 _EDUCATION = np.array([0.03, 0.25, 0.35, 0.16, 0.16, 0.05])
 _OCCUPATION = (1.0 / np.arange(1, 21)) / (1.0 / np.arange(1, 21)).sum()
 # marital status (single, married, divorced, widowed) by age band <20, 20-29, 30-64, 65+
@@ -147,7 +148,8 @@ class Population:
         trail = rng.integers(0, np.iinfo(np.int64).max, n, dtype=np.int64)
 
         conditions = {
-            "chronic": rng.random(n) < p["prevalence_chronic"] * np.clip(age_years / 40.0, 0.1, 2.0),
+            "chronic": rng.random(n)
+            < p["prevalence_chronic"] * np.clip(age_years / 40.0, 0.1, 2.0),
             "surgery": rng.random(n) < p["prevalence_surgery"],
             "mental": rng.random(n) < p["prevalence_mental"],
             "infectious": rng.random(n) < p["prevalence_infectious"],

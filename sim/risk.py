@@ -6,13 +6,11 @@ quasi-identifier values; ``f_j`` is a class's size in the released (leaked) data
 ``F_j`` its size in the population (``F_j = f_j`` when no population sizes are given, as
 in ARX). With ``n`` records, ``J`` classes and threshold ``τ``:
 
-=============  ==============================  ====================  ==============================================
-Model          records at risk (rA)            highest risk (rB)     success rate (rC)
-=============  ==============================  ====================  ==============================================
-Prosecutor     (1/n) Σ f_j · 1[1/f_j > τ]      1 / min f_j           J / n
-Journalist     (1/n) Σ f_j · 1[1/F_j > τ]      1 / min F_j           max(J / Σ F_j, (1/n) Σ f_j / F_j)
-Marketer       -                               -                     (1/n) Σ f_j / F_j
-=============  ==============================  ====================  ==============================================
+* Prosecutor: records at risk rA = (1/n) Σ f_j · 1[1/f_j > τ]; highest risk
+  rB = 1 / min f_j; success rate rC = J / n.
+* Journalist: rA = (1/n) Σ f_j · 1[1/F_j > τ]; rB = 1 / min F_j;
+  rC = max(J / Σ F_j, (1/n) Σ f_j / F_j).
+* Marketer: rC = (1/n) Σ f_j / F_j.
 
 The closed forms of ``calibration.md`` §1.5 (uniqueness, expected classes, correct-match
 probability, k-anonymity violations) are here too; the tests check the measures against

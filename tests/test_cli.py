@@ -68,7 +68,7 @@ def test_set_overrides_a_parameter(capsys):
     (["validate", "status_quo", "--set", "architecture=cloud"], "architecture"),
 ])
 def test_invalid_input_one_line_exit_2(args, needle):
-    code, out, err = cli(*args)
+    code, _out, err = cli(*args)
     assert code == 2
     assert needle in err
     assert "Traceback" not in err

@@ -90,7 +90,7 @@ def test_new_attacker_type_joins_the_model():
             return 0.0
 
     try:
-        m, s = _run(access_breadth="national")
+        m, _s = _run(access_breadth="national")
         mine = [a for a in m.attackers if isinstance(a, NightShiftSnoop)]
         assert len(mine) == 1 and mine[0].attempts > 0
     finally:

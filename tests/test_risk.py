@@ -57,7 +57,7 @@ def test_empty_table():
 def test_equivalence_classes_handles_wide_keys_without_overflow():
     rng = np.random.default_rng(1)
     cols = {f"c{i}": rng.integers(0, 2**40, 500) for i in range(6)}
-    cls, sizes = equivalence_classes(cols)
+    _cls, sizes = equivalence_classes(cols)
     assert sizes.sum() == 500 and len(sizes) == 500  # all distinct
 
 
