@@ -160,10 +160,11 @@ class Attacker(mesa.Agent):
         else:
             self.sanction_b += self.peer_weight
 
-    def observe_own_outcome(self, detected: bool, sanctioned: bool) -> None:
+    def observe_own_outcome(self, sanctioned: bool, counted_as_success: bool) -> None:
         """An own offence was detected: it was seen, and sanctioned or not."""
         self.detect_a += 1.0
-        self.detect_b = max(self.detect_b - 0.25, 1e-3)  # undo the 'got away' guess
+        if counted_as_success:  # undo the 'got away with it' guess made at the time
+            self.detect_b = max(self.detect_b - 0.25, 1e-3)
         if sanctioned:
             self.sanction_a += 1.0
         else:
@@ -193,27 +194,21 @@ class ExternalGroup(Attacker):
         # learned success rates per institution kind: Beta(a, b) around the truth
         skill = model.p["attacker_skill"]
         prior = np.array([skill * (1.0 - float(model.p[_sec_param(k)])) for k in InstitutionKind])
-        self.succ_a = prior * 4.0 + 0.5
-        self.succ_b = (1.0 - prior) * 4.0 + 0.5
+        self.succ_a = prior * 4.0 + 1e-3
+        self.succ_b = (1.0 - prior) * 4.0 + 1e-3
 
     @classmethod
     def create(cls, model):
         """Split ``n_external_groups`` between exfiltration and ransomware groups."""
         p = model.p
-        n = p["n_external_groups"]
-        n_ransom = round(n * p["ransomware_share"])
-        n_here = n_ransom if cls.ransomware else n - n_ransom
-        if n_here == 0 or n == 0:
-            return []
-        n_targeted_all = round(n * p["targeted_share"])
-        n_opportunistic_all = n - n_targeted_all
+        roster = _spread(p["n_external_groups"], p["ransomware_share"], p["targeted_share"])
+        n_opportunistic = sum(1 for _, targeted in roster if not targeted)
         opp_rate = (p["external_attacks_per_million_per_year"] * model.real_millions / 365.0
-                    / max(n_opportunistic_all, 1))
+                    / max(n_opportunistic, 1))
         tgt_rate = p["targeted_attacks_per_group_per_year"] / 365.0
-        n_targeted = round(n_here * p["targeted_share"])
-        return [cls(model, ordinal=k, rate_per_day=tgt_rate if k < n_targeted else opp_rate,
-                    targeted=k < n_targeted)
-                for k in range(n_here)]
+        mine = [targeted for ransom, targeted in roster if ransom == cls.ransomware]
+        return [cls(model, ordinal=k, rate_per_day=tgt_rate if targeted else opp_rate,
+                    targeted=targeted) for k, targeted in enumerate(mine)]
 
     def step(self) -> None:
         """Act on today's opportunities; opportunistic groups decide for all at once.
@@ -296,6 +291,58 @@ class ExternalGroup(Attacker):
             m.start_outage(target, int(m.p["ransomware_downtime_days"]))
 
 
+def _spread(n: int, share_a: float, share_b: float) -> list[tuple[bool, bool]]:
+    """Return ``n`` agents' traits (a, b), with exact counts.
+
+    ``round(n·share_a)`` agents have a; within each a-class, ``round(class size ·
+    share_b)`` have b, so b is spread over both classes.
+    """
+    n_a = round(n * share_a)
+    out = []
+    for a, size in ((True, n_a), (False, n - n_a)):
+        n_b = round(size * share_b)
+        out += [(a, k < n_b) for k in range(size)]
+    return out
+
+
+#: staff per real institution who can open records (assumption; sets where insiders work)
+STAFF_PER_INSTITUTION = {
+    InstitutionKind.CLINIC: 5,
+    InstitutionKind.SECONDARY: 500,
+    InstitutionKind.TERTIARY: 2000,
+}
+STAFF_OTHER = 300  # platforms and national bodies
+
+
+def _insider_roster(model) -> list[tuple[Institution, float, bool]]:
+    """Every potential insider: (home, opportunities per day, seller?), drawn once per model.
+
+    ``insiders_per_institution`` agents per data-holding node; the node's share of all
+    opportunities is its share of the staff who can open records (real institutions it
+    stands for × staff per institution). Each agent is a seller with probability
+    ``insider_seller_share`` (its own draw from the ``insider_motives`` stream).
+    """
+    cached = getattr(model, "_insider_roster_cache", None)
+    if cached is not None:
+        return cached
+    p = model.p
+    holders = [inst for inst in model.institution_list if inst.stores]
+    per = p["insiders_per_institution"]
+    roster: list[tuple[Institution, float, bool]] = []
+    if per and holders:
+        staff = np.array([inst.represents * STAFF_PER_INSTITUTION.get(inst.kind, STAFF_OTHER)
+                          for inst in holders], dtype=float)
+        total = p["insider_acts_per_million_per_year"] * model.real_millions / 365.0
+        rates = total * staff / staff.sum() / per
+        u = model.streams.get("insider_motives").random(len(holders) * per)
+        for j in range(per):
+            for h, inst in enumerate(holders):
+                seller = bool(u[j * len(holders) + h] < p["insider_seller_share"])
+                roster.append((inst, float(rates[h]), seller))
+    model._insider_roster_cache = roster
+    return roster
+
+
 def _sec_param(kind: InstitutionKind) -> str:
     from .institutions import _SECURITY_PARAM
 
@@ -327,23 +374,10 @@ class Insider(Attacker):
     @classmethod
     def create(cls, model):
         """``insiders_per_institution`` per data-holding institution, split by motive."""
-        p = model.p
-        holders = [inst for inst in model.institution_list if inst.stores]
-        per = p["insiders_per_institution"]
-        total = per * len(holders)
-        if total == 0:
-            return []
-        rate = p["insider_acts_per_million_per_year"] * model.real_millions / 365.0 / total
-        share = p["insider_seller_share"]
-        agents = []
-        k = 0
-        for g, inst in enumerate(h for _ in range(per) for h in holders):
-            # spread sellers evenly over the slots (Bresenham), deterministically
-            seller = int((g + 1) * share) > int(g * share)
-            if seller == (cls is InsiderSeller):
-                agents.append(cls(model, ordinal=k, rate_per_day=rate, home=inst))
-                k += 1
-        return agents
+        roster = _insider_roster(model)
+        mine = [(inst, rate) for inst, rate, seller in roster if seller == (cls is InsiderSeller)]
+        return [cls(model, ordinal=k, rate_per_day=rate, home=inst)
+                for k, (inst, rate) in enumerate(mine)]
 
     def choose_target(self, u):
         """The records this insider can reach (empty reach: pass)."""
@@ -426,9 +460,14 @@ class SecondaryUser(Attacker):
         return reach if reach.stores else None
 
     def expected_gain(self, target):
-        """Residents looked up × bulk value of what the view shows."""
-        n = 10.0 ** self.model.p["secondary_campaign_log10_mean"]
-        return n * target.value_per_record
+        """Residents looked up × what a look-up is worth to them, if not blocked."""
+        p = self.model.p
+        n = min(10.0 ** p["secondary_campaign_log10_mean"], target.records_real)
+        return (1.0 - p["purpose_binding"]) * n * p["secondary_value_per_resident_yuan"]
+
+    def cost(self, target):
+        """The net gain the organisation needs before acting (as for insiders)."""
+        return self.model.p["insider_reservation_yuan"] * self.cost_factor
 
     def attempt(self, target, u):
         """Blocked by purpose binding with its probability; otherwise look residents up."""

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
-from .institutions import HOLDINGS_REFRESH_DAYS
-from .risk import correct_match_probability, equivalence_classes
+from .risk import correct_match_probability
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attackers import Attacker
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Incident", "Ledger"]
 
+RISK_TAU = 0.09  # EMA Policy 0070 / Health Canada threshold (calibration.md §1.4)
 EXTERNAL_KINDS = ("exfiltration", "ransomware", "shock")
 INSIDER_KINDS = ("insider_snoop", "insider_sale")
 
@@ -54,6 +55,8 @@ class Incident:
         n_real: real records taken or opened.
         residents: simulated residents whose records were exposed.
         reidentified: per exposed record, whether it can be tied to the person.
+        fields: per exposed record, the mask of fields leaked.
+        identified: per exposed record, whether it carries a direct identifier.
         blocked: a function-creep query stopped by purpose binding.
         detect_day: day of detection, ``-1`` if never within the run.
         sanctioned: whether the offender was sanctioned.
@@ -67,6 +70,8 @@ class Incident:
     n_real: float
     residents: np.ndarray
     reidentified: np.ndarray
+    fields: np.ndarray
+    identified: np.ndarray
     blocked: bool = False
     detect_day: int = -1
     sanctioned: bool = False
@@ -88,6 +93,8 @@ class Ledger:
         self.risk_weighted = 0.0  # Σ n·(prosecutor average risk) over leaked sets
         self.marketer_weighted = 0.0
         self.risk_records = 0
+        self.identified_records = 0  # leaked records carrying a direct identifier
+        self.at_risk_records = 0  # journalist risk above τ = 0.09
         self.detection_delays: list[int] = []
         n_days = model.n_days
         self.daily_breaches = np.zeros(n_days, dtype=np.int64)
@@ -116,7 +123,8 @@ class Ledger:
         q = fraction / institution.represents
         n_real = sum(fraction * m.store_count(s) * m.scale / institution.represents
                      for s in institution.stores)
-        plan = [(institution.stores, q, None, None)] if usable else []
+        plan = ([(institution.stores, self._pool(institution.stores, None, None, None), q)]
+                if usable else [])
         parts = self._draw(plan, u, ("breach", institution.index))
         inc = self._open(kind, attacker, institution, n_real, parts, u,
                          to_broker=usable and u[7] < m.p["broker_buy_probability"],
@@ -130,17 +138,19 @@ class Ledger:
         m = self.model
         parts = None
         if not blocked:
-            # one real staff member opens n_real of the real records in reach; a simulated
-            # resident held by a node standing for R real institutions is in this staff
-            # member's reach with probability 1/R
-            total_real = max(reach.records_real, 1.0)
+            # one real staff member opens n_real of the real records in reach (as counted
+            # from the pools actually sampled); a simulated resident held by a node standing
+            # for R real institutions is in this staff member's reach with probability 1/R
+            by_r: dict[int, list] = {}
+            for st in reach.stores:
+                by_r.setdefault(st.institution.represents, []).append(st)
+            pools = [(stores, self._pool(stores, reach.region, reach.recent_days, attacker.home),
+                      r) for r, stores in by_r.items()]
+            total_real = max(sum(len(held) * m.scale / r for _, held, r in pools), 1.0)
             n_real = min(n_real, total_real)
             share = n_real / total_real
-            by_q: dict[float, list] = {}
-            for st in reach.stores:
-                by_q.setdefault(share / st.institution.represents, []).append(st)
-            plan = [(stores, q, reach.region, reach.recent_days) for q, stores in by_q.items()]
-            parts = self._draw(plan, u, ("insider", attacker.home.index), attacker.home)
+            parts = self._draw([(stores, held, share / r) for stores, held, r in pools], u,
+                               ("insider", attacker.home.index))
         inc = self._open(kind, attacker, attacker.home, 0.0 if blocked else n_real, parts, u,
                          to_broker=kind == "insider_sale", detect_now=blocked, blocked=blocked)
         if kind == "function_creep":
@@ -150,8 +160,8 @@ class Ledger:
         return inc
 
     # ------------------------------------------------------------------ internals
-    def _draw(self, plan, u, key, home=None):
-        """Sample exposed residents for each ``(stores, q, region, recent)`` pool in ``plan``.
+    def _draw(self, plan, u, key):
+        """Sample exposed residents for each ``(stores, held, q)`` pool in ``plan``.
 
         Residents are drawn once per pool from the union of its stores' holdings (a dump of
         an institution takes a person's records from all its stores together). A breach of a
@@ -166,8 +176,7 @@ class Ledger:
         m = self.model
         pools = []
         log_p0 = 0.0
-        for stores, q, region, recent in plan:
-            held = self._pool(stores, region, recent, home)
+        for stores, held, q in plan:
             q = min(q, 1.0)
             if len(held) and q > 0:
                 pools.append((stores, held, q))
@@ -222,8 +231,7 @@ class Ledger:
         m = self.model
         key = (tuple(st.index for st in stores), region)
         hit = self._pool_cache.get(key)
-        if hit is not None and m.day - hit[0] < HOLDINGS_REFRESH_DAYS and all(
-                st.cache_day <= hit[0] for st in stores):
+        if hit is not None and m.epoch(hit[0]) == m.epoch():
             held = hit[1]
         else:
             if len(stores) == 1:
@@ -246,14 +254,19 @@ class Ledger:
         pop = m.pop
         residents = np.zeros(0, dtype=np.int64)
         reidentified = np.zeros(0, dtype=bool)
+        leaked_fields = np.zeros(0, dtype=np.int64)
+        leaked_identified = np.zeros(0, dtype=bool)
         if parts is not None and len(parts[0]):
             idx, fields, identified = parts
-            reid, risk, kappa = self._reidentify(idx, fields, identified)
+            reid, risk, kappa, p_class = self._reidentify(idx, fields, identified, n_real)
             n = len(idx)
             self.records_exposed += n
             self.risk_weighted += risk * n
             self.marketer_weighted += float(kappa.sum())
             self.risk_records += n
+            self.identified_records += int(identified.sum())
+            pop_size = 1.0 + (m.p["real_population"] - 1.0) * p_class
+            self.at_risk_records += int(np.sum(identified | (pop_size < 1.0 / RISK_TAU)))
             newly = reid & (pop.ever_exposed_day[idx] < 0) & ((fields & m.sensitive_mask) != 0)
             pop.ever_exposed_day[idx[newly]] = m.day
             self.residents_exposed += int(newly.sum())
@@ -263,9 +276,11 @@ class Ledger:
                 buyer = m.brokers[int(u[6] * len(m.brokers)) % len(m.brokers)]
                 self.broker_queue.append((buyer, idx, fields, reid))
             residents, reidentified = idx, reid
+            leaked_fields, leaked_identified = fields, identified
         inc = Incident(id=len(self.incidents), day=m.day, kind=kind, attacker=attacker,
                        institution=institution, n_real=n_real, residents=residents,
-                       reidentified=reidentified, blocked=blocked, _u_sanction=float(u[5]))
+                       reidentified=reidentified, fields=leaked_fields,
+                       identified=leaked_identified, blocked=blocked, _u_sanction=float(u[5]))
         self.incidents.append(inc)
         self.records_exposed_real += n_real
         # detection: ever detected with the policy's probability; delay ~ exponential
@@ -280,28 +295,48 @@ class Ledger:
             self._due[inc.detect_day].append(inc)
         return inc
 
-    def _reidentify(self, idx: np.ndarray, fields: np.ndarray, identified: np.ndarray):
-        """Return (re-identifiable per record, ARX prosecutor average risk, κ per record)."""
+    def _reidentify(self, idx: np.ndarray, fields: np.ndarray, identified: np.ndarray,
+                    n_real: float):
+        """Return (re-identifiable, prosecutor average risk, κ, class probability p) per record.
+
+        A record's quasi-identifier combination has probability ``p`` in the represented
+        population (a product of marginals). Against the population (a broker matching a
+        register, the marketer model) a match is right with probability
+        κ(N, p) = (1 - (1-p)^N) / (N p) (:func:`sim.risk.correct_match_probability`). Within
+        the leaked set itself (the prosecutor model, ARX's J/n = mean 1/f), the record's
+        class holds the record plus Binomial(n_real - 1, p) others, so its expected risk is
+        κ(n_real, p). Records with direct identifiers have risk 1 in both.
+        """
         m = self.model
-        logp = m.qi_log_probability(idx, fields)
-        kappa = correct_match_probability(m.p["real_population"], np.exp(logp))
-        kappa = np.where(identified, 1.0, kappa)
+        p = np.exp(m.qi_log_probability(idx, fields))
+        kappa = np.where(identified, 1.0, correct_match_probability(m.p["real_population"], p))
         reid = identified | (m.pop.u_link[idx] < kappa)
-        # ARX prosecutor success rate J/n over the quasi-identifiers present in the set
-        if identified.all():
-            risk = 1.0
-        else:
-            cols = m.qi_columns(idx, fields)
-            if identified.any():
-                cols["_id"] = np.where(identified, idx, -1)
-            _, sizes = equivalence_classes(cols)
-            risk = len(sizes) / len(idx)
-        return reid, risk, kappa
+        within = np.where(identified, 1.0, correct_match_probability(max(n_real, 1.0), p))
+        return reid, float(within.mean()), kappa, p
+
+    def leak_table(self, incident: Incident) -> pd.DataFrame:
+        """The quasi-identifier columns of an incident's leaked records, for ARX analysis.
+
+        Returns:
+            One row per exposed simulated resident: the quasi-identifiers the records carry
+            (``-1`` where absent), ``identified``, and ``population_size``: the expected size
+            of the record's class in the represented population, ``1 + (N - 1) p``. Pass
+            it to :func:`sim.risk.risk_measures` (``population_sizes``).
+        """
+        m = self.model
+        idx, fields = incident.residents, incident.fields
+        table = pd.DataFrame(m.qi_columns(idx, fields))
+        p = np.exp(m.qi_log_probability(idx, fields))
+        table["identified"] = incident.identified
+        table["population_size"] = 1.0 + (m.p["real_population"] - 1.0) * p
+        table.index = pd.Index(idx, name="resident")
+        return table
 
     # -------------------------------------------------------------- daily phases
     def detect_and_enforce(self) -> None:
         """Detect incidents due today, sanction, notify, and let attackers learn."""
         m = self.model
+        p = m.p
         due = self._due.pop(m.day, [])
         for inc in due:
             inc.detected = True
@@ -311,10 +346,14 @@ class Ledger:
             inc.sanctioned = inc.attacker is not None and (
                 inc._u_sanction < m.sanction_probability(family))
             if inc.attacker is not None:
-                inc.attacker.observe_own_outcome(True, inc.sanctioned)
-                for a in m.attackers_by_family.get(family, ()):
-                    if a is not inc.attacker:
-                        a.observe_public_outcome(inc.sanctioned)
+                inc.attacker.observe_own_outcome(inc.sanctioned,
+                                                 counted_as_success=not inc.blocked)
+                # peers hear of sanctions (court cases are public) and, unless the policy
+                # keeps detections quiet, of detections that went unpunished
+                if inc.sanctioned or p["breach_notification"] != "none":
+                    for a in m.attackers_by_family.get(family, ()):
+                        if a is not inc.attacker:
+                            a.observe_public_outcome(inc.sanctioned)
             self._notify(inc)
 
     def _notify(self, inc: Incident) -> None:

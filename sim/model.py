@@ -148,6 +148,16 @@ class HealthDataModel(mesa.Model):
         catalogue: the data-field catalogue (replace to test other field valuations).
         **overrides: parameter values applied on top of the scenario.
 
+    Attributes:
+        spec: the validated :class:`~sim.scenario.Scenario` (``model.scenario`` is Mesa's).
+        p: the parameter values (read-only mapping).
+        pop: the residents (:class:`~sim.population.Population`).
+        institution_list: the institutions, indexed by ``Institution.index``.
+        attackers: the attackers (a Mesa ``AgentSet``).
+        graph: the institutions' data-sharing network (``networkx.DiGraph``).
+        ledger: incidents and privacy counters (:class:`~sim.ledger.Ledger`).
+        series: the daily time series (see :meth:`daily`).
+
     Raises:
         ScenarioError: if the scenario or an override is invalid.
 
@@ -160,10 +170,11 @@ class HealthDataModel(mesa.Model):
 
     def __init__(self, scenario: Scenario | Mapping[str, Any] | str | None = None, *,
                  seed: int = 0, catalogue: FieldCatalogue = CATALOGUE, **overrides: Any) -> None:
-        self.scenario = load_scenario(scenario, overrides or None)
-        self.p: Mapping[str, Any] = self.scenario.params
+        self.spec = load_scenario(scenario, overrides or None)
+        self.p: Mapping[str, Any] = self.spec.params
         self.streams = Streams(seed)
-        super().__init__(seed=int(self.streams.get("schedule").integers(2**31 - 1)))
+        # rng= (not seed=, deprecated in Mesa 3.5) seeds both model.rng and model.random
+        super().__init__(rng=int(self.streams.get("schedule").integers(2**31 - 1)))
         self.seed_value = int(seed)
         p = self.p
         self.catalogue = catalogue
@@ -533,7 +544,7 @@ class HealthDataModel(mesa.Model):
 
     def holdings(self, store: Store) -> np.ndarray:
         """Residents whose records ``store`` holds (cached for a week: a snapshot)."""
-        if store.cache_idx is not None and self.day - store.cache_day < HOLDINGS_REFRESH_DAYS:
+        if store.cache_idx is not None and self.epoch(store.cache_day) == self.epoch():
             return store.cache_idx
         thr = self.retention_threshold()
         if store.scope == "provider":
@@ -550,9 +561,13 @@ class HealthDataModel(mesa.Model):
         store.cache_day = self.day
         return store.cache_idx
 
+    def epoch(self, day: int | None = None) -> int:
+        """The holdings epoch of ``day`` (today): lists and counts refresh at its start."""
+        return (self.day if day is None else day) // HOLDINGS_REFRESH_DAYS
+
     def store_count(self, store: Store) -> int:
         """Number of simulated residents ``store`` holds (recounted weekly, all at once)."""
-        if self._counts is None or self.day - self._counts_day >= HOLDINGS_REFRESH_DAYS:
+        if self._counts is None or self.epoch(self._counts_day) != self.epoch():
             self._recount()
         return int(self._counts[store.index])
 
@@ -810,14 +825,18 @@ class HealthDataModel(mesa.Model):
 
     # ------------------------------------------------------------ shock
     def _shock(self) -> None:
-        """The scenario's forced breach of the largest store, detected and public at once."""
-        holder = max(self.institution_list,
-                     key=lambda i: sum(self.store_count(s) for s in i.stores))
+        """The scenario's forced breach of the most valuable store, detected at once.
+
+        The most valuable store is the institution whose records are worth most in bulk
+        (real records × value per record): under the 2025 plan, the national platform or
+        an integrated view. Encryption at rest protects it as it would any breach.
+        """
+        holder = self.institution_list[int(np.argmax(self.targets.haul_value(False)))]
         u = self.streams.fresh("shock", self.day).random(10)
-        u[4] = 0.0  # detected
+        usable = (not self.p["encryption_at_rest"]) or u[3] < self.p["key_compromise_probability"]
         self.ledger.breach(attacker=None, institution=holder,
                            fraction=float(self.p["shock_fraction"]) * holder.represents,
-                           usable=True, kind="shock", u=u, detect_now=True)
+                           usable=usable, kind="shock", u=u, detect_now=True)
 
 
 def _byte_tables(values: np.ndarray) -> np.ndarray:

@@ -95,9 +95,11 @@ def _harm(m):
 @register_outcome(
     "reidentification_risk", unit="probability", direction="min", privacy=True,
     label="Re-identification risk (prosecutor)",
-    definition="ARX prosecutor average risk (J/n: classes over records, on the quasi-"
-               "identifiers present; 1 for records with direct identifiers) of each leaked "
-               "set, averaged over sets weighted by their records; 0 if nothing leaked.")
+    definition="ARX prosecutor average risk (J/n, the mean of 1/class size) of each real "
+               "leaked set on the quasi-identifiers it carries, 1 for records with direct "
+               "identifiers; estimated per record as κ(n_real, p) for a leak of n_real "
+               "records and a class of probability p; averaged over sets weighted by their "
+               "simulated records; 0 if nothing leaked.")
 def _reid(m):
     led = m.ledger
     return led.risk_weighted / led.risk_records if led.risk_records else 0.0
@@ -112,6 +114,28 @@ def _reid(m):
 def _marketer(m):
     led = m.ledger
     return led.marketer_weighted / led.risk_records if led.risk_records else 0.0
+
+
+@register_outcome(
+    "journalist_records_at_risk", unit="share of leaked records", direction="min",
+    privacy=True, label="Leaked records above the 9% risk threshold",
+    definition="ARX journalist 'records at risk' with τ = 0.09 (EMA / Health Canada): share of "
+               "leaked records whose class in the represented population is smaller than "
+               "1/τ (expected size 1 + (N-1)p), or that carry a direct identifier; 0 if "
+               "nothing leaked.")
+def _journalist(m):
+    led = m.ledger
+    return led.at_risk_records / led.risk_records if led.risk_records else 0.0
+
+
+@register_outcome(
+    "identified_leak_share", unit="share of leaked records", direction="min", privacy=True,
+    label="Leaked records with direct identifiers",
+    definition="Share of leaked records that carry a direct identifier (ID number, name and "
+               "phone) and so need no re-identification; 0 if nothing leaked.")
+def _identified_share(m):
+    led = m.ledger
+    return led.identified_records / led.risk_records if led.risk_records else 0.0
 
 
 @register_outcome(
@@ -192,9 +216,11 @@ def _emerg(m):
 @register_outcome(
     "adverse_events_averted", unit="events per 1,000 residents", direction="max",
     label="Adverse drug events averted",
-    definition="Expected potentially harmful medication-history errors averted at hospital "
-               "encounters (chronic, emergency) where the medication history was at hand: "
-               "error rate × clinically important share × (1 − reconciliation RR).")
+    definition="Expected potentially harmful medication-history errors averted, relative to "
+               "no electronic record at all, at hospital encounters (chronic, emergency) "
+               "where the medication history was at hand (locally or shared): error rate × "
+               "clinically important share × (1 − reconciliation RR). The RR was measured per "
+               "medication, so applying it per encounter is an upper-end estimate.")
 def _ae(m):
     return _per_1000(m, m.totals["ae_averted"])
 

@@ -511,6 +511,10 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="log10(residents)", low=0.0, high=8.0,
       help="Residents looked up in one beyond-purpose campaign (log10); Henan: 1,317.",
       source=f"{_CAL} §2.6 (Henan 2022: 1,317 depositors)"),
+    P(name="secondary_value_per_resident_yuan", default=50.0, kind="uncertainty",
+      group="threats", unit="yuan per resident", low=0.0, high=1e5,
+      help="What a beyond-purpose look-up is worth to an insurer or official (underwriting "
+           "savings, control).", source="assumption"),
     P(name="attack_cost_yuan", default=1_000.0, kind="uncertainty", group="threats",
       unit="yuan", low=0.0, high=1e8,
       help="Median cost to an external group of one attempt (automated campaigns are cheap).",
@@ -575,7 +579,7 @@ _DECLARED: tuple[Parameter, ...] = (
     # ------------------------------------------------------------------ shock
     P(name="shock_day", default=-1, kind="uncertainty", group="shock", unit="day", dtype=int,
       low=-1, high=36500,
-      help="Day of a forced large breach of the largest store (-1: none).",
+      help="Day of a forced large breach of the most valuable store (-1: none).",
       source="scenario device (breach_shock); Shanghai 2022 database leak, calibration.md §2.6"),
     P(name="shock_fraction", default=0.5, kind="uncertainty", group="shock", unit="share",
       low=0.0, high=1.0, help="Share of the store's records taken in the shock.",
