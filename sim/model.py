@@ -699,9 +699,15 @@ class HealthDataModel(mesa.Model):
         """One of ``inst``'s real institutions goes down from tomorrow for ``days`` days."""
         if days <= 0:
             return
-        self.down_counts[inst.index] += 1
-        self._outage_ends.setdefault(self.day + 1 + days, []).append(inst.index)
-        self.invalidate_availability()
+        i = inst.index
+        self.down_counts[i] += 1
+        self._outage_ends.setdefault(self.day + 1 + days, []).append(i)
+        # only this node changed: update its row (a full recompute waits for tomorrow)
+        self.down_share[i] = min(1.0, self.down_counts[i] / self.represents[i])
+        up = bool(self.down_share[i] < 0.5)
+        if up != bool(self._up[i]):
+            self._up[i] = up
+            self._reach_key = self._up.tobytes()
 
     def invalidate_availability(self) -> None:
         """Recompute which institutions are down (after ransomware, or on a new day)."""

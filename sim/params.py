@@ -435,7 +435,7 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
       unit="groups", dtype=int, low=0, high=500,
       help="External criminal groups (exfiltration or ransomware).", source="assumption"),
-    P(name="external_attacks_per_million_per_year", default=10.0, kind="uncertainty",
+    P(name="external_attacks_per_million_per_year", default=8.7, kind="uncertainty",
       group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
       help="Attempts by opportunistic external groups, per million residents represented.",
       source=f"calibrated to ≈1.6 successful hacking breaches per million per year (OCR "
