@@ -63,6 +63,40 @@ def build_parser() -> argparse.ArgumentParser:
     p_val.add_argument("scenario")
     p_val.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
     sub.add_parser("list", help="list scenarios, levers, uncertainties, attackers, outcomes")
+
+    p_sw = sub.add_parser("sweep", help="run a sweep file (designs × scenarios × replications)",
+                          description="Run a sweep; each run is stored as it finishes. Run "
+                                      "again with --resume after an interruption.")
+    p_sw.add_argument("sweep", help="sweep file (YAML)")
+    p_sw.add_argument("--out", type=Path, default=None,
+                      help="results folder (default: results/<sweep name>)")
+    p_sw.add_argument("--engine", choices=["serial", "processes", "dask"], default="processes",
+                      help="serial, local processes (default) or dask")
+    p_sw.add_argument("--workers", type=int, default=None,
+                      help="worker processes (default: available cores)")
+    p_sw.add_argument("--scheduler", default=None,
+                      help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
+    p_sw.add_argument("--resume", action="store_true",
+                      help="continue the sweep already in --out")
+    p_sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p_fr = sub.add_parser("frontier", help="the risk-utility Pareto frontier of a sweep")
+    p_fr.add_argument("results", type=Path, help="a sweep's results folder")
+    p_fr.add_argument("--risk", default="residents_exposed_rate", help="privacy outcome (min)")
+    p_fr.add_argument("--utility", default="utility_rate", help="clinical outcome (max)")
+    p_fr.add_argument("--baseline", default=None,
+                      help="design point the verdicts compare with (default: the first)")
+
+    p_se = sub.add_parser("sensitivity", help="global sensitivity ranking of a sobol/morris sweep")
+    p_se.add_argument("results", type=Path)
+    p_se.add_argument("--outcome", action="append", default=None,
+                      help="outcome(s) to rank for (repeatable)")
+
+    p_di = sub.add_parser("discover", help="scenario discovery: when does a limit fail?")
+    p_di.add_argument("results", type=Path)
+    p_di.add_argument("--outcome", default="reidentification_risk")
+    p_di.add_argument("--limit", type=float, default=0.09)
+    p_di.add_argument("--below", action="store_true", help="failure means outcome < limit")
     return parser
 
 
@@ -79,6 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_run(args)
         if args.command == "compare":
             return _cmd_compare(args)
+        if args.command == "sweep":
+            return _cmd_sweep(args)
+        if args.command == "frontier":
+            return _cmd_frontier(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
+        if args.command == "discover":
+            return _cmd_discover(args)
     except CliError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -210,6 +252,112 @@ def _cmd_list() -> int:
     for name, o in OUTCOMES.items():
         arrow = {"min": "↓", "max": "↑"}.get(o.direction, " ")
         print(f"  {arrow} {name:30s} {o.unit}")
+    return 0
+
+
+def _cmd_sweep(args) -> int:
+    from .sweep import load_sweep, run_sweep
+
+    spec = load_sweep(args.sweep)
+    if args.workers is not None and args.workers < 1:
+        raise CliError(f"--workers: invalid value {args.workers}; allowed: an integer >= 1")
+    out = args.out or Path("results") / spec.name
+    n = len(spec.tasks())
+    print(f"{spec.name}: {len(spec.design.points)} design points × {len(spec.scenarios)} "
+          f"scenario(s) × {spec.reps} replications = {n} runs -> {out}", flush=True)
+    res = run_sweep(spec, out, engine=args.engine, workers=args.workers,
+                    scheduler=args.scheduler, resume=args.resume,
+                    progress=not args.no_progress)
+    print(f"done: {res.completed} run now ({res.failed} failed), {res.skipped} already stored; "
+          f"{res.seconds:.1f} s. Next: python -m sim frontier {out}")
+    if res.failed:
+        print(f"warning: {res.failed} run(s) failed; see the 'error' column of their rows",
+              file=sys.stderr)
+    return 0
+
+
+def _figure_dir(results: Path) -> Path:
+    d = results / "figures"
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def _load_runs(results: Path):
+    from .sweep import load_results
+
+    if not results.is_dir():
+        raise CliError(f"{results}: no such results folder")
+    return load_results(results)
+
+
+def _cmd_frontier(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .analysis import pareto_frontier, plot_frontier
+    from .outcomes import OUTCOMES
+
+    runs = _load_runs(args.results)
+    f = pareto_frontier(runs, risk=args.risk, utility=args.utility, baseline=args.baseline)
+    ro, uo = OUTCOMES[args.risk], OUTCOMES[args.utility]
+    print(f"Privacy risk ({ro.label}, {ro.unit}, lower is better) against clinical utility "
+          f"({uo.label}, {uo.unit}, higher is better); 95% intervals; verdicts are paired "
+          "differences against the baseline.")
+    print(f"{'policy':44s} {'risk':>24s} {'utility':>24s}  verdict")
+    for r in f.itertuples(index=False):
+        rr = (f"{_fmt(getattr(r, args.risk + '_mean'))} [{_fmt(getattr(r, args.risk + '_ci_low'))}"
+              f", {_fmt(getattr(r, args.risk + '_ci_high'))}]")
+        uu = (f"{_fmt(getattr(r, args.utility + '_mean'))} "
+              f"[{_fmt(getattr(r, args.utility + '_ci_low'))}, "
+              f"{_fmt(getattr(r, args.utility + '_ci_high'))}]")
+        mark = "*" if r.on_frontier else " "
+        print(f"{mark}{str(r.point)[:43]:43s} {rr:>24s} {uu:>24s}  {r.verdict}")
+    figs = _figure_dir(args.results)
+    fig = plot_frontier(f, risk=args.risk, utility=args.utility)
+    path = figs / f"frontier_{args.risk}_{args.utility}.png"
+    fig.savefig(path, dpi=120)
+    f.to_csv(args.results / f"frontier_{args.risk}_{args.utility}.csv", index=False)
+    print(f"(* on the frontier) figure: {path}")
+    return 0
+
+
+def _cmd_sensitivity(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .analysis import plot_sensitivity, sensitivity
+    from .sweep import sweep_manifest
+
+    runs = _load_runs(args.results)
+    outcomes = args.outcome or ["residents_exposed_rate", "harm_per_1000", "utility_rate"]
+    table = sensitivity(runs, sweep_manifest(args.results), outcomes)
+    value = "ST" if "ST" in table else "mu_star"
+    for o in outcomes:
+        t = table[table["outcome"] == o]
+        measure = "total-order Sobol index" if value == "ST" else "Morris mu*"
+        print(f"\n{o}: factors ranked by {measure}")
+        for r in t.itertuples(index=False):
+            conf = getattr(r, value + "_conf")
+            print(f"  {r.factor:40s} {_fmt(getattr(r, value)):>10s} ± {_fmt(conf)}")
+    path = _figure_dir(args.results) / "sensitivity.png"
+    plot_sensitivity(table).savefig(path, dpi=120)
+    table.to_csv(args.results / "sensitivity.csv", index=False)
+    print(f"\nfigure: {path}")
+    return 0
+
+
+def _cmd_discover(args) -> int:
+    from .analysis import discover
+
+    runs = _load_runs(args.results)
+    res = discover(runs, args.outcome, args.limit, above=not args.below)
+    op = "<" if args.below else ">"
+    print(f"{args.outcome} {op} {args.limit:g} in {100 * res['fail_share']:.0f}% of runs.")
+    if res["rules"].empty:
+        print("No combination of inputs singles the failures out (a depth-3 tree).")
+    for r in res["rules"].itertuples(index=False):
+        print(f"  when {r.rule}: fails in {100 * r.density:.0f}% of {r.runs} runs, "
+              f"{100 * r.coverage:.0f}% of all failures")
     return 0
 
 

@@ -130,3 +130,60 @@ def test_works_from_another_folder(tmp_path):
     code, out, err = cli("run", "national_plan_2025", *SMALL, "--json", cwd=tmp_path)
     assert code == 0, err
     assert json.loads(out)["scenario"] == "national_plan_2025"
+
+
+# ----------------------------------------------------------------- sweeps (issue 3)
+def _sweep_file(tmp_path, design, reps=2):
+    import yaml
+
+    p = tmp_path / "s.yaml"
+    p.write_text(yaml.safe_dump({"name": "tiny", "scenarios": ["national_plan_2025"],
+                                 "reps": reps, "seed": 3,
+                                 "overrides": {"n_residents": 700, "n_days": 30},
+                                 "design": design}))
+    return p
+
+
+def test_sweep_then_frontier_from_the_command_line(tmp_path):
+    sw = _sweep_file(tmp_path, {"type": "policies", "policies": [
+        {"name": "plan"}, {"name": "silos", "architecture": "silos"},
+        {"name": "on device", "architecture": "on_device",
+         "consent_model": "per_access_break_glass"}]})
+    out = tmp_path / "res"
+    code, stdout, err = cli("sweep", str(sw), "--out", str(out), "--workers", "2",
+                            "--no-progress")
+    assert code == 0, err
+    assert "6 runs" in stdout and "0 failed" in stdout
+    code, stdout, err = cli("frontier", str(out), "--baseline", "plan")
+    assert code == 0, err
+    assert "baseline" in stdout and "silos" in stdout
+    assert (out / "figures" / "frontier_residents_exposed_rate_utility_rate.png").stat().st_size
+    assert (out / "frontier_residents_exposed_rate_utility_rate.csv").exists()
+    code, stdout, err = cli("sweep", str(sw), "--out", str(out), "--no-progress")
+    assert code == 2 and "--resume" in err
+    code, stdout, err = cli("sweep", str(sw), "--out", str(out), "--resume", "--no-progress")
+    assert code == 0 and "6 already stored" in stdout
+
+
+def test_sensitivity_from_the_command_line(tmp_path):
+    sw = _sweep_file(tmp_path, {"type": "morris", "samples": 4, "factors": {
+        "audit_strength": None, "collection_scope": ["minimal", "maximal"],
+        "attacker_skill": [0.2, 0.8]}}, reps=1)
+    out = tmp_path / "res"
+    assert cli("sweep", str(sw), "--out", str(out), "--no-progress")[0] == 0
+    code, stdout, err = cli("sensitivity", str(out), "--outcome", "harm_per_1000")
+    assert code == 0, err
+    assert "Morris" in stdout and "collection_scope" in stdout
+    assert (out / "figures" / "sensitivity.png").exists()
+    code, stdout, err = cli("discover", str(out), "--outcome", "harm_per_1000", "--limit", "0")
+    assert code == 0, err and "of runs" in stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["sweep", "nowhere.yaml"], "not found"),
+    (["frontier", "no/such/folder"], "no such results folder"),
+    (["sweep", "scenarios/sweeps/sensitivity.yaml", "--workers", "0"], "--workers"),
+])
+def test_sweep_command_errors(args, needle):
+    code, _, err = cli(*args)
+    assert code == 2 and needle in err and "Traceback" not in err

@@ -1,0 +1,105 @@
+"""Execution engines: one interface, three back ends, the same results.
+
+:func:`executor` yields a :class:`concurrent.futures.Executor`:
+
+* ``"serial"`` - runs each task in this process when submitted (debugging, tiny sweeps);
+* ``"processes"`` - local worker processes (the default; one per core). Uses the
+  ``fork`` start method on Linux (workers inherit the imported package, and it works from
+  notebooks), ``spawn`` elsewhere; tasks are plain functions of the installed package, so
+  nothing defined in a notebook needs pickling;
+* ``"dask"`` - Dask distributed: ``Client(scheduler)`` for a running cluster
+  (``--scheduler tcp://host:8786``), or a ``LocalCluster`` of processes started here.
+  Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in workers, which made NumPy
+  simulations 2.5× slower in our measurements (perf_and_ecosystem.md §2.3); it is unset.
+
+Every run's randomness comes from its own seed, so the engine changes only speed, never
+numbers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+
+__all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor"]
+
+ENGINES = ("serial", "processes", "dask")
+
+
+class SerialExecutor(Executor):
+    """Runs each task immediately in this process (a ``concurrent.futures`` executor)."""
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        """Run ``fn`` now and return a finished future."""
+        fut: Future = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as e:
+            fut.set_exception(e)
+        return fut
+
+
+def default_workers() -> int:
+    """Worker processes to use by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def executor(engine: str = "processes", workers: int | None = None,
+             scheduler: str | None = None) -> Iterator[Executor]:
+    """Yield an executor for ``engine``; shut it (and any cluster it started) down after.
+
+    Args:
+        engine: ``"serial"``, ``"processes"`` or ``"dask"``.
+        workers: worker processes (default: the available cores).
+        scheduler: a Dask scheduler address; implies ``engine="dask"``.
+
+    Raises:
+        ValueError: for an unknown engine or a non-positive number of workers.
+    """
+    if scheduler:
+        engine = "dask"
+    if engine not in ENGINES:
+        raise ValueError(f"engine: invalid value {engine!r}; allowed: one of {', '.join(ENGINES)}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers: invalid value {workers!r}; allowed: an integer >= 1")
+    n = workers or default_workers()
+    if engine == "serial":
+        yield SerialExecutor()
+    elif engine == "processes":
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method)) as ex:
+            yield ex
+    else:
+        with _dask_executor(n, scheduler) as ex:
+            yield ex
+
+
+@contextlib.contextmanager
+def _dask_executor(n: int, scheduler: str | None) -> Iterator[Executor]:
+    try:
+        import dask
+        from dask.distributed import Client, LocalCluster
+    except ImportError as e:  # pragma: no cover - depends on the install
+        raise ValueError("engine dask needs dask[distributed]: pip install 'dask[distributed]'"
+                         ) from e
+    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+    cluster = None
+    if scheduler:
+        client = Client(scheduler, timeout="30s")
+    else:
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
