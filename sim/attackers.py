@@ -294,13 +294,16 @@ class ExternalGroup(Attacker):
 def _spread(n: int, share_a: float, share_b: float) -> list[tuple[bool, bool]]:
     """Return ``n`` agents' traits (a, b), with exact counts.
 
-    ``round(n·share_a)`` agents have a; within each a-class, ``round(class size ·
-    share_b)`` have b, so b is spread over both classes.
+    ``n·share_a`` (rounded half up) agents have a; within each a-class, ``class size ·
+    share_b`` (rounded half up) have b, so b is spread over both classes.
     """
-    n_a = round(n * share_a)
+    def half_up(x: float) -> int:  # Python's round() sends halves to even: 4 × 0.5 × 0.25 → 0
+        return int(x + 0.5)
+
+    n_a = half_up(n * share_a)
     out = []
     for a, size in ((True, n_a), (False, n - n_a)):
-        n_b = round(size * share_b)
+        n_b = half_up(size * share_b)
         out += [(a, k < n_b) for k in range(size)]
     return out
 

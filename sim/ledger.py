@@ -121,8 +121,7 @@ class Ledger:
         m = self.model
         institution.breaches += 1
         q = fraction / institution.represents
-        n_real = sum(fraction * m.store_count(s) * m.scale / institution.represents
-                     for s in institution.stores)
+        n_real = fraction * float(m.targets.records_real[institution.index])
         plan = ([(institution.stores, self._pool(institution.stores, None, None, None), q)]
                 if usable else [])
         parts = self._draw(plan, u, ("breach", institution.index))
@@ -331,6 +330,31 @@ class Ledger:
         table["population_size"] = 1.0 + (m.p["real_population"] - 1.0) * p
         table.index = pd.Index(idx, name="resident")
         return table
+
+    def leak_risk(self, incident: Incident, threshold: float = RISK_TAU):
+        """ARX prosecutor, journalist and marketer measures of an incident's leaked sample.
+
+        Uses :func:`sim.risk.risk_measures` on :meth:`leak_table`: the quasi-identifiers
+        plus, for records with direct identifiers, the resident (a unique key); population
+        class sizes are the expected ones, raised where needed to the sample's own class
+        sizes. The sample is the thinned simulated one: the prosecutor measures describe
+        it, not the real leak (the ``reidentification_risk`` outcome scales to the real
+        leak).
+
+        Returns:
+            A :class:`sim.risk.RiskMeasures`, or ``None`` if no simulated record leaked.
+        """
+        from .risk import equivalence_classes, risk_measures
+
+        table = self.leak_table(incident)
+        if table.empty:
+            return None
+        qi = table.drop(columns=["identified", "population_size"])
+        qi["_id"] = np.where(table["identified"], table.index, -1)
+        cls, f = equivalence_classes(qi)
+        pop = np.maximum(table["population_size"].to_numpy(), f[cls])
+        pop = np.where(table["identified"], 1.0, pop)
+        return risk_measures(qi, population_sizes=pop, threshold=threshold)
 
     # -------------------------------------------------------------- daily phases
     def detect_and_enforce(self) -> None:

@@ -109,11 +109,14 @@ class TargetTable:
         m = self.model
         for inst in m.institution_list:
             counts = np.array([m.store_count(s) for s in inst.stores], dtype=float)
-            total = counts.sum()
-            self.records_real[inst.index] = total * m.scale / inst.represents
+            # an institution's stores hold largely the same people (a settlement store and
+            # an integrated view of it): people = the largest store; what a person's
+            # record is worth adds up over the stores holding them
+            people = counts.max() if len(counts) else 0.0
+            self.records_real[inst.index] = people * m.scale / inst.represents
             values = [m.store_value(s) for s in inst.stores]
             self.value_per_record[inst.index] = (
-                float(np.dot(counts, values) / total) if total > 0 else 0.0)
+                float(np.dot(counts, values) / people) if people > 0 else 0.0)
         weights = np.array([inst.represents if inst.stores else 0
                             for inst in m.institution_list], dtype=float)
         # nothing held anywhere (nothing collected): every draw finds an empty target
@@ -833,15 +836,17 @@ class HealthDataModel(mesa.Model):
     def _shock(self) -> None:
         """The scenario's forced breach of the most valuable store, detected at once.
 
-        The most valuable store is the institution whose records are worth most in bulk
-        (real records × value per record): under the 2025 plan, the national platform or
-        an integrated view. Encryption at rest protects it as it would any breach.
+        The most valuable store is the single system (a platform or national body, not a
+        node standing for many hospitals) whose records are worth most in bulk: under the
+        2025 plan, the national platform or an integrated view. It loses ``shock_fraction``
+        of its records. Encryption at rest protects it as it would any breach.
         """
-        holder = self.institution_list[int(np.argmax(self.targets.haul_value(False)))]
+        value = np.where(self.represents == 1, self.targets.haul_value(False), -np.inf)
+        holder = self.institution_list[int(np.argmax(value))]
         u = self.streams.fresh("shock", self.day).random(10)
         usable = (not self.p["encryption_at_rest"]) or u[3] < self.p["key_compromise_probability"]
         self.ledger.breach(attacker=None, institution=holder,
-                           fraction=float(self.p["shock_fraction"]) * holder.represents,
+                           fraction=float(self.p["shock_fraction"]),
                            usable=usable, kind="shock", u=u, detect_now=True)
 
 

@@ -170,3 +170,19 @@ def test_one_million_residents_initialise():
     assert m.pop.n == 1_000_000
     assert m.pop.nbytes() < 400e6
     m.run()
+
+
+def test_leak_risk_uses_the_risk_module_on_leaked_records():
+    m = HealthDataModel("breach_shock", seed=2, **small(
+        identity="per_domain_pseudonyms", collection_scope="minimal", shock_day=10,
+        code_integration="health_only"))
+    m.run()
+    shock = next(i for i in m.ledger.incidents if i.kind == "shock")
+    table = m.ledger.leak_table(shock)
+    assert len(table) == len(shock.residents) > 0
+    r = m.ledger.leak_risk(shock)
+    assert r.n_records == len(table)
+    assert (~table["identified"]).any()  # pseudonymised records in the leak
+    # coarse quasi-identifiers in a 1.41-billion population: large classes, low marketer risk
+    assert r.marketer_success_rate < 1.0
+    assert r.journalist_records_at_risk == pytest.approx(table["identified"].mean())
