@@ -231,8 +231,9 @@ class ExternalGroup(Attacker):
         net = belief * (value - self.perceived_catch() * m.perceived_penalty) - self.cost(None)
         up = t.up[idx]
         go = up & (net > 0)
-        self.deterred += int((up & ~go).sum())
-        for j in go.nonzero()[0]:
+        hits = go.nonzero()[0]
+        self.deterred += int(np.count_nonzero(up)) - len(hits)
+        for j in hits:
             self.attempts += 1
             self.attempt(m.institution_list[idx[j]], block[j])
 
@@ -282,8 +283,8 @@ class ExternalGroup(Attacker):
             return
         self.successes += 1
         self.observe_success()
-        fraction = min(1.0, 10.0 ** (m.p["breach_fraction_log10_mean"]
-                                     + m.p["breach_fraction_log10_sd"] * normal_quantile(u[2])))
+        fraction = m.breach_fraction(float(m.targets.records_real[target.index]),
+                                     normal_quantile(u[2]))
         usable = (not m.p["encryption_at_rest"]) or u[3] < m.p["key_compromise_probability"]
         m.ledger.breach(attacker=self, institution=target, fraction=fraction, usable=usable,
                         kind=self.kind_incident, u=u)

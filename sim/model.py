@@ -26,6 +26,7 @@ recorded today, and residents react to what was announced today):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -123,7 +124,8 @@ class TargetTable:
         self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
                      else np.ones(len(weights)))
         self._cum[-1] = np.inf  # u < 1 always lands on an institution
-        data = (m.mean_breach_fraction * self.records_real * self.value_per_record
+        self.mean_fraction = m.mean_breach_fraction(self.records_real)
+        data = (self.mean_fraction * self.records_real * self.value_per_record
                 * m.key_usable_probability)
         self._haul = {False: data,
                       True: data + m.p["ransom_yuan_scale"] * self.records_real**0.55}
@@ -242,8 +244,7 @@ class HealthDataModel(mesa.Model):
         self._reach_cache: dict[bytes, np.ndarray] = {}
         self._reach_key = b""
         self._insider_reach: dict[int, Reach] = {}
-        self.mean_breach_fraction = _mean_capped_lognormal(
-            p["breach_fraction_log10_mean"], p["breach_fraction_log10_sd"])
+
         self.key_usable_probability = (p["key_compromise_probability"]
                                        if p["encryption_at_rest"] else 1.0)
         ref = PARAMETERS["penalty_yuan"].default
@@ -801,6 +802,30 @@ class HealthDataModel(mesa.Model):
                     for s in prov.stores]
         return []
 
+    def _fraction_log10_mean(self, holdings_real):
+        p = self.p
+        h = np.maximum(holdings_real, 1.0)
+        return (p["breach_size_log10_mean"] + p["breach_size_exponent"]
+                * np.log10(h / BREACH_REFERENCE_RECORDS) - np.log10(h))
+
+    def breach_fraction(self, holdings_real: float, z: float) -> float:
+        """Share of one real institution's ``holdings_real`` records taken in a breach.
+
+        Size = 10^(mean + sd·z) × (holdings / 100,000)^exponent records, capped at the
+        holdings: log-normal like the OCR data, larger for larger stores but not in
+        proportion (``breach_size_*`` parameters).
+        """
+        p = self.p
+        h = max(holdings_real, 1.0)
+        log_mean = (p["breach_size_log10_mean"] + p["breach_size_exponent"]
+                    * math.log10(h / BREACH_REFERENCE_RECORDS) - math.log10(h))
+        return min(1.0, 10.0 ** (log_mean + p["breach_size_log10_sd"] * z))
+
+    def mean_breach_fraction(self, holdings_real):
+        """Expected :meth:`breach_fraction` for stores of ``holdings_real`` records (array)."""
+        return _mean_capped_lognormal(self._fraction_log10_mean(holdings_real),
+                                      float(self.p["breach_size_log10_sd"]))
+
     def coverage(self, reach: Reach) -> float:
         """Share of the people an insider wants to look at that lie within ``reach``."""
         half = float(self.p["coverage_half_records"])
@@ -862,9 +887,23 @@ def _byte_tables(values: np.ndarray) -> np.ndarray:
     return tables
 
 
-def _mean_capped_lognormal(mu10: float, sd10: float) -> float:
-    """E[min(1, 10^(mu + sd·Z))] by quadrature on a fixed grid (deterministic)."""
-    z = np.linspace(-8.0, 8.0, 4001)
-    w = np.exp(-0.5 * z * z)
-    w /= w.sum()
-    return float((np.minimum(1.0, 10.0 ** (mu10 + sd10 * z)) * w).sum())
+BREACH_REFERENCE_RECORDS = 100_000  # holdings at which breach_size_log10_mean applies
+
+
+def _mean_capped_lognormal(mu10, sd10: float):
+    """E[min(1, 10^(mu + sd·Z))], Z standard normal, in closed form (vectorised over mu).
+
+    With X = e^(a + bZ), a = mu·ln 10, b = sd·ln 10:
+    E[min(1, X)] = e^(a + b²/2)·Φ((-a - b²)/b) + 1 - Φ(-a/b).
+    """
+    from scipy.special import ndtr
+
+    a = np.asarray(mu10, dtype=float) * math.log(10.0)
+    b = float(sd10) * math.log(10.0)
+    if b == 0.0:
+        out = np.minimum(1.0, np.exp(a))
+    else:
+        with np.errstate(over="ignore"):
+            below = np.exp(np.minimum(a + 0.5 * b * b, 700.0)) * ndtr((-a - b * b) / b)
+        out = below + 1.0 - ndtr(-a / b)
+    return float(out) if np.ndim(out) == 0 else out

@@ -435,10 +435,10 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
       unit="groups", dtype=int, low=0, high=500,
       help="External criminal groups (exfiltration or ransomware).", source="assumption"),
-    P(name="external_attacks_per_million_per_year", default=8.7, kind="uncertainty",
+    P(name="external_attacks_per_million_per_year", default=7.2, kind="uncertainty",
       group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
       help="Attempts by opportunistic external groups, per million residents represented.",
-      source=f"calibrated to ≈1.6 successful hacking breaches per million per year (OCR "
+      source=f"calibrated to ≈1.5 successful hacking breaches per million per year (OCR "
              f"2019-23: 74% of ≈700 large breaches a year for 330 M people, {_CAL} §2.1)"),
     P(name="ransomware_share", default=0.5, kind="uncertainty", group="threats", unit="share",
       low=0.0, high=1.0, help="Share of external groups running ransomware (with downtime).",
@@ -456,14 +456,19 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="probability", low=0.0, high=1.0,
       help="Success chance of an attempt against an institution with no security.",
       source="assumption"),
-    P(name="breach_fraction_log10_mean", default=-1.3, kind="uncertainty", group="threats",
-      unit="log10(share)", low=-5.0, high=0.0,
-      help="Median share of an institution's records taken in a breach (log10).",
-      source=f"assumption for the level (median breach 5,242 records ÷ ~100k records per "
-             f"entity); {_CAL} §2.2"),
-    P(name="breach_fraction_log10_sd", default=0.87, kind="uncertainty", group="threats",
+    P(name="breach_size_log10_mean", default=3.75, kind="uncertainty", group="threats",
+      unit="log10(records)", low=0.0, high=9.0,
+      help="Median records taken from an institution holding 100,000 records (log10).",
+      source=f"{_CAL} §2.2: OCR 2009-24 log10 mean 3.75 (median 3,644 records)"),
+    P(name="breach_size_log10_sd", default=0.87, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of breach sizes (log10 sd, log-normal).",
       source=f"{_CAL} §2.2: OCR log10 sd 0.84-0.89"),
+    P(name="breach_size_exponent", default=0.5, kind="uncertainty", group="threats",
+      unit="-", low=0.0, high=1.0,
+      help="How breach size grows with what the victim holds: size ∝ holdings^e (0: the same "
+           "for all; 1: the same share of every store).",
+      source="assumption; large stores do lose more (Anthem 79 M of 80 M, Change Healthcare "
+             "190 M, Shanghai 2022 ~1 B; calibration.md §2.1, §2.6) but not in proportion"),
     P(name="ransomware_downtime_days", default=14, kind="uncertainty", group="threats",
       unit="days", dtype=int, low=0, high=120,
       help="Days an institution's records are unavailable after ransomware.",

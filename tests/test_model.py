@@ -186,3 +186,21 @@ def test_leak_risk_uses_the_risk_module_on_leaked_records():
     # coarse quasi-identifiers in a 1.41-billion population: large classes, low marketer risk
     assert r.marketer_success_rate < 1.0
     assert r.journalist_records_at_risk == pytest.approx(table["identified"].mean())
+
+
+def test_expected_breach_fraction_closed_form_matches_simulation():
+    from sim.model import _mean_capped_lognormal
+
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal(1_000_000)
+    for mu, sd in [(-1.3, 0.87), (-4.0, 0.87), (0.3, 0.5), (-2.0, 0.0)]:
+        mc = np.minimum(1.0, 10.0 ** (mu + sd * z)).mean()
+        assert _mean_capped_lognormal(mu, sd) == pytest.approx(mc, rel=5e-3)
+
+
+def test_breach_size_grows_with_holdings_but_less_than_proportionally():
+    m = HealthDataModel(seed=1, **small())
+    small_store = m.breach_fraction(1e4, 0.0) * 1e4
+    big_store = m.breach_fraction(1e8, 0.0) * 1e8
+    assert small_store < big_store < small_store * 1e4  # exponent 0.5: ×100 records
+    assert big_store == pytest.approx(small_store * 100)
