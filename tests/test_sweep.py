@@ -245,3 +245,17 @@ def test_repeated_design_points_are_distinct_runs():
                                                     "audit_strength": None}}))
     tasks = s.tasks()
     assert len({t["run_id"] for t in tasks}) == len(tasks) == 18
+
+
+def test_sweep_on_a_running_dask_scheduler(tmp_path):
+    """--scheduler ADDR: connect to a cluster started elsewhere (here: by the test)."""
+    distributed = pytest.importorskip("distributed")
+    s = load_sweep(spec(reps=1))
+    run_sweep(s, tmp_path / "serial", engine="serial", progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        res = run_sweep(s, tmp_path / "remote", scheduler=cluster.scheduler_address,
+                        progress=False)
+    assert res.done
+    ra, rb = load_results(tmp_path / "serial"), load_results(tmp_path / "remote")
+    pd.testing.assert_frame_equal(ra[_cols(ra)], rb[_cols(rb)])
