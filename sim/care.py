@@ -201,6 +201,7 @@ class CareProcess:
         delivered = needed & (local_fields | shared_fields)
         need_v = m.mask_value(needed, etype)
         got_v = m.mask_value(delivered, etype)
+        m.groups.add_encounters(res, ev.away, need_v, got_v)
         out["encounters"] = float(n)
         out["value_needed"] = float(need_v.sum())
         out["value_delivered"] = float(got_v.sum())

@@ -65,8 +65,9 @@ def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float,
 
 
 def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
-            model_hook: Callable[[Any], None] | None = None) -> tuple[dict, pd.DataFrame]:
-    """Run one replication; return its row (with ``status``) and its daily table.
+            model_hook: Callable[[Any], None] | None = None,
+            ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Run one replication; return its row (with ``status``), daily table and group table.
 
     A run that raises is returned as a row with ``status="error"`` and the message; its
     outcomes are NaN (never another run's values).
@@ -81,15 +82,17 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
             model_hook(model)
         summary = model.run()
         daily = model.daily().reset_index()
+        groups = model.breakdown()
         row.update(status="ok", error="")
         row.update(summary)
     except Exception as exc:
         row.update(status="error", error=f"{type(exc).__name__}: {exc}")
         row.update(dict.fromkeys(OUTCOMES.names(), math.nan))
         daily = pd.DataFrame({"day": []})
+        groups = pd.DataFrame()
     row["runtime_s"] = time.perf_counter() - t0
     row.update({f"param.{k}": _cell(v) for k, v in scenario.params.items()})
-    return row, daily
+    return row, daily, groups
 
 
 @dataclass
@@ -101,12 +104,16 @@ class RunResult:
         seed: the master seed.
         runs: one row per replication.
         daily: long time series (``scenario, rep, seed, day, series, value``).
+        groups: outcomes by group of residents per replication (``scenario, rep, seed,
+            dimension, group, residents, residents_exposed_rate, harm_per_1000,
+            utility_rate``).
     """
 
     scenario: Scenario
     seed: int
     runs: pd.DataFrame
     daily: pd.DataFrame
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Mean and interval of every outcome (see :func:`summarize`)."""
@@ -165,11 +172,13 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     """
     scen = load_scenario(scenario, overrides)
     _check_seed_reps(seed, reps)
-    rows, dailies = [], []
+    rows, dailies, groups = [], [], []
     for rep in _progress(range(reps), progress, f"{scen.name}"):
         s = replication_seed(seed, rep)
-        row, daily = run_one(scen, s, rep=rep)
+        row, daily, grp = run_one(scen, s, rep=rep)
         rows.append(row)
+        if len(grp):
+            groups.append(grp.assign(scenario=scen.name, rep=rep, seed=s))
         if len(daily):
             long = daily.melt(id_vars="day", var_name="series", value_name="value")
             long.insert(0, "seed", s)
@@ -179,7 +188,8 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     runs = pd.DataFrame(rows)
     daily = (pd.concat(dailies, ignore_index=True) if dailies else
              pd.DataFrame(columns=["scenario", "rep", "seed", "day", "series", "value"]))
-    return RunResult(scenario=scen, seed=seed, runs=runs, daily=daily)
+    groups_df = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
+    return RunResult(scenario=scen, seed=seed, runs=runs, daily=daily, groups=groups_df)
 
 
 def compare(a: Scenario | Mapping[str, Any] | str | None,

@@ -41,6 +41,7 @@ from .behaviour import NEWS_SENSITIVITY, Behaviour
 from .care import CareProcess, Events
 from .consent import ALL_FIELDS, CONSENT_MODELS
 from .fields import CATALOGUE, CONDITIONS, EncounterType, FieldCatalogue, FieldCategory
+from .groups import GroupAccounts
 from .institutions import HOLDINGS_REFRESH_DAYS, Institution, InstitutionKind, Store
 from .ledger import Ledger
 from .outcomes import OUTCOMES
@@ -272,6 +273,7 @@ class HealthDataModel(mesa.Model):
         else:
             self._active_by_day = [[] for _ in range(self.n_days)]
 
+        self.groups = GroupAccounts(self)
         self.totals = dict.fromkeys(
             ("encounters", "value_needed", "value_delivered", "emerg_away_needed",
              "emerg_away_delivered", "ae_averted", "dup_avoided", "shared_reads",
@@ -390,13 +392,18 @@ class HealthDataModel(mesa.Model):
         df.index.name = "day"
         return df
 
-    def harm_total(self) -> float:
-        """Σ over residents of the sensitivity of their distinct exposed fields."""
+    def harm_by_resident(self) -> np.ndarray:
+        """Each resident's harm: the sensitivity of their distinct exposed fields.
+
+        Identifier and financial harm is reduced by ``notified_harm_reduction`` for
+        residents who were notified.
+        """
         pop = self.pop
         exposed = pop.exposed_fields
+        out = np.zeros(pop.n)
         hit = np.flatnonzero(exposed)
         if len(hit) == 0:
-            return 0.0
+            return out
         bits = self.catalogue.unpack(exposed[hit])
         harm = bits * self._sensitivity
         mitig = self.catalogue.unpack(np.full(1, self.policy.identifiers | self.catalogue.mask(
@@ -404,7 +411,16 @@ class HealthDataModel(mesa.Model):
         notified = pop.notified[hit]
         red = self.p["notified_harm_reduction"]
         harm[notified[:, None] & mitig[None, :]] *= 1.0 - red
-        return float(harm.sum())
+        out[hit] = harm.sum(axis=1)
+        return out
+
+    def harm_total(self) -> float:
+        """Σ over residents of the sensitivity of their distinct exposed fields."""
+        return float(self.harm_by_resident().sum())
+
+    def breakdown(self):
+        """Outcomes by group (attitude, age band, region, care at home or away)."""
+        return self.groups.table()
 
     # ====================================================== construction
     def add_institution(self, kind: str | InstitutionKind, region: int,

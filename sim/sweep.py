@@ -196,7 +196,7 @@ def execute_task(task: Mapping[str, Any]) -> tuple[dict, pd.DataFrame | None]:
     """Run one task (in a worker); return its row and long daily table."""
     scen = Scenario(name=task["scenario"], description="",
                     params=MappingProxyType(dict(task["params"])))
-    row, daily = run_one(scen, task["seed"], rep=task["rep"])
+    row, daily, _groups = run_one(scen, task["seed"], rep=task["rep"])
     for key in ("run_id", "sweep", "scenario_sha256", "point_id", "point", "scenario_index",
                 "point_index", "package_version"):
         row[key] = task[key]
@@ -243,8 +243,6 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
     Raises:
         SweepError: for an invalid sweep, or an ``out`` folder that holds something else.
     """
-    from .engines import executor
-
     spec = spec if isinstance(spec, SweepSpec) else load_sweep(spec)
     out = Path(out)
     runs_dir, daily_dir = out / "runs", out / "daily"
@@ -275,27 +273,13 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
     completed = failed = 0
     bar = _bar(progress, len(tasks), skipped, spec.name)
     try:
-        if pending:
-            with executor(engine, workers, scheduler) as ex:
-                futures = {ex.submit(execute_task, t): t for t in pending}
-                try:
-                    for fut in as_completed(futures):
-                        task = futures[fut]
-                        try:
-                            row, long = fut.result()
-                        except (CancelledError, KeyboardInterrupt):
-                            raise
-                        except Exception as exc:
-                            row, long = _error_row(task, exc), None
-                        _store(runs_dir, daily_dir, row, long)
-                        completed += 1
-                        failed += row["status"] != "ok"
-                        if bar is not None:
-                            bar.update(1)
-                            bar.set_postfix(failed=failed, refresh=False)
-                finally:
-                    for f in futures:
-                        f.cancel()
+        for row, long in _results(pending, engine, workers, scheduler):
+            _store(runs_dir, daily_dir, row, long)
+            completed += 1
+            failed += row["status"] != "ok"
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(failed=failed, refresh=False)
     finally:
         if bar is not None:
             bar.close()
@@ -334,6 +318,41 @@ def sweep_manifest(out: str | Path) -> dict[str, Any]:
 
 
 # -------------------------------------------------------------------------- helpers
+def _results(pending, engine, workers, scheduler):
+    """Yield ``(row, daily)`` as each run finishes, on the chosen engine.
+
+    ``serial`` runs each task here, one after the other, so each is stored before the next
+    starts; the others submit everything and yield in completion order.
+    """
+    from .engines import executor
+
+    if not pending:
+        return
+    if engine == "serial" and not scheduler:
+        for task in pending:
+            try:
+                row, long = execute_task(task)
+            except Exception as exc:
+                row, long = _error_row(task, exc), None
+            yield row, long
+        return
+    with executor(engine, workers, scheduler) as ex:
+        futures = {ex.submit(execute_task, t): t for t in pending}
+        try:
+            for fut in as_completed(futures):
+                task = futures[fut]
+                try:
+                    row, long = fut.result()
+                except (CancelledError, KeyboardInterrupt):
+                    raise
+                except Exception as exc:
+                    row, long = _error_row(task, exc), None
+                yield row, long
+        finally:
+            for f in futures:
+                f.cancel()
+
+
 def _manifest(spec: SweepSpec) -> dict[str, Any]:
     from . import __version__
 

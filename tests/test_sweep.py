@@ -194,6 +194,7 @@ def test_killed_sweep_resumes_to_the_same_results(tmp_path):
         if len(done) >= 3:
             break
         time.sleep(0.05)
+    assert proc.poll() is None, "runs must be stored while the sweep is still running"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     n_before = len(list((out / "runs").glob("*.parquet")))
