@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 setup: $(BIN)/python
-	$(BIN)/python -m pip install -e ".[test]"
+	$(BIN)/python -m pip install -e ".[app,test]"
 
 demo: setup
 	$(BIN)/python -m sim compare scenarios/status_quo.yaml scenarios/national_plan_2025.yaml --reps 20 --progress

@@ -430,3 +430,80 @@ def _path(tree, leaf: int, names: list[str]) -> list[str]:
             conds.append(f"{name} {'≤' if side == 'le' else '>'} {thr:.3g}")
         node = p
     return conds[::-1]
+
+
+# ------------------------------------------------------------------ plain-language verdict
+def _fmt_count(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
+
+
+def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline",
+                       reform: str = "The reform") -> list[str]:
+    """Plain-language sentences for a paired comparison (reform − baseline), intervals first.
+
+    The first sentence is the headline: residents exposed per 100,000 and the relative
+    change in clinical information delivered, e.g. "The reform exposes 2,140 fewer residents
+    per 100,000 [1,900, 2,380] and delivers 3.1% less clinical information [2.6, 3.6]
+    than the baseline." Later sentences cover emergencies away from home, harm, insider
+    incidents, function creep and broker dossiers. A change whose 95% interval includes
+    zero is called "no clear change".
+
+    Args:
+        differences: :attr:`sim.experiment.CompareResult.differences`.
+        baseline: how to name the baseline.
+        reform: how to name the reform (sentence start).
+    """
+    d = differences
+
+    def clear(name: str) -> bool:
+        lo, hi = d.loc[name, "diff_low"], d.loc[name, "diff_high"]
+        return bool(np.isfinite(lo) and (lo > 0 or hi < 0))
+
+    def interval(lo: float, hi: float, scale: float = 1.0, pct: bool = False) -> str:
+        a, b = sorted((abs(lo * scale), abs(hi * scale)))
+        return f"[{a:.1f}, {b:.1f}]" if pct else f"[{_fmt_count(a)}, {_fmt_count(b)}]"
+
+    out = []
+    r = d.loc["residents_exposed_rate"]
+    if clear("residents_exposed_rate"):
+        word = "more" if r.diff_mean > 0 else "fewer"
+        exposure = (f"exposes {_fmt_count(abs(r.diff_mean) * 1e5)} {word} residents per "
+                    f"100,000 {interval(r.diff_low, r.diff_high, 1e5)}")
+    else:
+        exposure = (f"exposes about as many residents (no clear change: "
+                    f"{r.diff_mean * 1e5:+,.0f} per 100,000, interval "
+                    f"[{r.diff_low * 1e5:+,.0f}, {r.diff_high * 1e5:+,.0f}])")
+    u = d.loc["utility_rate"]
+    base_u = u.mean_a if u.mean_a else np.nan
+    if clear("utility_rate") and np.isfinite(base_u):
+        word = "more" if u.diff_mean > 0 else "less"
+        care = (f"delivers {abs(u.diff_mean) / base_u * 100:.1f}% {word} clinical information "
+                f"{interval(u.diff_low / base_u, u.diff_high / base_u, 100, pct=True)}")
+    else:
+        care = "delivers about as much clinical information (no clear change)"
+    out.append(f"{reform} {exposure} and {care} than {baseline}.")
+
+    e = d.loc["emergency_info_rate"]
+    if np.isfinite(e.diff_mean) and clear("emergency_info_rate"):
+        word = "more" if e.diff_mean > 0 else "less"
+        out.append(f"In emergencies away from home, clinicians get {abs(e.diff_mean) * 100:.0f} "
+                   f"percentage points {word} of the information they need "
+                   f"{interval(e.diff_low, e.diff_high, 100, pct=True)} "
+                   f"({e.mean_a * 100:.0f}% → {e.mean_b * 100:.0f}%).")
+    h = d.loc["harm_per_1000"]
+    if clear("harm_per_1000"):
+        word = "more" if h.diff_mean > 0 else "less"
+        out.append(f"Sensitivity-weighted harm: {_fmt_count(abs(h.diff_mean))} points per "
+                   f"1,000 residents {word} {interval(h.diff_low, h.diff_high)}.")
+    for name, what in (("insider_incidents", "insider incidents"),
+                       ("function_creep_incidents", "beyond-purpose (function creep) campaigns")):
+        x = d.loc[name]
+        if clear(name):
+            word = "more" if x.diff_mean > 0 else "fewer"
+            out.append(f"{_fmt_count(abs(x.diff_mean))} {word} {what} in the country over the run "
+                       f"{interval(x.diff_low, x.diff_high)}.")
+    k = d.loc["max_dossier_completeness"]
+    if clear("max_dossier_completeness"):
+        out.append(f"The most complete broker dossier covers {k.mean_b * 100:.0f}% of the field "
+                   f"catalogue (baseline {k.mean_a * 100:.0f}%).")
+    return out

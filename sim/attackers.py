@@ -210,32 +210,44 @@ class ExternalGroup(Attacker):
         return [cls(model, ordinal=k, rate_per_day=tgt_rate if targeted else opp_rate,
                     targeted=targeted) for k, targeted in enumerate(mine)]
 
-    def step(self) -> None:
-        """Act on today's opportunities; opportunistic groups decide for all at once.
+    @classmethod
+    def act_together(cls, model: HealthDataModel, groups: list[ExternalGroup]) -> None:
+        """Today's opportunities of opportunistic groups, decided in one vectorised pass.
 
-        Opportunistic groups take today's decisions with the beliefs they woke up with
-        (vectorised); targeted groups, which strike rarely, use the one-by-one template.
+        Each group draws its own block of uniforms and judges each opportunity with its own
+        beliefs and costs as it woke up today; then the attempts it decided on are made,
+        group by group in the order given.
         """
+        if not groups:
+            return
+        day = model.day
+        t = model.targets
+        blocks = [g.stream.random((int(g.opportunities[day]), g.block)) for g in groups]
+        owner = np.repeat(np.arange(len(groups)), [len(b) for b in blocks])
+        block = np.concatenate(blocks)
+        idx = t.pick_opportunistic_many(block[:, 0])
+        belief_tab = np.stack([g.succ_a / (g.succ_a + g.succ_b) for g in groups])
+        belief = belief_tab[owner, t.kind_ordinal[idx]]
+        ransom = np.array([g.ransomware for g in groups])[owner]
+        value = np.where(ransom, t.haul_value(True)[idx], t.haul_value(False)[idx])
+        catch = np.array([g.perceived_catch() for g in groups])[owner]
+        cost = np.array([g.cost(None) for g in groups])[owner]
+        up = t.up[idx]
+        go = up & (belief * (value - catch * model.perceived_penalty) - cost > 0)
+        deterred = np.bincount(owner[up & ~go], minlength=len(groups))
+        for g, n in zip(groups, deterred, strict=True):
+            g.deterred += int(n)
+        for j in go.nonzero()[0]:
+            g = groups[owner[j]]
+            g.attempts += 1
+            g.attempt(model.institution_list[idx[j]], block[j])
+
+    def step(self) -> None:
+        """Act on today's opportunities (opportunistic groups: see :meth:`act_together`)."""
         if self.targeted:
             super().step()
-            return
-        k = int(self.opportunities[self.model.day])
-        if k == 0:
-            return
-        m = self.model
-        t = m.targets
-        block = self.stream.random((k, self.block))
-        idx = t.pick_opportunistic_many(block[:, 0])
-        belief = (self.succ_a / (self.succ_a + self.succ_b))[t.kind_ordinal[idx]]
-        value = t.haul_value(self.ransomware)[idx]
-        net = belief * (value - self.perceived_catch() * m.perceived_penalty) - self.cost(None)
-        up = t.up[idx]
-        go = up & (net > 0)
-        hits = go.nonzero()[0]
-        self.deterred += int(np.count_nonzero(up)) - len(hits)
-        for j in hits:
-            self.attempts += 1
-            self.attempt(m.institution_list[idx[j]], block[j])
+        else:
+            type(self).act_together(self.model, [self])
 
     def success_belief(self, inst: Institution) -> float:
         """Believed success probability against an institution (learned per kind)."""

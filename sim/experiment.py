@@ -172,24 +172,31 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     """
     scen = load_scenario(scenario, overrides)
     _check_seed_reps(seed, reps)
-    rows, dailies, groups = [], [], []
+    parts = []
     for rep in _progress(range(reps), progress, f"{scen.name}"):
-        s = replication_seed(seed, rep)
-        row, daily, grp = run_one(scen, s, rep=rep)
+        parts.append((rep, *run_one(scen, replication_seed(seed, rep), rep=rep)))
+    return assemble_result(scen, seed, parts)
+
+
+def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:
+    """Build a :class:`RunResult` from ``(rep, row, daily, groups)`` tuples of :func:`run_one`."""
+    parts = sorted(parts, key=lambda t: t[0])
+    rows, dailies, groups = [], [], []
+    for rep, row, daily, grp in parts:
         rows.append(row)
-        if len(grp):
-            groups.append(grp.assign(scenario=scen.name, rep=rep, seed=s))
         if len(daily):
             long = daily.melt(id_vars="day", var_name="series", value_name="value")
-            long.insert(0, "seed", s)
+            long.insert(0, "seed", row["seed"])
             long.insert(0, "rep", rep)
             long.insert(0, "scenario", scen.name)
             dailies.append(long)
-    runs = pd.DataFrame(rows)
+        if len(grp):
+            groups.append(grp.assign(scenario=scen.name, rep=rep, seed=row["seed"]))
     daily = (pd.concat(dailies, ignore_index=True) if dailies else
              pd.DataFrame(columns=["scenario", "rep", "seed", "day", "series", "value"]))
     groups_df = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
-    return RunResult(scenario=scen, seed=seed, runs=runs, daily=daily, groups=groups_df)
+    return RunResult(scenario=scen, seed=seed, runs=pd.DataFrame(rows), daily=daily,
+                     groups=groups_df)
 
 
 def compare(a: Scenario | Mapping[str, Any] | str | None,

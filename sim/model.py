@@ -14,8 +14,9 @@ recorded today, and residents react to what was announced today):
    was it collected, was it recorded here before, is it shared and consented (and the
    code shown, where the consent model asks for it), is it reachable from here, and are
    the systems up;
-4. **attacks** - external groups, insiders and secondary users act (random order);
-   the scenario's shock breach, if any, happens here;
+4. **attacks** - the scenario's shock breach, if any; then opportunistic external groups
+   decide on their opportunities together, and targeted groups, insiders and secondary
+   users act in random order;
 5. **detection, notification, punishment** - incidents due for detection today are
    detected, offenders sanctioned, residents notified, attackers learn;
 6. **linkage** - brokers link the leaks they bought today into dossiers;
@@ -36,7 +37,7 @@ import networkx as nx
 import numpy as np
 
 from .architecture import ARCHITECTURES
-from .attackers import ATTACKER_TYPES, Attacker, DataBroker
+from .attackers import ATTACKER_TYPES, Attacker, DataBroker, ExternalGroup
 from .behaviour import NEWS_SENSITIVITY, Behaviour
 from .care import CareProcess, Events
 from .consent import ALL_FIELDS, CONSENT_MODELS
@@ -336,12 +337,16 @@ class HealthDataModel(mesa.Model):
         """4. Attackers act in random order; the scenario's shock breach happens here."""
         if self.day == self.p["shock_day"]:
             self._shock()
-        # the attackers with an opportunity today act, in random order (the same result as
-        # self.actors.shuffle_do("step"), whose other members would do nothing today)
+        # the attackers with an opportunity today act, in random order (as
+        # self.actors.shuffle_do("step") would, whose other members do nothing today);
+        # opportunistic external groups decide together (vectorised), then the others act
         active = list(self._active_by_day[self.day])
         self.random.shuffle(active)
+        opportunistic = [a for a in active if isinstance(a, ExternalGroup) and not a.targeted]
+        ExternalGroup.act_together(self, opportunistic)
         for agent in active:
-            agent.step()
+            if not (isinstance(agent, ExternalGroup) and not agent.targeted):
+                agent.step()
 
     def phase_detection_and_enforcement(self) -> None:
         """5. Detect, sanction, notify; attackers learn."""

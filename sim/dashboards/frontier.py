@@ -1,0 +1,160 @@
+"""The trade-off frontier of a sweep, a policy's levers and numbers, the sensitivity ranking."""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+
+import ipywidgets as W
+import pandas as pd
+
+from ..analysis import pareto_frontier, plot_frontier, plot_sensitivity, sensitivity
+from ..outcomes import OUTCOMES
+from ..sweep import SweepError, load_results, load_sweep, run_sweep, sweep_manifest
+from .common import Background, image
+from .plots import png
+
+__all__ = ["FrontierDashboard", "builtin_sweeps"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def builtin_sweeps(n_residents: int = 2000, n_days: int = 180) -> dict[str, dict]:
+    """Small versions of the example sweeps, for a quick look without a cluster."""
+    def small(name: str, reps: int | None = None) -> dict:
+        spec = load_sweep(ROOT / "scenarios" / "sweeps" / f"{name}.yaml").source
+        spec = dict(spec)
+        spec["overrides"] = {**(spec.get("overrides") or {}), "n_residents": n_residents,
+                             "n_days": n_days}
+        if reps:
+            spec["reps"] = reps
+        spec["name"] = f"{name}_small"
+        return spec
+
+    return {"architecture comparison (small)": small("architecture_comparison", 4),
+            "collection × consent (small)": small("collection_by_consent", 3),
+            "sensitivity, Morris (small)": {**small("sensitivity"),
+                                            "design": {**small("sensitivity")["design"],
+                                                       "samples": 6}}}
+
+
+class FrontierDashboard(W.VBox):
+    """The frontier dashboard.
+
+    Load a sweep (or run a small built-in one), plot risk against utility with the Pareto
+    front, pick a policy to see its levers and numbers, and show the sensitivity ranking.
+    """
+
+    def __init__(self, results: str | Path | None = None) -> None:
+        privacy = [n for n, o in OUTCOMES.items() if o.privacy]
+        care = [n for n, o in OUTCOMES.items() if not o.privacy and o.direction == "max"]
+        self.path = W.Text(value=str(results or ""), placeholder="results/<sweep folder>",
+                           description="Sweep folder", layout=W.Layout(width="520px"))
+        self.load = W.Button(description="Load", icon="folder-open")
+        self.builtin = W.Dropdown(options=list(builtin_sweeps()), description="or run")
+        self.run_button = W.Button(description="Run small sweep", icon="play")
+        self.risk = W.Dropdown(options=privacy, value="residents_exposed_rate",
+                               description="Risk (x)")
+        self.utility = W.Dropdown(options=care, value="utility_rate", description="Utility (y)")
+        self.baseline = W.Dropdown(options=[], description="Baseline")
+        self.policy = W.Dropdown(options=[], description="Policy")
+        self.work = Background()
+        self.fig = image()
+        self.table = W.HTML()
+        self.detail = W.HTML()
+        self.sens_fig = image()
+        self.sens_table = W.HTML()
+        self.runs: pd.DataFrame | None = None
+        self.manifest: dict | None = None
+        self.load.on_click(lambda _: self.open(self.path.value))
+        self.run_button.on_click(lambda _: self.run_builtin())
+        for w in (self.risk, self.utility, self.baseline):
+            w.observe(lambda _: self.refresh(), names="value")
+        self.policy.observe(lambda _: self.show_policy(), names="value")
+        super().__init__([
+            W.HTML("<h2>Trade-off frontier</h2><p>Each dot is a policy (mean over "
+                   "replications, 95% intervals); the line joins the policies no other beats "
+                   "on both risk and utility.</p>"),
+            W.HBox([self.path, self.load]), W.HBox([self.builtin, self.run_button]),
+            W.HBox([self.work.progress, self.work.status]),
+            W.HBox([self.risk, self.utility, self.baseline]), self.fig, self.table,
+            W.HTML("<h3>A policy</h3>"), self.policy, self.detail,
+            W.HTML("<h3>Sensitivity</h3>"), self.sens_fig, self.sens_table])
+        if results:
+            self.open(results)
+
+    def open(self, folder: str | Path) -> None:
+        """Load a sweep's results folder."""
+        try:
+            self.runs = load_results(folder)
+            self.manifest = sweep_manifest(folder)
+        except (SweepError, FileNotFoundError) as e:
+            self.work.status.value = f"<span style='color:#c62828'>{html.escape(str(e))}</span>"
+            return
+        points = list(dict.fromkeys(self.runs["point"]))
+        self.baseline.options = points
+        self.policy.options = points
+        self.work.status.value = (f"{self.manifest['name']}: {len(self.runs)} runs, "
+                                  f"{len(points)} policies")
+        self.refresh()
+        self.show_sensitivity()
+
+    def run_builtin(self, block: bool = False) -> None:
+        """Run the chosen small built-in sweep into a temporary folder, then load it."""
+        spec = load_sweep(builtin_sweeps()[self.builtin.value])
+        out = Path(tempfile.mkdtemp(prefix="sweep_")) / spec.name
+        total = len(spec.tasks())
+
+        def job():
+            self.work.on_progress(0, total)
+            run_sweep(spec, out, progress=False)
+            self.path.value = str(out)
+            self.open(out)
+
+        self.work.start(job, block=block)
+
+    def refresh(self) -> None:
+        """Redraw the frontier for the chosen outcomes."""
+        if self.runs is None:
+            return
+        f = pareto_frontier(self.runs, risk=self.risk.value, utility=self.utility.value,
+                            baseline=self.baseline.value or None)
+        self.frontier = f
+        self.fig.value = png(plot_frontier(f, risk=self.risk.value, utility=self.utility.value))
+        rows = "".join(f"<tr><td>{'★' if r.on_frontier else ''}</td><td>{html.escape(r.point)}"
+                       f"</td><td>{html.escape(r.verdict)}</td></tr>"
+                       for r in f.itertuples(index=False))
+        self.table.value = ("<table><tr><th></th><th>policy</th><th>against the baseline</th>"
+                            "</tr>" + rows + "</table>")
+        self.show_policy()
+
+    def show_policy(self) -> None:
+        """The chosen policy's levers (what the sweep set) and outcome means."""
+        if self.runs is None or not self.policy.value:
+            return
+        rows = self.runs[self.runs["point"] == self.policy.value]
+        ok = rows[rows["status"] == "ok"]
+        point = next((p for p in self.manifest["design"]["points"]
+                      if p["label"] == self.policy.value), {"values": {}})
+        levers = "".join(f"<li><code>{html.escape(k)}</code> = {html.escape(str(v))}</li>"
+                         for k, v in point["values"].items())
+        nums = "".join(f"<tr><td>{html.escape(OUTCOMES[o].label)}</td>"
+                       f"<td>{ok[o].mean():.4g}</td><td>{html.escape(OUTCOMES[o].unit)}</td></tr>"
+                       for o in OUTCOMES.names() if o in ok)
+        self.detail.value = (f"<p>{len(ok)} replications ({len(rows) - len(ok)} failed).</p>"
+                             f"<ul>{levers or '<li>the base scenario</li>'}</ul>"
+                             f"<table>{nums}</table>")
+
+    def show_sensitivity(self) -> None:
+        """Sensitivity ranking, if the sweep is a Sobol or Morris design."""
+        if self.manifest is None or self.manifest["design"]["type"] not in ("sobol", "morris"):
+            self.sens_table.value = ("<i>Load a sensitivity sweep (type sobol or morris) to "
+                                     "see which levers and assumptions drive the outcomes.</i>")
+            self.sens_fig.value = b""
+            return
+        table = sensitivity(self.runs, self.manifest,
+                            [self.risk.value, "harm_per_1000", self.utility.value])
+        self.sens_fig.value = png(plot_sensitivity(table))
+        self.sens_table.value = table.to_html(index=False, float_format=lambda x: f"{x:.3g}",
+                                              border=0)

@@ -1,0 +1,194 @@
+"""Figures for the dashboards and reports (matplotlib, rendered to PNG bytes).
+
+Each ``plot_*`` function returns a matplotlib ``Figure``; :func:`png` turns one into PNG
+bytes (and closes it), which is what the widgets show: an ``Image`` widget works the same
+in JupyterLab, in Voila and in a saved HTML report.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)  # headless by default; a notebook's inline backend wins
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from ..model import DAILY_SERIES
+from ..outcomes import OUTCOMES
+
+__all__ = ["plot_differences", "plot_groups", "plot_network", "plot_timeseries", "png"]
+
+COLOURS = {"a": "#4c72b0", "b": "#dd8452"}
+
+
+def png(fig, dpi: int = 100) -> bytes:
+    """Render ``fig`` to PNG bytes and close it."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def plot_timeseries(daily: dict[str, pd.DataFrame],
+                    series: tuple[str, ...] = ("residents_exposed_rate", "utility_rate",
+                                               "participation_rate", "mean_trust")):
+    """Daily series per arm: mean over replications with the 10th-90th percentile band.
+
+    Args:
+        daily: arm label -> long daily table (``rep, day, series, value``).
+        series: which series (see :data:`sim.model.DAILY_SERIES`).
+    """
+    fig, axes = plt.subplots(1, len(series), figsize=(4.2 * len(series), 3.2), squeeze=False)
+    for ax, name in zip(axes[0], series, strict=True):
+        for i, (label, d) in enumerate(daily.items()):
+            if d.empty:
+                continue
+            w = d[d["series"] == name].pivot_table(index="day", columns="rep", values="value")
+            if name == "utility_rate":  # daily shares are noisy: a 7-day mean
+                w = w.rolling(7, min_periods=1).mean()
+            colour = list(COLOURS.values())[i % 2]
+            ax.plot(w.index, w.mean(axis=1), color=colour, label=label)
+            ax.fill_between(w.index, w.quantile(0.1, axis=1), w.quantile(0.9, axis=1),
+                            color=colour, alpha=0.2, linewidth=0)
+        ax.set_title(name.replace("_", " "), fontsize=10)
+        ax.set_xlabel("day")
+        ax.set_ylabel(DAILY_SERIES.get(name, ""), fontsize=8)
+        ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+_KEY = ["residents_exposed_rate", "harm_per_1000", "insider_incidents",
+        "function_creep_incidents", "max_dossier_completeness", "utility_rate",
+        "emergency_info_rate", "adverse_events_averted", "duplicate_tests_avoided",
+        "participation_rate"]
+
+
+def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY)):
+    """Paired differences B − A relative to A, with 95% intervals; green where B is better."""
+    d = differences.loc[[o for o in outcomes if o in differences.index]]
+    base = d["mean_a"].abs().replace(0, np.nan)
+    rel = 100 * d["diff_mean"] / base
+    lo = 100 * d["diff_low"] / base
+    hi = 100 * d["diff_high"] / base
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(d) + 1.2))
+    y = np.arange(len(d))[::-1]
+    colours = ["#55a868" if b is True else "#c44e52" if b is False else "0.6"
+               for b in d["b_better"]]
+    ax.barh(y, rel.fillna(0), color=colours, alpha=0.8)
+    ax.errorbar(rel.fillna(0), y, xerr=[(rel - lo).fillna(0), (hi - rel).fillna(0)],
+                fmt="none", ecolor="black", capsize=3)
+    labels = [f"{OUTCOMES[o].label} ({'↓' if OUTCOMES[o].direction == 'min' else '↑'})"
+              for o in d.index]
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("change, reform vs baseline (% of baseline; 95% interval)")
+    for yi, o in zip(y, d.index, strict=True):
+        if not np.isfinite(rel[o]):
+            ax.annotate("baseline 0", (0, yi), fontsize=8, va="center", xytext=(4, 0),
+                        textcoords="offset points")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_groups(groups: dict[str, pd.DataFrame]):
+    """Who bears the risk and who gains: exposure and utility by group, per arm."""
+    dims = [("attitude", "privacy attitude"), ("age_band", "age band"),
+            ("care_location", "care at home / away")]
+    fig, axes = plt.subplots(2, len(dims), figsize=(4.2 * len(dims), 6), squeeze=False)
+    for j, (dim, title) in enumerate(dims):
+        for row, metric, label in ((0, "residents_exposed_rate", "residents exposed"),
+                                   (1, "utility_rate", "clinical utility")):
+            ax = axes[row][j]
+            width = 0.8 / max(len(groups), 1)
+            for i, (arm, g) in enumerate(groups.items()):
+                if g.empty:
+                    continue
+                m = g[g["dimension"] == dim].groupby("group", sort=False)[metric].mean()
+                if m.isna().all():
+                    continue
+                x = np.arange(len(m))
+                ax.bar(x + i * width, m.to_numpy(), width, label=arm,
+                       color=list(COLOURS.values())[i % 2])
+                ax.set_xticks(x + width * (len(groups) - 1) / 2, m.index, fontsize=8)
+            ax.set_title(f"{label} by {title}", fontsize=10)
+            ax.grid(axis="y", alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+_KIND_COLOUR = {
+    "community_clinic": "#8fbc8f", "secondary_hospital": "#5f9ea0",
+    "tertiary_hospital": "#2f4f4f", "public_health": "#daa520", "insurance_bureau": "#cd853f",
+    "payment_platform": "#9370db", "regional_platform": "#4682b4",
+    "national_platform": "#b22222", "record_locator": "#708090",
+    "break_glass_service": "#ff8c00",
+}
+
+
+def plot_network(model, ax=None):
+    """Draw the institutions' data-sharing network.
+
+    Node colour = kind, size = records held, red ring = breached during the run; edges =
+    data flows under the policy.
+    """
+    g = model.graph
+    fig = ax.figure if ax is not None else plt.figure(figsize=(8, 6.5))
+    ax = ax if ax is not None else fig.add_subplot(111)
+    n_regions = model.p["n_regions"]
+    pos = {}
+    for inst in model.institution_list:
+        if inst.region >= 0:
+            angle = 2 * np.pi * inst.region / n_regions
+            tier = {"community_clinic": 1.0, "secondary_hospital": 0.82,
+                    "tertiary_hospital": 0.66}.get(inst.kind.value, 0.5)
+            jitter = 0.08 * (inst.provider_row % 4) / 4
+            pos[inst.index] = (tier * np.cos(angle + jitter), tier * np.sin(angle + jitter))
+    central = [i for i in model.institution_list if i.region < 0]
+    for k, inst in enumerate(central):
+        angle = 2 * np.pi * k / max(len(central), 1)
+        pos[inst.index] = (0.25 * np.cos(angle), 0.25 * np.sin(angle))
+    for inst in model.institution_list:
+        if inst.kind.value == "regional_platform":
+            angle = 2 * np.pi * inst.region / n_regions
+            pos[inst.index] = (0.45 * np.cos(angle), 0.45 * np.sin(angle))
+    flows = nx.get_edge_attributes(g, "flow")
+    styles = {"referral": ("0.8", 0.5), "upload": ("#b22222", 0.9),
+              "disease report": ("#daa520", 0.4), "claims": ("#cd853f", 0.4)}
+    for flow in sorted(set(flows.values())):
+        edges = [e for e, f in flows.items() if f == flow]
+        colour, width = styles.get(flow, ("#9370db", 0.6))
+        nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, edge_color=colour, width=width,
+                               alpha=0.5, arrows=False)
+    t = model.targets
+    size = 40 + 400 * np.sqrt(t.records_real / max(t.records_real.max(), 1.0))
+    nodes = [i.index for i in model.institution_list]
+    colours = [_KIND_COLOUR.get(i.kind.value, "grey") for i in model.institution_list]
+    breached = [i.breaches > 0 for i in model.institution_list]
+    nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size[nodes], node_color=colours,
+                           edgecolors=["red" if b else "white" for b in breached],
+                           linewidths=[2.0 if b else 0.5 for b in breached], ax=ax)
+    labels = {i.index: i.kind.value.replace("_", " ") for i in central}
+    labels.update({i.index: i.label for i in model.institution_list
+                   if i.kind.value == "regional_platform" and i.region == 0})
+    nx.draw_networkx_labels(g, pos, labels=labels, font_size=7, ax=ax)
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=k.replace("_", " "))
+               for k, c in _KIND_COLOUR.items()
+               if any(i.kind.value == k for i in model.institution_list)]
+    handles.append(plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
+                              markeredgecolor="red", label="breached in this run"))
+    handles += [plt.Line2D([], [], color=c, label=f) for f, (c, _) in styles.items()
+                if f in set(flows.values())]
+    ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(f"Data-sharing network: {model.p['architecture']} architecture "
+                 f"(one run, seed {model.seed_value})", fontsize=10)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig

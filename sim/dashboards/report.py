@@ -1,0 +1,104 @@
+"""A self-contained HTML report of a comparison (figures embedded as PNG)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import math
+
+import pandas as pd
+
+from .. import __version__
+from ..analysis import comparison_verdict
+from ..experiment import CompareResult
+
+__all__ = ["comparison_report"]
+
+
+def _img(png: bytes, alt: str) -> str:
+    return (f'<img alt="{html.escape(alt)}" style="max-width:100%" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode()}">')
+
+
+def _num(x: float) -> str:
+    if x is None or not math.isfinite(x):
+        return "–"
+    ax = abs(x)
+    return f"{x:,.0f}" if ax >= 100 else f"{x:,.3g}"
+
+
+def differences_table(cmp: CompareResult) -> str:
+    """The paired differences as an HTML table."""
+    rows = []
+    for _name, r in cmp.differences.iterrows():
+        arrow = {"min": "↓", "max": "↑"}.get(r.direction, "")
+        sig = math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0)
+        verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
+                   else "same") if sig else "no clear change"
+        colour = {"better": "#2e7d32", "worse": "#c62828"}.get(verdict, "#555")
+        rows.append(f"<tr><td>{arrow} {html.escape(r.label)}</td><td>{html.escape(r.unit)}</td>"
+                    f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
+                    f"<td>{_num(r.diff_mean)}</td><td>[{_num(r.diff_low)}, {_num(r.diff_high)}]"
+                    f"</td><td style='color:{colour}'>{verdict}</td></tr>")
+    return ("<table class='diffs'><thead><tr><th>outcome</th><th>unit</th><th>baseline</th>"
+            "<th>reform</th><th>reform − baseline</th><th>95% interval</th><th>reform is</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
+                      groups: pd.DataFrame | None = None) -> str:
+    """The comparison as one HTML page: verdict, table, figures, parameters, provenance.
+
+    Args:
+        cmp: the comparison.
+        figures: title -> PNG bytes.
+        groups: optional table of outcomes by group (both arms).
+    """
+    a, b = cmp.a.scenario, cmp.b.scenario
+    verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
+                                 f"The reform ({b.name})")
+    changed = b.diff(a)
+    params = "".join(f"<tr><td><code>{html.escape(k)}</code></td>"
+                     f"<td>{html.escape(str(a.params[k]))}</td>"
+                     f"<td>{html.escape(str(v))}</td></tr>" for k, v in changed.items())
+    figs = "".join(f"<h3>{html.escape(t)}</h3>{_img(p, t)}" for t, p in figures.items())
+    grp = ""
+    if groups is not None and not groups.empty:
+        grp = "<h2>Who bears the risk, who gains</h2>" + groups.to_html(
+            index=False, float_format=lambda x: f"{x:.4g}", classes="groups", border=0)
+    n = cmp.a.scenario.params
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Comparison: {html.escape(a.name)} vs {html.escape(b.name)}</title>
+<style>
+ body {{font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; color: #222}}
+ .verdict {{font-size: 1.15em; background: #f3f6fa; padding: 1em; border-left: 4px solid #4c72b0}}
+ table {{border-collapse: collapse; margin: 1em 0; font-size: 0.9em}}
+ td, th {{border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: right}}
+ td:first-child, th:first-child {{text-align: left}}
+ .note {{color: #555; font-size: 0.85em}}
+</style></head><body>
+<h1>Baseline versus reform</h1>
+<p>Baseline: <b>{html.escape(a.name)}</b> — {html.escape(a.description)}<br>
+Reform: <b>{html.escape(b.name)}</b> — {html.escape(b.description)}</p>
+<div class="verdict">{"<br>".join(html.escape(v) for v in verdict)}</div>
+<p class="note">Both arms ran on the same {len(cmp.a.runs)} replication seeds (master seed
+{cmp.a.seed}; common random numbers), {n['n_residents']:,} simulated residents standing
+for {n['real_population']:,.0f}, {n['n_days']} days. Intervals are 95% t-intervals of the
+paired differences. Counts of incidents are real-world counts for the represented
+population; other counts are per 1,000 simulated residents.</p>
+<h2>All outcomes</h2>{differences_table(cmp)}
+<h2>What the reform changes</h2>
+<table><thead><tr><th>parameter</th><th>baseline</th><th>reform</th></tr></thead>
+<tbody>{params or "<tr><td colspan=3>nothing</td></tr>"}</tbody></table>
+{grp}
+<h2>Figures</h2>{figs}
+<h2>Provenance</h2>
+<p class="note">healthcode-workbench {__version__}; generated {when}; baseline parameters
+sha256 {a.sha256}; reform parameters sha256 {b.sha256}. Re-run with
+<code>python -m sim compare A.yaml B.yaml --seed {cmp.a.seed} --reps {len(cmp.a.runs)}
+--residents {n['n_residents']} --days {n['n_days']}</code>.</p>
+</body></html>
+"""

@@ -1,0 +1,100 @@
+"""Runs for the dashboards: a warm pool of worker processes, progress, and a cache.
+
+A dashboard asks for replications of one or two scenarios on the same seeds. The
+:class:`Runner` keeps worker processes alive between clicks (starting them costs more than
+a small run), reports progress as runs finish, and returns cached results when the same
+inputs come back.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing as mp
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from types import MappingProxyType
+from typing import Any
+
+from ..engines import SerialExecutor, default_workers
+from ..experiment import (
+    CompareResult,
+    RunResult,
+    assemble_result,
+    paired_differences,
+    replication_seed,
+    run_one,
+)
+from ..scenario import Scenario
+
+__all__ = ["Runner"]
+
+
+def _task(name: str, params: dict[str, Any], seed: int, rep: int):
+    scen = Scenario(name=name, description="", params=MappingProxyType(params))
+    return run_one(scen, seed, rep=rep)
+
+
+class Runner:
+    """Runs replications in a pool kept warm between requests, with a result cache.
+
+    Args:
+        workers: worker processes (default: the available cores); 0 runs in this process.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = default_workers() if workers is None else workers
+        self._pool: Executor | None = None
+        self._cache: dict[tuple, RunResult] = {}
+        self._lock = threading.Lock()
+
+    def _executor(self) -> Executor:
+        if self.workers == 0:
+            return SerialExecutor()
+        if self._pool is None:
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
+            atexit.register(self.close)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def run_many(self, scenarios: Sequence[Scenario], seed: int, reps: int,
+                 progress: Callable[[int, int], None] | None = None) -> list[RunResult]:
+        """Replications of each scenario on the same seeds (cached per scenario)."""
+        with self._lock:
+            keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
+            todo = [(i, s) for i, (s, k) in enumerate(zip(scenarios, keys, strict=True))
+                    if k not in self._cache]
+            total = len(todo) * reps
+            done = 0
+            if progress:
+                progress(done, total)
+            if todo:
+                ex = self._executor()
+                futs = {}
+                for i, s in todo:
+                    for rep in range(reps):
+                        f = ex.submit(_task, s.name, dict(s.params),
+                                      replication_seed(seed, rep), rep)
+                        futs[f] = (i, rep)
+                parts: dict[int, list] = {i: [] for i, _ in todo}
+                for f in as_completed(futs):
+                    i, rep = futs[f]
+                    parts[i].append((rep, *f.result()))
+                    done += 1
+                    if progress:
+                        progress(done, total)
+                for i, s in todo:
+                    self._cache[keys[i]] = assemble_result(s, seed, parts[i])
+            return [self._cache[k] for k in keys]
+
+    def compare(self, a: Scenario, b: Scenario, seed: int, reps: int,
+                progress: Callable[[int, int], None] | None = None) -> CompareResult:
+        """Baseline ``a`` against reform ``b`` on the same seeds (paired differences)."""
+        ra, rb = self.run_many([a, b], seed, reps, progress)
+        return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
