@@ -1,11 +1,12 @@
 # Two commands on a fresh machine (Python 3.11+):
 #   make demo   - set up .venv and run the headline comparison (status quo vs the 2025 plan)
-#   make test   - set up .venv and run the whole test suite
+#   make test   - set up .venv and run the whole test suite (with the notebooks and the browser test)
+#   make app    - set up .venv and serve the comparison dashboard (Voila) on http://127.0.0.1:8866
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test setup lint bench docs baseline clean
+.PHONY: demo test app lab setup lint bench docs baseline notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,17 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+app: setup
+	$(BIN)/voila notebooks/app.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+notebooks: setup
+	$(BIN)/python scripts/build_notebooks.py
+
 lint: setup
-	$(BIN)/ruff check sim tests benchmarks scripts
+	$(BIN)/ruff check sim tests benchmarks scripts notebooks
 
 bench: setup
 	$(BIN)/python benchmarks/bench_core.py

@@ -118,8 +118,9 @@ same days at the same places, so the differences are the policy's doing (common 
 numbers). Results are paired differences with 95% intervals."""),
     SETUP,
     code('''
-cmp = sim.compare("status_quo", "national_plan_2025", seed=7, reps=8, overrides=SMALL)
 from sim.analysis import comparison_verdict
+
+cmp = sim.compare("status_quo", "national_plan_2025", seed=7, reps=8, overrides=SMALL)
 for line in comparison_verdict(cmp.differences, "the status quo", "The 2025 plan"):
     print(line)
 ''', check=True),
@@ -176,7 +177,8 @@ spec = load_sweep({
          "consent_model": "per_access_break_glass"}]}})
 first = run_sweep(spec, work / "arch", max_runs=6, progress=False)   # stop part-way...
 rest = run_sweep(spec, work / "arch", resume=True, progress=False)   # ...and resume
-print(first.completed, "runs, then", rest.completed, "more;", rest.skipped, "kept; done:", rest.done)
+print(first.completed, "runs, then", rest.completed, "more;", rest.skipped, "kept;",
+      "done:", rest.done)
 ''', check=True),
     code('''
 runs = load_results(work / "arch")
@@ -253,7 +255,8 @@ intervals, and a verdict that says how sure we are. Populations are small so the
 runs quickly; rerun with more residents and replications before quoting numbers."""),
     SETUP,
     code(CLAIM),
-    md("""## Claim 1. "The record lives on your phone and is shown only with your consent, so privacy risk is small"
+    md("""## Claim 1. "The record lives on your phone and is shown only with your consent, \
+so privacy risk is small"
 
 The experts' design against the plan as written."""),
     code('''
@@ -269,7 +272,8 @@ disappear. Risk becomes smaller, not small: institutions keep their own encounte
 the national agencies (public health, insurance settlement) are still breached. The price is
 a little routine information and a clear loss in emergencies away from home, where the
 break-glass summary carries only the emergency fields."""),
-    md("""## Claim 2. "The risk of leakage and the degree of information collection increase in the same proportion"
+    md("""## Claim 2. "The risk of leakage and the degree of information collection \
+increase in the same proportion"
 
 Four collection scopes on the plan; is harm proportional to the number of fields collected?"""),
     code('''
@@ -386,7 +390,6 @@ print(sim.PARAMETERS["collection_scope"].describe_allowed())
 ''', check=True),
     md("## 3. A new outcome"),
     code('''
-import numpy as np
 from sim.population import Attitude
 
 @sim.register_outcome("concerned_exposed_rate", unit="share of concerned residents",

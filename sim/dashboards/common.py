@@ -62,7 +62,8 @@ class Background:
     The page stays responsive while a job runs; a second click while busy is refused.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, button: W.Button | None = None) -> None:
+        self.button = button  # disabled while a job runs
         self.progress = W.IntProgress(value=0, min=0, max=1, description="",
                                       layout=W.Layout(width="300px", visibility="hidden"))
         self.status = W.HTML("")
@@ -85,6 +86,8 @@ class Background:
             self.status.value = "still working on the last request…"
             return
         self.progress.layout.visibility = "visible"
+        if self.button is not None:
+            self.button.disabled = True
 
         def wrapped():
             try:
@@ -95,6 +98,8 @@ class Background:
                 traceback.print_exc()
             finally:
                 self.progress.layout.visibility = "hidden"
+                if self.button is not None:
+                    self.button.disabled = False
 
         if block:
             wrapped()

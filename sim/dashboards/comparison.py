@@ -49,7 +49,7 @@ class ComparisonDashboard(W.VBox):
         self.settings = Settings(reps=reps, **({"residents": residents} if residents else {}))
         self.button = W.Button(description="Compare", button_style="primary", icon="play")
         self.button.add_class("compare-button")
-        self.work = Background()
+        self.work = Background(self.button)
         self.verdict = W.HTML("<i>Press Compare to run.</i>")
         self.verdict.add_class("verdict")
         self.table = W.HTML()

@@ -53,7 +53,7 @@ class PolicyExplorer(W.VBox):
         self.panel = ParameterPanel(load_scenario(scenario).params)
         self.settings = Settings(reps=reps)
         self.button = W.Button(description="Run", button_style="primary", icon="play")
-        self.work = Background()
+        self.work = Background(self.button)
         self.table = W.HTML("<i>Press Run.</i>")
         self.fig_time, self.fig_net = image(), image()
         self.result: RunResult | None = None

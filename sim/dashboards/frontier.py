@@ -59,7 +59,7 @@ class FrontierDashboard(W.VBox):
         self.utility = W.Dropdown(options=care, value="utility_rate", description="Utility (y)")
         self.baseline = W.Dropdown(options=[], description="Baseline")
         self.policy = W.Dropdown(options=[], description="Policy")
-        self.work = Background()
+        self.work = Background(self.run_button)
         self.fig = image()
         self.table = W.HTML()
         self.detail = W.HTML()
