@@ -9,7 +9,6 @@ saved to tests/artifacts/voila_comparison.png.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -33,7 +32,7 @@ def voila_url():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no browser at {CHROMIUM} (.ci/run installs Debian's chromium)")
     port = _free_port()
-    log = open(ARTIFACTS.parent / ".voila.log", "w")  # noqa: SIM115 - closed below
+    log = open(ARTIFACTS.parent / ".voila.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "voila", "notebooks/app.ipynb", "--no-browser",
          f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],

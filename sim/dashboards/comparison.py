@@ -168,7 +168,8 @@ class ComparisonDashboard(W.VBox):
         ga, gb = mean(cmp.a), mean(cmp.b)
         if ga.empty:
             return pd.DataFrame()
-        out = ga.join(gb, lsuffix="_baseline", rsuffix="_reform")
+        out = ga.merge(gb, left_index=True, right_index=True,
+                       suffixes=("_baseline", "_reform"))
         out["exposed_per_100k_change"] = 1e5 * (out["residents_exposed_rate_reform"]
                                                 - out["residents_exposed_rate_baseline"])
         out["utility_change_pp"] = 100 * (out["utility_rate_reform"]

@@ -67,7 +67,7 @@ class FrontierDashboard(W.VBox):
         self.sens_table = W.HTML()
         self.runs: pd.DataFrame | None = None
         self.manifest: dict | None = None
-        self.load.on_click(lambda _: self.open(self.path.value))
+        self.load.on_click(lambda _: self.load_folder(self.path.value))
         self.run_button.on_click(lambda _: self.run_builtin())
         for w in (self.risk, self.utility, self.baseline):
             w.observe(lambda _: self.refresh(), names="value")
@@ -82,9 +82,9 @@ class FrontierDashboard(W.VBox):
             W.HTML("<h3>A policy</h3>"), self.policy, self.detail,
             W.HTML("<h3>Sensitivity</h3>"), self.sens_fig, self.sens_table])
         if results:
-            self.open(results)
+            self.load_folder(results)
 
-    def open(self, folder: str | Path) -> None:
+    def load_folder(self, folder: str | Path) -> None:
         """Load a sweep's results folder."""
         try:
             self.runs = load_results(folder)
@@ -110,7 +110,7 @@ class FrontierDashboard(W.VBox):
             self.work.on_progress(0, total)
             run_sweep(spec, out, progress=False)
             self.path.value = str(out)
-            self.open(out)
+            self.load_folder(out)
 
         self.work.start(job, block=block)
 

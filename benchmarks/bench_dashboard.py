@@ -1,0 +1,58 @@
+"""Benchmark of the comparison dashboard (issue #4 target: the default comparison, 2 arms ×
+10 replications, appears in at most 3 s).
+
+    python benchmarks/bench_dashboard.py
+
+Times ``ComparisonDashboard.compare`` with the dashboard's defaults (status quo vs the 2025
+plan, 10 replications, the dashboard's default population, 365 days): with a cold worker
+pool, a warm pool (a new seed, so nothing is cached), and the same inputs again (cache).
+Reports the time until the verdict is shown and until every figure and export is ready.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sim.dashboards import ComparisonDashboard, Runner
+from sim.dashboards.common import DASHBOARD_RESIDENTS
+
+
+def main() -> int:
+    runner = Runner()
+    dash = ComparisonDashboard(runner=runner)
+    out = {"residents": DASHBOARD_RESIDENTS, "reps": dash.settings.reps.value,
+           "workers": runner.workers}
+    t0 = time.perf_counter()
+    dash.compare(block=True)
+    out["cold"] = {**dash.timing, "wall_s": time.perf_counter() - t0}
+    warm = []
+    for seed in (1, 2, 3):
+        dash.settings.seed.value = seed
+        dash.compare(block=True)
+        warm.append(dict(dash.timing))
+    out["warm_verdict_s"] = statistics.median(w["verdict_s"] for w in warm)
+    out["warm_total_s"] = statistics.median(w["total_s"] for w in warm)
+    dash.compare(block=True)
+    out["cached"] = dict(dash.timing)
+    runner.close()
+    print(f"default comparison ({out['reps']} replications per arm, "
+          f"{DASHBOARD_RESIDENTS:,} residents, 365 days, {out['workers']} workers)")
+    cold = out["cold"]
+    print(f"  cold pool : verdict {cold['verdict_s']:.2f} s, all {cold['total_s']:.2f} s")
+    print(f"  warm pool : verdict {out['warm_verdict_s']:.2f} s, all {out['warm_total_s']:.2f} s"
+          f"  (target ≤ 3 s: {'met' if out['warm_verdict_s'] <= 3 else 'MISSED'})")
+    print(f"  cached    : verdict {out['cached']['verdict_s']:.2f} s, all "
+          f"{out['cached']['total_s']:.2f} s")
+    if "--json" in sys.argv:
+        print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

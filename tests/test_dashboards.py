@@ -1,0 +1,125 @@
+"""Dashboards: controls from the declaration, callbacks as plain functions, exports."""
+
+import ipywidgets as W
+import pytest
+import yaml
+
+import sim
+from sim.dashboards import (
+    ComparisonDashboard,
+    FrontierDashboard,
+    ParameterPanel,
+    PolicyExplorer,
+    Runner,
+)
+from sim.params import PARAMETERS
+
+
+@pytest.fixture(scope="module")
+def runner():
+    r = Runner(workers=0)  # in this process: deterministic and quick to start
+    yield r
+    r.close()
+
+
+def test_panel_has_a_control_for_every_lever_and_uncertainty():
+    panel = ParameterPanel()
+    want = {p.name for p in PARAMETERS.values() if p.kind in ("lever", "uncertainty")}
+    assert set(panel.controls) == want
+    # every control starts at a valid value and round-trips through validation
+    s = sim.load_scenario(None).with_overrides(panel.values())
+    assert s.params["audit_strength"] == PARAMETERS["audit_strength"].default
+
+
+def test_controls_respect_declared_ranges():
+    panel = ParameterPanel()
+    slider = panel.controls["audit_strength"]
+    assert isinstance(slider, W.FloatSlider) and (slider.min, slider.max) == (0.0, 1.0)
+    assert slider.continuous_update is False  # a drag does not flood the kernel
+    assert panel.controls["penalty_yuan"].max == PARAMETERS["penalty_yuan"].high
+    assert panel.controls["consent_model"].options == tuple(
+        PARAMETERS["consent_model"].allowed_choices())
+    fields = panel.controls["collection_fields"]
+    assert fields.disabled  # only with collection_scope custom
+    panel.controls["collection_scope"].value = "custom"
+    assert not fields.disabled
+
+
+def test_comparison_dashboard_verdict_exports_and_cache(runner):
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=3)
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 120
+    dash.compare(block=True)
+    assert "The reform (national_plan_2025)" in dash.verdict.value
+    assert "per 100,000" in dash.verdict.value and "[" in dash.verdict.value
+    assert dash.fig_diff.value[:4] == b"\x89PNG" and dash.fig_groups.value[:4] == b"\x89PNG"
+    assert dash.exports.value.count("download=") == 2
+    assert "<img" in dash.report_html and "The reform" in dash.report_html
+    groups = dash.group_table(dash.result)
+    assert set(groups["dimension"]) == {"attitude", "age_band", "region", "care_location"}
+    # the exported reform records only what differs from the baseline, and reloads
+    body = yaml.safe_load(dash.reform_yaml)
+    assert body["extends"] == "status_quo.yaml"
+    assert body["architecture"] == "national" and "audit_strength" not in body
+    # same inputs again: from the cache
+    first = dash.result
+    dash.compare(block=True)
+    assert dash.result.a is first.a and dash.timing["runs_s"] < 0.5
+
+
+def test_lever_change_marks_results_stale_and_changes_the_reform(runner):
+    dash = ComparisonDashboard("national_plan_2025", "national_plan_2025", runner=runner,
+                               reps=2)
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 60
+    dash.compare(block=True)
+    dash.levers.controls["consent_model"].value = "opt_in"
+    assert "press Compare" in dash.stale.value
+    a, b = dash.scenarios()
+    assert b.name.endswith("(edited)") and b.params["consent_model"] == "opt_in"
+    assert a.params["consent_model"] == "implied"
+
+
+def test_assumptions_apply_to_both_arms(runner):
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner)
+    dash.assumptions.controls["attacker_skill"].value = 0.8
+    a, b = dash.scenarios()
+    assert a.params["attacker_skill"] == b.params["attacker_skill"] == 0.8
+
+
+def test_policy_explorer_runs_and_draws_the_network(runner):
+    ex = PolicyExplorer("national_plan_2025", runner=runner, reps=2)
+    ex.settings.residents.value = 1000
+    ex.settings.days.value = 60
+    ex.run(block=True)
+    assert "Residents exposed" in ex.table.value and "95% interval" in ex.table.value
+    assert ex.fig_net.value[:4] == b"\x89PNG" and ex.fig_time.value[:4] == b"\x89PNG"
+
+
+def test_errors_are_shown_not_swallowed(runner):
+    dash = ComparisonDashboard(runner=runner)
+
+    def boom():
+        raise ValueError("bad input X")
+
+    dash.work.start(boom, block=True)
+    assert "bad input X" in dash.work.status.value
+    assert not dash.button.disabled  # usable again
+
+
+def test_frontier_dashboard_loads_a_sweep(tmp_path):
+    from sim.sweep import load_sweep, run_sweep
+
+    spec = load_sweep({"name": "t", "scenarios": ["national_plan_2025"], "reps": 2,
+                       "overrides": {"n_residents": 800, "n_days": 40},
+                       "design": {"type": "policies", "policies": [
+                           {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
+    run_sweep(spec, tmp_path / "r", engine="serial", progress=False)
+    fd = FrontierDashboard(tmp_path / "r")
+    assert fd.fig.value[:4] == b"\x89PNG"
+    assert "plan" in fd.table.value and "silos" in fd.table.value
+    fd.policy.value = "silos"
+    assert "architecture" in fd.detail.value
+    assert "sensitivity sweep" in fd.sens_table.value  # not a sobol/morris sweep
+    fd.load_folder(tmp_path / "nowhere")
+    assert "no finished runs" in fd.work.status.value
