@@ -25,17 +25,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["ARCHITECTURES", "Architecture", "register_architecture"]
 
-ARCHITECTURES: Registry[type[Architecture]] = Registry("architecture")
+ARCHITECTURES: Registry[type[Architecture]] = Registry("architecture", name_attr="name")
 
 
 def register_architecture(name: str):
-    """Register an :class:`Architecture` subclass under ``name``."""
-
-    def deco(cls):
-        cls.name = name
-        return ARCHITECTURES.register(name)(cls)
-
-    return deco
+    """Register an :class:`Architecture` subclass under ``name`` (its ``name``)."""
+    return ARCHITECTURES.register(name)
 
 
 class Architecture:

@@ -36,19 +36,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["ATTACKER_TYPES", "Attacker", "register_attacker"]
 
-ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type")
+ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type", name_attr="type_name")
 
 _NORMAL = NormalDist()
 
 
 def register_attacker(name: str):
     """Register an :class:`Attacker` subclass under ``name`` (its ``type_name``)."""
-
-    def deco(cls):
-        cls.type_name = name
-        return ATTACKER_TYPES.register(name)(cls)
-
-    return deco
+    return ATTACKER_TYPES.register(name)
 
 
 def normal_quantile(u: float) -> float:

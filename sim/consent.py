@@ -29,17 +29,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["CONSENT_MODELS", "ConsentModel", "register_consent_model"]
 
-CONSENT_MODELS: Registry[type[ConsentModel]] = Registry("consent model")
+CONSENT_MODELS: Registry[type[ConsentModel]] = Registry("consent model", name_attr="name")
 
 
 def register_consent_model(name: str):
-    """Register a :class:`ConsentModel` subclass under ``name``."""
-
-    def deco(cls):
-        cls.name = name
-        return CONSENT_MODELS.register(name)(cls)
-
-    return deco
+    """Register a :class:`ConsentModel` subclass under ``name`` (its ``name``)."""
+    return CONSENT_MODELS.register(name)
 
 
 ALL_FIELDS = np.int64(np.iinfo(np.int64).max)

@@ -37,10 +37,13 @@ class Registry(Generic[T]):
 
     Args:
         kind: what the registry holds, used in error messages ("attacker type").
+        name_attr: if given, registering a class also sets this attribute of the class to
+            its registered name (``cls.name``, ``cls.type_name``).
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, name_attr: str | None = None) -> None:
         self.kind = kind
+        self.name_attr = name_attr  # set this attribute of a registered class to its name
         self._items: dict[str, T] = {}
 
     def register(self, name: str) -> Callable[[T], T]:
@@ -55,6 +58,8 @@ class Registry(Generic[T]):
         def decorator(obj: T) -> T:
             if name in self._items and self._items[name] is not obj:
                 raise ValueError(f"{self.kind} {name!r} is already registered")
+            if self.name_attr is not None:
+                setattr(obj, self.name_attr, name)
             self._items[name] = obj
             return obj
 
