@@ -140,12 +140,7 @@ class Ledger:
             # one real staff member opens n_real of the real records in reach (as counted
             # from the pools actually sampled); a simulated resident held by a node standing
             # for R real institutions is in this staff member's reach with probability 1/R
-            by_r: dict[int, list] = {}
-            for st in reach.stores:
-                by_r.setdefault(st.institution.represents, []).append(st)
-            pools = [(stores, self._pool(stores, reach.region, reach.recent_days, attacker.home),
-                      r) for r, stores in by_r.items()]
-            total_real = max(sum(len(held) * m.scale / r for _, held, r in pools), 1.0)
+            pools, total_real = self._reach_pools(reach, attacker.home)
             n_real = min(n_real, total_real)
             share = n_real / total_real
             parts = self._draw([(stores, held, share / r) for stores, held, r in pools], u,
@@ -220,6 +215,26 @@ class Ledger:
             idx = idx[starts]
         keep = fields != 0
         return idx[keep], fields[keep], ident[keep]
+
+    def _reach_pools(self, reach: Reach, home: Institution):
+        """Return a reach's pools and the real records they hold.
+
+        Pools group the stores by how many real institutions their node stands for. They
+        are cached for the epoch, unless limited to recent patients (which change daily).
+        """
+        m = self.model
+        cached = reach.pools_cache
+        if cached is not None and cached[0] == m.epoch():
+            return cached[1], cached[2]
+        by_r: dict[int, list] = {}
+        for st in reach.stores:
+            by_r.setdefault(st.institution.represents, []).append(st)
+        pools = [(stores, self._pool(stores, reach.region, reach.recent_days, home), r)
+                 for r, stores in by_r.items()]
+        total_real = max(sum(len(held) * m.scale / r for _, held, r in pools), 1.0)
+        if reach.recent_days is None:
+            reach.pools_cache = (m.epoch(), pools, total_real)
+        return pools, total_real
 
     def _pool(self, stores, region, recent_days, home):
         """Residents held by any of ``stores`` (optionally of one region / seen recently).

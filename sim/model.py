@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
@@ -93,6 +93,7 @@ class Reach:
     recent_days: int | None = None
     records_real: float = 0.0
     value_per_record: float = 0.0
+    pools_cache: tuple | None = field(default=None, repr=False)
 
 
 class TargetTable:
