@@ -37,6 +37,7 @@ def main() -> int:
         dash.compare(block=True)
         warm.append(dict(dash.timing))
     out["warm_verdict_s"] = statistics.median(w["verdict_s"] for w in warm)
+    out["warm_provisional_s"] = statistics.median(w["first_provisional_s"] for w in warm)
     out["warm_total_s"] = statistics.median(w["total_s"] for w in warm)
     dash.compare(block=True)
     out["cached"] = dict(dash.timing)
@@ -45,8 +46,9 @@ def main() -> int:
           f"{DASHBOARD_RESIDENTS:,} residents, 365 days, {out['workers']} workers)")
     cold = out["cold"]
     print(f"  cold pool : verdict {cold['verdict_s']:.2f} s, all {cold['total_s']:.2f} s")
-    print(f"  warm pool : verdict {out['warm_verdict_s']:.2f} s, all {out['warm_total_s']:.2f} s"
-          f"  (target ≤ 3 s: {'met' if out['warm_verdict_s'] <= 3 else 'MISSED'})")
+    print(f"  warm pool : first provisional verdict {out['warm_provisional_s']:.2f} s; final "
+          f"verdict {out['warm_verdict_s']:.2f} s, all {out['warm_total_s']:.2f} s"
+          f"  (final verdict ≤ 3 s: {'met' if out['warm_verdict_s'] <= 3 else 'MISSED'})")
     print(f"  cached    : verdict {out['cached']['verdict_s']:.2f} s, all "
           f"{out['cached']['total_s']:.2f} s")
     if "--json" in sys.argv:

@@ -123,3 +123,14 @@ def test_frontier_dashboard_loads_a_sweep(tmp_path):
     assert "sensitivity sweep" in fd.sens_table.value  # not a sobol/morris sweep
     fd.load_folder(tmp_path / "nowhere")
     assert "no finished runs" in fd.work.status.value
+
+
+def test_provisional_comparisons_arrive_before_the_final_one():
+    runner = Runner(workers=0)
+    a = sim.load_scenario("status_quo", {"n_residents": 800, "n_days": 40})
+    b = sim.load_scenario("national_plan_2025", {"n_residents": 800, "n_days": 40})
+    seen = []
+    final = runner.compare(a, b, seed=5, reps=4, partial=lambda c: seen.append(len(c.a.runs)))
+    assert seen == [2, 3] and len(final.a.runs) == 4
+    # the provisional numbers are the final ones restricted to the first replications
+    assert set(final.a.runs["seed"]) >= set(final.b.runs["seed"])

@@ -113,7 +113,14 @@ class ComparisonDashboard(W.VBox):
 
         def job():
             t0 = time.perf_counter()
-            cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress)
+            self.timing = {}
+
+            def provisional(partial_cmp: CompareResult) -> None:
+                self._show_verdict(partial_cmp, provisional=reps)
+                self.timing.setdefault("first_provisional_s", time.perf_counter() - t0)
+
+            cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress,
+                                      partial=provisional)
             t1 = time.perf_counter()
             self._show(cmp, t0)
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
@@ -122,18 +129,28 @@ class ComparisonDashboard(W.VBox):
 
         self.work.start(job, block=block)
 
-    def _show(self, cmp: CompareResult, t0: float | None = None) -> None:
-        """Verdict and table first (what a planner reads), then the figures and exports."""
+    def _show_verdict(self, cmp: CompareResult, provisional: int | None = None) -> None:
+        """The verdict and the table; ``provisional``: out of how many replications."""
         a, b = cmp.a.scenario, cmp.b.scenario
         lines = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
                                    f"The reform ({b.name})")
+        note = ""
+        if provisional:
+            note = (f"<div style='color:#b26a00;font-size:0.85em'>provisional: "
+                    f"{len(cmp.a.runs)} of {provisional} replications so far; intervals "
+                    "will narrow</div>")
         self.verdict.value = ("<div class='verdict-text' style='font-size:1.1em;"
                               "background:#f3f6fa;padding:0.8em;border-left:4px solid #4c72b0'>"
-                              + "<br>".join(html.escape(x) for x in lines) + "</div>")
+                              + "<br>".join(html.escape(x) for x in lines) + note + "</div>")
         self.table.value = differences_table(cmp)
+
+    def _show(self, cmp: CompareResult, t0: float | None = None) -> None:
+        """Verdict and table first (what a planner reads), then the figures and exports."""
+        a, b = cmp.a.scenario, cmp.b.scenario
+        self._show_verdict(cmp)
         self.stale.value = "<i>drawing figures…</i>"
         if t0 is not None:
-            self.timing = {"verdict_s": time.perf_counter() - t0}
+            self.timing["verdict_s"] = time.perf_counter() - t0
         figs = {
             "Differences (reform vs baseline)": png(plot_differences(cmp.differences)),
             "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily})),

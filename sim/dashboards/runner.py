@@ -64,8 +64,15 @@ class Runner:
             self._pool = None
 
     def run_many(self, scenarios: Sequence[Scenario], seed: int, reps: int,
-                 progress: Callable[[int, int], None] | None = None) -> list[RunResult]:
-        """Replications of each scenario on the same seeds (cached per scenario)."""
+                 progress: Callable[[int, int], None] | None = None,
+                 partial: Callable[[list[RunResult]], None] | None = None,
+                 ) -> list[RunResult]:
+        """Replications of each scenario on the same seeds (cached per scenario).
+
+        Replications are submitted in order (replication 0 of every scenario first), so
+        complete sets arrive early; ``partial`` is called with the results so far each time
+        another replication is complete for every scenario (from the second one on).
+        """
         with self._lock:
             keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
             todo = [(i, s) for i, (s, k) in enumerate(zip(scenarios, keys, strict=True))
@@ -77,24 +84,40 @@ class Runner:
             if todo:
                 ex = self._executor()
                 futs = {}
-                for i, s in todo:
-                    for rep in range(reps):
+                for rep in range(reps):
+                    for i, s in todo:
                         f = ex.submit(_task, s.name, dict(s.params),
                                       replication_seed(seed, rep), rep)
                         futs[f] = (i, rep)
                 parts: dict[int, list] = {i: [] for i, _ in todo}
+                complete = 0
                 for f in as_completed(futs):
                     i, rep = futs[f]
                     parts[i].append((rep, *f.result()))
                     done += 1
                     if progress:
                         progress(done, total)
+                    reps_done = [{r for r, *_ in parts[j]} for j, _ in todo]
+                    common = set.intersection(*reps_done)
+                    if partial and len(common) > complete and 2 <= len(common) < reps:
+                        complete = len(common)
+                        partial([self._cache.get(k) or assemble_result(
+                            s, seed, [p for p in parts.get(j, []) if p[0] in common])
+                            for j, (s, k) in enumerate(zip(scenarios, keys, strict=True))])
                 for i, s in todo:
                     self._cache[keys[i]] = assemble_result(s, seed, parts[i])
             return [self._cache[k] for k in keys]
 
     def compare(self, a: Scenario, b: Scenario, seed: int, reps: int,
-                progress: Callable[[int, int], None] | None = None) -> CompareResult:
-        """Baseline ``a`` against reform ``b`` on the same seeds (paired differences)."""
-        ra, rb = self.run_many([a, b], seed, reps, progress)
+                progress: Callable[[int, int], None] | None = None,
+                partial: Callable[[CompareResult], None] | None = None) -> CompareResult:
+        """Baseline ``a`` against reform ``b`` on the same seeds (paired differences).
+
+        ``partial`` receives a provisional comparison on the replications complete so far.
+        """
+        def on_partial(results):
+            ra, rb = results
+            partial(CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs)))
+
+        ra, rb = self.run_many([a, b], seed, reps, progress, on_partial if partial else None)
         return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
