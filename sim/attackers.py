@@ -137,11 +137,6 @@ class Attacker(mesa.Agent):
         """Try; on success open an incident in the ledger."""
 
     # ------------------------------------------------------------------ learning
-    def true_catch_probability(self) -> float:
-        """The policy's probability that this attacker's offence is detected and sanctioned."""
-        m = self.model
-        return m.detection_probability(self.family) * m.sanction_probability(self.family)
-
     def perceived_catch(self) -> float:
         """Current belief of being detected and sanctioned."""
         pd_ = self.detect_a / (self.detect_a + self.detect_b)

@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from .outcomes import OUTCOMES
-from .params import PARAMETERS
 from .scenario import Scenario, load_scenario
 
 __all__ = [
@@ -302,13 +301,3 @@ def _num(x: float) -> float | None:
 def _metrics_json(summary: pd.DataFrame) -> dict[str, Any]:
     return {name: {"mean": _num(r["mean"]), "ci95": [_num(r.ci_low), _num(r.ci_high)]}
             for name, r in summary.iterrows()}
-
-
-def parameter_table() -> pd.DataFrame:
-    """Every declared parameter as a table (name, kind, group, default, range, unit, source)."""
-    rows = []
-    for p in PARAMETERS.values():
-        rows.append({"name": p.name, "kind": p.kind, "group": p.group, "default": p.default,
-                     "allowed": p.describe_allowed(), "unit": p.unit, "help": p.help,
-                     "source": p.source})
-    return pd.DataFrame(rows)

@@ -252,11 +252,6 @@ class FieldCatalogue:
         """Return the names of the fields set in ``mask``, in catalogue order."""
         return [f.name for i, f in enumerate(self.fields) if mask >> i & 1]
 
-    @property
-    def all_mask(self) -> int:
-        """Mask of every field."""
-        return (1 << len(self.fields)) - 1
-
     def vector(self, attr: str) -> np.ndarray:
         """Return a float vector of a numeric attribute, one entry per field."""
         return np.array([float(getattr(f, attr)) for f in self.fields])

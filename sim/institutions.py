@@ -102,11 +102,6 @@ class Store:
     cache_day: int = field(default=-(10**9), repr=False)
     cache_idx: np.ndarray | None = field(default=None, repr=False)
 
-    @property
-    def value_fields(self) -> int:
-        """Alias of ``fields`` (what a buyer of one record gets)."""
-        return self.fields
-
 
 class Institution(mesa.Agent):
     """A hospital, clinic, agency or platform that holds records.
@@ -145,16 +140,6 @@ class Institution(mesa.Agent):
         self.kind_ordinal = list(InstitutionKind).index(kind)
         self.breaches = 0
         self.insider_incidents = 0
-
-    @property
-    def down_count(self) -> int:
-        """Real institutions of this node whose systems are down today (ransomware)."""
-        return int(self.model.down_counts[self.index])
-
-    @property
-    def is_up(self) -> bool:
-        """Whether the node is mostly up today (under half its institutions down)."""
-        return bool(self.model.targets.up[self.index])
 
     def __repr__(self) -> str:
         return f"Institution({self.label!r}, {self.kind.value})"

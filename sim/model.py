@@ -656,27 +656,31 @@ class HealthDataModel(mesa.Model):
         return self._need_by_type[etype] & self._cond_mask[res]
 
     def qi_log_probability(self, idx: np.ndarray, fields: np.ndarray) -> np.ndarray:
-        """Log P(record's quasi-identifier combination) in the represented population."""
+        """Log P(record's quasi-identifier combination) in the represented population.
+
+        Quasi-identifiers are independent by construction, so this is a sum of each present
+        field's log-probability; a coarse field is ignored where the finer one it
+        ``generalises`` is present (birth year under birth date, region under county), and
+        marital status counts given age when the record reveals age.
+        """
         pop = self.pop
         b = self.field_bit
 
         def has(name):
             return (fields & b[name]) != 0
 
-        bd, cty = has("birth_date"), has("county")
-        sel = {
-            "birth_date": bd, "birth_year": has("birth_year") & ~bd, "sex": has("sex"),
-            "county": cty, "region": has("region") & ~cty, "occupation": has("occupation"),
-            "ethnicity": has("ethnicity"), "education": has("education"),
-            "location_trail": has("location_trail"),
-        }
         logp = np.zeros(len(idx))
-        for name, mask in sel.items():
+        for f in self.catalogue:
+            if not f.quasi_identifier or f.name == "marital_status":
+                continue
+            mask = has(f.name)
+            if f.generalises:
+                mask &= ~has(f.generalises)
             if mask.any():
-                logp += np.where(mask, pop.logp[name][idx], 0.0)
+                logp += np.where(mask, pop.logp[f.name][idx], 0.0)
         mar = has("marital_status")
         if mar.any():
-            age = bd | sel["birth_year"]
+            age = has("birth_date") | has("birth_year")
             logp += np.where(mar & age, pop.logp["marital_status"][idx],
                              np.where(mar, pop.logp["marital_marginal"][idx], 0.0))
         return logp

@@ -63,6 +63,11 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b > 0 else math.nan
 
 
+def _per_leaked_record(m, total: float) -> float:
+    """A ledger total per leaked (simulated) record; 0 if nothing leaked."""
+    return total / m.ledger.risk_records if m.ledger.risk_records else 0.0
+
+
 @register_outcome(
     "residents_exposed_rate", unit="share of residents", direction="min", privacy=True,
     label="Residents exposed",
@@ -101,8 +106,7 @@ def _harm(m):
                "records and a class of probability p; averaged over sets weighted by their "
                "simulated records; 0 if nothing leaked.")
 def _reid(m):
-    led = m.ledger
-    return led.risk_weighted / led.risk_records if led.risk_records else 0.0
+    return _per_leaked_record(m, m.ledger.risk_weighted)
 
 
 @register_outcome(
@@ -112,8 +116,7 @@ def _reid(m):
                "represented population (mean correct-match probability κ; 1 with direct "
                "identifiers); 0 if nothing leaked.")
 def _marketer(m):
-    led = m.ledger
-    return led.marketer_weighted / led.risk_records if led.risk_records else 0.0
+    return _per_leaked_record(m, m.ledger.marketer_weighted)
 
 
 @register_outcome(
@@ -124,8 +127,7 @@ def _marketer(m):
                "1/τ (expected size 1 + (N-1)p), or that carry a direct identifier; 0 if "
                "nothing leaked.")
 def _journalist(m):
-    led = m.ledger
-    return led.at_risk_records / led.risk_records if led.risk_records else 0.0
+    return _per_leaked_record(m, m.ledger.at_risk_records)
 
 
 @register_outcome(
@@ -134,8 +136,7 @@ def _journalist(m):
     definition="Share of leaked records that carry a direct identifier (ID number, name and "
                "phone) and so need no re-identification; 0 if nothing leaked.")
 def _identified_share(m):
-    led = m.ledger
-    return led.identified_records / led.risk_records if led.risk_records else 0.0
+    return _per_leaked_record(m, m.ledger.identified_records)
 
 
 @register_outcome(
