@@ -27,6 +27,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 __all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor"]
 
 ENGINES = ("serial", "processes", "dask")
+DASK_CONNECT_TIMEOUT = "20s"  # how long to try reaching a --scheduler address
 
 
 class SerialExecutor(Executor):
@@ -92,7 +93,12 @@ def _dask_executor(n: int, scheduler: str | None) -> Iterator[Executor]:
     dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
     cluster = None
     if scheduler:
-        client = Client(scheduler, timeout="30s")
+        try:
+            client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            raise ValueError(f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} "
+                             f"({e}); start one with 'dask scheduler' or drop --scheduler"
+                             ) from None
     else:
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)

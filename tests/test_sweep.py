@@ -260,3 +260,13 @@ def test_sweep_on_a_running_dask_scheduler(tmp_path):
     assert res.done
     ra, rb = load_results(tmp_path / "serial"), load_results(tmp_path / "remote")
     pd.testing.assert_frame_equal(ra[_cols(ra)], rb[_cols(rb)])
+
+
+def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    pytest.importorskip("distributed")
+    import sim.engines
+
+    monkeypatch.setattr(sim.engines, "DASK_CONNECT_TIMEOUT", "1s")
+    with pytest.raises(ValueError, match=r"cannot reach a Dask scheduler at 'tcp://127\.0\.0\.1:1'"):
+        run_sweep(load_sweep(spec(reps=1)), tmp_path / "r", scheduler="tcp://127.0.0.1:1",
+                  progress=False)
