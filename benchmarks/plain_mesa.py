@@ -9,8 +9,6 @@ agent holding its own attributes and a dict of the institutions that hold its re
 
 from __future__ import annotations
 
-import math
-
 import mesa
 import numpy as np
 
@@ -44,7 +42,7 @@ class ResidentAgent(mesa.Agent):
         for et in E:
             if rnd.random() < self.rates[et]:
                 self.encounter(et)
-        if rnd.random() < m.review_p:
+        if rnd.random() < m.review_p + m.behaviour.attention:
             self.reconsider()
 
     def encounter(self, et: EncounterType) -> None:
@@ -72,7 +70,7 @@ class ResidentAgent(mesa.Agent):
         local = seen_here and same and up
         reach = m.reach_matrix()
         shared = False
-        if up and m.pop.participating[self.i]:
+        if up and m.pop.participating[self.i] and rnd.random() < p["shared_lookup_probability"]:
             for j, last in self.records.items():
                 if last >= thr and reach[j, prov] and (j != prov or (seen_here and not same)):
                     shared = True
@@ -103,9 +101,8 @@ class ResidentAgent(mesa.Agent):
         rnd = self.random
         trust = float(m.trust(np.array([self.i]))[0])
         p = m.p
-        want = rnd.random() < 1.0 / (1.0 + math.exp(-(trust - p["participation_threshold"])
-                                                    / p["participation_slope"]))
         idx = np.array([self.i])
+        want = bool(m.behaviour.want_share(np.array([trust]), idx, np.array([rnd.random()]))[0])
         m.consent.review(idx, np.array([want]), np.array([rnd.random()]))
         m.pop.withholding[self.i] = bool(
             m.behaviour.withhold(np.array([trust]), np.array([rnd.random()]))[0])
@@ -144,7 +141,14 @@ class PlainMesaModel(HealthDataModel):
         return dict(self.acc)
 
     def phase_trust_and_consent(self) -> int:
-        """Done inside each resident's step; news still decays."""
-        self.news_level *= self.behaviour.decay_per_day
-        self.ledger.forced_review = []
+        """Random reviews happen inside each resident's step; news and attention decay here,
+        and residents notified earlier reconsider on their day."""
+        b = self.behaviour
+        b.news_level *= b.decay_per_day
+        b.attention *= b.attention_decay
+        due = b._scheduled.pop(self.day, [])
+        agents = list(self.residents)
+        for idx in due:
+            for i in idx:
+                agents[int(i)].reconsider()
         return 0

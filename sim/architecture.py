@@ -39,6 +39,9 @@ class Architecture:
     name: ClassVar[str] = "base"
     #: sharing needs the resident's phone (on-device): the code gate always applies
     on_device: ClassVar[bool] = False
+    #: how far records are pooled, 0-1, as residents perceive it (part of the design's
+    #: sensitivity, :func:`sim.behaviour.policy_perception`)
+    pooling: ClassVar[float] = 0.0
 
     def __init__(self, model: HealthDataModel) -> None:
         self.model = model
@@ -74,6 +77,8 @@ class Silos(Architecture):
 class Regional(Architecture):
     """A platform per region pools the region's providers; readable within the region."""
 
+    pooling = 0.75
+
     def build_stores(self):
         """One regional platform per region, fed by that region's providers."""
         m = self.model
@@ -103,6 +108,8 @@ class Regional(Architecture):
 class National(Architecture):
     """One national platform pools every provider's records; readable everywhere."""
 
+    pooling = 1.0
+
     def build_stores(self):
         """One national platform fed by all providers."""
         m = self.model
@@ -127,6 +134,8 @@ class National(Architecture):
 @register_architecture("federated")
 class Federated(Architecture):
     """Records stay with providers; a record locator routes queries between them."""
+
+    pooling = 0.5
 
     def build_stores(self):
         """A national record-locator service holding identities and quasi-identifiers."""
@@ -162,6 +171,7 @@ class OnDevice(Architecture):
     """
 
     on_device = True
+    pooling = 0.25
 
     def build_stores(self):
         """A break-glass emergency service, if the consent model has break-glass."""

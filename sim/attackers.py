@@ -4,8 +4,13 @@ Every attacker follows one template (:meth:`Attacker.step`): on each of today's
 opportunities it draws a fixed block of uniforms from its own random stream, then
 
 1. :meth:`~Attacker.choose_target` - where to strike;
-2. weighs :meth:`~Attacker.expected_gain` against :meth:`~Attacker.expected_penalty` and
-   :meth:`~Attacker.cost` (Becker 1968: act iff gain − p·F − cost > 0, calibration.md §5.1);
+2. weighs the opportunity's gain, :meth:`~Attacker.expected_gain` times this opportunity's
+   own log-normal factor (:meth:`~Attacker.gain_factor`: no two opportunities are worth the
+   same), against :meth:`~Attacker.expected_penalty` and :meth:`~Attacker.cost` (Becker
+   1968: act iff gain − p·F − cost > 0, calibration.md §5.1). Because gains vary from one
+   opportunity to the next and costs from one offender to the next, the share of
+   opportunities taken falls smoothly as the expected sanction rises, and never to exactly
+   zero;
 3. :meth:`~Attacker.attempt` - try, and on success hand the loot to the ledger.
 
 Attackers *adapt*: each keeps two Beta beliefs, starting at the policy's true values: the
@@ -27,6 +32,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
 import numpy as np
+from scipy.special import ndtri
 
 from .institutions import Institution, InstitutionKind
 from .registry import Registry
@@ -64,10 +70,11 @@ class Attacker(mesa.Agent):
 
     type_name: ClassVar[str] = "attacker"
     family: ClassVar[str] = "external"  # who observes whose sanctions
-    block: ClassVar[int] = 10  # uniforms drawn per opportunity (fixed: common random numbers)
+    block: ClassVar[int] = 12  # uniforms drawn per opportunity (fixed: common random numbers)
     # u[0] target, u[1] success / blocked, u[2] size, u[3] keys stolen, u[4] ever detected,
     # u[5] sanctioned, u[6] which broker buys, u[7] whether a broker buys, u[8] detection
-    # delay, u[9] whether any simulated resident is among the records taken
+    # delay, u[9] whether any simulated resident is among the records taken, u[10] the
+    # opportunity's gain factor, u[11] which real institution of the node (its size)
     belief_strength: ClassVar[float] = 10.0  # prior weight (pseudo-observations)
     peer_weight: ClassVar[float] = 0.2  # how much one peer's outcome counts
 
@@ -110,7 +117,8 @@ class Attacker(mesa.Agent):
             target = self.choose_target(u)
             if target is None:
                 continue
-            if self.expected_gain(target) - self.expected_penalty(target) - self.cost(target) <= 0:
+            gain = self.expected_gain(target) * self.gain_factor(u)
+            if gain - self.expected_penalty(target) - self.cost(target) <= 0:
                 self.deterred += 1
                 continue
             self.attempts += 1
@@ -122,8 +130,15 @@ class Attacker(mesa.Agent):
         return None
 
     def expected_gain(self, target: Any) -> float:
-        """Expected gain of acting on ``target`` (yuan)."""
+        """Typical (median) gain of acting on ``target`` (yuan)."""
         return 0.0
+
+    def gain_factor(self, u: np.ndarray) -> float:
+        """This opportunity's gain relative to the typical one: log-normal, median 1.
+
+        ``exp(gain_log_sd · z)`` with ``z`` from the opportunity's own uniform ``u[10]``.
+        """
+        return float(np.exp(self.model.p["gain_log_sd"] * normal_quantile(u[10])))
 
     def expected_penalty(self, target: Any) -> float:
         """Expected sanction as perceived: belief(caught) × perceived penalty (yuan)."""
@@ -223,7 +238,8 @@ class ExternalGroup(Attacker):
         catch = np.array([g.perceived_catch() for g in groups])[owner]
         cost = np.array([g.cost(None) for g in groups])[owner]
         up = t.up[idx]
-        go = up & (belief * (value - catch * model.perceived_penalty) - cost > 0)
+        factor = np.exp(model.p["gain_log_sd"] * ndtri(np.clip(block[:, 10], 1e-12, 1 - 1e-12)))
+        go = up & (belief * (value * factor - catch * model.perceived_penalty) - cost > 0)
         deterred = np.bincount(owner[up & ~go], minlength=len(groups))
         for g, n in zip(groups, deterred, strict=True):
             g.deterred += int(n)
@@ -285,11 +301,12 @@ class ExternalGroup(Attacker):
             return
         self.successes += 1
         self.observe_success()
-        fraction = m.breach_fraction(float(m.targets.records_real[target.index]),
+        scale = m.targets.victim_scale(target, u[11])
+        fraction = m.breach_fraction(float(m.targets.records_real[target.index]) * scale,
                                      normal_quantile(u[2]))
         usable = (not m.p["encryption_at_rest"]) or u[3] < m.p["key_compromise_probability"]
         m.ledger.breach(attacker=self, institution=target, fraction=fraction, usable=usable,
-                        kind=self.kind_incident, u=u)
+                        kind=self.kind_incident, u=u, scale=scale)
         if self.ransomware:
             m.start_outage(target, int(m.p["ransomware_downtime_days"]))
 
@@ -435,9 +452,10 @@ class InsiderSeller(Insider):
         return n * target.value_per_record
 
     def records_taken(self, u):
-        """Log-normal sale size (OCR unauthorized-access breaches, log10 sd 0.87)."""
-        m = self.model
-        return 10.0 ** (m.p["insider_sale_log10_mean"] + 0.87 * normal_quantile(u[2]))
+        """Log-normal sale size (fitted to OCR unauthorized-access breaches of 500+)."""
+        p = self.model.p
+        return 10.0 ** (p["insider_sale_log10_mean"]
+                        + p["insider_sale_log10_sd"] * normal_quantile(u[2]))
 
 
 # ===================================================================== secondary users
@@ -499,6 +517,59 @@ class OfficialMisuse(SecondaryUser):
     """Officials using health-code and payment data to control people (Henan 2022)."""
 
     home_kind = InstitutionKind.PUBLIC_HEALTH
+
+
+# =========================================================================== accidents
+@register_attacker("lost_or_stolen_media")
+class LostOrStolenMedia(Attacker):
+    """Records lost, stolen or thrown away (laptops, drives, paper): an accident, no offender.
+
+    Not a decision maker: every opportunity is an incident (there is nothing to deter). The
+    holder is found the way an opportunistic attacker finds its target (weighted by attack
+    surface); the size is log-normal (``loss_theft_log10_*``, fitted to OCR theft, loss and
+    improper-disposal breaches of 500+ records), at most what one real institution holds;
+    the holder notices at once. Encrypted media cannot be read unless the key went with them
+    (HIPAA's encryption safe harbour).
+    """
+
+    family = "accident"
+    kind_incident = "loss_theft"
+
+    @classmethod
+    def create(cls, model):
+        """One process with ``loss_theft_per_million_per_year`` × real millions a year."""
+        rate = model.p["loss_theft_per_million_per_year"] * model.real_millions / 365.0
+        return [cls(model, ordinal=0, rate_per_day=rate)] if rate > 0 else []
+
+    def step(self) -> None:
+        """Every opportunity today is an incident."""
+        k = int(self.opportunities[self.model.day])
+        if k == 0:
+            return
+        for u in self.stream.random((k, self.block)):
+            target = self.choose_target(u)
+            if target is not None:
+                self.attempts += 1
+                self.attempt(target, u)
+
+    def choose_target(self, u):
+        """A holder of records, weighted like an opportunistic attacker's find."""
+        m = self.model
+        inst = m.targets.pick_opportunistic(u[0])
+        return inst if m.targets.records_real[inst.index] > 0 else None
+
+    def attempt(self, target, u):
+        """Lose a log-normal number of one real institution's records."""
+        m = self.model
+        p = m.p
+        scale = m.targets.victim_scale(target, u[11])
+        held = float(m.targets.records_real[target.index]) * scale
+        n = 10.0 ** (p["loss_theft_log10_mean"] + p["loss_theft_log10_sd"] * normal_quantile(u[2]))
+        usable = (not p["encryption_at_rest"]) or u[3] < p["key_compromise_probability"]
+        self.successes += 1
+        m.ledger.breach(attacker=self, institution=target, fraction=min(1.0, n / held),
+                        usable=usable, kind=self.kind_incident, u=u, detect_now=True,
+                        scale=scale)
 
 
 # ============================================================================ brokers

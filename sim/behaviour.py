@@ -1,54 +1,214 @@
-"""Residents' trust, consent decisions and withholding.
+"""Residents' trust, attention, consent decisions and withholding.
 
-Trust of resident ``r`` on day ``t``::
+**Trust** of resident ``r`` on day ``t``::
 
-    trust = base_trust[r] - shock[r] · 2^(-(t - shock_day[r]) / half_life)
-                          - news_level(t) · news_sensitivity[attitude[r]]
+    trust = base_trust[r] + response[attitude] · policy_shift
+            - shock[r] · 2^(-(t - shock_day[r]) / half_life)
+            - news_level(t) · response[attitude]
 
-A resident told their record was breached takes a personal shock (``breach_trust_drop``)
-and reconsiders at once; a public announcement (or any million-record breach) raises the
-news level for everyone, which also multiplies how often residents reconsider (opt-out
-bursts during controversies, calibration.md §4.1). Otherwise a resident reconsiders
-``consent_reviews_per_year`` times a year on average.
+``policy_shift`` is how the design itself moves trust, relative to the status quo (the
+declared defaults): down with the sensitivity of what is collected and how widely it is
+pooled, integrated, opened and keyed (:func:`policy_perception`), up with transparency and
+control (notification, a say over sharing, purpose binding); the sizes come from the
+structural model of a Chinese HIE survey (information sensitivity → trust −0.489,
+transparency → trust +0.471; calibration.md §4.2). Concerned residents respond more than
+pragmatic ones, unconcerned ones less (``response``).
 
-On reconsidering, a resident *wants* to share with probability
-``1 / (1 + exp(-(trust - participation_threshold) / participation_slope))``; the consent
-model decides what that changes. Independently, a resident withholds sensitive
-information from clinicians with probability ``withholding_rate · (1 - trust) /
-(1 - mean starting trust)`` (halved where the consent model gives control over sharing).
+**Attention.** Almost nobody revisits a default (calibration.md §4.1 (v)): a resident
+reconsiders ``consent_reviews_per_year`` times a year on average. A publicised event (a
+public breach notice, or any breach of 1% of the population) raises everyone's chance of
+reconsidering for a few weeks: a pulse of ``news_review_share × weight`` extra reviews per
+resident that decays with half-life ``attention_half_life_days``, so refusals arrive in
+bursts spread over weeks (England 2021, Austria 2018). A resident told that their own
+record was breached takes a personal trust shock and reconsiders once, on a day drawn
+from an exponential delay of mean ``notification_review_days`` (letters and news reach
+people over weeks).
+
+**Decisions.** On reconsidering, a resident refuses sharing with probability
+``logistic((participation_threshold - trust) / participation_slope + log OR)``, where the
+odds ratio rises for women and ages 20-49 and falls for children (England's National Data
+Opt-out, calibration.md §4.1 (iv)). The consent model decides what a refusal changes:
+nothing under implied consent, leaving under opt-out, staying out under opt-in (where only
+residents able to take the active steps, ``opt_in_effort``, ever join), hiding categories
+under granular consent. Independently, a resident withholds sensitive information from
+clinicians with probability ``withholding_rate · (1 - trust) / (1 - mean base trust)``
+(halved where the consent model gives a say over sharing): under implied consent this is
+the only way residents can respond to a design they distrust.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .fields import FieldCatalogue
     from .model import HealthDataModel
 
-__all__ = ["Behaviour"]
+__all__ = ["ATTITUDE_RESPONSE", "Behaviour", "policy_perception"]
 
-NEWS_SENSITIVITY = np.array([1.5, 1.0, 0.5])  # concerned, pragmatic, unconcerned (assumption)
-BURST_PER_NEWS = 20.0  # review hazard multiplier per unit of news level (0.05 doubles it)
+#: how strongly concerned, pragmatic and unconcerned residents respond to news and to the
+#: design (assumption: concerned residents respond most)
+ATTITUDE_RESPONSE = np.array([1.5, 1.0, 0.5])
+
+_BREADTH = {"treating_team": 0.0, "institution": 1 / 3, "region": 2 / 3, "national": 1.0}
+_INTEGRATION = {"health_only": 0.0, "health_insurance": 0.5, "health_insurance_payment": 1.0}
+_NOTIFICATION = {"none": 0.0, "affected": 0.5, "public": 1.0}
+
+
+def policy_perception(params: Mapping[str, Any], catalogue: FieldCatalogue,
+                      ) -> tuple[float, float]:
+    """How sensitive and how transparent a design looks to residents, each 0-1.
+
+    Sensitivity is the mean of five parts: the sensitivity-weighted share of the field
+    catalogue collected; how far records are pooled (the architecture's ``pooling``: silos 0,
+    on the phone 0.25, federated 0.5, regional 0.75, national 1); code integration (health
+    only 0, + insurance 0.5, + payment 1); access breadth (treating team 0 ... national 1);
+    and the ID-card number as master index (1) or pseudonyms (0). Transparency is the mean of
+    breach notification (none 0, affected 0.5, public 1), the say residents have over sharing
+    (the consent model's ``control``) and purpose binding.
+
+    Args:
+        params: validated parameter values.
+        catalogue: the field catalogue.
+
+    Returns:
+        ``(sensitivity, transparency)``.
+    """
+    from .architecture import ARCHITECTURES
+    from .consent import CONSENT_MODELS
+    from .policy import Policy
+
+    policy = Policy.compile(params, catalogue)
+    sens = catalogue.vector("sensitivity")
+    collected = float((catalogue.unpack(np.array([policy.collected]))[0] * sens).sum()
+                      / sens.sum())
+    sensitivity = np.mean([
+        collected,
+        ARCHITECTURES[params["architecture"]].pooling,
+        _INTEGRATION[params["code_integration"]],
+        _BREADTH[params["access_breadth"]],
+        1.0 if params["identity"] == "id_card_master_index" else 0.0,
+    ])
+    transparency = np.mean([
+        _NOTIFICATION[params["breach_notification"]],
+        CONSENT_MODELS[params["consent_model"]].control,
+        float(params["purpose_binding"]),
+    ])
+    return float(sensitivity), float(transparency)
 
 
 class Behaviour:
-    """Trust dynamics and consent reviews for the whole population (vectorised)."""
+    """Trust, attention and consent decisions for the whole population (vectorised).
+
+    Args:
+        model: the model (population, parameters, consent model).
+
+    Attributes:
+        policy_shift: the design's effect on a pragmatic resident's trust (negative: the
+            design is trusted less than the status quo).
+        sensitivity, transparency: the design's perception indexes
+            (:func:`policy_perception`).
+        active: residents able to take active steps (join an opt-in scheme).
+        refusal_log_odds: each resident's group log odds ratio of refusing.
+        attention: today's extra chance of reconsidering, per resident.
+        news_level: today's general loss of trust from publicised events.
+    """
 
     def __init__(self, model: HealthDataModel) -> None:
-        self.model = model
-        self.rng = model.streams.get("consent")
-        p = model.p
-        self.decay_per_day = 0.5 ** (1.0 / p["trust_half_life_days"])
-        self.mean_trust0 = float(model.pop.base_trust.mean()) if model.pop.n else 0.5
+        from .params import defaults
 
-    def want_share(self, trust: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Whether residents with this trust want their data shared (one uniform each)."""
+        self.model = model
+        p = model.p
+        pop = model.pop
+        self.rng = model.streams.get("consent")
+        self.decay_per_day = 0.5 ** (1.0 / p["trust_half_life_days"])
+        self.attention_decay = 0.5 ** (1.0 / p["attention_half_life_days"])
+        self.mean_trust0 = float(pop.base_trust.mean()) if pop.n else 0.5
+        self.sensitivity, self.transparency = policy_perception(p, model.catalogue)
+        ref_s, ref_t = policy_perception(defaults(), model.catalogue)  # the status quo
+        self.policy_shift = (-p["trust_sensitivity_effect"] * (self.sensitivity - ref_s)
+                             + p["trust_transparency_effect"] * (self.transparency - ref_t))
+        self.response = ATTITUDE_RESPONSE[pop.attitude]
+        self.static_trust = np.clip(pop.base_trust + self.response * self.policy_shift, 0, 1)
+        self._static_mean = float(self.static_trust.mean()) if pop.n else 0.5
+        # group odds of refusing (England NDOO: women, ages 20-49 higher; children lower)
+        age = pop.age_years
+        log_or = np.where(pop.sex == 1, np.log(p["refusal_odds_women"]), 0.0)
+        log_or = log_or + np.where((age >= 20) & (age < 50), np.log(p["refusal_odds_age_20_49"]),
+                                   np.where(age < 20, np.log(p["refusal_odds_under_20"]), 0.0))
+        self.refusal_log_odds = log_or
+        # a fixed trait, from the consent stream: able to take active steps to join
+        self.active = self.rng.random(pop.n) < p["opt_in_effort"]
+        self.attention = 0.0
+        self.news_level = 0.0
+        self._scheduled: dict[int, list[np.ndarray]] = {}
+        self._shocked: list[np.ndarray] = []
+        self._shocked_idx = np.zeros(0, dtype=np.int64)
+
+    # ----------------------------------------------------------------- trust
+    def current_shock(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """Each resident's personal trust shock, decayed to today."""
+        pop = self.model.pop
+        sl = slice(None) if idx is None else idx
+        age = self.model.day - pop.shock_day[sl]
+        return pop.shock[sl] * self.decay_per_day ** age
+
+    def trust(self, idx: np.ndarray | None = None) -> np.ndarray:
+        """Residents' trust today (all residents when ``idx`` is ``None``)."""
+        sl = slice(None) if idx is None else idx
+        t = (self.static_trust[sl] - self.current_shock(idx)
+             - self.news_level * self.response[sl])
+        return np.clip(t, 0.0, 1.0)
+
+    def mean_trust(self) -> float:
+        """Mean trust over all residents; touches only shocked residents while there is no news."""
+        pop = self.model.pop
+        if self.news_level > 1e-12:
+            return float(self.trust().mean())
+        shocked = self.shocked_residents()
+        delta = (float((self.trust(shocked) - self.static_trust[shocked]).sum())
+                 if len(shocked) else 0.0)
+        return self._static_mean + delta / pop.n
+
+    def shocked_residents(self) -> np.ndarray:
+        """Residents who have ever had a personal trust shock (notified of a breach)."""
+        if self._shocked:
+            self._shocked_idx = np.union1d(self._shocked_idx, np.concatenate(self._shocked))
+            self._shocked = []
+        return self._shocked_idx
+
+    # ---------------------------------------------------------------- events
+    def notify(self, idx: np.ndarray) -> None:
+        """Residents ``idx`` are told their record was breached: a shock, a review to come."""
+        m = self.model
+        pop = m.pop
+        p = m.p
+        pop.notified[idx] = True
+        pop.shock[idx] = np.maximum(self.current_shock(idx), p["breach_trust_drop"])
+        pop.shock_day[idx] = m.day
+        self._shocked.append(idx)
+        delay = np.ceil(self.rng.exponential(p["notification_review_days"], len(idx)))
+        for d in np.unique(delay).astype(int):
+            self._scheduled.setdefault(m.day + max(d, 0), []).append(idx[delay == d])
+
+    def publicise(self, weight: float) -> None:
+        """A publicised event of ``weight`` (1 = a breach of 1% of the population or more)."""
         p = self.model.p
-        prob = 1.0 / (1.0 + np.exp(-(trust - p["participation_threshold"])
-                                   / p["participation_slope"]))
-        return u < prob
+        self.news_level += p["news_trust_drop"] * weight
+        # a pulse whose reviews add up to news_review_share × weight per resident
+        self.attention += p["news_review_share"] * weight * (1.0 - self.attention_decay)
+
+    # ------------------------------------------------------------- decisions
+    def want_share(self, trust: np.ndarray, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Whether residents ``idx`` with this trust want their data shared (a uniform each)."""
+        p = self.model.p
+        z = ((p["participation_threshold"] - trust) / p["participation_slope"]
+             + self.refusal_log_odds[idx])
+        refuse = 1.0 / (1.0 + np.exp(-z))
+        return u >= refuse
 
     def withhold(self, trust: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Whether residents with this trust withhold sensitive information."""
@@ -63,27 +223,27 @@ class Behaviour:
         m = self.model
         n = m.pop.n
         u = self.rng.random((n, 4))
-        trust = m.pop.base_trust
+        trust = self.trust()
         deciding = np.flatnonzero(u[:, 0] < m.p["rollout_decision_share"])
-        want = self.want_share(trust[deciding], u[deciding, 1])
+        want = self.want_share(trust[deciding], deciding, u[deciding, 1])
         m.consent.initial(deciding, want, u[deciding, 2])
         m.pop.withholding[:] = self.withhold(trust, u[:, 3])
 
     def step(self) -> int:
-        """Decay news, draw today's reviewers, apply their decisions; return how many."""
+        """Decay news and attention, draw today's reviewers, apply decisions; return how many."""
         m = self.model
         pop = m.pop
-        m.news_level *= self.decay_per_day
-        p_day = m.p["consent_reviews_per_year"] / 365.0 * (1.0 + BURST_PER_NEWS * m.news_level)
-        k = int(self.rng.binomial(pop.n, min(p_day, 1.0)))
+        self.news_level *= self.decay_per_day
+        p_day = min(m.p["consent_reviews_per_year"] / 365.0 + self.attention, 1.0)
+        self.attention *= self.attention_decay
+        k = int(self.rng.binomial(pop.n, p_day))
         parts = [self.rng.integers(0, pop.n, k)] if k else []
-        parts += m.ledger.forced_review
-        m.ledger.forced_review = []
+        parts += self._scheduled.pop(m.day, [])
         if not parts:
             return 0
         idx = np.concatenate(parts) if len(parts) > 1 else parts[0]  # repeats are harmless
         u = self.rng.random((len(idx), 3))
-        trust = m.trust(idx)
-        m.consent.review(idx, self.want_share(trust, u[:, 0]), u[:, 1])
+        trust = self.trust(idx)
+        m.consent.review(idx, self.want_share(trust, idx, u[:, 0]), u[:, 1])
         pop.withholding[idx] = self.withhold(trust, u[:, 2])
         return len(idx)

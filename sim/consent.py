@@ -51,7 +51,12 @@ class ConsentModel:
     requires_code: ClassVar[bool] = False
     break_glass: ClassVar[bool] = False
     offers_control: ClassVar[bool] = False  # residents who control sharing withhold less
+    #: the say residents have over sharing, 0-1 (part of the design's transparency,
+    #: :func:`sim.behaviour.policy_perception`)
+    control: ClassVar[float] = 0.0
     default_in: ClassVar[bool] = True
+    #: why participation cannot move under this model (``None`` if it can)
+    fixed_participation: ClassVar[str | None] = None
 
     def __init__(self, model: HealthDataModel) -> None:
         self.model = model
@@ -77,12 +82,17 @@ class ConsentModel:
 class Implied(ConsentModel):
     """Everyone's data are shared; there is no way out (only withholding from clinicians)."""
 
+    fixed_participation = ("nobody can leave, so participation is 1 by design; residents "
+                           "respond by withholding information from clinicians "
+                           "(withholding_rate)")
+
 
 @register_consent_model("opt_out")
 class OptOut(ConsentModel):
     """Shared by default; a resident who no longer wants it leaves (and may come back)."""
 
     offers_control = True
+    control = 0.5
 
     def review(self, idx, want, u):
         """Residents who review set participation to what they want."""
@@ -91,16 +101,21 @@ class OptOut(ConsentModel):
 
 @register_consent_model("opt_in")
 class OptIn(ConsentModel):
-    """Not shared unless a resident joins; joining takes effort (``opt_in_effort``)."""
+    """Not shared unless a resident joins; joining takes active steps.
+
+    Only residents able to take them (``Behaviour.active``: a share ``opt_in_effort`` of
+    residents, a fixed trait) ever join, so participation settles near that share of the
+    willing, as where opt-in needs active effort (21% head to head, calibration.md §4.1).
+    """
 
     offers_control = True
+    control = 1.0
     default_in = False
 
     def review(self, idx, want, u):
-        """Willing residents join if they complete the steps; unwilling ones leave."""
+        """Willing residents able to take the steps join; unwilling ones leave."""
         pop = self.model.pop
-        effort = self.model.p["opt_in_effort"]
-        pop.participating[idx] = np.where(want, pop.participating[idx] | (u < effort), False)
+        pop.participating[idx] = want & self.model.behaviour.active[idx]
 
 
 @register_consent_model("granular")
@@ -109,10 +124,14 @@ class Granular(ConsentModel):
 
     An unwilling resident shares only the core clinical summary; a willing but concerned
     one hides the sensitive clinical fields with probability ``granular_hide_share`` (a
-    third of that for pragmatic residents).
+    third of that for pragmatic residents): almost nobody changes a default setting
+    (<0.1% set access controls, calibration.md §4.1 (v)).
     """
 
     offers_control = True
+    control = 1.0
+    fixed_participation = ("residents hide categories of fields rather than leave, so "
+                           "participation is 1 by design")
 
     def review(self, idx, want, u):
         """Set each reviewing resident's shared-field mask."""
@@ -139,6 +158,9 @@ class PerAccess(ConsentModel):
 
     requires_code = True
     offers_control = True
+    control = 1.0
+    fixed_participation = ("residents decide at each encounter whether to show their code, "
+                           "not whether to take part, so participation is 1 by design")
 
 
 @register_consent_model("per_access_break_glass")

@@ -24,7 +24,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["HOLDINGS_REFRESH_DAYS", "REAL_COUNTS", "Institution", "InstitutionKind", "Store"]
+__all__ = ["AGENCY_COUNTS", "HOLDINGS_REFRESH_DAYS", "REAL_COUNTS", "Institution", "InstitutionKind", "Store"]
 
 #: how stale a store's list of the residents it holds may be (attackers work from snapshots)
 HOLDINGS_REFRESH_DAYS = 7
@@ -57,6 +57,14 @@ REAL_COUNTS = {
     InstitutionKind.TERTIARY: 3_275,
     InstitutionKind.SECONDARY: 10_848,
     InstitutionKind.CLINIC: 977_790,
+}
+
+#: real systems a national body's node stands for: disease reporting is run by the 31
+#: provincial CDCs, basic medical insurance is pooled and settled by the 333 prefecture-level
+#: funds (NBS 2023 divisions; pooling level: NHSA, not verified here); one payment platform
+AGENCY_COUNTS = {
+    InstitutionKind.PUBLIC_HEALTH: 31,
+    InstitutionKind.INSURANCE: 333,
 }
 
 _SECURITY_PARAM = {
@@ -134,6 +142,8 @@ class Institution(mesa.Agent):
                 InstitutionKind.CLINIC: "clinics_per_region",
             }[kind]]
             self.represents = max(1, round(REAL_COUNTS[kind] / (model.p["n_regions"] * per_region)))
+        elif kind in AGENCY_COUNTS:
+            self.represents = AGENCY_COUNTS[kind]
         self.stores: list[Store] = []
         self.index = -1
         self.provider_row = -1

@@ -39,6 +39,11 @@ __all__ = ["Incident", "Ledger"]
 RISK_TAU = 0.09  # EMA Policy 0070 / Health Canada threshold (calibration.md §1.4)
 EXTERNAL_KINDS = ("exfiltration", "ransomware", "shock")
 INSIDER_KINDS = ("insider_snoop", "insider_sale")
+ACCIDENT_KINDS = ("loss_theft",)
+#: the OCR breach-portal category of each incident kind (calibration.md §2.1)
+OCR_CAUSE = {"exfiltration": "hacking", "ransomware": "hacking", "shock": "hacking",
+             "insider_snoop": "unauthorized_access", "insider_sale": "unauthorized_access",
+             "function_creep": "unauthorized_access", "loss_theft": "theft_loss"}
 
 
 @dataclass(eq=False)
@@ -90,11 +95,15 @@ class Ledger:
         self.residents_exposed = 0  # residents with a sensitive field exposed, re-identifiable
         self.records_exposed = 0  # simulated records exposed (with multiplicity)
         self.records_exposed_real = 0.0
-        self.risk_weighted = 0.0  # Σ n·(prosecutor average risk) over leaked sets
-        self.marketer_weighted = 0.0
-        self.risk_records = 0
-        self.identified_records = 0  # leaked records carrying a direct identifier
-        self.at_risk_records = 0  # journalist risk above τ = 0.09
+        self.leaked_records = 0  # leaked (simulated) records
+        self.identified_records = 0  # ... carrying a direct identifier
+        self.qi_match_sum = 0.0  # Σ κ from quasi-identifiers alone, over all leaked records
+        # records leaked without a direct identifier (pseudonymised or de-identified flows):
+        # the only ones whose re-identification is uncertain
+        self.deid_records = 0
+        self.deid_prosecutor_sum = 0.0  # Σ prosecutor risk within the real leaked set
+        self.deid_marketer_sum = 0.0  # Σ κ against the represented population
+        self.deid_at_risk = 0  # journalist risk above τ = 0.09
         self.detection_delays: list[int] = []
         n_days = model.n_days
         self.daily_breaches = np.zeros(n_days, dtype=np.int64)
@@ -102,33 +111,33 @@ class Ledger:
         self.daily_creep = np.zeros(n_days, dtype=np.int64)
         self.daily_records = np.zeros(n_days, dtype=np.int64)
         self.daily_detected = np.zeros(n_days, dtype=np.int64)
-        self.forced_review: list[np.ndarray] = []
-        self._shocked: list[np.ndarray] = []
-        self._shocked_idx = np.zeros(0, dtype=np.int64)
         self._pool_cache: dict[tuple, tuple[int, np.ndarray]] = {}
-
-    def shocked_residents(self) -> np.ndarray:
-        """Residents who have ever had a personal trust shock (notified of a breach)."""
-        if self._shocked:
-            self._shocked_idx = np.union1d(self._shocked_idx, np.concatenate(self._shocked))
-            self._shocked = []
-        return self._shocked_idx
 
     # ------------------------------------------------------------------- openers
     def breach(self, *, attacker: Attacker | None, institution: Institution, fraction: float,
-               usable: bool, kind: str, u: np.ndarray, detect_now: bool = False) -> Incident:
-        """Record a successful breach of every store ``institution`` holds."""
+               usable: bool, kind: str, u: np.ndarray, detect_now: bool = False,
+               scale: float = 1.0) -> Incident:
+        """Record a successful breach of every store of one real institution of a node.
+
+        Args:
+            fraction: share of the victim's records taken.
+            scale: the victim's size relative to the node's average real institution
+                (:meth:`sim.model.TargetTable.victim_scale`): it holds ``scale /
+                represents`` of the node's residents.
+        """
         m = self.model
         institution.breaches += 1
-        q = fraction / institution.represents
-        n_real = fraction * float(m.targets.records_real[institution.index])
+        q = fraction * scale / institution.represents
+        n_real = fraction * scale * float(m.targets.records_real[institution.index])
         plan = ([(institution.stores, self._pool(institution.stores, None, None, None), q)]
                 if usable else [])
         parts = self._draw(plan, u, ("breach", institution.index))
+        # stolen records are sold; lost ones reach a broker only if a thief took them
+        p_sale = m.p["broker_buy_probability"] * (0.5 if kind in ACCIDENT_KINDS else 1.0)
         inc = self._open(kind, attacker, institution, n_real, parts, u,
-                         to_broker=usable and u[7] < m.p["broker_buy_probability"],
-                         detect_now=detect_now)
-        self.daily_breaches[m.day] += 1
+                         to_broker=usable and u[7] < p_sale, detect_now=detect_now)
+        if kind in EXTERNAL_KINDS:
+            self.daily_breaches[m.day] += 1
         return inc
 
     def insider(self, *, attacker: Attacker, reach: Reach, n_real: float, kind: str,
@@ -274,15 +283,19 @@ class Ledger:
         leaked_identified = np.zeros(0, dtype=bool)
         if parts is not None and len(parts[0]):
             idx, fields, identified = parts
-            reid, risk, kappa, p_class = self._reidentify(idx, fields, identified, n_real)
+            reid, within, kappa, p_class = self._reidentify(idx, fields, identified, n_real)
             n = len(idx)
             self.records_exposed += n
-            self.risk_weighted += risk * n
-            self.marketer_weighted += float(kappa.sum())
-            self.risk_records += n
+            self.leaked_records += n
             self.identified_records += int(identified.sum())
-            pop_size = 1.0 + (m.p["real_population"] - 1.0) * p_class
-            self.at_risk_records += int(np.sum(identified | (pop_size < 1.0 / RISK_TAU)))
+            self.qi_match_sum += float(kappa.sum())
+            deid = ~identified
+            if deid.any():
+                pop_size = 1.0 + (m.p["real_population"] - 1.0) * p_class[deid]
+                self.deid_records += int(deid.sum())
+                self.deid_prosecutor_sum += float(within[deid].sum())
+                self.deid_marketer_sum += float(kappa[deid].sum())
+                self.deid_at_risk += int(np.sum(pop_size < 1.0 / RISK_TAU))
             newly = reid & (pop.ever_exposed_day[idx] < 0) & ((fields & m.sensitive_mask) != 0)
             pop.ever_exposed_day[idx[newly]] = m.day
             self.residents_exposed += int(newly.sum())
@@ -313,7 +326,7 @@ class Ledger:
 
     def _reidentify(self, idx: np.ndarray, fields: np.ndarray, identified: np.ndarray,
                     n_real: float):
-        """Return (re-identifiable, prosecutor average risk, κ, class probability p) per record.
+        """Return (re-identifiable, prosecutor risk, κ, class probability p) per record.
 
         A record's quasi-identifier combination has probability ``p`` in the represented
         population (a product of marginals). Against the population (a broker matching a
@@ -321,14 +334,15 @@ class Ledger:
         κ(N, p) = (1 - (1-p)^N) / (N p) (:func:`sim.risk.correct_match_probability`). Within
         the leaked set itself (the prosecutor model, ARX's J/n = mean 1/f), the record's
         class holds the record plus Binomial(n_real - 1, p) others, so its expected risk is
-        κ(n_real, p). Records with direct identifiers have risk 1 in both.
+        κ(n_real, p). Both are from the quasi-identifiers alone; a record with a direct
+        identifier is re-identifiable whatever they say.
         """
         m = self.model
         p = np.exp(m.qi_log_probability(idx, fields))
-        kappa = np.where(identified, 1.0, correct_match_probability(m.p["real_population"], p))
+        kappa = correct_match_probability(m.p["real_population"], p)
         reid = identified | (m.pop.u_link[idx] < kappa)
-        within = np.where(identified, 1.0, correct_match_probability(max(n_real, 1.0), p))
-        return reid, float(within.mean()), kappa, p
+        within = correct_match_probability(max(n_real, 1.0), p)
+        return reid, within, kappa, p
 
     def leak_table(self, incident: Incident) -> pd.DataFrame:
         """The quasi-identifier columns of an incident's leaked records, for ARX analysis.
@@ -384,8 +398,8 @@ class Ledger:
             self.daily_detected[m.day] += 1
             self.detection_delays.append(m.day - inc.day)
             family = inc.attacker.family if inc.attacker is not None else "external"
-            inc.sanctioned = inc.attacker is not None and (
-                inc._u_sanction < m.sanction_probability(family))
+            inc.sanctioned = (inc.attacker is not None and family != "accident"
+                              and inc._u_sanction < m.sanction_probability(family))
             if inc.attacker is not None:
                 inc.attacker.observe_own_outcome(inc.sanctioned,
                                                  counted_as_success=not inc.blocked)
@@ -400,20 +414,14 @@ class Ledger:
     def _notify(self, inc: Incident) -> None:
         m = self.model
         p = m.p
-        pop = m.pop
         policy = p["breach_notification"]
         # news: a breach's weight is its share of the population, in units of 1%; a breach
         # of 1% or more of the population makes the news whatever the policy
         weight = min(1.0, inc.n_real / (0.01 * p["real_population"]))
         if policy in ("affected", "public") and len(inc.residents):
-            idx = inc.residents
-            pop.notified[idx] = True
-            pop.shock[idx] = np.maximum(m.current_shock(idx), p["breach_trust_drop"])
-            pop.shock_day[idx] = m.day
-            self.forced_review.append(idx)
-            self._shocked.append(idx)
+            m.behaviour.notify(inc.residents)
         if policy == "public" or weight >= 1.0:
-            m.news_level += p["news_trust_drop"] * weight
+            m.behaviour.publicise(weight)
 
     def link_bought_leaks(self) -> int:
         """Brokers link the leaks they bought today into dossiers; return how many."""
@@ -424,6 +432,26 @@ class Ledger:
         return n
 
     # ---------------------------------------------------------------- summaries
+    def incident_table(self) -> pd.DataFrame:
+        """One row per incident, for analysis and validation.
+
+        Columns: ``day``, ``kind``, ``cause`` (its OCR breach-portal category: hacking,
+        unauthorized_access, theft_loss), ``attacker`` (type name, empty for the shock),
+        ``institution`` (label), ``institution_kind``, ``records_real`` (real records taken
+        or opened), ``residents_exposed`` (simulated residents whose records were exposed),
+        ``blocked``, ``detected``, ``detect_day`` (-1 if not within the run),
+        ``sanctioned``.
+        """
+        rows = [(i.day, i.kind, OCR_CAUSE.get(i.kind, "other"),
+                 i.attacker.type_name if i.attacker is not None else "",
+                 i.institution.label, i.institution.kind.value, float(i.n_real),
+                 len(i.residents), bool(i.blocked), bool(i.detected), int(i.detect_day),
+                 bool(i.sanctioned)) for i in self.incidents]
+        cols = ["day", "kind", "cause", "attacker", "institution", "institution_kind",
+                "records_real", "residents_exposed", "blocked", "detected", "detect_day",
+                "sanctioned"]
+        return pd.DataFrame(rows, columns=cols)
+
     @property
     def n_breaches(self) -> int:
         """Successful external breaches (real-world count)."""

@@ -37,9 +37,9 @@ import networkx as nx
 import numpy as np
 
 from .architecture import ARCHITECTURES
-from .attackers import ATTACKER_TYPES, Attacker, DataBroker, ExternalGroup
-from .behaviour import NEWS_SENSITIVITY, Behaviour
-from .care import CareProcess, Events
+from .attackers import ATTACKER_TYPES, Attacker, DataBroker, ExternalGroup, normal_quantile
+from .behaviour import Behaviour
+from .care import ACCESS_TOTALS, CareProcess, Events
 from .consent import ALL_FIELDS, CONSENT_MODELS
 from .fields import CATALOGUE, CONDITIONS, EncounterType, FieldCatalogue, FieldCategory
 from .groups import GroupAccounts
@@ -121,8 +121,16 @@ class TargetTable:
             values = [m.store_value(s) for s in inst.stores]
             self.value_per_record[inst.index] = (
                 float(np.dot(counts, values) / people) if people > 0 else 0.0)
-        weights = np.array([inst.represents if inst.stores else 0
-                            for inst in m.institution_list], dtype=float)
+        # an opportunistic attacker finds a real institution with probability proportional
+        # to its attack surface, which grows with the records it holds, less than in
+        # proportion (attack_surface_exponent, fitted to the OCR size distribution)
+        a = float(m.p["attack_surface_exponent"])
+        sd = float(m.p["institution_size_log10_sd"]) * math.log(10.0)
+        # Σ over a node's real institutions of (records·s)^a = represents·records^a·E[s^a],
+        # E[s^a] = exp(a(a-1)σ²/2) for sizes s of mean 1 (1 for a single system)
+        spread = np.where(m.represents > 1, math.exp(a * (a - 1.0) * sd * sd / 2.0), 1.0)
+        weights = m.represents * spread * np.maximum(self.records_real, 0.0) ** a
+        weights[self.records_real <= 0] = 0.0
         # nothing held anywhere (nothing collected): every draw finds an empty target
         self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
                      else np.ones(len(weights)))
@@ -133,6 +141,21 @@ class TargetTable:
         self._haul = {False: data,
                       True: data + m.p["ransom_yuan_scale"] * self.records_real**0.55}
 
+    def victim_scale(self, inst: Institution, u: float) -> float:
+        """Size of the real institution hit, relative to the node's average one (mean 1).
+
+        Real institutions of one tier differ in size (log-normal, log10 sd
+        ``institution_size_log10_sd``); an attacker who finds institutions in proportion to
+        records^a finds large ones more often, so the victim's size is drawn from the
+        size-biased distribution: ln s ~ N((a - 1/2)σ², σ), σ = sd·ln 10. A node standing
+        for one system (a platform) has no spread.
+        """
+        if inst.represents == 1:
+            return 1.0
+        sd = float(self.model.p["institution_size_log10_sd"]) * math.log(10.0)
+        a = float(self.model.p["attack_surface_exponent"])
+        return math.exp((a - 0.5) * sd * sd + sd * normal_quantile(u))
+
     def haul_value(self, ransomware: bool) -> np.ndarray:
         """Expected value of one successful attack on each institution (yuan)."""
         return self._haul[ransomware]
@@ -142,7 +165,7 @@ class TargetTable:
         return np.searchsorted(self._cum, u, side="right")
 
     def pick_opportunistic(self, u: float) -> Institution:
-        """An institution found by chance: weighted by how many real ones a node stands for."""
+        """An institution found by chance: weighted by the attack surface of its real ones."""
         return self.model.institution_list[int(np.searchsorted(self._cum, u, side="right"))]
 
 
@@ -200,8 +223,6 @@ class HealthDataModel(mesa.Model):
         self._value_tables = _byte_tables(self.clinical_values)
         self._value_yuan = catalogue.vector("resale_value_yuan")
         self._sensitivity = catalogue.vector("sensitivity")
-        self.news_level = 0.0
-        self._base_trust_mean: float | None = None
         self.downtime_days = 0  # real institution-days down
         self.shared_downtime_days = 0  # days a national or regional system was down
 
@@ -240,7 +261,7 @@ class HealthDataModel(mesa.Model):
         self.ledger = Ledger(self)
         n_inst = len(self.institution_list)
         self.represents = np.array([i.represents for i in self.institution_list], dtype=float)
-        self._single = self.represents == 1
+        self._shared_system = np.array([not i.kind.is_provider for i in self.institution_list])
         self.down_counts = np.zeros(n_inst, dtype=np.int64)
         self._outage_ends: dict[int, list[int]] = {}
         self.invalidate_availability()
@@ -276,10 +297,7 @@ class HealthDataModel(mesa.Model):
             self._active_by_day = [[] for _ in range(self.n_days)]
 
         self.groups = GroupAccounts(self)
-        self.totals = dict.fromkeys(
-            ("encounters", "value_needed", "value_delivered", "emerg_away_needed",
-             "emerg_away_delivered", "ae_averted", "dup_avoided", "shared_reads",
-             "code_requests", "code_shown"), 0.0)
+        self.totals = dict.fromkeys(ACCESS_TOTALS, 0.0)
         self.series = {k: np.full(self.n_days, np.nan) for k in DAILY_SERIES}
         self.running = True
 
@@ -314,7 +332,7 @@ class HealthDataModel(mesa.Model):
             np.subtract.at(self.down_counts, ended, 1)
         self.invalidate_availability()
         self.downtime_days += int(self.down_counts.sum())
-        self.shared_downtime_days += int(((self.down_counts > 0) & self._single).sum())
+        self.shared_downtime_days += int(self.down_counts[self._shared_system].sum())
         if self.day % HOLDINGS_REFRESH_DAYS == 0 and self.day > 0:
             self.targets.refresh()
             self._insider_reach.clear()
@@ -697,32 +715,13 @@ class HealthDataModel(mesa.Model):
                 cols[name] = np.where(present, getattr(self.pop, col)[idx], -1)
         return cols
 
-    def current_shock(self, idx: np.ndarray | None = None) -> np.ndarray:
-        """Each resident's personal trust shock, decayed to today."""
-        pop = self.pop
-        sl = slice(None) if idx is None else idx
-        age = self.day - pop.shock_day[sl]
-        return pop.shock[sl] * self.behaviour.decay_per_day ** age
-
     def trust(self, idx: np.ndarray | None = None) -> np.ndarray:
-        """Residents' trust today (all residents when ``idx`` is ``None``)."""
-        pop = self.pop
-        sl = slice(None) if idx is None else idx
-        t = (pop.base_trust[sl] - self.current_shock(idx)
-             - self.news_level * NEWS_SENSITIVITY[pop.attitude[sl]])
-        return np.clip(t, 0.0, 1.0)
+        """Residents' trust today (see :meth:`sim.behaviour.Behaviour.trust`)."""
+        return self.behaviour.trust(idx)
 
     def mean_trust(self) -> float:
-        """Mean trust over all residents; touches only shocked residents while there is no news."""
-        pop = self.pop
-        if self.news_level > 1e-12:
-            return float(self.trust().mean())
-        if self._base_trust_mean is None:
-            self._base_trust_mean = float(pop.base_trust.mean())
-        shocked = self.ledger.shocked_residents()
-        delta = (float((self.trust(shocked) - pop.base_trust[shocked]).sum())
-                 if len(shocked) else 0.0)
-        return self._base_trust_mean + delta / pop.n
+        """Mean trust over all residents today."""
+        return self.behaviour.mean_trust()
 
     # ------------------------------------------------------ availability
     def start_outage(self, inst: Institution, days: int) -> None:
@@ -885,14 +884,14 @@ class HealthDataModel(mesa.Model):
 
     # ------------------------------------------------------------ shock
     def _shock(self) -> None:
-        """The scenario's forced breach of the most valuable store, detected at once.
+        """The scenario's forced breach of the most valuable system, detected at once.
 
-        The most valuable store is the single system (a platform or national body, not a
-        node standing for many hospitals) whose records are worth most in bulk: under the
-        2025 plan, the national platform or an integrated view. It loses ``shock_fraction``
-        of its records. Encryption at rest protects it as it would any breach.
+        The most valuable system is the real institution whose records are worth most in
+        bulk: under the 2025 plan, the national platform or an integrated view. It loses
+        ``shock_fraction`` of its records. Encryption at rest protects it as it would any
+        breach.
         """
-        value = np.where(self.represents == 1, self.targets.haul_value(False), -np.inf)
+        value = self.targets.haul_value(False)
         holder = self.institution_list[int(np.argmax(value))]
         u = self.streams.fresh("shock", self.day).random(10)
         usable = (not self.p["encryption_at_rest"]) or u[3] < self.p["key_compromise_probability"]

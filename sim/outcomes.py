@@ -9,13 +9,20 @@ with ``@register_outcome(...)`` on a function ``model -> float``.
 Counts of simulated records are per 1,000 simulated residents, so a 10,000-resident and a
 million-resident run are comparable; counts of incidents are real-world counts for the
 represented population over the run.
+
+Some outcomes are fixed by a design's own rules (participation under implied consent, the
+identified share of leaks when every record carries the ID-card number). Such an outcome
+declares ``pinned``: a function of the scenario's parameters that returns the reason, so
+that comparison views print the reason instead of "1.000 vs 1.000". Outcomes with
+``headline=False`` are computed and stored but not shown by default.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -39,20 +46,46 @@ class Outcome:
     definition: str
     compute: Callable[[HealthDataModel], float]
     privacy: bool = False  # a privacy-risk outcome (else clinical utility / other)
+    headline: bool = True  # shown in default views
+    pinned: Callable[[Mapping[str, Any]], str | None] | None = None
+
+    def pinned_reason(self, params: Mapping[str, Any]) -> str | None:
+        """Why this outcome is fixed by design under ``params`` (``None`` if it is not)."""
+        return self.pinned(params) if self.pinned is not None else None
 
 
 OUTCOMES: Registry[Outcome] = Registry("outcome")
 
 
 def register_outcome(name: str, *, unit: str, direction: str, label: str, definition: str,
-                     privacy: bool = False):
-    """Register ``fn(model) -> float`` as an outcome."""
+                     privacy: bool = False, headline: bool = True,
+                     pinned: Callable[[Mapping[str, Any]], str | None] | None = None):
+    """Register ``fn(model) -> float`` as an outcome.
+
+    Args:
+        name: snake_case key.
+        unit: unit of the value.
+        direction: ``"min"`` (lower is better), ``"max"`` or ``"info"``.
+        label: short label for tables and plots.
+        definition: one or two sentences for planners.
+        privacy: a privacy-risk outcome (else clinical utility or other).
+        headline: shown in default views.
+        pinned: ``params -> reason or None``: why the value is fixed by design.
+    """
 
     def deco(fn):
-        OUTCOMES.register(name)(Outcome(name, unit, direction, label, definition, fn, privacy))
+        OUTCOMES.register(name)(Outcome(name, unit, direction, label, definition, fn, privacy,
+                                        headline, pinned))
         return fn
 
     return deco
+
+
+def _master_index(params: Mapping[str, Any]) -> str | None:
+    if params.get("identity") == "id_card_master_index":
+        return ("every record carries the ID-card number (master index): re-identification "
+                "is certain by design, not measured")
+    return None
 
 
 def _per_1000(model, x: float) -> float:
@@ -65,7 +98,13 @@ def _ratio(a: float, b: float) -> float:
 
 def _per_leaked_record(m, total: float) -> float:
     """A ledger total per leaked (simulated) record; 0 if nothing leaked."""
-    return total / m.ledger.risk_records if m.ledger.risk_records else 0.0
+    return total / m.ledger.leaked_records if m.ledger.leaked_records else 0.0
+
+
+def _per_deidentified_record(m, total: float) -> float:
+    """A ledger total per record leaked without a direct identifier; NaN if there was none."""
+    n = m.ledger.deid_records
+    return total / n if n else math.nan
 
 
 @register_outcome(
@@ -99,60 +138,117 @@ def _harm(m):
 
 @register_outcome(
     "reidentification_risk", unit="probability", direction="min", privacy=True,
-    label="Re-identification risk (prosecutor)",
-    definition="ARX prosecutor average risk (J/n, the mean of 1/class size) of each real "
-               "leaked set on the quasi-identifiers it carries, 1 for records with direct "
-               "identifiers; estimated per record as κ(n_real, p) for a leak of n_real "
-               "records and a class of probability p; averaged over sets weighted by their "
-               "simulated records; 0 if nothing leaked.")
+    label="Re-identification risk of pseudonymised leaks (prosecutor)", pinned=_master_index,
+    definition="Over leaked records that carry no direct identifier (pseudonymised or "
+               "de-identified flows): the ARX prosecutor risk (J/n, the mean of 1/class "
+               "size) within the real leaked set on the quasi-identifiers the records carry, "
+               "estimated per record as κ(n_real, p) for a leak of n_real records and a class "
+               "of probability p. NaN when every leaked record carried a direct identifier: "
+               "then re-identification is certain by design (see identified_leak_share).")
 def _reid(m):
-    return _per_leaked_record(m, m.ledger.risk_weighted)
+    return _per_deidentified_record(m, m.ledger.deid_prosecutor_sum)
 
 
 @register_outcome(
     "marketer_risk", unit="probability", direction="min", privacy=True,
-    label="Re-identification risk (marketer)",
-    definition="Expected share of leaked records correctly matched to a person in the "
-               "represented population (mean correct-match probability κ; 1 with direct "
-               "identifiers); 0 if nothing leaked.")
+    label="Re-identification risk of pseudonymised leaks (marketer)", pinned=_master_index,
+    definition="Over leaked records that carry no direct identifier: the expected share "
+               "correctly matched to a person in the represented population (mean "
+               "correct-match probability κ of their quasi-identifiers). NaN when every "
+               "leaked record carried a direct identifier.")
 def _marketer(m):
-    return _per_leaked_record(m, m.ledger.marketer_weighted)
+    return _per_deidentified_record(m, m.ledger.deid_marketer_sum)
 
 
 @register_outcome(
     "journalist_records_at_risk", unit="share of leaked records", direction="min",
-    privacy=True, label="Leaked records above the 9% risk threshold",
-    definition="ARX journalist 'records at risk' with τ = 0.09 (EMA / Health Canada): share of "
-               "leaked records whose class in the represented population is smaller than "
-               "1/τ (expected size 1 + (N-1)p), or that carry a direct identifier; 0 if "
-               "nothing leaked.")
+    privacy=True, label="Pseudonymised leaks above the 9% risk threshold",
+    pinned=_master_index,
+    definition="ARX journalist 'records at risk' with τ = 0.09 (EMA / Health Canada), over "
+               "leaked records that carry no direct identifier: the share whose class in the "
+               "represented population is smaller than 1/τ (expected size 1 + (N-1)p). NaN "
+               "when every leaked record carried a direct identifier.")
 def _journalist(m):
-    return _per_leaked_record(m, m.ledger.at_risk_records)
+    return _per_deidentified_record(m, m.ledger.deid_at_risk)
+
+
+@register_outcome(
+    "quasi_identifier_risk", unit="probability", direction="min", privacy=True,
+    label="Re-identifiability from quasi-identifiers",
+    definition="Mean correct-match probability κ of all leaked records from their "
+               "quasi-identifiers alone (birth date or year, sex, county or region, "
+               "occupation, ethnicity, marital status, education, location trail), as if names "
+               "and ID numbers were stripped: how identifying what is collected is, whatever "
+               "the identity design; 0 if nothing leaked.")
+def _qi_risk(m):
+    return _per_leaked_record(m, m.ledger.qi_match_sum)
+
+
+def _identified_pinned(params: Mapping[str, Any]) -> str | None:
+    if params.get("identity") == "id_card_master_index":
+        return ("every store keeps the ID-card number (master index), so every leaked record "
+                "is identified by design")
+    return None
 
 
 @register_outcome(
     "identified_leak_share", unit="share of leaked records", direction="min", privacy=True,
-    label="Leaked records with direct identifiers",
+    label="Leaked records with direct identifiers", pinned=_identified_pinned,
     definition="Share of leaked records that carry a direct identifier (ID number, name and "
-               "phone) and so need no re-identification; 0 if nothing leaked.")
+               "phone) and so need no re-identification. Institutions' own records always "
+               "do; only pseudonymised shared stores leak records without them. 0 if nothing "
+               "leaked.")
 def _identified_share(m):
     return _per_leaked_record(m, m.ledger.identified_records)
 
 
+def _best_dossier_fields(m) -> np.ndarray:
+    """Per resident, the number of catalogue fields in the most complete broker dossier."""
+    best = np.zeros(m.pop.n, dtype=np.int64)
+    for b in m.brokers:
+        if b.dossier.any():
+            np.maximum(best, _popcount(b.dossier), out=best)
+    return best
+
+
+@register_outcome(
+    "mean_dossier_completeness", unit="share of catalogue fields", direction="min",
+    privacy=True, label="Broker dossiers (mean completeness)",
+    definition="Mean over residents of the share of the field catalogue in the most complete "
+               "dossier any data broker has linked about them by the end of the run (0 for "
+               "residents with none).")
+def _mean_dossier(m):
+    if not m.brokers:
+        return 0.0
+    return float(_best_dossier_fields(m).mean()) / len(m.catalogue)
+
+
+@register_outcome(
+    "dossier_over_half_rate", unit="share of residents", direction="min", privacy=True,
+    label="Residents with a dossier over half complete",
+    definition="Share of residents about whom some data broker has linked more than half of "
+               "the fields the design collects.")
+def _dossier_half(m):
+    if not m.brokers:
+        return 0.0
+    collected = int(_popcount(np.array([m.policy.collected], dtype=np.int64))[0])
+    if collected == 0:
+        return 0.0
+    return float(np.mean(_best_dossier_fields(m) > collected / 2.0))
+
+
 @register_outcome(
     "max_dossier_completeness", unit="share of catalogue fields", direction="min",
-    privacy=True, label="Largest broker dossier",
+    privacy=True, label="Largest broker dossier", headline=False,
+    pinned=lambda params: ("over a year some resident's dossier holds everything collected: "
+                           "this is the collection scope, not a risk measure"),
     definition="Largest share of the field catalogue that any data broker has linked about "
-               "any one resident by the end of the run.")
+               "any one resident by the end of the run. Over a year it reaches what the "
+               "design collects; see mean_dossier_completeness for how far dossiers get.")
 def _dossier(m):
     if not m.brokers:
         return 0.0
-    best = 0
-    for b in m.brokers:
-        d = b.dossier
-        if d.any():
-            best = max(best, int(np.max(_popcount(d))))
-    return best / len(m.catalogue)
+    return float(_best_dossier_fields(m).max()) / len(m.catalogue)
 
 
 @register_outcome(
@@ -230,9 +326,20 @@ def _ae(m):
     "duplicate_tests_avoided", unit="tests per 1,000 residents", direction="max",
     label="Duplicate tests avoided",
     definition="Expected repeat tests or images avoided because prior results arrived from "
-               "another institution: repeat rate × relative reduction, per encounter.")
+               "another institution and were used: repeat rate × (1 − its odds under the "
+               "exchange odds ratio), per encounter.")
 def _dup(m):
     return _per_1000(m, m.totals["dup_avoided"])
+
+
+@register_outcome(
+    "admissions_avoided", unit="admissions per 1,000 residents", direction="max",
+    label="Emergency admissions avoided",
+    definition="Expected admissions avoided at emergency visits where shared information "
+               "from another institution was used: admission rate × (1 − its odds under the "
+               "exchange odds ratio).")
+def _admissions(m):
+    return _per_1000(m, m.totals["admissions_avoided"])
 
 
 @register_outcome(
@@ -246,15 +353,16 @@ def _downtime(m):
 @register_outcome(
     "shared_system_downtime_days", unit="system-days", direction="min",
     label="Shared-system downtime",
-    definition="Days national or regional shared systems (platforms, record locator, "
-               "break-glass service, public health, insurance, payment) were down.")
+    definition="Days real shared systems (platforms, record locator, "
+               "break-glass service, provincial CDCs, insurance funds, payment platform) were "
+               "down after ransomware, summed over the real systems.")
 def _shared_downtime(m):
     return float(m.shared_downtime_days)
 
 
 @register_outcome(
     "participation_rate", unit="share of residents", direction="max",
-    label="Participation",
+    label="Participation", pinned=lambda params: _no_way_out(params),
     definition="Share of residents whose records may be shared (consent in), averaged over "
                "the run's days.")
 def _participation(m):
@@ -275,6 +383,13 @@ def _trust(m):
     definition="Share of residents withholding sensitive information on the last day.")
 def _withholding(m):
     return float(np.mean(m.pop.withholding))
+
+
+def _no_way_out(params: Mapping[str, Any]) -> str | None:
+    from .consent import CONSENT_MODELS
+
+    note = CONSENT_MODELS[params["consent_model"]].fixed_participation
+    return f"{params['consent_model'].replace('_', ' ')} consent: {note}" if note else None
 
 
 def _popcount(x: np.ndarray) -> np.ndarray:

@@ -305,10 +305,12 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="trust_unconcerned", default=0.8, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0, help="Starting trust, unconcerned residents.",
       source="assumption"),
-    P(name="participation_threshold", default=0.35, kind="uncertainty", group="population",
+    P(name="participation_threshold", default=0.25, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0,
-      help="Trust at which a reviewing resident is equally likely to share or not (logistic).",
-      source=f"calibrated so opt-out settles at 2-10% per year ({_CAL} §4.1)"),
+      help="Trust at which a reviewing resident (of the reference group: a man aged 50+) is "
+           "equally likely to share or refuse (logistic).",
+      source=f"calibrated so that the plan under opt-out settles at ~5% refusal, inside the "
+             f"2-10% of national opt-out records ({_CAL} §4.1 (i))"),
     P(name="participation_slope", default=0.08, kind="uncertainty", group="population",
       unit="0-1", low=0.01, high=1.0, help="Width of the logistic participation curve.",
       source=f"calibrated with participation_threshold ({_CAL} §4.1)"),
@@ -316,33 +318,80 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="per resident per year", low=0.0, high=12.0,
       help="How often a resident reconsiders consent and disclosure, absent news.",
       source=f"assumption; inertia: <0.1% change default access settings (ADHA 2018, {_CAL} §4.1)"),
-    P(name="opt_in_effort", default=0.6, kind="uncertainty", group="population",
-      unit="probability", low=0.0, high=1.0,
-      help="Probability that a resident who wants to opt in completes the steps.",
-      source=f"{_CAL} §4.1: opt-in 21% vs opt-out 96% head-to-head (de Man 2023)"),
+    P(name="opt_in_effort", default=0.25, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents able to take the active steps an opt-in scheme needs (a "
+           "fixed trait: the others never join, however willing).",
+      source=f"{_CAL} §4.1 (ii): opt-in 21% vs opt-out 95.6% head to head (de Man 2023)"),
     P(name="withholding_rate", default=0.123, kind="uncertainty", group="population",
       unit="share", low=0.0, high=0.5,
       help="Share of residents who withhold sensitive information from clinicians at average "
            "trust.",
       source=f"{_CAL} §4.2: 12.3% (HINTS, Agaku 2014)"),
-    P(name="granular_hide_share", default=0.3, kind="uncertainty", group="population",
+    P(name="granular_hide_share", default=0.002, kind="uncertainty", group="population",
       unit="share", low=0.0, high=1.0,
-      help="Under granular consent: share of concerned residents who hide sensitive "
-           "clinical fields from sharing (pragmatic: a third of it).",
-      source=f"assumption; few change defaults in practice ({_CAL} §4.1)"),
-    P(name="breach_trust_drop", default=0.3, kind="uncertainty", group="population",
+      help="Under granular consent: share of willing, concerned residents who change the "
+           "default and hide sensitive clinical fields (pragmatic: a third of it).",
+      source=f"{_CAL} §4.1 (v): <0.1% of My Health Record users set access controls "
+             f"(ADHA 2018)"),
+    P(name="breach_trust_drop", default=0.16, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0,
       help="Trust lost by a resident told their record was breached.",
-      source=f"assumption; 25% of breach victims switched provider (Accenture 2017, {_CAL} §4.2)"),
+      source=f"calibrated so that about a quarter of notified residents refuse sharing when "
+             f"they reconsider: 25% of breach victims switched provider (Accenture 2017, "
+             f"{_CAL} §4.2)"),
     P(name="news_trust_drop", default=0.05, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=0.5,
       help="Trust every resident loses when a breach of 1% of the population is announced "
-           "(smaller breaches in proportion).",
+           "(smaller breaches in proportion); it recovers with trust_half_life_days.",
       source=f"assumption; opt-out bursts during controversies ({_CAL} §4.1)"),
-    P(name="rollout_decision_share", default=0.5, kind="uncertainty", group="population",
+    P(name="news_review_share", default=0.25, kind="uncertainty", group="population",
+      unit="reviews per resident", low=0.0, high=3.0,
+      help="Extra reconsiderations per resident after a publicised breach of 1% of the "
+           "population or more (smaller ones in proportion), spread over the following weeks.",
+      source=f"calibrated so that such an event under opt-out adds a few points of refusal "
+             f"over a month: England 2021 +2.2 pp in a month, Austria 2018 refusals doubled "
+             f"during a 2-week debate ({_CAL} §4.1 (iii))"),
+    P(name="attention_half_life_days", default=10.0, kind="uncertainty", group="population",
+      unit="days", low=1.0, high=365.0,
+      help="Half-life of the public's attention after a publicised event.",
+      source=f"assumption; refusal bursts last weeks, not days or months ({_CAL} §4.1 (iii))"),
+    P(name="notification_review_days", default=21.0, kind="uncertainty", group="population",
+      unit="days", low=0.0, high=365.0,
+      help="Mean days between a breach notice and the resident reconsidering (exponential).",
+      source="assumption; notices must go out within 60 days of discovery (HIPAA, "
+             "calibration.md §5.3), and people act on them over weeks"),
+    P(name="trust_sensitivity_effect", default=0.12, kind="uncertainty", group="population",
+      unit="trust per unit of index", low=0.0, high=1.0,
+      help="Trust lost per unit of the design's sensitivity index (what is collected, how "
+           "widely pooled, integrated, opened and keyed), relative to the status quo.",
+      source=f"{_CAL} §4.2: information sensitivity -> trust -0.489 (standardised, Frontiers "
+             f"2022) × trust sd 0.127 × 2 sd per unit of index (assumption)"),
+    P(name="trust_transparency_effect", default=0.12, kind="uncertainty", group="population",
+      unit="trust per unit of index", low=0.0, high=1.0,
+      help="Trust gained per unit of the design's transparency index (notification, a say "
+           "over sharing, purpose binding), relative to the status quo.",
+      source=f"{_CAL} §4.2: transparency -> trust +0.471 (standardised, Frontiers 2022) × "
+             f"trust sd 0.127 × 2 sd per unit of index (assumption)"),
+    P(name="refusal_odds_women", default=1.27, kind="uncertainty", group="population",
+      unit="odds ratio", low=0.1, high=10.0,
+      help="Odds of refusing sharing, women relative to men.",
+      source=f"{_CAL} §4.1 (iv): England's opt-out 5.53% of women vs 4.41% of men (2021)"),
+    P(name="refusal_odds_age_20_49", default=1.35, kind="uncertainty", group="population",
+      unit="odds ratio", low=0.1, high=10.0,
+      help="Odds of refusing sharing, ages 20-49 relative to 50 and over.",
+      source=f"{_CAL} §4.1 (iv): England 2021-22: 40-49 6.04% vs 4.97% overall; women 30-39 "
+             f"8.06%, 20-29 7.03%"),
+    P(name="refusal_odds_under_20", default=0.35, kind="uncertainty", group="population",
+      unit="odds ratio", low=0.01, high=10.0,
+      help="Odds of refusing sharing, under 20 (parents decide) relative to 50 and over.",
+      source=f"{_CAL} §4.1 (iv): England 2022: ages 0-9 1.67% vs ~5% overall"),
+    P(name="rollout_decision_share", default=0.6, kind="uncertainty", group="population",
       unit="share", low=0.0, high=1.0,
       help="Share of residents who make a consent decision at rollout (the rest keep the "
-           "default until they reconsider).", source="assumption"),
+           "default until they reconsider).",
+      source=f"assumption; Australia's opt-out window: most refusals came during the "
+             f"publicised window ({_CAL} §4.1)"),
     P(name="notified_harm_reduction", default=0.5, kind="uncertainty", group="population",
       unit="share", low=0.0, high=1.0,
       help="Share of identifier and financial harm a notified resident avoids (new card, "
@@ -394,6 +443,13 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="preventive_visits_per_year", default=0.8, kind="uncertainty", group="care",
       unit="per resident per year", low=0.0, high=12.0,
       help="Vaccination and screening visits.", source="assumption"),
+    P(name="care_propensity_shape", default=1.0, kind="uncertainty", group="care",
+      unit="gamma shape", low=0.0, high=100.0,
+      help="How unequally residents use care: each resident's visit rates are scaled by a "
+           "Gamma(shape, 1/shape) propensity of mean 1 (small: a few heavy users, many "
+           "rarely seen; 0: everyone alike).",
+      source="assumption: utilisation is concentrated (a minority of patients makes most "
+             "visits); shape 1 = exponential propensities"),
     P(name="away_share_emergency", default=0.15, kind="uncertainty", group="care",
       unit="share", low=0.0, high=1.0,
       help="Share of emergencies that happen away from the home region.",
@@ -427,19 +483,38 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="probability", low=0.0, high=1.0,
       help="Chance that a test or image is repeated when prior results are not at hand.",
       source=f"{_CAL} §3: baselines 14.7-20.7% (Lammers 2014)"),
-    P(name="repeat_test_reduction", default=0.5, kind="uncertainty", group="care",
-      unit="share", low=0.0, high=1.0,
-      help="Relative reduction of repeats when prior results are shared.",
-      source=f"{_CAL} §3: 44-67% relative (Lammers 2014); -25% odds (Rochester 2014)"),
+    P(name="repeat_test_odds_ratio", default=0.75, kind="uncertainty", group="care",
+      unit="odds ratio", low=0.0, high=1.0,
+      help="Odds ratio of a repeat test or image when prior results are shared and used.",
+      source=f"{_CAL} §3: -25% odds when accessed (AJMC 2014, Rochester); -44% to -67% "
+             f"relative at ED level (Lammers 2014)"),
+    P(name="shared_lookup_probability", default=0.21, kind="uncertainty", group="care",
+      unit="probability", low=0.0, high=1.0,
+      help="Chance that a clinician consults a shared record at an encounter where one "
+           "exists (the institution's own records are always consulted).",
+      source=f"{_CAL} §3: England's Summary Care Record was accessed in 21% of out-of-hours "
+             f"consultations where one existed (Greenhalgh 2010); US EDs 5.4-6.8% of all "
+             f"visits (Frisse 2012); >20% in integrated HMOs (Bowden & Coiera 2017)"),
+    P(name="ed_admission_rate", default=0.15, kind="uncertainty", group="care",
+      unit="probability", low=0.0, high=1.0,
+      help="Chance that an emergency visit ends in admission without shared information.",
+      source="assumption (order of magnitude of ED admission rates)"),
+    P(name="hie_admission_odds_ratio", default=0.43, kind="uncertainty", group="care",
+      unit="odds ratio", low=0.0, high=1.0,
+      help="Odds ratio of admission after an emergency visit where shared information was "
+           "used.",
+      source=f"{_CAL} §3: 30-day readmission OR 0.43 (0.27-0.70) when accessed (Vest 2015); "
+             f"admissions from the ED OR 0.27-0.48 (Frisse 2012)"),
     # --------------------------------------------------------------- threats
     P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
       unit="groups", dtype=int, low=0, high=500,
       help="External criminal groups (exfiltration or ransomware).", source="assumption"),
-    P(name="external_attacks_per_million_per_year", default=7.2, kind="uncertainty",
+    P(name="external_attacks_per_million_per_year", default=6.6, kind="uncertainty",
       group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
       help="Attempts by opportunistic external groups, per million residents represented.",
-      source=f"calibrated to ≈1.5 successful hacking breaches per million per year (OCR "
-             f"2019-23: 74% of ≈700 large breaches a year for 330 M people, {_CAL} §2.1)"),
+      source=f"calibrated by simulating the status quo to 1.50 hacking breaches of 500+ records "
+             f"per million a year (OCR 2019-23: 2,491 in 5 years for 332 M people; "
+             f"sim/calibration.py, {_CAL} §2.1)"),
     P(name="ransomware_share", default=0.5, kind="uncertainty", group="threats", unit="share",
       low=0.0, high=1.0, help="Share of external groups running ransomware (with downtime).",
       source=f"{_CAL} §2.1 (hacking/IT incidents include ransomware)"),
@@ -456,19 +531,38 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="probability", low=0.0, high=1.0,
       help="Success chance of an attempt against an institution with no security.",
       source="assumption"),
-    P(name="breach_size_log10_mean", default=3.75, kind="uncertainty", group="threats",
+    P(name="attack_surface_exponent", default=0.755, kind="uncertainty", group="threats",
+      unit="-", low=0.0, high=1.0,
+      help="How an opportunistic attacker's chance of finding an institution grows with the "
+           "records it holds: ∝ records^e (0: every institution alike; 1: every record "
+           "alike, so a national store is found as often as all hospitals together).",
+      source=f"estimated from OCR 2019-23: the six largest U.S. insurers (~180 M members) have "
+             f"1.9% of hacking breaches, not the ~12% that e = 1 implies "
+             f"(sim/calibration.py; {_CAL} §2.1)"),
+    P(name="institution_size_log10_sd", default=0.8, kind="uncertainty", group="threats",
+      unit="log10", low=0.0, high=2.0,
+      help="How much real institutions of one tier differ in the records they hold (log10 "
+           "sd; 0.8: the largest tenth hold ~10× the median). A node standing for many "
+           "institutions stands for small and large ones.",
+      source="assumption: hospital and clinic sizes span an order of magnitude within a tier"),
+    P(name="breach_size_log10_mean", default=4.295, kind="uncertainty", group="threats",
       unit="log10(records)", low=0.0, high=9.0,
       help="Median records taken from an institution holding 100,000 records (log10).",
-      source=f"{_CAL} §2.2: OCR 2009-24 log10 mean 3.75 (median 3,644 records)"),
-    P(name="breach_size_log10_sd", default=0.87, kind="uncertainty", group="threats",
-      unit="log10", low=0.0, high=3.0, help="Spread of breach sizes (log10 sd, log-normal).",
-      source=f"{_CAL} §2.2: OCR log10 sd 0.84-0.89"),
-    P(name="breach_size_exponent", default=0.5, kind="uncertainty", group="threats",
+      source=f"fitted with breach_size_log10_sd and breach_size_exponent to the log10-size "
+             f"quantiles and million-record tails of OCR 2019-23 hacking breaches of 500+ "
+             f"(sim/calibration.py; {_CAL} §2.2: log10 mean 3.89, sd 0.89)"),
+    P(name="breach_size_log10_sd", default=0.598, kind="uncertainty", group="threats",
+      unit="log10", low=0.0, high=3.0,
+      help="Spread of breach sizes at a given victim (log10 sd, log-normal); victims' own "
+           "sizes add to it.",
+      source="fitted with breach_size_log10_mean (sim/calibration.py)"),
+    P(name="breach_size_exponent", default=0.457, kind="uncertainty", group="threats",
       unit="-", low=0.0, high=1.0,
       help="How breach size grows with what the victim holds: size ∝ holdings^e (0: the same "
            "for all; 1: the same share of every store).",
-      source="assumption; large stores do lose more (Anthem 79 M of 80 M, Change Healthcare "
-             "190 M, Shanghai 2022 ~1 B; calibration.md §2.1, §2.6) but not in proportion"),
+      source="fitted with breach_size_log10_mean (sim/calibration.py); large stores do lose "
+             "more (Anthem 79 M, Change Healthcare 190 M, Shanghai 2022 ~1 B; calibration.md "
+             "§2.1, §2.6) but not in proportion"),
     P(name="ransomware_downtime_days", default=14, kind="uncertainty", group="threats",
       unit="days", dtype=int, low=0, high=120,
       help="Days an institution's records are unavailable after ransomware.",
@@ -477,18 +571,24 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="agents", dtype=int, low=0, high=50,
       help="Potential insiders (curious snoopers or sellers) per data-holding institution.",
       source="assumption"),
-    P(name="insider_acts_per_million_per_year", default=2.0, kind="uncertainty",
+    P(name="insider_acts_per_million_per_year", default=3.16, kind="uncertainty",
       group="threats", unit="opportunities per million residents per year", low=0.0,
       high=200.0, help="Opportunities insiders consider, per million residents represented.",
-      source=f"assumption; internal actors are 30-70% of healthcare incidents ({_CAL} §2.3)"),
+      source=f"calibrated by simulating the status quo to 0.39 unauthorized-access breaches of "
+             f"500+ records per million a year (OCR 2019-23, sim/calibration.py, {_CAL} §2.1); "
+             f"internal actors are 30-70% of healthcare incidents ({_CAL} §2.3)"),
     P(name="insider_seller_share", default=0.6, kind="uncertainty", group="threats",
       unit="share", low=0.0, high=1.0,
       help="Share of insiders who sell records (the rest snoop out of curiosity).",
       source=f"{_CAL} §2.3: financial 48% vs fun/curiosity 31% (Verizon 2018)"),
-    P(name="insider_sale_log10_mean", default=3.25, kind="uncertainty", group="threats",
+    P(name="insider_sale_log10_mean", default=2.93, kind="uncertainty", group="threats",
       unit="log10(records)", low=0.0, high=7.0,
       help="Median records in one insider sale (log10).",
-      source=f"{_CAL} §2.1: unauthorized-access breaches median 1,758 records"),
+      source=f"fitted to OCR 2019-23 unauthorized-access/disclosure breaches of 500+ "
+             f"(sim/calibration.py; {_CAL} §2.1: median 1,758)"),
+    P(name="insider_sale_log10_sd", default=0.8, kind="uncertainty", group="threats",
+      unit="log10", low=0.0, high=3.0, help="Spread of insider sale sizes (log10 sd).",
+      source=f"fitted with insider_sale_log10_mean (sim/calibration.py; {_CAL} §2.1)"),
     P(name="coverage_half_records", default=100_000.0, kind="uncertainty", group="threats",
       unit="records", low=1.0, high=1e9,
       help="Records an insider must be able to open to reach half the people they are "
@@ -498,6 +598,26 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="records", low=0.0, high=1000.0,
       help="Records a curious insider opens in one episode.",
       source=f"{_CAL} §2.6 (UCLA: 939 patients over four years by one employee)"),
+    P(name="loss_theft_per_million_per_year", default=0.229, kind="uncertainty",
+      group="threats", unit="incidents per million residents per year", low=0.0, high=50.0,
+      help="Records lost, stolen or improperly disposed of (laptops, drives, paper), of any "
+           "size, per million residents represented.",
+      source=f"fitted to OCR 2019-23: theft, loss and improper disposal of 500+ records, "
+             f"0.13 per million a year (sim/calibration.py; {_CAL} §2.1)"),
+    P(name="loss_theft_log10_mean", default=2.97, kind="uncertainty", group="threats",
+      unit="log10(records)", low=0.0, high=7.0,
+      help="Median records in one loss or theft (log10).",
+      source=f"fitted to OCR 2019-23 theft/loss/disposal breaches of 500+ (sim/calibration.py)"),
+    P(name="loss_theft_log10_sd", default=0.75, kind="uncertainty", group="threats",
+      unit="log10", low=0.0, high=3.0, help="Spread of loss and theft sizes (log10 sd).",
+      source="fitted with loss_theft_log10_mean (sim/calibration.py)"),
+    P(name="gain_log_sd", default=1.0, kind="uncertainty", group="threats", unit="log sd",
+      low=0.0, high=3.0,
+      help="How much one opportunity's gain differs from the next (log-normal, median 1): "
+           "why deterrence acts on the margin, offence by offence, not all at once.",
+      source=f"assumption, set so that the elasticity of insider offences with respect to "
+             f"the certainty of sanction is near the crime literature's ≈-0.5 ({_CAL} §5.1; "
+             f"Chalfin & McCrary, NBER w18815)"),
     P(name="n_brokers", default=1, kind="uncertainty", group="threats", unit="agents",
       dtype=int, low=0, high=20,
       help="Data brokers who buy leaks and link them into dossiers.", source="assumption"),
@@ -614,9 +734,12 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="tertiary_per_region", default=1, kind="setting", group="run", unit="nodes",
       dtype=int, low=1, high=20, help="Tertiary-hospital nodes per region.",
       source="model structure"),
-    P(name="history_years", default=10, kind="setting", group="run", unit="years", dtype=int,
-      low=0, high=30, help="Years of care history institutions already hold at the start.",
-      source="assumption (records exist before rollout; COVID-era data folded in)"),
+    P(name="history_years", default=20, kind="setting", group="run", unit="years", dtype=int,
+      low=0, high=40,
+      help="Years of electronic care history institutions already hold at the start (with "
+           "lifelong retention, all of it is still held).",
+      source=f"assumption: hospital information systems from the mid-2000s; resident health "
+             f"archives keyed on the ID number since 2011, 50% coverage then ({_CAL} §7)"),
 )
 
 PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARED})

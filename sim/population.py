@@ -97,6 +97,7 @@ class Population:
     u_link: np.ndarray
     logp: dict[str, np.ndarray]
     age_years: np.ndarray
+    care_propensity: np.ndarray
     # dynamic state
     participating: np.ndarray | None = None
     shared_fields: np.ndarray | None = None
@@ -168,6 +169,10 @@ class Population:
         trust_by = np.array([p["trust_concerned"], p["trust_pragmatic"], p["trust_unconcerned"]])
         base_trust = np.clip(trust_by[attitude] + rng.normal(0.0, 0.05, n), 0.0, 1.0)
         u_link = rng.random(n)
+        # propensity to use care, mean 1: Gamma(shape, 1/shape) (drawn last: the draws
+        # above do not depend on it)
+        k = float(p["care_propensity_shape"])
+        care_propensity = rng.gamma(k, 1.0 / k, n) if k > 0 else np.ones(n)
 
         # log-probabilities of each resident's QI values in the represented population
         ndays = MAX_AGE_YEARS * DAYS_PER_YEAR
@@ -190,6 +195,7 @@ class Population:
             sex=sex, occupation=occupation, ethnicity=ethnicity, marital=marital,
             education=education, trail=trail, conditions=conditions, attitude=attitude,
             base_trust=base_trust, u_link=u_link, logp=logp, age_years=age_years,
+            care_propensity=care_propensity,
         )
 
     def init_state(self) -> None:
