@@ -502,8 +502,17 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
             word = "more" if x.diff_mean > 0 else "fewer"
             out.append(f"{_fmt_count(abs(x.diff_mean))} {word} {what} in the country over the run "
                        f"{interval(x.diff_low, x.diff_high)}.")
-    k = d.loc["max_dossier_completeness"]
-    if clear("max_dossier_completeness"):
-        out.append(f"The most complete broker dossier covers {k.mean_b * 100:.0f}% of the field "
-                   f"catalogue (baseline {k.mean_a * 100:.0f}%).")
+    k = d.loc["dossier_over_half_rate"]
+    if clear("dossier_over_half_rate"):
+        word = "more" if k.diff_mean > 0 else "fewer"
+        out.append(f"Data brokers hold a dossier over half complete on "
+                   f"{_fmt_count(abs(k.diff_mean) * 1e5)} {word} residents per 100,000 "
+                   f"{interval(k.diff_low, k.diff_high, 1e5)} ({k.mean_a * 100:.1f}% → "
+                   f"{k.mean_b * 100:.1f}% of residents).")
+    by_note: dict[str, list[str]] = {}
+    for _, r in d.iterrows():
+        if r.get("headline", True) and "by design" in (r.get("note", "") or ""):
+            by_note.setdefault(r.note, []).append(r.label)
+    for note, labels in by_note.items():
+        out.append(f"Not compared ({'; '.join(labels)}): {note}.")
     return out

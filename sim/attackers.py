@@ -243,10 +243,32 @@ class ExternalGroup(Attacker):
         deterred = np.bincount(owner[up & ~go], minlength=len(groups))
         for g, n in zip(groups, deterred, strict=True):
             g.deterred += int(n)
-        for j in go.nonzero()[0]:
+        # success and learning for all attempts at once (groups that keep the standard
+        # verbs); a subclass that overrides attempt() or succeeds() is called one by one
+        standard = np.array([type(g).attempt is ExternalGroup.attempt
+                             and type(g).succeeds is ExternalGroup.succeeds for g in groups])
+        p_success = model.p["attacker_skill"] * (1.0 - t.security[idx])
+        won = go & (block[:, 1] < p_success) & standard[owner]
+        lost = go & ~won & standard[owner]
+        kinds = len(InstitutionKind)
+        for flag, attr in ((won, "succ_a"), (lost, "succ_b")):
+            if flag.any():
+                counts = np.bincount(owner[flag] * kinds + t.kind_ordinal[idx[flag]],
+                                     minlength=len(groups) * kinds).reshape(len(groups), kinds)
+                for g, c in zip(groups, counts, strict=True):
+                    setattr(g, attr, getattr(g, attr) + c)
+        attempts = np.bincount(owner[go], minlength=len(groups))
+        for g, n in zip(groups, attempts, strict=True):
+            g.attempts += int(n)
+        for j in np.flatnonzero(won | (go & ~standard[owner])):
             g = groups[owner[j]]
-            g.attempts += 1
-            g.attempt(model.institution_list[idx[j]], block[j])
+            target = model.institution_list[idx[j]]
+            if standard[owner[j]]:
+                g.successes += 1
+                g.observe_success()
+                g.exploit(target, block[j])
+            else:
+                g.attempt(target, block[j])
 
     def step(self) -> None:
         """Act on today's opportunities (opportunistic groups: see :meth:`act_together`)."""
@@ -290,17 +312,24 @@ class ExternalGroup(Attacker):
         return self.model.p["attack_cost_yuan"] * self.cost_factor
 
     def attempt(self, target, u):
-        """Succeed with probability skill × (1 − security); take a log-normal share."""
-        m = self.model
-        p_success = m.p["attacker_skill"] * (1.0 - target.security)
-        success = u[1] < p_success
-        if success:
+        """Try: on success (:meth:`succeeds`), take records (:meth:`exploit`)."""
+        if self.succeeds(target, u):
+            self.successes += 1
+            self.observe_success()
+            self.exploit(target, u)
+
+    def succeeds(self, target, u) -> bool:
+        """Succeed with probability skill × (1 − security); learn from the outcome."""
+        p_success = self.model.p["attacker_skill"] * (1.0 - target.security)
+        if u[1] < p_success:
             self.succ_a[target.kind_ordinal] += 1.0
-        else:
-            self.succ_b[target.kind_ordinal] += 1.0
-            return
-        self.successes += 1
-        self.observe_success()
+            return True
+        self.succ_b[target.kind_ordinal] += 1.0
+        return False
+
+    def exploit(self, target, u) -> None:
+        """A successful attack: take a log-normal share of one real institution's records."""
+        m = self.model
         scale = m.targets.victim_scale(target, u[11])
         fraction = m.breach_fraction(float(m.targets.records_real[target.index]) * scale,
                                      normal_quantile(u[2]))

@@ -401,7 +401,12 @@ def _print_compare(a, b, diffs, seed: int, reps: int) -> None:
     print(f"{'outcome':32s} {'A':>11s} {'B':>11s} {'B − A':>11s}  {'95% interval':>24s}  "
           "B is")
     for name, r in diffs.iterrows():
+        if not r.headline:
+            continue
         arrow = {"min": "↓", "max": "↑"}.get(r.direction, " ")
+        if r.note:
+            print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s}  — {r.note}")
+            continue
         ci = f"[{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]" if math.isfinite(r.diff_low) else ""
         sig = (math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
         verdict = ("better" if r.b_better is True else "worse" if r.b_better is False

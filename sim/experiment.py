@@ -245,11 +245,17 @@ def paired_differences(runs_a: pd.DataFrame, runs_b: pd.DataFrame,
 
     Returns:
         One row per outcome: means of each arm, the mean difference and its t-interval,
-        the relative change (difference / mean of a), and whether b is better.
+        the relative change (difference / mean of a), whether b is better, whether the
+        outcome is a ``headline`` one, and a ``note`` where the numbers carry no comparison:
+        the outcome is fixed by design in both arms (the outcome's ``pinned`` reason, e.g.
+        participation under implied consent), it could not be measured (NaN, e.g.
+        re-identification risk when every leak carried the ID number), or it was the same
+        in every pair.
     """
     a = runs_a[runs_a["status"] == "ok"].set_index("seed")
     b = runs_b[runs_b["status"] == "ok"].set_index("seed")
     common = a.index.intersection(b.index)
+    params_a, params_b = _params_of(runs_a), _params_of(runs_b)
     rows = []
     for name, o in OUTCOMES.items():
         da = a.loc[common, name].astype(float)
@@ -264,8 +270,38 @@ def paired_differences(runs_a: pd.DataFrame, runs_b: pd.DataFrame,
         rows.append({"outcome": name, "label": o.label, "unit": o.unit,
                      "direction": o.direction, "mean_a": ma, "mean_b": mb, "diff_mean": mean,
                      "diff_low": lo, "diff_high": hi, "relative": rel, "b_better": better,
-                     "n_pairs": int(np.isfinite(d).sum())})
+                     "n_pairs": int(np.isfinite(d).sum()), "headline": o.headline,
+                     "note": _comparison_note(o, params_a, params_b, d)})
     return pd.DataFrame(rows).set_index("outcome")
+
+
+def _params_of(runs: pd.DataFrame) -> dict[str, Any]:
+    """The scenario parameters recorded in a runs table's ``param.*`` columns."""
+    if runs.empty:
+        return {}
+    row = runs.iloc[0]
+    return {c[len("param."):]: row[c] for c in runs.columns if c.startswith("param.")}
+
+
+def _comparison_note(outcome, params_a: Mapping[str, Any], params_b: Mapping[str, Any],
+                     d: np.ndarray) -> str:
+    """Why a paired difference carries no comparison ("" if it does)."""
+    reasons = []
+    for params in (params_a, params_b):
+        try:
+            reasons.append(outcome.pinned_reason(params) if params else None)
+        except (KeyError, TypeError):  # a runs table without the parameters it needs
+            reasons.append(None)
+    ra, rb = reasons
+    if ra and rb:
+        return ra if ra == rb else f"baseline: {ra}; reform: {rb}"
+    finite = d[np.isfinite(d)]
+    if len(finite) == 0:
+        why = ra or rb
+        return f"not measured in these runs ({why})" if why else "not measured in these runs"
+    if np.all(finite == 0.0):
+        return "the same in every paired replication: this change does not act on it"
+    return ""
 
 
 # ------------------------------------------------------------------------------ helpers

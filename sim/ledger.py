@@ -112,6 +112,8 @@ class Ledger:
         self.daily_records = np.zeros(n_days, dtype=np.int64)
         self.daily_detected = np.zeros(n_days, dtype=np.int64)
         self._pool_cache: dict[tuple, tuple[int, np.ndarray]] = {}
+        self._pool_sizes: dict[int, int] = {}
+        self._sizes_epoch = -1
 
     # ------------------------------------------------------------------- openers
     def breach(self, *, attacker: Attacker | None, institution: Institution, fraction: float,
@@ -129,9 +131,10 @@ class Ledger:
         institution.breaches += 1
         q = fraction * scale / institution.represents
         n_real = fraction * scale * float(m.targets.records_real[institution.index])
-        plan = ([(institution.stores, self._pool(institution.stores, None, None, None), q)]
-                if usable else [])
-        parts = self._draw(plan, u, ("breach", institution.index))
+        parts = None
+        if usable and self._may_touch_sample(institution, q, u):
+            plan = [(institution.stores, self._pool(institution.stores, None, None, None), q)]
+            parts = self._draw(plan, u, ("breach", institution.index))
         # stolen records are sold; lost ones reach a broker only if a thief took them
         p_sale = m.p["broker_buy_probability"] * (0.5 if kind in ACCIDENT_KINDS else 1.0)
         inc = self._open(kind, attacker, institution, n_real, parts, u,
@@ -163,6 +166,26 @@ class Ledger:
         return inc
 
     # ------------------------------------------------------------------ internals
+    def _may_touch_sample(self, institution: Institution, q: float, u: np.ndarray) -> bool:
+        """Whether a breach taking each held resident with probability ``q`` touches one.
+
+        The same test :meth:`_draw` makes (``u[9]`` against P(none) = (1-q)^H), on the
+        number of residents the institution's stores hold this epoch, counted once per
+        epoch, so that the many breaches that touch no simulated resident cost no lists.
+        """
+        m = self.model
+        epoch = m.epoch()
+        if self._sizes_epoch != epoch:
+            self._pool_sizes = {}
+            self._sizes_epoch = epoch
+        size = self._pool_sizes.get(institution.index)
+        if size is None:
+            size = len(self._pool(institution.stores, None, None, None))
+            self._pool_sizes[institution.index] = size
+        if size == 0 or q <= 0.0:
+            return False
+        return q >= 1.0 or u[9] >= math.exp(size * math.log1p(-q))
+
     def _draw(self, plan, u, key):
         """Sample exposed residents for each ``(stores, held, q)`` pool in ``plan``.
 
@@ -277,10 +300,9 @@ class Ledger:
               blocked=False) -> Incident:
         m = self.model
         pop = m.pop
-        residents = np.zeros(0, dtype=np.int64)
-        reidentified = np.zeros(0, dtype=bool)
-        leaked_fields = np.zeros(0, dtype=np.int64)
-        leaked_identified = np.zeros(0, dtype=bool)
+        # most incidents touch no simulated resident: share one set of empty (read-only) arrays
+        residents, reidentified = _NO_INT, _NO_BOOL
+        leaked_fields, leaked_identified = _NO_INT, _NO_BOOL
         if parts is not None and len(parts[0]):
             idx, fields, identified = parts
             reid, within, kappa, p_class = self._reidentify(idx, fields, identified, n_real)
@@ -466,6 +488,12 @@ class Ledger:
     def n_creep(self) -> int:
         """Function-creep campaigns, including blocked ones."""
         return sum(1 for i in self.incidents if i.kind == "function_creep")
+
+
+_NO_INT = np.zeros(0, dtype=np.int64)
+_NO_BOOL = np.zeros(0, dtype=bool)
+_NO_INT.flags.writeable = False
+_NO_BOOL.flags.writeable = False
 
 
 def _truncated_binomial(n: int, q: float, rng: np.random.Generator) -> int:

@@ -106,6 +106,7 @@ class TargetTable:
         self.value_per_record = np.zeros(n)
         self.up = np.ones(n, dtype=bool)
         self.kind_ordinal = np.array([i.kind_ordinal for i in model.institution_list])
+        self.security = np.array([i.security for i in model.institution_list])
         self._cum = None
 
     def refresh(self) -> None:

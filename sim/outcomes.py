@@ -184,16 +184,9 @@ def _qi_risk(m):
     return _per_leaked_record(m, m.ledger.qi_match_sum)
 
 
-def _identified_pinned(params: Mapping[str, Any]) -> str | None:
-    if params.get("identity") == "id_card_master_index":
-        return ("every store keeps the ID-card number (master index), so every leaked record "
-                "is identified by design")
-    return None
-
-
 @register_outcome(
     "identified_leak_share", unit="share of leaked records", direction="min", privacy=True,
-    label="Leaked records with direct identifiers", pinned=_identified_pinned,
+    label="Leaked records with direct identifiers", pinned=_master_index,
     definition="Share of leaked records that carry a direct identifier (ID number, name and "
                "phone) and so need no re-identification. Institutions' own records always "
                "do; only pseudonymised shared stores leak records without them. 0 if nothing "

@@ -25,20 +25,23 @@ def d(*args, base=BASE, **kw):
 
 # ------------------------------------------------------------------ architecture
 def test_silos_lose_shared_information():
+    # clinicians consult a shared record at about one encounter in five where one exists,
+    # so sharing is worth a few points of utility, not tens
     r = d(("architecture", "silos"))
-    assert r["utility_rate"] < -0.1
-    assert r["emergency_info_rate"] < -0.5
+    assert r["utility_rate"] < -0.02
+    assert r["emergency_info_rate"] < -0.1
     assert r["duplicate_tests_avoided"] < 0
+    assert r["admissions_avoided"] < 0
 
 
 def test_regional_platform_fails_away_from_home():
     r = d(("architecture", "regional"))
-    assert r["emergency_info_rate"] < -0.5  # away = another region
+    assert r["emergency_info_rate"] < -0.1  # away = another region
 
 
 def test_on_device_without_break_glass_loses_emergencies_and_insider_reach():
     r = d(("architecture", "on_device"))
-    assert r["emergency_info_rate"] < -0.1
+    assert r["emergency_info_rate"] < 0
     assert r["insider_incidents"] < 0
     assert r["harm_per_1000"] < 0
 
@@ -65,8 +68,9 @@ def test_lifestyle_value_assumption_moves_the_cost_of_minimal_collection():
     assert high["utility_rate"] < low["utility_rate"]
 
 
-def test_maximal_collection_adds_harm():
-    assert d(("collection_scope", "maximal"))["harm_per_1000"] > 0
+def test_maximal_collection_makes_leaks_identifying():
+    # location trails single almost everyone out (de Montjoye 2013)
+    assert d(("collection_scope", "maximal"))["quasi_identifier_risk"] > 0.05
 
 
 def test_retention_shorter_exposes_less():
@@ -89,16 +93,20 @@ def test_opt_out_lets_some_leave():
     assert r["withholding_rate"] < 0  # control over sharing: less lying to clinicians
 
 
-def test_granular_consent_hides_fields_not_people():
+def test_granular_consent_keeps_people_and_gives_a_say():
+    # almost nobody changes a default (<0.1%), so granular consent keeps everyone in; the say
+    # it gives raises trust, and residents withhold less from clinicians
     r = d(("consent_model", "granular"))
     assert r["participation_rate"] == 0
-    assert r["harm_per_1000"] < 0
+    assert r["mean_trust"] > 0
+    assert r["withholding_rate"] < 0
+    assert r["utility_rate"] > 0
 
 
 def test_break_glass_restores_emergency_information():
     without = d(("consent_model", "per_access"))
     with_bg = d(("consent_model", "per_access_break_glass"))
-    assert without["emergency_info_rate"] < with_bg["emergency_info_rate"] - 0.1
+    assert without["emergency_info_rate"] < with_bg["emergency_info_rate"] - 0.02
     assert without["insider_incidents"] < 0  # staff cannot open records without the code
 
 
@@ -109,9 +117,21 @@ def test_pseudonyms_stop_exact_linkage_across_domains():
     assert r["harm_per_1000"] < 0
 
 
-def test_pseudonyms_with_minimal_collection_lower_marketer_risk():
-    r = diff("minimal_collection", identity="per_domain_pseudonyms")
-    assert r["marketer_risk"] < 0
+def test_minimal_collection_lowers_quasi_identifier_risk():
+    # birth year and region instead of birth date and county (calibration.md §1.5)
+    assert diff(BASE, collection_scope="minimal")["quasi_identifier_risk"] < -0.3
+
+
+def test_pseudonyms_make_re_identification_a_measurement():
+    """Under the master index every leak is identified: the risk is NaN (certain by design);
+    with pseudonyms, leaks from shared stores carry none and their risk is measured."""
+    plan = sim.run(BASE, seed=3, reps=REPS, overrides=OVERRIDES).runs
+    assert plan["identified_leak_share"].min() == 1.0
+    assert plan["marketer_risk"].isna().all()
+    pseud = sim.run(sim.load_scenario(BASE).with_overrides(identity="per_domain_pseudonyms"),
+                    seed=3, reps=REPS, overrides=OVERRIDES).runs
+    assert pseud["identified_leak_share"].max() < 1.0
+    assert pseud["marketer_risk"].between(0.0, 1.0).all()
 
 
 def test_code_integration_enables_function_creep():

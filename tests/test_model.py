@@ -91,21 +91,23 @@ def _scope_means(scopes, reps, **kw):
     for scope in scopes:
         r = sim.run("national_plan_2025", seed=11, reps=reps,
                     overrides=small(collection_scope=scope, **kw))
-        out[scope] = r.runs[["residents_exposed_rate", "harm_per_1000"]].mean()
+        out[scope] = r.runs[["residents_exposed_rate", "harm_per_1000",
+                             "quasi_identifier_risk"]].mean()
     return out
 
 
-def test_smaller_field_set_does_not_expose_more():
+def test_smaller_field_set_does_not_harm_more():
     """Averaged over replications on the same seeds (common random numbers).
 
-    Opportunistic attackers only: every added field adds value (more attacks, not fewer)
-    and harm, never fewer exposures.
+    Opportunistic attackers only: every added field adds harm. (Who is exposed need not
+    grow: a store added by a larger scope, such as the payment platform under maximal
+    collection, draws some of a fixed volume of attacks away from the others.)
     """
     order = ["minimal", "clinical", "extended", "maximal"]
     out = _scope_means(order, reps=4, targeted_share=0.0)
     for a, b in itertools.pairwise(order):
         assert out[a]["harm_per_1000"] <= out[b]["harm_per_1000"], (a, b)
-        assert out[a]["residents_exposed_rate"] <= out[b]["residents_exposed_rate"], (a, b)
+        assert out[a]["quasi_identifier_risk"] <= out[b]["quasi_identifier_risk"], (a, b)
     assert out["minimal"]["harm_per_1000"] < out["maximal"]["harm_per_1000"]
 
 
@@ -126,8 +128,15 @@ def test_summary_has_every_required_outcome():
                 "participation_rate"]:
         assert key in s
     for key in ["residents_exposed_rate", "utility_rate", "participation_rate",
-                "max_dossier_completeness", "reidentification_risk"]:
+                "max_dossier_completeness", "mean_dossier_completeness", "quasi_identifier_risk",
+                "identified_leak_share"]:
         assert 0.0 <= s[key] <= 1.0, key
+    # re-identification of leaks without direct identifiers: NaN when there were none
+    m, _ = run_model()
+    if m.ledger.deid_records == 0:
+        assert np.isnan(s["reidentification_risk"])
+    else:
+        assert 0.0 <= s["reidentification_risk"] <= 1.0
 
 
 def test_daily_series_cover_every_day():
@@ -202,5 +211,6 @@ def test_breach_size_grows_with_holdings_but_less_than_proportionally():
     m = HealthDataModel(seed=1, **small())
     small_store = m.breach_fraction(1e4, 0.0) * 1e4
     big_store = m.breach_fraction(1e8, 0.0) * 1e8
-    assert small_store < big_store < small_store * 1e4  # exponent 0.5: ×100 records
-    assert big_store == pytest.approx(small_store * 100)
+    assert small_store < big_store < small_store * 1e4
+    e = m.p["breach_size_exponent"]
+    assert big_store == pytest.approx(small_store * 1e4 ** e)

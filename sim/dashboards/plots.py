@@ -64,14 +64,16 @@ def plot_timeseries(daily: dict[str, pd.DataFrame],
 
 
 _KEY = ["residents_exposed_rate", "harm_per_1000", "insider_incidents",
-        "function_creep_incidents", "max_dossier_completeness", "utility_rate",
-        "emergency_info_rate", "adverse_events_averted", "duplicate_tests_avoided",
-        "participation_rate"]
+        "function_creep_incidents", "mean_dossier_completeness", "quasi_identifier_risk",
+        "utility_rate", "emergency_info_rate", "adverse_events_averted",
+        "duplicate_tests_avoided", "admissions_avoided", "participation_rate"]
 
 
 def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY)):
     """Paired differences B − A relative to A, with 95% intervals; green where B is better."""
     d = differences.loc[[o for o in outcomes if o in differences.index]]
+    if "note" in d:  # outcomes fixed by design in both arms carry no comparison
+        d = d[d["note"].fillna("") == ""]
     base = d["mean_a"].abs().replace(0, np.nan)
     rel = 100 * d["diff_mean"] / base
     lo = 100 * d["diff_low"] / base

@@ -32,7 +32,16 @@ def differences_table(cmp: CompareResult) -> str:
     """The paired differences as an HTML table."""
     rows = []
     for _name, r in cmp.differences.iterrows():
+        if not r.get("headline", True):
+            continue
         arrow = {"min": "↓", "max": "↑"}.get(r.direction, "")
+        note = r.get("note", "")
+        if note:  # fixed by design or not measured: say why instead of printing numbers
+            rows.append(f"<tr><td>{arrow} {html.escape(r.label)}</td>"
+                        f"<td>{html.escape(r.unit)}</td><td>{_num(r.mean_a)}</td>"
+                        f"<td>{_num(r.mean_b)}</td><td colspan=3 class='note' "
+                        f"style='text-align:left'>{html.escape(note)}</td></tr>")
+            continue
         sig = math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0)
         verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
                    else "same") if sig else "no clear change"
