@@ -100,7 +100,6 @@ class ResidentAgent(mesa.Agent):
         m = self.model
         rnd = self.random
         trust = float(m.trust(np.array([self.i]))[0])
-        p = m.p
         idx = np.array([self.i])
         want = bool(m.behaviour.want_share(np.array([trust]), idx, np.array([rnd.random()]))[0])
         m.consent.review(idx, np.array([want]), np.array([rnd.random()]))

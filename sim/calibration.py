@@ -251,8 +251,10 @@ def external_size_distribution(v: VictimTable, *, attack_surface_exponent: float
     Args:
         v: the victims.
         attack_surface_exponent: ``a`` in weight ∝ represents × holdings^a.
-        log10_mean, exponent, log10_sd: the size model (see
+        log10_mean: median size taken from a holder of 100,000 records (log10).
+        exponent: how size grows with holdings (see
             :meth:`sim.model.HealthDataModel.breach_fraction`).
+        log10_sd: spread of sizes at a given holder (log10).
         institution_size_log10_sd: spread of real institutions' sizes within a node (the
             victim's size is size-biased, :meth:`sim.model.TargetTable.victim_scale`).
         targeted_per_year: targeted attempts a year (all on ``v.targeted_best``).

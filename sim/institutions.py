@@ -24,7 +24,14 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["AGENCY_COUNTS", "HOLDINGS_REFRESH_DAYS", "REAL_COUNTS", "Institution", "InstitutionKind", "Store"]
+__all__ = [
+    "AGENCY_COUNTS",
+    "HOLDINGS_REFRESH_DAYS",
+    "REAL_COUNTS",
+    "Institution",
+    "InstitutionKind",
+    "Store",
+]
 
 #: how stale a store's list of the residents it holds may be (attackers work from snapshots)
 HOLDINGS_REFRESH_DAYS = 7

@@ -122,7 +122,13 @@ class Ledger:
         """Record a successful breach of every store of one real institution of a node.
 
         Args:
+            attacker: who did it (``None`` for the scenario's shock).
+            institution: the node the victim belongs to.
             fraction: share of the victim's records taken.
+            usable: whether the stolen copy can be read (not encrypted, or keys taken).
+            kind: the incident kind (``exfiltration``, ``ransomware``, ``loss_theft`` ...).
+            u: the opportunity's uniforms (see :class:`sim.attackers.Attacker`).
+            detect_now: detected the same day (the shock, a lost device).
             scale: the victim's size relative to the node's average real institution
                 (:meth:`sim.model.TargetTable.victim_scale`): it holds ``scale /
                 represents`` of the node's residents.

@@ -607,7 +607,7 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="loss_theft_log10_mean", default=2.97, kind="uncertainty", group="threats",
       unit="log10(records)", low=0.0, high=7.0,
       help="Median records in one loss or theft (log10).",
-      source=f"fitted to OCR 2019-23 theft/loss/disposal breaches of 500+ (sim/calibration.py)"),
+      source="fitted to OCR 2019-23 theft/loss/disposal breaches of 500+ (sim/calibration.py)"),
     P(name="loss_theft_log10_sd", default=0.75, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of loss and theft sizes (log10 sd).",
       source="fitted with loss_theft_log10_mean (sim/calibration.py)"),
