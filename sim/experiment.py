@@ -35,6 +35,8 @@ __all__ = [
     "replication_seed",
     "run",
     "run_one",
+    "run_params",
+    "run_scenarios",
     "summarize",
 ]
 
@@ -92,6 +94,19 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
     row["runtime_s"] = time.perf_counter() - t0
     row.update({f"param.{k}": _cell(v) for k, v in scenario.params.items()})
     return row, daily, groups
+
+
+def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
+               ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """:func:`run_one` for a scenario given as its name and a plain dict of parameters.
+
+    What worker processes run: plain dicts travel between processes where a
+    :class:`~sim.scenario.Scenario` (read-only mappings) does not.
+    """
+    from types import MappingProxyType
+
+    scen = Scenario(name=name, description="", params=MappingProxyType(dict(params)))
+    return run_one(scen, seed, rep=rep)
 
 
 @dataclass
@@ -175,6 +190,38 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     for rep in _progress(range(reps), progress, f"{scen.name}"):
         parts.append((rep, *run_one(scen, replication_seed(seed, rep), rep=rep)))
     return assemble_result(scen, seed, parts)
+
+
+def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
+                  engine: str = "processes", workers: int | None = None,
+                  progress: bool = False) -> list[RunResult]:
+    """Run several scenarios on the same replication seeds, in parallel.
+
+    Replication ``r`` of every scenario uses :func:`replication_seed(seed, r)`, so any two
+    results can be paired with :func:`paired_differences` (common random numbers). Runs are
+    spread over ``engine`` (see :func:`sim.engines.executor`); results do not depend on it.
+
+    Returns:
+        One :class:`RunResult` per scenario, in order.
+    """
+    from .engines import executor
+
+    _check_seed_reps(seed, reps)
+    jobs = [(i, rep) for i in range(len(scenarios)) for rep in range(reps)]
+    parts: dict[int, list] = {i: [] for i in range(len(scenarios))}
+    with executor(engine, workers) as ex:
+        futures = {ex.submit(run_params, scenarios[i].name, dict(scenarios[i].params),
+                             replication_seed(seed, rep), rep): (i, rep) for i, rep in jobs}
+        for fut in _progress(_as_completed(futures), progress, "runs"):
+            i, rep = futures[fut]
+            parts[i].append((rep, *fut.result()))
+    return [assemble_result(scen, seed, parts[i]) for i, scen in enumerate(scenarios)]
+
+
+def _as_completed(futures):
+    from concurrent.futures import as_completed
+
+    return as_completed(list(futures))
 
 
 def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:

@@ -431,9 +431,11 @@ class Ledger:
             if inc.attacker is not None:
                 inc.attacker.observe_own_outcome(inc.sanctioned,
                                                  counted_as_success=not inc.blocked)
-                # peers hear of sanctions (court cases are public) and, unless the policy
-                # keeps detections quiet, of detections that went unpunished
-                if inc.sanctioned or p["breach_notification"] != "none":
+                # peers learn how often detection leads to a sanction only where detections
+                # are made known; if they are kept quiet, peers hear of the court cases
+                # alone and, not knowing how many detections went unpunished, learn nothing
+                # from them (rather than believing every detection is punished)
+                if p["breach_notification"] != "none":
                     for a in m.attackers_by_family.get(family, ()):
                         if a is not inc.attacker:
                             a.observe_public_outcome(inc.sanctioned)
@@ -443,9 +445,11 @@ class Ledger:
         m = self.model
         p = m.p
         policy = p["breach_notification"]
-        # news: a breach's weight is its share of the population, in units of 1%; a breach
-        # of 1% or more of the population makes the news whatever the policy
-        weight = min(1.0, inc.n_real / (0.01 * p["real_population"]))
+        # news: a breach's weight grows with the square of its share of the population, in
+        # units of 1% (salience is convex: a breach of 1% of the population is a national
+        # controversy, the daily stream of small ones is not); a breach of 1% or more makes
+        # the news whatever the policy
+        weight = min(1.0, inc.n_real / (0.01 * p["real_population"])) ** 2
         if policy in ("affected", "public") and len(inc.residents):
             m.behaviour.notify(inc.residents)
         if policy == "public" or weight >= 1.0:

@@ -474,6 +474,9 @@ class HealthDataModel(mesa.Model):
 
     def _build_needs(self) -> None:
         cat = self.catalogue
+        self._episodes = [(np.int64(1 << i), self.pop.episode_day[f.needs_condition])
+                          for i, f in enumerate(cat)
+                          if f.needs_condition in self.pop.episode_day]
         cond_bits = {c: 0 for c in CONDITIONS}
         uncond = 0
         for i, f in enumerate(cat):
@@ -651,9 +654,20 @@ class HealthDataModel(mesa.Model):
                 * self.p["bulk_value_factor"])
 
     def recorded_mask(self, idx: np.ndarray) -> np.ndarray:
-        """Fields residents ``idx`` disclose (withholders hide sensitive clinical and lifestyle)."""
+        """Fields the records of residents ``idx`` hold today.
+
+        Withholders hide sensitive clinical and lifestyle fields; and a one-off episode (an
+        operation, a psychiatric episode, an infection, a pregnancy) is in the record only
+        if it happened after electronic records began (``history_years`` before day 0) and
+        within ``retention_days`` of today: a lifelong record keeps the episode from
+        twenty years ago that a ten-year one has purged.
+        """
         hide = self.policy.sensitive_clinical | self.policy.lifestyle
-        return np.where(self.pop.withholding[idx], ALL_FIELDS & ~np.int64(hide), ALL_FIELDS)
+        mask = np.where(self.pop.withholding[idx], ALL_FIELDS & ~np.int64(hide), ALL_FIELDS)
+        oldest = max(self.day - int(self.p["retention_days"]), -365 * int(self.p["history_years"]))
+        for bit, days in self._episodes:
+            mask = np.where(days[idx] < oldest, mask & ~bit, mask)
+        return mask
 
     def record_fields(self, store: Store, idx: np.ndarray) -> np.ndarray:
         """The fields ``store`` holds for residents ``idx``."""

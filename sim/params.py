@@ -343,12 +343,14 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="news_trust_drop", default=0.05, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=0.5,
       help="Trust every resident loses when a breach of 1% of the population is announced "
-           "(smaller breaches in proportion); it recovers with trust_half_life_days.",
+           "(a breach of share s < 1% counts (s / 1%)²: small breaches barely make the news); "
+           "it recovers with trust_half_life_days.",
       source=f"assumption; opt-out bursts during controversies ({_CAL} §4.1)"),
     P(name="news_review_share", default=0.25, kind="uncertainty", group="population",
       unit="reviews per resident", low=0.0, high=3.0,
       help="Extra reconsiderations per resident after a publicised breach of 1% of the "
-           "population or more (smaller ones in proportion), spread over the following weeks.",
+           "population or more (smaller ones by the square of their share), spread over the "
+           "following weeks.",
       source=f"calibrated so that such an event under opt-out adds a few points of refusal "
              f"over a month: England 2021 +2.2 pp in a month, Austria 2018 refusals doubled "
              f"during a 2-week debate ({_CAL} §4.1 (iii))"),
@@ -509,7 +511,7 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
       unit="groups", dtype=int, low=0, high=500,
       help="External criminal groups (exfiltration or ransomware).", source="assumption"),
-    P(name="external_attacks_per_million_per_year", default=6.6, kind="uncertainty",
+    P(name="external_attacks_per_million_per_year", default=6.89, kind="uncertainty",
       group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
       help="Attempts by opportunistic external groups, per million residents represented.",
       source=f"calibrated by simulating the status quo to 1.50 hacking breaches of 500+ records "
@@ -571,7 +573,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="agents", dtype=int, low=0, high=50,
       help="Potential insiders (curious snoopers or sellers) per data-holding institution.",
       source="assumption"),
-    P(name="insider_acts_per_million_per_year", default=3.16, kind="uncertainty",
+    P(name="insider_acts_per_million_per_year", default=2.88, kind="uncertainty",
       group="threats", unit="opportunities per million residents per year", low=0.0,
       high=200.0, help="Opportunities insiders consider, per million residents represented.",
       source=f"calibrated by simulating the status quo to 0.39 unauthorized-access breaches of "
@@ -598,7 +600,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="records", low=0.0, high=1000.0,
       help="Records a curious insider opens in one episode.",
       source=f"{_CAL} §2.6 (UCLA: 939 patients over four years by one employee)"),
-    P(name="loss_theft_per_million_per_year", default=0.229, kind="uncertainty",
+    P(name="loss_theft_per_million_per_year", default=0.222, kind="uncertainty",
       group="threats", unit="incidents per million residents per year", low=0.0, high=50.0,
       help="Records lost, stolen or improperly disposed of (laptops, drives, paper), of any "
            "size, per million residents represented.",
@@ -611,13 +613,13 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="loss_theft_log10_sd", default=0.75, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of loss and theft sizes (log10 sd).",
       source="fitted with loss_theft_log10_mean (sim/calibration.py)"),
-    P(name="gain_log_sd", default=1.0, kind="uncertainty", group="threats", unit="log sd",
+    P(name="gain_log_sd", default=1.5, kind="uncertainty", group="threats", unit="log sd",
       low=0.0, high=3.0,
       help="How much one opportunity's gain differs from the next (log-normal, median 1): "
            "why deterrence acts on the margin, offence by offence, not all at once.",
-      source=f"assumption, set so that the elasticity of insider offences with respect to "
-             f"the certainty of sanction is near the crime literature's ≈-0.5 ({_CAL} §5.1; "
-             f"Chalfin & McCrary, NBER w18815)"),
+      source=f"set so that the elasticity of insider offences with respect to the "
+             f"certainty of sanction is near the crime literature's ≈-0.5 (model: -0.5 to "
+             f"-0.6 between 0.05 and 0.4; {_CAL} §5.1; Chalfin & McCrary, NBER w18815)"),
     P(name="n_brokers", default=1, kind="uncertainty", group="threats", unit="agents",
       dtype=int, low=0, high=20,
       help="Data brokers who buy leaks and link them into dossiers.", source="assumption"),

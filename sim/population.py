@@ -22,7 +22,12 @@ import numpy as np
 
 from .fields import CONDITIONS
 
-__all__ = ["QI_COLUMNS", "Attitude", "Population"]
+__all__ = ["EPISODIC_CONDITIONS", "QI_COLUMNS", "Attitude", "Population"]
+
+#: conditions recorded once, at an episode (an operation, a psychiatric episode, an
+#: infection, a pregnancy), rather than kept current at every visit: what a record still
+#: says about them depends on how long records are kept (``retention_days``)
+EPISODIC_CONDITIONS = ("surgery", "mental", "infectious", "reproductive")
 
 DAYS_PER_YEAR = 365
 MAX_AGE_YEARS = 80  # ages uniform over 0-79, as in calibration.md §1.5 closed-form checks
@@ -98,6 +103,7 @@ class Population:
     logp: dict[str, np.ndarray]
     age_years: np.ndarray
     care_propensity: np.ndarray
+    episode_day: dict[str, np.ndarray]
     # dynamic state
     participating: np.ndarray | None = None
     shared_fields: np.ndarray | None = None
@@ -173,6 +179,14 @@ class Population:
         # above do not depend on it)
         k = float(p["care_propensity_shape"])
         care_propensity = rng.gamma(k, 1.0 / k, n) if k > 0 else np.ones(n)
+        # when each one-off episode (an operation, a mental-health or infectious-disease
+        # episode, a pregnancy) was last recorded: a uniform point of the resident's life,
+        # as a day relative to day 0 (negative: in the past)
+        episode_day = {
+            c: -np.ceil(rng.random(n) * np.maximum(age_years, 1) * DAYS_PER_YEAR
+                        ).astype(np.int32)
+            for c in EPISODIC_CONDITIONS
+        }
 
         # log-probabilities of each resident's QI values in the represented population
         ndays = MAX_AGE_YEARS * DAYS_PER_YEAR
@@ -195,7 +209,7 @@ class Population:
             sex=sex, occupation=occupation, ethnicity=ethnicity, marital=marital,
             education=education, trail=trail, conditions=conditions, attitude=attitude,
             base_trust=base_trust, u_link=u_link, logp=logp, age_years=age_years,
-            care_propensity=care_propensity,
+            care_propensity=care_propensity, episode_day=episode_day,
         )
 
     def init_state(self) -> None:

@@ -13,8 +13,6 @@ import multiprocessing as mp
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from types import MappingProxyType
-from typing import Any
 
 from ..engines import SerialExecutor, default_workers
 from ..experiment import (
@@ -23,16 +21,11 @@ from ..experiment import (
     assemble_result,
     paired_differences,
     replication_seed,
-    run_one,
+    run_params,
 )
 from ..scenario import Scenario
 
 __all__ = ["Runner"]
-
-
-def _task(name: str, params: dict[str, Any], seed: int, rep: int):
-    scen = Scenario(name=name, description="", params=MappingProxyType(params))
-    return run_one(scen, seed, rep=rep)
 
 
 class Runner:
@@ -86,7 +79,7 @@ class Runner:
                 futs = {}
                 for rep in range(reps):
                     for i, s in todo:
-                        f = ex.submit(_task, s.name, dict(s.params),
+                        f = ex.submit(run_params, s.name, dict(s.params),
                                       replication_seed(seed, rep), rep)
                         futs[f] = (i, rep)
                 parts: dict[int, list] = {i: [] for i, _ in todo}

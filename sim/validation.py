@@ -1,0 +1,728 @@
+"""Validation: the model against the published record, target by target.
+
+Every regularity and calibration number the model can be held to (``calibration.md``:
+§1.5 closed forms, §2 breaches, §3 clinical effects, §4 participation and trust, §5
+deterrence, and the §8 table) is a :class:`Target`: what is measured, in which experiment,
+the published value and its source, and the band within which the model counts as
+reproducing it. :func:`validate` runs the experiments (replications on common seeds, in
+parallel) and returns one row per target with the model's mean, its 95% interval over
+replications, and met / not met; :func:`write_report` writes ``docs/validation.md`` and its
+figures. A target the model misses stays in the report with the reason it is missed.
+
+    python -m sim validate-model                 # the full report (a few minutes)
+    python -m sim validate-model --quick         # the fast subset the test suite runs
+
+Kinds of target: ``emergent`` (nothing in the model is set to it directly), ``calibrated``
+(a parameter was fitted to it, so it checks the fit survives the whole model),
+``input`` (a number the model takes in, checked to come out as given) and ``closed form``
+(the model's re-identification machinery against an exact result).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .calibration import OCR_THRESHOLD, load_ocr, ocr_targets
+from .experiment import mean_ci, replication_seed
+
+__all__ = ["EXPERIMENTS", "TARGETS", "Experiment", "Target", "validate", "write_report"]
+
+
+# ================================================================== experiments (probes)
+def _ocr_rows(m) -> pd.DataFrame:
+    t = m.ledger.incident_table()
+    return t[(t["records_real"] >= OCR_THRESHOLD) & ~t["blocked"]
+             & (t["kind"] != "function_creep")]
+
+
+def probe_status_quo(m) -> dict[str, Any]:
+    """Run; collect breach, incident, disclosure and detection statistics."""
+    m.run()
+    t = m.ledger.incident_table()
+    big = _ocr_rows(m)
+    years = m.n_days / 365.0
+    per_m_year = 1.0 / (m.real_millions * years)
+    out: dict[str, Any] = {"per_m_year": per_m_year}
+    for cause in ("hacking", "unauthorized_access", "theft_loss"):
+        g = big[big["cause"] == cause]
+        out[f"n_{cause}"] = len(g)
+        out[f"rec_{cause}"] = float(g["records_real"].sum())
+    hack = big[big["cause"] == "hacking"]["records_real"].to_numpy()
+    out["hack_log10"] = np.log10(hack) if len(hack) else np.zeros(0)
+    out["all_log10"] = np.log10(big["records_real"].to_numpy()) if len(big) else np.zeros(0)
+    out["n_over_1m"] = int((big["records_real"] >= 1e6).sum())
+    out["n_over_10m"] = int((big["records_real"] >= 1e7).sum())
+    inside = t["kind"].isin(["insider_snoop", "insider_sale"]).sum()
+    outside = t["kind"].isin(["exfiltration", "ransomware", "shock"]).sum()
+    out["internal_share"] = inside / max(inside + outside, 1)
+    out["withholding"] = float(m.pop.withholding.mean())
+    # residents exposed in the first half of the run have had time to be told
+    exposed = (m.pop.ever_exposed_day >= 0) & (m.pop.ever_exposed_day < m.n_days // 2)
+    out["notified_share"] = (float(m.pop.notified[exposed].mean()) if exposed.any()
+                             else math.nan)
+    tot = m.totals
+    out["ed_gap"] = tot["emergency_gaps"] / max(tot["emergencies"], 1.0)
+    out["mean_trust"] = float(m.trust().mean())
+    return out
+
+
+def probe_plan(m) -> dict[str, Any]:
+    """Run; clinical access statistics and trust under a design."""
+    m.run()
+    tot = m.totals
+    return {"ed_lookup": tot["emergency_lookups"] / max(tot["emergencies"], 1.0),
+            "lookup_given_available": tot["shared_lookups"] / max(tot["shared_available"], 1),
+            "mean_trust": float(m.trust().mean()),
+            "withholding": float(m.pop.withholding.mean())}
+
+
+def probe_participation(m) -> dict[str, Any]:
+    """Run; the participation path and who refuses at the end."""
+    m.run()
+    part = m.series["participation_rate"][: m.day]
+    pop = m.pop
+    out_ = ~pop.participating
+    adult = pop.age_years >= 20
+    women, men = (pop.sex == 1) & adult, (pop.sex == 0) & adult
+    mid = (pop.age_years >= 20) & (pop.age_years < 50)
+    # willing participants who changed the default to hide sensitive fields (granular):
+    # residents who refuse hide more than that, the analogue of opting out
+    all_fields = np.iinfo(np.int64).max
+    fine_tuned = pop.shared_fields == (all_fields & ~np.int64(m.policy.sensitive_clinical))
+    return {"path": part, "final": float(part[-1]),
+            "last_quarter_monthly_change": float(abs(part[-1] - part[-91]) / 3.0),
+            "women_over_men": float(out_[women].mean() / max(out_[men].mean(), 1e-9)),
+            "age_20_49_over_all": float(out_[mid].mean() / max(out_.mean(), 1e-9)),
+            "restricted_share": float(fine_tuned[pop.participating].mean())}
+
+
+def probe_shock(m) -> dict[str, Any]:
+    """Run day by day; who refuses in the 90 days after the shock breach."""
+    shock = int(m.p["shock_day"])
+    before = after_month = None
+    while m.running:
+        if m.day == shock:
+            before = m.pop.participating.copy()
+        if m.day == shock + 30:
+            after_month = m.pop.participating.copy()
+        m.step()
+    part = m.series["participation_rate"][: m.day]
+    notified = m.pop.notified
+    left = before & ~m.pop.participating
+    drops = -np.diff(part[shock - 1: shock + 30])
+    return {"path": part,
+            "notified_left": float(left[notified].mean()) if notified.any() else math.nan,
+            "others_left_month": float((before & ~after_month)[~notified].mean()),
+            "month_drop": float(part[shock - 1] - part[shock + 29]),
+            "max_day_share": float(drops.max() / max(drops.sum(), 1e-9))}
+
+
+def probe_insiders(m) -> dict[str, Any]:
+    """Run; insider incidents."""
+    m.run()
+    return {"insider": float(m.ledger.n_insider)}
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Replications of one scenario whose runs several targets read.
+
+    Attributes:
+        name: key.
+        scenario: bundled name or path.
+        overrides: parameter values on top.
+        reps: replications (full report); ``quick_reps`` for the fast subset.
+        probe: ``model -> dict``: runs the model and returns what the targets need.
+    """
+
+    name: str
+    scenario: str
+    overrides: Mapping[str, Any]
+    reps: int
+    quick_reps: int
+    probe: Callable[[Any], dict[str, Any]]
+
+
+_DETERRENCE = {"enforcement_probability": (0.05, 0.1, 0.2, 0.4), "penalty_yuan": (1e6,)}
+
+
+def _experiments() -> dict[str, Experiment]:
+    ex = [
+        Experiment("status_quo", "status_quo", {}, 8, 2, probe_status_quo),
+        Experiment("plan", "national_plan_2025", {}, 4, 1, probe_plan),
+        Experiment("plan_opt_out", "national_plan_2025", {"consent_model": "opt_out"}, 4, 1,
+                   probe_participation),
+        Experiment("plan_opt_in", "national_plan_2025", {"consent_model": "opt_in"}, 4, 1,
+                   probe_participation),
+        Experiment("plan_granular", "national_plan_2025", {"consent_model": "granular"}, 2, 1,
+                   probe_participation),
+        Experiment("shock_opt_out", "breach_shock", {"consent_model": "opt_out",
+                                                     "n_days": 200}, 4, 1, probe_shock),
+    ]
+    for name, values in _DETERRENCE.items():
+        for v in values:
+            ex.append(Experiment(f"deter_{name}_{v:g}", "status_quo",
+                                 {name: v, "n_residents": 3000}, 4, 2, probe_insiders))
+    return {e.name: e for e in ex}
+
+
+EXPERIMENTS: dict[str, Experiment] = _experiments()
+
+
+def _run_probe(scenario: str, overrides: Mapping[str, Any], seed: int, probe) -> dict:
+    from .model import HealthDataModel
+
+    return probe(HealthDataModel(scenario, seed=seed, **dict(overrides)))
+
+
+def run_experiments(names: Sequence[str], *, quick: bool = False, seed: int = 0,
+                    residents: int | None = None, engine: str = "processes",
+                    progress: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Run the named experiments; return each one's probe outputs, one per replication."""
+    from .engines import executor
+
+    jobs = []
+    for name in names:
+        e = EXPERIMENTS[name]
+        ov = dict(e.overrides)
+        if residents is not None and "n_residents" not in ov:
+            ov["n_residents"] = residents
+        jobs += [(name, r, e.scenario, ov, replication_seed(seed, r), e.probe)
+                 for r in range(e.quick_reps if quick else e.reps)]
+    out: dict[str, list] = {n: [] for n in names}
+    with executor(engine) as ex:
+        futs = [(name, rep, ex.submit(_run_probe, scen, ov, s, probe))
+                for name, rep, scen, ov, s, probe in jobs]
+        it = futs
+        if progress:
+            from tqdm.auto import tqdm
+
+            it = tqdm(futs, desc="validation runs", unit="run")
+        got = {(name, rep): f.result() for name, rep, f in it}
+    for (name, rep), value in sorted(got.items(), key=lambda kv: kv[0]):
+        out[name].append(value)
+    return out
+
+
+# ========================================================================== targets
+@dataclass(frozen=True)
+class Target:
+    """One published regularity or number, and how the model is held to it.
+
+    Attributes:
+        key: identifier.
+        section: calibration.md section.
+        title: what is compared, in a phrase.
+        source: the study or data.
+        published: the published value, as text.
+        low: lower end of the band counted as reproduced.
+        high: upper end.
+        unit: unit of the value.
+        kind: ``emergent``, ``calibrated``, ``input`` or ``closed form``.
+        experiments: the experiments it reads (none for closed forms).
+        measure: ``{experiment: [probe outputs]} -> per-replication values``.
+        quick: part of the fast subset the tests run.
+        if_missed: why the model does not reproduce it (shown when not met).
+    """
+
+    key: str
+    section: str
+    title: str
+    source: str
+    published: str
+    low: float
+    high: float
+    unit: str
+    kind: str
+    experiments: tuple[str, ...]
+    measure: Callable[[Mapping[str, list[dict]]], np.ndarray]
+    quick: bool = True
+    if_missed: str = ""
+
+
+def _per_rep(exp: str, key: str) -> Callable[[Mapping[str, list[dict]]], np.ndarray]:
+    return lambda r: np.array([float(x[key]) for x in r[exp]])
+
+
+def _rate(cause: str) -> Callable:
+    return lambda r: np.array([x[f"n_{cause}"] * x["per_m_year"] for x in r["status_quo"]])
+
+
+def _count_share(cause: str) -> Callable:
+    def f(r):
+        out = []
+        for x in r["status_quo"]:
+            tot = sum(x[f"n_{c}"] for c in ("hacking", "unauthorized_access", "theft_loss"))
+            out.append(x[f"n_{cause}"] / tot if tot else math.nan)
+        return np.array(out)
+    return f
+
+
+def _record_share(cause: str) -> Callable:
+    def f(r):
+        out = []
+        for x in r["status_quo"]:
+            tot = sum(x[f"rec_{c}"] for c in ("hacking", "unauthorized_access", "theft_loss"))
+            out.append(x[f"rec_{cause}"] / tot if tot else math.nan)
+        return np.array(out)
+    return f
+
+
+def _log10_stat(stat: str, which: str = "hack_log10") -> Callable:
+    def f(r):
+        vals = []
+        for x in r["status_quo"]:
+            v = x[which]
+            vals.append(float(np.mean(v) if stat == "mean" else np.std(v, ddof=1))
+                        if len(v) > 1 else math.nan)
+        return np.array(vals)
+    return f
+
+
+def _ks_hacking(r) -> np.ndarray:
+    from scipy.stats import ks_2samp
+
+    ocr = np.log10(load_ocr().query("cause == 'hacking'")["n"].to_numpy(dtype=float))
+    return np.array([ks_2samp(x["hack_log10"], ocr).statistic if len(x["hack_log10"]) > 5
+                     else math.nan for x in r["status_quo"]])
+
+
+def _tail(n_key: str) -> Callable:
+    return lambda r: np.array([x[n_key] * x["per_m_year"] for x in r["status_quo"]])
+
+
+def _trust_gap(r) -> np.ndarray:
+    sq = np.array([x["mean_trust"] for x in r["status_quo"]])
+    plan = np.array([x["mean_trust"] for x in r["plan"]])
+    k = min(len(sq), len(plan))
+    return plan[:k] - sq[:k]  # paired on replication seeds
+
+
+def _elasticity(r) -> np.ndarray:
+    """Arc elasticity of insider incidents w.r.t. enforcement probability, 0.05 -> 0.4."""
+    lo = np.array([x["insider"] for x in r["deter_enforcement_probability_0.05"]])
+    hi = np.array([x["insider"] for x in r["deter_enforcement_probability_0.4"]])
+    k = min(len(lo), len(hi))
+    return np.log(np.maximum(hi[:k], 0.5) / np.maximum(lo[:k], 0.5)) / math.log(0.4 / 0.05)
+
+
+def _severity_vs_certainty(r) -> np.ndarray:
+    """Insider incidents when the penalty is ×10, over those when enforcement is ×4."""
+    sev = np.array([x["insider"] for x in r["deter_penalty_yuan_1e+06"]])
+    cert = np.array([x["insider"] for x in r["deter_enforcement_probability_0.4"]])
+    k = min(len(sev), len(cert))
+    return sev[:k] / np.maximum(cert[:k], 0.5)
+
+
+def _not_zero(r) -> np.ndarray:
+    return np.array([x["insider"] for x in r["deter_enforcement_probability_0.4"]])
+
+
+# ----------------------------------------------------------------- closed forms
+def _closed_uniform(_r) -> np.ndarray:
+    """§1.5 check 1: uniform cells, N = 9,330, d = 56,940: MC uniqueness vs the closed form."""
+    from .risk import unique_fraction
+
+    rng = np.random.default_rng(1)
+    n, d = 9330, 2 * 365 * 78
+    vals = []
+    for _ in range(20):
+        cells = rng.integers(0, d, n)
+        _, counts = np.unique(cells, return_counts=True)
+        vals.append((counts == 1).sum() / n - unique_fraction(n, np.full(d, 1.0 / d)))
+    return np.array(vals)
+
+
+def _closed_kappa(_r) -> np.ndarray:
+    """§1.5 check 4: correct-match probability κ by simulation (N = 1,000, p = 10⁻³)."""
+    rng = np.random.default_rng(2)
+    others = rng.binomial(999, 1e-3, 200_000)
+    return np.array([float(np.mean(1.0 / (1.0 + others[i::10]))) for i in range(10)])
+
+
+def _sweeney(_r) -> np.ndarray:
+    """§1.5: US {ZIP, sex, birth date}, uniform over 33,233 ZCTAs, 80 years, 2 sexes."""
+    n, cells = 281.4e6, 33_233 * 80 * 365 * 2
+    return np.array([math.exp(-(n - 1) / cells)])  # e^(-λ), λ = 0.145
+
+
+def _model_population(r) -> np.ndarray:
+    """§7: share of residents in {county, birth date, sex} classes of ≤ 10 in 1.41 billion."""
+    from .model import HealthDataModel
+
+    m = HealthDataModel("status_quo", seed=0, n_residents=20_000, n_days=1)
+    idx = np.arange(m.pop.n)
+    fields = np.full(m.pop.n, m.catalogue.mask(["county", "birth_date", "sex"]), dtype=np.int64)
+    p = np.exp(m.qi_log_probability(idx, fields))
+    lam = (float(m.p["real_population"]) - 1.0) * p
+    from scipy.stats import poisson
+
+    return np.array([float(np.mean(poisson.cdf(9, lam)))])
+
+
+def _targets() -> list[Target]:
+    ocr = ocr_targets()
+    h, u, tl = ocr["hacking"], ocr["unauthorized_access"], ocr["theft_loss"]
+    sq = ("status_quo",)
+    opd = "OCR breach portal 2019-23 (3,354 breaches of 500+; sim/data)"
+    det = tuple(f"deter_{n}_{v:g}" for n, vs in _DETERRENCE.items() for v in vs)
+    return [
+        # ------------------------------------------------------------- §1.5, §7
+        Target("uniqueness_closed_form", "§1.5", "unique share, uniform cells: simulation "
+               "minus closed form (1-1/d)^(N-1)", "Cook 2018 set-up; CorrectMatch.jl",
+               "0 (closed form 0.849)", -0.01, 0.01, "share", "closed form", (),
+               _closed_uniform),
+        Target("correct_match_closed_form", "§1.5", "correct-match probability κ by "
+               "simulation (N = 1,000, p = 10⁻³)", "Rocher et al. 2019; §1.5 identity",
+               "0.6323 (closed form)", 0.626, 0.639, "probability", "closed form", (),
+               _closed_kappa),
+        Target("sweeney_uniform", "§1.1, §1.5", "US unique on {ZIP, sex, birth date}, uniform "
+               "approximation e^(-λ)", "Sweeney 2000 (87%); Golle 2006 (63%)", "0.63-0.87",
+               0.63, 0.87, "share", "closed form", (), _sweeney),
+        Target("small_classes_china", "§7", "residents in {county, birth date, sex} classes "
+               "of 10 or fewer, in the represented 1.41 billion", "§7 [derived], uniform "
+               "counties: 66%", "≈0.66 (uniform; heterogeneity changes it)", 0.3, 0.9, "share",
+               "emergent", (), _model_population,
+               if_missed="county sizes are log-normal (σ = 1), which moves people out of "
+                         "mid-sized classes"),
+        # ------------------------------------------------------------------ §2
+        Target("rate_hacking", "§2.1", "hacking breaches of 500+ per million residents a year",
+               opd, f"{h.per_million_year:.2f}", h.per_million_year * 0.85,
+               h.per_million_year * 1.15, "per million a year", "calibrated", sq,
+               _rate("hacking")),
+        Target("rate_unauthorized", "§2.1", "unauthorized access / disclosure of 500+ per "
+               "million a year", opd, f"{u.per_million_year:.2f}", u.per_million_year * 0.8,
+               u.per_million_year * 1.2, "per million a year", "calibrated", sq,
+               _rate("unauthorized_access")),
+        Target("rate_theft_loss", "§2.1", "theft, loss and disposal of 500+ per million a year",
+               opd, f"{tl.per_million_year:.3f}", tl.per_million_year * 0.7,
+               tl.per_million_year * 1.3, "per million a year", "calibrated", sq,
+               _rate("theft_loss")),
+        Target("share_hacking_count", "§2.1, §8", "hacking's share of 500+ breaches (count)",
+               opd, f"{h.count_share:.2f}", 0.68, 0.80, "share", "emergent", sq,
+               _count_share("hacking")),
+        Target("share_hacking_records", "§2.1, §8", "hacking's share of records in 500+ "
+               "breaches", opd, f"{h.record_share:.2f}", 0.85, 0.98, "share", "emergent", sq,
+               _record_share("hacking"),
+               if_missed="record shares are set by a handful of the largest events: the "
+                         "model's largest breaches are all hacks of agencies, while insider "
+                         "sales stay below what one staff member can reach; the portal's "
+                         "unauthorized-access rows include multi-million-record disclosures "
+                         "by business associates and plans, which the model does not have"),
+        Target("size_log10_mean", "§2.2, §8", "log10 records of hacking breaches of 500+: mean",
+               opd, f"{h.log10_mean:.2f}", h.log10_mean - 0.15, h.log10_mean + 0.15,
+               "log10 records", "calibrated", sq, _log10_stat("mean")),
+        Target("size_log10_sd", "§2.2, §8", "log10 records of hacking breaches of 500+: sd",
+               opd, f"{h.log10_sd:.2f}", h.log10_sd - 0.15, h.log10_sd + 0.15, "log10",
+               "calibrated", sq, _log10_stat("sd")),
+        Target("size_ks", "§2.2", "Kolmogorov-Smirnov distance, model vs portal log10 sizes "
+               "(hacking, 500+)", opd, "0 (identical)", 0.0, 0.12, "KS statistic", "calibrated",
+               sq, _ks_hacking),
+        Target("tail_1m", "§2.1, §8", "breaches of 1 M+ records per million residents a year",
+               opd, f"{h.over_1m_per_million_year + u.over_1m_per_million_year:.3f}",
+               0.022, 0.088, "per million a year", "calibrated", sq, _tail("n_over_1m"),
+               quick=False),
+        Target("tail_10m", "§2.1, §8", "breaches of 10 M+ records per million residents a "
+               "year", opd, f"{h.over_10m_per_million_year:.4f}", 0.0008, 0.0072,
+               "per million a year", "calibrated", sq, _tail("n_over_10m"), quick=False,
+               if_missed="mega-breaches are a few a year at 1.41 billion: replications vary"),
+        Target("internal_actor_share", "§2.3, §8", "insider incidents' share of insider and "
+               "external incidents (all sizes)", "Verizon DBIR 2017-2024 (healthcare)",
+               "0.30-0.70", 0.30, 0.70, "share", "emergent", sq,
+               _per_rep("status_quo", "internal_share")),
+        # ------------------------------------------------------------------ §3
+        Target("ed_information_gap", "§3, §8", "emergency visits with a gap in needed "
+               "information, without sharing (status quo)", "Stiell et al. 2003 (Ottawa)",
+               "0.322", 0.25, 0.45, "share of ED visits", "emergent", sq,
+               _per_rep("status_quo", "ed_gap"),
+               if_missed="the model knows only recorded information: a field not in a "
+                         "record the clinician can open is a gap, whereas in a real ED "
+                         "patients and families supply much of it (allergies, medicines) and "
+                         "Stiell counted the gaps left after that"),
+        Target("ed_lookup_rate", "§3, §8", "emergency visits at which a shared record is "
+               "consulted, under the plan", "Frisse 2012 (US EDs 5.4-6.8%); Greenhalgh 2010 "
+               "(England SCR 4% of all, 21% where one existed)", "0.04-0.21", 0.04, 0.21,
+               "share of ED visits", "emergent", ("plan",), _per_rep("plan", "ed_lookup")),
+        Target("lookup_where_available", "§3", "consultations of a shared record where one "
+               "exists", "Greenhalgh 2010 (England SCR)", "0.21", 0.19, 0.23, "share", "input",
+               ("plan",), _per_rep("plan", "lookup_given_available")),
+        # ------------------------------------------------------------------ §4
+        Target("opt_out_refusal", "§4.1 (i), §8", "refusal a year after an opt-out rollout "
+               "(the plan)", "Australia 9.9%, England 2.8-5.0%, Germany ≈5%, Austria 3%, "
+               "trial 1.9%", "0.02-0.10", 0.02, 0.10, "share", "calibrated", ("plan_opt_out",),
+               lambda r: np.array([1.0 - x["final"] for x in r["plan_opt_out"]])),
+        Target("opt_in_participation", "§4.1 (ii), §8", "participation a year after an opt-in "
+               "rollout (the plan)", "de Man et al. 2023 (21% head to head)", "≈0.21",
+               0.15, 0.30, "share", "calibrated", ("plan_opt_in",),
+               _per_rep("plan_opt_in", "final")),
+        Target("opt_in_settling", "§4.1 (ii)", "opt-in participation change per month over "
+               "the last quarter", "settling (§4.1 (ii))", "small", 0.0, 0.01,
+               "share per month", "emergent", ("plan_opt_in",),
+               _per_rep("plan_opt_in", "last_quarter_monthly_change")),
+        Target("burst_month", "§4.1 (iii), §8", "refusals in the month after a publicised "
+               "mega-breach, among residents not personally notified (opt-out)",
+               "England 2021: +2.2 pp in a month during the GPDPR controversy; Austria: "
+               "refusals doubled during a 2-week debate", "≈+0.022", 0.01, 0.05, "share",
+               "calibrated", ("shock_opt_out",), _per_rep("shock_opt_out", "others_left_month")),
+        Target("burst_spread", "§4.1 (iii)", "largest single day's share of that month's "
+               "refusals", "bursts spread over weeks (England, Australia, Austria)",
+               "well below 1", 0.0, 0.25, "share", "emergent", ("shock_opt_out",),
+               _per_rep("shock_opt_out", "max_day_share")),
+        Target("victims_leave", "§4.2, §8", "notified breach victims who refuse sharing "
+               "within 90 days", "Accenture 2017: 25% switched provider, 21% payer",
+               "≈0.25", 0.15, 0.35, "share", "calibrated", ("shock_opt_out",),
+               _per_rep("shock_opt_out", "notified_left")),
+        Target("skew_sex", "§4.1 (iv)", "refusal, adult women over adult men (opt-out)",
+               "England NDOO 2021: 5.53% vs 4.41%", "≈1.25", 1.05, 1.6, "ratio", "emergent",
+               ("plan_opt_out",), _per_rep("plan_opt_out", "women_over_men")),
+        Target("skew_age", "§4.1 (iv)", "refusal, ages 20-49 over everyone (opt-out)",
+               "England NDOO: 40-49 6.04% vs 4.97%; 0-9 1.67%", "> 1 (≈1.2)", 1.05, 1.6,
+               "ratio", "emergent", ("plan_opt_out",),
+               _per_rep("plan_opt_out", "age_20_49_over_all")),
+        Target("defaults_changed", "§4.1 (v), §8", "participants who change a default "
+               "sharing setting (granular consent)", "ADHA 2018: <0.1% set access controls",
+               "< 0.001", 0.0, 0.002, "share", "calibrated", ("plan_granular",),
+               _per_rep("plan_granular", "restricted_share")),
+        Target("withholding", "§4.2, §8", "residents withholding information from clinicians "
+               "(status quo)", "HINTS: Agaku 2014 12.3%; Yang 2020 peak 13.6%; Ajayi 2023 "
+               "10.8%", "0.108-0.136", 0.108, 0.136, "share", "calibrated", sq,
+               _per_rep("status_quo", "withholding")),
+        Target("trust_design", "§4.2", "trust under the plan minus the status quo (paired)",
+               "Frontiers 2022: sensitivity → trust −0.489", "< 0", -0.5, -0.005, "trust",
+               "emergent", ("status_quo", "plan"), _trust_gap),
+        Target("victims_told", "§4.2, §5.2", "residents exposed in the first half-year who "
+               "were told by the breached organisation (status quo)", "Accenture 2017: 33%", "≈0.33", 0.2, 0.45,
+               "share", "emergent", sq, _per_rep("status_quo", "notified_share"),
+               if_missed="detection is slow (213 days for external breaches): within one "
+                         "simulated year many exposures are not yet detected"),
+        # ------------------------------------------------------------------ §5
+        Target("deterrence_elasticity", "§5.1", "elasticity of insider offences with "
+               "respect to the probability of sanction (0.05 → 0.4)", "crime literature: "
+               "police elasticity ≈ −0.5 (Chalfin & McCrary, NBER w18815); certainty matters "
+               "most (Nagin 2013)", "≈ −0.5 (−1 to −0.1)", -1.0, -0.1, "elasticity",
+               "emergent", det, _elasticity),
+        Target("certainty_over_severity", "§5.1", "insider offences with the penalty ×10, "
+               "over those with enforcement ×4", "Nagin 2013; Chalfin & McCrary 2017: "
+               "certainty deters more than severity", "> 1", 1.0, 100.0, "ratio", "emergent",
+               det, _severity_vs_certainty),
+        Target("no_cliff", "§5.1", "insider incidents a year at enforcement 0.4 (never zero "
+               "at a moderate setting)", "offences fall with certainty, smoothly (§5)",
+               "> 0", 1.0, math.inf, "incidents a year", "emergent", det, _not_zero),
+    ]
+
+
+TARGETS: list[Target] = _targets()
+
+
+# ========================================================================= running
+def validate(*, quick: bool = False, seed: int = 0, residents: int | None = None,
+             engine: str = "processes", progress: bool = False,
+             ) -> tuple[pd.DataFrame, dict[str, list[dict]]]:
+    """Run the experiments and score every target.
+
+    Args:
+        quick: only the fast subset, with fewer replications.
+        seed: master seed.
+        residents: simulated residents for experiments that do not set them (default
+            10,000).
+        engine: ``"processes"`` or ``"serial"``.
+        progress: show a progress bar.
+
+    Returns:
+        ``(table, raw)``: one row per target (``key, section, title, source, published,
+        value, ci_low, ci_high, low, high, unit, kind, met, note``) and the probe outputs.
+    """
+    targets = [t for t in TARGETS if t.quick or not quick]
+    names = sorted({e for t in targets for e in t.experiments})
+    raw = run_experiments(names, quick=quick, seed=seed, residents=residents, engine=engine,
+                          progress=progress)
+    rows = []
+    for t in targets:
+        vals = np.asarray(t.measure(raw), dtype=float)
+        mean, lo, hi = mean_ci(vals)
+        if not math.isfinite(lo):
+            lo = hi = mean
+        met = bool(math.isfinite(mean) and t.low <= mean <= t.high)
+        rows.append({"key": t.key, "section": t.section, "title": t.title, "source": t.source,
+                     "published": t.published, "value": mean, "ci_low": lo, "ci_high": hi,
+                     "low": t.low, "high": t.high, "unit": t.unit, "kind": t.kind, "met": met,
+                     "n": int(np.isfinite(vals).sum()),
+                     "note": "" if met else t.if_missed})
+    return pd.DataFrame(rows), raw
+
+
+# ========================================================================== report
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return "∞" if x > 0 else ("–∞" if x < 0 else "–")
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 0.01 or ax == 0:
+        return f"{x:.3f}"
+    return f"{x:.2e}"
+
+
+def figures(raw: Mapping[str, list[dict]], out: Path) -> dict[str, Path]:
+    """Write the report's figures (PNG) into ``out``; return title -> path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    ocr = load_ocr()
+    if "status_quo" in raw:
+        fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+        ax = axes[0]
+        x_ocr = np.sort(np.log10(ocr.query("cause == 'hacking'")["n"].to_numpy(dtype=float)))
+        x_mod = np.sort(np.concatenate([r["hack_log10"] for r in raw["status_quo"]]))
+        ax.plot(x_ocr, 1 - np.arange(len(x_ocr)) / len(x_ocr), label="OCR 2019-23", lw=2)
+        ax.plot(x_mod, 1 - np.arange(len(x_mod)) / max(len(x_mod), 1),
+                label="model (status quo)", lw=2, ls="--")
+        ax.set_yscale("log")
+        ax.set_xlabel("log10 records, hacking breaches of 500+")
+        ax.set_ylabel("share at least this large")
+        ax.legend(fontsize=8)
+        ax.set_title("Breach sizes", fontsize=10)
+        causes = ("hacking", "unauthorized_access", "theft_loss")
+        tg = ocr_targets()
+        for ax, what, title in ((axes[1], "n", "Cause shares (count)"),
+                                (axes[2], "rec", "Cause shares (records)")):
+            mod = np.array([[x[f"{what}_{c}"] for c in causes] for x in raw["status_quo"]],
+                           dtype=float)
+            mod = (mod / mod.sum(axis=1, keepdims=True)).mean(axis=0)
+            pub = [tg[c].count_share if what == "n" else tg[c].record_share for c in causes]
+            xs = np.arange(len(causes))
+            ax.bar(xs - 0.2, pub, 0.4, label="OCR 2019-23")
+            ax.bar(xs + 0.2, mod, 0.4, label="model")
+            ax.set_xticks(xs, ["hacking", "unauth. access", "theft/loss"], fontsize=8)
+            ax.set_title(title, fontsize=10)
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        paths["Breaches: model against the OCR portal"] = _save(
+            fig, out / "validation_breaches.png")
+    series = [(k, lbl) for k, lbl in (("plan_opt_out", "opt-out"), ("plan_opt_in", "opt-in"),
+                                      ("shock_opt_out", "opt-out, breach on day 90"))
+              if k in raw]
+    if series:
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        for k, lbl in series:
+            paths_ = np.array([r["path"] for r in raw[k]])
+            ax.plot(paths_.mean(axis=0), label=lbl)
+        ax.axhspan(0.90, 0.98, color="tab:green", alpha=0.12, label="opt-out 2-10% refusal")
+        ax.axhspan(0.15, 0.30, color="tab:orange", alpha=0.12, label="opt-in ≈21%")
+        ax.set_xlabel("day")
+        ax.set_ylabel("participation")
+        ax.legend(fontsize=8)
+        ax.set_title("Participation under the plan (§4.1)", fontsize=10)
+        fig.tight_layout()
+        paths["Participation paths"] = _save(fig, out / "validation_participation.png")
+    det = [(v, raw.get(f"deter_enforcement_probability_{v:g}")) for v in
+           _DETERRENCE["enforcement_probability"]]
+    if all(d is not None for _, d in det):
+        fig, ax = plt.subplots(figsize=(6, 3.8))
+        xs = [v for v, _ in det]
+        ys = [np.mean([x["insider"] for x in d]) for _, d in det]
+        ax.plot(xs, ys, marker="o", label="model: penalty ¥100,000")
+        sev = raw.get("deter_penalty_yuan_1e+06")
+        if sev:
+            ax.plot([0.1], [np.mean([x["insider"] for x in sev])], marker="s", ls="none",
+                    label="penalty ×10 at 0.1")
+        ref = ys[1] * (np.array(xs) / xs[1]) ** -0.5
+        ax.plot(xs, ref, ls=":", color="grey", label="elasticity −0.5")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("enforcement probability")
+        ax.set_ylabel("insider incidents a year")
+        ax.legend(fontsize=8)
+        ax.set_title("Deterrence (§5.1)", fontsize=10)
+        fig.tight_layout()
+        paths["Deterrence"] = _save(fig, out / "validation_deterrence.png")
+    return paths
+
+
+def _save(fig, path: Path) -> Path:
+    fig.savefig(path, dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return path
+
+
+def report_markdown(table: pd.DataFrame, *, figures_: Mapping[str, Path] | None = None,
+                    relative_to: Path | None = None, quick: bool = False, seed: int = 0,
+                    seconds: float | None = None) -> str:
+    """The validation report as Markdown."""
+    n_met = int(table["met"].sum())
+    when = dt.date.today().isoformat()
+    lines = [
+        "# Validation report",
+        "",
+        f"Generated by `python -m sim validate-model{' --quick' if quick else ''}` on {when} "
+        f"(master seed {seed}{f', {seconds:.0f} s' if seconds else ''}). "
+        f"**{n_met} of {len(table)} targets met.** Each row: the published value and its "
+        "source (`calibration.md` section), the model's mean over replications with a 95% "
+        "interval, the band counted as reproducing it, and whether the mean falls in the "
+        "band. Kinds: *emergent* (nothing is set to it), *calibrated* (a parameter was "
+        "fitted to it: the row checks the fit survives the whole model), *input* (a number "
+        "the model takes in) and *closed form*. Do not edit: regenerate with "
+        "`make validation`.",
+        "",
+        "| target | § | published (source) | model [95% interval] | band | kind | |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for _, r in table.iterrows():
+        ci = (f" [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if r.ci_low != r.ci_high else "")
+        mark = "met" if r.met else "**not met**"
+        lines.append(f"| {r.title} | {r.section} | {r.published} ({r.source}) | "
+                     f"{_fmt(r.value)}{ci} | {_fmt(r.low)} to {_fmt(r.high)} | {r.kind} | "
+                     f"{mark} |")
+    missed = table[~table["met"]]
+    lines += ["", "## Targets not met", ""]
+    if missed.empty:
+        lines.append("None.")
+    for _, r in missed.iterrows():
+        lines.append(f"- **{r.title}** ({r.section}): model {_fmt(r.value)}, published "
+                     f"{r.published}. {r.note or 'No explanation recorded: investigate.'}")
+    if figures_:
+        lines += ["", "## Figures", ""]
+        for title, path in figures_.items():
+            rel = path.relative_to(relative_to) if relative_to else path
+            lines += [f"### {title}", "", f"![{title}]({rel.as_posix()})", ""]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_report(out: str | Path = "docs", *, quick: bool = False, seed: int = 0,
+                 progress: bool = False) -> tuple[pd.DataFrame, Path]:
+    """Run :func:`validate` and write ``validation.md`` and ``figures/`` into ``out``.
+
+    The report is written to a temporary name first and renamed, so a failed run leaves
+    the previous report in place.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    table, raw = validate(quick=quick, seed=seed, progress=progress)
+    figs = figures(raw, out / "figures")
+    text = report_markdown(table, figures_=figs, relative_to=out, quick=quick, seed=seed,
+                           seconds=time.perf_counter() - t0)
+    path = out / "validation.md"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return table, path
+
