@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test app lab setup lint bench docs baseline notebooks clean
+.PHONY: demo test app lab setup lint bench docs baseline notebooks validation lever-effects calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,18 @@ docs: setup
 
 baseline: setup
 	$(BIN)/python scripts/update_baseline.py
+
+# the model against the published record: docs/validation.md and docs/figures/
+validation: setup
+	$(BIN)/python -m sim validate-model --out docs
+
+# what each lever moves against the 2025 plan: docs/lever_effects.md
+lever-effects: setup
+	$(BIN)/python -m sim lever-effects --reps 10 --out docs/lever_effects.md
+
+# refit incident generation to the OCR breach portal (prints the defaults to declare)
+calibrate: setup
+	$(BIN)/python scripts/calibrate.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

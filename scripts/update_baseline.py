@@ -19,12 +19,14 @@ sys.path.insert(0, str(ROOT))
 import sim  # noqa: E402
 
 CONFIG = {"seed": 2025, "reps": 3, "overrides": {"n_residents": 3000, "n_days": 365}}
-SCENARIOS = ["status_quo", "national_plan_2025", "on_device_consent"]
+SCENARIOS = ["status_quo", "national_plan_2025", "on_device_consent", "federated_pseudonymous"]
 HEADLINES = ["residents_exposed_rate", "records_exposed", "harm_per_1000",
-             "reidentification_risk", "marketer_risk", "max_dossier_completeness", "breaches",
-             "insider_incidents", "function_creep_incidents", "utility_rate",
-             "emergency_info_rate", "adverse_events_averted", "duplicate_tests_avoided",
-             "downtime_days", "participation_rate", "mean_trust"]
+             "reidentification_risk", "marketer_risk", "quasi_identifier_risk",
+             "identified_leak_share", "mean_dossier_completeness", "dossier_over_half_rate",
+             "max_dossier_completeness", "breaches", "insider_incidents",
+             "function_creep_incidents", "utility_rate", "emergency_info_rate",
+             "adverse_events_averted", "duplicate_tests_avoided", "admissions_avoided",
+             "downtime_days", "participation_rate", "mean_trust", "withholding_rate"]
 
 
 def compute() -> dict:

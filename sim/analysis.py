@@ -20,6 +20,9 @@ from .experiment import mean_ci
 from .outcomes import OUTCOMES
 
 __all__ = [
+    "claim_verdict",
+    "comparison_verdict",
+    "describe_change",
     "discover",
     "paired_vs_baseline",
     "pareto_frontier",
@@ -516,3 +519,87 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
     for note, labels in by_note.items():
         out.append(f"Not compared ({'; '.join(labels)}): {note}.")
     return out
+
+
+def describe_change(differences: pd.DataFrame, outcome: str) -> str:
+    """One outcome's paired change in words, with its interval.
+
+    E.g. ``"Harm: 2,170 → 1,040 (−1,130 [−1,400, −860], −52%)"``; a change whose 95% interval
+    includes zero ends with "no clear change"; an outcome fixed by design gives the reason.
+    """
+    r = differences.loc[outcome]
+    label = r.label
+    note = r.get("note", "") if hasattr(r, "get") else ""
+    if note:
+        return f"{label}: not compared ({note})"
+
+    def num(x: float) -> str:
+        if not math.isfinite(x):
+            return "–"
+        ax = abs(x)
+        return f"{x:,.0f}" if ax >= 100 else (f"{x:.2f}" if ax >= 1 else f"{x:.3g}")
+
+    rel = (f", {100 * r.diff_mean / r.mean_a:+.0f}%"
+           if math.isfinite(r.mean_a) and r.mean_a != 0 and math.isfinite(r.diff_mean) else "")
+    text = (f"{label}: {num(r.mean_a)} → {num(r.mean_b)} ({num(r.diff_mean)} "
+            f"[{num(r.diff_low)}, {num(r.diff_high)}]{rel})")
+    clear = (math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
+    return text if clear else text + ", no clear change"
+
+
+def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
+                  claim: str) -> list[str]:
+    """A claim's verdict computed from a paired comparison, not written against it.
+
+    Args:
+        differences: :attr:`sim.experiment.CompareResult.differences` (reform − baseline).
+        expect: what the claim predicts for each outcome: ``"lower"``, ``"higher"`` or
+            ``"unchanged"`` (for ``"unchanged"``, a change counts as none when its interval
+            lies within ±5% of the baseline).
+        claim: the claim, in a phrase.
+
+    Returns:
+        Lines: the verdict (*supported*, *partly supported*, *not supported* or
+        *contradicted*, with the count of predictions borne out), then one line per
+        outcome: what was predicted, what happened (:func:`describe_change`).
+    """
+    held, against, unclear = 0, 0, 0
+    lines = []
+    for outcome, want in expect.items():
+        r = differences.loc[outcome]
+        lo, hi, base = r.diff_low, r.diff_high, r.mean_a
+        if r.get("note", ""):
+            status = "not measurable"
+            unclear += 1
+        elif want == "unchanged":
+            tol = 0.05 * abs(base) if math.isfinite(base) and base != 0 else 0.0
+            if math.isfinite(lo) and -tol <= lo and hi <= tol:
+                status, held = "as predicted", held + 1
+            elif math.isfinite(lo) and (lo > tol or hi < -tol):
+                status, against = "against the prediction", against + 1
+            else:
+                status, unclear = "unclear", unclear + 1
+        else:
+            up = math.isfinite(lo) and lo > 0
+            down = math.isfinite(hi) and hi < 0
+            if (want == "lower" and down) or (want == "higher" and up):
+                status, held = "as predicted", held + 1
+            elif up or down:
+                status, against = "against the prediction", against + 1
+            else:
+                status, unclear = "unclear (interval includes zero)", unclear + 1
+        lines.append(f"  - predicted {want}, {status}: {describe_change(differences, outcome)}")
+    n = len(expect)
+    if held == n:
+        word = "supported"
+    elif against and not held:
+        word = "contradicted"
+    elif against:
+        word = "partly supported, partly contradicted"
+    elif held:
+        word = "partly supported"
+    else:
+        word = "not shown either way"
+    head = (f"Verdict on \"{claim}\": {word} ({held} of {n} predictions borne out, "
+            f"{against} against, {unclear} unclear).")
+    return [head, *lines]

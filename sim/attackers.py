@@ -221,8 +221,15 @@ class ExternalGroup(Attacker):
 
         Each group draws its own block of uniforms and judges each opportunity with its own
         beliefs and costs as it woke up today; then the attempts it decided on are made,
-        group by group in the order given.
+        group by group in the order given. A group whose class overrides a decision verb
+        (:meth:`choose_target`, :meth:`expected_gain`, :meth:`expected_penalty`,
+        :meth:`cost`, :meth:`gain_factor`) is not judged in bulk: it steps through the
+        template, opportunity by opportunity, with its own verbs.
         """
+        custom = [g for g in groups if not g.bulk_decisions()]
+        groups = [g for g in groups if g.bulk_decisions()]
+        for g in custom:
+            Attacker.step(g)
         if not groups:
             return
         day = model.day
@@ -269,6 +276,12 @@ class ExternalGroup(Attacker):
                 g.exploit(target, block[j])
             else:
                 g.attempt(target, block[j])
+
+    def bulk_decisions(self) -> bool:
+        """Whether this group's decisions can be made in bulk (it keeps the standard verbs)."""
+        t = type(self)
+        return all(getattr(t, verb) is getattr(ExternalGroup, verb) for verb in (
+            "choose_target", "expected_gain", "expected_penalty", "cost", "gain_factor"))
 
     def step(self) -> None:
         """Act on today's opportunities (opportunistic groups: see :meth:`act_together`)."""

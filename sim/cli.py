@@ -1,4 +1,4 @@
-"""Command line: ``python -m sim run | compare | validate | list``.
+"""Command line: ``python -m sim run | compare | validate | list | validate-model | ...``.
 
 Invalid input (a bad scenario file, an unknown key, an out-of-range ``--set``) prints one
 line naming the field and what is allowed, and exits with code 2, without a traceback.
@@ -97,6 +97,32 @@ def build_parser() -> argparse.ArgumentParser:
     p_di.add_argument("--outcome", default="reidentification_risk")
     p_di.add_argument("--limit", type=float, default=0.09)
     p_di.add_argument("--below", action="store_true", help="failure means outcome < limit")
+
+    p_vm = sub.add_parser("validate-model",
+                          help="check the model against the published record; write a report",
+                          description="Run every validation target (calibration.md: closed "
+                                      "forms, OCR breaches, clinical effects, participation "
+                                      "and trust, deterrence) and write validation.md and its "
+                                      "figures.")
+    p_vm.add_argument("--out", type=Path, default=Path("docs"),
+                      help="folder for validation.md and figures/ (default: docs)")
+    p_vm.add_argument("--quick", action="store_true",
+                      help="the fast subset with fewer replications (what the tests run)")
+    p_vm.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p_vm.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p_le = sub.add_parser("lever-effects",
+                          help="what each lever moves against a base scenario; write a table",
+                          description="Move every lever away from a base scenario, run paired "
+                                      "replications, and write the outcomes each setting moves "
+                                      "(with 95%% intervals) as Markdown.")
+    p_le.add_argument("--base", default="national_plan_2025", help="base scenario")
+    p_le.add_argument("--reps", type=int, default=10, help="replications per setting")
+    p_le.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p_le.add_argument("--residents", type=int, default=None, help="simulated residents")
+    p_le.add_argument("--out", type=Path, default=Path("docs/lever_effects.md"),
+                      help="Markdown file to write (default: docs/lever_effects.md)")
+    p_le.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
@@ -121,6 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_sensitivity(args)
         if args.command == "discover":
             return _cmd_discover(args)
+        if args.command == "validate-model":
+            return _cmd_validate_model(args)
+        if args.command == "lever-effects":
+            return _cmd_lever_effects(args)
     except CliError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -173,6 +203,45 @@ def _check_counts(args, default_reps: int) -> int:
     if args.seed < 0:
         raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
     return reps
+
+
+def _cmd_validate_model(args) -> int:
+    from .validation import write_report
+
+    if args.seed < 0:
+        raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
+    if args.out.exists() and not args.out.is_dir():
+        raise CliError(f"--out {args.out}: not a folder")
+    table, path = write_report(args.out, quick=args.quick, seed=args.seed,
+                               progress=not args.no_progress)
+    met = int(table["met"].sum())
+    for _, r in table.iterrows():
+        mark = "met    " if r.met else "NOT MET"
+        print(f"{mark} {r.key:28s} model {r.value:.4g} (band {r.low:.4g} to {r.high:.4g})")
+    print(f"{met} of {len(table)} targets met; report: {path}")
+    return 0
+
+
+def _cmd_lever_effects(args) -> int:
+    from .lever_effects import LEVER_EXPLANATIONS, lever_effects, lever_effects_markdown
+
+    if args.reps < 2:
+        raise CliError(f"--reps: invalid value {args.reps}; allowed: an integer >= 2")
+    if args.seed < 0:
+        raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
+    overrides = {}
+    if args.residents is not None:
+        overrides["n_residents"] = _validated("n_residents", args.residents, "--residents")
+    table = lever_effects(args.base, reps=args.reps, seed=args.seed, overrides=overrides,
+                          progress=not args.no_progress)
+    text = lever_effects_markdown(table, base=args.base, reps=args.reps, seed=args.seed,
+                                  overrides=overrides, explanations=LEVER_EXPLANATIONS)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_name(args.out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(args.out)
+    print(f"wrote {args.out}")
+    return 0
 
 
 def _cmd_validate(args) -> int:

@@ -23,7 +23,8 @@ from .experiment import paired_differences, run_scenarios
 from .params import levers
 from .scenario import Scenario, load_scenario
 
-__all__ = ["LEVER_ALTERNATIVES", "lever_effects", "lever_effects_markdown"]
+__all__ = ["LEVER_ALTERNATIVES", "LEVER_EXPLANATIONS", "lever_effects",
+           "lever_effects_markdown"]
 
 #: the settings each lever is moved to, against the plan (a lever missing here fails a test)
 LEVER_ALTERNATIVES: dict[str, list[dict[str, Any]]] = {
@@ -48,6 +49,16 @@ LEVER_ALTERNATIVES: dict[str, list[dict[str, Any]]] = {
                             {"breach_notification": "public"}],
     "enforcement_probability": [{"enforcement_probability": 0.5}],
     "penalty_yuan": [{"penalty_yuan": 1_000_000.0}],
+}
+
+
+#: why an outcome that no lever moves against the plan is so (shown in the table)
+LEVER_EXPLANATIONS: dict[str, str] = {
+    "reidentification_risk": "measured only on leaks without direct identifiers, and under "
+                             "the plan's ID-card master index there are none; with "
+                             "`identity=per_domain_pseudonyms` it is measured (see there)",
+    "marketer_risk": "as reidentification_risk",
+    "journalist_records_at_risk": "as reidentification_risk",
 }
 
 
@@ -89,7 +100,8 @@ def lever_effects(base: str | Scenario = "national_plan_2025", *, reps: int = 10
         for outcome, r in d.iterrows():
             rows.append({"lever": lever, "setting": _label(change), "outcome": outcome,
                          "label": r.label, "direction": r.direction, "headline": r.headline,
-                         "base_mean": r.mean_a, "diff_mean": r.diff_mean,
+                         "base_mean": r.mean_a, "setting_mean": r.mean_b,
+                         "diff_mean": r.diff_mean,
                          "diff_low": r.diff_low, "diff_high": r.diff_high,
                          "moves": _moves(r), "note": r.note})
     return pd.DataFrame(rows)
@@ -181,6 +193,10 @@ def lever_effects_markdown(table: pd.DataFrame, *, base: str, reps: int, seed: i
             for note, g in pinned.groupby("note", sort=False):
                 lines.append(f"| not compared ({', '.join(f'`{o}`' for o in g['outcome'])}): "
                              f"{note} | | | |")
+                # measured under this setting though not under the base: give its value
+                for _, r in g[g["base_mean"].isna() & g["setting_mean"].notna()].iterrows():
+                    lines.append(f"| {r.label} (`{r.outcome}`) under this setting | – | "
+                                 f"{_num(r.setting_mean, sign=False)} | measured |")
             lines.append("")
     silent = silent_levers(table)
     unmoved = unmoved_outcomes(table)
