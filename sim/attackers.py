@@ -27,7 +27,7 @@ agents to make; the model builds every registered type.
 
 from __future__ import annotations
 
-from statistics import NormalDist
+import functools
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -44,9 +44,6 @@ __all__ = ["ATTACKER_TYPES", "Attacker", "register_attacker"]
 
 ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type", name_attr="type_name")
 
-_NORMAL = NormalDist()
-
-
 def register_attacker(name: str):
     """Register an :class:`Attacker` subclass under ``name`` (its ``type_name``)."""
     return ATTACKER_TYPES.register(name)
@@ -54,7 +51,18 @@ def register_attacker(name: str):
 
 def normal_quantile(u: float) -> float:
     """Standard normal quantile of ``u`` (clipped away from 0 and 1)."""
-    return _NORMAL.inv_cdf(min(max(u, 1e-12), 1.0 - 1e-12))
+    return float(ndtri(min(max(u, 1e-12), 1.0 - 1e-12)))
+
+
+def normal_quantiles(u: np.ndarray) -> np.ndarray:
+    """:func:`normal_quantile` of an array (the same numbers, element by element)."""
+    return ndtri(np.clip(u, 1e-12, 1.0 - 1e-12))
+
+
+@functools.cache
+def keeps_verbs(cls: type, base: type, verbs: tuple[str, ...]) -> bool:
+    """Whether ``cls`` uses ``base``'s own implementation of every verb in ``verbs``."""
+    return all(getattr(cls, v) is getattr(base, v) for v in verbs)
 
 
 class Attacker(mesa.Agent):
@@ -245,15 +253,15 @@ class ExternalGroup(Attacker):
         catch = np.array([g.perceived_catch() for g in groups])[owner]
         cost = np.array([g.cost(None) for g in groups])[owner]
         up = t.up[idx]
-        factor = np.exp(model.p["gain_log_sd"] * ndtri(np.clip(block[:, 10], 1e-12, 1 - 1e-12)))
+        factor = np.exp(model.p["gain_log_sd"] * normal_quantiles(block[:, 10]))
         go = up & (belief * (value * factor - catch * model.perceived_penalty) - cost > 0)
         deterred = np.bincount(owner[up & ~go], minlength=len(groups))
         for g, n in zip(groups, deterred, strict=True):
             g.deterred += int(n)
         # success and learning for all attempts at once (groups that keep the standard
         # verbs); a subclass that overrides attempt() or succeeds() is called one by one
-        standard = np.array([type(g).attempt is ExternalGroup.attempt
-                             and type(g).succeeds is ExternalGroup.succeeds for g in groups])
+        standard = np.array([keeps_verbs(type(g), ExternalGroup, ("attempt", "succeeds"))
+                             for g in groups])
         p_success = model.p["attacker_skill"] * (1.0 - t.security[idx])
         won = go & (block[:, 1] < p_success) & standard[owner]
         lost = go & ~won & standard[owner]
@@ -267,20 +275,29 @@ class ExternalGroup(Attacker):
         attempts = np.bincount(owner[go], minlength=len(groups))
         for g, n in zip(groups, attempts, strict=True):
             g.attempts += int(n)
+        # what each success takes, for all at once (used by groups that keep exploit())
+        w = np.flatnonzero(won)
+        scale = t.victim_scales(idx[w], block[w, 11])
+        fraction = model.breach_fractions(t.records_real[idx[w]] * scale,
+                                          normal_quantiles(block[w, 2]))
+        taken = dict(zip(w.tolist(), zip(scale.tolist(), fraction.tolist(), strict=True),
+                         strict=True))
         for j in np.flatnonzero(won | (go & ~standard[owner])):
             g = groups[owner[j]]
             target = model.institution_list[idx[j]]
             if standard[owner[j]]:
                 g.successes += 1
                 g.observe_success()
-                g.exploit(target, block[j])
+                if keeps_verbs(type(g), ExternalGroup, ("exploit",)):
+                    g.take(target, block[j], *taken[int(j)])
+                else:
+                    g.exploit(target, block[j])
             else:
                 g.attempt(target, block[j])
 
     def bulk_decisions(self) -> bool:
         """Whether this group's decisions can be made in bulk (it keeps the standard verbs)."""
-        t = type(self)
-        return all(getattr(t, verb) is getattr(ExternalGroup, verb) for verb in (
+        return keeps_verbs(type(self), ExternalGroup, (
             "choose_target", "expected_gain", "expected_penalty", "cost", "gain_factor"))
 
     def step(self) -> None:
@@ -346,6 +363,11 @@ class ExternalGroup(Attacker):
         scale = m.targets.victim_scale(target, u[11])
         fraction = m.breach_fraction(float(m.targets.records_real[target.index]) * scale,
                                      normal_quantile(u[2]))
+        self.take(target, u, scale, fraction)
+
+    def take(self, target, u, scale: float, fraction: float) -> None:
+        """Record taking ``fraction`` of the records of a victim of relative size ``scale``."""
+        m = self.model
         usable = (not m.p["encryption_at_rest"]) or u[3] < m.p["key_compromise_probability"]
         m.ledger.breach(attacker=self, institution=target, fraction=fraction, usable=usable,
                         kind=self.kind_incident, u=u, scale=scale)

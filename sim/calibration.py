@@ -165,7 +165,7 @@ def estimate_attack_surface_exponent() -> float:
     (≈180 M members between them) draw Σ_large H^a / Σ_all H^a of the hacking breaches;
     with the rest of the U.S. holders in :data:`OTHER_US_HOLDERS`, solve for the ``a`` that
     gives the portal's share (:func:`large_holder_share`, ≈2%). With a = 1 they would draw
-    about one breach in eight; the portal shows about one in fifty, so attack surface grows
+    about one breach in eleven; the portal shows about one in fifty, so attack surface grows
     clearly less than in proportion to records held.
     """
     observed = large_holder_share()

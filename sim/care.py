@@ -30,7 +30,7 @@ E = EncounterType
 # Where each encounter type happens at home: P(clinic, secondary, tertiary). Set so that the
 # year's visits split as China's do: primary care 42.5 bn, secondary hospitals 11.6 bn,
 # tertiary hospitals 22.3 bn visits (56% / 15% / 29% of the three; NHC statistical bulletin
-# 2021, not verified here): at the default rates 57% / 17% / 27%. Chronic follow-up is
+# 2021, not verified here): at the default rates 57% / 17% / 26%. Chronic follow-up is
 # shared between family doctors and hospitals; emergencies go to hospitals (assumption).
 _TIER_SHARES = {
     E.ROUTINE: (0.62, 0.13, 0.25),

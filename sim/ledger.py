@@ -3,8 +3,9 @@
 What followed: detection, sanction, notification, sale to brokers.
 
 Breach sizes are set for *one real institution* and thinned onto the simulated sample:
-a node standing for ``R`` real clinics that loses a share ``f`` of one clinic's records
-exposes each of its simulated residents with probability ``f / R``. An insider who opens
+a node standing for ``R`` real clinics, whose victim holds ``s`` times the average clinic's
+records and loses a share ``f`` of them, exposes each of the node's simulated residents with
+probability ``f·s / R``. An insider who opens
 ``n`` real records out of ``H`` reachable exposes each reachable simulated resident with
 probability ``n / H``. Counts of incidents are real-world counts for the represented
 population; counts of exposed records are in the simulated sample.
@@ -54,7 +55,7 @@ class Incident:
         id: sequential number.
         day: day it happened.
         kind: ``exfiltration``, ``ransomware``, ``shock``, ``insider_snoop``,
-            ``insider_sale`` or ``function_creep``.
+            ``insider_sale``, ``function_creep`` or ``loss_theft``.
         attacker: the agent (``None`` for the scenario's shock).
         institution: where it happened.
         n_real: real records taken or opened.
@@ -176,8 +177,9 @@ class Ledger:
         """Whether a breach taking each held resident with probability ``q`` touches one.
 
         The same test :meth:`_draw` makes (``u[9]`` against P(none) = (1-q)^H), on the
-        number of residents the institution's stores hold this epoch, counted once per
-        epoch, so that the many breaches that touch no simulated resident cost no lists.
+        number of residents the institution's stores hold this epoch (the epoch's count, or
+        for an institution with several stores the size of their union), so that the many
+        breaches that touch no simulated resident cost no lists.
         """
         m = self.model
         epoch = m.epoch()
@@ -186,7 +188,9 @@ class Ledger:
             self._sizes_epoch = epoch
         size = self._pool_sizes.get(institution.index)
         if size is None:
-            size = len(self._pool(institution.stores, None, None, None))
+            stores = institution.stores
+            size = (m.store_count(stores[0]) if len(stores) == 1
+                    else len(self._pool(stores, None, None, None)))
             self._pool_sizes[institution.index] = size
         if size == 0 or q <= 0.0:
             return False
@@ -493,6 +497,11 @@ class Ledger:
     def n_insider(self) -> int:
         """Insider incidents (real-world count)."""
         return sum(1 for i in self.incidents if i.kind in INSIDER_KINDS)
+
+    @property
+    def n_loss_theft(self) -> int:
+        """Losses, thefts and improper disposals (real-world count)."""
+        return sum(1 for i in self.incidents if i.kind in ACCIDENT_KINDS)
 
     @property
     def n_creep(self) -> int:

@@ -20,8 +20,8 @@ recorded today, and residents react to what was announced today):
 5. **detection, notification, punishment** - incidents due for detection today are
    detected, offenders sanctioned, residents notified, attackers learn;
 6. **linkage** - brokers link the leaks they bought today into dossiers;
-7. **trust and consent** - trust decays towards its base, residents reconsider consent
-   and withholding;
+7. **trust and consent** - news and attention fade, trust shocks decay towards each
+   resident's design-shifted trust, residents reconsider consent and withholding;
 8. **record the day** - the daily time series.
 """
 
@@ -37,7 +37,7 @@ import networkx as nx
 import numpy as np
 
 from .architecture import ARCHITECTURES
-from .attackers import ATTACKER_TYPES, Attacker, DataBroker, ExternalGroup, normal_quantile
+from .attackers import ATTACKER_TYPES, Attacker, DataBroker, ExternalGroup, normal_quantiles
 from .behaviour import Behaviour
 from .care import ACCESS_TOTALS, CareProcess, Events
 from .consent import ALL_FIELDS, CONSENT_MODELS
@@ -112,16 +112,20 @@ class TargetTable:
     def refresh(self) -> None:
         """Recount holdings (from the holdings cache) and values."""
         m = self.model
-        for inst in m.institution_list:
-            counts = np.array([m.store_count(s) for s in inst.stores], dtype=float)
-            # an institution's stores hold largely the same people (a settlement store and
-            # an integrated view of it): people = the largest store; what a person's
-            # record is worth adds up over the stores holding them
-            people = counts.max() if len(counts) else 0.0
-            self.records_real[inst.index] = people * m.scale / inst.represents
-            values = [m.store_value(s) for s in inst.stores]
-            self.value_per_record[inst.index] = (
-                float(np.dot(counts, values) / people) if people > 0 else 0.0)
+        n = len(m.institution_list)
+        # an institution's stores hold largely the same people (a settlement store and an
+        # integrated view of it): people = the largest store; what a person's record is
+        # worth adds up over the stores holding them
+        people = np.zeros(n)
+        worth = np.zeros(n)
+        if m.stores:
+            m.store_count(m.stores[0])  # recount the epoch's stores, all at once
+            counts = m._counts.astype(float)
+            owner = m._store_institution
+            np.maximum.at(people, owner, counts)
+            worth = np.bincount(owner, weights=counts * m._store_value, minlength=n)
+        self.records_real = people * m.scale / m.represents
+        self.value_per_record = np.divide(worth, people, out=np.zeros(n), where=people > 0)
         # an opportunistic attacker finds a real institution with probability proportional
         # to its attack surface, which grows with the records it holds, less than in
         # proportion (attack_surface_exponent, fitted to the OCR size distribution)
@@ -148,14 +152,20 @@ class TargetTable:
         Real institutions of one tier differ in size (log-normal, log10 sd
         ``institution_size_log10_sd``); an attacker who finds institutions in proportion to
         records^a finds large ones more often, so the victim's size is drawn from the
-        size-biased distribution: ln s ~ N((a - 1/2)σ², σ), σ = sd·ln 10. A node standing
-        for one system (a platform) has no spread.
+        size-biased distribution: ln s ~ N((a - 1/2)σ², σ), σ = sd·ln 10, capped at the
+        number of institutions the node stands for (one cannot hold more than all of
+        them). A node standing for one system (a platform) has no spread.
         """
-        if inst.represents == 1:
-            return 1.0
+        return float(self.victim_scales(np.array([inst.index]), np.array([u]))[0])
+
+    def victim_scales(self, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """:meth:`victim_scale` for institutions ``idx`` (array), one uniform each."""
         sd = float(self.model.p["institution_size_log10_sd"]) * math.log(10.0)
         a = float(self.model.p["attack_surface_exponent"])
-        return math.exp((a - 0.5) * sd * sd + sd * normal_quantile(u))
+        s = np.exp((a - 0.5) * sd * sd + sd * normal_quantiles(u))
+        # no real institution holds more than the whole node
+        rep = self.model.represents[idx]
+        return np.where(rep == 1, 1.0, np.minimum(s, rep))
 
     def haul_value(self, ransomware: bool) -> np.ndarray:
         """Expected value of one successful attack on each institution (yuan)."""
@@ -269,6 +279,12 @@ class HealthDataModel(mesa.Model):
         self._reach_cache: dict[bytes, np.ndarray] = {}
         self._reach_key = b""
         self._insider_reach: dict[int, Reach] = {}
+        self._reach_static: dict[int, tuple] = {}
+        self._store_represents = np.array([s.institution.represents for s in self.stores],
+                                          dtype=float)
+        self._store_value = np.array([self.store_value(s) for s in self.stores])
+        self._store_institution = np.array([s.institution.index for s in self.stores],
+                                           dtype=np.int64)
 
         self.key_usable_probability = (p["key_compromise_probability"]
                                        if p["encryption_at_rest"] else 1.0)
@@ -474,9 +490,14 @@ class HealthDataModel(mesa.Model):
 
     def _build_needs(self) -> None:
         cat = self.catalogue
-        self._episodes = [(np.int64(1 << i), self.pop.episode_day[f.needs_condition])
-                          for i, f in enumerate(cat)
-                          if f.needs_condition in self.pop.episode_day]
+        self._episodes = []
+        for i, f in enumerate(cat):
+            if f.needs_condition in self.pop.episode_day:
+                days = self.pop.episode_day[f.needs_condition]
+                order = np.argsort(days, kind="stable")
+                self._episodes.append((np.int64(1 << i), days, order, days[order]))
+        self._retained_oldest: int | None = None
+        self._qi_logp: np.ndarray | None = None  # built on first use (a leak)
         cond_bits = {c: 0 for c in CONDITIONS}
         uncond = 0
         for i, f in enumerate(cat):
@@ -664,10 +685,26 @@ class HealthDataModel(mesa.Model):
         """
         hide = self.policy.sensitive_clinical | self.policy.lifestyle
         mask = np.where(self.pop.withholding[idx], ALL_FIELDS & ~np.int64(hide), ALL_FIELDS)
+        return mask & self._retained_episodes()[idx]
+
+    def _retained_episodes(self) -> np.ndarray:
+        """Per resident, the catalogue mask minus the episodic fields purged by today.
+
+        Kept for the whole population and updated as the retention horizon moves: a day
+        later, only the residents whose episode fell off the horizon change.
+        """
         oldest = max(self.day - int(self.p["retention_days"]), -365 * int(self.p["history_years"]))
-        for bit, days in self._episodes:
-            mask = np.where(days[idx] < oldest, mask & ~bit, mask)
-        return mask
+        prev = self._retained_oldest
+        if prev is None or oldest < prev:
+            self._retained = np.full(self.pop.n, ALL_FIELDS, dtype=np.int64)
+            for bit, days, _order, _sorted in self._episodes:
+                self._retained[days < oldest] &= ~bit
+        elif oldest > prev:
+            for bit, _days, order, sorted_days in self._episodes:
+                lo, hi = np.searchsorted(sorted_days, [prev, oldest], side="left")
+                self._retained[order[lo:hi]] &= ~bit
+        self._retained_oldest = oldest
+        return self._retained
 
     def record_fields(self, store: Store, idx: np.ndarray) -> np.ndarray:
         """The fields ``store`` holds for residents ``idx``."""
@@ -696,27 +733,38 @@ class HealthDataModel(mesa.Model):
         ``generalises`` is present (birth year under birth date, region under county), and
         marital status counts given age when the record reveals age.
         """
+        if self._qi_logp is None:
+            self._build_qi_table()
+        bits, coarse, fine, age_bits, mar_bit = self._qi_bits
+        f = np.asarray(fields, dtype=np.int64)
+        # drop a coarse field where the finer one it generalises is present
+        shadowed = np.zeros(len(f), dtype=np.int64)
+        for c, fi in zip(coarse, fine, strict=True):
+            shadowed |= np.where((f & fi) != 0, c, 0)
+        f = f & ~shadowed
+        # marital status: given age where the record reveals age, else its marginal
+        mar = (f & mar_bit) != 0
+        age = (f & age_bits) != 0
+        present = ((f[:, None] & bits[None, :]) != 0)
+        present[:, -2] = mar & age
+        present[:, -1] = mar & ~age
+        return np.einsum("ij,ij->i", present, self._qi_logp[idx])
+
+    def _build_qi_table(self) -> None:
+        """Each resident's quasi-identifier log-probabilities as one (residents × QIs) table."""
         pop = self.pop
         b = self.field_bit
-
-        def has(name):
-            return (fields & b[name]) != 0
-
-        logp = np.zeros(len(idx))
-        for f in self.catalogue:
-            if not f.quasi_identifier or f.name == "marital_status":
-                continue
-            mask = has(f.name)
-            if f.generalises:
-                mask &= ~has(f.generalises)
-            if mask.any():
-                logp += np.where(mask, pop.logp[f.name][idx], 0.0)
-        mar = has("marital_status")
-        if mar.any():
-            age = has("birth_date") | has("birth_year")
-            logp += np.where(mar & age, pop.logp["marital_status"][idx],
-                             np.where(mar, pop.logp["marital_marginal"][idx], 0.0))
-        return logp
+        names = [f.name for f in self.catalogue
+                 if f.quasi_identifier and f.name != "marital_status"]
+        cols = [pop.logp[n] for n in names]
+        cols += [pop.logp["marital_status"], pop.logp["marital_marginal"]]
+        self._qi_logp = np.stack(cols, axis=1)
+        bits = np.array([b[n] for n in names] + [0, 0], dtype=np.int64)
+        gen = [f for f in self.catalogue if f.quasi_identifier and f.generalises]
+        coarse = [np.int64(b[f.name]) for f in gen]
+        fine = [np.int64(b[f.generalises]) for f in gen]
+        age = np.int64(b["birth_date"] | b["birth_year"])
+        self._qi_bits = (bits, coarse, fine, age, np.int64(b["marital_status"]))
 
     def qi_columns(self, idx: np.ndarray, fields: np.ndarray) -> dict[str, np.ndarray]:
         """Quasi-identifier columns of leaked records (``-1`` where a record lacks one)."""
@@ -804,10 +852,22 @@ class HealthDataModel(mesa.Model):
 
     # ------------------------------------------------------------ reach
     def insider_reach(self, inst: Institution) -> Reach:
-        """The stores a staff member of ``inst`` can open without a care relationship."""
+        """The stores a staff member of ``inst`` can open without a care relationship.
+
+        Which stores is fixed by the design; how many records they hold is this epoch's
+        count (cached for the epoch).
+        """
         cached = self._insider_reach.get(inst.index)
         if cached is not None:
             return cached
+        static = self._reach_static.get(inst.index)
+        if static is None:
+            static = self._reach_static[inst.index] = self._insider_stores(inst)
+        reach = self._sized_reach(*static)
+        self._insider_reach[inst.index] = reach
+        return reach
+
+    def _insider_stores(self, inst: Institution) -> tuple[list[Store], int | None, int | None]:
         p = self.p
         breadth = p["access_breadth"]
         stores = list(inst.stores)
@@ -826,9 +886,7 @@ class HealthDataModel(mesa.Model):
                 bg = getattr(arch, "break_glass", None)
                 if bg is not None:
                     stores += bg.stores
-        reach = self._sized_reach(stores, region, recent)
-        self._insider_reach[inst.index] = reach
-        return reach
+        return stores, region, recent
 
     def _shared_stores_for(self, inst: Institution, breadth: str) -> list[Store]:
         name = self.architecture.name
@@ -855,11 +913,12 @@ class HealthDataModel(mesa.Model):
         holdings: log-normal like the OCR data, larger for larger stores but not in
         proportion (``breach_size_*`` parameters).
         """
-        p = self.p
-        h = max(holdings_real, 1.0)
-        log_mean = (p["breach_size_log10_mean"] + p["breach_size_exponent"]
-                    * math.log10(h / BREACH_REFERENCE_RECORDS) - math.log10(h))
-        return min(1.0, 10.0 ** (log_mean + p["breach_size_log10_sd"] * z))
+        return float(self.breach_fractions(np.array([holdings_real]), np.array([z]))[0])
+
+    def breach_fractions(self, holdings_real: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """:meth:`breach_fraction` for arrays of holdings and normal deviates."""
+        log_mean = self._fraction_log10_mean(holdings_real)
+        return np.minimum(1.0, 10.0 ** (log_mean + self.p["breach_size_log10_sd"] * z))
 
     def mean_breach_fraction(self, holdings_real):
         """Expected :meth:`breach_fraction` for stores of ``holdings_real`` records (array)."""
@@ -884,15 +943,18 @@ class HealthDataModel(mesa.Model):
         return self._sized_reach(stores, None, None)
 
     def _sized_reach(self, stores: list[Store], region: int | None, recent: int | None) -> Reach:
-        counts = np.array([self.store_count(s) for s in stores], dtype=float)
+        if not stores:
+            return Reach(stores=[], region=region, recent_days=recent)
+        self.store_count(stores[0])  # recount if the epoch changed
+        ix = np.array([s.index for s in stores])
+        counts = self._counts[ix].astype(float)
         if region is not None:
             counts = counts / max(self.p["n_regions"], 1)
         if recent is not None:
             counts = counts * min(1.0, RECENT_CARE_DAYS / max(self.p["retention_days"], 1))
-        real = float(sum(c * self.scale / s.institution.represents
-                         for c, s in zip(counts, stores, strict=True)))
-        values = [self.store_value(s) for s in stores]
-        vpr = float((counts * values).sum() / counts.sum()) if counts.sum() > 0 else 0.0
+        real = float((counts * self.scale / self._store_represents[ix]).sum())
+        total = counts.sum()
+        vpr = float((counts * self._store_value[ix]).sum() / total) if total > 0 else 0.0
         return Reach(stores=[s for s, c in zip(stores, counts, strict=True) if c > 0],
                      region=region, recent_days=recent, records_real=real,
                      value_per_record=vpr)
@@ -908,7 +970,7 @@ class HealthDataModel(mesa.Model):
         """
         value = self.targets.haul_value(False)
         holder = self.institution_list[int(np.argmax(value))]
-        u = self.streams.fresh("shock", self.day).random(10)
+        u = self.streams.fresh("shock", self.day).random(Attacker.block)
         usable = (not self.p["encryption_at_rest"]) or u[3] < self.p["key_compromise_probability"]
         self.ledger.breach(attacker=None, institution=holder,
                            fraction=float(self.p["shock_fraction"]),

@@ -261,6 +261,15 @@ def _insider(m):
 
 
 @register_outcome(
+    "loss_theft_incidents", unit="incidents (real-world count)", direction="min",
+    privacy=True, label="Records lost or stolen",
+    definition="Records lost, stolen or improperly disposed of (laptops, drives, paper) in the "
+               "represented population: accidents, not attacks.")
+def _loss_theft(m):
+    return float(m.ledger.n_loss_theft)
+
+
+@register_outcome(
     "function_creep_incidents", unit="campaigns (real-world count)", direction="min",
     privacy=True, label="Function-creep campaigns",
     definition="Beyond-purpose campaigns by secondary users (blocked ones included).")
@@ -287,7 +296,9 @@ def _ttd(m):
 @register_outcome(
     "utility_rate", unit="share of needed value", direction="max", label="Clinical utility",
     definition="Clinically needed information delivered at encounters, weighted by each "
-               "field's clinical value for the encounter type, over all information needed.")
+               "field's clinical value for the encounter type, over all information needed. "
+               "The institution's own records are always read; a shared record only when the "
+               "clinician consults it (shared_lookup_probability) and the design lets them.")
 def _utility(m):
     t = m.totals
     return _ratio(t["value_delivered"], t["value_needed"])
@@ -306,7 +317,7 @@ def _emerg(m):
     "adverse_events_averted", unit="events per 1,000 residents", direction="max",
     label="Adverse drug events averted",
     definition="Expected potentially harmful medication-history errors averted, relative to "
-               "no electronic record at all, at hospital encounters (chronic, emergency) "
+               "no electronic record at all, at chronic follow-ups and emergency visits "
                "where the medication history was at hand (locally or shared): error rate × "
                "clinically important share × (1 − reconciliation RR). The RR was measured per "
                "medication, so applying it per encounter is an upper-end estimate.")
@@ -318,8 +329,8 @@ def _ae(m):
     "duplicate_tests_avoided", unit="tests per 1,000 residents", direction="max",
     label="Duplicate tests avoided",
     definition="Expected repeat tests or images avoided because prior results arrived from "
-               "another institution and were used: repeat rate × (1 − its odds under the "
-               "exchange odds ratio), per encounter.")
+               "another institution and were used: per such encounter, the repeat rate minus "
+               "the rate its odds fall to under the exchange odds ratio.")
 def _dup(m):
     return _per_1000(m, m.totals["dup_avoided"])
 
@@ -328,8 +339,8 @@ def _dup(m):
     "admissions_avoided", unit="admissions per 1,000 residents", direction="max",
     label="Emergency admissions avoided",
     definition="Expected admissions avoided at emergency visits where shared information "
-               "from another institution was used: admission rate × (1 − its odds under the "
-               "exchange odds ratio).")
+               "from another institution was used: per such visit, the admission rate minus "
+               "the rate its odds fall to under the exchange odds ratio.")
 def _admissions(m):
     return _per_1000(m, m.totals["admissions_avoided"])
 

@@ -539,7 +539,7 @@ _DECLARED: tuple[Parameter, ...] = (
            "records it holds: ∝ records^e (0: every institution alike; 1: every record "
            "alike, so a national store is found as often as all hospitals together).",
       source=f"estimated from OCR 2019-23: the six largest U.S. insurers (~180 M members) have "
-             f"1.9% of hacking breaches, not the ~12% that e = 1 implies "
+             f"1.9% of hacking breaches, not the ~9% that e = 1 implies "
              f"(sim/calibration.py; {_CAL} §2.1)"),
     P(name="institution_size_log10_sd", default=0.8, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=2.0,
@@ -590,7 +590,8 @@ _DECLARED: tuple[Parameter, ...] = (
              f"(sim/calibration.py; {_CAL} §2.1: median 1,758)"),
     P(name="insider_sale_log10_sd", default=0.8, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of insider sale sizes (log10 sd).",
-      source=f"fitted with insider_sale_log10_mean (sim/calibration.py; {_CAL} §2.1)"),
+      source=f"within the OCR 500+ log10 spreads (0.6-0.9, {_CAL} §2.2); held fixed while "
+             f"the median is fitted, since the portal cannot see below 500"),
     P(name="coverage_half_records", default=100_000.0, kind="uncertainty", group="threats",
       unit="records", low=1.0, high=1e9,
       help="Records an insider must be able to open to reach half the people they are "
@@ -612,7 +613,8 @@ _DECLARED: tuple[Parameter, ...] = (
       source="fitted to OCR 2019-23 theft/loss/disposal breaches of 500+ (sim/calibration.py)"),
     P(name="loss_theft_log10_sd", default=0.75, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of loss and theft sizes (log10 sd).",
-      source="fitted with loss_theft_log10_mean (sim/calibration.py)"),
+      source="within the OCR 500+ log10 spreads (0.6-0.9); held fixed while the median is "
+             "fitted, since the portal cannot see below 500"),
     P(name="gain_log_sd", default=1.5, kind="uncertainty", group="threats", unit="log sd",
       low=0.0, high=3.0,
       help="How much one opportunity's gain differs from the next (log-normal, median 1): "

@@ -482,7 +482,7 @@ def _targets() -> list[Target]:
                _per_rep("shock_opt_out", "notified_left")),
         Target("skew_sex", "§4.1 (iv)", "refusal, adult women over adult men (opt-out)",
                "England NDOO 2021: 5.53% vs 4.41%", "≈1.25", 1.05, 1.6, "ratio", "emergent",
-               ("plan_opt_out",), _per_rep("plan_opt_out", "women_over_men"),
+               ("plan_opt_out",), _per_rep("plan_opt_out", "women_over_men"), quick=False,
                if_missed="a ratio of two small shares (a few hundred refusals per "
                          "replication): with few replications it is noisy"),
         Target("skew_age", "§4.1 (iv)", "refusal, ages 20-49 over everyone (opt-out)",

@@ -1,5 +1,6 @@
 """Calibration to the published record: OCR fits, deterrence, behaviour, utility, outcomes."""
 
+import itertools
 import math
 
 import numpy as np
@@ -80,7 +81,7 @@ def test_deterrence_falls_smoothly_never_to_zero():
         counts.append(np.mean(c))
     assert all(c > 0 for c in counts)
     # each step lowers offences, but by less than the sanction's certainty rises
-    for lo, hi in zip(counts, counts[1:], strict=False):
+    for lo, hi in itertools.pairwise(counts):
         assert 0.2 < hi / lo < 1.0
 
 
