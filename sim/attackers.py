@@ -28,6 +28,7 @@ agents to make; the model builds every registered type.
 from __future__ import annotations
 
 import functools
+import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -588,10 +589,11 @@ class OfficialMisuse(SecondaryUser):
 class LostOrStolenMedia(Attacker):
     """Records lost, stolen or thrown away (laptops, drives, paper): an accident, no offender.
 
-    Not a decision maker: every opportunity is an incident (there is nothing to deter). The
-    holder is found the way an opportunistic attacker finds its target (weighted by attack
-    surface); the size is log-normal (``loss_theft_log10_*``, fitted to OCR theft, loss and
-    improper-disposal breaches of 500+ records), at most what one real institution holds;
+    Not a decision maker: every opportunity is an incident (there is nothing to deter: the
+    gain is infinite, the cost and the penalty nil). The holder is found the way an
+    opportunistic attacker finds its target (weighted by attack surface); the size is
+    log-normal (``loss_theft_log10_*``, fitted to OCR theft, loss and improper-disposal
+    breaches of 500+ records), at most what one real institution holds;
     the holder notices at once. Encrypted media cannot be read unless the key went with them
     (HIPAA's encryption safe harbour).
     """
@@ -605,16 +607,13 @@ class LostOrStolenMedia(Attacker):
         rate = model.p["loss_theft_per_million_per_year"] * model.real_millions / 365.0
         return [cls(model, ordinal=0, rate_per_day=rate)] if rate > 0 else []
 
-    def step(self) -> None:
-        """Every opportunity today is an incident."""
-        k = int(self.opportunities[self.model.day])
-        if k == 0:
-            return
-        for u in self.stream.random((k, self.block)):
-            target = self.choose_target(u)
-            if target is not None:
-                self.attempts += 1
-                self.attempt(target, u)
+    def expected_gain(self, target):
+        """Nothing is weighed: every opportunity becomes an incident."""
+        return math.inf
+
+    def expected_penalty(self, target):
+        """Accidents are not sanctioned."""
+        return 0.0
 
     def choose_target(self, u):
         """A holder of records, weighted like an opportunistic attacker's find."""

@@ -441,7 +441,8 @@ def _fmt_default(v: Any) -> str:
     return str(v)
 
 
-def _fmt(x: float) -> str:
+def format_number(x: float | None) -> str:
+    """A number for a table: thousands separated, three decimals below 10, "-" if missing."""
     if x is None or not math.isfinite(x):
         return "-"
     ax = abs(x)
@@ -452,6 +453,9 @@ def _fmt(x: float) -> str:
     if ax >= 0.01 or ax == 0:
         return f"{x:.3f}"
     return f"{x:.2e}"
+
+
+_fmt = format_number
 
 
 def _print_summary(scen, summary, seed: int, reps: int) -> None:

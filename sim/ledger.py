@@ -456,7 +456,7 @@ class Ledger:
         weight = min(1.0, inc.n_real / (0.01 * p["real_population"])) ** 2
         if policy in ("affected", "public") and len(inc.residents):
             m.behaviour.notify(inc.residents)
-        if policy == "public" or weight >= 1.0:
+        if weight > 0.0 and (policy == "public" or weight >= 1.0):
             m.behaviour.publicise(weight)
 
     def link_bought_leaks(self) -> int:

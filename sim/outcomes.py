@@ -210,8 +210,6 @@ def _best_dossier_fields(m) -> np.ndarray:
                "dossier any data broker has linked about them by the end of the run (0 for "
                "residents with none).")
 def _mean_dossier(m):
-    if not m.brokers:
-        return 0.0
     return float(_best_dossier_fields(m).mean()) / len(m.catalogue)
 
 
@@ -221,12 +219,8 @@ def _mean_dossier(m):
     definition="Share of residents about whom some data broker has linked more than half of "
                "the fields the design collects.")
 def _dossier_half(m):
-    if not m.brokers:
-        return 0.0
     collected = int(_popcount(np.array([m.policy.collected], dtype=np.int64))[0])
-    if collected == 0:
-        return 0.0
-    return float(np.mean(_best_dossier_fields(m) > collected / 2.0))
+    return float(np.mean(_best_dossier_fields(m) > collected / 2.0)) if collected else 0.0
 
 
 @register_outcome(
@@ -238,8 +232,6 @@ def _dossier_half(m):
                "any one resident by the end of the run. Over a year it reaches what the "
                "design collects; see mean_dossier_completeness for how far dossiers get.")
 def _dossier(m):
-    if not m.brokers:
-        return 0.0
     return float(_best_dossier_fields(m).max()) / len(m.catalogue)
 
 
@@ -262,9 +254,12 @@ def _insider(m):
 
 @register_outcome(
     "loss_theft_incidents", unit="incidents (real-world count)", direction="min",
-    privacy=True, label="Records lost or stolen",
+    privacy=True, label="Records lost or stolen", headline=False,
+    pinned=lambda params: ("accidents happen whatever the policy; encryption at rest decides "
+                           "whether a lost device exposes anyone (see records_exposed)"),
     definition="Records lost, stolen or improperly disposed of (laptops, drives, paper) in the "
-               "represented population: accidents, not attacks.")
+               "represented population: accidents, not attacks; no lever changes how many, "
+               "encryption at rest changes what they expose.")
 def _loss_theft(m):
     return float(m.ledger.n_loss_theft)
 

@@ -256,22 +256,13 @@ def _rate(cause: str) -> Callable:
     return lambda r: np.array([x[f"n_{cause}"] * x["per_m_year"] for x in r["status_quo"]])
 
 
-def _count_share(cause: str) -> Callable:
+def _share(cause: str, of: str) -> Callable:
+    """A cause's share of 500+ breaches, by count (``of="n"``) or by records (``"rec"``)."""
     def f(r):
         out = []
         for x in r["status_quo"]:
-            tot = sum(x[f"n_{c}"] for c in ("hacking", "unauthorized_access", "theft_loss"))
-            out.append(x[f"n_{cause}"] / tot if tot else math.nan)
-        return np.array(out)
-    return f
-
-
-def _record_share(cause: str) -> Callable:
-    def f(r):
-        out = []
-        for x in r["status_quo"]:
-            tot = sum(x[f"rec_{c}"] for c in ("hacking", "unauthorized_access", "theft_loss"))
-            out.append(x[f"rec_{cause}"] / tot if tot else math.nan)
+            tot = sum(x[f"{of}_{c}"] for c in ("hacking", "unauthorized_access", "theft_loss"))
+            out.append(x[f"{of}_{cause}"] / tot if tot else math.nan)
         return np.array(out)
     return f
 
@@ -408,10 +399,10 @@ def _targets() -> list[Target]:
                _rate("theft_loss")),
         Target("share_hacking_count", "§2.1, §8", "hacking's share of 500+ breaches (count)",
                opd, f"{h.count_share:.2f}", 0.68, 0.80, "share", "emergent", sq,
-               _count_share("hacking")),
+               _share("hacking", "n")),
         Target("share_hacking_records", "§2.1, §8", "hacking's share of records in 500+ "
                "breaches", opd, f"{h.record_share:.2f}", 0.85, 0.98, "share", "emergent", sq,
-               _record_share("hacking"),
+               _share("hacking", "rec"),
                if_missed="record shares are set by a handful of the largest events: the "
                          "model's largest breaches are all hacks of agencies, while insider "
                          "sales stay below what one staff member can reach; the portal's "
@@ -564,16 +555,9 @@ def validate(*, quick: bool = False, seed: int = 0, residents: int | None = None
 
 # ========================================================================== report
 def _fmt(x: float) -> str:
-    if not math.isfinite(x):
-        return "∞" if x > 0 else ("–∞" if x < 0 else "–")
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 10:
-        return f"{x:.1f}"
-    if ax >= 0.01 or ax == 0:
-        return f"{x:.3f}"
-    return f"{x:.2e}"
+    from .cli import format_number
+
+    return ("∞" if x > 0 else "–∞") if math.isinf(x) else format_number(x)
 
 
 def figures(raw: Mapping[str, list[dict]], out: Path) -> dict[str, Path]:

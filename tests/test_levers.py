@@ -173,8 +173,23 @@ def test_notification_informs_and_mitigates():
     none = diff("breach_shock", breach_notification="none")
     assert none["mean_trust"] > 0  # untold residents keep their trust
     assert none["harm_per_1000"] > 0  # and cannot protect themselves
-    public = diff("breach_shock", breach_notification="public")
-    assert public["mean_trust"] <= 0
+
+
+def test_public_notification_publicises_small_breaches_too():
+    """Under 'public' every detected breach is news (weighted by the square of its size);
+    under 'affected' only a breach of 1% of the population or more is."""
+    from sim.model import HealthDataModel
+
+    calls = {}
+    for policy in ("affected", "public"):
+        m = HealthDataModel(BASE, seed=3, breach_notification=policy, **OVERRIDES)
+        seen = []
+        orig = m.behaviour.publicise
+        m.behaviour.publicise = lambda w, _seen=seen, _orig=orig: (_seen.append(w), _orig(w))
+        m.run()
+        calls[policy] = seen
+    assert len(calls["public"]) > len(calls["affected"])
+    assert all(0 < w <= 1 for w in calls["public"])
 
 
 # ------------------------------------------------------------------ uncertainties

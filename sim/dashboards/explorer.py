@@ -22,20 +22,34 @@ __all__ = ["PolicyExplorer", "outcome_table_html"]
 def outcome_table_html(result: RunResult) -> str:
     """Privacy and clinical outcomes with 95% intervals, as an HTML table."""
     s = result.summary()
+    params = result.scenario.params
     rows = []
     for title, privacy in (("Privacy risk", True), ("Clinical utility and other", False)):
         rows.append(f"<tr><th colspan=4 style='text-align:left;padding-top:8px'>{title}</th>"
                     "</tr>")
         for name, r in s.iterrows():
-            if OUTCOMES[name].privacy != privacy:
+            o = OUTCOMES[name]
+            if o.privacy != privacy or not o.headline:
                 continue
             arrow = {"min": "↓", "max": "↑"}.get(r.direction, "")
+            why = o.pinned_reason(params)
+            if why and not (math.isfinite(r["mean"]) and r.ci_low != r.ci_high):
+                # fixed by this design: say why instead of printing a number that cannot move
+                rows.append(f"<tr title='{html.escape(o.definition)}'>"
+                            f"<td>{arrow} {html.escape(r.label)}</td>"
+                            f"<td>{_value(r['mean'])}</td>"
+                            f"<td colspan=2><i>{html.escape(why)}</i></td></tr>")
+                continue
             ci = (f"[{r.ci_low:.3g}, {r.ci_high:.3g}]" if math.isfinite(r.ci_low) else "")
             rows.append(f"<tr title='{html.escape(OUTCOMES[name].definition)}'>"
                         f"<td>{arrow} {html.escape(r.label)}</td><td>{r['mean']:.4g}</td>"
                         f"<td>{ci}</td><td>{html.escape(r.unit)}</td></tr>")
     return ("<table class='outcomes'><tr><th>outcome</th><th>mean</th><th>95% interval</th>"
             "<th>unit</th></tr>" + "".join(rows) + "</table>")
+
+
+def _value(x: float) -> str:
+    return f"{x:.4g}" if math.isfinite(x) else "–"
 
 
 class PolicyExplorer(W.VBox):
