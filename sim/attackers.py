@@ -233,7 +233,7 @@ class ExternalGroup(Attacker):
         group by group in the order given. A group whose class overrides a decision verb
         (:meth:`choose_target`, :meth:`expected_gain`, :meth:`expected_penalty`,
         :meth:`cost`, :meth:`gain_factor`) is not judged in bulk: it steps through the
-        template, opportunity by opportunity, with its own verbs.
+        template, opportunity by opportunity, with its own verbs, before the others act.
         """
         custom = [g for g in groups if not g.bulk_decisions()]
         groups = [g for g in groups if g.bulk_decisions()]
