@@ -124,22 +124,21 @@ class PlainMesaModel(HealthDataModel):
         return sum(vals[k] for k, b in enumerate(self._bits) if mask & b)
 
     # the residents' phases, per agent
-    def phase_care_events(self):
+    def phase_care_events(self, day) -> None:
         """Residents act one by one (care, access, recording, reviews)."""
         self.acc = dict.fromkeys(self.totals, 0.0)
         self.residents.shuffle_do("step")
-        return None
 
-    def phase_recording_and_sharing(self, events) -> None:
+    def phase_recording_and_sharing(self, day) -> None:
         """Done inside each resident's encounter."""
 
-    def phase_clinical_access(self, events):
+    def phase_clinical_access(self, day) -> None:
         """Totals gathered by the residents."""
         for k, v in self.acc.items():
             self.totals[k] += v
-        return dict(self.acc)
+        day.access = dict(self.acc)
 
-    def phase_trust_and_consent(self) -> int:
+    def phase_trust_and_consent(self, day) -> None:
         """Random reviews happen inside each resident's step; news and attention decay here,
         and residents notified earlier reconsider on their day."""
         b = self.behaviour
@@ -150,4 +149,4 @@ class PlainMesaModel(HealthDataModel):
         for idx in due:
             for i in idx:
                 agents[int(i)].reconsider()
-        return 0
+        day.reviews = 0

@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_run = sub.add_parser("run", help="run a scenario", description="Run a scenario.")
     p_run.add_argument("scenario", help="scenario file or bundled name")
+    p_run.add_argument("--profile", action="store_true",
+                       help="time each phase of the day (one extra run of replication 0)")
     common(p_run)
     p_cmp = sub.add_parser("compare", help="compare two scenarios on the same seeds",
                            description="Run baseline A and reform B on the same seeds and "
@@ -268,7 +270,27 @@ def _cmd_run(args) -> int:
         print(json.dumps(result.to_json(), indent=2))
     else:
         _print_summary(scen, result.summary(), args.seed, reps)
+    if args.profile:
+        _print_profile(scen, args.seed)
     return 1 if (result.runs["status"] != "ok").any() else 0
+
+
+def _print_profile(scen, seed: int) -> None:
+    """Run replication 0 once more and print the seconds spent in each phase of the day."""
+    import time
+
+    from .experiment import replication_seed
+    from .model import HealthDataModel
+
+    t0 = time.perf_counter()
+    model = HealthDataModel(scen, seed=replication_seed(seed, 0))
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    print(f"\nprofile of replication 0: set-up {t1 - t0:.3f} s, {model.n_days} days "
+          f"{t2 - t1:.3f} s")
+    for r in model.profile().itertuples():
+        print(f"  {r.phase:28s} {r.seconds:8.3f} s  {100 * r.share:5.1f}%")
 
 
 def _cmd_compare(args) -> int:

@@ -3,31 +3,17 @@
 :class:`HealthDataModel` holds the residents as columns (:mod:`sim.population`),
 institutions and attackers as Mesa agents, the institutions' data-sharing network as a
 ``networkx`` graph, and the ledger of incidents. Its :meth:`~HealthDataModel.step` is one
-day, in this fixed order (the order is part of the model: an attacker acts on what was
-recorded today, and residents react to what was announced today):
-
-1. **care events** - residents fall ill, need follow-up, have emergencies, get vaccinated
-   or screened, some away from home (``care`` stream, independent of policy);
-2. **recording and sharing** - providers record the encounter; platforms, public health,
-   the insurance bureau and integrated views receive what the policy sends them;
-3. **clinical access** - for each encounter, the clinician gets each needed field or not:
-   was it collected, was it recorded here before, is it shared and consented (and the
-   code shown, where the consent model asks for it), is it reachable from here, and are
-   the systems up;
-4. **attacks** - the scenario's shock breach, if any; then opportunistic external groups
-   decide on their opportunities together, and targeted groups, insiders and secondary
-   users act in random order;
-5. **detection, notification, punishment** - incidents due for detection today are
-   detected, offenders sanctioned, residents notified, attackers learn;
-6. **linkage** - brokers link the leaks they bought today into dossiers;
-7. **trust and consent** - news and attention fade, trust shocks decay towards each
-   resident's design-shifted trust, residents reconsider consent and withholding;
-8. **record the day** - the daily time series.
+day: the phases of :attr:`HealthDataModel.PHASES`, in that order, written down once there
+(care events, recording and sharing, clinical access, attacks, detection and enforcement,
+linkage, trust and consent, record the day, after housekeeping). The order is part of the
+model: an attacker acts on what was recorded today, and residents react to what was
+announced today. docs/odd.md §3 is generated from the list and the phases' docstrings.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +38,7 @@ from .population import Population
 from .rng import Streams
 from .scenario import Scenario, load_scenario
 
-__all__ = ["DAILY_SERIES", "HealthDataModel", "Reach"]
+__all__ = ["DAILY_SERIES", "Day", "HealthDataModel", "Reach"]
 
 NEVER = np.iinfo(np.int16).min  # "no record" in the last-visit tables
 RECENT_CARE_DAYS = 7  # "patients under my care": seen here in the last week
@@ -74,6 +60,15 @@ DAILY_SERIES = {
     "institutions_down": "real institutions down",
     "consent_reviews": "residents",
 }
+
+
+@dataclass
+class Day:
+    """What one day's phases hand on to each other (see :attr:`HealthDataModel.PHASES`)."""
+
+    events: Events | None = None
+    access: dict[str, float] = field(default_factory=dict)
+    reviews: int = 0
 
 
 @dataclass
@@ -316,23 +311,31 @@ class HealthDataModel(mesa.Model):
         self.groups = GroupAccounts(self)
         self.totals = dict.fromkeys(ACCESS_TOTALS, 0.0)
         self.series = {k: np.full(self.n_days, np.nan) for k in DAILY_SERIES}
+        self._phase_methods = [(name, getattr(self, f"phase_{name}")) for name in self.PHASES]
+        self.phase_seconds = dict.fromkeys(self.PHASES, 0.0)
         self.running = True
 
     # ================================================================ the day
+    #: the day, in order: :meth:`step` calls ``phase_<name>(day)`` for each name. This list
+    #: *is* the schedule: the ODD's process overview (docs/odd.md §3) is generated from it
+    #: and the phases' docstrings, and each phase's time is recorded (:meth:`profile`). A
+    #: subclass may insert a phase by extending the tuple and defining its method.
+    PHASES: tuple[str, ...] = (
+        "housekeeping", "care_events", "recording_and_sharing", "clinical_access", "attacks",
+        "detection_and_enforcement", "linkage", "trust_and_consent", "record_day",
+    )
+
     def step(self) -> None:
-        """Advance one day through the eight phases (see the module docstring)."""
+        """Advance one day: call each phase of :attr:`PHASES` in order, timing each."""
         if self.day >= self.n_days:
             self.running = False
             return
-        self._start_day()
-        events = self.phase_care_events()
-        self.phase_recording_and_sharing(events)
-        access = self.phase_clinical_access(events)
-        self.phase_attacks()
-        self.phase_detection_and_enforcement()
-        self.phase_linkage()
-        reviews = self.phase_trust_and_consent()
-        self.phase_record_day(events, access, reviews)
+        today = Day()
+        clock = time.perf_counter
+        for name, phase in self._phase_methods:
+            t0 = clock()
+            phase(today)
+            self.phase_seconds[name] += clock() - t0
         self.day += 1
         if self.day >= self.n_days:
             self.running = False
@@ -343,7 +346,23 @@ class HealthDataModel(mesa.Model):
             self.step()
         return self.summary()
 
-    def _start_day(self) -> None:
+    def profile(self):
+        """Seconds spent in each phase so far, as a DataFrame (``phase, seconds, share``)."""
+        import pandas as pd
+
+        total = sum(self.phase_seconds.values()) or 1.0
+        return pd.DataFrame({"phase": list(self.phase_seconds),
+                             "seconds": list(self.phase_seconds.values()),
+                             "share": [v / total for v in self.phase_seconds.values()]})
+
+    def phase_housekeeping(self, day: Day) -> None:
+        """Housekeeping.
+
+        Ended outages are removed, availability recomputed and downtime counted (all real
+        institutions down, and separately the real shared systems down); on the first day of
+        each holdings epoch (days 7, 14, ...) the attack-surface table is rebuilt, which
+        recounts every store, and cached insider reaches are dropped.
+        """
         ended = self._outage_ends.pop(self.day, None)
         if ended:
             np.subtract.at(self.down_counts, ended, 1)
@@ -354,23 +373,42 @@ class HealthDataModel(mesa.Model):
             self.targets.refresh()
             self._insider_reach.clear()
 
-    def phase_care_events(self) -> Events:
-        """1. Draw today's care events."""
-        return self.care.draw()
+    def phase_care_events(self, day: Day) -> None:
+        """Care events.
 
-    def phase_recording_and_sharing(self, events: Events) -> None:
-        """2. Providers record the encounters; shared stores follow from the records."""
-        self.care.record(events)
+        Residents have routine, chronic, emergency and preventive encounters, some away from
+        home, drawn from the ``care`` stream alone.
+        """
+        day.events = self.care.draw()
 
-    def phase_clinical_access(self, events: Events) -> dict[str, float]:
-        """3. What clinicians get at each encounter."""
-        out = self.care.access(events)
-        for k, v in out.items():
+    def phase_recording_and_sharing(self, day: Day) -> None:
+        """Recording and sharing.
+
+        Providers write today's date into the last-visit tables, keeping the previous date;
+        shared stores receive records implicitly, since their holdings derive from these
+        tables.
+        """
+        self.care.record(day.events)
+
+    def phase_clinical_access(self, day: Day) -> None:
+        """Clinical access.
+
+        Each needed field is delivered or not (§7.3): held, consulted, consented, reachable,
+        up; the clinical totals are accumulated.
+        """
+        day.access = self.care.access(day.events)
+        for k, v in day.access.items():
             self.totals[k] += v
-        return out
 
-    def phase_attacks(self) -> None:
-        """4. Attackers act in random order; the scenario's shock breach happens here."""
+    def phase_attacks(self, day: Day) -> None:
+        """Attacks.
+
+        The scenario's shock breach if today is ``shock_day``; then the opportunistic
+        external groups with an opportunity today, in an order shuffled by the model's
+        ``random``, decided together (``ExternalGroup.act_together``, §7.4); then the other
+        attackers with an opportunity (targeted groups, insiders, secondary users, the loss-
+        and-theft process; brokers have none) in the same order.
+        """
         if self.day == self.p["shock_day"]:
             self._shock()
         # the attackers with an opportunity today act, in random order (as
@@ -384,24 +422,40 @@ class HealthDataModel(mesa.Model):
             if not (isinstance(agent, ExternalGroup) and not agent.targeted):
                 agent.step()
 
-    def phase_detection_and_enforcement(self) -> None:
-        """5. Detect, sanction, notify; attackers learn."""
+    def phase_detection_and_enforcement(self, day: Day) -> None:
+        """Detection and enforcement.
+
+        Incidents due today are detected, offenders sanctioned or not, attackers learn,
+        residents and the public are notified.
+        """
         self.ledger.detect_and_enforce()
 
-    def phase_linkage(self) -> None:
-        """6. Brokers link today's purchases into dossiers."""
+    def phase_linkage(self, day: Day) -> None:
+        """Linkage.
+
+        Brokers merge today's purchases into dossiers.
+        """
         self.ledger.link_bought_leaks()
 
-    def phase_trust_and_consent(self) -> int:
-        """7. Trust decays; residents reconsider consent and withholding."""
-        return self.behaviour.step()
+    def phase_trust_and_consent(self, day: Day) -> None:
+        """Trust and consent.
 
-    def phase_record_day(self, events: Events, access: Mapping[str, float], reviews: int) -> None:
-        """8. Append the day to the time series."""
+        News and attention decay; random residents (more after publicised events) and the
+        notified residents whose delayed review falls today reconsider consent and
+        withholding.
+        """
+        day.reviews = self.behaviour.step()
+
+    def phase_record_day(self, day: Day) -> None:
+        """Record the day.
+
+        The daily time series.
+        """
         d = self.day
         s = self.series
         led = self.ledger
         pop = self.pop
+        access = day.access
         s["encounters"][d] = access["encounters"]
         s["utility_rate"][d] = (access["value_delivered"] / access["value_needed"]
                                 if access["value_needed"] else np.nan)
@@ -418,7 +472,7 @@ class HealthDataModel(mesa.Model):
         s["mean_trust"][d] = self.mean_trust()
         s["withholding_rate"][d] = float(pop.withholding.mean())
         s["institutions_down"][d] = float(self.down_counts.sum())
-        s["consent_reviews"][d] = reviews
+        s["consent_reviews"][d] = day.reviews
 
     # ============================================================ results
     def summary(self) -> dict[str, float]:

@@ -150,69 +150,62 @@ def test_daily_series_cover_every_day():
         m.ledger.residents_exposed / m.pop.n)
 
 
-def test_step_order_is_documented_once():
-    doc = sim.model.__doc__
-    phases = ["care events", "recording and sharing", "clinical access", "attacks",
-              "detection, notification, punishment", "linkage", "trust and consent"]
-    positions = [doc.index(p) for p in phases]
-    assert positions == sorted(positions)
+#: the day's order, as the model description argues it (docs/odd.md §3 "Why the order
+#: matters"): a change to HealthDataModel.PHASES must be deliberate and change this too
+DAY_ORDER = ("housekeeping", "care_events", "recording_and_sharing", "clinical_access",
+             "attacks", "detection_and_enforcement", "linkage", "trust_and_consent",
+             "record_day")
 
 
-def test_network_is_seeded_and_reflects_architecture():
-    a = HealthDataModel("national_plan_2025", seed=4, **small())
-    b = HealthDataModel("national_plan_2025", seed=4, **small())
-    assert sorted(a.graph.edges) == sorted(b.graph.edges)
-    flows = {d["flow"] for *_, d in a.graph.edges(data=True)}
-    assert "upload" in flows
-    silo = HealthDataModel("status_quo", seed=4, **small())
-    assert "upload" not in {d["flow"] for *_, d in silo.graph.edges(data=True)}
+def test_the_day_is_the_declared_phase_list():
+    assert HealthDataModel.PHASES == DAY_ORDER
 
 
-def test_shock_breaches_largest_store_on_its_day():
-    m, _s = run_model(scenario="breach_shock", shock_day=30)
-    shocks = [i for i in m.ledger.incidents if i.kind == "shock"]
-    assert len(shocks) == 1 and shocks[0].day == 30 and shocks[0].detected
-    assert len(shocks[0].residents) > 0.2 * m.pop.n
+def test_step_calls_the_phases_in_the_declared_order():
+    calls = []
 
+    class Spy(HealthDataModel):
+        pass
 
-def test_one_million_residents_initialise():
-    """The population is columns: a million residents is a few hundred MB, not objects."""
-    m = HealthDataModel(seed=1, n_residents=1_000_000, n_days=2)
-    assert m.pop.n == 1_000_000
-    assert m.pop.nbytes() < 400e6
+    for name in HealthDataModel.PHASES:
+        def phase(self, day, _name=name):
+            calls.append(_name)
+            getattr(HealthDataModel, f"phase_{_name}")(self, day)
+        setattr(Spy, f"phase_{name}", phase)
+    m = Spy("status_quo", seed=1, **small(n_days=2))
     m.run()
+    assert calls == list(DAY_ORDER) * 2
+    prof = m.profile()
+    assert list(prof["phase"]) == list(DAY_ORDER)
+    assert (prof["seconds"] > 0).all() and prof["share"].sum() == pytest.approx(1.0)
 
 
-def test_leak_risk_uses_the_risk_module_on_leaked_records():
-    m = HealthDataModel("breach_shock", seed=2, **small(
-        identity="per_domain_pseudonyms", collection_scope="minimal", shock_day=10,
-        code_integration="health_only"))
+def test_a_subclass_can_insert_a_phase():
+    seen = []
+
+    class WithAudit(HealthDataModel):
+        PHASES = (*HealthDataModel.PHASES[:5], "audit", *HealthDataModel.PHASES[5:])
+
+        def phase_audit(self, day):
+            seen.append((self.day, len(self.ledger.incidents)))
+
+    m = WithAudit("status_quo", seed=1, **small(n_days=3))
     m.run()
-    shock = next(i for i in m.ledger.incidents if i.kind == "shock")
-    table = m.ledger.leak_table(shock)
-    assert len(table) == len(shock.residents) > 0
-    r = m.ledger.leak_risk(shock)
-    assert r.n_records == len(table)
-    assert (~table["identified"]).any()  # pseudonymised records in the leak
-    # coarse quasi-identifiers in a 1.41-billion population: large classes, low marketer risk
-    assert r.marketer_success_rate < 1.0
-    assert r.journalist_records_at_risk == pytest.approx(table["identified"].mean())
+    assert [d for d, _ in seen] == [0, 1, 2]
+    assert "audit" in m.profile()["phase"].tolist()
 
 
-def test_expected_breach_fraction_closed_form_matches_simulation():
-    from sim.model import _mean_capped_lognormal
+def test_attacks_before_detection_matters():
+    """Swapping attacks and detection changes the run: the order is part of the model.
 
-    rng = np.random.default_rng(0)
-    z = rng.standard_normal(1_000_000)
-    for mu, sd in [(-1.3, 0.87), (-4.0, 0.87), (0.3, 0.5), (-2.0, 0.0)]:
-        mc = np.minimum(1.0, 10.0 ** (mu + sd * z)).mean()
-        assert _mean_capped_lognormal(mu, sd) == pytest.approx(mc, rel=5e-3)
+    Today's shock breach is detected at once; detected only if detection runs after it."""
+    class Swapped(HealthDataModel):
+        PHASES = ("housekeeping", "care_events", "recording_and_sharing", "clinical_access",
+                  "detection_and_enforcement", "attacks", *HealthDataModel.PHASES[6:])
 
-
-def test_breach_size_grows_with_holdings_but_less_than_proportionally():
-    m = HealthDataModel(seed=1, **small())
-    small_store = m.breach_fraction(1e4, 0.0) * 1e4
-    big_store = m.breach_fraction(1e8, 0.0) * 1e8
-    assert small_store < big_store < small_store * 1e4
-    e = m.p["breach_size_exponent"]
-    assert big_store == pytest.approx(small_store * 1e4 ** e)
+    kw = small(n_days=20, shock_day=5)
+    a = HealthDataModel("breach_shock", seed=1, **kw)
+    a.run()
+    b = Swapped("breach_shock", seed=1, **kw)
+    b.run()
+    assert a.pop.notified.sum() > b.pop.notified.sum()
