@@ -187,3 +187,35 @@ def test_sensitivity_from_the_command_line(tmp_path):
 def test_sweep_command_errors(args, needle):
     code, _, err = cli(*args)
     assert code == 2 and needle in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args,field", [
+    (["lever-effects", "--base", "nope", "--reps", "2"], "scenario 'nope' not found"),
+    (["lever-effects", "--reps", "1"], "--reps"),
+    (["validate-model", "--out", "README.md"], "--out README.md"),
+    (["validate-model", "--seed", "-1"], "--seed"),
+])
+def test_report_commands_reject_bad_input_in_one_line(args, field, tmp_path):
+    code, out, err = cli(*args)
+    assert code == 2
+    assert field in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_run_profile_times_every_phase(capsys):
+    from sim.model import HealthDataModel
+
+    code = main(["run", "status_quo", *SMALL, "--profile"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "profile of replication 0" in out
+    for phase in HealthDataModel.PHASES:
+        assert phase in out
+
+
+def test_compare_prints_reasons_for_outcomes_fixed_by_design(capsys):
+    code = main(["compare", "status_quo", "national_plan_2025", "--reps", "2", *SMALL])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "re-identification is certain by design" in out
+    assert "max_dossier_completeness" not in out  # not a headline outcome
