@@ -196,7 +196,7 @@ def test_sweep_command_errors(args, needle):
     (["validate-model", "--seed", "-1"], "--seed"),
 ])
 def test_report_commands_reject_bad_input_in_one_line(args, field, tmp_path):
-    code, out, err = cli(*args)
+    code, _out, err = cli(*args)
     assert code == 2
     assert field in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
