@@ -195,7 +195,7 @@ def test_sweep_command_errors(args, needle):
     (["validate-model", "--out", "README.md"], "--out README.md"),
     (["validate-model", "--seed", "-1"], "--seed"),
 ])
-def test_report_commands_reject_bad_input_in_one_line(args, field, tmp_path):
+def test_report_commands_reject_bad_input_in_one_line(args, field):
     code, _out, err = cli(*args)
     assert code == 2
     assert field in err and "Traceback" not in err
