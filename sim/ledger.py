@@ -430,8 +430,8 @@ class Ledger:
             self.daily_detected[m.day] += 1
             self.detection_delays.append(m.day - inc.day)
             family = inc.attacker.family if inc.attacker is not None else "external"
-            inc.sanctioned = (inc.attacker is not None and family != "accident"
-                              and inc._u_sanction < m.sanction_probability(family))
+            inc.sanctioned = inc.attacker is not None and (
+                inc._u_sanction < m.sanction_probability(family))
             if inc.attacker is not None:
                 inc.attacker.observe_own_outcome(inc.sanctioned,
                                                  counted_as_success=not inc.blocked)

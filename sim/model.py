@@ -893,8 +893,10 @@ class HealthDataModel(mesa.Model):
         return 0.0
 
     def sanction_probability(self, family: str) -> float:
-        """Probability a detected offender of ``family`` is sanctioned."""
+        """Probability a detected offender of ``family`` is sanctioned (accidents: never)."""
         p = self.p
+        if family == "accident":
+            return 0.0
         factor = p["foreign_enforcement_factor"] if family == "external" else 1.0
         return float(p["enforcement_probability"] * factor)
 
