@@ -114,8 +114,7 @@ class TargetTable:
         people = np.zeros(n)
         worth = np.zeros(n)
         if m.stores:
-            m.store_count(m.stores[0])  # recount the epoch's stores, all at once
-            counts = m._counts.astype(float)
+            counts = m.store_counts().astype(float)
             owner = m._store_institution
             np.maximum.at(people, owner, counts)
             worth = np.bincount(owner, weights=counts * m._store_value, minlength=n)
@@ -690,9 +689,13 @@ class HealthDataModel(mesa.Model):
 
     def store_count(self, store: Store) -> int:
         """Number of simulated residents ``store`` holds (recounted weekly, all at once)."""
+        return int(self.store_counts()[store.index])
+
+    def store_counts(self) -> np.ndarray:
+        """This epoch's number of simulated residents of every store, by ``Store.index``."""
         if self._counts is None or self.epoch(self._counts_day) != self.epoch():
             self._recount()
-        return int(self._counts[store.index])
+        return self._counts
 
     def _recount(self) -> None:
         """Count every store's residents in a few vectorised passes (no index lists)."""
@@ -1001,9 +1004,8 @@ class HealthDataModel(mesa.Model):
     def _sized_reach(self, stores: list[Store], region: int | None, recent: int | None) -> Reach:
         if not stores:
             return Reach(stores=[], region=region, recent_days=recent)
-        self.store_count(stores[0])  # recount if the epoch changed
         ix = np.array([s.index for s in stores])
-        counts = self._counts[ix].astype(float)
+        counts = self.store_counts()[ix].astype(float)
         if region is not None:
             counts = counts / max(self.p["n_regions"], 1)
         if recent is not None:
