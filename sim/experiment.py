@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,16 +213,10 @@ def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
     with executor(engine, workers) as ex:
         futures = {ex.submit(run_params, scenarios[i].name, dict(scenarios[i].params),
                              replication_seed(seed, rep), rep): (i, rep) for i, rep in jobs}
-        for fut in _progress(_as_completed(futures), progress, "runs"):
+        for fut in _progress(as_completed(futures), progress, "runs"):
             i, rep = futures[fut]
             parts[i].append((rep, *fut.result()))
     return [assemble_result(scen, seed, parts[i]) for i, scen in enumerate(scenarios)]
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(list(futures))
 
 
 def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:

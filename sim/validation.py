@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .calibration import OCR_THRESHOLD, load_ocr, ocr_targets
-from .experiment import mean_ci, replication_seed
+from .experiment import _progress, mean_ci, replication_seed
 
 __all__ = ["EXPERIMENTS", "TARGETS", "Experiment", "Target", "validate", "write_report"]
 
@@ -201,12 +201,8 @@ def run_experiments(names: Sequence[str], *, quick: bool = False, seed: int = 0,
     with executor(engine) as ex:
         futs = [(name, r, ex.submit(_run_probe, scen, ov, s, probe))
                 for name, r, scen, ov, s, probe in jobs]
-        it = futs
-        if progress:
-            from tqdm.auto import tqdm
-
-            it = tqdm(futs, desc="validation runs", unit="run")
-        got = {(name, r): f.result() for name, r, f in it}
+        got = {(name, r): f.result()
+               for name, r, f in _progress(futs, progress, "validation runs")}
     for (name, _rep), value in sorted(got.items(), key=lambda kv: kv[0]):
         out[name].append(value)
     return out
