@@ -67,8 +67,7 @@ def outcomes_md() -> str:
            "↓ lower is better, ↑ higher is better.\n\n",
            "| name | | unit | privacy risk? | definition |\n|---|---|---|---|---|\n"]
     for name, o in OUTCOMES.items():
-        arrow = {"min": "↓", "max": "↑"}.get(o.direction, "")
-        out.append(f"| `{name}` | {arrow} | {_cell(o.unit)} | {'yes' if o.privacy else ''} "
+        out.append(f"| `{name}` | {o.arrow} | {_cell(o.unit)} | {'yes' if o.privacy else ''} "
                    f"| {_cell(o.definition)} |\n")
     return "".join(out)
 

@@ -319,7 +319,7 @@ def _cmd_compare(args) -> int:
 
 def _cmd_list() -> int:
     from .attackers import ATTACKER_TYPES
-    from .outcomes import OUTCOMES
+    from .outcomes import OUTCOMES, direction_arrow
     from .params import by_group
     from .scenario import list_scenarios, load_scenario
 
@@ -341,7 +341,7 @@ def _cmd_list() -> int:
         print(f"  {name:24s} {doc}")
     print("\nOutcomes (↓ lower is better, ↑ higher is better):")
     for name, o in OUTCOMES.items():
-        arrow = {"min": "↓", "max": "↑"}.get(o.direction, " ")
+        arrow = direction_arrow(o.direction, " ")
         print(f"  {arrow} {name:30s} {o.unit}")
     return 0
 
@@ -481,16 +481,20 @@ _fmt = format_number
 
 
 def _print_summary(scen, summary, seed: int, reps: int) -> None:
+    from .outcomes import direction_arrow
+
     print(f"{scen.name}: seed {seed}, {reps} replication(s), "
           f"{scen.params['n_residents']:,} residents, {scen.params['n_days']} days")
     print(f"{'outcome':34s} {'mean':>12s}  {'95% interval':>25s}  unit")
     for name, r in summary.iterrows():
-        arrow = {"min": "↓", "max": "↑"}.get(r.direction, " ")
+        arrow = direction_arrow(r.direction, " ")
         ci = f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if math.isfinite(r.ci_low) else ""
         print(f"{arrow} {name:32s} {_fmt(r['mean']):>12s}  {ci:>25s}  {r.unit}")
 
 
 def _print_compare(a, b, diffs, seed: int, reps: int) -> None:
+    from .outcomes import direction_arrow
+
     print(f"A = {a.name}   B = {b.name}   (paired on the same {reps} seeds from seed {seed}; "
           f"{a.params['n_residents']:,} residents, {a.params['n_days']} days)")
     print(f"{'outcome':32s} {'A':>11s} {'B':>11s} {'B − A':>11s}  {'95% interval':>24s}  "
@@ -498,7 +502,7 @@ def _print_compare(a, b, diffs, seed: int, reps: int) -> None:
     for name, r in diffs.iterrows():
         if not r.headline:
             continue
-        arrow = {"min": "↓", "max": "↑"}.get(r.direction, " ")
+        arrow = direction_arrow(r.direction, " ")
         if r.note:
             print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s}  — {r.note}")
             continue

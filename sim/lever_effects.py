@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .experiment import paired_differences, run_scenarios
+from .outcomes import direction_arrow
 from .params import levers
 from .scenario import Scenario, load_scenario
 
@@ -180,7 +181,7 @@ def lever_effects_markdown(table: pd.DataFrame, *, base: str, reps: int, seed: i
                       "|---|---:|---|---|"]
             moved = s[s["moves"] != ""]
             for _, r in moved.iterrows():
-                arrow = {"min": "↓", "max": "↑"}.get(r.direction, "")
+                arrow = direction_arrow(r.direction)
                 base_value = _num(r.base_mean, sign=False)
                 lines.append(f"| {arrow} {r.label} (`{r.outcome}`) | {base_value}"
                              f" | {_num(r.diff_mean)} [{_num(r.diff_low)}, {_num(r.diff_high)}] "

@@ -31,7 +31,19 @@ from .registry import Registry
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["OUTCOMES", "Outcome", "register_outcome"]
+__all__ = ["OUTCOMES", "Outcome", "direction_arrow", "register_outcome"]
+
+
+_ARROWS = {"min": "↓", "max": "↑"}
+
+
+def direction_arrow(direction: str, blank: str = "") -> str:
+    """``"↓"`` for ``"min"`` (lower is better), ``"↑"`` for ``"max"``, else ``blank``.
+
+    ``blank`` is what an ``"info"`` outcome (or an unknown direction) gets: ``" "`` keeps
+    fixed-width console columns aligned, ``""`` suits tables.
+    """
+    return _ARROWS.get(direction, blank)
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,11 @@ class Outcome:
     privacy: bool = False  # a privacy-risk outcome (else clinical utility / other)
     headline: bool = True  # shown in default views
     pinned: Callable[[Mapping[str, Any]], str | None] | None = None
+
+    @property
+    def arrow(self) -> str:
+        """``"↓"``, ``"↑"`` or ``""`` for this outcome's direction (see :func:`direction_arrow`)."""
+        return direction_arrow(self.direction)
 
     def pinned_reason(self, params: Mapping[str, Any]) -> str | None:
         """Why this outcome is fixed by design under ``params`` (``None`` if it is not)."""

@@ -9,7 +9,7 @@ import ipywidgets as W
 
 from ..experiment import RunResult, replication_seed
 from ..model import HealthDataModel
-from ..outcomes import OUTCOMES
+from ..outcomes import OUTCOMES, direction_arrow
 from ..scenario import Scenario, load_scenario
 from .common import Background, Settings, image, scenario_names
 from .controls import ParameterPanel
@@ -31,7 +31,7 @@ def outcome_table_html(result: RunResult) -> str:
             o = OUTCOMES[name]
             if o.privacy != privacy or not o.headline:
                 continue
-            arrow = {"min": "↓", "max": "↑"}.get(r.direction, "")
+            arrow = direction_arrow(r.direction)
             why = o.pinned_reason(params)
             if why and not (math.isfinite(r["mean"]) and r.ci_low != r.ci_high):
                 # fixed by this design: say why instead of printing a number that cannot move

@@ -85,8 +85,7 @@ def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY)):
     ax.barh(y, rel.fillna(0), color=colours, alpha=0.8)
     ax.errorbar(rel.fillna(0), y, xerr=[(rel - lo).fillna(0), (hi - rel).fillna(0)],
                 fmt="none", ecolor="black", capsize=3)
-    labels = [f"{OUTCOMES[o].label} ({'↓' if OUTCOMES[o].direction == 'min' else '↑'})"
-              for o in d.index]
+    labels = [f"{OUTCOMES[o].label} ({OUTCOMES[o].arrow})" for o in d.index]
     ax.set_yticks(y, labels, fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlabel("change, reform vs baseline (% of baseline; 95% interval)")

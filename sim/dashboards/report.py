@@ -12,6 +12,7 @@ import pandas as pd
 from .. import __version__
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
+from ..outcomes import direction_arrow
 
 __all__ = ["comparison_report"]
 
@@ -34,7 +35,7 @@ def differences_table(cmp: CompareResult) -> str:
     for _name, r in cmp.differences.iterrows():
         if not r.get("headline", True):
             continue
-        arrow = {"min": "↓", "max": "↑"}.get(r.direction, "")
+        arrow = direction_arrow(r.direction)
         note = r.get("note", "")
         if note:  # fixed by design or not measured: say why instead of printing numbers
             rows.append(f"<tr><td>{arrow} {html.escape(r.label)}</td>"
