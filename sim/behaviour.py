@@ -12,7 +12,8 @@ pooled, integrated, opened and keyed (:func:`policy_perception`), up with transp
 control (notification, a say over sharing, purpose binding); the sizes come from the
 structural model of a Chinese HIE survey (information sensitivity → trust −0.489,
 transparency → trust +0.471; calibration.md §4.2). Concerned residents respond more than
-pragmatic ones, unconcerned ones less (``response``).
+pragmatic ones, unconcerned ones less (``response``: ``response_concerned``, 1 for pragmatic
+residents, ``response_unconcerned``; assumptions).
 
 **Attention.** Almost nobody revisits a default (calibration.md §4.1 (v)): a resident
 reconsiders ``consent_reviews_per_year`` times a year on average. A publicised event (a
@@ -32,8 +33,9 @@ nothing under implied consent, leaving under opt-out, staying out under opt-in (
 residents able to take the active steps, ``opt_in_effort``, ever join), hiding categories
 under granular consent. Independently, a resident withholds sensitive information from
 clinicians with probability ``withholding_rate · (1 - trust) / (1 - mean base trust)``
-(halved where the consent model gives a say over sharing): under implied consent this is
-the only way residents can respond to a design they distrust.
+(times ``withholding_control_factor``, 0.5, where the consent model gives a say over
+sharing): under implied consent this is the only way residents can respond to a design they
+distrust.
 """
 
 from __future__ import annotations
@@ -43,19 +45,33 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .population import Attitude
+
 if TYPE_CHECKING:  # pragma: no cover
     from .fields import FieldCatalogue
     from .model import HealthDataModel
 
-__all__ = ["ATTITUDE_RESPONSE", "Behaviour", "policy_perception"]
+__all__ = ["Behaviour", "attitude_response", "policy_perception"]
 
-#: how strongly concerned, pragmatic and unconcerned residents respond to news and to the
-#: design (assumption: concerned residents respond most)
-ATTITUDE_RESPONSE = np.array([1.5, 1.0, 0.5])
-
+# How each lever's setting enters the design-perception indexes (:func:`policy_perception`):
+# ordinal scores, evenly spaced from 0 (least sensitive / transparent) to 1 (most). The
+# spacing is an assumption (modellers' judgement), not a measurement; the indexes' effect on
+# trust is scaled by trust_sensitivity_effect and trust_transparency_effect.
 _BREADTH = {"treating_team": 0.0, "institution": 1 / 3, "region": 2 / 3, "national": 1.0}
 _INTEGRATION = {"health_only": 0.0, "health_insurance": 0.5, "health_insurance_payment": 1.0}
 _NOTIFICATION = {"none": 0.0, "affected": 0.5, "public": 1.0}
+
+
+def attitude_response(params: Mapping[str, Any]) -> np.ndarray:
+    """How strongly each attitude's trust responds to the design and to news.
+
+    Indexed by :class:`~sim.population.Attitude`: ``response_concerned``, 1 (pragmatic
+    residents are the reference, by definition) and ``response_unconcerned``.
+    """
+    out = np.ones(len(Attitude))
+    out[Attitude.CONCERNED] = params["response_concerned"]
+    out[Attitude.UNCONCERNED] = params["response_unconcerned"]
+    return out
 
 
 def policy_perception(params: Mapping[str, Any], catalogue: FieldCatalogue,
@@ -68,7 +84,8 @@ def policy_perception(params: Mapping[str, Any], catalogue: FieldCatalogue,
     only 0, + insurance 0.5, + payment 1); access breadth (treating team 0 ... national 1);
     and the ID-card number as master index (1) or pseudonyms (0). Transparency is the mean of
     breach notification (none 0, affected 0.5, public 1), the say residents have over sharing
-    (the consent model's ``control``) and purpose binding.
+    (the consent model's ``control``) and purpose binding. The categorical settings are
+    ordinal scores and the parts are weighted equally: both assumptions.
 
     Args:
         params: validated parameter values.
@@ -90,7 +107,7 @@ def policy_perception(params: Mapping[str, Any], catalogue: FieldCatalogue,
         ARCHITECTURES[params["architecture"]].pooling,
         _INTEGRATION[params["code_integration"]],
         _BREADTH[params["access_breadth"]],
-        1.0 if params["identity"] == "id_card_master_index" else 0.0,
+        1.0 if params["identity"] == "id_card_master_index" else 0.0,  # ordinal score
     ])
     transparency = np.mean([
         _NOTIFICATION[params["breach_notification"]],
@@ -131,10 +148,11 @@ class Behaviour:
         ref_s, ref_t = policy_perception(defaults(), model.catalogue)  # the status quo
         self.policy_shift = (-p["trust_sensitivity_effect"] * (self.sensitivity - ref_s)
                              + p["trust_transparency_effect"] * (self.transparency - ref_t))
-        self.response = ATTITUDE_RESPONSE[pop.attitude]
+        self.response = attitude_response(p)[pop.attitude]
         self.static_trust = np.clip(pop.base_trust + self.response * self.policy_shift, 0, 1)
         self._static_mean = float(self.static_trust.mean()) if pop.n else 0.5
-        # group odds of refusing (England NDOO: women, ages 20-49 higher; children lower)
+        # group odds of refusing (England NDOO: women, ages 20-49 higher; children lower);
+        # the age bands are those the refusal_odds_* parameters are declared for
         age = pop.age_years
         log_or = np.where(pop.sex == 1, np.log(p["refusal_odds_women"]), 0.0)
         log_or = log_or + np.where((age >= 20) & (age < 50), np.log(p["refusal_odds_age_20_49"]),
@@ -213,7 +231,7 @@ class Behaviour:
     def withhold(self, trust: np.ndarray, u: np.ndarray) -> np.ndarray:
         """Whether residents with this trust withhold sensitive information."""
         m = self.model
-        scale = 0.5 if m.consent.offers_control else 1.0
+        scale = m.p["withholding_control_factor"] if m.consent.offers_control else 1.0
         base = m.p["withholding_rate"] * scale
         prob = base * (1.0 - trust) / max(1.0 - self.mean_trust0, 1e-6)
         return u < np.clip(prob, 0.0, 1.0)

@@ -305,6 +305,18 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="trust_unconcerned", default=0.8, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0, help="Starting trust, unconcerned residents.",
       source="assumption"),
+    P(name="response_concerned", default=1.5, kind="uncertainty", group="population",
+      unit="ratio (pragmatic = 1)", low=0.0, high=5.0,
+      help="How strongly a 'privacy concerned' resident's trust responds to the design and to "
+           "publicised breaches, relative to a pragmatic resident (whose response is 1 by "
+           "definition).",
+      source="assumption: concerned residents respond most (Westin-style segmentation); no "
+             "source in calibration.md measures the response by attitude"),
+    P(name="response_unconcerned", default=0.5, kind="uncertainty", group="population",
+      unit="ratio (pragmatic = 1)", low=0.0, high=5.0,
+      help="How strongly an 'unconcerned' resident's trust responds to the design and to "
+           "publicised breaches, relative to a pragmatic resident.",
+      source="assumption: unconcerned residents respond least (Westin-style segmentation)"),
     P(name="participation_threshold", default=0.25, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0,
       help="Trust at which a reviewing resident (of the reference group: a man aged 50+) is "
@@ -328,6 +340,14 @@ _DECLARED: tuple[Parameter, ...] = (
       help="Share of residents who withhold sensitive information from clinicians at average "
            "trust.",
       source=f"{_CAL} §4.2: 12.3% (HINTS, Agaku 2014)"),
+    P(name="withholding_control_factor", default=0.5, kind="uncertainty", group="population",
+      unit="ratio", low=0.0, high=1.0,
+      help="Multiplies the chance of withholding from clinicians under consent models that "
+           "give residents a say over sharing (all but implied consent): residents who can "
+           "refuse sharing need not lie to their doctor.",
+      source=f"assumption; for scale, low perceived control raises the odds of withholding "
+             f"1.42× (aOR, Agaku 2014, {_CAL} §4.2), i.e. control ≈ ×0.7 in odds: 0.5 is a "
+             f"stronger effect than that association"),
     P(name="granular_hide_share", default=0.002, kind="uncertainty", group="population",
       unit="share", low=0.0, high=1.0,
       help="Under granular consent: share of willing, concerned residents who change the "
@@ -677,6 +697,22 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="-", low=0.0, high=1.0,
       help="Offenders perceive a sanction F as F**e: certainty deters more than severity.",
       source=f"{_CAL} §5.1 (Becker 1968; Nagin 2013: certainty > severity); form assumed"),
+    P(name="attacker_belief_strength", default=10.0, kind="uncertainty", group="threats",
+      unit="pseudo-observations", low=0.1, high=1000.0,
+      help="Weight of an attacker's starting beliefs (Beta priors, centred on the policy's "
+           "true chances of detection and of sanction): how many offences' worth of "
+           "experience it takes to move them.",
+      source="assumption"),
+    P(name="attacker_peer_weight", default=0.2, kind="uncertainty", group="threats",
+      unit="pseudo-observations per peer offence", low=0.0, high=10.0,
+      help="How much one peer's detected offence (sanctioned or not) counts in an attacker's "
+           "belief about the chance of sanction (its own detected offence counts 1).",
+      source="assumption"),
+    P(name="attacker_success_weight", default=0.25, kind="uncertainty", group="threats",
+      unit="pseudo-observations per undetected success", low=0.0, high=10.0,
+      help="How much one success not (yet) detected adds to an attacker's 'not detected' "
+           "belief (withdrawn if the offence is detected later; a detection counts 1).",
+      source="assumption"),
     P(name="foreign_enforcement_factor", default=0.1, kind="uncertainty", group="threats",
       unit="ratio", low=0.0, high=1.0,
       help="Enforcement reach against external groups relative to domestic insiders.",
