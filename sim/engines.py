@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-__all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor"]
+__all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor", "process_pool"]
 
 ENGINES = ("serial", "processes", "dask")
 DASK_CONNECT_TIMEOUT = "20s"  # how long to try reaching a --scheduler address
@@ -51,6 +51,16 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` local processes, started with ``fork`` where available.
+
+    ``fork`` (Linux) lets workers inherit the imported package and works from notebooks;
+    elsewhere ``spawn``. Used by :func:`executor` and by the dashboards' warm pool.
+    """
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+
+
 @contextlib.contextmanager
 def executor(engine: str = "processes", workers: int | None = None,
              scheduler: str | None = None) -> Iterator[Executor]:
@@ -74,8 +84,7 @@ def executor(engine: str = "processes", workers: int | None = None,
     if engine == "serial":
         yield SerialExecutor()
     elif engine == "processes":
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method)) as ex:
+        with process_pool(n) as ex:
             yield ex
     else:
         with _dask_executor(n, scheduler) as ex:

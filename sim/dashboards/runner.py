@@ -9,12 +9,11 @@ inputs come back.
 from __future__ import annotations
 
 import atexit
-import multiprocessing as mp
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
 
-from ..engines import SerialExecutor, default_workers
+from ..engines import SerialExecutor, default_workers, process_pool
 from ..experiment import (
     CompareResult,
     RunResult,
@@ -45,8 +44,7 @@ class Runner:
         if self.workers == 0:
             return SerialExecutor()
         if self._pool is None:
-            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
+            self._pool = process_pool(self.workers)
             atexit.register(self.close)
         return self._pool
 
