@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .experiment import mean_ci
+from .experiment import mean_ci, paired_stats
 from .outcomes import OUTCOMES
 
 __all__ = [
@@ -103,16 +103,13 @@ def paired_vs_baseline(runs: pd.DataFrame, baseline: str | None = None,
     for scen, pid, label in _order(ok):
         a = ok[(ok["scenario"] == scen) & (ok["point_id"] == base_id)].set_index("seed")
         b = ok[(ok["scenario"] == scen) & (ok["point_id"] == pid)].set_index("seed")
-        common = a.index.intersection(b.index)
-        for o in outcomes:
-            d = (b.loc[common, o].astype(float) - a.loc[common, o].astype(float)).to_numpy()
-            m, lo, hi = mean_ci(d, level)
-            base = float(a.loc[common, o].astype(float).mean()) if len(common) else math.nan
+        for o, _d, s in paired_stats(a, b, outcomes, level):
+            base, m, lo, hi = s["mean_a"], s["diff_mean"], s["diff_low"], s["diff_high"]
             scale = abs(base) if base and math.isfinite(base) else math.nan
             rows.append({"scenario": scen, "point_id": pid, "point": label, "outcome": o,
                          "baseline_mean": base, "diff_mean": m, "diff_low": lo,
                          "diff_high": hi, "rel_mean": m / scale, "rel_low": lo / scale,
-                         "rel_high": hi / scale, "n_pairs": int(np.isfinite(d).sum())})
+                         "rel_high": hi / scale, "n_pairs": s["n_pairs"]})
     return pd.DataFrame(rows)
 
 

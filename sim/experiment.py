@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +33,7 @@ __all__ = [
     "compare",
     "mean_ci",
     "paired_differences",
+    "paired_stats",
     "replication_seed",
     "run",
     "run_one",
@@ -296,25 +297,49 @@ def paired_differences(runs_a: pd.DataFrame, runs_b: pd.DataFrame,
     """
     a = runs_a[runs_a["status"] == "ok"].set_index("seed")
     b = runs_b[runs_b["status"] == "ok"].set_index("seed")
-    common = a.index.intersection(b.index)
     params_a, params_b = _params_of(runs_a), _params_of(runs_b)
     rows = []
-    for name, o in OUTCOMES.items():
+    for name, d, s in paired_stats(a, b, OUTCOMES.names(), level):
+        o = OUTCOMES[name]
+        mean, ma = s["diff_mean"], s["mean_a"]
+        rel = mean / ma if math.isfinite(ma) and ma != 0 else math.nan
+        better = (math.nan if not math.isfinite(mean) or o.direction == "info" or mean == 0
+                  else bool((mean < 0) == (o.direction == "min")))
+        rows.append({"outcome": name, "label": o.label, "unit": o.unit,
+                     "direction": o.direction, "mean_a": ma, "mean_b": s["mean_b"],
+                     "diff_mean": mean, "diff_low": s["diff_low"], "diff_high": s["diff_high"],
+                     "relative": rel, "b_better": better, "n_pairs": s["n_pairs"],
+                     "headline": o.headline, "note": _comparison_note(o, params_a, params_b, d)})
+    return pd.DataFrame(rows).set_index("outcome")
+
+
+def paired_stats(a: pd.DataFrame, b: pd.DataFrame, outcomes: Iterable[str],
+                 level: float = 0.95) -> Iterator[tuple[str, np.ndarray, dict[str, Any]]]:
+    """The paired statistics of ``b − a`` for each outcome, on the seeds both arms share.
+
+    The one computation behind :func:`paired_differences` and
+    :func:`sim.analysis.paired_vs_baseline`.
+
+    Args:
+        a: the baseline arm's finished replications, indexed by seed.
+        b: the other arm's, indexed by seed.
+        outcomes: the outcome columns to pair.
+        level: interval level.
+
+    Yields:
+        ``(outcome, d, stats)``: the per-seed differences ``d`` and ``stats`` with
+        ``mean_a``, ``mean_b`` (means of each arm's finite values on the shared seeds),
+        ``diff_mean``, ``diff_low``, ``diff_high`` (:func:`mean_ci` of ``d``) and
+        ``n_pairs`` (finite differences).
+    """
+    common = a.index.intersection(b.index)
+    for name in outcomes:
         da = a.loc[common, name].astype(float)
         db = b.loc[common, name].astype(float)
         d = (db - da).to_numpy()
         mean, lo, hi = mean_ci(d, level)
-        ma = _nanmean(da)
-        mb = _nanmean(db)
-        rel = mean / ma if ma not in (0.0,) and math.isfinite(ma) and ma != 0 else math.nan
-        better = (math.nan if not math.isfinite(mean) or o.direction == "info" or mean == 0
-                  else bool((mean < 0) == (o.direction == "min")))
-        rows.append({"outcome": name, "label": o.label, "unit": o.unit,
-                     "direction": o.direction, "mean_a": ma, "mean_b": mb, "diff_mean": mean,
-                     "diff_low": lo, "diff_high": hi, "relative": rel, "b_better": better,
-                     "n_pairs": int(np.isfinite(d).sum()), "headline": o.headline,
-                     "note": _comparison_note(o, params_a, params_b, d)})
-    return pd.DataFrame(rows).set_index("outcome")
+        yield name, d, {"mean_a": _nanmean(da), "mean_b": _nanmean(db), "diff_mean": mean,
+                        "diff_low": lo, "diff_high": hi, "n_pairs": int(np.isfinite(d).sum())}
 
 
 def _params_of(runs: pd.DataFrame) -> dict[str, Any]:
