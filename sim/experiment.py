@@ -31,9 +31,12 @@ __all__ = [
     "CompareResult",
     "RunResult",
     "compare",
+    "failed_run",
+    "long_daily",
     "mean_ci",
     "paired_differences",
     "paired_stats",
+    "param_columns",
     "replication_seed",
     "run",
     "run_one",
@@ -89,13 +92,38 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
         row.update(status="ok", error="")
         row.update(summary)
     except Exception as exc:
-        row.update(status="error", error=f"{type(exc).__name__}: {exc}")
-        row.update(dict.fromkeys(OUTCOMES.names(), math.nan))
+        row.update(failed_run(exc))
         daily = pd.DataFrame({"day": []})
         groups = pd.DataFrame()
     row["runtime_s"] = time.perf_counter() - t0
-    row.update({f"param.{k}": _cell(v) for k, v in scenario.params.items()})
+    row.update(param_columns(scenario.params))
     return row, daily, groups
+
+
+def failed_run(exc: BaseException, **fields: Any) -> dict[str, Any]:
+    """The columns of a run that raised.
+
+    ``status="error"``, the exception as ``error``, then ``fields`` (in order), then NaN for
+    every outcome (never another run's values).
+    """
+    return {"status": "error", "error": f"{type(exc).__name__}: {exc}", **fields,
+            **dict.fromkeys(OUTCOMES.names(), math.nan)}
+
+
+def param_columns(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A run row's ``param.*`` columns (list values joined with commas)."""
+    return {f"param.{k}": ",".join(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+def long_daily(daily: pd.DataFrame, **ids: Any) -> pd.DataFrame:
+    """A run's daily table (``day`` and one column per series) as ``day, series, value`` rows.
+
+    ``ids`` become the leading columns, in order (e.g. ``scenario``, ``rep``, ``seed``).
+    """
+    long = daily.melt(id_vars="day", var_name="series", value_name="value")
+    for i, (k, v) in enumerate(ids.items()):
+        long.insert(i, k, v)
+    return long
 
 
 def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
@@ -227,11 +255,7 @@ def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:
     for rep, row, daily, grp in parts:
         rows.append(row)
         if len(daily):
-            long = daily.melt(id_vars="day", var_name="series", value_name="value")
-            long.insert(0, "seed", row["seed"])
-            long.insert(0, "rep", rep)
-            long.insert(0, "scenario", scen.name)
-            dailies.append(long)
+            dailies.append(long_daily(daily, scenario=scen.name, rep=rep, seed=row["seed"]))
         if len(grp):
             groups.append(grp.assign(scenario=scen.name, rep=rep, seed=row["seed"]))
     daily = (pd.concat(dailies, ignore_index=True) if dailies else
@@ -391,10 +415,6 @@ def _progress(it, enabled: bool, desc: str):
     from tqdm.auto import tqdm
 
     return tqdm(it, desc=desc, unit="run")
-
-
-def _cell(v: Any) -> Any:
-    return ",".join(v) if isinstance(v, list) else v
 
 
 def _num(x: float) -> float | None:

@@ -41,7 +41,7 @@ import pandas as pd
 import yaml
 
 from .design import Design, DesignError
-from .experiment import replication_seed, run_one
+from .experiment import failed_run, long_daily, param_columns, replication_seed, run_one
 from .params import PARAMETERS, ParameterError
 from .scenario import Scenario, ScenarioError, load_scenario
 
@@ -202,8 +202,7 @@ def execute_task(task: Mapping[str, Any]) -> tuple[dict, pd.DataFrame | None]:
         row[key] = task[key]
     long = None
     if task.get("daily", True) and len(daily):
-        long = daily.melt(id_vars="day", var_name="series", value_name="value")
-        long.insert(0, "run_id", task["run_id"])
+        long = long_daily(daily, run_id=task["run_id"])
     return row, long
 
 
@@ -375,15 +374,12 @@ def _manifest(spec: SweepSpec) -> dict[str, Any]:
 
 
 def _error_row(task: Mapping[str, Any], exc: BaseException) -> dict[str, Any]:
-    from .outcomes import OUTCOMES
-
+    """The row of a task whose worker failed (the run itself never returned)."""
     row = {k: task[k] for k in ("scenario", "rep", "seed", "run_id", "sweep",
                                 "scenario_sha256", "point_id", "point", "scenario_index",
                                 "point_index", "package_version")}
-    row.update(status="error", error=f"{type(exc).__name__}: {exc}", runtime_s=math.nan)
-    row.update(dict.fromkeys(OUTCOMES.names(), math.nan))
-    row.update({f"param.{k}": (",".join(v) if isinstance(v, list) else v)
-                for k, v in task["params"].items()})
+    row.update(failed_run(exc, runtime_s=math.nan))
+    row.update(param_columns(task["params"]))
     return row
 
 
