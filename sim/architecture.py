@@ -5,18 +5,17 @@ An architecture decides:
 
 * which shared stores exist (a platform per region, one national platform, a record
   locator, a break-glass emergency service) - :meth:`Architecture.build_stores`;
-* the edges of the institutions' data-sharing network - :meth:`Architecture.edges`;
-* who can read whose records today, given which systems are down -
-  :meth:`Architecture.reach`: ``R[j, i]`` is true when a clinician at provider ``i`` can
-  read what provider ``j`` recorded.
+* the sharing flows between institutions - :meth:`Architecture.flows`: who uploads to
+  which store, and who may read through which hub. The flows are edges of the model's
+  data-sharing network (:mod:`sim.network`), which the model reads for recording,
+  clinical access and insider reach; an architecture has no other say.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import numpy as np
-
+from .network import DEVICE
 from .registry import Registry
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ARCHITECTURES", "Architecture", "register_architecture"]
 
 ARCHITECTURES: Registry[type[Architecture]] = Registry("architecture", name_attr="name")
+
+Flow = tuple["Institution | str", "Institution | str", str, dict[str, Any]]
 
 
 def register_architecture(name: str):
@@ -49,23 +50,18 @@ class Architecture:
     def build_stores(self) -> None:
         """Create the architecture's own institutions and stores (none for silos)."""
 
-    def edges(self) -> list[tuple[Institution, Institution, str]]:
-        """Return data-flow edges ``(source, destination, label)`` for the network."""
+    def flows(self) -> list[Flow]:
+        """Sharing flows ``(source, destination, kind, attributes)`` (see :mod:`sim.network`)."""
         return []
 
-    def reach(self, up: np.ndarray) -> np.ndarray:
-        """Return ``R[j, i]``: can provider ``i`` read provider ``j``'s records today?
-
-        Args:
-            up: per institution (by ``Institution.index``), whether it is up today.
-        """
-        n = self.model.n_providers
-        return np.zeros((n, n), dtype=bool)
-
-
-def _provider_up(model, up):
-    return up[model.provider_index]
-
+    def _upload_and_read(self, hub: Institution, providers, store: str, fields: int,
+                         identified: bool, *, copies: bool = True,
+                         kind: str = "upload") -> list[Flow]:
+        """Providers send records to ``hub``'s ``store``; ``hub`` serves them back to read."""
+        gated = self.model.consent.requires_code
+        return [(p, hub, kind, {"store": store, "fields": fields, "master_id": identified,
+                                "copies": copies}) for p in providers] + [
+            (hub, p, "access", {"gated": gated}) for p in providers]
 
 
 @register_architecture("silos")
@@ -89,19 +85,15 @@ class Regional(Architecture):
                         identified=m.policy.cross_domain_identified, needs_participation=True)
             self.platforms[r] = inst
 
-    def edges(self):
-        """Providers upload to their region's platform."""
+    def flows(self):
+        """A region's providers upload to its platform and read from it."""
         m = self.model
-        return [(p, self.platforms[p.region], "upload") for p in m.providers]
-
-    def reach(self, up):
-        """Same region, provider and platform up."""
-        m = self.model
-        reg = m.provider_region
-        plat_up = np.array([up[self.platforms[r].index] for r in range(m.p["n_regions"])])
-        pu = _provider_up(m, up)
-        same = reg[:, None] == reg[None, :]
-        return same & plat_up[reg][None, :] & pu[None, :]
+        out = []
+        for r, plat in self.platforms.items():
+            members = [p for p in m.providers if p.region == r]
+            out += self._upload_and_read(plat, members, "platform", m.policy.platform,
+                                         m.policy.cross_domain_identified)
+        return out
 
 
 @register_architecture("national")
@@ -118,17 +110,11 @@ class National(Architecture):
                     fields=m.policy.platform, identified=m.policy.cross_domain_identified,
                     needs_participation=True)
 
-    def edges(self):
-        """Providers upload to the national platform."""
-        return [(p, self.platform, "upload") for p in self.model.providers]
-
-    def reach(self, up):
-        """Everyone, if the platform and the reading provider are up."""
+    def flows(self):
+        """Every provider uploads to the national platform and reads from it."""
         m = self.model
-        n = m.n_providers
-        if not up[self.platform.index]:
-            return np.zeros((n, n), dtype=bool)
-        return np.broadcast_to(_provider_up(m, up)[None, :], (n, n)).copy()
+        return self._upload_and_read(self.platform, m.providers, "platform", m.policy.platform,
+                                     m.policy.cross_domain_identified)
 
 
 @register_architecture("federated")
@@ -145,20 +131,13 @@ class Federated(Architecture):
                     fields=m.policy.locator, identified=m.policy.cross_domain_identified,
                     needs_participation=True)
 
-    def edges(self):
-        """Providers register with the locator and answer each other's queries."""
+    def flows(self):
+        """Providers register their patients with the locator, which routes queries back
+        to the holder (no copy: the holder must be up)."""
         m = self.model
-        return [(p, self.locator, "index") for p in m.providers] + [
-            (a, b, "query") for a, b in m.referral_pairs]
-
-    def reach(self, up):
-        """Everyone, if the locator, the holder and the reader are up."""
-        m = self.model
-        n = m.n_providers
-        if not up[self.locator.index]:
-            return np.zeros((n, n), dtype=bool)
-        pu = _provider_up(m, up)
-        return pu[:, None] & pu[None, :]
+        return self._upload_and_read(self.locator, m.providers, "index", m.policy.locator,
+                                     m.policy.cross_domain_identified, copies=False,
+                                     kind="index")
 
 
 @register_architecture("on_device")
@@ -182,14 +161,18 @@ class OnDevice(Architecture):
             m.add_store(self.break_glass, "emergency summary", scope="all",
                         fields=m.policy.emergency, identified=True, needs_participation=True)
 
-    def edges(self):
-        """Providers write to the phone (not a network edge); break-glass gets summaries."""
-        if self.break_glass is None:
-            return []
-        return [(p, self.break_glass, "emergency summary") for p in self.model.providers]
-
-    def reach(self, up):
-        """The phone carries every provider's record: readable wherever the reader is up."""
+    def flows(self):
+        """Providers write to the resident's phone, readable wherever the code is shown;
+        with break-glass, providers send the emergency summary to the service, which any
+        emergency clinician may open."""
         m = self.model
-        n = m.n_providers
-        return np.broadcast_to(_provider_up(m, up)[None, :], (n, n)).copy()
+        prov = m.providers
+        out = [(p, DEVICE, "upload", {"fields": m.policy.provider, "master_id": True,
+                                      "copies": True}) for p in prov]
+        out += [(DEVICE, p, "access", {"gated": True}) for p in prov]
+        if self.break_glass is not None:
+            out += [(p, self.break_glass, "emergency summary",
+                     {"purpose": "emergency", "store": "emergency summary",
+                      "fields": m.policy.emergency, "master_id": True}) for p in prov]
+            out += [(self.break_glass, p, "access", {"purpose": "emergency"}) for p in prov]
+        return out

@@ -229,14 +229,14 @@ class VictimTable:
 
 def victim_table(model: Any) -> VictimTable:
     """The attack surface of a model at its current day (usually day 0 of the status quo)."""
-    t = model.targets
+    t = model.threats.targets
     held = t.records_real > 0
     idx = np.flatnonzero(held)
     skill = float(model.p["attacker_skill"])
     sec = np.array([model.institution_list[i].security for i in idx])
     value = t.haul_value(True)[idx]
     return VictimTable(label=tuple(model.institution_list[i].label for i in idx),
-                       represents=model.represents[idx].copy(),
+                       represents=t.represents[idx].copy(),
                        holdings=t.records_real[idx].copy(), success=skill * (1.0 - sec),
                        value_per_record=t.value_per_record[idx].copy(),
                        targeted_best=int(np.argmax(value)))
@@ -253,10 +253,10 @@ def external_size_distribution(v: VictimTable, *, attack_surface_exponent: float
         attack_surface_exponent: ``a`` in weight ∝ represents × holdings^a.
         log10_mean: median size taken from a holder of 100,000 records (log10).
         exponent: how size grows with holdings (see
-            :meth:`sim.model.HealthDataModel.breach_fraction`).
+            :meth:`sim.threats.Threats.breach_fractions`).
         log10_sd: spread of sizes at a given holder (log10).
         institution_size_log10_sd: spread of real institutions' sizes within a node (the
-            victim's size is size-biased, :meth:`sim.model.TargetTable.victim_scale`).
+            victim's size is size-biased, :meth:`sim.threats.TargetTable.victim_scales`).
         targeted_per_year: targeted attempts a year (all on ``v.targeted_best``).
         grid: log10 sizes.
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .fields import EncounterType
+from .fields import CONDITIONS, EncounterType, FieldCategory
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
@@ -92,8 +92,46 @@ class CareProcess:
         self.away_share = np.array([p["away_share_other"], p["away_share_other"],
                                     p["away_share_emergency"], p["away_share_other"]])
         self.tier_cum = np.array([np.cumsum(_TIER_SHARES[et]) for et in E])
-        self.essential_emergency = np.int64(model.catalogue.mask_where(
+        cat = model.catalogue
+        self.essential_emergency = np.int64(cat.mask_where(
             lambda f: f.clinical_value[E.EMERGENCY] >= 0.9))
+        # what each field is worth to a clinician, per encounter type (lifestyle,
+        # demographic and financial fields scaled by lifestyle_clinical_value)
+        values = cat.clinical_matrix()
+        soft = np.array([f.category in (FieldCategory.LIFESTYLE, FieldCategory.QUASI_IDENTIFIER,
+                                        FieldCategory.FINANCIAL) for f in cat])
+        values[:, soft] *= p["lifestyle_clinical_value"]
+        self.clinical_values = values
+        self._value_tables = _byte_tables(values)
+        # which fields each resident's care can need: unconditional ones, and those of
+        # the conditions they have
+        cond_bits = dict.fromkeys(CONDITIONS, 0)
+        uncond = 0
+        for i, f in enumerate(cat):
+            if f.needs_condition:
+                cond_bits[f.needs_condition] |= 1 << i
+            else:
+                uncond |= 1 << i
+        cm = np.zeros(pop.n, dtype=np.int64)
+        for c, bits in cond_bits.items():
+            cm |= np.where(pop.conditions[c], bits, 0)
+        self._cond_mask = cm | uncond
+        self._need_by_type = np.array(
+            [cat.mask_where(lambda f, t=t: f.clinical_value[t] > 0) for t in EncounterType],
+            dtype=np.int64)
+
+    # ------------------------------------------------------------------ values
+    def mask_value(self, masks: np.ndarray, etype: np.ndarray) -> np.ndarray:
+        """Clinical value of each event's field mask for its encounter type."""
+        t = self._value_tables
+        out = t[etype, 0, masks & 255]
+        for b in range(1, t.shape[1]):
+            out += t[etype, b, (masks >> (8 * b)) & 255]
+        return out
+
+    def needed_mask(self, res: np.ndarray, etype: np.ndarray) -> np.ndarray:
+        """Fields clinically needed at each encounter."""
+        return self._need_by_type[etype] & self._cond_mask[res]
 
     # ------------------------------------------------------------------ history
     def initial_history(self, last_visit: np.ndarray) -> None:
@@ -157,11 +195,7 @@ class CareProcess:
     # -------------------------------------------------------------- recording
     def record(self, ev: Events) -> None:
         """Providers record today's encounters (keeping the prior date for access)."""
-        m = self.model
-        ev.prior_local = m.last_visit[ev.provider, ev.resident].copy()
-        m.last_visit[ev.provider, ev.resident] = m.day
-        m.last_any[ev.resident] = m.day
-        m.last_by_region[m.provider_region[ev.provider], ev.resident] = m.day
+        ev.prior_local = self.model.records.record(ev.provider, ev.resident)
 
     # ----------------------------------------------------------------- access
     def access(self, ev: Events) -> dict[str, float]:
@@ -174,9 +208,10 @@ class CareProcess:
         if n == 0:
             return out
         res, prov, etype = ev.resident, ev.provider, ev.etype
-        thr = m.retention_threshold()
+        rec = m.records
+        thr = rec.retention_threshold()
         # is this encounter's own institution hit by ransomware today?
-        inst_up = ev.u_down >= m.down_share[m.provider_index[prov]]
+        inst_up = ev.u_down >= m.threats.down_share[m.provider_index[prov]]
         # a node stands for many real institutions: the earlier visit to this node was at
         # this very institution with the continuity-of-care probability
         continuity = np.where(etype == E.EMERGENCY, 0.5, 1.0) * p["care_continuity"]
@@ -185,9 +220,9 @@ class CareProcess:
         local = seen_here & same & inst_up
         # shared: another institution (possibly of this node) holds a record and the
         # architecture lets us read it
-        held = m.last_visit[:, res] >= thr
+        held = rec.last_visit[:, res] >= thr
         held[prov, np.arange(n)] = seen_here & ~same
-        reach = m.reach_matrix()
+        reach = m.threats.reach_matrix()
         shared = (held & reach[:, prov]).any(axis=0) & inst_up & pop.participating[res]
         out["shared_available"] = float(shared.sum())
         # clinicians consult a shared record at only some encounters (England's Summary
@@ -198,7 +233,7 @@ class CareProcess:
         gate_needed = m.consent.requires_code or m.architecture.on_device
         break_glass_only = np.zeros(n, dtype=bool)
         if gate_needed:
-            trust = m.trust(res)
+            trust = m.behaviour.trust(res)
             s = p["participation_slope"]
             willing = 1.0 / (1.0 + np.exp(-(trust - p["show_code_threshold"]) / s))
             incap = (etype == E.EMERGENCY) & (ev.u_incap < p["emergency_incapacitated"])
@@ -206,22 +241,22 @@ class CareProcess:
             out["code_requests"] = float(shared.sum())
             out["code_shown"] = float((shared & shown).sum())
             if m.consent.break_glass:
-                bg_ok = m.break_glass_up()
+                bg_ok = m.threats.break_glass_up()
                 break_glass_only = shared & incap & bg_ok
                 shared = shared & (shown | break_glass_only)
             else:
                 shared = shared & shown
-        recorded = m.recorded_mask(res)
+        recorded = rec.recorded_mask(res)
         local_fields = np.where(local, m.policy.provider & recorded, 0)
         shared_fields = m.policy.provider & recorded & pop.shared_fields[res]
         if m.architecture.on_device:
             shared_fields = np.where(break_glass_only, shared_fields & m.policy.emergency,
                                      shared_fields)
         shared_fields = np.where(shared, shared_fields, 0)
-        needed = m.needed_mask(res, etype)
+        needed = self.needed_mask(res, etype)
         delivered = needed & (local_fields | shared_fields)
-        need_v = m.mask_value(needed, etype)
-        got_v = m.mask_value(delivered, etype)
+        need_v = self.mask_value(needed, etype)
+        got_v = self.mask_value(delivered, etype)
         m.groups.add_encounters(res, ev.away, need_v, got_v)
         out["encounters"] = float(n)
         out["value_needed"] = float(need_v.sum())
@@ -264,3 +299,15 @@ def odds_reduction(p0: float, odds_ratio: float) -> float:
     """How much an odds ratio lowers a probability ``p0``: ``p0 - p1``, odds(p1) = OR·odds(p0)."""
     p1 = odds_ratio * p0 / (1.0 - p0 + odds_ratio * p0) if p0 < 1.0 else 1.0
     return p0 - p1
+
+
+def _byte_tables(values: np.ndarray) -> np.ndarray:
+    """Lookup tables for Σ_f value[t, f]·bit_f(mask): ``T[t, b, byte]`` per mask byte ``b``."""
+    n_types, n_fields = values.shape
+    n_bytes = (n_fields + 7) // 8
+    bits = (np.arange(256)[:, None] >> np.arange(8)[None, :]) & 1  # (256, 8)
+    tables = np.zeros((n_types, n_bytes, 256))
+    for b in range(n_bytes):
+        cols = values[:, 8 * b: 8 * b + 8]
+        tables[:, b, :] = (bits[:, : cols.shape[1]] @ cols.T).T
+    return tables

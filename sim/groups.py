@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .outcomes import harm_by_resident
 from .population import Attitude
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -55,7 +56,7 @@ class GroupAccounts:
         m = self.model
         pop = m.pop
         exposed = (pop.exposed_fields & m.sensitive_mask) != 0
-        harm = m.harm_by_resident()
+        harm = harm_by_resident(m)
         rows = []
         for dim, labels in self.labels.items():
             for g, label in enumerate(labels):

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mesa
-import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
@@ -28,6 +27,7 @@ __all__ = [
     "AGENCY_COUNTS",
     "HOLDINGS_REFRESH_DAYS",
     "REAL_COUNTS",
+    "SECURITY_PARAM",
     "Institution",
     "InstitutionKind",
     "Store",
@@ -74,7 +74,8 @@ AGENCY_COUNTS = {
     InstitutionKind.INSURANCE: 333,
 }
 
-_SECURITY_PARAM = {
+#: the security parameter of each kind of institution
+SECURITY_PARAM = {
     InstitutionKind.TERTIARY: "security_hospital",
     InstitutionKind.SECONDARY: "security_hospital",
     InstitutionKind.CLINIC: "security_clinic",
@@ -96,14 +97,17 @@ class Store:
         name: short label ("local records", "platform", "integrated insurance view").
         institution: the holder.
         scope: whose encounters feed the store: ``"provider"`` (one provider row, ``key``),
-            ``"region"`` (the providers of region ``key``), ``"all"`` (every provider) or
-            ``"everyone"`` (every resident, encounters or not).
+            ``"region"`` (the providers of region ``key``), ``"all"`` (every provider),
+            ``"providers"`` (the provider rows ``feeders``) or ``"everyone"`` (every
+            resident, encounters or not).
         key: the provider row or region for ``scope``.
         fields: bit mask of the fields held (already restricted to what is collected).
         identified: records carry direct identifiers.
         needs_participation: only residents who participate in sharing are held, and only
             the fields they share.
         index: position in ``model.stores``.
+        feeders: provider rows feeding the store when ``scope`` is ``"providers"`` (set
+            from the sharing network, :func:`sim.network.resolve_feeds`).
     """
 
     name: str
@@ -114,8 +118,8 @@ class Store:
     identified: bool
     needs_participation: bool
     index: int = -1
-    cache_day: int = field(default=-(10**9), repr=False)
-    cache_idx: np.ndarray | None = field(default=None, repr=False)
+    feeders: tuple[int, ...] = ()
+    retail_value: float = field(default=0.0, repr=False)
 
 
 class Institution(mesa.Agent):
@@ -130,7 +134,6 @@ class Institution(mesa.Agent):
         index: position in ``model.institution_list`` (row of per-institution arrays).
         provider_row: row in the encounter table, ``-1`` if not a provider.
         kind_ordinal: position of ``kind`` in :class:`InstitutionKind` (for arrays).
-        breaches: successful external breaches suffered.
         label: a readable name ("clinic r3-2").
     """
 
@@ -140,7 +143,7 @@ class Institution(mesa.Agent):
         self.kind = kind
         self.region = region
         self.label = label
-        self.security = float(model.p[_SECURITY_PARAM[kind]])
+        self.security = float(model.p[SECURITY_PARAM[kind]])
         self.represents = 1
         if kind.is_provider:
             per_region = model.p[{
@@ -155,8 +158,6 @@ class Institution(mesa.Agent):
         self.index = -1
         self.provider_row = -1
         self.kind_ordinal = list(InstitutionKind).index(kind)
-        self.breaches = 0
-        self.insider_incidents = 0
 
     def __repr__(self) -> str:
         return f"Institution({self.label!r}, {self.kind.value})"

@@ -149,7 +149,27 @@ def _records_exposed(m):
                "re-identifiable form, per 1,000 residents; identifier and financial harm is "
                "reduced by notified_harm_reduction for residents who were notified.")
 def _harm(m):
-    return _per_1000(m, m.harm_total())
+    return _per_1000(m, float(harm_by_resident(m).sum()))
+
+
+def harm_by_resident(m) -> np.ndarray:
+    """Each resident's harm: the sensitivity of their distinct exposed fields.
+
+    Identifier and financial harm is reduced by ``notified_harm_reduction`` for residents
+    who were notified.
+    """
+    pop = m.pop
+    out = np.zeros(pop.n)
+    hit = np.flatnonzero(pop.exposed_fields)
+    if len(hit) == 0:
+        return out
+    cat = m.catalogue
+    harm = cat.unpack(pop.exposed_fields[hit]) * cat.vector("sensitivity")
+    mitig = cat.unpack(np.full(1, m.policy.identifiers | cat.mask(
+        ["insurance_claims", "payment_transactions"]), dtype=np.int64))[0]
+    harm[pop.notified[hit][:, None] & mitig[None, :]] *= 1.0 - m.p["notified_harm_reduction"]
+    out[hit] = harm.sum(axis=1)
+    return out
 
 
 @register_outcome(
@@ -293,8 +313,7 @@ def _creep(m):
     "detected_share", unit="share of incidents", direction="max", label="Incidents detected",
     definition="Share of all incidents detected by the end of the run (NaN if none).")
 def _detected(m):
-    inc = m.ledger.incidents
-    return _ratio(sum(i.detected for i in inc), len(inc))
+    return _ratio(m.ledger.n_detected, m.ledger.n_incidents)
 
 
 @register_outcome(
@@ -362,7 +381,7 @@ def _admissions(m):
     definition="Days institutions' systems were down after ransomware, summed over the real "
                "institutions of the represented country.")
 def _downtime(m):
-    return float(m.downtime_days)
+    return float(m.threats.downtime_days)
 
 
 @register_outcome(
@@ -372,7 +391,7 @@ def _downtime(m):
                "break-glass service, provincial CDCs, insurance funds, payment platform) were "
                "down after ransomware, summed over the real systems.")
 def _shared_downtime(m):
-    return float(m.shared_downtime_days)
+    return float(m.threats.shared_downtime_days)
 
 
 @register_outcome(
@@ -389,7 +408,7 @@ def _participation(m):
     "mean_trust", unit="0-1", direction="max", label="Trust",
     definition="Residents' mean trust in the system on the last day.")
 def _trust(m):
-    return float(m.series["mean_trust"][m.day - 1]) if m.day else float(np.mean(m.trust()))
+    return float(m.series["mean_trust"][m.day - 1]) if m.day else float(np.mean(m.behaviour.trust()))
 
 
 @register_outcome(

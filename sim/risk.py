@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "QuasiIdentifiers",
     "RiskMeasures",
     "correct_match_probability",
     "equivalence_classes",
@@ -226,3 +227,70 @@ def _n_rows(qi) -> int:
         return len(qi)
     arr = np.asarray(qi)
     return arr.shape[0] if arr.ndim else 0
+
+
+class QuasiIdentifiers:
+    """The probability of each resident's quasi-identifier combinations in the represented
+    population, for whatever subset of quasi-identifiers a leaked record carries.
+
+    Args:
+        pop: the residents (their ``logp`` marginals and QI columns).
+        catalogue: the field catalogue (which fields are quasi-identifiers, which coarse
+            field each fine one ``generalises``).
+    """
+
+    def __init__(self, pop, catalogue) -> None:
+        self.pop = pop
+        self.catalogue = catalogue
+        self.field_bit = {f.name: 1 << i for i, f in enumerate(catalogue)}
+        self._logp: np.ndarray | None = None  # built on first use (a leak)
+
+    def _build(self) -> None:
+        """Each resident's quasi-identifier log-probabilities as one (residents × QIs) table."""
+        pop = self.pop
+        b = self.field_bit
+        names = [f.name for f in self.catalogue
+                 if f.quasi_identifier and f.name != "marital_status"]
+        cols = [pop.logp[n] for n in names]
+        cols += [pop.logp["marital_status"], pop.logp["marital_marginal"]]
+        self._logp = np.stack(cols, axis=1)
+        bits = np.array([b[n] for n in names] + [0, 0], dtype=np.int64)
+        gen = [f for f in self.catalogue if f.quasi_identifier and f.generalises]
+        coarse = [np.int64(b[f.name]) for f in gen]
+        fine = [np.int64(b[f.generalises]) for f in gen]
+        age = np.int64(b["birth_date"] | b["birth_year"])
+        self._bits = (bits, coarse, fine, age, np.int64(b["marital_status"]))
+
+    def log_probability(self, idx: np.ndarray, fields: np.ndarray) -> np.ndarray:
+        """Log P(record's quasi-identifier combination) in the represented population.
+
+        Quasi-identifiers are independent by construction, so this is a sum of each present
+        field's log-probability; a coarse field is ignored where the finer one it
+        ``generalises`` is present (birth year under birth date, region under county), and
+        marital status counts given age when the record reveals age.
+        """
+        if self._logp is None:
+            self._build()
+        bits, coarse, fine, age_bits, mar_bit = self._bits
+        f = np.asarray(fields, dtype=np.int64)
+        shadowed = np.zeros(len(f), dtype=np.int64)
+        for c, fi in zip(coarse, fine, strict=True):
+            shadowed |= np.where((f & fi) != 0, c, 0)
+        f = f & ~shadowed
+        mar = (f & mar_bit) != 0
+        age = (f & age_bits) != 0
+        present = ((f[:, None] & bits[None, :]) != 0)
+        present[:, -2] = mar & age
+        present[:, -1] = mar & ~age
+        return np.einsum("ij,ij->i", present, self._logp[idx])
+
+    def columns(self, idx: np.ndarray, fields: np.ndarray) -> dict[str, np.ndarray]:
+        """Quasi-identifier columns of leaked records (``-1`` where a record lacks one)."""
+        from .population import QI_COLUMNS
+
+        cols = {}
+        for name, col in QI_COLUMNS.items():
+            present = (fields & self.field_bit[name]) != 0
+            if present.any():
+                cols[name] = np.where(present, getattr(self.pop, col)[idx], -1)
+        return cols

@@ -70,7 +70,7 @@ def probe_status_quo(m) -> dict[str, Any]:
                              else math.nan)
     tot = m.totals
     out["ed_gap"] = tot["emergency_gaps"] / max(tot["emergencies"], 1.0)
-    out["mean_trust"] = float(m.trust().mean())
+    out["mean_trust"] = float(m.behaviour.trust().mean())
     return out
 
 
@@ -80,7 +80,7 @@ def probe_plan(m) -> dict[str, Any]:
     tot = m.totals
     return {"ed_lookup": tot["emergency_lookups"] / max(tot["emergencies"], 1.0),
             "lookup_given_available": tot["shared_lookups"] / max(tot["shared_available"], 1),
-            "mean_trust": float(m.trust().mean()),
+            "mean_trust": float(m.behaviour.trust().mean()),
             "withholding": float(m.pop.withholding.mean())}
 
 
@@ -348,7 +348,7 @@ def _model_population(r) -> np.ndarray:
     m = HealthDataModel("status_quo", seed=0, n_residents=20_000, n_days=1)
     idx = np.arange(m.pop.n)
     fields = np.full(m.pop.n, m.catalogue.mask(["county", "birth_date", "sex"]), dtype=np.int64)
-    p = np.exp(m.qi_log_probability(idx, fields))
+    p = np.exp(m.quasi_identifiers.log_probability(idx, fields))
     lam = (float(m.p["real_population"]) - 1.0) * p
     from scipy.stats import poisson
 

@@ -57,14 +57,15 @@ def test_size_model_matches_simulated_breaches():
     # simulate opportunistic finds and successes directly from the model's own verbs
     rng = np.random.default_rng(1)
     n = 200_000
-    idx = m.targets.pick_opportunistic_many(rng.random(n))
-    ok = rng.random(n) < p["attacker_skill"] * (1 - m.targets.security[idx])
+    t = m.threats.targets
+    idx = t.pick_opportunistic_many(rng.random(n))
+    ok = rng.random(n) < p["attacker_skill"] * (1 - t.security[idx])
     sizes = []
     for i, z, us in zip(idx[ok], rng.standard_normal(ok.sum()), rng.random(ok.sum()),
                         strict=True):
         inst = m.institution_list[i]
-        held = m.targets.records_real[i] * m.targets.victim_scale(inst, us)
-        sizes.append(m.breach_fraction(held, z) * held)
+        held = t.records_real[i] * t.victim_scale(inst, us)
+        sizes.append(m.threats.breach_fraction(held, z) * held)
     sizes = np.log10(np.array(sizes))
     for g, want in zip(grid, per, strict=True):
         got = (sizes >= g).sum() / n
@@ -209,10 +210,10 @@ def test_retention_purges_old_episodes_from_records():
     old = np.flatnonzero((days < -3650) & (days >= -365 * life.p["history_years"]))
     recent = np.flatnonzero(days >= -3000)
     assert len(old) and len(recent)
-    assert np.all(life.recorded_mask(old) & bit | life.pop.withholding[old])
-    assert not np.any(ten.recorded_mask(old) & bit)
+    assert np.all(life.records.recorded_mask(old) & bit | life.pop.withholding[old])
+    assert not np.any(ten.records.recorded_mask(old) & bit)
     kept = ~ten.pop.withholding[recent]
-    assert np.all((ten.recorded_mask(recent[kept]) & bit) != 0)
+    assert np.all((ten.records.recorded_mask(recent[kept]) & bit) != 0)
 
 
 # ------------------------------------------------------------------------ outcomes

@@ -160,19 +160,22 @@ def plot_network(model, ax=None):
         if inst.kind.value == "regional_platform":
             angle = 2 * np.pi * inst.region / n_regions
             pos[inst.index] = (0.45 * np.cos(angle), 0.45 * np.sin(angle))
-    flows = nx.get_edge_attributes(g, "flow")
-    styles = {"referral": ("0.8", 0.5), "upload": ("#b22222", 0.9),
+    pos["device"] = (0.0, 0.0)  # the residents' phones (on-device architecture)
+    flows = nx.get_edge_attributes(g, "flow")  # (source, destination, key): kind
+    styles = {"upload": ("#b22222", 0.9), "access": ("0.7", 0.4), "index": ("#b22222", 0.6),
               "disease report": ("#daa520", 0.4), "claims": ("#cd853f", 0.4)}
     for flow in sorted(set(flows.values())):
-        edges = [e for e, f in flows.items() if f == flow]
+        edges = [e[:2] for e, f in flows.items() if f == flow]
         colour, width = styles.get(flow, ("#9370db", 0.6))
         nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, edge_color=colour, width=width,
                                alpha=0.5, arrows=False)
-    t = model.targets
+    t = model.threats.targets
     size = 40 + 400 * np.sqrt(t.records_real / max(t.records_real.max(), 1.0))
     nodes = [i.index for i in model.institution_list]
     colours = [_KIND_COLOUR.get(i.kind.value, "grey") for i in model.institution_list]
-    breached = [i.breaches > 0 for i in model.institution_list]
+    hit = model.ledger.incident_table()
+    hit = set(hit.loc[hit["cause"] != "unauthorized_access", "institution"])
+    breached = [i.label in hit for i in model.institution_list]
     nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size[nodes], node_color=colours,
                            edgecolors=["red" if b else "white" for b in breached],
                            linewidths=[2.0 if b else 0.5 for b in breached], ax=ax)

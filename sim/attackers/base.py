@@ -1,0 +1,370 @@
+"""The attacker template: scalar verbs for one opportunity, array verbs for a day's.
+
+Every attacker decides the same way (Becker 1968, calibration.md §5.1): on each
+opportunity it picks a target, weighs the opportunity's gain (a typical gain times the
+opportunity's own log-normal factor) against the expected sanction and its cost, and acts
+iff gain − p·F − cost > 0; then it attempts.
+
+The model runs the template once a day per attacker class, over all of that class's
+opportunities today at once (:meth:`Attacker.act`): an :class:`Opportunities` batch, one
+row per opportunity, each with its owner and its fixed block of uniforms. Each step is an
+**array verb** (``choose_targets``, ``expected_gains``, ``gain_factors``,
+``expected_penalties``, ``costs``, ``attempt_all``) whose row-by-row meaning is the
+**scalar verb** of the same name (``choose_target``, ``expected_gain``, ...). A subclass
+overrides either:
+
+* the array verb, for speed (the built-in types do);
+* or just the scalar verb, for clarity: where a class defines a scalar verb below the class
+  that vectorised it, the array verb calls the scalar one row by row instead
+  (:func:`array_verb`), so an override is never ignored.
+
+A target is an institution index: the institution attacked (external groups, accidents),
+or the attacker's home (insiders, secondary users, whose scalar verbs receive the home's
+:class:`~sim.threats.Reach`); ``-1`` passes. :meth:`Attacker.target_object` turns one
+into what the scalar verbs receive.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import mesa
+import numpy as np
+
+from ..registry import Registry
+from ..threats import normal_quantiles
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import HealthDataModel
+
+__all__ = ["ATTACKER_TYPES", "Attacker", "Opportunities", "array_verb", "normal_quantile",
+           "normal_quantiles", "register_attacker"]
+
+ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type", name_attr="type_name")
+
+
+def register_attacker(name: str):
+    """Register an :class:`Attacker` subclass under ``name`` (its ``type_name``)."""
+    return ATTACKER_TYPES.register(name)
+
+
+def normal_quantile(u: float) -> float:
+    """Standard normal quantile of ``u`` (clipped away from 0 and 1)."""
+    return float(normal_quantiles(u))
+
+
+class Opportunities:
+    """Today's opportunities of some attackers of one class: one row each.
+
+    Attributes:
+        model: the model.
+        agents: the attackers (rows refer to them by position).
+        owner: per row, the position of its attacker in ``agents``.
+        u: per row, the opportunity's block of uniforms (see :attr:`Attacker.block`).
+    """
+
+    def __init__(self, model: HealthDataModel, agents: list[Attacker], owner: np.ndarray,
+                 u: np.ndarray) -> None:
+        self.model = model
+        self.agents = agents
+        self.owner = owner
+        self.u = u
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def __getitem__(self, rows) -> Opportunities:
+        return Opportunities(self.model, self.agents, self.owner[rows], self.u[rows])
+
+    def rows(self):
+        """``(agent, uniforms)`` for each row."""
+        agents = self.agents
+        return ((agents[o], u) for o, u in zip(self.owner.tolist(), self.u, strict=True))
+
+    def per_agent(self, values) -> np.ndarray:
+        """Per row, its agent's entry of ``values`` (one value per agent, in order)."""
+        return np.asarray(values)[self.owner]
+
+    def attr(self, name: str) -> np.ndarray:
+        """Per row, its agent's attribute ``name``."""
+        return self.per_agent([getattr(a, name) for a in self.agents])
+
+    def add(self, name: str, mask: np.ndarray, weight: float = 1.0) -> None:
+        """Add ``weight`` to attribute ``name`` of each row's agent where ``mask`` holds."""
+        if not mask.any():
+            return
+        counts = np.bincount(self.owner[mask], minlength=len(self.agents))
+        for a, n in zip(self.agents, counts.tolist(), strict=True):
+            if n:
+                setattr(a, name, getattr(a, name) + weight * n)
+
+
+# --------------------------------------------------------------- scalar ↔ array
+#: each array verb's scalar verb and how to call it on one row (agent, target, uniforms)
+_SCALAR = {
+    "choose_targets": ("choose_target", lambda a, t, u: a.choose_target(u)),
+    "expected_gains": ("expected_gain", lambda a, t, u: a.expected_gain(t)),
+    "gain_factors": ("gain_factor", lambda a, t, u: a.gain_factor(u)),
+    "expected_penalties": ("expected_penalty", lambda a, t, u: a.expected_penalty(t)),
+    "costs": ("cost", lambda a, t, u: a.cost(t)),
+    "attempt_all": ("attempt", lambda a, t, u: a.attempt(t, u)),
+}
+
+
+@functools.cache
+def scalar_override(cls: type, array: str) -> bool:
+    """Whether ``cls`` defines the scalar form of verb ``array`` below its array form."""
+    scalar = _SCALAR[array][0] if array in _SCALAR else array[:-4]
+    for k in cls.__mro__:
+        if array in k.__dict__:
+            return False
+        if scalar in k.__dict__:
+            return True
+    return False
+
+
+def _rowwise(cls, array: str, opp: Opportunities, targets: np.ndarray | None):
+    """Array verb ``array`` computed by calling its scalar verb on each row."""
+    call = _SCALAR[array][1]
+    out = []
+    for j, (a, u) in enumerate(opp.rows()):
+        t = None if targets is None else cls.target_object(a, int(targets[j]))
+        v = call(a, t, u)
+        out.append(cls.target_index(a, v) if array == "choose_targets" else v)
+    if array == "attempt_all":
+        return None
+    return np.array(out, dtype=np.int64 if array == "choose_targets" else float)
+
+
+def array_verb(fn):
+    """Make ``fn`` an array verb (a classmethod) that defers to a more specific scalar one."""
+    name = fn.__name__
+
+    @functools.wraps(fn)
+    def method(cls, opp, *args):
+        if scalar_override(cls, name):
+            return _rowwise(cls, name, opp, args[0] if args else None)
+        return fn(cls, opp, *args)
+
+    return classmethod(method)
+
+
+class Attacker(mesa.Agent):
+    """Base attacker: the template (:meth:`act`) and verbs that subclasses override.
+
+    Args:
+        model: the model.
+        ordinal: the agent's number within its type (names its random stream).
+        rate_per_day: expected opportunities per day.
+        home: the institution the attacker works at or attacks from (insiders, secondary
+            users), if any.
+
+    Attributes:
+        opportunities: opportunities per day (drawn at creation from the agent's stream).
+        uniforms: the uniforms of all its opportunities, in order (drawn at creation, right
+            after; a run's attacks are fixed by the seed whatever the policy).
+        detect_a, detect_b: Beta belief of being detected (own experience).
+        sanction_a, sanction_b: Beta belief of a detected offence being sanctioned (own
+            cases, and peers' in the public record, each weighing
+            ``attacker_peer_weight``).
+        attempts, successes, deterred: counters.
+    """
+
+    type_name: ClassVar[str] = "attacker"
+    family: ClassVar[str] = "external"  # who observes whose sanctions
+    block: ClassVar[int] = 12  # uniforms drawn per opportunity (fixed: common random numbers)
+    # u[0] target, u[1] success / blocked, u[2] size, u[3] keys stolen, u[4] ever detected,
+    # u[5] sanctioned, u[6] which broker buys, u[7] whether a broker buys, u[8] detection
+    # delay, u[9] whether any simulated resident is among the records taken, u[10] the
+    # opportunity's gain factor, u[11] which real institution of the node (its size)
+
+    def __init__(self, model: HealthDataModel, *, ordinal: int, rate_per_day: float,
+                 home=None) -> None:
+        super().__init__(model)
+        self.ordinal = ordinal
+        self.home = home
+        self.stream = model.streams.get(f"attacker/{self.type_name}/{ordinal}")
+        n_days = model.n_days
+        self.opportunities = (self.stream.poisson(rate_per_day, n_days) if rate_per_day > 0
+                              else np.zeros(n_days, dtype=np.int64))
+        # beliefs: P(detected) from own experience, P(sanctioned | detected) from the public
+        # record; both start at the policy's true values with attacker_belief_strength weight
+        th = model.threats
+        pd_, ps_ = th.detection_probability(self.family), th.sanction_probability(self.family)
+        k = float(model.p["attacker_belief_strength"])
+        self.detect_a, self.detect_b = pd_ * k + 1e-3, (1.0 - pd_) * k + 1e-3
+        # the sanction belief: this prior and own cases, plus the family's public record
+        # (model.ledger.public_record) less this attacker's own share of it
+        self._sanction_own = [ps_ * k + 1e-3, (1.0 - ps_) * k + 1e-3]
+        self.own_public = [0, 0]
+        self._peer_weight = float(model.p["attacker_peer_weight"])
+        self.attempts = 0
+        self.successes = 0
+        self.deterred = 0
+        # heterogeneous offenders: a log-normal factor on costs and reservation gains
+        self.cost_factor = float(np.exp(model.p["reservation_log_sd"]
+                                        * normal_quantile(self.stream.random())))
+        self.uniforms = self.stream.random((int(self.opportunities.sum()), self.block))
+
+    # ------------------------------------------------------------------ creation
+    @classmethod
+    def create(cls, model: HealthDataModel) -> list[Attacker]:
+        """Create this type's agents for ``model`` (override; default: none)."""
+        return []
+
+    # ------------------------------------------------------------------ template
+    @classmethod
+    def act(cls, opp: Opportunities) -> None:
+        """Decide and attempt today's opportunities of attackers of this class, together.
+
+        Each decision uses its attacker's beliefs and costs as it woke up today.
+        """
+        targets = cls.choose_targets(opp)
+        seen = targets >= 0
+        if not seen.all():
+            opp, targets = opp[seen], targets[seen]
+        if not len(opp):
+            return
+        net = (cls.expected_gains(opp, targets) * cls.gain_factors(opp)
+               - cls.expected_penalties(opp, targets) - cls.costs(opp, targets))
+        go = net > 0
+        opp.add("deterred", ~go)
+        if go.any():
+            opp, targets = opp[go], targets[go]
+            opp.add("attempts", np.ones(len(opp), dtype=bool))
+            cls.attempt_all(opp, targets)
+
+    def step(self) -> None:
+        """Act on today's opportunities alone (Mesa's way; the model batches a class)."""
+        k = int(self.opportunities[self.model.day])
+        if k:
+            start = int(self.opportunities[: self.model.day].sum())
+            type(self).act(Opportunities(self.model, [self], np.zeros(k, dtype=np.int64),
+                                         self.uniforms[start:start + k]))
+
+    # ------------------------------------------------------------ target objects
+    @classmethod
+    def target_object(cls, agent: Attacker, t: int) -> Any:
+        """What the scalar verbs receive for target ``t`` (default: the institution)."""
+        return agent.model.institution_list[t]
+
+    @classmethod
+    def target_index(cls, agent: Attacker, target: Any) -> int:
+        """The target index of what :meth:`choose_target` returned (``None``: -1)."""
+        return -1 if target is None else int(target.index)
+
+    # ----------------------------------------------------------- scalar verbs
+    def choose_target(self, u: np.ndarray) -> Any:
+        """Return this opportunity's target, or ``None`` to pass."""
+        return None
+
+    def expected_gain(self, target: Any) -> float:
+        """Typical (median) gain of acting on ``target`` (yuan)."""
+        return 0.0
+
+    def gain_factor(self, u: np.ndarray) -> float:
+        """This opportunity's gain relative to the typical one: log-normal, median 1.
+
+        ``exp(gain_log_sd · z)`` with ``z`` from the opportunity's own uniform ``u[10]``.
+        """
+        return float(np.exp(self.model.p["gain_log_sd"] * normal_quantile(u[10])))
+
+    def expected_penalty(self, target: Any) -> float:
+        """Expected sanction as perceived: belief(caught) × perceived penalty (yuan)."""
+        return self.perceived_catch() * self.model.threats.perceived_penalty
+
+    def cost(self, target: Any) -> float:
+        """Cost of acting, including the reservation gain (yuan)."""
+        return 0.0
+
+    def attempt(self, target: Any, u: np.ndarray) -> None:
+        """Try; on success open an incident in the ledger."""
+
+    # ------------------------------------------------------------ array verbs
+    @array_verb
+    def choose_targets(cls, opp: Opportunities) -> np.ndarray:
+        """Targets of each opportunity (institution indices, ``-1`` to pass)."""
+        return np.full(len(opp), -1, dtype=np.int64)
+
+    @array_verb
+    def expected_gains(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
+        """:meth:`expected_gain` of each row."""
+        return np.zeros(len(opp))
+
+    @array_verb
+    def gain_factors(cls, opp: Opportunities) -> np.ndarray:
+        """:meth:`gain_factor` of each row."""
+        return np.exp(opp.model.p["gain_log_sd"] * normal_quantiles(opp.u[:, 10]))
+
+    @array_verb
+    def expected_penalties(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
+        """:meth:`expected_penalty` of each row."""
+        catch = [a.perceived_catch() for a in opp.agents]
+        return opp.per_agent(catch) * opp.model.threats.perceived_penalty
+
+    @array_verb
+    def costs(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
+        """:meth:`cost` of each row."""
+        return np.zeros(len(opp))
+
+    @array_verb
+    def attempt_all(cls, opp: Opportunities, targets: np.ndarray) -> None:
+        """:meth:`attempt` each row (all rows decided to act)."""
+
+    # ------------------------------------------------------------------ learning
+    def perceived_catch(self) -> float:
+        """Current belief of being detected and sanctioned."""
+        pd_ = self.detect_a / (self.detect_a + self.detect_b)
+        ps_ = self.sanction_a / (self.sanction_a + self.sanction_b)
+        return pd_ * ps_
+
+    def _peers(self, k: int) -> float:
+        record = self.model.ledger.public_record[self.family]
+        return self._peer_weight * (record[k] - self.own_public[k])
+
+    @property
+    def sanction_a(self) -> float:
+        """Belief weight on 'a detected offence is sanctioned' (prior, own cases, peers')."""
+        return self._sanction_own[0] + self._peers(0)
+
+    @sanction_a.setter
+    def sanction_a(self, value: float) -> None:
+        self._sanction_own[0] += value - self.sanction_a
+
+    @property
+    def sanction_b(self) -> float:
+        """Belief weight on 'a detected offence goes unpunished'."""
+        return self._sanction_own[1] + self._peers(1)
+
+    @sanction_b.setter
+    def sanction_b(self, value: float) -> None:
+        self._sanction_own[1] += value - self.sanction_b
+
+    def observe_own_outcome(self, sanctioned: bool, counted_as_success: bool) -> None:
+        """An own offence was detected: it was seen, and sanctioned or not."""
+        self.detect_a += 1.0
+        if counted_as_success:  # undo the 'got away with it' guess made at the time
+            w = float(self.model.p["attacker_success_weight"])
+            self.detect_b = max(self.detect_b - w, 1e-3)
+        if sanctioned:
+            self.sanction_a += 1.0
+        else:
+            self.sanction_b += 1.0
+
+    def observe_success(self) -> None:
+        """A success: got away with it, for now (corrected if detected later)."""
+        self.successes += 1
+        self.detect_b += float(self.model.p["attacker_success_weight"])
+
+    @classmethod
+    def observe_successes(cls, opp: Opportunities, mask: np.ndarray) -> None:
+        """Rows that succeeded: got away with it, for now (corrected if detected later)."""
+        opp.add("successes", mask)
+        opp.add("detect_b", mask, float(opp.model.p["attacker_success_weight"]))
+
+
+def inf_gain(n: int) -> np.ndarray:
+    """Gains of opportunities that are not weighed (accidents)."""
+    return np.full(n, math.inf)

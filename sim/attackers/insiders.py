@@ -1,0 +1,249 @@
+"""Insiders (staff who snoop or sell) and secondary users (function creep)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import numpy as np
+
+from ..institutions import InstitutionKind
+from .base import _SCALAR, Attacker, array_verb, normal_quantile, normal_quantiles, register_attacker
+
+__all__ = ["Insider", "InsiderSeller", "InsiderSnoop", "InsurerUnderwriting", "OfficialMisuse",
+           "SecondaryUser", "insider_roster"]
+
+#: staff per real institution who can open records (assumption; sets where insiders work)
+STAFF_PER_INSTITUTION = {
+    InstitutionKind.CLINIC: 5,
+    InstitutionKind.SECONDARY: 500,
+    InstitutionKind.TERTIARY: 2000,
+}
+STAFF_OTHER = 300  # platforms and national bodies
+
+_SCALAR["records_taken_all"] = ("records_taken", lambda a, t, u: a.records_taken(u))
+
+
+def insider_roster(model) -> list[tuple]:
+    """Every potential insider: (home, opportunities per day, seller?).
+
+    ``insiders_per_institution`` agents per data-holding node; the node's share of all
+    opportunities is its share of the staff who can open records (real institutions it
+    stands for × staff per institution). Each agent is a seller with probability
+    ``insider_seller_share`` (its own draw from the ``insider_motives`` stream, drawn
+    afresh: the same roster whichever type asks).
+    """
+    p = model.p
+    holders = [inst for inst in model.institution_list if inst.stores]
+    per = p["insiders_per_institution"]
+    roster = []
+    if per and holders:
+        staff = np.array([inst.represents * STAFF_PER_INSTITUTION.get(inst.kind, STAFF_OTHER)
+                          for inst in holders], dtype=float)
+        total = p["insider_acts_per_million_per_year"] * model.real_millions / 365.0
+        rates = total * staff / staff.sum() / per
+        u = model.streams.fresh("insider_motives").random(len(holders) * per)
+        for j in range(per):
+            for h, inst in enumerate(holders):
+                seller = bool(u[j * len(holders) + h] < p["insider_seller_share"])
+                roster.append((inst, float(rates[h]), seller))
+    return roster
+
+
+class _Reacher(Attacker):
+    """An attacker whose target is what it can reach from its home (a :class:`Reach`)."""
+
+    def reach(self):
+        """What this attacker can open (this epoch)."""
+        raise NotImplementedError
+
+    @classmethod
+    def target_object(cls, agent, t):
+        """The agent's reach (the target index is its home)."""
+        return agent.reach()
+
+    @classmethod
+    def target_index(cls, agent, target):
+        """The home, if anything is in reach."""
+        return -1 if target is None else agent.home.index
+
+    def choose_target(self, u):
+        """The records within reach (nothing within reach: pass)."""
+        reach = self.reach()
+        return reach if reach.stores else None
+
+    @array_verb
+    def choose_targets(cls, opp):
+        """The home, if its reach holds anything."""
+        return np.array([a.home.index if a.reach().stores else -1 for a, _ in opp.rows()],
+                        dtype=np.int64)
+
+    @classmethod
+    def _reach_column(cls, opp, name: str) -> np.ndarray:
+        return opp.per_agent([getattr(a.reach(), name) for a in opp.agents])
+
+    def cost(self, target):
+        """The net gain this attacker needs before acting."""
+        return self.model.p["insider_reservation_yuan"] * self.cost_factor
+
+    @array_verb
+    def costs(cls, opp, targets):
+        """Each attacker's reservation gain."""
+        return opp.model.p["insider_reservation_yuan"] * opp.attr("cost_factor")
+
+
+class Insider(_Reacher):
+    """A staff member who misuses access (base for snoopers and sellers)."""
+
+    family = "insider"
+
+    @classmethod
+    def create(cls, model):
+        """``insiders_per_institution`` per data-holding institution, split by motive."""
+        mine = [(inst, rate) for inst, rate, seller in insider_roster(model)
+                if seller == issubclass(cls, InsiderSeller)]
+        return [cls(model, ordinal=k, rate_per_day=rate, home=inst)
+                for k, (inst, rate) in enumerate(mine)]
+
+    def reach(self):
+        """The stores staff of the home can open without a care relationship."""
+        return self.model.threats.insider_reach(self.home)
+
+    def records_taken(self, u: np.ndarray) -> float:
+        """Real records accessed in one episode."""
+        raise NotImplementedError
+
+    @array_verb
+    def records_taken_all(cls, opp) -> np.ndarray:
+        """:meth:`records_taken` of each row."""
+        raise NotImplementedError
+
+    def attempt(self, target, u):
+        """Open an insider incident over the reach."""
+        self.observe_success()
+        self.model.ledger.insiders(kind=self.kind_incident, attackers=[self], reaches=[target],
+                                   n_real=np.array([self.records_taken(u)]), u=u[None, :])
+
+    @array_verb
+    def attempt_all(cls, opp, targets):
+        """Open an insider incident per row (insiders always succeed)."""
+        cls.observe_successes(opp, np.ones(len(opp), dtype=bool))
+        agents = [opp.agents[o] for o in opp.owner]
+        opp.model.ledger.insiders(kind=cls.kind_incident, attackers=agents,
+                                  reaches=[a.reach() for a in agents],
+                                  n_real=cls.records_taken_all(opp), u=opp.u)
+
+
+@register_attacker("insider_snoop")
+class InsiderSnoop(Insider):
+    """Curious staff who open records without a care reason (UCLA 2008)."""
+
+    kind_incident = "insider_snoop"
+
+    def expected_gain(self, target):
+        """Curiosity's worth, times the share of the people of interest within reach."""
+        th = self.model.threats
+        return self.model.p["curiosity_value_yuan"] * th.coverage(target.records_real)
+
+    @array_verb
+    def expected_gains(cls, opp, targets):
+        """:meth:`expected_gain` of each row."""
+        th = opp.model.threats
+        return opp.model.p["curiosity_value_yuan"] * th.coverage(
+            cls._reach_column(opp, "records_real"))
+
+    def records_taken(self, u):
+        """Exponential number of records around ``snoop_records_mean`` (at least one)."""
+        return max(1.0, -self.model.p["snoop_records_mean"] * np.log(max(u[2], 1e-12)))
+
+    @array_verb
+    def records_taken_all(cls, opp):
+        """:meth:`records_taken` of each row."""
+        mean = opp.model.p["snoop_records_mean"]
+        return np.maximum(1.0, -mean * np.log(np.maximum(opp.u[:, 2], 1e-12)))
+
+
+@register_attacker("insider_seller")
+class InsiderSeller(Insider):
+    """Staff who sell look-ups or extracts to data brokers (China: ¥1,200 a look-up)."""
+
+    kind_incident = "insider_sale"
+
+    def expected_gain(self, target):
+        """Median sale size (at most what is in reach) × bulk value of a record in reach."""
+        n = min(10.0 ** self.model.p["insider_sale_log10_mean"], target.records_real)
+        return n * target.value_per_record
+
+    @array_verb
+    def expected_gains(cls, opp, targets):
+        """:meth:`expected_gain` of each row."""
+        n = np.minimum(10.0 ** opp.model.p["insider_sale_log10_mean"],
+                       cls._reach_column(opp, "records_real"))
+        return n * cls._reach_column(opp, "value_per_record")
+
+    def records_taken(self, u):
+        """Log-normal sale size (fitted to OCR unauthorized-access breaches of 500+)."""
+        p = self.model.p
+        return 10.0 ** (p["insider_sale_log10_mean"]
+                        + p["insider_sale_log10_sd"] * normal_quantile(u[2]))
+
+    @array_verb
+    def records_taken_all(cls, opp):
+        """:meth:`records_taken` of each row."""
+        p = opp.model.p
+        return 10.0 ** (p["insider_sale_log10_mean"]
+                        + p["insider_sale_log10_sd"] * normal_quantiles(opp.u[:, 2]))
+
+
+# ===================================================================== secondary users
+class SecondaryUser(_Reacher):
+    """An organisation that exploits integrated codes beyond their purpose (function creep)."""
+
+    family = "secondary"
+    home_kind: ClassVar[InstitutionKind] = InstitutionKind.INSURANCE
+    kind_incident = "function_creep"
+
+    @classmethod
+    def create(cls, model):
+        """Half of ``n_secondary_users`` each for insurers and officials."""
+        n = model.p["n_secondary_users"]
+        n_insurer = (n + 1) // 2
+        n_here = n_insurer if cls is InsurerUnderwriting else n - n_insurer
+        home = model.agency(cls.home_kind)
+        if n_here == 0 or home is None:
+            return []
+        rate = model.p["secondary_campaigns_per_year"] / 365.0
+        return [cls(model, ordinal=k, rate_per_day=rate, home=home) for k in range(n_here)]
+
+    def reach(self):
+        """The integrated views this user can query (none: no function creep possible)."""
+        return self.model.threats.secondary_reach(self.home)
+
+    def expected_gain(self, target):
+        """Residents looked up × what a look-up is worth to them, if not blocked."""
+        p = self.model.p
+        n = min(10.0 ** p["secondary_campaign_log10_mean"], target.records_real)
+        return (1.0 - p["purpose_binding"]) * n * p["secondary_value_per_resident_yuan"]
+
+    def attempt(self, target, u):
+        """Blocked by purpose binding with its probability; otherwise look residents up."""
+        m = self.model
+        n_real = 10.0 ** (m.p["secondary_campaign_log10_mean"] + 0.5 * normal_quantile(u[2]))
+        blocked = u[1] < m.p["purpose_binding"]
+        if not blocked:
+            self.observe_success()
+        m.ledger.insiders(kind=self.kind_incident, attackers=[self], reaches=[target],
+                          n_real=np.array([n_real]), u=u[None, :], blocked=np.array([blocked]))
+
+
+@register_attacker("insurer_underwriting")
+class InsurerUnderwriting(SecondaryUser):
+    """The insurance side reading clinical data through an integrated insurance code."""
+
+    home_kind = InstitutionKind.INSURANCE
+
+
+@register_attacker("official_misuse")
+class OfficialMisuse(SecondaryUser):
+    """Officials using health-code and payment data to control people (Henan 2022)."""
+
+    home_kind = InstitutionKind.PUBLIC_HEALTH

@@ -1,0 +1,220 @@
+"""The data-sharing network: every flow of records between institutions is an edge.
+
+``model.graph`` is a ``networkx.MultiDiGraph`` whose nodes are institutions (by
+``Institution.index``) plus, under the on-device architecture, the residents' phones
+(``DEVICE``). Each edge is one *sharing flow*, with attributes
+
+* ``flow``: its kind (``upload``, ``index``, ``access``, ``disease report``, ``claims``,
+  ``integration``, ``emergency summary``), also the edge's key;
+* ``purpose``: ``care``, ``emergency``, ``public_health``, ``insurance``;
+* ``store``: the name of the destination store the flow fills, if any; ``copies``: whether
+  the destination keeps a copy of the clinical record (a record locator's index entry does
+  not: it routes queries to the source);
+* ``fields``: the field mask carried; ``master_id``: whether it carries the direct
+  identifier; ``gated``: whether reading needs the resident's code.
+
+The model reads the network, not a parallel description of it:
+
+* **recording**: a shared store holds what the providers with a flow into it hold
+  (:func:`resolve_feeds` sets each store's feeders);
+* **clinical access**: provider ``i`` can read provider ``j``'s records today if some hub
+  ``H`` has a care flow from ``j`` and an ``access`` flow to ``i``, the hub and the reader
+  are up, and, where the hub keeps no copy, the holder too (:func:`clinical_reach`);
+* **insider reach**: staff reach the stores of the hubs with an ``access`` flow to them
+  (the sources' own stores, through a router), within the access breadth
+  (:func:`shared_stores_for`).
+
+A researcher adds a flow with :meth:`sim.model.HealthDataModel.add_flow` (which re-reads
+the network); the explorer's network picture draws this graph.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+import numpy as np
+
+from .institutions import InstitutionKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .institutions import Institution, Store
+    from .model import HealthDataModel
+
+__all__ = ["DEVICE", "add_flow", "build_graph", "clinical_reach", "resolve_feeds",
+           "shared_stores_for"]
+
+DEVICE = "device"  # the residents' phones (on-device architecture): always up
+
+
+def _node(x) -> int | str:
+    return x if isinstance(x, (int, str)) else x.index
+
+
+def add_flow(graph: nx.MultiDiGraph, source, destination, flow: str, *, purpose: str = "care",
+             store: str | None = None, copies: bool | None = None, fields: int = 0,
+             master_id: bool = False, gated: bool = False) -> None:
+    """Add one sharing flow from ``source`` to ``destination`` (institutions or indices).
+
+    ``copies``: whether the destination keeps a copy of the clinical record (default: if
+    the flow fills a store); a record locator's index entry fills a store, copies none.
+    """
+    copies = store is not None if copies is None else copies
+    graph.add_edge(_node(source), _node(destination), key=flow, flow=flow, purpose=purpose,
+                   store=store, copies=bool(copies), fields=int(fields),
+                   master_id=bool(master_id), gated=bool(gated))
+
+
+def build_graph(model: HealthDataModel) -> nx.MultiDiGraph:
+    """The network under the model's policy: reporting, claims, integration, and the
+    architecture's own flows (:meth:`sim.architecture.Architecture.flows`)."""
+    g = nx.MultiDiGraph()
+    for inst in model.institution_list:
+        g.add_node(inst.index, label=inst.label, kind=inst.kind.value, region=inst.region)
+    for holder in model.institution_list:
+        for st in holder.stores:
+            if holder.kind.is_provider or st.scope == "everyone":
+                continue
+            kind, purpose = _AGENCY_FLOWS.get(st.name, ("upload", "care"))
+            if kind is None:
+                continue  # the architecture's own stores: its flows() say who feeds them
+            for prov in model.providers:
+                add_flow(g, prov, holder, kind, purpose=purpose, store=st.name,
+                         fields=st.fields, master_id=st.identified)
+    for src, dst, flow, attrs in model.architecture.flows():
+        if src == DEVICE or dst == DEVICE:
+            g.add_node(DEVICE, label="residents' phones", kind="device", region=-1)
+        add_flow(g, src, dst, flow, **attrs)
+    return g
+
+
+#: stores filled by reporting, claims and code integration (store name: flow, purpose);
+#: ``None``: the store belongs to the architecture, whose ``flows()`` feed it
+_AGENCY_FLOWS = {
+    "disease reporting": ("disease report", "public_health"),
+    "settlement": ("claims", "insurance"),
+    "integrated insurance view": ("integration", "insurance"),
+    "integrated payment view": ("integration", "insurance"),
+    "platform": (None, None), "index": (None, None), "emergency summary": (None, None),
+}
+
+
+def resolve_feeds(model: HealthDataModel) -> None:
+    """Set each shared store's feeders from the flows into it (call after editing flows).
+
+    A store fed by every provider holds anyone seen anywhere (scope ``all``), one fed by
+    exactly a region's providers the region's patients (``region``), any other set of
+    providers their patients (``providers``).
+    """
+    g = model.graph
+    rows = {prov.index: prov.provider_row for prov in model.providers}
+    all_rows = frozenset(rows.values())
+    by_region = {r: frozenset(p.provider_row for p in model.providers if p.region == r)
+                 for r in range(int(model.p["n_regions"]))}
+    for holder in model.institution_list:
+        for st in holder.stores:
+            if st.scope in ("provider", "everyone"):
+                continue
+            feeders = frozenset(rows[u] for u, _, d in g.in_edges(holder.index, data=True)
+                                if d["store"] == st.name and u in rows)
+            region = next((r for r, f in by_region.items() if f == feeders), None)
+            if feeders == all_rows:
+                st.scope, st.key, st.feeders = "all", -1, ()
+            elif region is not None:
+                st.scope, st.key, st.feeders = "region", region, ()
+            else:
+                st.scope, st.key, st.feeders = "providers", -1, tuple(sorted(feeders))
+
+
+def _hubs(model: HealthDataModel):
+    """Per hub with access flows: (hub, feeds j→hub [bool per provider], copies?, reads
+    hub→i [bool per provider], gated reads [bool per provider])."""
+    cached = getattr(model.graph, "_hubs", None)
+    if cached is not None and cached[0] == model.graph.number_of_edges():
+        return cached[1]
+    g = model.graph
+    n = model.n_providers
+    row = {p.index: p.provider_row for p in model.providers}
+    hubs = []
+    for h in g.nodes:
+        reads = np.zeros(n, dtype=bool)
+        gated = np.zeros(n, dtype=bool)
+        emergency = np.zeros(n, dtype=bool)
+        for _, v, d in g.out_edges(h, data=True):
+            if d["flow"] == "access" and v in row:
+                target = emergency if d["purpose"] == "emergency" else reads
+                target[row[v]] = True
+                gated[row[v]] |= d["gated"]
+        if not (reads.any() or emergency.any()):
+            continue
+        feeds = np.zeros(n, dtype=bool)
+        copies = False
+        for u, _, d in g.in_edges(h, data=True):
+            if u in row and d["purpose"] in ("care", "emergency"):
+                feeds[row[u]] = True
+                copies |= d["copies"]
+        hubs.append((h, feeds, copies, reads, gated, emergency))
+    g._hubs = (g.number_of_edges(), hubs)
+    return hubs
+
+
+def clinical_reach(model: HealthDataModel, up: np.ndarray) -> np.ndarray:
+    """``R[j, i]``: can a clinician at provider ``i`` read provider ``j``'s records today?
+
+    Through any hub with a care flow from ``j`` and an access flow to ``i``, the hub and
+    ``i`` up, and ``j`` up as well where the hub keeps no copy (a locator).
+
+    Args:
+        up: per institution (by ``Institution.index``), whether it is up today.
+    """
+    n = model.n_providers
+    prov_up = up[model.provider_index]
+    r = np.zeros((n, n), dtype=bool)
+    for h, feeds, copies, reads, _gated, _emergency in _hubs(model):
+        if h != DEVICE and not up[h]:
+            continue
+        src = feeds if copies else feeds & prov_up
+        r |= src[:, None] & (reads & prov_up)[None, :]
+    return r
+
+
+def shared_stores_for(model: HealthDataModel, inst: Institution, breadth: str) -> list[Store]:
+    """Shared stores a staff member of provider ``inst`` can open beyond their own.
+
+    Through every hub with an access flow to ``inst``: the hub's stores filled by care
+    flows, or, through a router that keeps no copy, the other sources' own records
+    (those of ``inst``'s region under ``region`` breadth). Care access is skipped where
+    reading needs the resident's code (a gated flow) or the breadth is the institution or
+    the treating team; emergency (break-glass) access is open to all but the treating team.
+    """
+    out: list[Store] = []
+    row = inst.provider_row
+    wide = breadth in ("region", "national")
+    for h, feeds, copies, reads, gated, emergency in _hubs(model):
+        care_ok = reads[row] and wide and not gated[row]
+        emerg_ok = emergency[row] and breadth != "treating_team"
+        if not (care_ok or emerg_ok) or h == DEVICE:
+            continue
+        hub = model.institution_list[h]
+        if copies:
+            names = {d["store"] for _, _, d in model.graph.in_edges(h, data=True)
+                     if d["purpose"] in ("care", "emergency") and d["copies"]}
+            out += [s for s in hub.stores if s.name in names]
+        else:
+            for prov in model.providers:
+                if (prov is not inst and feeds[prov.provider_row]
+                        and (breadth == "national" or prov.region == inst.region)):
+                    out += prov.stores
+    return out
+
+
+def integrated_views(model: HealthDataModel, home: Institution) -> list[Store]:
+    """The integrated views (code integration) a secondary user at ``home`` can query."""
+    stores = [s for s in home.stores if s.name.startswith("integrated")]
+    if home.kind is InstitutionKind.PUBLIC_HEALTH:
+        if model.policy.public_health & model.field_bit["location_trail"]:
+            stores += list(home.stores)  # the health-code trail itself
+        pay = model.agency(InstitutionKind.PAYMENT)
+        if pay is not None:
+            stores += [s for s in pay.stores if s.name.startswith("integrated")]
+    return stores

@@ -1,0 +1,185 @@
+"""Who holds whose records: the last-visit tables, retention, and every store's holdings.
+
+A provider holds a resident's record if it saw them within ``retention_days``; a shared
+store holds what the providers that feed it (the data-sharing network's upload flows,
+:mod:`sim.network`) hold, restricted to participating residents where sharing needs
+consent. Lists of who a store holds, and counts, are snapshots refreshed once per
+*holdings epoch* (``HOLDINGS_REFRESH_DAYS``): attackers and insiders work from copies, and
+at a million residents a list costs milliseconds.
+
+A record's *content* is the store's fields, less what the resident withholds and the
+one-off episodes that fell outside retention (:meth:`Records.recorded_mask`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .consent import ALL_FIELDS
+from .institutions import HOLDINGS_REFRESH_DAYS, Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["NEVER", "Records"]
+
+NEVER = np.iinfo(np.int16).min  # "no record" in the last-visit tables
+
+
+class Records:
+    """The last-visit tables and the holdings of every store.
+
+    Attributes:
+        last_visit: ``(providers, residents)`` last day each provider recorded each
+            resident (``NEVER``: never, or before electronic records).
+        last_any: per resident, the last day any provider recorded them.
+        last_by_region: ``(regions, residents)`` the last day a provider of each region did.
+    """
+
+    def __init__(self, model: HealthDataModel) -> None:
+        self.model = model
+        n_regions = int(model.p["n_regions"])
+        self.last_visit = np.full((model.n_providers, model.pop.n), NEVER, dtype=np.int16)
+        model.care.initial_history(self.last_visit)
+        self.last_any = self.last_visit.max(axis=0) if model.n_providers else None
+        self.last_by_region = np.full((n_regions, model.pop.n), NEVER, dtype=np.int16)
+        for r in range(n_regions):
+            rows = np.flatnonzero(model.provider_region == r)
+            self.last_by_region[r] = self.last_visit[rows].max(axis=0)
+        self._counts: np.ndarray | None = None
+        self._counts_day = 0
+        self._lists: dict[int, tuple[int, np.ndarray]] = {}
+        # one-off episodes (operations, psychiatric episodes ...) by field bit
+        self._episodes = []
+        for i, f in enumerate(model.catalogue):
+            if f.needs_condition in model.pop.episode_day:
+                days = model.pop.episode_day[f.needs_condition]
+                order = np.argsort(days, kind="stable")
+                self._episodes.append((np.int64(1 << i), days, order, days[order]))
+        self._retained_oldest: int | None = None
+        self._retained = np.full(model.pop.n, ALL_FIELDS, dtype=np.int64)
+
+    # ----------------------------------------------------------------- writing
+    def record(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
+        """Providers record today's encounters; return each one's previous date there."""
+        day = self.model.day
+        prior = self.last_visit[providers, residents].copy()
+        self.last_visit[providers, residents] = day
+        self.last_any[residents] = day
+        self.last_by_region[self.model.provider_region[providers], residents] = day
+        return prior
+
+    def invalidate(self) -> None:
+        """Forget every list and count (after the network's flows changed)."""
+        self._lists.clear()
+        self._counts = None
+
+    # ----------------------------------------------------------------- epochs
+    def epoch(self, day: int | None = None) -> int:
+        """The holdings epoch of ``day`` (today): lists and counts refresh at its start."""
+        return (self.model.day if day is None else day) // HOLDINGS_REFRESH_DAYS
+
+    def retention_threshold(self) -> int:
+        """Earliest last-visit day still retained today."""
+        m = self.model
+        return max(m.day - int(m.p["retention_days"]), int(NEVER) + 1)
+
+    # ---------------------------------------------------------------- holdings
+    def held_mask(self, store: Store) -> np.ndarray:
+        """Whether each resident is held by ``store`` today (no caching)."""
+        m = self.model
+        thr = self.retention_threshold()
+        if store.scope == "provider":
+            held = self.last_visit[store.key] >= thr
+        elif store.scope == "region":
+            held = self.last_by_region[store.key] >= thr
+        elif store.scope == "all":
+            held = self.last_any >= thr
+        elif store.scope == "providers":
+            held = (self.last_visit[list(store.feeders)] >= thr).any(axis=0)
+        else:
+            held = np.ones(m.pop.n, dtype=bool)
+        if store.needs_participation:
+            held = held & m.pop.participating
+        return held
+
+    def holdings(self, store: Store) -> np.ndarray:
+        """Residents whose records ``store`` holds (a snapshot, refreshed each epoch)."""
+        hit = self._lists.get(store.index)
+        if hit is not None and self.epoch(hit[0]) == self.epoch():
+            return hit[1]
+        held = np.flatnonzero(self.held_mask(store))
+        self._lists[store.index] = (self.model.day, held)
+        return held
+
+    def store_counts(self) -> np.ndarray:
+        """This epoch's number of simulated residents of every store, by ``Store.index``."""
+        if self._counts is None or self.epoch(self._counts_day) != self.epoch():
+            self._recount()
+        return self._counts
+
+    def _recount(self) -> None:
+        """Count every store's residents in a few vectorised passes (no index lists)."""
+        m = self.model
+        thr = self.retention_threshold()
+        part = m.pop.participating
+        prov_held = self.last_visit >= thr
+        prov_all = prov_held.sum(axis=1)
+        counts = np.zeros(len(m.stores), dtype=np.int64)
+        cache: dict[tuple, int] = {}
+        for st in m.stores:
+            key = (st.scope, st.key, st.feeders, st.needs_participation)
+            if key not in cache:
+                if st.scope == "provider" and not st.needs_participation:
+                    cache[key] = int(prov_all[st.key])
+                elif st.scope == "everyone":
+                    cache[key] = int(part.sum()) if st.needs_participation else m.pop.n
+                else:
+                    cache[key] = int(self.held_mask(st).sum())
+            counts[st.index] = cache[key]
+        self._counts = counts
+        self._counts_day = m.day
+
+    # ----------------------------------------------------------------- content
+    def record_fields(self, store: Store, idx: np.ndarray) -> np.ndarray:
+        """The fields ``store`` holds for residents ``idx``."""
+        f = np.int64(store.fields) & self.recorded_mask(idx)
+        if store.needs_participation:
+            f = f & self.model.pop.shared_fields[idx]
+        return f
+
+    def recorded_mask(self, idx: np.ndarray) -> np.ndarray:
+        """Fields the records of residents ``idx`` hold today.
+
+        Withholders hide sensitive clinical and lifestyle fields; and a one-off episode (an
+        operation, a psychiatric episode, an infection, a pregnancy) is in the record only
+        if it happened after electronic records began (``history_years`` before day 0) and
+        within ``retention_days`` of today: a lifelong record keeps the episode from
+        twenty years ago that a ten-year one has purged.
+        """
+        m = self.model
+        hide = m.policy.sensitive_clinical | m.policy.lifestyle
+        mask = np.where(m.pop.withholding[idx], ALL_FIELDS & ~np.int64(hide), ALL_FIELDS)
+        return mask & self._retained_episodes()[idx]
+
+    def _retained_episodes(self) -> np.ndarray:
+        """Per resident, the catalogue mask minus the episodic fields purged by today.
+
+        Kept for the whole population and updated as the retention horizon moves: a day
+        later, only the residents whose episode fell off the horizon change.
+        """
+        p = self.model.p
+        oldest = max(self.model.day - int(p["retention_days"]), -365 * int(p["history_years"]))
+        prev = self._retained_oldest
+        if prev is None or oldest < prev:
+            self._retained[:] = ALL_FIELDS
+            for bit, days, _order, _sorted in self._episodes:
+                self._retained[days < oldest] &= ~bit
+        elif oldest > prev:
+            for bit, _days, order, sorted_days in self._episodes:
+                lo, hi = np.searchsorted(sorted_days, [prev, oldest], side="left")
+                self._retained[order[lo:hi]] &= ~bit
+        self._retained_oldest = oldest
+        return self._retained

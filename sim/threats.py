@@ -1,0 +1,366 @@
+"""What attackers see: the attack surface, reach, breach sizes, the odds of being caught,
+and which institutions are up.
+
+:class:`Threats` holds, for the model,
+
+* the per-institution **target table** (:class:`TargetTable`): real records held, value per
+  record, up or down, and the attack-surface weights opportunistic attackers find
+  institutions by;
+* **reach**: what an insider or a secondary user can open (:class:`Reach`), read from the
+  sharing network (:mod:`sim.network`);
+* **breach sizes**: the share of one real institution's records a breach takes
+  (log-normal, fitted to the OCR portal, calibration.md §2);
+* **deterrence terms**: detection and sanction probabilities and detection delays;
+* **availability**: outages after ransomware, who is up today, and the clinical reach
+  matrix under today's outages.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from .institutions import Institution, InstitutionKind, Store
+from .network import clinical_reach, integrated_views, shared_stores_for
+from .params import PARAMETERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import HealthDataModel
+
+__all__ = ["BREACH_REFERENCE_RECORDS", "Reach", "TargetTable", "Threats", "normal_quantiles"]
+
+RECENT_CARE_DAYS = 7  # "patients under my care": seen here in the last week
+BREACH_REFERENCE_RECORDS = 100_000  # holdings at which breach_size_log10_mean applies
+
+
+def normal_quantiles(u):
+    """Standard normal quantiles of uniforms ``u`` (clipped away from 0 and 1)."""
+    return ndtri(np.clip(u, 1e-12, 1.0 - 1e-12))
+
+
+@dataclass
+class Reach:
+    """What an insider or secondary user can open.
+
+    Attributes:
+        stores: the stores reachable.
+        region: restrict to residents of this region (``None``: no restriction).
+        recent_days: restrict to patients seen at home in the last days (treating team).
+        records_real: real records reachable (for sizing a sale or a campaign).
+        value_per_record: bulk value of a reachable record (yuan).
+    """
+
+    stores: list[Store]
+    region: int | None = None
+    recent_days: int | None = None
+    records_real: float = 0.0
+    value_per_record: float = 0.0
+    pools_cache: tuple | None = field(default=None, repr=False)
+
+
+class TargetTable:
+    """Per-institution attack surface: real records held, value per record, up or down."""
+
+    def __init__(self, model: HealthDataModel, threats: Threats) -> None:
+        self.model = model
+        self.threats = threats
+        insts = model.institution_list
+        n = len(insts)
+        self.records_real = np.zeros(n)
+        self.value_per_record = np.zeros(n)
+        self.up = np.ones(n, dtype=bool)
+        self.kind_ordinal = np.array([i.kind_ordinal for i in insts])
+        self.security = np.array([i.security for i in insts])
+        self.represents = np.array([i.represents for i in insts], dtype=float)
+        self._owner = np.array([s.institution.index for s in model.stores], dtype=np.int64)
+        self._cum = None
+
+    def refresh(self) -> None:
+        """Recount holdings (this epoch's store counts) and values."""
+        m = self.model
+        n = len(m.institution_list)
+        # an institution's stores hold largely the same people (a settlement store and an
+        # integrated view of it): people = the largest store; what a person's record is
+        # worth adds up over the stores holding them
+        people = np.zeros(n)
+        worth = np.zeros(n)
+        if m.stores:
+            counts = m.records.store_counts().astype(float)
+            np.maximum.at(people, self._owner, counts)
+            worth = np.bincount(self._owner, weights=counts * self.threats.store_value,
+                                minlength=n)
+        self.records_real = people * m.scale / self.represents
+        self.value_per_record = np.divide(worth, people, out=np.zeros(n), where=people > 0)
+        # an opportunistic attacker finds a real institution with probability proportional
+        # to its attack surface, which grows with the records it holds, less than in
+        # proportion (attack_surface_exponent, fitted to the OCR size distribution)
+        a = float(m.p["attack_surface_exponent"])
+        sd = float(m.p["institution_size_log10_sd"]) * math.log(10.0)
+        # Σ over a node's real institutions of (records·s)^a = represents·records^a·E[s^a],
+        # E[s^a] = exp(a(a-1)σ²/2) for sizes s of mean 1 (1 for a single system)
+        rep = self.represents
+        spread = np.where(rep > 1, math.exp(a * (a - 1.0) * sd * sd / 2.0), 1.0)
+        weights = rep * spread * np.maximum(self.records_real, 0.0) ** a
+        weights[self.records_real <= 0] = 0.0
+        # nothing held anywhere (nothing collected): every draw finds an empty target
+        self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
+                     else np.ones(len(weights)))
+        self._cum[-1] = np.inf  # u < 1 always lands on an institution
+        self.mean_fraction = self.threats.mean_breach_fraction(self.records_real)
+        data = (self.mean_fraction * self.records_real * self.value_per_record
+                * self.threats.key_usable_probability)
+        self._haul = {False: data,
+                      True: data + m.p["ransom_yuan_scale"] * self.records_real**0.55}
+
+    def victim_scales(self, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Size of the real institution hit in each node ``idx``, relative to the node's
+        average one (mean 1), one uniform each.
+
+        Real institutions of one tier differ in size (log-normal, log10 sd
+        ``institution_size_log10_sd``); an attacker who finds institutions in proportion to
+        records^a finds large ones more often, so the victim's size is drawn from the
+        size-biased distribution: ln s ~ N((a - 1/2)σ², σ), σ = sd·ln 10, capped at the
+        number of institutions the node stands for (one cannot hold more than all of
+        them). A node standing for one system (a platform) has no spread.
+        """
+        sd = float(self.model.p["institution_size_log10_sd"]) * math.log(10.0)
+        a = float(self.model.p["attack_surface_exponent"])
+        s = np.exp((a - 0.5) * sd * sd + sd * normal_quantiles(u))
+        rep = self.represents[idx]
+        return np.where(rep == 1, 1.0, np.minimum(s, rep))
+
+    def victim_scale(self, inst: Institution, u: float) -> float:
+        """:meth:`victim_scales` of one institution."""
+        return float(self.victim_scales(np.array([inst.index]), np.array([u]))[0])
+
+    def haul_value(self, ransomware: bool) -> np.ndarray:
+        """Expected value of one successful attack on each institution (yuan)."""
+        return self._haul[ransomware]
+
+    def pick_opportunistic_many(self, u: np.ndarray) -> np.ndarray:
+        """Institutions found by chance (indices): weighted by their real ones' surface."""
+        return np.searchsorted(self._cum, u, side="right")
+
+    def pick_opportunistic(self, u: float) -> Institution:
+        """An institution found by chance: weighted by the attack surface of its real ones."""
+        return self.model.institution_list[int(np.searchsorted(self._cum, u, side="right"))]
+
+
+class Threats:
+    """The model's attack surface, reach, breach sizes, deterrence terms and availability."""
+
+    def __init__(self, model: HealthDataModel) -> None:
+        self.model = model
+        p = model.p
+        self.key_usable_probability = (p["key_compromise_probability"]
+                                       if p["encryption_at_rest"] else 1.0)
+        ref = PARAMETERS["penalty_yuan"].default
+        self.perceived_penalty = ref * (p["penalty_yuan"] / ref) ** p["perceived_penalty_exponent"]
+        self.store_value = np.array([s.retail_value * p["resale_value_multiplier"]
+                                     * p["bulk_value_factor"] for s in model.stores])
+        insts = model.institution_list
+        self.represents = np.array([i.represents for i in insts], dtype=float)
+        self._store_represents = np.array([s.institution.represents for s in model.stores],
+                                          dtype=float)
+        self._shared_system = np.array([not i.kind.is_provider for i in insts])
+        self.down_counts = np.zeros(len(insts), dtype=np.int64)
+        self._outage_ends: dict[int, list[int]] = {}
+        self.downtime_days = 0  # real institution-days down
+        self.shared_downtime_days = 0  # days a national or regional system was down
+        self._reach_cache: dict[bytes, np.ndarray] = {}
+        self._insider_reach: dict[int, Reach] = {}
+        self._reach_static: dict[int, tuple] = {}
+        self.targets = TargetTable(model, self)
+        self.new_day()
+        self.targets.refresh()
+
+    # ------------------------------------------------------------ availability
+    def new_day(self) -> None:
+        """End outages due today, recompute who is up, count today's downtime."""
+        ended = self._outage_ends.pop(self.model.day, None)
+        if ended:
+            np.subtract.at(self.down_counts, ended, 1)
+        self.down_share = np.minimum(1.0, self.down_counts / self.represents)
+        self.up = self.down_share < 0.5
+        self.targets.up = self.up
+        self._reach_key = self.up.tobytes()
+        self.downtime_days += int(self.down_counts.sum())
+        self.shared_downtime_days += int(self.down_counts[self._shared_system].sum())
+
+    def new_epoch(self) -> None:
+        """A new holdings epoch: recount the attack surface, drop cached reaches."""
+        self.targets.refresh()
+        self._insider_reach.clear()
+
+    def start_outage(self, idx: np.ndarray, days: int) -> None:
+        """One real institution of each node ``idx`` goes down from tomorrow for ``days``."""
+        if days <= 0 or len(idx) == 0:
+            return
+        np.add.at(self.down_counts, idx, 1)
+        self._outage_ends.setdefault(self.model.day + 1 + days, []).extend(np.asarray(idx).tolist())
+        # only these nodes changed: update their rows (a full recompute waits for tomorrow)
+        self.down_share[idx] = np.minimum(1.0, self.down_counts[idx] / self.represents[idx])
+        self.up[idx] = self.down_share[idx] < 0.5
+        self._reach_key = self.up.tobytes()
+
+    def reach_matrix(self) -> np.ndarray:
+        """``R[j, i]``: can provider ``i`` read provider ``j``'s records today?"""
+        r = self._reach_cache.get(self._reach_key)
+        if r is None:
+            r = self._reach_cache[self._reach_key] = clinical_reach(self.model, self.up)
+        return r
+
+    def invalidate_reach(self) -> None:
+        """Forget cached reaches (after the sharing network changed)."""
+        self._reach_cache.clear()
+        self._insider_reach.clear()
+        self._reach_static.clear()
+
+    def break_glass_up(self) -> bool:
+        """Whether emergency break-glass access works today."""
+        bg = getattr(self.model.architecture, "break_glass", None)
+        if bg is None:
+            return not self.model.architecture.on_device  # platforms serve break-glass
+        return bool(self.up[bg.index])
+
+    # --------------------------------------------------------- deterrence terms
+    def detection_probability(self, family: str) -> float:
+        """Probability an incident by ``family`` is ever detected under the policy."""
+        p = self.model.p
+        if family == "external":
+            return float(p["audit_strength"])
+        if family in ("insider", "secondary"):
+            return float(min(1.0, p["audit_strength"] * (0.5 + p["purpose_binding"])))
+        return 0.0
+
+    def sanction_probability(self, family: str) -> float:
+        """Probability a detected offender of ``family`` is sanctioned (accidents: never)."""
+        p = self.model.p
+        if family == "accident":
+            return 0.0
+        factor = p["foreign_enforcement_factor"] if family == "external" else 1.0
+        return float(p["enforcement_probability"] * factor)
+
+    def detection_delay_days(self, family: str) -> float:
+        """Mean days to detection; early warning (audit strength) shortens it by up to 30%."""
+        p = self.model.p
+        base = p["detection_days_external"] if family == "external" else p["detection_days_insider"]
+        return float(base * (1.0 - 0.3 * p["audit_strength"]))
+
+    # -------------------------------------------------------------- breach size
+    def _fraction_log10_mean(self, holdings_real):
+        p = self.model.p
+        h = np.maximum(holdings_real, 1.0)
+        return (p["breach_size_log10_mean"] + p["breach_size_exponent"]
+                * np.log10(h / BREACH_REFERENCE_RECORDS) - np.log10(h))
+
+    def breach_fractions(self, holdings_real: np.ndarray, z: np.ndarray) -> np.ndarray:
+        """Share of one real institution's ``holdings_real`` records taken in a breach.
+
+        Size = 10^(mean + sd·z) × (holdings / 100,000)^exponent records, capped at the
+        holdings: log-normal like the OCR data, larger for larger stores but not in
+        proportion (``breach_size_*`` parameters); ``z`` standard normal deviates.
+        """
+        log_mean = self._fraction_log10_mean(holdings_real)
+        return np.minimum(1.0, 10.0 ** (log_mean + self.model.p["breach_size_log10_sd"] * z))
+
+    def breach_fraction(self, holdings_real: float, z: float) -> float:
+        """:meth:`breach_fractions` of one breach."""
+        return float(self.breach_fractions(np.array([holdings_real]), np.array([z]))[0])
+
+    def mean_breach_fraction(self, holdings_real):
+        """Expected :meth:`breach_fraction` for stores of ``holdings_real`` records (array)."""
+        return _mean_capped_lognormal(self._fraction_log10_mean(holdings_real),
+                                      float(self.model.p["breach_size_log10_sd"]))
+
+    def usable(self, u3: np.ndarray) -> np.ndarray:
+        """Whether each stolen copy can be read: not encrypted, or its keys were taken."""
+        return u3 < self.key_usable_probability
+
+    # -------------------------------------------------------------------- reach
+    def insider_reach(self, inst: Institution) -> Reach:
+        """The stores a staff member of ``inst`` can open without a care relationship.
+
+        Their own institution's stores, and, under region or national access breadth
+        where reading needs no code, the shared stores the sharing network gives them
+        (:func:`sim.network.shared_stores_for`); the treating team sees only patients seen
+        in the last week. Which stores is fixed by the design; how many records they hold
+        is this epoch's count (cached for the epoch).
+        """
+        cached = self._insider_reach.get(inst.index)
+        if cached is not None:
+            return cached
+        static = self._reach_static.get(inst.index)
+        if static is None:
+            static = self._reach_static[inst.index] = self._insider_stores(inst)
+        reach = self._insider_reach[inst.index] = self._sized_reach(*static)
+        return reach
+
+    def _insider_stores(self, inst: Institution) -> tuple[list[Store], int | None, int | None]:
+        m = self.model
+        breadth = m.p["access_breadth"]
+        stores = list(inst.stores)
+        region = recent = None
+        if inst.kind.is_provider:
+            gated = m.consent.requires_code or m.architecture.on_device
+            if breadth == "treating_team":
+                recent = RECENT_CARE_DAYS
+            elif breadth == "region" and not gated:
+                region = inst.region
+            stores += shared_stores_for(m, inst, breadth)
+        return stores, region, recent
+
+    def secondary_reach(self, home: Institution) -> Reach:
+        """The integrated views a secondary user at ``home`` can query beyond their purpose."""
+        return self._sized_reach(integrated_views(self.model, home), None, None)
+
+    def _sized_reach(self, stores: list[Store], region: int | None, recent: int | None) -> Reach:
+        m = self.model
+        if not stores:
+            return Reach(stores=[], region=region, recent_days=recent)
+        ix = np.array([s.index for s in stores])
+        counts = m.records.store_counts()[ix].astype(float)
+        if region is not None:
+            counts = counts / max(m.p["n_regions"], 1)
+        if recent is not None:
+            counts = counts * min(1.0, RECENT_CARE_DAYS / max(m.p["retention_days"], 1))
+        real = float((counts * m.scale / self._store_represents[ix]).sum())
+        total = counts.sum()
+        vpr = float((counts * self.store_value[ix]).sum() / total) if total > 0 else 0.0
+        return Reach(stores=[s for s, c in zip(stores, counts, strict=True) if c > 0],
+                     region=region, recent_days=recent, records_real=real,
+                     value_per_record=vpr)
+
+    def coverage(self, records_real):
+        """Share of the people an insider wants to look at that lie within reach."""
+        half = float(self.model.p["coverage_half_records"])
+        return records_real / (records_real + half)
+
+    def most_valuable(self) -> Institution:
+        """The institution whose records are worth most in bulk (the shock's victim)."""
+        return self.model.institution_list[int(np.argmax(self.targets.haul_value(False)))]
+
+    def agency_kind(self, kind: InstitutionKind) -> Institution | None:
+        """The national body of ``kind``, if the design has one."""
+        return self.model.agency(kind)
+
+
+def _mean_capped_lognormal(mu10, sd10: float):
+    """E[min(1, 10^(mu + sd·Z))], Z standard normal, in closed form (vectorised over mu).
+
+    With X = e^(a + bZ), a = mu·ln 10, b = sd·ln 10:
+    E[min(1, X)] = e^(a + b²/2)·Φ((-a - b²)/b) + 1 - Φ(-a/b).
+    """
+    a = np.asarray(mu10, dtype=float) * math.log(10.0)
+    b = float(sd10) * math.log(10.0)
+    if b == 0.0:
+        out = np.minimum(1.0, np.exp(a))
+    else:
+        with np.errstate(over="ignore"):
+            below = np.exp(np.minimum(a + 0.5 * b * b, 700.0)) * ndtr((-a - b * b) / b)
+        out = below + 1.0 - ndtr(-a / b)
+    return float(out) if np.ndim(out) == 0 else out
