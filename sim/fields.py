@@ -248,10 +248,6 @@ class FieldCatalogue:
         """Return the mask of the fields for which ``predicate(field)`` is true."""
         return self.mask(f.name for f in self.fields if predicate(f))
 
-    def names_in(self, mask: int) -> list[str]:
-        """Return the names of the fields set in ``mask``, in catalogue order."""
-        return [f.name for i, f in enumerate(self.fields) if mask >> i & 1]
-
     def vector(self, attr: str) -> np.ndarray:
         """Return a float vector of a numeric attribute, one entry per field."""
         return np.array([float(getattr(f, attr)) for f in self.fields])

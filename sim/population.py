@@ -82,7 +82,7 @@ class Population:
     fixed uniform for probabilistic linkage) and the per-QI log-probabilities ``logp``.
 
     Dynamic attributes (policy-dependent): participating, shared_fields, withholding,
-    exposed_fields, dossier, notified, trust shocks.
+    exposed_fields, notified, trust shocks.
     """
 
     n: int
@@ -109,7 +109,6 @@ class Population:
     shared_fields: np.ndarray | None = None
     withholding: np.ndarray | None = None
     exposed_fields: np.ndarray | None = None
-    dossier: np.ndarray | None = None
     notified: np.ndarray | None = None
     shock: np.ndarray | None = None
     shock_day: np.ndarray | None = None
@@ -219,15 +218,10 @@ class Population:
         self.shared_fields = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         self.withholding = np.zeros(n, dtype=bool)
         self.exposed_fields = np.zeros(n, dtype=np.int64)
-        self.dossier = np.zeros(n, dtype=np.int64)
         self.notified = np.zeros(n, dtype=bool)
         self.shock = np.zeros(n, dtype=np.float32)
         self.shock_day = np.zeros(n, dtype=np.int32)
         self.ever_exposed_day = np.full(n, -1, dtype=np.int32)
-
-    def qi_values(self, field: str, idx: np.ndarray) -> np.ndarray:
-        """Return the values of a quasi-identifier field for residents ``idx``."""
-        return getattr(self, QI_COLUMNS[field])[idx]
 
     def nbytes(self) -> int:
         """Return the memory held by the population's arrays (bytes)."""
