@@ -28,10 +28,10 @@ class ResidentAgent(mesa.Agent):
         self.region = int(pop.region[i])
         self.home = [int(x) for x in model.home_provider[i]]
         self.rates = [float(model.care.rates[et][i]) / 365.0 for et in E]
-        self.needs_mask = int(model._cond_mask[i])
+        self.needs_mask = int(model.care.needs_by_resident[i])
         self.records: dict[int, int] = {
-            int(j): int(model.last_visit[j, i]) for j in np.flatnonzero(
-                model.last_visit[:, i] > np.iinfo(np.int16).min)}
+            int(j): int(model.records.last_visit[i, j]) for j in np.flatnonzero(
+                model.records.last_visit[i] > np.iinfo(np.int16).min)}
         self.base_trust = float(pop.base_trust[i])
 
     # -- the resident's day ------------------------------------------------------
@@ -62,13 +62,13 @@ class ResidentAgent(mesa.Agent):
         else:
             prov = self.home[tier]
         day = m.day
-        thr = m.retention_threshold()
+        thr = m.records.retention_threshold()
         continuity = p["care_continuity"] * (0.5 if et == E.EMERGENCY else 1.0)
         seen_here = self.records.get(prov, -10**9) >= thr
         same = rnd.random() < continuity
-        up = rnd.random() >= m.down_share[m.provider_index[prov]]
+        up = rnd.random() >= m.threats.down_share[m.provider_index[prov]]
         local = seen_here and same and up
-        reach = m.reach_matrix()
+        reach = m.threats.reach_matrix()
         shared = False
         if up and m.pop.participating[self.i] and rnd.random() < p["shared_lookup_probability"]:
             for j, last in self.records.items():
@@ -78,7 +78,7 @@ class ResidentAgent(mesa.Agent):
         withholding = bool(m.pop.withholding[self.i])
         recorded = m.policy.provider & ~(
             (m.policy.sensitive_clinical | m.policy.lifestyle) if withholding else 0)
-        needed = int(m._need_by_type[et]) & self.needs_mask
+        needed = int(m.care.needs_by_type[et]) & self.needs_mask
         fields = (recorded if local else 0) | (
             recorded & int(m.pop.shared_fields[self.i]) if shared else 0)
         delivered = needed & fields
@@ -91,15 +91,13 @@ class ResidentAgent(mesa.Agent):
         m.acc["encounters"] += 1
         # record
         self.records[prov] = day
-        m.last_visit[prov, self.i] = day
-        m.last_any[self.i] = day
-        m.last_by_region[m.provider_region[prov], self.i] = day
+        m.records.record(np.array([prov]), np.array([self.i]))
 
     def reconsider(self) -> None:
         """Review consent and withholding (the same rules as sim.behaviour)."""
         m = self.model
         rnd = self.random
-        trust = float(m.trust(np.array([self.i]))[0])
+        trust = float(m.behaviour.trust(np.array([self.i]))[0])
         idx = np.array([self.i])
         want = bool(m.behaviour.want_share(np.array([trust]), idx, np.array([rnd.random()]))[0])
         m.consent.review(idx, np.array([want]), np.array([rnd.random()]))
@@ -120,7 +118,7 @@ class PlainMesaModel(HealthDataModel):
 
     def value_of(self, mask: int, et: int) -> float:
         """Clinical value of a field mask (plain Python loop over the bits)."""
-        vals = self.clinical_values[et]
+        vals = self.care.clinical_values[et]
         return sum(vals[k] for k, b in enumerate(self._bits) if mask & b)
 
     # the residents' phases, per agent

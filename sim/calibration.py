@@ -265,7 +265,7 @@ def external_size_distribution(v: VictimTable, *, attack_surface_exponent: float
         successful breaches of at least that size per opportunistic attempt, and per year
         from the targeted groups.
     """
-    from .model import BREACH_REFERENCE_RECORDS
+    from .threats import BREACH_REFERENCE_RECORDS
 
     a = attack_surface_exponent
     sd_ln = institution_size_log10_sd * math.log(10.0)

@@ -27,6 +27,7 @@ ACCESS_TOTALS = ("encounters", "value_needed", "value_delivered", "emerg_away_ne
                  "code_shown", "emergencies", "emergency_gaps", "emergency_lookups")
 
 E = EncounterType
+_EMERGENCY, _CHRONIC = int(E.EMERGENCY), int(E.CHRONIC)  # plain ints: fast array comparisons
 # Where each encounter type happens at home: P(clinic, secondary, tertiary). Set so that the
 # year's visits split as China's do: primary care 42.5 bn, secondary hospitals 11.6 bn,
 # tertiary hospitals 22.3 bn visits (56% / 15% / 29% of the three; NHC statistical bulletin
@@ -115,8 +116,8 @@ class CareProcess:
         cm = np.zeros(pop.n, dtype=np.int64)
         for c, bits in cond_bits.items():
             cm |= np.where(pop.conditions[c], bits, 0)
-        self._cond_mask = cm | uncond
-        self._need_by_type = np.array(
+        self.needs_by_resident = cm | uncond
+        self.needs_by_type = np.array(
             [cat.mask_where(lambda f, t=t: f.clinical_value[t] > 0) for t in EncounterType],
             dtype=np.int64)
 
@@ -131,7 +132,7 @@ class CareProcess:
 
     def needed_mask(self, res: np.ndarray, etype: np.ndarray) -> np.ndarray:
         """Fields clinically needed at each encounter."""
-        return self._need_by_type[etype] & self._cond_mask[res]
+        return self.needs_by_type[etype] & self.needs_by_resident[res]
 
     # ------------------------------------------------------------------ history
     def initial_history(self, last_visit: np.ndarray) -> None:
@@ -153,7 +154,7 @@ class CareProcess:
                 mean_gap = np.where(rate > 0, 365.0 / rate, np.inf)
                 days_since = rng.exponential(1.0, m.pop.n) * mean_gap
             have = days_since <= horizon
-            last_visit[node[have], np.flatnonzero(have)] = -np.ceil(days_since[have]).astype(
+            last_visit[np.flatnonzero(have), node[have]] = -np.ceil(days_since[have]).astype(
                 last_visit.dtype)
 
     # ------------------------------------------------------------------- events
@@ -214,16 +215,17 @@ class CareProcess:
         inst_up = ev.u_down >= m.threats.down_share[m.provider_index[prov]]
         # a node stands for many real institutions: the earlier visit to this node was at
         # this very institution with the continuity-of-care probability
-        continuity = np.where(etype == E.EMERGENCY, 0.5, 1.0) * p["care_continuity"]
+        emerg = etype == _EMERGENCY
+        continuity = np.where(emerg, 0.5, 1.0) * p["care_continuity"]
         seen_here = ev.prior_local >= thr
         same = ev.u_same < continuity
         local = seen_here & same & inst_up
         # shared: another institution (possibly of this node) holds a record and the
         # architecture lets us read it
-        held = rec.last_visit[:, res] >= thr
-        held[prov, np.arange(n)] = seen_here & ~same
+        held = rec.last_visit[res] >= thr  # (events, providers)
+        held[np.arange(n), prov] = seen_here & ~same
         reach = m.threats.reach_matrix()
-        shared = (held & reach[:, prov]).any(axis=0) & inst_up & pop.participating[res]
+        shared = (held & reach[:, prov].T).any(axis=1) & inst_up & pop.participating[res]
         out["shared_available"] = float(shared.sum())
         # clinicians consult a shared record at only some encounters (England's Summary
         # Care Record: 21% of consultations where one existed, calibration.md §3)
@@ -236,7 +238,7 @@ class CareProcess:
             trust = m.behaviour.trust(res)
             s = p["participation_slope"]
             willing = 1.0 / (1.0 + np.exp(-(trust - p["show_code_threshold"]) / s))
-            incap = (etype == E.EMERGENCY) & (ev.u_incap < p["emergency_incapacitated"])
+            incap = emerg & (ev.u_incap < p["emergency_incapacitated"])
             shown = (ev.u_gate < p["phone_present"] * willing) & ~incap
             out["code_requests"] = float(shared.sum())
             out["code_shown"] = float((shared & shown).sum())
@@ -255,13 +257,12 @@ class CareProcess:
         shared_fields = np.where(shared, shared_fields, 0)
         needed = self.needed_mask(res, etype)
         delivered = needed & (local_fields | shared_fields)
-        need_v = self.mask_value(needed, etype)
-        got_v = self.mask_value(delivered, etype)
+        need_v, got_v = self.mask_value(np.concatenate([needed, delivered]),
+                                        np.concatenate([etype, etype])).reshape(2, n)
         m.groups.add_encounters(res, ev.away, need_v, got_v)
         out["encounters"] = float(n)
         out["value_needed"] = float(need_v.sum())
         out["value_delivered"] = float(got_v.sum())
-        emerg = etype == E.EMERGENCY
         out["emergencies"] = float(emerg.sum())
         # an information gap: a field an emergency clinician cannot do without (allergies,
         # medications, chronic conditions: value >= 0.9) needed and not at hand; Stiell
@@ -275,7 +276,7 @@ class CareProcess:
         # potential adverse drug events averted: medication history at hand where it is
         # needed at a hospital encounter (Tam 2005 error rates; RR 0.55 with reconciliation)
         med = m.field_bit["medications"]
-        hosp = (etype == E.CHRONIC) | (etype == E.EMERGENCY)
+        hosp = (etype == _CHRONIC) | emerg
         med_ok = ((delivered & med) != 0) & hosp
         per_ae = (p["med_history_error_rate"] * p["med_error_important"]
                   * (1.0 - p["reconciliation_relative_risk"]))
@@ -288,7 +289,7 @@ class CareProcess:
             p["repeat_test_rate"], p["repeat_test_odds_ratio"])
         # emergency admissions avoided where shared information reached the clinician
         # (Vest 2015 OR 0.43; Frisse 2012 OR 0.27-0.48)
-        used = ((shared_fields & needed & ~local_fields) != 0) & (etype == E.EMERGENCY)
+        used = ((shared_fields & needed & ~local_fields) != 0) & emerg
         out["admissions_avoided"] = float(used.sum()) * odds_reduction(
             p["ed_admission_rate"], p["hie_admission_odds_ratio"])
         out["shared_reads"] = float((shared_fields != 0).sum())

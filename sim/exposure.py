@@ -92,7 +92,7 @@ class Sampler:
                 held = held[m.pop.region[held] == region]
             self._pool_cache[key] = (m.day, held)
         if recent_days is not None and home is not None and home.provider_row >= 0:
-            held = held[rec.last_visit[home.provider_row, held] >= m.day - recent_days]
+            held = held[rec.last_visit[held, home.provider_row] >= m.day - recent_days]
         return held
 
     def reach_pools(self, reach: Reach, home: Institution):
@@ -139,10 +139,16 @@ class Sampler:
         rng = m.streams.fresh(key[0], key[1], m.day, int(u[9] * 2**31))
         # condition on at least one exposure: the first pool with one is s with probability
         # P(none before s)·(1 - P0_s) / (1 - P0); draw it zero-truncated, later pools freely
-        p0 = [np.exp(len(held) * np.log1p(-q)) if q < 1.0 else 0.0 for _, held, q in pools]
-        lead = np.cumprod([1.0, *p0[:-1]]) * (1.0 - np.array(p0))
-        first = int(np.searchsorted(np.cumsum(lead) / lead.sum(), rng.random(), side="right"))
-        first = min(first, len(pools) - 1)
+        if len(pools) == 1:
+            rng.random()  # (the choice of the first pool: one draw, as for several)
+            first = 0
+        else:
+            p0 = [math.exp(len(held) * math.log1p(-q)) if q < 1.0 else 0.0
+                  for _, held, q in pools]
+            lead = np.cumprod([1.0, *p0[:-1]]) * (1.0 - np.array(p0))
+            first = int(np.searchsorted(np.cumsum(lead) / lead.sum(), rng.random(),
+                                        side="right"))
+            first = min(first, len(pools) - 1)
         ks = [0] * len(pools)
         ks[first] = _truncated_binomial(len(pools[first][1]), pools[first][2], rng)
         for j in range(first + 1, len(pools)):

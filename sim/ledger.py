@@ -12,6 +12,7 @@ row each) and :attr:`Ledger.incidents` (:class:`Incident` views).
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -38,6 +39,25 @@ OCR_CAUSE = {"exfiltration": "hacking", "ransomware": "hacking", "shock": "hacki
              "insider_snoop": "unauthorized_access", "insider_sale": "unauthorized_access",
              "function_creep": "unauthorized_access", "loss_theft": "theft_loss"}
 _COLUMNS = ("day", "kind", "institution", "n_real", "exposed", "blocked", "detect_day")
+def _kinds(kind, n: int) -> np.ndarray:
+    """One incident kind per row (``kind`` may be one for all)."""
+    if isinstance(kind, str):
+        return np.full(n, kind, dtype=object)
+    return np.asarray(kind, dtype=object)
+
+
+def _may_touch(plan, u9: float) -> bool:
+    """Whether ``u9`` says an incident exposing each pool's residents with its probability
+    touches anyone: the test :meth:`sim.exposure.Sampler.draw` makes, without its lists."""
+    log_p0 = 0.0
+    for _, held, q in plan:
+        if len(held) and q > 0:
+            if q >= 1.0:
+                return True
+            log_p0 += len(held) * math.log1p(-q)
+    return log_p0 < 0.0 and u9 >= math.exp(log_p0)
+
+
 _NO_INT = np.zeros(0, dtype=np.int64)
 _NO_BOOL = np.zeros(0, dtype=bool)
 _NO_INT.flags.writeable = False
@@ -97,6 +117,7 @@ class Ledger:
         self._sanctioned: set[int] = set()
         self._due: dict[int, list[tuple]] = defaultdict(list)
         self.n_incidents = 0
+        self._today: list[tuple] = []  # incidents recorded today, opened by close_day()
         self.broker_queue: list[tuple] = []
         #: per family, the public record of detected offences: [sanctioned, not sanctioned]
         self.public_record: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -120,13 +141,14 @@ class Ledger:
         self.daily_detected = np.zeros(n_days, dtype=np.int64)
 
     # ------------------------------------------------------------------- openers
-    def breaches(self, *, kind: str, attackers: list[Attacker | None], institutions: np.ndarray,
+    def breaches(self, *, kind, attackers: list[Attacker | None], institutions: np.ndarray,
                  fraction: np.ndarray, scale: np.ndarray, usable: np.ndarray, u: np.ndarray,
-                 detect_now: bool = False) -> np.ndarray:
+                 detect_now: bool = False) -> None:
         """Record successful breaches, each of every store of one real institution of a node.
 
         Args:
-            kind: the incident kind (``exfiltration``, ``ransomware``, ``loss_theft`` ...).
+            kind: the incident kind (``exfiltration``, ``ransomware``, ``loss_theft`` ...),
+                one for all or one per breach.
             attackers: who did each (``None`` for the scenario's shock).
             institutions: the node each victim belongs to (indices).
             fraction: share of each victim's records taken.
@@ -137,99 +159,131 @@ class Ledger:
             u: each opportunity's uniforms (see :class:`sim.attackers.Attacker`).
             detect_now: detected the same day (the shock, a lost device).
 
-        Returns:
-            The incidents' ids.
+        The day's incidents are opened together at the end of the attack phase
+        (:meth:`close_day`).
         """
-        m = self.model
-        t = m.threats.targets
+        t = self.model.threats.targets
         idx = np.asarray(institutions, dtype=np.int64)
-        q = fraction * scale / t.represents[idx]
-        n_real = fraction * scale * t.records_real[idx]
-        sizes = self.sampler.institution_sizes(idx)
-        qc = np.minimum(q, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p_none = np.where(qc >= 1.0, 0.0, np.exp(sizes * np.log1p(-qc)))
-        touch = usable & (sizes > 0) & (q > 0) & (u[:, 9] >= p_none)
-        parts = {}
-        for j in np.flatnonzero(touch).tolist():
-            inst = m.institution_list[int(idx[j])]
-            plan = [(inst.stores, self.sampler.pool(inst.stores, None, None, None), q[j])]
-            parts[j] = self.sampler.draw(plan, u[j], ("breach", inst.index))
-        # stolen records are sold; lost ones reach a broker only if a thief took them
-        p_sale = m.p["broker_buy_probability"] * (0.5 if kind in ACCIDENT_KINDS else 1.0)
-        ids = self._open(kind, attackers, idx, n_real, parts, u, to_broker=usable & (u[:, 7] < p_sale),
-                         detect_now=detect_now, blocked=np.zeros(len(idx), dtype=bool))
-        if kind in EXTERNAL_KINDS:
-            self.daily_breaches[m.day] += len(idx)
-        return ids
+        taken = np.asarray(fraction) * np.asarray(scale)
+        self._today.append((_kinds(kind, len(idx)), list(attackers), idx,
+                            taken / t.represents[idx], taken * t.records_real[idx],
+                            np.asarray(usable, dtype=bool), u, detect_now, None, None))
 
-    def insiders(self, *, kind: str, attackers: list[Attacker], reaches: list[Reach],
-                 n_real: np.ndarray, u: np.ndarray, blocked: np.ndarray | None = None,
-                 ) -> np.ndarray:
+    def insiders(self, *, kind, attackers: list[Attacker], reaches: list[Reach] | None,
+                 n_real: np.ndarray, u: np.ndarray, blocked: np.ndarray | None = None) -> None:
         """Record insider episodes or function-creep campaigns, one per row, over ``reaches``.
 
-        One real staff member opens ``n_real`` of the real records in reach (as counted
-        from the pools actually sampled); a simulated resident held by a node standing for
-        ``R`` real institutions is in this staff member's reach with probability 1/R.
+        One real staff member opens ``n_real`` real records (at most what is in reach:
+        the caller caps it) of the pools of simulated residents in reach; a simulated
+        resident held by a node standing for ``R`` real institutions is in this staff
+        member's reach with probability 1/R. ``reaches=None``: each attacker's ``reach()``,
+        built only for an incident that may expose someone (at most ``n_real / scale``
+        simulated residents are expected to be: most touch none, and need no pools).
+        Opened with the day's other incidents (:meth:`close_day`).
         """
-        m = self.model
         k = len(attackers)
-        blocked = np.zeros(k, dtype=bool) if blocked is None else np.asarray(blocked)
-        n_real = np.where(blocked, 0.0, np.asarray(n_real, dtype=float))
+        blocked = np.zeros(k, dtype=bool) if blocked is None else np.asarray(blocked, dtype=bool)
+        idx = np.array([a.home.index for a in attackers], dtype=np.int64)
+        self._today.append((_kinds(kind, k), list(attackers), idx, None,
+                            np.where(blocked, 0.0, np.asarray(n_real, dtype=float)),
+                            ~blocked, u, False, reaches or [None] * k, blocked))
+
+    def close_day(self) -> None:
+        """Open the incidents recorded today: who is exposed, detection, the day's counts."""
+        if not self._today:
+            return
+        m = self.model
+        today, self._today = self._today, []
+        kinds = np.concatenate([e[0] for e in today])
+        attackers = [a for e in today for a in e[1]]
+        idx = np.concatenate([e[2] for e in today])
+        n_real = np.concatenate([e[4] for e in today])
+        usable = np.concatenate([e[5] for e in today])
+        u = np.concatenate([e[6] for e in today])
+        detect_now = np.concatenate([np.full(len(e[2]), e[7]) for e in today])
         parts = {}
-        for j in np.flatnonzero(~blocked).tolist():
-            a = attackers[j]
-            pools, total_real = self.sampler.reach_pools(reaches[j], a.home)
-            n_real[j] = min(n_real[j], total_real)
-            share = n_real[j] / total_real
-            parts[j] = self.sampler.draw([(st, held, share / r) for st, held, r in pools],
-                                         u[j], ("insider", a.home.index))
-        homes = np.array([a.home.index for a in attackers], dtype=np.int64)
-        ids = self._open(kind, attackers, homes, n_real, parts, u,
-                         to_broker=np.full(k, kind == "insider_sale"), detect_now=False,
-                         blocked=blocked)
-        daily = self.daily_creep if kind == "function_creep" else self.daily_insider
-        daily[m.day] += k
-        return ids
+        start = 0
+        for kind_, _, inst, q, _, _, _, _, reaches, blocked in today:
+            rows = range(start, start + len(inst))
+            start += len(inst)
+            if reaches is None:  # a breach: the stores of one real institution
+                sizes = self.sampler.institution_sizes(inst)
+                qc = np.minimum(q, 1.0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    p_none = np.where(qc >= 1.0, 0.0, np.exp(sizes * np.log1p(-qc)))
+                touch = usable[rows.start:rows.stop] & (sizes > 0) & (q > 0) & (
+                    u[rows.start:rows.stop, 9] >= p_none)
+                for j in np.flatnonzero(touch).tolist():
+                    i = int(inst[j])
+                    stores = m.institution_list[i].stores
+                    plan = [(stores, self.sampler.pool(stores, None, None, None), q[j])]
+                    parts[rows[j]] = self.sampler.draw(plan, u[rows[j]], ("breach", i))
+                continue
+            # an insider over a reach: P(anyone exposed) <= expected exposed = n_real / scale
+            sub = slice(rows.start, rows.stop)
+            maybe = ~blocked & (u[sub, 9] >= 1.0 - n_real[sub] / m.scale)
+            for j in np.flatnonzero(maybe).tolist():
+                r = rows[j]
+                home = attackers[r].home
+                reach = reaches[j] if reaches[j] is not None else attackers[r].reach()
+                pools, total_real = self.sampler.reach_pools(reach, home)
+                share = n_real[r] / total_real
+                plan = [(st, held, share / rep) for st, held, rep in pools]
+                if _may_touch(plan, u[r, 9]):
+                    parts[r] = self.sampler.draw(plan, u[r], ("insider", home.index))
+        # stolen records are sold (insiders: sales only); lost ones reach a broker only if a
+        # thief took them
+        accident = np.isin(kinds, ACCIDENT_KINDS)
+        p_sale = m.p["broker_buy_probability"] * np.where(accident, 0.5, 1.0)
+        is_insider = np.concatenate([np.full(len(e[2]), e[8] is not None) for e in today])
+        to_broker = np.where(is_insider, kinds == "insider_sale", usable & (u[:, 7] < p_sale))
+        blocked = ~usable & is_insider
+        self._open(kinds, attackers, idx, n_real, parts, u, to_broker=to_broker,
+                   detect_now=detect_now, blocked=blocked)
+        d = m.day
+        creep = kinds == "function_creep"
+        self.daily_breaches[d] += int(np.isin(kinds[~is_insider], EXTERNAL_KINDS).sum())
+        self.daily_creep[d] += int((is_insider & creep).sum())
+        self.daily_insider[d] += int((is_insider & ~creep).sum())
 
     # ------------------------------------------------------------------ internals
-    def _open(self, kind, attackers, idx, n_real, parts, u, *, to_broker, detect_now,
-              blocked) -> np.ndarray:
+    def _open(self, kinds, attackers, idx, n_real, parts, u, *, to_broker, detect_now,
+              blocked) -> None:
         m = self.model
+        th = m.threats
         k = len(idx)
-        ids = np.arange(self.n_incidents, self.n_incidents + k)
+        first = self.n_incidents
         self.n_incidents += k
         exposed = np.zeros(k, dtype=np.int64)
         for j, part in parts.items():
             if part is not None and len(part[0]):
-                exposed[j] = self._expose(int(ids[j]), part, float(n_real[j]),
-                                          bool(to_broker[j]), float(u[j, 6]))
+                exposed[j] = self._expose(first + j, part, float(n_real[j]), bool(to_broker[j]),
+                                          float(u[j, 6]))
         # detection: ever detected with the family's probability; delay ~ exponential;
         # a blocked query is noticed at once (it was refused)
-        family = attackers[0].family if attackers[0] is not None else "external"
-        if any((a.family if a is not None else "external") != family for a in attackers):
-            raise ValueError("one batch of incidents must come from one attacker family")
-        if detect_now:
-            detect_day = np.full(k, m.day, dtype=np.int64)
-        else:
-            th = m.threats
-            mean = th.detection_delay_days(family)
-            delay = np.ceil(-mean * np.log(np.maximum(u[:, 8], 1e-12))).astype(np.int64)
-            detect_day = np.where(u[:, 4] < th.detection_probability(family),
-                                  m.day + np.maximum(delay, 0), -1)
-            detect_day = np.where(blocked, m.day, detect_day)
-        if kind not in self.kinds:
-            self.kinds.append(kind)
-        self._chunks.append((np.full(k, m.day), np.full(k, self.kinds.index(kind)), idx,
-                             np.asarray(n_real, dtype=float), exposed, blocked, detect_day))
+        family = ["external" if a is None else a.family for a in attackers]
+        p_detect = np.array([th.detection_probability(f) for f in family])
+        mean = np.array([th.detection_delay_days(f) for f in family])
+        delay = np.ceil(-mean * np.log(np.maximum(u[:, 8], 1e-12))).astype(np.int64)
+        detect_day = np.where(u[:, 4] < p_detect, m.day + np.maximum(delay, 0), -1)
+        detect_day = np.where(detect_now | blocked, m.day, detect_day)
+        codes = np.array([self._code(x) for x in kinds.tolist()], dtype=np.int64)
+        self._chunks.append((np.full(k, m.day), codes, idx, n_real, exposed, blocked,
+                             detect_day))
         self._cols = None
         self._attackers.extend(attackers)
         due = (detect_day >= 0) & (detect_day < m.n_days)
         for j in np.flatnonzero(due).tolist():
             self._due[int(detect_day[j])].append(
-                (int(ids[j]), m.day, attackers[j], family, float(u[j, 5]), bool(blocked[j]),
+                (first + j, m.day, attackers[j], family[j], float(u[j, 5]), bool(blocked[j]),
                  float(n_real[j])))
-        return ids
+
+    def _code(self, kind: str) -> int:
+        try:
+            return self.kinds.index(kind)
+        except ValueError:
+            self.kinds.append(kind)
+            return len(self.kinds) - 1
 
     def _expose(self, incident: int, part, n_real: float, to_broker: bool, u6: float) -> int:
         """Account for an incident's exposed records; return how many."""
@@ -270,6 +324,7 @@ class Ledger:
         them (rather than believing every detection is punished).
         """
         m = self.model
+        self.close_day()
         due = self._due.pop(m.day, None)
         if not due:
             return
@@ -318,6 +373,7 @@ class Ledger:
 
     # ---------------------------------------------------------------- summaries
     def _column(self, name: str) -> np.ndarray:
+        self.close_day()
         if self._cols is None:
             if self._chunks:
                 cols = [np.concatenate(c) for c in zip(*self._chunks, strict=True)]

@@ -30,6 +30,7 @@ import numpy as np
 
 from .architecture import ARCHITECTURES
 from .attackers import ATTACKER_TYPES, Attacker, DataBroker, Opportunities
+from .attackers.base import batch_key
 from .behaviour import Behaviour
 from .build import add_institution, add_store, build_institutions
 from .care import ACCESS_TOTALS, CareProcess, Events
@@ -257,15 +258,18 @@ class HealthDataModel(mesa.Model):
         time in the order the types are registered (external groups, insiders, secondary
         users, the loss-and-theft process; brokers have no opportunities), all of the
         type's opportunities today are decided and attempted together
-        (``Attacker.act``, §7.4), each with its attacker's beliefs as it woke up.
+        (``Attacker.act``, §7.4), each with its attacker's beliefs as it woke up (types
+        whose verbs are the same code, such as exfiltration and ransomware groups, in one
+        batch). The day's incidents are then opened in the ledger together.
         """
         if self.day == self.p["shock_day"]:
             self._shock()
         d = self.day
-        for cls, agents, starts, owner, u in self._attack_plan:
+        for cls, agents_by_day, starts, owner, u in self._attack_plan:
             lo, hi = starts[d], starts[d + 1]
             if hi > lo:
-                cls.act(Opportunities(self, agents, owner[lo:hi], u[lo:hi]))
+                cls.act(Opportunities(self, agents_by_day[d], owner[lo:hi], u[lo:hi]))
+        self.ledger.close_day()
 
     def phase_detection_and_enforcement(self, day: Day) -> None:
         """Detection and enforcement.
@@ -381,21 +385,34 @@ class HealthDataModel(mesa.Model):
 
 
 def _attack_plan(actors: list[Attacker], n_days: int) -> list[tuple]:
-    """Each attacker type's opportunities for the whole run, ordered by day.
+    """Each batch of attacker types' opportunities for the whole run, ordered by day.
 
-    Per type (in registry order): its agents, where each day's rows start, and per row the
-    agent (position) and the uniforms, as each agent drew them at creation.
+    Per batch (types with the same :func:`~sim.attackers.base.batch_key`, in registry
+    order): per day the agents with an opportunity that day, where
+    each day's rows start, and per row its agent (position in that day's list) and its
+    uniforms, as each agent drew them at creation.
     """
     plan = []
+    batches: dict[tuple, list[type]] = {}
     for _, cls in ATTACKER_TYPES.items():
-        agents = [a for a in actors if type(a) is cls]
+        batches.setdefault(batch_key(cls), []).append(cls)
+    for classes in batches.values():
+        agents = [a for c in classes for a in actors if type(a) is c]
         if not agents:
             continue
+        cls = classes[0]
         days = np.concatenate([np.repeat(np.arange(n_days), a.opportunities) for a in agents])
         owner = np.concatenate([np.full(len(a.uniforms), k, dtype=np.int64)
                                 for k, a in enumerate(agents)])
         u = np.concatenate([a.uniforms for a in agents])
         order = np.argsort(days, kind="stable")
-        starts = np.searchsorted(days[order], np.arange(n_days + 1)).tolist()
-        plan.append((cls, agents, starts, owner[order], u[order]))
+        days, owner, u = days[order], owner[order], u[order]
+        starts = np.searchsorted(days, np.arange(n_days + 1))
+        # each day's agents, and each row's position among them
+        pairs, local = np.unique(days * len(agents) + owner, return_inverse=True)
+        first = np.searchsorted(pairs, np.arange(n_days + 1) * len(agents))
+        local = local.reshape(-1) - first[days]
+        pair_agent = (pairs % len(agents)).tolist()
+        by_day = [[agents[k] for k in pair_agent[first[d]:first[d + 1]]] for d in range(n_days)]
+        plan.append((cls, by_day, starts.tolist(), local, u))
     return plan

@@ -174,6 +174,8 @@ class Threats:
         self._reach_cache: dict[bytes, np.ndarray] = {}
         self._insider_reach: dict[int, Reach] = {}
         self._reach_static: dict[int, tuple] = {}
+        self._reach_weights: tuple | None = None
+        self._reach_table: tuple | None = None
         self.targets = TargetTable(model, self)
         self.new_day()
         self.targets.refresh()
@@ -219,6 +221,7 @@ class Threats:
         self._reach_cache.clear()
         self._insider_reach.clear()
         self._reach_static.clear()
+        self._reach_weights = self._reach_table = None
 
     def break_glass_up(self) -> bool:
         """Whether emergency break-glass access works today."""
@@ -294,11 +297,51 @@ class Threats:
         cached = self._insider_reach.get(inst.index)
         if cached is not None:
             return cached
+        stores, region, recent = self._static_reach(inst)
+        real, vpr, _ = self.insider_reach_table()
+        counts = self.model.records.store_counts()
+        reach = self._insider_reach[inst.index] = Reach(
+            stores=[s for s in stores if counts[s.index] > 0], region=region,
+            recent_days=recent, records_real=float(real[inst.index]),
+            value_per_record=float(vpr[inst.index]))
+        return reach
+
+    def _static_reach(self, inst: Institution):
         static = self._reach_static.get(inst.index)
         if static is None:
             static = self._reach_static[inst.index] = self._insider_stores(inst)
-        reach = self._insider_reach[inst.index] = self._sized_reach(*static)
-        return reach
+        return static
+
+    def insider_reach_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For a staff member of each institution (by index), this epoch: the real records
+        in reach, the bulk value of one of them, and whether any store in reach holds
+        anyone (:meth:`insider_reach`, for all institutions in three products)."""
+        m = self.model
+        epoch = m.records.epoch()
+        if self._reach_table is not None and self._reach_table[0] == epoch:
+            return self._reach_table[1]
+        if self._reach_weights is None:
+            # weight of each store's count in each institution's reach (region: a region's
+            # share; treating team: the share of the retention window seen this week)
+            w = np.zeros((len(m.institution_list), len(m.stores)))
+            for inst in m.institution_list:
+                stores, region, recent = self._static_reach(inst)
+                factor = 1.0
+                if region is not None:
+                    factor /= max(m.p["n_regions"], 1)
+                if recent is not None:
+                    factor *= min(1.0, RECENT_CARE_DAYS / max(m.p["retention_days"], 1))
+                for st in stores:
+                    w[inst.index, st.index] = factor
+            self._reach_weights = (w, w * m.scale / self._store_represents, w > 0)
+        w, w_real, member = self._reach_weights
+        c = m.records.store_counts().astype(float)
+        total = w @ c
+        vpr = np.divide(w @ (c * self.store_value), total, out=np.zeros(len(total)),
+                        where=total > 0)
+        table = (w_real @ c, vpr, (member @ (c > 0)) > 0)
+        self._reach_table = (epoch, table)
+        return table
 
     def _insider_stores(self, inst: Institution) -> tuple[list[Store], int | None, int | None]:
         m = self.model

@@ -5,9 +5,11 @@ opportunity it picks a target, weighs the opportunity's gain (a typical gain tim
 opportunity's own log-normal factor) against the expected sanction and its cost, and acts
 iff gain − p·F − cost > 0; then it attempts.
 
-The model runs the template once a day per attacker class, over all of that class's
+The model runs the template once a day per batch of attacker types, over all of their
 opportunities today at once (:meth:`Attacker.act`): an :class:`Opportunities` batch, one
-row per opportunity, each with its owner and its fixed block of uniforms. Each step is an
+row per opportunity, each with its owner and its fixed block of uniforms. Types whose
+verbs are the same code (exfiltration and ransomware groups; snoops and sellers) share a
+batch (:func:`batch_key`): what sets them apart is read from each row's agent. Each step is an
 **array verb** (``choose_targets``, ``expected_gains``, ``gain_factors``,
 ``expected_penalties``, ``costs``, ``attempt_all``) whose row-by-row meaning is the
 **scalar verb** of the same name (``choose_target``, ``expected_gain``, ...). A subclass
@@ -39,8 +41,8 @@ from ..threats import normal_quantiles
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import HealthDataModel
 
-__all__ = ["ATTACKER_TYPES", "Attacker", "Opportunities", "array_verb", "normal_quantile",
-           "normal_quantiles", "register_attacker"]
+__all__ = ["ATTACKER_TYPES", "Attacker", "Opportunities", "array_verb", "batch_key",
+           "normal_quantile", "normal_quantiles", "register_attacker"]
 
 ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type", name_attr="type_name")
 
@@ -71,12 +73,26 @@ class Opportunities:
         self.agents = agents
         self.owner = owner
         self.u = u
+        self._memo: dict[str, np.ndarray] = {}
+
+    def per_agent_memo(self, name: str, compute) -> np.ndarray:
+        """Per row, ``compute(agent)`` of its agent, computed once per batch (by ``name``).
+
+        For values that do not change while a batch is decided (beliefs as the agents woke
+        up); a subset of rows (``batch[rows]``) shares the memo.
+        """
+        values = self._memo.get(name)
+        if values is None:
+            values = self._memo[name] = np.array([compute(a) for a in self.agents])
+        return values[self.owner]
 
     def __len__(self) -> int:
         return len(self.owner)
 
     def __getitem__(self, rows) -> Opportunities:
-        return Opportunities(self.model, self.agents, self.owner[rows], self.u[rows])
+        sub = Opportunities(self.model, self.agents, self.owner[rows], self.u[rows])
+        sub._memo = self._memo
+        return sub
 
     def rows(self):
         """``(agent, uniforms)`` for each row."""
@@ -93,7 +109,11 @@ class Opportunities:
 
     def add(self, name: str, mask: np.ndarray, weight: float = 1.0) -> None:
         """Add ``weight`` to attribute ``name`` of each row's agent where ``mask`` holds."""
-        if not mask.any():
+        if len(self.agents) == 1:
+            n = int(np.count_nonzero(mask))
+            if n:
+                a = self.agents[0]
+                setattr(a, name, getattr(a, name) + weight * n)
             return
         counts = np.bincount(self.owner[mask], minlength=len(self.agents))
         for a, n in zip(self.agents, counts.tolist(), strict=True):
@@ -136,6 +156,20 @@ def _rowwise(cls, array: str, opp: Opportunities, targets: np.ndarray | None):
     if array == "attempt_all":
         return None
     return np.array(out, dtype=np.int64 if array == "choose_targets" else float)
+
+
+@functools.cache
+def batch_key(cls: type) -> tuple:
+    """Attacker types with equal keys decide in one batch.
+
+    They do where every array verb resolves to the same vectorised code (differences
+    between them are attributes of their agents, read per row); a type that has any verb
+    computed row by row from a scalar override decides alone.
+    """
+    if any(scalar_override(cls, name) for name in _SCALAR):
+        return (cls,)
+    return tuple(getattr(getattr(cls, name, None), "__func__", None)
+                 for name in (*_SCALAR, "act", "target_object", "target_index"))
 
 
 def array_verb(fn):
@@ -199,6 +233,7 @@ class Attacker(mesa.Agent):
         # (model.ledger.public_record) less this attacker's own share of it
         self._sanction_own = [ps_ * k + 1e-3, (1.0 - ps_) * k + 1e-3]
         self.own_public = [0, 0]
+        self._public = model.ledger.public_record[self.family]
         self._peer_weight = float(model.p["attacker_peer_weight"])
         self.attempts = 0
         self.successes = 0
@@ -230,10 +265,14 @@ class Attacker(mesa.Agent):
         net = (cls.expected_gains(opp, targets) * cls.gain_factors(opp)
                - cls.expected_penalties(opp, targets) - cls.costs(opp, targets))
         go = net > 0
-        opp.add("deterred", ~go)
+        n = len(opp.agents)
+        counts = np.bincount(opp.owner * 2 + go, minlength=2 * n).tolist()
+        for k, a in enumerate(opp.agents):
+            a.deterred += counts[2 * k]
+            a.attempts += counts[2 * k + 1]
         if go.any():
-            opp, targets = opp[go], targets[go]
-            opp.add("attempts", np.ones(len(opp), dtype=bool))
+            if not go.all():
+                opp, targets = opp[go], targets[go]
             cls.attempt_all(opp, targets)
 
     def step(self) -> None:
@@ -301,8 +340,8 @@ class Attacker(mesa.Agent):
     @array_verb
     def expected_penalties(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
         """:meth:`expected_penalty` of each row."""
-        catch = [a.perceived_catch() for a in opp.agents]
-        return opp.per_agent(catch) * opp.model.threats.perceived_penalty
+        catch = opp.per_agent_memo("perceived_catch", lambda a: a.perceived_catch())
+        return catch * opp.model.threats.perceived_penalty
 
     @array_verb
     def costs(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
@@ -321,8 +360,7 @@ class Attacker(mesa.Agent):
         return pd_ * ps_
 
     def _peers(self, k: int) -> float:
-        record = self.model.ledger.public_record[self.family]
-        return self._peer_weight * (record[k] - self.own_public[k])
+        return self._peer_weight * (self._public[k] - self.own_public[k])
 
     @property
     def sanction_a(self) -> float:

@@ -138,7 +138,11 @@ class ExternalGroup(Attacker):
 
     @classmethod
     def _beliefs(cls, opp, targets) -> np.ndarray:
-        table = np.stack([g.succ_a / (g.succ_a + g.succ_b) for g in opp.agents])
+        """Each row's believed success against its target (beliefs as the group woke up)."""
+        table = opp._memo.get("success_belief")
+        if table is None:
+            table = opp._memo["success_belief"] = np.stack(
+                [g.succ_a / (g.succ_a + g.succ_b) for g in opp.agents])
         return table[opp.owner, opp.model.threats.targets.kind_ordinal[targets]]
 
     @array_verb
@@ -152,7 +156,7 @@ class ExternalGroup(Attacker):
     @array_verb
     def expected_penalties(cls, opp, targets):
         """Believed success × believed catch × perceived penalty."""
-        catch = opp.per_agent([g.perceived_catch() for g in opp.agents])
+        catch = opp.per_agent_memo("perceived_catch", lambda a: a.perceived_catch())
         return cls._beliefs(opp, targets) * catch * opp.model.threats.perceived_penalty
 
     @array_verb
@@ -175,12 +179,11 @@ class ExternalGroup(Attacker):
         t = m.threats.targets
         won = opp.u[:, 1] < m.p["attacker_skill"] * (1.0 - t.security[targets])
         n = len(opp.agents)
-        for flag, attr in ((won, "succ_a"), (~won, "succ_b")):
-            if flag.any():
-                counts = np.bincount(opp.owner[flag] * N_KINDS + t.kind_ordinal[targets[flag]],
-                                     minlength=n * N_KINDS).reshape(n, N_KINDS)
-                for g, c in zip(opp.agents, counts, strict=True):
-                    setattr(g, attr, getattr(g, attr) + c)
+        key = (opp.owner * 2 + won) * N_KINDS + t.kind_ordinal[targets]
+        counts = np.bincount(key, minlength=n * 2 * N_KINDS).reshape(n, 2, N_KINDS)
+        for g, c in zip(opp.agents, counts, strict=True):
+            g.succ_a += c[1]
+            g.succ_b += c[0]
         return won
 
     @array_verb
@@ -191,11 +194,13 @@ class ExternalGroup(Attacker):
         scale = th.targets.victim_scales(targets, opp.u[:, 11])
         fraction = th.breach_fractions(th.targets.records_real[targets] * scale,
                                        normal_quantiles(opp.u[:, 2]))
-        m.ledger.breaches(kind=cls.kind_incident, attackers=[opp.agents[o] for o in opp.owner],
+        m.ledger.breaches(kind=opp.attr("kind_incident"),
+                          attackers=[opp.agents[o] for o in opp.owner.tolist()],
                           institutions=targets, fraction=fraction, scale=scale,
                           usable=th.usable(opp.u[:, 3]), u=opp.u)
-        if cls.ransomware:
-            th.start_outage(targets, int(m.p["ransomware_downtime_days"]))
+        ransom = opp.attr("ransomware")
+        if ransom.any():
+            th.start_outage(targets[ransom], int(m.p["ransomware_downtime_days"]))
 
 
 def _spread(n: int, share_a: float, share_b: float) -> list[tuple[bool, bool]]:

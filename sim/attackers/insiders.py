@@ -74,12 +74,7 @@ class _Reacher(Attacker):
     @array_verb
     def choose_targets(cls, opp):
         """The home, if its reach holds anything."""
-        return np.array([a.home.index if a.reach().stores else -1 for a, _ in opp.rows()],
-                        dtype=np.int64)
-
-    @classmethod
-    def _reach_column(cls, opp, name: str) -> np.ndarray:
-        return opp.per_agent([getattr(a.reach(), name) for a in opp.agents])
+        return opp.per_agent([a.home.index if a.reach().stores else -1 for a in opp.agents])
 
     def cost(self, target):
         """The net gain this attacker needs before acting."""
@@ -92,15 +87,25 @@ class _Reacher(Attacker):
 
 
 class Insider(_Reacher):
-    """A staff member who misuses access (base for snoopers and sellers)."""
+    """A staff member who misuses access: a snoop (``sells`` false) or a seller.
+
+    Snoops open records out of curiosity: the gain is ``curiosity_value_yuan`` times the
+    share of the people of interest within reach (:meth:`sim.threats.Threats.coverage`),
+    and an episode opens an exponential number of records around ``snoop_records_mean``.
+    Sellers sell look-ups or extracts: the gain is the median sale (at most what is in
+    reach) times the bulk value of a record in reach, and a sale's size is log-normal
+    (``insider_sale_log10_*``, fitted to OCR unauthorized-access breaches of 500+).
+    Insiders always succeed.
+    """
 
     family = "insider"
+    sells: ClassVar[bool] = False
 
     @classmethod
     def create(cls, model):
         """``insiders_per_institution`` per data-holding institution, split by motive."""
         mine = [(inst, rate) for inst, rate, seller in insider_roster(model)
-                if seller == issubclass(cls, InsiderSeller)]
+                if seller == cls.sells]
         return [cls(model, ordinal=k, rate_per_day=rate, home=inst)
                 for k, (inst, rate) in enumerate(mine)]
 
@@ -108,29 +113,64 @@ class Insider(_Reacher):
         """The stores staff of the home can open without a care relationship."""
         return self.model.threats.insider_reach(self.home)
 
+    @array_verb
+    def choose_targets(cls, opp):
+        """The home, if its reach holds anyone this epoch."""
+        homes = opp.per_agent_memo("home", lambda a: a.home.index)
+        return np.where(opp.model.threats.insider_reach_table()[2][homes], homes, -1)
+
+    def expected_gain(self, target):
+        """Curiosity's worth × coverage (snoop), or median sale × value per record (seller)."""
+        p = self.model.p
+        if self.sells:
+            return min(10.0 ** p["insider_sale_log10_mean"], target.records_real) * \
+                target.value_per_record
+        return p["curiosity_value_yuan"] * self.model.threats.coverage(target.records_real)
+
+    @array_verb
+    def expected_gains(cls, opp, targets):
+        """:meth:`expected_gain` of each row."""
+        p = opp.model.p
+        real, value, _ = opp.model.threats.insider_reach_table()
+        real, value = real[targets], value[targets]
+        sale = np.minimum(10.0 ** p["insider_sale_log10_mean"], real) * value
+        snoop = p["curiosity_value_yuan"] * opp.model.threats.coverage(real)
+        return np.where(opp.attr("sells"), sale, snoop)
+
     def records_taken(self, u: np.ndarray) -> float:
-        """Real records accessed in one episode."""
-        raise NotImplementedError
+        """Real records opened in one episode (snoop: exponential; seller: log-normal)."""
+        p = self.model.p
+        if self.sells:
+            return 10.0 ** (p["insider_sale_log10_mean"]
+                            + p["insider_sale_log10_sd"] * normal_quantile(u[2]))
+        return max(1.0, -p["snoop_records_mean"] * np.log(max(u[2], 1e-12)))
 
     @array_verb
     def records_taken_all(cls, opp) -> np.ndarray:
         """:meth:`records_taken` of each row."""
-        raise NotImplementedError
+        p = opp.model.p
+        u2 = opp.u[:, 2]
+        sale = 10.0 ** (p["insider_sale_log10_mean"]
+                        + p["insider_sale_log10_sd"] * normal_quantiles(u2))
+        snoop = np.maximum(1.0, -p["snoop_records_mean"] * np.log(np.maximum(u2, 1e-12)))
+        return np.where(opp.attr("sells"), sale, snoop)
 
     def attempt(self, target, u):
-        """Open an insider incident over the reach."""
+        """Open an insider incident over the reach (at most what it holds)."""
         self.observe_success()
+        n_real = min(self.records_taken(u), target.records_real)
         self.model.ledger.insiders(kind=self.kind_incident, attackers=[self], reaches=[target],
-                                   n_real=np.array([self.records_taken(u)]), u=u[None, :])
+                                   n_real=np.array([n_real]), u=u[None, :])
 
     @array_verb
     def attempt_all(cls, opp, targets):
-        """Open an insider incident per row (insiders always succeed)."""
+        """Open an insider incident per row (insiders always succeed), at most the reach."""
         cls.observe_successes(opp, np.ones(len(opp), dtype=bool))
-        agents = [opp.agents[o] for o in opp.owner]
-        opp.model.ledger.insiders(kind=cls.kind_incident, attackers=agents,
-                                  reaches=[a.reach() for a in agents],
-                                  n_real=cls.records_taken_all(opp), u=opp.u)
+        real = opp.model.threats.insider_reach_table()[0][targets]
+        opp.model.ledger.insiders(kind=opp.attr("kind_incident"),
+                                  attackers=[opp.agents[o] for o in opp.owner.tolist()],
+                                  reaches=None,
+                                  n_real=np.minimum(cls.records_taken_all(opp), real), u=opp.u)
 
 
 @register_attacker("insider_snoop")
@@ -139,59 +179,13 @@ class InsiderSnoop(Insider):
 
     kind_incident = "insider_snoop"
 
-    def expected_gain(self, target):
-        """Curiosity's worth, times the share of the people of interest within reach."""
-        th = self.model.threats
-        return self.model.p["curiosity_value_yuan"] * th.coverage(target.records_real)
-
-    @array_verb
-    def expected_gains(cls, opp, targets):
-        """:meth:`expected_gain` of each row."""
-        th = opp.model.threats
-        return opp.model.p["curiosity_value_yuan"] * th.coverage(
-            cls._reach_column(opp, "records_real"))
-
-    def records_taken(self, u):
-        """Exponential number of records around ``snoop_records_mean`` (at least one)."""
-        return max(1.0, -self.model.p["snoop_records_mean"] * np.log(max(u[2], 1e-12)))
-
-    @array_verb
-    def records_taken_all(cls, opp):
-        """:meth:`records_taken` of each row."""
-        mean = opp.model.p["snoop_records_mean"]
-        return np.maximum(1.0, -mean * np.log(np.maximum(opp.u[:, 2], 1e-12)))
-
 
 @register_attacker("insider_seller")
 class InsiderSeller(Insider):
     """Staff who sell look-ups or extracts to data brokers (China: ¥1,200 a look-up)."""
 
     kind_incident = "insider_sale"
-
-    def expected_gain(self, target):
-        """Median sale size (at most what is in reach) × bulk value of a record in reach."""
-        n = min(10.0 ** self.model.p["insider_sale_log10_mean"], target.records_real)
-        return n * target.value_per_record
-
-    @array_verb
-    def expected_gains(cls, opp, targets):
-        """:meth:`expected_gain` of each row."""
-        n = np.minimum(10.0 ** opp.model.p["insider_sale_log10_mean"],
-                       cls._reach_column(opp, "records_real"))
-        return n * cls._reach_column(opp, "value_per_record")
-
-    def records_taken(self, u):
-        """Log-normal sale size (fitted to OCR unauthorized-access breaches of 500+)."""
-        p = self.model.p
-        return 10.0 ** (p["insider_sale_log10_mean"]
-                        + p["insider_sale_log10_sd"] * normal_quantile(u[2]))
-
-    @array_verb
-    def records_taken_all(cls, opp):
-        """:meth:`records_taken` of each row."""
-        p = opp.model.p
-        return 10.0 ** (p["insider_sale_log10_mean"]
-                        + p["insider_sale_log10_sd"] * normal_quantiles(opp.u[:, 2]))
+    sells = True
 
 
 # ===================================================================== secondary users
@@ -227,7 +221,8 @@ class SecondaryUser(_Reacher):
     def attempt(self, target, u):
         """Blocked by purpose binding with its probability; otherwise look residents up."""
         m = self.model
-        n_real = 10.0 ** (m.p["secondary_campaign_log10_mean"] + 0.5 * normal_quantile(u[2]))
+        n_real = min(target.records_real, 10.0 ** (m.p["secondary_campaign_log10_mean"]
+                                                   + 0.5 * normal_quantile(u[2])))
         blocked = u[1] < m.p["purpose_binding"]
         if not blocked:
             self.observe_success()
