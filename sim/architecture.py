@@ -132,8 +132,10 @@ class Federated(Architecture):
                     needs_participation=True)
 
     def flows(self):
-        """Providers register their patients with the locator, which routes queries back
-        to the holder (no copy: the holder must be up)."""
+        """Providers register patients with the locator, which routes queries back.
+
+        The locator keeps no copy of the record: the holder must be up.
+        """
         m = self.model
         return self._upload_and_read(self.locator, m.providers, "index", m.policy.locator,
                                      m.policy.cross_domain_identified, copies=False,
@@ -162,9 +164,11 @@ class OnDevice(Architecture):
                         fields=m.policy.emergency, identified=True, needs_participation=True)
 
     def flows(self):
-        """Providers write to the resident's phone, readable wherever the code is shown;
-        with break-glass, providers send the emergency summary to the service, which any
-        emergency clinician may open."""
+        """Providers write to the resident's phone, readable wherever the code is shown.
+
+        With break-glass, providers send the emergency summary to the service, which any
+        emergency clinician may open.
+        """
         m = self.model
         prov = m.providers
         out = [(p, DEVICE, "upload", {"fields": m.policy.provider, "master_id": True,

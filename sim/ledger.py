@@ -47,8 +47,10 @@ def _kinds(kind, n: int) -> np.ndarray:
 
 
 def _may_touch(plan, u9: float) -> bool:
-    """Whether ``u9`` says an incident exposing each pool's residents with its probability
-    touches anyone: the test :meth:`sim.exposure.Sampler.draw` makes, without its lists."""
+    """Whether ``u9`` says an incident touches anyone in the pools of ``plan``.
+
+    The test :meth:`sim.exposure.Sampler.draw` makes, without its lists.
+    """
     log_p0 = 0.0
     for _, held, q in plan:
         if len(held) and q > 0:
@@ -203,7 +205,7 @@ class Ledger:
         detect_now = np.concatenate([np.full(len(e[2]), e[7]) for e in today])
         parts = {}
         start = 0
-        for kind_, _, inst, q, _, _, _, _, reaches, blocked in today:
+        for _, _, inst, q, _, _, _, _, reaches, blocked in today:
             rows = range(start, start + len(inst))
             start += len(inst)
             if reaches is None:  # a breach: the stores of one real institution
@@ -442,7 +444,7 @@ class Ledger:
         ``sanctioned``.
         """
         insts = self.model.institution_list
-        kind = np.array(self.kinds + ["?"], dtype=object)[self._column("kind")]
+        kind = np.array([*self.kinds, "?"], dtype=object)[self._column("kind")]
         inst = self._column("institution")
         ids = np.arange(self.n_incidents)
         return pd.DataFrame({

@@ -30,7 +30,7 @@ import numpy as np
 
 from .architecture import ARCHITECTURES
 from .attackers import ATTACKER_TYPES, Attacker, DataBroker, Opportunities
-from .attackers.base import batch_key
+from .attackers.base import plan_opportunities
 from .behaviour import Behaviour
 from .build import add_institution, add_store, build_institutions
 from .care import ACCESS_TOTALS, CareProcess, Events
@@ -163,7 +163,7 @@ class HealthDataModel(mesa.Model):
         self.brokers = [a for a in agents if isinstance(a, DataBroker)]
         self.actors = mesa.agent.AgentSet([a for a in agents if not isinstance(a, DataBroker)],
                                           random=self.random)
-        self._attack_plan = _attack_plan(list(self.actors), self.n_days)
+        self._attack_plan = plan_opportunities(list(self.actors), self.n_days)
 
         self.groups = GroupAccounts(self)
         self.totals = dict.fromkeys(ACCESS_TOTALS, 0.0)
@@ -378,41 +378,15 @@ class HealthDataModel(mesa.Model):
         hub.
         """
         add_flow(self.graph, source, destination, flow, **attrs)
+        self.flows_changed()
+
+    def flows_changed(self) -> None:
+        """Re-read the sharing network after editing ``graph`` (adding or removing flows).
+
+        Which providers feed each store, who can read whom, what insiders reach.
+        """
         resolve_feeds(self)
         self.records.invalidate()
         self.threats.invalidate_reach()
         self.threats.new_epoch()
 
-
-def _attack_plan(actors: list[Attacker], n_days: int) -> list[tuple]:
-    """Each batch of attacker types' opportunities for the whole run, ordered by day.
-
-    Per batch (types with the same :func:`~sim.attackers.base.batch_key`, in registry
-    order): per day the agents with an opportunity that day, where
-    each day's rows start, and per row its agent (position in that day's list) and its
-    uniforms, as each agent drew them at creation.
-    """
-    plan = []
-    batches: dict[tuple, list[type]] = {}
-    for _, cls in ATTACKER_TYPES.items():
-        batches.setdefault(batch_key(cls), []).append(cls)
-    for classes in batches.values():
-        agents = [a for c in classes for a in actors if type(a) is c]
-        if not agents:
-            continue
-        cls = classes[0]
-        days = np.concatenate([np.repeat(np.arange(n_days), a.opportunities) for a in agents])
-        owner = np.concatenate([np.full(len(a.uniforms), k, dtype=np.int64)
-                                for k, a in enumerate(agents)])
-        u = np.concatenate([a.uniforms for a in agents])
-        order = np.argsort(days, kind="stable")
-        days, owner, u = days[order], owner[order], u[order]
-        starts = np.searchsorted(days, np.arange(n_days + 1))
-        # each day's agents, and each row's position among them
-        pairs, local = np.unique(days * len(agents) + owner, return_inverse=True)
-        first = np.searchsorted(pairs, np.arange(n_days + 1) * len(agents))
-        local = local.reshape(-1) - first[days]
-        pair_agent = (pairs % len(agents)).tolist()
-        by_day = [[agents[k] for k in pair_agent[first[d]:first[d + 1]]] for d in range(n_days)]
-        plan.append((cls, by_day, starts.tolist(), local, u))
-    return plan

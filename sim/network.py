@@ -66,8 +66,11 @@ def add_flow(graph: nx.MultiDiGraph, source, destination, flow: str, *, purpose:
 
 
 def build_graph(model: HealthDataModel) -> nx.MultiDiGraph:
-    """The network under the model's policy: reporting, claims, integration, and the
-    architecture's own flows (:meth:`sim.architecture.Architecture.flows`)."""
+    """The network under the model's policy.
+
+    Reporting, claims, code integration, and the architecture's own flows
+    (:meth:`sim.architecture.Architecture.flows`).
+    """
     g = nx.MultiDiGraph()
     for inst in model.institution_list:
         g.add_node(inst.index, label=inst.label, kind=inst.kind.value, region=inst.region)
@@ -107,6 +110,7 @@ def resolve_feeds(model: HealthDataModel) -> None:
     providers their patients (``providers``).
     """
     g = model.graph
+    g.graph.pop("hubs", None)
     rows = {prov.index: prov.provider_row for prov in model.providers}
     all_rows = frozenset(rows.values())
     by_region = {r: frozenset(p.provider_row for p in model.providers if p.region == r)
@@ -127,11 +131,13 @@ def resolve_feeds(model: HealthDataModel) -> None:
 
 
 def _hubs(model: HealthDataModel):
-    """Per hub with access flows: (hub, feeds j→hub [bool per provider], copies?, reads
-    hub→i [bool per provider], gated reads [bool per provider])."""
-    cached = getattr(model.graph, "_hubs", None)
-    if cached is not None and cached[0] == model.graph.number_of_edges():
-        return cached[1]
+    """Every hub with access flows, as boolean vectors over providers.
+
+    ``(hub, feeds j→hub, keeps copies, care reads hub→i, gated reads, emergency reads)``.
+    """
+    cached = model.graph.graph.get("hubs")  # dropped by resolve_feeds
+    if cached is not None:
+        return cached
     g = model.graph
     n = model.n_providers
     row = {p.index: p.provider_row for p in model.providers}
@@ -154,7 +160,7 @@ def _hubs(model: HealthDataModel):
                 feeds[row[u]] = True
                 copies |= d["copies"]
         hubs.append((h, feeds, copies, reads, gated, emergency))
-    g._hubs = (g.number_of_edges(), hubs)
+    g.graph["hubs"] = hubs
     return hubs
 
 
@@ -165,6 +171,7 @@ def clinical_reach(model: HealthDataModel, up: np.ndarray) -> np.ndarray:
     ``i`` up, and ``j`` up as well where the hub keeps no copy (a locator).
 
     Args:
+        model: the model (its graph and providers).
         up: per institution (by ``Institution.index``), whether it is up today.
     """
     n = model.n_providers

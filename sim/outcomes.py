@@ -408,7 +408,9 @@ def _participation(m):
     "mean_trust", unit="0-1", direction="max", label="Trust",
     definition="Residents' mean trust in the system on the last day.")
 def _trust(m):
-    return float(m.series["mean_trust"][m.day - 1]) if m.day else float(np.mean(m.behaviour.trust()))
+    if m.day:
+        return float(m.series["mean_trust"][m.day - 1])
+    return float(np.mean(m.behaviour.trust()))
 
 
 @register_outcome(

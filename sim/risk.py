@@ -230,8 +230,9 @@ def _n_rows(qi) -> int:
 
 
 class QuasiIdentifiers:
-    """The probability of each resident's quasi-identifier combinations in the represented
-    population, for whatever subset of quasi-identifiers a leaked record carries.
+    """How likely each resident's quasi-identifier combinations are in the population.
+
+    For whatever subset of quasi-identifiers a leaked record carries.
 
     Args:
         pop: the residents (their ``logp`` marginals and QI columns).

@@ -1,5 +1,4 @@
-"""What attackers see: the attack surface, reach, breach sizes, the odds of being caught,
-and which institutions are up.
+"""What attackers see: attack surface, reach, breach sizes, odds of being caught, outages.
 
 :class:`Threats` holds, for the model,
 
@@ -117,11 +116,11 @@ class TargetTable:
                       True: data + m.p["ransom_yuan_scale"] * self.records_real**0.55}
 
     def victim_scales(self, idx: np.ndarray, u: np.ndarray) -> np.ndarray:
-        """Size of the real institution hit in each node ``idx``, relative to the node's
-        average one (mean 1), one uniform each.
+        """Size of the real institution hit in each node ``idx``, relative to the average.
 
-        Real institutions of one tier differ in size (log-normal, log10 sd
-        ``institution_size_log10_sd``); an attacker who finds institutions in proportion to
+        One uniform each; the node's average real institution has size 1. Real institutions
+        of one tier differ in size (log-normal, log10 sd ``institution_size_log10_sd``); an
+        attacker who finds institutions in proportion to
         records^a finds large ones more often, so the victim's size is drawn from the
         size-biased distribution: ln s ~ N((a - 1/2)σ², σ), σ = sd·ln 10, capped at the
         number of institutions the node stands for (one cannot hold more than all of
@@ -313,9 +312,11 @@ class Threats:
         return static
 
     def insider_reach_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For a staff member of each institution (by index), this epoch: the real records
-        in reach, the bulk value of one of them, and whether any store in reach holds
-        anyone (:meth:`insider_reach`, for all institutions in three products)."""
+        """What a staff member of each institution (by index) can reach this epoch.
+
+        Real records in reach, the bulk value of one of them, and whether any store in
+        reach holds anyone (:meth:`insider_reach`, for all institutions in three products).
+        """
         m = self.model
         epoch = m.records.epoch()
         if self._reach_table is not None and self._reach_table[0] == epoch:

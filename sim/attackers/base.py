@@ -29,7 +29,6 @@ into what the scalar verbs receive.
 from __future__ import annotations
 
 import functools
-import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -42,7 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import HealthDataModel
 
 __all__ = ["ATTACKER_TYPES", "Attacker", "Opportunities", "array_verb", "batch_key",
-           "normal_quantile", "normal_quantiles", "register_attacker"]
+           "normal_quantile", "normal_quantiles", "plan_opportunities", "register_attacker"]
 
 ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type", name_attr="type_name")
 
@@ -403,6 +402,35 @@ class Attacker(mesa.Agent):
         opp.add("detect_b", mask, float(opp.model.p["attacker_success_weight"]))
 
 
-def inf_gain(n: int) -> np.ndarray:
-    """Gains of opportunities that are not weighed (accidents)."""
-    return np.full(n, math.inf)
+def plan_opportunities(actors: list[Attacker], n_days: int) -> list[tuple]:
+    """Each batch of attacker types' opportunities for the whole run, ordered by day.
+
+    Per batch (types with the same :func:`batch_key`, in registry
+    order): per day the agents with an opportunity that day, where
+    each day's rows start, and per row its agent (position in that day's list) and its
+    uniforms, as each agent drew them at creation.
+    """
+    plan = []
+    batches: dict[tuple, list[type]] = {}
+    for _, cls in ATTACKER_TYPES.items():
+        batches.setdefault(batch_key(cls), []).append(cls)
+    for classes in batches.values():
+        agents = [a for c in classes for a in actors if type(a) is c]
+        if not agents:
+            continue
+        cls = classes[0]
+        days = np.concatenate([np.repeat(np.arange(n_days), a.opportunities) for a in agents])
+        owner = np.concatenate([np.full(len(a.uniforms), k, dtype=np.int64)
+                                for k, a in enumerate(agents)])
+        u = np.concatenate([a.uniforms for a in agents])
+        order = np.argsort(days, kind="stable")
+        days, owner, u = days[order], owner[order], u[order]
+        starts = np.searchsorted(days, np.arange(n_days + 1))
+        # each day's agents, and each row's position among them
+        pairs, local = np.unique(days * len(agents) + owner, return_inverse=True)
+        first = np.searchsorted(pairs, np.arange(n_days + 1) * len(agents))
+        local = local.reshape(-1) - first[days]
+        pair_agent = (pairs % len(agents)).tolist()
+        by_day = [[agents[k] for k in pair_agent[first[d]:first[d + 1]]] for d in range(n_days)]
+        plan.append((cls, by_day, starts.tolist(), local, u))
+    return plan

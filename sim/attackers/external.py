@@ -7,8 +7,14 @@ from typing import ClassVar
 import numpy as np
 
 from ..institutions import SECURITY_PARAM, InstitutionKind
-from .base import _SCALAR, Attacker, array_verb, normal_quantile, normal_quantiles, \
-    register_attacker
+from .base import (
+    _SCALAR,
+    Attacker,
+    array_verb,
+    normal_quantile,
+    normal_quantiles,
+    register_attacker,
+)
 
 __all__ = ["ExfiltrationGroup", "ExternalGroup", "RansomwareGroup"]
 

@@ -7,7 +7,14 @@ from typing import ClassVar
 import numpy as np
 
 from ..institutions import InstitutionKind
-from .base import _SCALAR, Attacker, array_verb, normal_quantile, normal_quantiles, register_attacker
+from .base import (
+    _SCALAR,
+    Attacker,
+    array_verb,
+    normal_quantile,
+    normal_quantiles,
+    register_attacker,
+)
 
 __all__ = ["Insider", "InsiderSeller", "InsiderSnoop", "InsurerUnderwriting", "OfficialMisuse",
            "SecondaryUser", "insider_roster"]

@@ -1,0 +1,109 @@
+"""The sharing network is what the model reads: a flow added is a flow used."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import small
+
+from sim.institutions import InstitutionKind
+from sim.model import HealthDataModel
+from sim.network import DEVICE
+
+
+def _regional(**kw):
+    return HealthDataModel("national_plan_2025", seed=3,
+                           **small(architecture="regional", n_regions=3, **kw))
+
+
+def _platform(m, region):
+    return next(i for i in m.institution_list
+                if i.kind is InstitutionKind.REGIONAL_PLATFORM and i.region == region)
+
+
+def test_every_edge_is_a_described_flow():
+    m = _regional()
+    kinds = set()
+    for _, _, key, d in m.graph.edges(keys=True, data=True):
+        assert key == d["flow"]
+        assert {"purpose", "store", "copies", "fields", "master_id", "gated"} <= set(d)
+        kinds.add(d["flow"])
+    assert {"upload", "access", "disease report", "claims"} <= kinds
+
+
+@pytest.mark.parametrize("architecture", ["silos", "regional", "national", "federated",
+                                          "on_device"])
+def test_reach_comes_from_the_flows(architecture):
+    m = HealthDataModel("national_plan_2025", seed=1,
+                        **small(architecture=architecture, n_regions=2))
+    r = m.threats.reach_matrix()
+    region = m.provider_region
+    same = region[:, None] == region[None, :]
+    if architecture == "silos":
+        assert not r.any()
+    elif architecture == "regional":
+        assert (r == same).all()
+    else:  # one hub (platform, locator or the residents' phones) reaches everyone
+        assert r.all()
+    if architecture == "on_device":
+        assert DEVICE in m.graph
+
+
+def test_an_added_upload_and_access_flow_is_read():
+    """A provider of region 1 uploads to region 0's platform: region 0 reads its records."""
+    m = _regional()  # records held at the start: each resident's history
+    src = next(p for p in m.providers if p.region == 1)
+    reader = next(p for p in m.providers if p.region == 0)
+    plat = _platform(m, 0)
+    store = next(s for s in plat.stores if s.name == "platform")
+    before_reach = m.threats.reach_matrix()[src.provider_row, reader.provider_row]
+    before_held = set(m.records.holdings(store).tolist())
+    assert not before_reach
+
+    m.add_flow(src, plat, "upload", store="platform", fields=store.fields)
+
+    assert store.scope == "providers" and src.provider_row in store.feeders
+    assert m.threats.reach_matrix()[src.provider_row, reader.provider_row]
+    seen_at_src = np.flatnonzero(m.records.last_visit[:, src.provider_row]
+                                 >= m.records.retention_threshold())
+    held = set(m.records.holdings(store).tolist())
+    new = held - before_held
+    assert new, "the platform should now hold the new feeder's patients"
+    assert new <= set(seen_at_src.tolist())
+
+
+def test_removing_access_flows_cuts_reading():
+    m = _regional()
+    plat = _platform(m, 0)
+    readers = [p for p in m.providers if p.region == 0]
+    for p in readers:
+        m.graph.remove_edge(plat.index, p.index, key="access")
+    m.flows_changed()
+    rows = [p.provider_row for p in readers]
+    assert not m.threats.reach_matrix()[:, rows].any()
+
+
+def test_cross_region_flows_bring_records_to_emergencies_away():
+    """Connecting every provider to every regional platform (in and out) works like one
+    national platform for care away from home: the network drives clinical utility."""
+    base = _regional(n_days=200)
+    linked = _regional(n_days=200)
+    for plat in (_platform(linked, r) for r in range(3)):
+        store = next(s for s in plat.stores if s.name == "platform")
+        for p in linked.providers:
+            if p.region != plat.region:
+                linked.add_flow(p, plat, "upload", store="platform", fields=store.fields)
+                linked.add_flow(plat, p, "access")
+    a, b = base.run(), linked.run()
+    assert b["emergency_info_rate"] > a["emergency_info_rate"] + 0.05
+
+
+def test_insiders_reach_what_the_network_gives_them():
+    m = _regional(access_breadth="national")
+    prov = next(p for p in m.providers if p.region == 0)
+    names = {(s.institution.index, s.name) for s in m.threats.insider_reach(prov).stores}
+    assert (_platform(m, 0).index, "platform") in names
+    assert (_platform(m, 1).index, "platform") not in names
+    m.add_flow(_platform(m, 1), prov, "access")
+    names = {(s.institution.index, s.name) for s in m.threats.insider_reach(prov).stores}
+    assert (_platform(m, 1).index, "platform") in names
