@@ -184,7 +184,7 @@ class Sampler:
 
 
 def reidentify(model: HealthDataModel, idx: np.ndarray, fields: np.ndarray,
-               identified: np.ndarray, n_real: float):
+               identified: np.ndarray, n_real):
     """Return (re-identifiable, prosecutor risk, κ, class probability p) per record.
 
     A record's quasi-identifier combination has probability ``p`` in the represented
@@ -194,12 +194,13 @@ def reidentify(model: HealthDataModel, idx: np.ndarray, fields: np.ndarray,
     the leaked set itself (the prosecutor model, ARX's J/n = mean 1/f), the record's
     class holds the record plus Binomial(n_real - 1, p) others, so its expected risk is
     κ(n_real, p). Both are from the quasi-identifiers alone; a record with a direct
-    identifier is re-identifiable whatever they say.
+    identifier is re-identifiable whatever they say. ``n_real``: the real records of each
+    record's incident (or one for all).
     """
     p = np.exp(model.quasi_identifiers.log_probability(idx, fields))
     kappa = correct_match_probability(model.p["real_population"], p)
     reid = identified | (model.pop.u_link[idx] < kappa)
-    within = correct_match_probability(max(n_real, 1.0), p)
+    within = correct_match_probability(np.maximum(n_real, 1.0), p)
     return reid, within, kappa, p
 
 

@@ -111,6 +111,8 @@ class Ledger:
         self.model = model
         self.sampler = Sampler(model)
         self.kinds: list[str] = []  # kind codes, in order of first use
+        self._codes: dict[str, int] = {}
+        self._terms: dict[str, tuple[float, float]] = {}
         self._chunks: list[tuple] = []
         self._cols: dict[str, np.ndarray] | None = None
         self._attackers: list[Attacker | None] = []
@@ -202,7 +204,7 @@ class Ledger:
         n_real = np.concatenate([e[4] for e in today])
         usable = np.concatenate([e[5] for e in today])
         u = np.concatenate([e[6] for e in today])
-        detect_now = np.concatenate([np.full(len(e[2]), e[7]) for e in today])
+        detect_now = np.array([e[7] for e in today for _ in e[2]], dtype=bool)
         parts = {}
         start = 0
         for _, _, inst, q, _, _, _, _, reaches, blocked in today:
@@ -235,18 +237,24 @@ class Ledger:
                     parts[r] = self.sampler.draw(plan, u[r], ("insider", home.index))
         # stolen records are sold (insiders: sales only); lost ones reach a broker only if a
         # thief took them
-        accident = np.isin(kinds, ACCIDENT_KINDS)
+        names = kinds.tolist()
+        accident = np.array([x in ACCIDENT_KINDS for x in names])
         p_sale = m.p["broker_buy_probability"] * np.where(accident, 0.5, 1.0)
-        is_insider = np.concatenate([np.full(len(e[2]), e[8] is not None) for e in today])
-        to_broker = np.where(is_insider, kinds == "insider_sale", usable & (u[:, 7] < p_sale))
+        is_insider = np.array([e[8] is not None for e in today for _ in e[2]], dtype=bool)
+        sale = np.array([x == "insider_sale" for x in names])
+        to_broker = np.where(is_insider, sale, usable & (u[:, 7] < p_sale))
         blocked = ~usable & is_insider
         self._open(kinds, attackers, idx, n_real, parts, u, to_broker=to_broker,
                    detect_now=detect_now, blocked=blocked)
         d = m.day
-        creep = kinds == "function_creep"
-        self.daily_breaches[d] += int(np.isin(kinds[~is_insider], EXTERNAL_KINDS).sum())
-        self.daily_creep[d] += int((is_insider & creep).sum())
-        self.daily_insider[d] += int((is_insider & ~creep).sum())
+        for name, insider in zip(names, is_insider.tolist(), strict=True):
+            if insider:
+                if name == "function_creep":
+                    self.daily_creep[d] += 1
+                else:
+                    self.daily_insider[d] += 1
+            elif name in EXTERNAL_KINDS:
+                self.daily_breaches[d] += 1
 
     # ------------------------------------------------------------------ internals
     def _open(self, kinds, attackers, idx, n_real, parts, u, *, to_broker, detect_now,
@@ -257,15 +265,16 @@ class Ledger:
         first = self.n_incidents
         self.n_incidents += k
         exposed = np.zeros(k, dtype=np.int64)
-        for j, part in parts.items():
-            if part is not None and len(part[0]):
-                exposed[j] = self._expose(first + j, part, float(n_real[j]), bool(to_broker[j]),
-                                          float(u[j, 6]))
+        rows = [j for j, part in parts.items() if part is not None and len(part[0])]
+        if rows:
+            exposed[rows] = self._expose(first, rows, [parts[j] for j in rows], n_real[rows],
+                                         to_broker[rows], u[rows, 6])
         # detection: ever detected with the family's probability; delay ~ exponential;
         # a blocked query is noticed at once (it was refused)
         family = ["external" if a is None else a.family for a in attackers]
-        p_detect = np.array([th.detection_probability(f) for f in family])
-        mean = np.array([th.detection_delay_days(f) for f in family])
+        terms = [self._detection_terms(f) for f in family]
+        p_detect = np.array([t[0] for t in terms])
+        mean = np.array([t[1] for t in terms])
         delay = np.ceil(-mean * np.log(np.maximum(u[:, 8], 1e-12))).astype(np.int64)
         detect_day = np.where(u[:, 4] < p_detect, m.day + np.maximum(delay, 0), -1)
         detect_day = np.where(detect_now | blocked, m.day, detect_day)
@@ -281,18 +290,35 @@ class Ledger:
                  float(n_real[j])))
 
     def _code(self, kind: str) -> int:
-        try:
-            return self.kinds.index(kind)
-        except ValueError:
+        code = self._codes.get(kind)
+        if code is None:
+            code = self._codes[kind] = len(self.kinds)
             self.kinds.append(kind)
-            return len(self.kinds) - 1
+        return code
 
-    def _expose(self, incident: int, part, n_real: float, to_broker: bool, u6: float) -> int:
-        """Account for an incident's exposed records; return how many."""
+    def _detection_terms(self, family: str) -> tuple[float, float]:
+        """(P(ever detected), mean days to detection) of ``family``'s incidents (policy)."""
+        terms = self._terms.get(family)
+        if terms is None:
+            th = self.model.threats
+            terms = self._terms[family] = (th.detection_probability(family),
+                                           th.detection_delay_days(family))
+        return terms
+
+    def _expose(self, first: int, rows: list[int], parts: list[tuple], n_real: np.ndarray,
+                to_broker: np.ndarray, u6: np.ndarray) -> np.ndarray:
+        """Account for the exposed records of today's incidents ``first + rows``.
+
+        Returns how many records each exposed.
+        """
         m = self.model
         pop = m.pop
-        idx, fields, identified = part
-        reid, within, kappa, p_class = reidentify(m, idx, fields, identified, n_real)
+        sizes = np.array([len(part[0]) for part in parts])
+        idx = np.concatenate([part[0] for part in parts])
+        fields = np.concatenate([part[1] for part in parts])
+        identified = np.concatenate([part[2] for part in parts])
+        reid, within, kappa, p_class = reidentify(m, idx, fields, identified,
+                                                  np.repeat(n_real, sizes))
         n = len(idx)
         self.records_exposed += n
         self.leaked_records += n
@@ -305,16 +331,23 @@ class Ledger:
             self.deid_prosecutor_sum += float(within[deid].sum())
             self.deid_marketer_sum += float(kappa[deid].sum())
             self.deid_at_risk += int(np.sum(pop_size < 1.0 / RISK_TAU))
-        newly = reid & (pop.ever_exposed_day[idx] < 0) & ((fields & m.sensitive_mask) != 0)
-        pop.ever_exposed_day[idx[newly]] = m.day
-        self.residents_exposed += int(newly.sum())
+        # residents exposed for the first time (re-identifiable, a sensitive field), once
+        # each however many of today's incidents exposed them
+        newly = np.unique(idx[reid & (pop.ever_exposed_day[idx] < 0)
+                              & ((fields & m.sensitive_mask) != 0)])
+        pop.ever_exposed_day[newly] = m.day
+        self.residents_exposed += len(newly)
         np.bitwise_or.at(pop.exposed_fields, idx[reid], fields[reid])
         self.daily_records[m.day] += n
-        if to_broker and m.brokers:
-            buyer = m.brokers[int(u6 * len(m.brokers)) % len(m.brokers)]
-            self.broker_queue.append((buyer, idx, fields, reid))
-        self._exposures[incident] = (idx, reid, fields, identified)
-        return n
+        ends = np.cumsum(sizes).tolist()
+        for j, end, size, sale, u in zip(rows, ends, sizes.tolist(), to_broker.tolist(),
+                                         u6.tolist(), strict=True):
+            part = slice(end - size, end)
+            if sale and m.brokers:
+                buyer = m.brokers[int(u * len(m.brokers)) % len(m.brokers)]
+                self.broker_queue.append((buyer, idx[part], fields[part], reid[part]))
+            self._exposures[first + j] = (idx[part], reid[part], fields[part], identified[part])
+        return sizes
 
     # -------------------------------------------------------------- daily phases
     def detect_and_enforce(self) -> None:

@@ -16,196 +16,30 @@ Kinds of target: ``emergent`` (nothing in the model is set to it directly), ``ca
 (a parameter was fitted to it, so it checks the fit survives the whole model),
 ``input`` (a number the model takes in, checked to come out as given) and ``closed form``
 (the model's re-identification machinery against an exact result).
+
+This module holds the targets, :func:`validate` and :func:`write_report`. The experiments
+and their probes are in :mod:`sim.validation_experiments`, the report's Markdown and
+figures in :mod:`sim.validation_report`; ``EXPERIMENTS``, ``Experiment``,
+``run_experiments``, ``figures`` and ``report_markdown`` are re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .calibration import OCR_THRESHOLD, load_ocr, ocr_targets
-from .experiment import _progress, mean_ci, replication_seed
+from .calibration import load_ocr, ocr_targets
+from .experiment import mean_ci
+from .validation_experiments import _DETERRENCE, EXPERIMENTS, Experiment, run_experiments
+from .validation_report import figures, report_markdown
 
-__all__ = ["EXPERIMENTS", "TARGETS", "Experiment", "Target", "validate", "write_report"]
-
-
-# ================================================================== experiments (probes)
-def _ocr_rows(m) -> pd.DataFrame:
-    t = m.ledger.incident_table()
-    return t[(t["records_real"] >= OCR_THRESHOLD) & ~t["blocked"]
-             & (t["kind"] != "function_creep")]
-
-
-def probe_status_quo(m) -> dict[str, Any]:
-    """Run; collect breach, incident, disclosure and detection statistics."""
-    m.run()
-    t = m.ledger.incident_table()
-    big = _ocr_rows(m)
-    years = m.n_days / 365.0
-    per_m_year = 1.0 / (m.real_millions * years)
-    out: dict[str, Any] = {"per_m_year": per_m_year}
-    for cause in ("hacking", "unauthorized_access", "theft_loss"):
-        g = big[big["cause"] == cause]
-        out[f"n_{cause}"] = len(g)
-        out[f"rec_{cause}"] = float(g["records_real"].sum())
-    hack = big[big["cause"] == "hacking"]["records_real"].to_numpy()
-    out["hack_log10"] = np.log10(hack) if len(hack) else np.zeros(0)
-    out["all_log10"] = np.log10(big["records_real"].to_numpy()) if len(big) else np.zeros(0)
-    out["n_over_1m"] = int((big["records_real"] >= 1e6).sum())
-    out["n_over_10m"] = int((big["records_real"] >= 1e7).sum())
-    inside = t["kind"].isin(["insider_snoop", "insider_sale"]).sum()
-    outside = t["kind"].isin(["exfiltration", "ransomware", "shock"]).sum()
-    out["internal_share"] = inside / max(inside + outside, 1)
-    out["withholding"] = float(m.pop.withholding.mean())
-    # residents exposed in the first half of the run have had time to be told
-    exposed = (m.pop.ever_exposed_day >= 0) & (m.pop.ever_exposed_day < m.n_days // 2)
-    out["notified_share"] = (float(m.pop.notified[exposed].mean()) if exposed.any()
-                             else math.nan)
-    tot = m.totals
-    out["ed_gap"] = tot["emergency_gaps"] / max(tot["emergencies"], 1.0)
-    out["mean_trust"] = float(m.behaviour.trust().mean())
-    return out
-
-
-def probe_plan(m) -> dict[str, Any]:
-    """Run; clinical access statistics and trust under a design."""
-    m.run()
-    tot = m.totals
-    return {"ed_lookup": tot["emergency_lookups"] / max(tot["emergencies"], 1.0),
-            "lookup_given_available": tot["shared_lookups"] / max(tot["shared_available"], 1),
-            "mean_trust": float(m.behaviour.trust().mean()),
-            "withholding": float(m.pop.withholding.mean())}
-
-
-def probe_participation(m) -> dict[str, Any]:
-    """Run; the participation path and who refuses at the end."""
-    m.run()
-    part = m.series["participation_rate"][: m.day]
-    pop = m.pop
-    out_ = ~pop.participating
-    adult = pop.age_years >= 20
-    women, men = (pop.sex == 1) & adult, (pop.sex == 0) & adult
-    mid = (pop.age_years >= 20) & (pop.age_years < 50)
-    # willing participants who changed the default to hide sensitive fields (granular):
-    # residents who refuse hide more than that, the analogue of opting out
-    all_fields = np.iinfo(np.int64).max
-    fine_tuned = pop.shared_fields == (all_fields & ~np.int64(m.policy.sensitive_clinical))
-    return {"path": part, "final": float(part[-1]),
-            "last_quarter_monthly_change": float(abs(part[-1] - part[-91]) / 3.0),
-            "women_over_men": float(out_[women].mean() / max(out_[men].mean(), 1e-9)),
-            "age_20_49_over_all": float(out_[mid].mean() / max(out_.mean(), 1e-9)),
-            "restricted_share": float(fine_tuned[pop.participating].mean())}
-
-
-def probe_shock(m) -> dict[str, Any]:
-    """Run day by day; who refuses in the 90 days after the shock breach."""
-    shock = int(m.p["shock_day"])
-    before = after_month = None
-    while m.running:
-        if m.day == shock:
-            before = m.pop.participating.copy()
-        if m.day == shock + 30:
-            after_month = m.pop.participating.copy()
-        m.step()
-    part = m.series["participation_rate"][: m.day]
-    notified = m.pop.notified
-    left = before & ~m.pop.participating
-    drops = -np.diff(part[shock - 1: shock + 30])
-    return {"path": part,
-            "notified_left": float(left[notified].mean()) if notified.any() else math.nan,
-            "others_left_month": float((before & ~after_month)[~notified].mean()),
-            "month_drop": float(part[shock - 1] - part[shock + 29]),
-            "max_day_share": float(drops.max() / max(drops.sum(), 1e-9))}
-
-
-def probe_insiders(m) -> dict[str, Any]:
-    """Run; insider incidents."""
-    m.run()
-    return {"insider": float(m.ledger.n_insider)}
-
-
-@dataclass(frozen=True)
-class Experiment:
-    """Replications of one scenario whose runs several targets read.
-
-    Attributes:
-        name: key.
-        scenario: bundled name or path.
-        overrides: parameter values on top.
-        reps: replications (full report); ``quick_reps`` for the fast subset.
-        probe: ``model -> dict``: runs the model and returns what the targets need.
-    """
-
-    name: str
-    scenario: str
-    overrides: Mapping[str, Any]
-    reps: int
-    quick_reps: int
-    probe: Callable[[Any], dict[str, Any]]
-
-
-_DETERRENCE = {"enforcement_probability": (0.05, 0.1, 0.2, 0.4), "penalty_yuan": (1e6,)}
-
-
-def _experiments() -> dict[str, Experiment]:
-    ex = [
-        Experiment("status_quo", "status_quo", {}, 8, 2, probe_status_quo),
-        Experiment("plan", "national_plan_2025", {}, 4, 1, probe_plan),
-        Experiment("plan_opt_out", "national_plan_2025", {"consent_model": "opt_out"}, 4, 2,
-                   probe_participation),
-        Experiment("plan_opt_in", "national_plan_2025", {"consent_model": "opt_in"}, 4, 1,
-                   probe_participation),
-        Experiment("plan_granular", "national_plan_2025", {"consent_model": "granular"}, 2, 1,
-                   probe_participation),
-        Experiment("shock_opt_out", "breach_shock", {"consent_model": "opt_out",
-                                                     "n_days": 200}, 4, 1, probe_shock),
-    ]
-    for name, values in _DETERRENCE.items():
-        for v in values:
-            ex.append(Experiment(f"deter_{name}_{v:g}", "status_quo",
-                                 {name: v, "n_residents": 3000}, 4, 2, probe_insiders))
-    return {e.name: e for e in ex}
-
-
-EXPERIMENTS: dict[str, Experiment] = _experiments()
-
-
-def _run_probe(scenario: str, overrides: Mapping[str, Any], seed: int, probe) -> dict:
-    from .model import HealthDataModel
-
-    return probe(HealthDataModel(scenario, seed=seed, **dict(overrides)))
-
-
-def run_experiments(names: Sequence[str], *, quick: bool = False, seed: int = 0,
-                    residents: int | None = None, engine: str = "processes",
-                    progress: bool = False) -> dict[str, list[dict[str, Any]]]:
-    """Run the named experiments; return each one's probe outputs, one per replication."""
-    from .engines import executor
-
-    jobs = []
-    for name in names:
-        e = EXPERIMENTS[name]
-        ov = dict(e.overrides)
-        if residents is not None and "n_residents" not in ov:
-            ov["n_residents"] = residents
-        jobs += [(name, r, e.scenario, ov, replication_seed(seed, r), e.probe)
-                 for r in range(e.quick_reps if quick else e.reps)]
-    out: dict[str, list] = {n: [] for n in names}
-    with executor(engine) as ex:
-        futs = [(name, r, ex.submit(_run_probe, scen, ov, s, probe))
-                for name, r, scen, ov, s, probe in jobs]
-        got = {(name, r): f.result()
-               for name, r, f in _progress(futs, progress, "validation runs")}
-    for (name, _rep), value in sorted(got.items(), key=lambda kv: kv[0]):
-        out[name].append(value)
-    return out
+__all__ = ["EXPERIMENTS", "TARGETS", "Experiment", "Target", "figures", "report_markdown",
+           "run_experiments", "validate", "write_report"]
 
 
 # ========================================================================== targets
@@ -549,145 +383,6 @@ def validate(*, quick: bool = False, seed: int = 0, residents: int | None = None
     return pd.DataFrame(rows), raw
 
 
-# ========================================================================== report
-def _fmt(x: float) -> str:
-    from .cli import format_number
-
-    return ("∞" if x > 0 else "–∞") if math.isinf(x) else format_number(x)
-
-
-def figures(raw: Mapping[str, list[dict]], out: Path) -> dict[str, Path]:
-    """Write the report's figures (PNG) into ``out``; return title -> path."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    ocr = load_ocr()
-    if "status_quo" in raw:
-        fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
-        ax = axes[0]
-        x_ocr = np.sort(np.log10(ocr.query("cause == 'hacking'")["n"].to_numpy(dtype=float)))
-        x_mod = np.sort(np.concatenate([r["hack_log10"] for r in raw["status_quo"]]))
-        ax.plot(x_ocr, 1 - np.arange(len(x_ocr)) / len(x_ocr), label="OCR 2019-23", lw=2)
-        ax.plot(x_mod, 1 - np.arange(len(x_mod)) / max(len(x_mod), 1),
-                label="model (status quo)", lw=2, ls="--")
-        ax.set_yscale("log")
-        ax.set_xlabel("log10 records, hacking breaches of 500+")
-        ax.set_ylabel("share at least this large")
-        ax.legend(fontsize=8)
-        ax.set_title("Breach sizes", fontsize=10)
-        causes = ("hacking", "unauthorized_access", "theft_loss")
-        tg = ocr_targets()
-        for ax, what, title in ((axes[1], "n", "Cause shares (count)"),
-                                (axes[2], "rec", "Cause shares (records)")):
-            mod = np.array([[x[f"{what}_{c}"] for c in causes] for x in raw["status_quo"]],
-                           dtype=float)
-            mod = (mod / mod.sum(axis=1, keepdims=True)).mean(axis=0)
-            pub = [tg[c].count_share if what == "n" else tg[c].record_share for c in causes]
-            xs = np.arange(len(causes))
-            ax.bar(xs - 0.2, pub, 0.4, label="OCR 2019-23")
-            ax.bar(xs + 0.2, mod, 0.4, label="model")
-            ax.set_xticks(xs, ["hacking", "unauth. access", "theft/loss"], fontsize=8)
-            ax.set_title(title, fontsize=10)
-            ax.legend(fontsize=8)
-        fig.tight_layout()
-        paths["Breaches: model against the OCR portal"] = _save(
-            fig, out / "validation_breaches.png")
-    series = [(k, lbl) for k, lbl in (("plan_opt_out", "opt-out"), ("plan_opt_in", "opt-in"),
-                                      ("shock_opt_out", "opt-out, breach on day 90"))
-              if k in raw]
-    if series:
-        fig, ax = plt.subplots(figsize=(7, 3.8))
-        for k, lbl in series:
-            paths_ = np.array([r["path"] for r in raw[k]])
-            ax.plot(paths_.mean(axis=0), label=lbl)
-        ax.axhspan(0.90, 0.98, color="tab:green", alpha=0.12, label="opt-out 2-10% refusal")
-        ax.axhspan(0.15, 0.30, color="tab:orange", alpha=0.12, label="opt-in ≈21%")
-        ax.set_xlabel("day")
-        ax.set_ylabel("participation")
-        ax.legend(fontsize=8)
-        ax.set_title("Participation under the plan (§4.1)", fontsize=10)
-        fig.tight_layout()
-        paths["Participation paths"] = _save(fig, out / "validation_participation.png")
-    det = [(v, raw.get(f"deter_enforcement_probability_{v:g}")) for v in
-           _DETERRENCE["enforcement_probability"]]
-    if all(d is not None for _, d in det):
-        fig, ax = plt.subplots(figsize=(6, 3.8))
-        xs = [v for v, _ in det]
-        ys = [np.mean([x["insider"] for x in d]) for _, d in det]
-        ax.plot(xs, ys, marker="o", label="model: penalty ¥100,000")
-        sev = raw.get("deter_penalty_yuan_1e+06")
-        if sev:
-            ax.plot([0.1], [np.mean([x["insider"] for x in sev])], marker="s", ls="none",
-                    label="penalty ×10 at 0.1")
-        ref = ys[1] * (np.array(xs) / xs[1]) ** -0.5
-        ax.plot(xs, ref, ls=":", color="grey", label="elasticity −0.5")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("enforcement probability")
-        ax.set_ylabel("insider incidents a year")
-        ax.legend(fontsize=8)
-        ax.set_title("Deterrence (§5.1)", fontsize=10)
-        fig.tight_layout()
-        paths["Deterrence"] = _save(fig, out / "validation_deterrence.png")
-    return paths
-
-
-def _save(fig, path: Path) -> Path:
-    fig.savefig(path, dpi=110)
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return path
-
-
-def report_markdown(table: pd.DataFrame, *, figures_: Mapping[str, Path] | None = None,
-                    relative_to: Path | None = None, quick: bool = False, seed: int = 0,
-                    seconds: float | None = None) -> str:
-    """The validation report as Markdown."""
-    n_met = int(table["met"].sum())
-    when = dt.date.today().isoformat()
-    lines = [
-        "# Validation report",
-        "",
-        f"Generated by `python -m sim validate-model{' --quick' if quick else ''}` on {when} "
-        f"(master seed {seed}{f', {seconds:.0f} s' if seconds else ''}). "
-        f"**{n_met} of {len(table)} targets met.** Each row: the published value and its "
-        "source (`calibration.md` section), the model's mean over replications with a 95% "
-        "interval, the band counted as reproducing it, and whether the mean falls in the "
-        "band. Kinds: *emergent* (nothing is set to it), *calibrated* (a parameter was "
-        "fitted to it: the row checks the fit survives the whole model), *input* (a number "
-        "the model takes in) and *closed form*. Do not edit: regenerate with "
-        "`make validation`.",
-        "",
-        "| target | § | published (source) | model [95% interval] | band | kind | |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for _, r in table.iterrows():
-        ci = (f" [{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if r.ci_low != r.ci_high else "")
-        mark = "met" if r.met else "**not met**"
-        lines.append(f"| {r.title} | {r.section} | {r.published} ({r.source}) | "
-                     f"{_fmt(r.value)}{ci} | {_fmt(r.low)} to {_fmt(r.high)} | {r.kind} | "
-                     f"{mark} |")
-    missed = table[~table["met"]]
-    lines += ["", "## Targets not met", ""]
-    if missed.empty:
-        lines.append("None.")
-    for _, r in missed.iterrows():
-        lines.append(f"- **{r.title}** ({r.section}): model {_fmt(r.value)}, published "
-                     f"{r.published}. {r.note or 'No explanation recorded: investigate.'}")
-    if figures_:
-        lines += ["", "## Figures", ""]
-        for title, path in figures_.items():
-            rel = path.relative_to(relative_to) if relative_to else path
-            lines += [f"### {title}", "", f"![{title}]({rel.as_posix()})", ""]
-    lines.append("")
-    return "\n".join(lines)
-
-
 def write_report(out: str | Path = "docs", *, quick: bool = False, seed: int = 0,
                  progress: bool = False) -> tuple[pd.DataFrame, Path]:
     """Run :func:`validate` and write ``validation.md`` and ``figures/`` into ``out``.
@@ -708,4 +403,3 @@ def write_report(out: str | Path = "docs", *, quick: bool = False, seed: int = 0
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return table, path
-

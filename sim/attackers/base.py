@@ -103,8 +103,11 @@ class Opportunities:
         return np.asarray(values)[self.owner]
 
     def attr(self, name: str) -> np.ndarray:
-        """Per row, its agent's attribute ``name``."""
-        return self.per_agent([getattr(a, name) for a in self.agents])
+        """Per row, its agent's attribute ``name`` (read once per batch: for traits)."""
+        values = self._memo.get(name)
+        if values is None:
+            values = self._memo[name] = np.array([getattr(a, name) for a in self.agents])
+        return values[self.owner]
 
     def add(self, name: str, mask: np.ndarray, weight: float = 1.0) -> None:
         """Add ``weight`` to attribute ``name`` of each row's agent where ``mask`` holds."""
