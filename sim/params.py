@@ -713,6 +713,12 @@ _DECLARED: tuple[Parameter, ...] = (
       help="How much one success not (yet) detected adds to an attacker's 'not detected' "
            "belief (withdrawn if the offence is detected later; a detection counts 1).",
       source="assumption"),
+    P(name="attacker_success_prior_strength", default=4.0, kind="uncertainty", group="threats",
+      unit="pseudo-observations", low=0.1, high=1000.0,
+      help="Weight of an external group's starting belief about how often attacks on each "
+           "kind of institution succeed (centred on the true success probability, attacker "
+           "skill × (1 − security)); each attempt it makes counts 1.",
+      source="assumption"),
     P(name="foreign_enforcement_factor", default=0.1, kind="uncertainty", group="threats",
       unit="ratio", low=0.0, high=1.0,
       help="Enforcement reach against external groups relative to domestic insiders.",

@@ -30,13 +30,13 @@ class ExternalGroup(Attacker):
     surface of the real ones it stands for) and skip it if it is down; targeted groups
     weigh every target and pick the most profitable one. Groups learn how often attacks
     succeed against each kind of institution: ``succ_a``, ``succ_b`` are a Beta belief per
-    kind, centred on the true success probability with weight ``prior_strength``.
+    kind, centred on the true success probability with weight
+    ``attacker_success_prior_strength``.
     """
 
     family = "external"
     ransomware: ClassVar[bool] = False
     kind_incident: ClassVar[str] = "exfiltration"
-    prior_strength: ClassVar[float] = 4.0  # pseudo-observations behind the success belief
 
     def __init__(self, model, *, targeted: bool, **kw) -> None:
         super().__init__(model, **kw)
@@ -45,8 +45,9 @@ class ExternalGroup(Attacker):
         skill = model.p["attacker_skill"]
         prior = np.array([skill * (1.0 - float(model.p[SECURITY_PARAM[k]]))
                           for k in InstitutionKind])
-        self.succ_a = prior * self.prior_strength + 1e-3
-        self.succ_b = (1.0 - prior) * self.prior_strength + 1e-3
+        k = float(model.p["attacker_success_prior_strength"])
+        self.succ_a = prior * k + 1e-3
+        self.succ_b = (1.0 - prior) * k + 1e-3
 
     @classmethod
     def create(cls, model):

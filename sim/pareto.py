@@ -1,0 +1,160 @@
+"""The privacy-risk versus clinical-utility Pareto frontier across the policies swept.
+
+:func:`pareto_mask` marks the non-dominated points; :func:`pareto_frontier` summarises a
+sweep's runs table per policy, marks the frontier within each scenario and gives every
+frontier policy a plain-language line against the baseline, on paired differences;
+:func:`plot_frontier` draws it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .outcomes import OUTCOMES
+from .summaries import KEYS, _ok, _order, _resolve_point, paired_vs_baseline, policy_summary
+
+__all__ = ["pareto_frontier", "pareto_mask", "plot_frontier"]
+
+
+def pareto_mask(risk: np.ndarray, utility: np.ndarray) -> np.ndarray:
+    """Return which points are on the Pareto frontier.
+
+    A point is dominated when another has lower-or-equal risk and higher-or-equal utility,
+    with at least one strictly better.
+    """
+    risk = np.asarray(risk, dtype=float)
+    utility = np.asarray(utility, dtype=float)
+    n = len(risk)
+    on = np.ones(n, dtype=bool)
+    for i in range(n):
+        if not (np.isfinite(risk[i]) and np.isfinite(utility[i])):
+            on[i] = False
+            continue
+        better_or_equal = (risk <= risk[i]) & (utility >= utility[i])
+        strictly = (risk < risk[i]) | (utility > utility[i])
+        if np.any(better_or_equal & strictly):
+            on[i] = False
+    return on
+
+
+def pareto_frontier(runs: pd.DataFrame, risk: str = "residents_exposed_rate",
+                    utility: str = "utility_rate", baseline: str | None = None,
+                    level: float = 0.95) -> pd.DataFrame:
+    """The privacy-risk versus clinical-utility frontier across the policies swept.
+
+    Args:
+        runs: the runs table.
+        risk: a privacy outcome to minimise.
+        utility: a clinical outcome to maximise.
+        baseline: the point the plain-language lines compare against (default: first).
+        level: interval level.
+
+    Returns:
+        One row per (scenario, point): means and intervals of both outcomes,
+        ``on_frontier``, ``dominated``, and ``verdict``: a plain-language line for each
+        frontier policy ("cuts residents exposed by 62% [55, 68] for 4% [3, 5] less
+        utility") relative to the baseline, on paired differences.
+    """
+    for name in (risk, utility):
+        if name not in OUTCOMES:
+            raise ValueError(f"{name!r}: unknown outcome; valid: {', '.join(OUTCOMES)}")
+    summ = policy_summary(runs, [risk, utility], level)
+    wide = summ.pivot_table(index=KEYS, columns="outcome", values=["mean", "ci_low", "ci_high"],
+                            sort=False)
+    wide.columns = [f"{o}_{stat}" for stat, o in wide.columns]
+    wide = wide.reset_index()
+    order = {k: i for i, k in enumerate(_order(_ok(runs)))}
+    wide["_o"] = [order[tuple(r)] for r in wide[KEYS].itertuples(index=False, name=None)]
+    wide = wide.sort_values("_o").drop(columns="_o").reset_index(drop=True)
+    wide["on_frontier"] = False
+    for _scen, idx in wide.groupby("scenario").groups.items():
+        mask = pareto_mask(wide.loc[idx, f"{risk}_mean"], wide.loc[idx, f"{utility}_mean"])
+        wide.loc[idx, "on_frontier"] = mask
+    wide["dominated"] = ~wide["on_frontier"]
+    diffs = paired_vs_baseline(runs, baseline, [risk, utility], level)
+    base_id = _resolve_point(_ok(runs), baseline)
+    verdicts = []
+    for r in wide.itertuples(index=False):
+        if not r.on_frontier:
+            verdicts.append("dominated")
+            continue
+        if r.point_id == base_id:
+            verdicts.append("baseline")
+            continue
+        d = diffs[(diffs["scenario"] == r.scenario) & (diffs["point_id"] == r.point_id)]
+        verdicts.append(_verdict(d.set_index("outcome"), risk, utility))
+    wide["verdict"] = verdicts
+    return wide
+
+
+def _p(x: float, signed: bool = False) -> str:
+    """A share as a percentage: whole numbers from 10%, one decimal below."""
+    v = 100 * x
+    fmt = ("+" if signed else "") + (".0f" if abs(v) >= 10 else ".1f")
+    return format(v, fmt)
+
+
+def _change(row, label: str, up: str, down: str, suffix: str = "") -> str:
+    """Describe a relative change in words.
+
+    'cuts residents exposed by 62% [55, 68]' when the interval excludes zero; otherwise
+    the signed change with its interval and 'no clear change'.
+    """
+    m, lo, hi = row.rel_mean, row.rel_low, row.rel_high
+    if not math.isfinite(m):
+        return f"{label}: no baseline level to compare with"
+    if math.isfinite(lo) and (lo > 0 or hi < 0):
+        a, b = sorted((abs(lo), abs(hi)))
+        word = up if m > 0 else down
+        return f"{word} {label} by {_p(abs(m))}% [{_p(a)}, {_p(b)}]{suffix}"
+    interval = f" [{_p(lo, True)}, {_p(hi, True)}]" if math.isfinite(lo) else ""
+    return f"no clear change in {label} ({_p(m, True)}%{interval})"
+
+
+def _verdict(d: pd.DataFrame, risk: str, utility: str) -> str:
+    rl, ul = OUTCOMES[risk].label.lower(), OUTCOMES[utility].label.lower()
+    risk_part = _change(d.loc[risk], rl, "raises", "cuts")
+    u = d.loc[utility]
+    m, lo, hi = u.rel_mean, u.rel_low, u.rel_high
+    if math.isfinite(m) and math.isfinite(lo) and (lo > 0 or hi < 0):
+        a, b = sorted((abs(lo), abs(hi)))
+        util_part = (f"for {_p(abs(m))}% [{_p(a)}, {_p(b)}] "
+                     f"{'more' if m > 0 else 'less'} {ul}")
+    else:
+        util_part = "with " + _change(u, ul, "more", "less")
+    return f"{risk_part} {util_part}"
+
+
+def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
+                  utility: str = "utility_rate", ax=None):
+    """Risk (x) against utility (y) with 95% intervals; frontier policies joined."""
+    import matplotlib.pyplot as plt
+
+    fig = ax.figure if ax is not None else plt.figure(figsize=(7.5, 5))
+    ax = ax if ax is not None else fig.add_subplot(111)
+    for scen, g in frontier.groupby("scenario", sort=False):
+        x, y = g[f"{risk}_mean"], g[f"{utility}_mean"]
+        # outcomes are non-negative: a t-interval reaching below 0 is drawn to 0
+        xerr = [x - g[f"{risk}_ci_low"].clip(lower=0), g[f"{risk}_ci_high"] - x]
+        yerr = [y - g[f"{utility}_ci_low"].clip(lower=0), g[f"{utility}_ci_high"] - y]
+        dom = g["dominated"].to_numpy()
+        ax.errorbar(x[dom], y[dom], xerr=np.array(xerr)[:, dom], yerr=np.array(yerr)[:, dom],
+                    fmt="o", color="0.6", alpha=0.7, label=f"{scen}: dominated")
+        ax.errorbar(x[~dom], y[~dom], xerr=np.array(xerr)[:, ~dom],
+                    yerr=np.array(yerr)[:, ~dom], fmt="o", label=f"{scen}: frontier")
+        f = g[~dom].sort_values(f"{risk}_mean")
+        ax.plot(f[f"{risk}_mean"], f[f"{utility}_mean"], "-", alpha=0.6)
+        for _, r in f.iterrows():
+            ax.annotate(str(r["point"])[:40], (r[f"{risk}_mean"], r[f"{utility}_mean"]),
+                        textcoords="offset points", xytext=(5, 5), fontsize=8)
+    ro, uo = OUTCOMES[risk], OUTCOMES[utility]
+    ax.set_xlabel(f"{ro.label} ({ro.unit}) - lower is better")
+    ax.set_ylabel(f"{uo.label} ({uo.unit}) - higher is better")
+    ax.set_title("Privacy risk against clinical utility (means, 95% intervals)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
