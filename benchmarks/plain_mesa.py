@@ -30,8 +30,8 @@ class ResidentAgent(mesa.Agent):
         self.rates = [float(model.care.rates[et][i]) / 365.0 for et in E]
         self.needs_mask = int(model.care.needs_by_resident[i])
         self.records: dict[int, int] = {
-            int(j): int(model.records.last_visit[i, j]) for j in np.flatnonzero(
-                model.records.last_visit[i] > np.iinfo(np.int16).min)}
+            int(j): int(model.records.last_visit[j, i]) for j in np.flatnonzero(
+                model.records.last_visit[:, i] > np.iinfo(np.int16).min)}
         self.base_trust = float(pop.base_trust[i])
 
     # -- the resident's day ------------------------------------------------------

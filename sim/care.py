@@ -154,7 +154,7 @@ class CareProcess:
                 mean_gap = np.where(rate > 0, 365.0 / rate, np.inf)
                 days_since = rng.exponential(1.0, m.pop.n) * mean_gap
             have = days_since <= horizon
-            last_visit[np.flatnonzero(have), node[have]] = -np.ceil(days_since[have]).astype(
+            last_visit[node[have], np.flatnonzero(have)] = -np.ceil(days_since[have]).astype(
                 last_visit.dtype)
 
     # ------------------------------------------------------------------- events
@@ -222,10 +222,10 @@ class CareProcess:
         local = seen_here & same & inst_up
         # shared: another institution (possibly of this node) holds a record and the
         # architecture lets us read it
-        held = rec.last_visit[res] >= thr  # (events, providers)
-        held[np.arange(n), prov] = seen_here & ~same
+        held = rec.last_visit[:, res] >= thr
+        held[prov, np.arange(n)] = seen_here & ~same
         reach = m.threats.reach_matrix()
-        shared = (held & reach[:, prov].T).any(axis=1) & inst_up & pop.participating[res]
+        shared = (held & reach[:, prov]).any(axis=0) & inst_up & pop.participating[res]
         out["shared_available"] = float(shared.sum())
         # clinicians consult a shared record at only some encounters (England's Summary
         # Care Record: 21% of consultations where one existed, calibration.md §3)

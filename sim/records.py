@@ -32,9 +32,8 @@ class Records:
     """The last-visit tables and the holdings of every store.
 
     Attributes:
-        last_visit: ``(residents, providers)`` last day each provider recorded each
-            resident (``NEVER``: never, or before electronic records); a resident's row is
-            contiguous, as clinical access reads it.
+        last_visit: ``(providers, residents)`` last day each provider recorded each
+            resident (``NEVER``: never, or before electronic records).
         last_any: per resident, the last day any provider recorded them.
         last_by_region: ``(regions, residents)`` the last day a provider of each region did.
     """
@@ -42,13 +41,13 @@ class Records:
     def __init__(self, model: HealthDataModel) -> None:
         self.model = model
         n_regions = int(model.p["n_regions"])
-        self.last_visit = np.full((model.pop.n, model.n_providers), NEVER, dtype=np.int16)
+        self.last_visit = np.full((model.n_providers, model.pop.n), NEVER, dtype=np.int16)
         model.care.initial_history(self.last_visit)
-        self.last_any = self.last_visit.max(axis=1) if model.n_providers else None
+        self.last_any = self.last_visit.max(axis=0) if model.n_providers else None
         self.last_by_region = np.full((n_regions, model.pop.n), NEVER, dtype=np.int16)
         for r in range(n_regions):
-            cols = np.flatnonzero(model.provider_region == r)
-            self.last_by_region[r] = self.last_visit[:, cols].max(axis=1)
+            rows = np.flatnonzero(model.provider_region == r)
+            self.last_by_region[r] = self.last_visit[rows].max(axis=0)
         self._counts: np.ndarray | None = None
         self._counts_day = 0
         self._lists: dict[int, tuple[int, np.ndarray]] = {}
@@ -66,8 +65,8 @@ class Records:
     def record(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
         """Providers record today's encounters; return each one's previous date there."""
         day = self.model.day
-        prior = self.last_visit[residents, providers]
-        self.last_visit[residents, providers] = day
+        prior = self.last_visit[providers, residents].copy()
+        self.last_visit[providers, residents] = day
         self.last_any[residents] = day
         self.last_by_region[self.model.provider_region[providers], residents] = day
         return prior
@@ -93,13 +92,13 @@ class Records:
         m = self.model
         thr = self.retention_threshold()
         if store.scope == "provider":
-            held = self.last_visit[:, store.key] >= thr
+            held = self.last_visit[store.key] >= thr
         elif store.scope == "region":
             held = self.last_by_region[store.key] >= thr
         elif store.scope == "all":
             held = self.last_any >= thr
         elif store.scope == "providers":
-            held = (self.last_visit[:, list(store.feeders)] >= thr).any(axis=1)
+            held = (self.last_visit[list(store.feeders)] >= thr).any(axis=0)
         else:
             held = np.ones(m.pop.n, dtype=bool)
         if store.needs_participation:
@@ -126,7 +125,8 @@ class Records:
         m = self.model
         thr = self.retention_threshold()
         part = m.pop.participating
-        prov_all = (self.last_visit >= thr).sum(axis=0)
+        prov_held = self.last_visit >= thr
+        prov_all = prov_held.sum(axis=1)
         counts = np.zeros(len(m.stores), dtype=np.int64)
         cache: dict[tuple, int] = {}
         for st in m.stores:

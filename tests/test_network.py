@@ -64,7 +64,7 @@ def test_an_added_upload_and_access_flow_is_read():
 
     assert store.scope == "providers" and src.provider_row in store.feeders
     assert m.threats.reach_matrix()[src.provider_row, reader.provider_row]
-    seen_at_src = np.flatnonzero(m.records.last_visit[:, src.provider_row]
+    seen_at_src = np.flatnonzero(m.records.last_visit[src.provider_row]
                                  >= m.records.retention_threshold())
     held = set(m.records.holdings(store).tolist())
     new = held - before_held
