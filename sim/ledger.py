@@ -376,7 +376,7 @@ class Ledger:
                 attacker.observe_own_outcome(sanctioned, counted_as_success=not blocked)
                 if public:
                     self.public_record[family][0 if sanctioned else 1] += 1
-                    attacker.own_public[0 if sanctioned else 1] += 1
+                    attacker.published(sanctioned)
             news += self._notify(iid, n_real)
         self.daily_detected[m.day] += len(due)
         if news > 0.0:

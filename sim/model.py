@@ -163,7 +163,7 @@ class HealthDataModel(mesa.Model):
         self.brokers = [a for a in agents if isinstance(a, DataBroker)]
         self.actors = mesa.agent.AgentSet([a for a in agents if not isinstance(a, DataBroker)],
                                           random=self.random)
-        self._attack_plan = plan_opportunities(list(self.actors), self.n_days)
+        self._attack_plan = plan_opportunities(self, list(self.actors))
 
         self.groups = GroupAccounts(self)
         self.totals = dict.fromkeys(ACCESS_TOTALS, 0.0)
@@ -265,10 +265,10 @@ class HealthDataModel(mesa.Model):
         if self.day == self.p["shock_day"]:
             self._shock()
         d = self.day
-        for cls, agents_by_day, starts, owner, u in self._attack_plan:
+        for cls, cohort, starts, owner, u in self._attack_plan:
             lo, hi = starts[d], starts[d + 1]
             if hi > lo:
-                cls.act(Opportunities(self, agents_by_day[d], owner[lo:hi], u[lo:hi]))
+                cls.act(Opportunities(self, cohort, owner[lo:hi], u[lo:hi]))
         self.ledger.close_day()
 
     def phase_detection_and_enforcement(self, day: Day) -> None:

@@ -56,40 +56,101 @@ def normal_quantile(u: float) -> float:
     return float(normal_quantiles(u))
 
 
+#: the learned state and counters of an attacker: one row of its cohort's table
+STATE = ("detect_a", "detect_b", "sanction_a_own", "sanction_b_own", "public_sanctioned",
+         "public_unsanctioned", "attempts", "successes", "deterred")
+_COL = {name: k for k, name in enumerate(STATE)}
+
+
+class Cohort:
+    """Attackers decided together, and their state as one table (a row per agent).
+
+    Each agent's beliefs and counters (``detect_a`` ... ``deterred``, :data:`STATE`) are
+    its row of :attr:`state`; its attributes read and write that row, so a day's
+    decisions and what is learned from them are array operations over the cohort.
+
+    Attributes:
+        agents: the attackers, in row order.
+        state: ``(agents, len(STATE))`` table of beliefs and counters.
+        public: the family's public record of detected offences ``[sanctioned, not]``
+            (``model.ledger.public_record``).
+    """
+
+    def __init__(self, model: HealthDataModel, agents: list[Attacker]) -> None:
+        self.model = model
+        self.agents = agents
+        self.state = np.array([a._state for a in agents], dtype=float).reshape(-1, len(STATE))
+        for k, a in enumerate(agents):
+            a._state = self.state[k]
+            a._cohort = self
+        self.public = model.ledger.public_record[agents[0].family] if agents else [0, 0]
+        self.peer_weight = float(model.p["attacker_peer_weight"])
+        self._traits: dict[str, np.ndarray] = {}
+
+    def trait(self, name: str, compute=None) -> np.ndarray:
+        """Every agent's attribute ``name`` (or ``compute(agent)``), read once: for traits
+        that do not change during a run."""
+        values = self._traits.get(name)
+        if values is None:
+            get = compute or (lambda a: getattr(a, name))
+            values = self._traits[name] = np.array([get(a) for a in self.agents])
+        return values
+
+    def table(self, name: str, build) -> np.ndarray:
+        """An array held by every agent, stacked into one table the agents then share.
+
+        ``build(agent)`` returns the agent's array; afterwards the agent's array is its row
+        of the table (a view), so changing either changes both.
+        """
+        values = self._traits.get(name)
+        if values is None:
+            values = self._traits[name] = np.stack([build(a) for a in self.agents])
+        return values
+
+    def column(self, name: str) -> np.ndarray:
+        """The state column ``name`` (a view: writing it changes the agents' state)."""
+        return self.state[:, _COL[name]]
+
+    def add(self, name: str, rows: np.ndarray, weight: float = 1.0) -> None:
+        """Add ``weight`` to state ``name`` of the agent of each of ``rows`` (repeats add up)."""
+        if len(rows):
+            self.state[:, _COL[name]] += weight * np.bincount(rows, minlength=len(self.agents))
+
+    def perceived_catch(self) -> np.ndarray:
+        """Every agent's belief of being detected and sanctioned (as :meth:`Attacker.
+        perceived_catch`, for the whole cohort)."""
+        st = self.state
+        w = self.peer_weight
+        sa = st[:, 2] + w * (self.public[0] - st[:, 4])
+        sb = st[:, 3] + w * (self.public[1] - st[:, 5])
+        return st[:, 0] / (st[:, 0] + st[:, 1]) * (sa / (sa + sb))
+
+
 class Opportunities:
-    """Today's opportunities of some attackers of one class: one row each.
+    """Today's opportunities of some attackers of one cohort: one row each.
 
     Attributes:
         model: the model.
-        agents: the attackers (rows refer to them by position).
+        cohort: the attackers' :class:`Cohort`.
+        agents: the cohort's attackers (rows refer to them by position).
         owner: per row, the position of its attacker in ``agents``.
         u: per row, the opportunity's block of uniforms (see :attr:`Attacker.block`).
     """
 
-    def __init__(self, model: HealthDataModel, agents: list[Attacker], owner: np.ndarray,
+    def __init__(self, model: HealthDataModel, cohort: Cohort, owner: np.ndarray,
                  u: np.ndarray) -> None:
         self.model = model
-        self.agents = agents
+        self.cohort = cohort
+        self.agents = cohort.agents
         self.owner = owner
         self.u = u
         self._memo: dict[str, np.ndarray] = {}
-
-    def per_agent_memo(self, name: str, compute) -> np.ndarray:
-        """Per row, ``compute(agent)`` of its agent, computed once per batch (by ``name``).
-
-        For values that do not change while a batch is decided (beliefs as the agents woke
-        up); a subset of rows (``batch[rows]``) shares the memo.
-        """
-        values = self._memo.get(name)
-        if values is None:
-            values = self._memo[name] = np.array([compute(a) for a in self.agents])
-        return values[self.owner]
 
     def __len__(self) -> int:
         return len(self.owner)
 
     def __getitem__(self, rows) -> Opportunities:
-        sub = Opportunities(self.model, self.agents, self.owner[rows], self.u[rows])
+        sub = Opportunities(self.model, self.cohort, self.owner[rows], self.u[rows])
         sub._memo = self._memo
         return sub
 
@@ -98,29 +159,21 @@ class Opportunities:
         agents = self.agents
         return ((agents[o], u) for o, u in zip(self.owner.tolist(), self.u, strict=True))
 
-    def per_agent(self, values) -> np.ndarray:
-        """Per row, its agent's entry of ``values`` (one value per agent, in order)."""
-        return np.asarray(values)[self.owner]
-
     def attr(self, name: str) -> np.ndarray:
-        """Per row, its agent's attribute ``name`` (read once per batch: for traits)."""
+        """Per row, its agent's attribute ``name`` (a trait: read once per run)."""
+        return self.cohort.trait(name)[self.owner]
+
+    def memo(self, name: str, compute) -> np.ndarray:
+        """``compute()``, computed once per batch (for values that hold while it is decided:
+        beliefs as the agents woke up); a subset of rows (``batch[rows]``) shares it."""
         values = self._memo.get(name)
         if values is None:
-            values = self._memo[name] = np.array([getattr(a, name) for a in self.agents])
-        return values[self.owner]
+            values = self._memo[name] = compute()
+        return values
 
     def add(self, name: str, mask: np.ndarray, weight: float = 1.0) -> None:
-        """Add ``weight`` to attribute ``name`` of each row's agent where ``mask`` holds."""
-        if len(self.agents) == 1:
-            n = int(np.count_nonzero(mask))
-            if n:
-                a = self.agents[0]
-                setattr(a, name, getattr(a, name) + weight * n)
-            return
-        counts = np.bincount(self.owner[mask], minlength=len(self.agents))
-        for a, n in zip(self.agents, counts.tolist(), strict=True):
-            if n:
-                setattr(a, name, getattr(a, name) + weight * n)
+        """Add ``weight`` to state ``name`` of each row's agent where ``mask`` holds."""
+        self.cohort.add(name, self.owner[mask], weight)
 
 
 # --------------------------------------------------------------- scalar ↔ array
@@ -132,6 +185,7 @@ _SCALAR = {
     "expected_penalties": ("expected_penalty", lambda a, t, u: a.expected_penalty(t)),
     "costs": ("cost", lambda a, t, u: a.cost(t)),
     "attempt_all": ("attempt", lambda a, t, u: a.attempt(t, u)),
+    "catch_all": ("perceived_catch", lambda a, t, u: a.perceived_catch()),
 }
 
 
@@ -187,6 +241,18 @@ def array_verb(fn):
     return classmethod(method)
 
 
+def _state_column(name: str, kind: type):
+    k = _COL[name]
+
+    def get(self):
+        return kind(self._state[k])
+
+    def set(self, value) -> None:
+        self._state[k] = value
+
+    return property(get, set, doc=f"``{name}`` (this agent's row of its cohort's state).")
+
+
 class Attacker(mesa.Agent):
     """Base attacker: the template (:meth:`act`) and verbs that subclasses override.
 
@@ -230,20 +296,23 @@ class Attacker(mesa.Agent):
         th = model.threats
         pd_, ps_ = th.detection_probability(self.family), th.sanction_probability(self.family)
         k = float(model.p["attacker_belief_strength"])
-        self.detect_a, self.detect_b = pd_ * k + 1e-3, (1.0 - pd_) * k + 1e-3
         # the sanction belief: this prior and own cases, plus the family's public record
-        # (model.ledger.public_record) less this attacker's own share of it
-        self._sanction_own = [ps_ * k + 1e-3, (1.0 - ps_) * k + 1e-3]
-        self.own_public = [0, 0]
-        self._public = model.ledger.public_record[self.family]
-        self._peer_weight = float(model.p["attacker_peer_weight"])
-        self.attempts = 0
-        self.successes = 0
-        self.deterred = 0
+        # less this attacker's own share of it (see sanction_a); state lives in a cohort
+        # table once the model has batched the attackers (Cohort), alone until then
+        self._state = np.zeros(len(STATE))
+        self._state[:4] = (pd_ * k + 1e-3, (1.0 - pd_) * k + 1e-3,
+                           ps_ * k + 1e-3, (1.0 - ps_) * k + 1e-3)
+        self._cohort: Cohort | None = None
         # heterogeneous offenders: a log-normal factor on costs and reservation gains
         self.cost_factor = float(np.exp(model.p["reservation_log_sd"]
                                         * normal_quantile(self.stream.random())))
         self.uniforms = self.stream.random((int(self.opportunities.sum()), self.block))
+
+    detect_a = _state_column("detect_a", float)
+    detect_b = _state_column("detect_b", float)
+    attempts = _state_column("attempts", int)
+    successes = _state_column("successes", int)
+    deterred = _state_column("deterred", int)
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -267,11 +336,8 @@ class Attacker(mesa.Agent):
         net = (cls.expected_gains(opp, targets) * cls.gain_factors(opp)
                - cls.expected_penalties(opp, targets) - cls.costs(opp, targets))
         go = net > 0
-        n = len(opp.agents)
-        counts = np.bincount(opp.owner * 2 + go, minlength=2 * n).tolist()
-        for k, a in enumerate(opp.agents):
-            a.deterred += counts[2 * k]
-            a.attempts += counts[2 * k + 1]
+        opp.add("deterred", ~go)
+        opp.add("attempts", go)
         if go.any():
             if not go.all():
                 opp, targets = opp[go], targets[go]
@@ -282,7 +348,9 @@ class Attacker(mesa.Agent):
         k = int(self.opportunities[self.model.day])
         if k:
             start = int(self.opportunities[: self.model.day].sum())
-            type(self).act(Opportunities(self.model, [self], np.zeros(k, dtype=np.int64),
+            cohort = self._cohort or Cohort(self.model, [self])
+            row = cohort.agents.index(self)
+            type(self).act(Opportunities(self.model, cohort, np.full(k, row, dtype=np.int64),
                                          self.uniforms[start:start + k]))
 
     # ------------------------------------------------------------ target objects
@@ -342,8 +410,12 @@ class Attacker(mesa.Agent):
     @array_verb
     def expected_penalties(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
         """:meth:`expected_penalty` of each row."""
-        catch = opp.per_agent_memo("perceived_catch", lambda a: a.perceived_catch())
-        return catch * opp.model.threats.perceived_penalty
+        return cls.catch_all(opp) * opp.model.threats.perceived_penalty
+
+    @array_verb
+    def catch_all(cls, opp: Opportunities) -> np.ndarray:
+        """:meth:`perceived_catch` of each row's agent (as it woke up today)."""
+        return opp.memo("catch", opp.cohort.perceived_catch)[opp.owner]
 
     @array_verb
     def costs(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:
@@ -362,25 +434,31 @@ class Attacker(mesa.Agent):
         return pd_ * ps_
 
     def _peers(self, k: int) -> float:
-        return self._peer_weight * (self._public[k] - self.own_public[k])
+        public = self._cohort.public if self._cohort is not None else \
+            self.model.ledger.public_record[self.family]
+        return float(self.model.p["attacker_peer_weight"]) * (public[k] - self._state[4 + k])
 
     @property
     def sanction_a(self) -> float:
         """Belief weight on 'a detected offence is sanctioned' (prior, own cases, peers')."""
-        return self._sanction_own[0] + self._peers(0)
+        return float(self._state[2]) + self._peers(0)
 
     @sanction_a.setter
     def sanction_a(self, value: float) -> None:
-        self._sanction_own[0] += value - self.sanction_a
+        self._state[2] += value - self.sanction_a
 
     @property
     def sanction_b(self) -> float:
         """Belief weight on 'a detected offence goes unpunished'."""
-        return self._sanction_own[1] + self._peers(1)
+        return float(self._state[3]) + self._peers(1)
 
     @sanction_b.setter
     def sanction_b(self, value: float) -> None:
-        self._sanction_own[1] += value - self.sanction_b
+        self._state[3] += value - self.sanction_b
+
+    def published(self, sanctioned: bool) -> None:
+        """An own detected offence entered the public record (so it is not a peer's)."""
+        self._state[4 if sanctioned else 5] += 1
 
     def observe_own_outcome(self, sanctioned: bool, counted_as_success: bool) -> None:
         """An own offence was detected: it was seen, and sanctioned or not."""
@@ -405,14 +483,14 @@ class Attacker(mesa.Agent):
         opp.add("detect_b", mask, float(opp.model.p["attacker_success_weight"]))
 
 
-def plan_opportunities(actors: list[Attacker], n_days: int) -> list[tuple]:
+def plan_opportunities(model: HealthDataModel, actors: list[Attacker]) -> list[tuple]:
     """Each batch of attacker types' opportunities for the whole run, ordered by day.
 
-    Per batch (types with the same :func:`batch_key`, in registry
-    order): per day the agents with an opportunity that day, where
-    each day's rows start, and per row its agent (position in that day's list) and its
-    uniforms, as each agent drew them at creation.
+    Per batch (types with the same :func:`batch_key`, in registry order): its
+    :class:`Cohort`, where each day's rows start, and per row its agent (position in the
+    cohort) and its uniforms, as each agent drew them at creation.
     """
+    n_days = model.n_days
     plan = []
     batches: dict[tuple, list[type]] = {}
     for _, cls in ATTACKER_TYPES.items():
@@ -421,19 +499,11 @@ def plan_opportunities(actors: list[Attacker], n_days: int) -> list[tuple]:
         agents = [a for c in classes for a in actors if type(a) is c]
         if not agents:
             continue
-        cls = classes[0]
         days = np.concatenate([np.repeat(np.arange(n_days), a.opportunities) for a in agents])
         owner = np.concatenate([np.full(len(a.uniforms), k, dtype=np.int64)
                                 for k, a in enumerate(agents)])
         u = np.concatenate([a.uniforms for a in agents])
         order = np.argsort(days, kind="stable")
-        days, owner, u = days[order], owner[order], u[order]
-        starts = np.searchsorted(days, np.arange(n_days + 1))
-        # each day's agents, and each row's position among them
-        pairs, local = np.unique(days * len(agents) + owner, return_inverse=True)
-        first = np.searchsorted(pairs, np.arange(n_days + 1) * len(agents))
-        local = local.reshape(-1) - first[days]
-        pair_agent = (pairs % len(agents)).tolist()
-        by_day = [[agents[k] for k in pair_agent[first[d]:first[d + 1]]] for d in range(n_days)]
-        plan.append((cls, by_day, starts.tolist(), local, u))
+        starts = np.searchsorted(days[order], np.arange(n_days + 1)).tolist()
+        plan.append((classes[0], Cohort(model, agents), starts, owner[order], u[order]))
     return plan

@@ -143,13 +143,24 @@ class ExternalGroup(Attacker):
         up = opp.model.threats.targets.up
         return np.where((idx >= 0) & up[np.maximum(idx, 0)], idx, -1)
 
+    @staticmethod
+    def _succ(cohort) -> np.ndarray:
+        """The cohort's success beliefs, ``(agents, 2, kinds)``: [a, b] per kind, shared
+        with the agents (their ``succ_a``, ``succ_b`` become rows of it)."""
+        table = cohort._traits.get("succ")
+        if table is None:
+            table = cohort.table("succ", lambda g: np.stack([g.succ_a, g.succ_b]))
+            for k, g in enumerate(cohort.agents):
+                g.succ_a, g.succ_b = table[k, 0], table[k, 1]
+        return table
+
     @classmethod
     def _beliefs(cls, opp, targets) -> np.ndarray:
         """Each row's believed success against its target (beliefs as the group woke up)."""
-        table = opp._memo.get("success_belief")
-        if table is None:
-            table = opp._memo["success_belief"] = np.stack(
-                [g.succ_a / (g.succ_a + g.succ_b) for g in opp.agents])
+        def compute():
+            succ = cls._succ(opp.cohort)
+            return succ[:, 0] / (succ[:, 0] + succ[:, 1])
+        table = opp.memo("success_belief", compute)
         return table[opp.owner, opp.model.threats.targets.kind_ordinal[targets]]
 
     @array_verb
@@ -163,8 +174,8 @@ class ExternalGroup(Attacker):
     @array_verb
     def expected_penalties(cls, opp, targets):
         """Believed success × believed catch × perceived penalty."""
-        catch = opp.per_agent_memo("perceived_catch", lambda a: a.perceived_catch())
-        return cls._beliefs(opp, targets) * catch * opp.model.threats.perceived_penalty
+        return (cls._beliefs(opp, targets) * cls.catch_all(opp)
+                * opp.model.threats.perceived_penalty)
 
     @array_verb
     def costs(cls, opp, targets):
@@ -186,11 +197,8 @@ class ExternalGroup(Attacker):
         t = m.threats.targets
         won = opp.u[:, 1] < m.p["attacker_skill"] * (1.0 - t.security[targets])
         n = len(opp.agents)
-        key = (opp.owner * 2 + won) * N_KINDS + t.kind_ordinal[targets]
-        counts = np.bincount(key, minlength=n * 2 * N_KINDS).reshape(n, 2, N_KINDS)
-        for g, c in zip(opp.agents, counts, strict=True):
-            g.succ_a += c[1]
-            g.succ_b += c[0]
+        key = (opp.owner * 2 + ~won) * N_KINDS + t.kind_ordinal[targets]
+        cls._succ(opp.cohort).reshape(-1)[:] += np.bincount(key, minlength=n * 2 * N_KINDS)
         return won
 
     @array_verb

@@ -81,7 +81,8 @@ class _Reacher(Attacker):
     @array_verb
     def choose_targets(cls, opp):
         """The home, if its reach holds anything."""
-        return opp.per_agent([a.home.index if a.reach().stores else -1 for a in opp.agents])
+        homes = np.array([a.home.index if a.reach().stores else -1 for a in opp.agents])
+        return homes[opp.owner]
 
     def cost(self, target):
         """The net gain this attacker needs before acting."""
@@ -123,7 +124,7 @@ class Insider(_Reacher):
     @array_verb
     def choose_targets(cls, opp):
         """The home, if its reach holds anyone this epoch."""
-        homes = opp.per_agent_memo("home", lambda a: a.home.index)
+        homes = opp.cohort.trait("home_index", lambda a: a.home.index)[opp.owner]
         return np.where(opp.model.threats.insider_reach_table()[2][homes], homes, -1)
 
     def expected_gain(self, target):
