@@ -168,10 +168,12 @@ class Ledger:
         """
         t = self.model.threats.targets
         idx = np.asarray(institutions, dtype=np.int64)
+        k = len(idx)
         taken = np.asarray(fraction) * np.asarray(scale)
-        self._today.append((_kinds(kind, len(idx)), list(attackers), idx,
-                            taken / t.represents[idx], taken * t.records_real[idx],
-                            np.asarray(usable, dtype=bool), u, detect_now, None, None))
+        no = np.zeros(k, dtype=bool)
+        self._today.append((_kinds(kind, k), list(attackers), idx, taken / t.represents[idx],
+                            taken * t.records_real[idx], np.asarray(usable, dtype=bool), u,
+                            np.full(k, detect_now), [None] * k, no, no))
 
     def insiders(self, *, kind, attackers: list[Attacker], reaches: list[Reach] | None,
                  n_real: np.ndarray, u: np.ndarray, blocked: np.ndarray | None = None) -> None:
@@ -188,9 +190,10 @@ class Ledger:
         k = len(attackers)
         blocked = np.zeros(k, dtype=bool) if blocked is None else np.asarray(blocked, dtype=bool)
         idx = np.array([a.home.index for a in attackers], dtype=np.int64)
-        self._today.append((_kinds(kind, k), list(attackers), idx, None,
+        self._today.append((_kinds(kind, k), list(attackers), idx, np.full(k, np.nan),
                             np.where(blocked, 0.0, np.asarray(n_real, dtype=float)),
-                            ~blocked, u, False, reaches or [None] * k, blocked))
+                            ~blocked, u, np.zeros(k, dtype=bool), reaches or [None] * k,
+                            np.ones(k, dtype=bool), blocked))
 
     def close_day(self) -> None:
         """Open the incidents recorded today: who is exposed, detection, the day's counts."""
@@ -198,52 +201,46 @@ class Ledger:
             return
         m = self.model
         today, self._today = self._today, []
-        kinds = np.concatenate([e[0] for e in today])
-        attackers = [a for e in today for a in e[1]]
-        idx = np.concatenate([e[2] for e in today])
-        n_real = np.concatenate([e[4] for e in today])
-        usable = np.concatenate([e[5] for e in today])
-        u = np.concatenate([e[6] for e in today])
-        detect_now = np.array([e[7] for e in today for _ in e[2]], dtype=bool)
+        if len(today) == 1:
+            (kinds, attackers, idx, q, n_real, usable, u, detect_now, reaches, is_insider,
+             blocked) = today[0]
+        else:
+            cols = list(zip(*today, strict=True))
+            kinds, idx, q, n_real, usable, u, detect_now, is_insider, blocked = (
+                np.concatenate(cols[c]) for c in (0, 2, 3, 4, 5, 6, 7, 9, 10))
+            attackers = [a for part in cols[1] for a in part]
+            reaches = [r for part in cols[8] for r in part]
         parts = {}
-        start = 0
-        for _, _, inst, q, _, _, _, _, reaches, blocked in today:
-            rows = range(start, start + len(inst))
-            start += len(inst)
-            if reaches is None:  # a breach: the stores of one real institution
-                sizes = self.sampler.institution_sizes(inst)
-                qc = np.minimum(q, 1.0)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    p_none = np.where(qc >= 1.0, 0.0, np.exp(sizes * np.log1p(-qc)))
-                touch = usable[rows.start:rows.stop] & (sizes > 0) & (q > 0) & (
-                    u[rows.start:rows.stop, 9] >= p_none)
-                for j in np.flatnonzero(touch).tolist():
-                    i = int(inst[j])
-                    stores = m.institution_list[i].stores
-                    plan = [(stores, self.sampler.pool(stores, None, None, None), q[j])]
-                    parts[rows[j]] = self.sampler.draw(plan, u[rows[j]], ("breach", i))
-                continue
-            # an insider over a reach: P(anyone exposed) <= expected exposed = n_real / scale
-            sub = slice(rows.start, rows.stop)
-            maybe = ~blocked & (u[sub, 9] >= 1.0 - n_real[sub] / m.scale)
-            for j in np.flatnonzero(maybe).tolist():
-                r = rows[j]
-                home = attackers[r].home
-                reach = reaches[j] if reaches[j] is not None else attackers[r].reach()
-                pools, total_real = self.sampler.reach_pools(reach, home)
-                share = n_real[r] / total_real
-                plan = [(st, held, share / rep) for st, held, rep in pools]
-                if _may_touch(plan, u[r, 9]):
-                    parts[r] = self.sampler.draw(plan, u[r], ("insider", home.index))
+        # a breach takes the stores of one real institution: u[9] decides exactly whether a
+        # simulated resident is among the records taken (the epoch's counts)
+        rows = np.flatnonzero(~is_insider & usable)
+        if len(rows):
+            sizes = self.sampler.institution_sizes(idx[rows])
+            qc = np.minimum(q[rows], 1.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p_none = np.where(qc >= 1.0, 0.0, np.exp(sizes * np.log1p(-qc)))
+            for r in rows[(sizes > 0) & (qc > 0) & (u[rows, 9] >= p_none)].tolist():
+                i = int(idx[r])
+                stores = m.institution_list[i].stores
+                plan = [(stores, self.sampler.pool(stores, None, None, None), q[r])]
+                parts[r] = self.sampler.draw(plan, u[r], ("breach", i))
+        # an insider over a reach: P(anyone exposed) <= expected exposed = n_real / scale
+        maybe = is_insider & ~blocked & (u[:, 9] >= 1.0 - n_real / m.scale)
+        for r in np.flatnonzero(maybe).tolist():
+            home = attackers[r].home
+            reach = reaches[r] if reaches[r] is not None else attackers[r].reach()
+            pools, total_real = self.sampler.reach_pools(reach, home)
+            share = n_real[r] / total_real
+            plan = [(st, held, share / rep) for st, held, rep in pools]
+            if _may_touch(plan, u[r, 9]):
+                parts[r] = self.sampler.draw(plan, u[r], ("insider", home.index))
         # stolen records are sold (insiders: sales only); lost ones reach a broker only if a
         # thief took them
         names = kinds.tolist()
         accident = np.array([x in ACCIDENT_KINDS for x in names])
         p_sale = m.p["broker_buy_probability"] * np.where(accident, 0.5, 1.0)
-        is_insider = np.array([e[8] is not None for e in today for _ in e[2]], dtype=bool)
         sale = np.array([x == "insider_sale" for x in names])
         to_broker = np.where(is_insider, sale, usable & (u[:, 7] < p_sale))
-        blocked = ~usable & is_insider
         self._open(kinds, attackers, idx, n_real, parts, u, to_broker=to_broker,
                    detect_now=detect_now, blocked=blocked)
         d = m.day
