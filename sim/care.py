@@ -175,7 +175,8 @@ class CareProcess:
         etype = etype.astype(np.int8)
         u = rng.random((len(res), N_UNIFORMS))
         away = u[:, 0] < self.away_share[etype]
-        tier = (u[:, 1][:, None] > self.tier_cum[etype]).sum(axis=1).clip(0, 2)
+        tier_cum = self.tier_cum[etype]
+        tier = (u[:, 1] > tier_cum[:, 0]).astype(np.int64) + (u[:, 1] > tier_cum[:, 1])
         home = m.home_provider[res, tier]
         # away: same tier in another region, node chosen by u[:, 2]
         n_reg = m.p["n_regions"]

@@ -317,9 +317,9 @@ class HealthDataModel(mesa.Model):
         s["records_exposed"][d] = 1000.0 * led.daily_records[d] / pop.n
         s["residents_exposed_rate"][d] = led.residents_exposed / pop.n
         s["detected"][d] = led.daily_detected[d]
-        s["participation_rate"][d] = pop.participating.mean()
+        s["participation_rate"][d] = np.count_nonzero(pop.participating) / pop.n
         s["mean_trust"][d] = self.behaviour.mean_trust()
-        s["withholding_rate"][d] = pop.withholding.mean()
+        s["withholding_rate"][d] = np.count_nonzero(pop.withholding) / pop.n
         s["institutions_down"][d] = self.threats.down_counts.sum()
         s["consent_reviews"][d] = day.reviews
 

@@ -125,8 +125,7 @@ class Records:
         m = self.model
         thr = self.retention_threshold()
         part = m.pop.participating
-        prov_held = self.last_visit >= thr
-        prov_all = prov_held.sum(axis=1)
+        prov_all = np.count_nonzero(self.last_visit >= thr, axis=1)
         counts = np.zeros(len(m.stores), dtype=np.int64)
         cache: dict[tuple, int] = {}
         for st in m.stores:
@@ -137,7 +136,7 @@ class Records:
                 elif st.scope == "everyone":
                     cache[key] = int(part.sum()) if st.needs_participation else m.pop.n
                 else:
-                    cache[key] = int(self.held_mask(st).sum())
+                    cache[key] = int(np.count_nonzero(self.held_mask(st)))
             counts[st.index] = cache[key]
         self._counts = counts
         self._counts_day = m.day
