@@ -104,14 +104,22 @@ from sim.dashboards.plots import plot_timeseries
 fig = plot_timeseries({"2025 plan": result.daily});
 ''', skip=False),
     md("## The Mesa model itself\nFor research, the model is an ordinary `mesa.Model`: "
-       "institutions and attackers are Mesa agents, the sharing network is a networkx graph."),
+       "institutions and attackers are Mesa agents; the sharing network is a networkx graph "
+       "whose edges are the flows the model reads (who holds, and who can read, whose "
+       "records); every incident is a row of `ledger.incident_table()`."),
     code('''
 m = sim.HealthDataModel(plan, seed=1, **SMALL)
 m.run()
 print(len(m.institution_list), "institutions,", len(m.attackers), "attackers,",
-      m.graph.number_of_edges(), "data-flow edges")
-print(m.ledger.incidents[0].kind, "on day", m.ledger.incidents[0].day)
+      m.graph.number_of_edges(), "sharing flows")
+incidents = m.ledger.incident_table()
+print(len(incidents), "incidents; the first:", incidents.loc[0, "kind"], "on day",
+      incidents.loc[0, "day"])
 ''', check=True),
+    md("Where the run's time went, phase by phase of the day (`m.profile()`; timings vary):"),
+    code('''
+print(m.profile().round(3).to_string(index=False))
+'''),
 ]
 
 # --------------------------------------------------------------------- 02 compare policies
