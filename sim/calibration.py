@@ -265,13 +265,12 @@ def external_size_distribution(v: VictimTable, *, attack_surface_exponent: float
         successful breaches of at least that size per opportunistic attempt, and per year
         from the targeted groups.
     """
-    from .threats import BREACH_REFERENCE_RECORDS
+    from .threats import attack_surface_weights, breach_size_log10_median
 
     a = attack_surface_exponent
     sd_ln = institution_size_log10_sd * math.log(10.0)
     multi = v.represents > 1
-    spread = np.where(multi, math.exp(a * (a - 1.0) * sd_ln * sd_ln / 2.0), 1.0)
-    w = v.represents * spread * v.holdings ** a
+    w = attack_surface_weights(v.represents, v.holdings, a, institution_size_log10_sd)
     w = w / w.sum()
     # the victim's log10 size: node average + (a - 1/2)σ²/ln10 + sd·z, z over quadrature nodes
     z, zw = np.polynomial.hermite_e.hermegauss(24)
@@ -281,7 +280,7 @@ def external_size_distribution(v: VictimTable, *, attack_surface_exponent: float
     sf = np.zeros((len(h0), len(grid)))
     for zi, wi in zip(z, zw, strict=True):
         h = np.where(multi, h0 + shift + institution_size_log10_sd * zi, h0)
-        med = log10_mean + exponent * (h - math.log10(BREACH_REFERENCE_RECORDS))
+        med = breach_size_log10_median(log10_mean, exponent, h)
         # P(size >= 10^g) for a victim holding 10^h: 0 above the holdings, else the normal
         # tail (sizes above the holdings are capped at it, so count as >= any g <= h)
         sf += wi * np.where(grid[None, :] <= h[:, None],

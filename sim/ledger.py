@@ -257,7 +257,6 @@ class Ledger:
     def _open(self, kinds, attackers, idx, n_real, parts, u, *, to_broker, detect_now,
               blocked) -> None:
         m = self.model
-        th = m.threats
         k = len(idx)
         first = self.n_incidents
         self.n_incidents += k

@@ -30,10 +30,35 @@ from .params import PARAMETERS
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["BREACH_REFERENCE_RECORDS", "Reach", "TargetTable", "Threats", "normal_quantiles"]
+__all__ = ["BREACH_REFERENCE_RECORDS", "Reach", "TargetTable", "Threats", "attack_surface_weights",
+           "breach_size_log10_median", "normal_quantiles"]
 
 RECENT_CARE_DAYS = 7  # "patients under my care": seen here in the last week
 BREACH_REFERENCE_RECORDS = 100_000  # holdings at which breach_size_log10_mean applies
+
+
+def breach_size_log10_median(log10_mean: float, exponent: float, log10_holdings):
+    """log10 of the median breach size taken from a victim holding 10^h records.
+
+    ``log10_mean + exponent × (h − log10 100,000)`` (``breach_size_*`` parameters): larger
+    holders lose more records, less than in proportion.
+    """
+    ref = math.log10(BREACH_REFERENCE_RECORDS)
+    return log10_mean + exponent * (np.asarray(log10_holdings) - ref)
+
+
+def attack_surface_weights(represents: np.ndarray, holdings: np.ndarray, exponent: float,
+                           size_log10_sd: float) -> np.ndarray:
+    """How often an opportunistic attacker finds each node (unnormalised weights).
+
+    Σ over its real institutions of (records × size)^a = represents × holdings^a × E[s^a];
+    ``E[s^a] = exp(a(a − 1)σ²/2)`` for log-normal sizes ``s`` of mean 1 (σ = sd·ln 10; 1 for
+    a node that is one system); nodes holding nothing are never found.
+    """
+    sd = size_log10_sd * math.log(10.0)
+    spread = np.where(represents > 1, math.exp(exponent * (exponent - 1.0) * sd * sd / 2.0), 1.0)
+    w = represents * spread * np.maximum(holdings, 0.0) ** exponent
+    return np.where(holdings > 0, w, 0.0)
 
 
 def normal_quantiles(u):
@@ -97,14 +122,9 @@ class TargetTable:
         # an opportunistic attacker finds a real institution with probability proportional
         # to its attack surface, which grows with the records it holds, less than in
         # proportion (attack_surface_exponent, fitted to the OCR size distribution)
-        a = float(m.p["attack_surface_exponent"])
-        sd = float(m.p["institution_size_log10_sd"]) * math.log(10.0)
-        # Σ over a node's real institutions of (records·s)^a = represents·records^a·E[s^a],
-        # E[s^a] = exp(a(a-1)σ²/2) for sizes s of mean 1 (1 for a single system)
-        rep = self.represents
-        spread = np.where(rep > 1, math.exp(a * (a - 1.0) * sd * sd / 2.0), 1.0)
-        weights = rep * spread * np.maximum(self.records_real, 0.0) ** a
-        weights[self.records_real <= 0] = 0.0
+        weights = attack_surface_weights(self.represents, self.records_real,
+                                         float(m.p["attack_surface_exponent"]),
+                                         float(m.p["institution_size_log10_sd"]))
         # nothing held anywhere (nothing collected): every draw finds an empty target
         self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
                      else np.ones(len(weights)))
@@ -256,9 +276,9 @@ class Threats:
     # -------------------------------------------------------------- breach size
     def _fraction_log10_mean(self, holdings_real):
         p = self.model.p
-        h = np.maximum(holdings_real, 1.0)
-        return (p["breach_size_log10_mean"] + p["breach_size_exponent"]
-                * np.log10(h / BREACH_REFERENCE_RECORDS) - np.log10(h))
+        h = np.log10(np.maximum(holdings_real, 1.0))
+        return breach_size_log10_median(p["breach_size_log10_mean"],
+                                        p["breach_size_exponent"], h) - h
 
     def breach_fractions(self, holdings_real: np.ndarray, z: np.ndarray) -> np.ndarray:
         """Share of one real institution's ``holdings_real`` records taken in a breach.

@@ -88,8 +88,10 @@ class Cohort:
         self._traits: dict[str, np.ndarray] = {}
 
     def trait(self, name: str, compute=None) -> np.ndarray:
-        """Every agent's attribute ``name`` (or ``compute(agent)``), read once: for traits
-        that do not change during a run."""
+        """Every agent's attribute ``name`` (or ``compute(agent)``), read once.
+
+        For traits that do not change during a run.
+        """
         values = self._traits.get(name)
         if values is None:
             get = compute or (lambda a: getattr(a, name))
@@ -117,8 +119,10 @@ class Cohort:
             self.state[:, _COL[name]] += weight * np.bincount(rows, minlength=len(self.agents))
 
     def perceived_catch(self) -> np.ndarray:
-        """Every agent's belief of being detected and sanctioned (as :meth:`Attacker.
-        perceived_catch`, for the whole cohort)."""
+        """Every agent's belief of being detected and sanctioned.
+
+        :meth:`Attacker.perceived_catch` for the whole cohort at once.
+        """
         st = self.state
         w = self.peer_weight
         sa = st[:, 2] + w * (self.public[0] - st[:, 4])
@@ -164,8 +168,11 @@ class Opportunities:
         return self.cohort.trait(name)[self.owner]
 
     def memo(self, name: str, compute) -> np.ndarray:
-        """``compute()``, computed once per batch (for values that hold while it is decided:
-        beliefs as the agents woke up); a subset of rows (``batch[rows]``) shares it."""
+        """``compute()``, computed once per batch.
+
+        For values that hold while the batch is decided (beliefs as the agents woke up); a
+        subset of rows (``batch[rows]``) shares it.
+        """
         values = self._memo.get(name)
         if values is None:
             values = self._memo[name] = compute()

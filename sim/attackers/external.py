@@ -145,8 +145,10 @@ class ExternalGroup(Attacker):
 
     @staticmethod
     def _succ(cohort) -> np.ndarray:
-        """The cohort's success beliefs, ``(agents, 2, kinds)``: [a, b] per kind, shared
-        with the agents (their ``succ_a``, ``succ_b`` become rows of it)."""
+        """The cohort's success beliefs, ``(agents, 2, kinds)``: [a, b] per kind.
+
+        Shared with the agents: their ``succ_a``, ``succ_b`` become rows of it.
+        """
         table = cohort._traits.get("succ")
         if table is None:
             table = cohort.table("succ", lambda g: np.stack([g.succ_a, g.succ_b]))
