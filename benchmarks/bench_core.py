@@ -43,7 +43,6 @@ import numpy as np  # noqa: E402
 import sim  # noqa: E402
 from sim.model import HealthDataModel  # noqa: E402
 
-
 RESIDENT_PHASES = ("care_events", "recording_and_sharing", "clinical_access",
                    "trust_and_consent")
 
