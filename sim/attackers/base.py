@@ -98,15 +98,17 @@ class Cohort:
             values = self._traits[name] = np.array([get(a) for a in self.agents])
         return values
 
-    def table(self, name: str, build) -> np.ndarray:
+    def table(self, name: str, build, bind) -> np.ndarray:
         """An array held by every agent, stacked into one table the agents then share.
 
-        ``build(agent)`` returns the agent's array; afterwards the agent's array is its row
-        of the table (a view), so changing either changes both.
+        ``build(agent)`` returns the agent's array; then ``bind(agent, row)`` gives each
+        agent its row of the table (a view), so that changing either changes both.
         """
         values = self._traits.get(name)
         if values is None:
             values = self._traits[name] = np.stack([build(a) for a in self.agents])
+            for a, row in zip(self.agents, values, strict=True):
+                bind(a, row)
         return values
 
     def column(self, name: str) -> np.ndarray:

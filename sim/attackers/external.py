@@ -149,12 +149,10 @@ class ExternalGroup(Attacker):
 
         Shared with the agents: their ``succ_a``, ``succ_b`` become rows of it.
         """
-        table = cohort._traits.get("succ")
-        if table is None:
-            table = cohort.table("succ", lambda g: np.stack([g.succ_a, g.succ_b]))
-            for k, g in enumerate(cohort.agents):
-                g.succ_a, g.succ_b = table[k, 0], table[k, 1]
-        return table
+        def bind(g, row):
+            g.succ_a, g.succ_b = row[0], row[1]
+
+        return cohort.table("succ", lambda g: np.stack([g.succ_a, g.succ_b]), bind)
 
     @classmethod
     def _beliefs(cls, opp, targets) -> np.ndarray:
