@@ -8,7 +8,12 @@ An architecture decides:
 * the sharing flows between institutions - :meth:`Architecture.flows`: who uploads to
   which store, and who may read through which hub. The flows are edges of the model's
   data-sharing network (:mod:`sim.network`), which the model reads for recording,
-  clinical access and insider reach; an architecture has no other say.
+  clinical access and insider reach.
+
+Three class attributes still steer the model directly: ``on_device`` (shared reads need
+the resident's phone: the code gate at care), ``pooling`` (how residents perceive the
+design) and, for the on-device architecture, the ``break_glass`` service whose outage
+stops emergency access.
 """
 
 from __future__ import annotations

@@ -45,6 +45,11 @@ class Sampler:
         self._sizes: np.ndarray | None = None
         self._sizes_epoch = -1
 
+    def invalidate(self) -> None:
+        """Forget pools and sizes (after the sharing network changed)."""
+        self._pool_cache.clear()
+        self._sizes_epoch = -1
+
     def institution_sizes(self, idx: np.ndarray) -> np.ndarray:
         """The residents the stores of each institution ``idx`` hold together this epoch.
 
@@ -75,18 +80,18 @@ class Sampler:
         m = self.model
         rec = m.records
         if len(stores) == 1 and region is None and recent_days is None:
-            return rec.holdings(stores[0])
+            return rec.snapshot(stores[0])
         key = (tuple(st.index for st in stores), region)
         hit = self._pool_cache.get(key)
         if hit is not None and rec.epoch(hit[0]) == rec.epoch():
             held = hit[1]
         else:
             if len(stores) == 1:
-                held = rec.holdings(stores[0])
+                held = rec.snapshot(stores[0])
             else:
                 mask = np.zeros(m.pop.n, dtype=bool)
                 for st in stores:
-                    mask[rec.holdings(st)] = True
+                    mask[rec.snapshot(st)] = True
                 held = np.flatnonzero(mask)
             if region is not None:
                 held = held[m.pop.region[held] == region]
@@ -161,7 +166,7 @@ class Sampler:
                 continue
             idx = held[rng.choice(len(held), size=k, replace=False)] if k < len(held) else held
             for st in stores:
-                sub = idx if len(stores) == 1 else idx[np.isin(idx, rec.holdings(st))]
+                sub = idx if len(stores) == 1 else idx[np.isin(idx, rec.snapshot(st))]
                 f = rec.record_fields(st, sub)
                 res.append(sub)
                 flds.append(f)

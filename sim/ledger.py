@@ -12,7 +12,6 @@ row each) and :attr:`Ledger.incidents` (:class:`Incident` views).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -44,20 +43,6 @@ def _kinds(kind, n: int) -> np.ndarray:
     if isinstance(kind, str):
         return np.full(n, kind, dtype=object)
     return np.asarray(kind, dtype=object)
-
-
-def _may_touch(plan, u9: float) -> bool:
-    """Whether ``u9`` says an incident touches anyone in the pools of ``plan``.
-
-    The test :meth:`sim.exposure.Sampler.draw` makes, without its lists.
-    """
-    log_p0 = 0.0
-    for _, held, q in plan:
-        if len(held) and q > 0:
-            if q >= 1.0:
-                return True
-            log_p0 += len(held) * math.log1p(-q)
-    return log_p0 < 0.0 and u9 >= math.exp(log_p0)
 
 
 _NO_INT = np.zeros(0, dtype=np.int64)
@@ -179,8 +164,9 @@ class Ledger:
                  n_real: np.ndarray, u: np.ndarray, blocked: np.ndarray | None = None) -> None:
         """Record insider episodes or function-creep campaigns, one per row, over ``reaches``.
 
-        One real staff member opens ``n_real`` real records (at most what is in reach:
-        the caller caps it) of the pools of simulated residents in reach; a simulated
+        One real staff member opens ``n_real`` real records (at most what is in reach as
+        the epoch counts it: the caller caps it) of the pools of simulated residents in
+        reach, at most all of them; a simulated
         resident held by a node standing for ``R`` real institutions is in this staff
         member's reach with probability 1/R. ``reaches=None``: each attacker's ``reach()``,
         built only for an incident that may expose someone (at most ``n_real / scale``
@@ -230,10 +216,9 @@ class Ledger:
             home = attackers[r].home
             reach = reaches[r] if reaches[r] is not None else attackers[r].reach()
             pools, total_real = self.sampler.reach_pools(reach, home)
-            share = n_real[r] / total_real
-            plan = [(st, held, share / rep) for st, held, rep in pools]
-            if _may_touch(plan, u[r, 9]):
-                parts[r] = self.sampler.draw(plan, u[r], ("insider", home.index))
+            share = min(n_real[r] / total_real, 1.0)  # the pools may hold fewer than counted
+            parts[r] = self.sampler.draw([(st, held, share / rep) for st, held, rep in pools],
+                                         u[r], ("insider", home.index))
         # stolen records are sold (insiders: sales only); lost ones reach a broker only if a
         # thief took them
         names = kinds.tolist()

@@ -193,6 +193,7 @@ class HealthDataModel(mesa.Model):
             t0 = clock()
             phase(today)
             self.phase_seconds[name] += clock() - t0
+        self.ledger.close_day()  # no incident outlives its day (a phase after the attacks)
         self.day += 1
         if self.day >= self.n_days:
             self.running = False
@@ -375,8 +376,11 @@ class HealthDataModel(mesa.Model):
         See :func:`sim.network.add_flow` for the attributes; e.g.
         ``m.add_flow(clinic, platform, "upload", store="platform")`` makes ``platform``
         hold ``clinic``'s patients, and an ``access`` flow lets a provider read through a
-        hub.
+        hub (gated, unless said otherwise, where the consent model or the architecture
+        needs the resident's code for shared reads, as the built-in access flows are).
         """
+        if flow == "access":
+            attrs.setdefault("gated", self.consent.requires_code or self.architecture.on_device)
         add_flow(self.graph, source, destination, flow, **attrs)
         self.flows_changed()
 
@@ -385,8 +389,12 @@ class HealthDataModel(mesa.Model):
 
         Which providers feed each store, who can read whom, what insiders reach.
         """
+        if len(self.stores) != len(self.threats.store_value):
+            raise RuntimeError("stores can only be added while the model is built (in an "
+                               "Architecture.build_stores); a flow may feed an existing store")
         resolve_feeds(self)
         self.records.invalidate()
+        self.ledger.sampler.invalidate()
         self.threats.invalidate_reach()
         self.threats.new_epoch()
 

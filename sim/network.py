@@ -60,9 +60,21 @@ def add_flow(graph: nx.MultiDiGraph, source, destination, flow: str, *, purpose:
     the flow fills a store); a record locator's index entry fills a store, copies none.
     """
     copies = store is not None if copies is None else copies
-    graph.add_edge(_node(source), _node(destination), key=flow, flow=flow, purpose=purpose,
+    key = flow if store is None else f"{flow}: {store}"  # one edge per kind and store
+    graph.add_edge(_node(source), _node(destination), key=key, flow=flow, purpose=purpose,
                    store=store, copies=bool(copies), fields=int(fields),
                    master_id=bool(master_id), gated=bool(gated))
+
+
+def _flow(d: dict) -> dict:
+    """A flow's attributes, with :func:`add_flow`'s defaults for any left out.
+
+    (An edge added to the graph directly may lack some.)
+    """
+    store = d.get("store")
+    return {"flow": d.get("flow", "upload"), "purpose": d.get("purpose", "care"),
+            "store": store, "copies": d.get("copies", store is not None),
+            "gated": d.get("gated", False)}
 
 
 def build_graph(model: HealthDataModel) -> nx.MultiDiGraph:
@@ -78,7 +90,7 @@ def build_graph(model: HealthDataModel) -> nx.MultiDiGraph:
         for st in holder.stores:
             if holder.kind.is_provider or st.scope == "everyone":
                 continue
-            kind, purpose = _AGENCY_FLOWS.get(st.name, ("upload", "care"))
+            kind, purpose = _AGENCY_FLOWS.get(st.name, (None, None))
             if kind is None:
                 continue  # the architecture's own stores: its flows() say who feeds them
             for prov in model.providers:
@@ -91,14 +103,13 @@ def build_graph(model: HealthDataModel) -> nx.MultiDiGraph:
     return g
 
 
-#: stores filled by reporting, claims and code integration (store name: flow, purpose);
-#: ``None``: the store belongs to the architecture, whose ``flows()`` feed it
+#: stores every provider fills by reporting, claims and code integration (store name:
+#: flow, purpose); any other store is fed by the flows its architecture declares
 _AGENCY_FLOWS = {
     "disease reporting": ("disease report", "public_health"),
     "settlement": ("claims", "insurance"),
     "integrated insurance view": ("integration", "insurance"),
     "integrated payment view": ("integration", "insurance"),
-    "platform": (None, None), "index": (None, None), "emergency summary": (None, None),
 }
 
 
@@ -120,7 +131,7 @@ def resolve_feeds(model: HealthDataModel) -> None:
             if st.scope in ("provider", "everyone"):
                 continue
             feeders = frozenset(rows[u] for u, _, d in g.in_edges(holder.index, data=True)
-                                if d["store"] == st.name and u in rows)
+                                if d.get("store") == st.name and u in rows)
             region = next((r for r, f in by_region.items() if f == feeders), None)
             if feeders == all_rows:
                 st.scope, st.key, st.feeders = "all", -1, ()
@@ -133,7 +144,9 @@ def resolve_feeds(model: HealthDataModel) -> None:
 def _hubs(model: HealthDataModel):
     """Every hub with access flows, as boolean vectors over providers.
 
-    ``(hub, feeds j→hub, keeps copies, care reads hub→i, gated reads, emergency reads)``.
+    ``(hub, copied from j, routed to j, care reads by i, gated reads, emergency reads)``:
+    a hub keeps a copy of what some feeders send it and only routes queries to others
+    (a record locator), whose records are readable only while they are up.
     """
     cached = model.graph.graph.get("hubs")  # dropped by resolve_feeds
     if cached is not None:
@@ -147,19 +160,20 @@ def _hubs(model: HealthDataModel):
         gated = np.zeros(n, dtype=bool)
         emergency = np.zeros(n, dtype=bool)
         for _, v, d in g.out_edges(h, data=True):
-            if d["flow"] == "access" and v in row:
-                target = emergency if d["purpose"] == "emergency" else reads
+            f = _flow(d)
+            if f["flow"] == "access" and v in row:
+                target = emergency if f["purpose"] == "emergency" else reads
                 target[row[v]] = True
-                gated[row[v]] |= d["gated"]
+                gated[row[v]] |= f["gated"]
         if not (reads.any() or emergency.any()):
             continue
-        feeds = np.zeros(n, dtype=bool)
-        copies = False
+        copied = np.zeros(n, dtype=bool)
+        routed = np.zeros(n, dtype=bool)
         for u, _, d in g.in_edges(h, data=True):
-            if u in row and d["purpose"] in ("care", "emergency"):
-                feeds[row[u]] = True
-                copies |= d["copies"]
-        hubs.append((h, feeds, copies, reads, gated, emergency))
+            f = _flow(d)
+            if u in row and f["purpose"] in ("care", "emergency"):
+                (copied if f["copies"] else routed)[row[u]] = True
+        hubs.append((h, copied, routed, reads, gated, emergency))
     g.graph["hubs"] = hubs
     return hubs
 
@@ -177,10 +191,10 @@ def clinical_reach(model: HealthDataModel, up: np.ndarray) -> np.ndarray:
     n = model.n_providers
     prov_up = up[model.provider_index]
     r = np.zeros((n, n), dtype=bool)
-    for h, feeds, copies, reads, _gated, _emergency in _hubs(model):
+    for h, copied, routed, reads, _gated, _emergency in _hubs(model):
         if h != DEVICE and not up[h]:
             continue
-        src = feeds if copies else feeds & prov_up
+        src = copied | (routed & prov_up)
         r |= src[:, None] & (reads & prov_up)[None, :]
     return r
 
@@ -197,21 +211,21 @@ def shared_stores_for(model: HealthDataModel, inst: Institution, breadth: str) -
     out: list[Store] = []
     row = inst.provider_row
     wide = breadth in ("region", "national")
-    for h, feeds, copies, reads, gated, emergency in _hubs(model):
+    for h, copied, routed, reads, gated, emergency in _hubs(model):
         care_ok = reads[row] and wide and not gated[row]
         emerg_ok = emergency[row] and breadth != "treating_team"
         if not (care_ok or emerg_ok) or h == DEVICE:
             continue
         hub = model.institution_list[h]
-        if copies:
-            names = {d["store"] for _, _, d in model.graph.in_edges(h, data=True)
-                     if d["purpose"] in ("care", "emergency") and d["copies"]}
+        if copied.any():
+            flows = (_flow(d) for _, _, d in model.graph.in_edges(h, data=True))
+            names = {f["store"] for f in flows
+                     if f["purpose"] in ("care", "emergency") and f["copies"]}
             out += [s for s in hub.stores if s.name in names]
-        else:
-            for prov in model.providers:
-                if (prov is not inst and feeds[prov.provider_row]
-                        and (breadth == "national" or prov.region == inst.region)):
-                    out += prov.stores
+        for prov in model.providers:
+            if (prov is not inst and routed[prov.provider_row]
+                    and (breadth == "national" or prov.region == inst.region)):
+                out += prov.stores
     return out
 
 

@@ -106,7 +106,22 @@ class Records:
         return held
 
     def holdings(self, store: Store) -> np.ndarray:
-        """Residents whose records ``store`` holds (a snapshot, refreshed each epoch)."""
+        """Residents whose records ``store`` holds.
+
+        This epoch's snapshot if the model has taken it (:meth:`snapshot`), else as of today:
+        looking never changes what the model will see.
+        """
+        hit = self._lists.get(store.index)
+        if hit is not None and self.epoch(hit[0]) == self.epoch():
+            return hit[1]
+        return np.flatnonzero(self.held_mask(store))
+
+    def snapshot(self, store: Store) -> np.ndarray:
+        """The list of residents ``store`` holds that the model's incidents draw from.
+
+        Taken when the model first needs it in a holdings epoch (attackers work from
+        copies) and kept for the epoch.
+        """
         hit = self._lists.get(store.index)
         if hit is not None and self.epoch(hit[0]) == self.epoch():
             return hit[1]

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from .institutions import Institution, InstitutionKind, Store
+from .institutions import Institution, Store
 from .network import clinical_reach, integrated_views, shared_stores_for
 from .params import PARAMETERS
 
@@ -163,10 +163,6 @@ class TargetTable:
     def pick_opportunistic_many(self, u: np.ndarray) -> np.ndarray:
         """Institutions found by chance (indices): weighted by their real ones' surface."""
         return np.searchsorted(self._cum, u, side="right")
-
-    def pick_opportunistic(self, u: float) -> Institution:
-        """An institution found by chance: weighted by the attack surface of its real ones."""
-        return self.model.institution_list[int(np.searchsorted(self._cum, u, side="right"))]
 
 
 class Threats:
@@ -380,23 +376,16 @@ class Threats:
 
     def secondary_reach(self, home: Institution) -> Reach:
         """The integrated views a secondary user at ``home`` can query beyond their purpose."""
-        return self._sized_reach(integrated_views(self.model, home), None, None)
-
-    def _sized_reach(self, stores: list[Store], region: int | None, recent: int | None) -> Reach:
         m = self.model
+        stores = integrated_views(m, home)
         if not stores:
-            return Reach(stores=[], region=region, recent_days=recent)
+            return Reach(stores=[])
         ix = np.array([s.index for s in stores])
         counts = m.records.store_counts()[ix].astype(float)
-        if region is not None:
-            counts = counts / max(m.p["n_regions"], 1)
-        if recent is not None:
-            counts = counts * min(1.0, RECENT_CARE_DAYS / max(m.p["retention_days"], 1))
-        real = float((counts * m.scale / self._store_represents[ix]).sum())
         total = counts.sum()
         vpr = float((counts * self.store_value[ix]).sum() / total) if total > 0 else 0.0
         return Reach(stores=[s for s, c in zip(stores, counts, strict=True) if c > 0],
-                     region=region, recent_days=recent, records_real=real,
+                     records_real=float((counts * m.scale / self._store_represents[ix]).sum()),
                      value_per_record=vpr)
 
     def coverage(self, records_real):
@@ -407,10 +396,6 @@ class Threats:
     def most_valuable(self) -> Institution:
         """The institution whose records are worth most in bulk (the shock's victim)."""
         return self.model.institution_list[int(np.argmax(self.targets.haul_value(False)))]
-
-    def agency_kind(self, kind: InstitutionKind) -> Institution | None:
-        """The national body of ``kind``, if the design has one."""
-        return self.model.agency(kind)
 
 
 def _mean_capped_lognormal(mu10, sd10: float):

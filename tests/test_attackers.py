@@ -12,6 +12,7 @@ from sim.attackers import (
     ExfiltrationGroup,
     InsiderSeller,
     InsiderSnoop,
+    LostOrStolenMedia,
     RansomwareGroup,
     array_verb,
 )
@@ -117,3 +118,90 @@ def test_every_incident_is_a_row_and_a_view():
     assert view.kind == t.loc[exposed[0], "kind"]
     assert view.detected == bool(t.loc[exposed[0], "detected"])
     assert t["detected"].sum() == m.ledger.n_detected
+
+
+def test_overriding_a_helper_the_bulk_path_stands_in_for_is_obeyed():
+    """take, success_belief, reach, observe_success: overriding any of them is obeyed."""
+    calls = {"take": 0, "observe_success": 0, "reach": 0}
+
+    class Taker(ExfiltrationGroup):
+        def take(self, target, u, scale, fraction):
+            calls["take"] += 1
+            super().take(target, u, scale, fraction)
+
+        def observe_success(self):
+            calls["observe_success"] += 1
+            super().observe_success()
+
+    class Hopeless(RansomwareGroup):
+        def success_belief(self, inst):
+            return 0.0
+
+    class Blind(InsiderSnoop):
+        def reach(self):
+            calls["reach"] += 1
+            return super().reach()
+
+    with replaced("exfiltration_group", Taker), replaced("ransomware_group", Hopeless), \
+            replaced("insider_snoop", Blind):
+        m = HealthDataModel("status_quo", seed=4, **small())
+        m.run()
+    kinds = _kinds(m)
+    assert calls["take"] == kinds.get("exfiltration", 0) > 0
+    assert calls["observe_success"] >= calls["take"]
+    assert kinds.get("ransomware", 0) == 0  # believes it never succeeds: never tries
+    assert calls["reach"] > 0
+
+
+def test_types_batched_together_keep_their_own_traits():
+    class StolenLaptops(LostOrStolenMedia):
+        kind_incident = "stolen_laptop"
+
+    ATTACKER_TYPES.register("stolen_laptops")(StolenLaptops)
+    try:
+        m = HealthDataModel("status_quo", seed=4, **small())
+        m.run()
+    finally:
+        ATTACKER_TYPES.unregister("stolen_laptops")
+    kinds = _kinds(m)
+    assert kinds.get("stolen_laptop", 0) > 0 and kinds.get("loss_theft", 0) > 0
+
+    class StateActor(ExfiltrationGroup):
+        family = "insider"
+
+    assert batch_key(StateActor) != batch_key(ExfiltrationGroup)
+
+
+def test_agents_of_an_unregistered_type_still_act():
+    """A registered type may create agents of a subclass it does not register."""
+    class Unlisted(LostOrStolenMedia):
+        kind_incident = "unlisted_loss"
+
+    class Maker(LostOrStolenMedia):
+        @classmethod
+        def create(cls, model):
+            return [Unlisted(model, ordinal=7, rate_per_day=1.0)]
+
+    ATTACKER_TYPES.register("maker")(Maker)
+    try:
+        m = HealthDataModel("status_quo", seed=4, **small())
+        m.run()
+    finally:
+        ATTACKER_TYPES.unregister("maker")
+    assert _kinds(m).get("unlisted_loss", 0) > 0
+
+
+def test_an_incident_recorded_after_the_attacks_keeps_its_day():
+    class Late(HealthDataModel):
+        PHASES = (*HealthDataModel.PHASES, "late_loss")
+
+        def phase_late_loss(self, day):
+            agent = next(a for a in self.actors if isinstance(a, LostOrStolenMedia))
+            u = np.full((1, agent.block), 0.5)
+            agent.attempt(self.institution_list[0], u[0])
+
+    m = Late("status_quo", seed=4, n_residents=500, n_days=12)
+    m.run()  # the last day's late incident is opened that day (no index past the run)
+    t = m.ledger.incident_table()
+    late = t[(t["kind"] == "loss_theft") & (t["institution"] == m.institution_list[0].label)]
+    assert sorted(set(late["day"])) == list(range(12))

@@ -25,7 +25,7 @@ def test_every_edge_is_a_described_flow():
     m = _regional()
     kinds = set()
     for _, _, key, d in m.graph.edges(keys=True, data=True):
-        assert key == d["flow"]
+        assert key == d["flow"] or key == f"{d['flow']}: {d['store']}"
         assert {"purpose", "store", "copies", "fields", "master_id", "gated"} <= set(d)
         kinds.add(d["flow"])
     assert {"upload", "access", "disease report", "claims"} <= kinds
@@ -107,3 +107,47 @@ def test_insiders_reach_what_the_network_gives_them():
     m.add_flow(_platform(m, 1), prov, "access")
     names = {(s.institution.index, s.name) for s in m.threats.insider_reach(prov).stores}
     assert (_platform(m, 1).index, "platform") in names
+
+
+def test_two_flows_of_one_kind_into_two_stores_both_count():
+    m = _regional()
+    ins = m.agency(InstitutionKind.INSURANCE)
+    settlement = next(s for s in ins.stores if s.name == "settlement")
+    assert settlement.scope == "all"
+    prov = m.providers[0]
+    m.add_flow(prov, ins, "claims", store="integrated insurance view")
+    assert settlement.scope == "all"  # the settlement flow is still there
+
+
+def test_an_edge_added_without_attributes_is_a_care_flow():
+    m = _regional()
+    src = next(p for p in m.providers if p.region == 1)
+    reader = next(p for p in m.providers if p.region == 0)
+    m.graph.add_edge(src.index, _platform(m, 0).index)  # no attributes at all
+    m.flows_changed()  # routed through the platform: readable while the source is up
+    assert m.threats.reach_matrix()[src.provider_row, reader.provider_row]
+
+
+def test_a_flow_added_mid_run_reaches_the_incident_sampler():
+    m = _regional(n_days=30)
+    for _ in range(9):
+        m.step()
+    plat = _platform(m, 0)
+    store = next(s for s in plat.stores if s.name == "platform")
+    before = m.ledger.sampler.institution_sizes(np.array([plat.index]))[0]
+    for p in m.providers:
+        if p.region != 0:
+            m.add_flow(p, plat, "upload", store="platform", fields=store.fields)
+    after = m.ledger.sampler.institution_sizes(np.array([plat.index]))[0]
+    assert after > before and after == len(m.records.snapshot(store))
+
+
+def test_looking_at_holdings_does_not_change_the_run():
+    plain = HealthDataModel("national_plan_2025", seed=1, **small())
+    looked = HealthDataModel("national_plan_2025", seed=1, **small())
+    while looked.running:
+        for st in looked.stores:
+            looked.records.holdings(st)
+        looked.step()
+    plain.run()
+    assert plain.summary() == pytest.approx(looked.summary(), nan_ok=True)

@@ -111,10 +111,6 @@ class Cohort:
                 bind(a, row)
         return values
 
-    def column(self, name: str) -> np.ndarray:
-        """The state column ``name`` (a view: writing it changes the agents' state)."""
-        return self.state[:, _COL[name]]
-
     def add(self, name: str, rows: np.ndarray, weight: float = 1.0) -> None:
         """Add ``weight`` to state ``name`` of the agent of each of ``rows`` (repeats add up)."""
         if len(rows):
@@ -195,19 +191,28 @@ _SCALAR = {
     "costs": ("cost", lambda a, t, u: a.cost(t)),
     "attempt_all": ("attempt", lambda a, t, u: a.attempt(t, u)),
     "catch_all": ("perceived_catch", lambda a, t, u: a.perceived_catch()),
+    "observe_successes": ("observe_success", lambda a, t, u: a.observe_success()),
 }
 
 
 @functools.cache
 def scalar_override(cls: type, array: str) -> bool:
-    """Whether ``cls`` defines the scalar form of verb ``array`` below its array form."""
-    scalar = _SCALAR[array][0] if array in _SCALAR else array[:-4]
-    for k in cls.__mro__:
-        if array in k.__dict__:
-            return False
-        if scalar in k.__dict__:
-            return True
-    return False
+    """Whether ``cls`` must compute array verb ``array`` row by row.
+
+    It must where a class below the one that vectorised the verb (in ``cls``'s method
+    resolution order) defines the verb's scalar form, or any scalar method the vectorised
+    form stands in for (its ``uses``: ``success_belief``, ``take``, ``reach`` ...).
+    """
+    mro = cls.__mro__
+    owner = next((k for k in mro if array in k.__dict__), None)
+    if owner is None:
+        return False
+    names = {_SCALAR[array][0], *getattr(owner.__dict__[array], "uses", ())}
+    return any(n in k.__dict__ for k in mro[: mro.index(owner)] for n in names)
+
+
+#: array verbs that act rather than compute (their row-by-row form returns nothing)
+_NO_RESULT = {"attempt_all", "observe_successes", "exploit_all"}
 
 
 def _rowwise(cls, array: str, opp: Opportunities, targets: np.ndarray | None):
@@ -218,7 +223,7 @@ def _rowwise(cls, array: str, opp: Opportunities, targets: np.ndarray | None):
         t = None if targets is None else cls.target_object(a, int(targets[j]))
         v = call(a, t, u)
         out.append(cls.target_index(a, v) if array == "choose_targets" else v)
-    if array == "attempt_all":
+    if array in _NO_RESULT:
         return None
     return np.array(out, dtype=np.int64 if array == "choose_targets" else float)
 
@@ -233,12 +238,20 @@ def batch_key(cls: type) -> tuple:
     """
     if any(scalar_override(cls, name) for name in _SCALAR):
         return (cls,)
-    return tuple(getattr(getattr(cls, name, None), "__func__", None)
-                 for name in (*_SCALAR, "act", "target_object", "target_index"))
+    return (cls.family, cls.block, *(
+        getattr(getattr(cls, name, None), "__func__", None)
+        for name in (*_SCALAR, "act", "target_object", "target_index")))
 
 
-def array_verb(fn):
-    """Make ``fn`` an array verb (a classmethod) that defers to a more specific scalar one."""
+def array_verb(fn=None, *, uses: tuple[str, ...] = ()):
+    """Make ``fn`` an array verb (a classmethod) that defers to a more specific scalar one.
+
+    ``uses``: other scalar methods the vectorised code stands in for (a subclass that
+    overrides one of them also gets the verb row by row). Use as ``@array_verb`` or
+    ``@array_verb(uses=("success_belief",))``.
+    """
+    if fn is None:
+        return lambda f: array_verb(f, uses=uses)
     name = fn.__name__
 
     @functools.wraps(fn)
@@ -247,7 +260,9 @@ def array_verb(fn):
             return _rowwise(cls, name, opp, args[0] if args else None)
         return fn(cls, opp, *args)
 
-    return classmethod(method)
+    verb = classmethod(method)
+    verb.uses = tuple(uses)
+    return verb
 
 
 def _state_column(name: str, kind: type):
@@ -485,11 +500,12 @@ class Attacker(mesa.Agent):
         self.successes += 1
         self.detect_b += float(self.model.p["attacker_success_weight"])
 
-    @classmethod
-    def observe_successes(cls, opp: Opportunities, mask: np.ndarray) -> None:
-        """Rows that succeeded: got away with it, for now (corrected if detected later)."""
-        opp.add("successes", mask)
-        opp.add("detect_b", mask, float(opp.model.p["attacker_success_weight"]))
+    @array_verb
+    def observe_successes(cls, opp: Opportunities) -> None:
+        """:meth:`observe_success` for each row (each a success)."""
+        everyone = np.ones(len(opp), dtype=bool)
+        opp.add("successes", everyone)
+        opp.add("detect_b", everyone, float(opp.model.p["attacker_success_weight"]))
 
 
 def plan_opportunities(model: HealthDataModel, actors: list[Attacker]) -> list[tuple]:
@@ -501,8 +517,12 @@ def plan_opportunities(model: HealthDataModel, actors: list[Attacker]) -> list[t
     """
     n_days = model.n_days
     plan = []
+    scalar_override.cache_clear()  # a class may have been changed since the last model
+    batch_key.cache_clear()
     batches: dict[tuple, list[type]] = {}
-    for _, cls in ATTACKER_TYPES.items():
+    types = [cls for _, cls in ATTACKER_TYPES.items()]
+    types += [t for t in dict.fromkeys(type(a) for a in actors) if t not in types]
+    for cls in types:  # registered types first, in order; then any other agents' types
         batches.setdefault(batch_key(cls), []).append(cls)
     for classes in batches.values():
         agents = [a for c in classes for a in actors if type(a) is c]

@@ -128,7 +128,7 @@ class ExternalGroup(Attacker):
         idx = t.pick_opportunistic_many(u[:, 0])
         for j in np.flatnonzero(targeted):
             g = agents[owner[j]]
-            beliefs = (g.succ_a / (g.succ_a + g.succ_b))[t.kind_ordinal]
+            beliefs = np.array([g.success_belief(i) for i in model.institution_list])
             value = t.haul_value(g.ransomware)
             net = beliefs * (value - g.perceived_catch() * model.threats.perceived_penalty)
             net = np.where(t.up, net - g.cost(None), -np.inf)
@@ -136,7 +136,7 @@ class ExternalGroup(Attacker):
             idx[j] = best if np.isfinite(net[best]) else -1
         return idx
 
-    @array_verb
+    @array_verb(uses=("success_belief",))
     def choose_targets(cls, opp):
         """Found by chance (opportunistic) or the best net gain (targeted); down: pass."""
         idx = cls._choose(opp.model, opp.attr("targeted"), opp.agents, opp.owner, opp.u)
@@ -163,7 +163,7 @@ class ExternalGroup(Attacker):
         table = opp.memo("success_belief", compute)
         return table[opp.owner, opp.model.threats.targets.kind_ordinal[targets]]
 
-    @array_verb
+    @array_verb(uses=("success_belief",))
     def expected_gains(cls, opp, targets):
         """Believed success × expected haul (ransomware: + ransom)."""
         t = opp.model.threats.targets
@@ -171,7 +171,7 @@ class ExternalGroup(Attacker):
         value = np.where(ransom, t.haul_value(True)[targets], t.haul_value(False)[targets])
         return cls._beliefs(opp, targets) * value
 
-    @array_verb
+    @array_verb(uses=("success_belief",))
     def expected_penalties(cls, opp, targets):
         """Believed success × believed catch × perceived penalty."""
         return (cls._beliefs(opp, targets) * cls.catch_all(opp)
@@ -186,8 +186,8 @@ class ExternalGroup(Attacker):
     def attempt_all(cls, opp, targets):
         """Try all; the successes (:meth:`succeed_all`) are exploited."""
         won = cls.succeed_all(opp, targets).astype(bool)
-        cls.observe_successes(opp, won)
         if won.any():
+            cls.observe_successes(opp[won])
             cls.exploit_all(opp[won], targets[won])
 
     @array_verb
@@ -201,7 +201,7 @@ class ExternalGroup(Attacker):
         cls._succ(opp.cohort).reshape(-1)[:] += np.bincount(key, minlength=n * 2 * N_KINDS)
         return won
 
-    @array_verb
+    @array_verb(uses=("take",))
     def exploit_all(cls, opp, targets) -> None:
         """:meth:`exploit` for each row: take a log-normal share of one real institution."""
         m = opp.model

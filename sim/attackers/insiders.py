@@ -121,7 +121,7 @@ class Insider(_Reacher):
         """The stores staff of the home can open without a care relationship."""
         return self.model.threats.insider_reach(self.home)
 
-    @array_verb
+    @array_verb(uses=("reach",))
     def choose_targets(cls, opp):
         """The home, if its reach holds anyone this epoch."""
         homes = opp.cohort.trait("home_index", lambda a: a.home.index)[opp.owner]
@@ -135,7 +135,7 @@ class Insider(_Reacher):
                 target.value_per_record
         return p["curiosity_value_yuan"] * self.model.threats.coverage(target.records_real)
 
-    @array_verb
+    @array_verb(uses=("reach",))
     def expected_gains(cls, opp, targets):
         """:meth:`expected_gain` of each row."""
         p = opp.model.p
@@ -170,10 +170,10 @@ class Insider(_Reacher):
         self.model.ledger.insiders(kind=self.kind_incident, attackers=[self], reaches=[target],
                                    n_real=np.array([n_real]), u=u[None, :])
 
-    @array_verb
+    @array_verb(uses=("reach",))
     def attempt_all(cls, opp, targets):
         """Open an insider incident per row (insiders always succeed), at most the reach."""
-        cls.observe_successes(opp, np.ones(len(opp), dtype=bool))
+        cls.observe_successes(opp)
         real = opp.model.threats.insider_reach_table()[0][targets]
         opp.model.ledger.insiders(kind=opp.attr("kind_incident"),
                                   attackers=[opp.agents[o] for o in opp.owner.tolist()],

@@ -69,15 +69,15 @@ class LostOrStolenMedia(Attacker):
 
     def attempt(self, target, u):
         """Lose a log-normal number of one real institution's records."""
-        type(self)._lose(self.model, [self], np.array([target.index]), u[None, :])
+        self._lose(self.model, [self], np.array([target.index]), u[None, :])
 
     @array_verb
     def attempt_all(cls, opp, targets):
         """:meth:`attempt` each row."""
-        cls._lose(opp.model, [opp.agents[o] for o in opp.owner], targets, opp.u)
+        cls._lose(opp.model, [opp.agents[o] for o in opp.owner.tolist()], targets, opp.u)
 
-    @classmethod
-    def _lose(cls, model, agents, targets, u) -> None:
+    @staticmethod
+    def _lose(model, agents, targets, u) -> None:
         p = model.p
         th = model.threats
         for a in agents:
@@ -86,7 +86,8 @@ class LostOrStolenMedia(Attacker):
         held = th.targets.records_real[targets] * scale
         n = 10.0 ** (p["loss_theft_log10_mean"] + p["loss_theft_log10_sd"]
                      * normal_quantiles(u[:, 2]))
-        model.ledger.breaches(kind=cls.kind_incident, attackers=agents, institutions=targets,
+        model.ledger.breaches(kind=[a.kind_incident for a in agents], attackers=agents,
+                              institutions=targets,
                               fraction=np.minimum(1.0, n / held), scale=scale,
                               usable=th.usable(u[:, 3]), u=u, detect_now=True)
 
