@@ -508,11 +508,9 @@ sim.OUTCOMES.unregister("concerned_exposed_rate")
 
 # ------------------------------------------------------------------- app (Voila)
 NOTEBOOKS["app.ipynb"] = [
-    md("# Health-data policy workbench\n\nCompare a baseline policy with a reform. "
-       "Served with Voila: `make app`."),
     code('''
-from sim.dashboards import ComparisonDashboard
-ComparisonDashboard(baseline="national_plan_2025", reform="on_device_consent")
+from sim.dashboards.app import WorkbenchApp
+WorkbenchApp()
 '''),
 ]
 

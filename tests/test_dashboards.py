@@ -74,7 +74,7 @@ def test_lever_change_marks_results_stale_and_changes_the_reform(runner):
     dash.settings.days.value = 60
     dash.compare(block=True)
     dash.levers.controls["consent_model"].value = "opt_in"
-    assert "press Compare" in dash.stale.value
+    assert "Out of date" in dash.stale.value and "Press Compare" in dash.stale.value
     a, b = dash.scenarios()
     assert b.name.endswith("(edited)") and b.params["consent_model"] == "opt_in"
     assert a.params["consent_model"] == "implied"
@@ -134,3 +134,52 @@ def test_provisional_comparisons_arrive_before_the_final_one():
     assert seen == [2, 3] and len(final.a.runs) == 4
     # the provisional numbers are the final ones restricted to the first replications
     assert set(final.a.runs["seed"]) >= set(final.b.runs["seed"])
+
+
+def test_failed_replications_are_shown_as_failures_not_as_no_change(runner, monkeypatch):
+    """Issue 9 (4): every reform run failing must not read "no clear change: +nan"."""
+    import sim.experiment as ex
+
+    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
+    dash.settings.days.value = 30
+    real = ex.run_one
+
+    def boom(model):
+        raise MemoryError("Unable to allocate 158 GiB")
+
+    def failing(scenario, seed, *, rep=0, model_hook=None):
+        reform = scenario.name.startswith("national_plan_2025")  # every reform run fails
+        return real(scenario, seed, rep=rep, model_hook=boom if reform else model_hook)
+
+    monkeypatch.setattr(ex, "run_one", failing)
+    dash.compare(block=True)
+    assert "replications failed" in dash.verdict.value
+    assert "MemoryError" in dash.verdict.value
+    assert "no clear change" not in dash.verdict.value
+    assert dash.exports.value == ""  # nothing to download from a failed comparison
+
+
+def test_a_result_for_other_inputs_is_marked_and_invalid_inputs_refused(runner):
+    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
+    dash.settings.days.value = 30
+    dash.compare(block=True)
+    assert dash.stale.value == ""
+    dash.settings.seed.value = 3  # any input, settings included
+    assert "Out of date" in dash.stale.value
+    dash.settings.seed.value = 0
+    assert dash.stale.value == ""
+    dash.assumptions.controls["share_concerned"].value = 0.9
+    dash.assumptions.controls["share_unconcerned"].value = 0.9
+    assert "share_concerned + share_unconcerned" in dash.invalid.value
+    assert dash.button.disabled
+    dash.compare(block=True)  # refused, not raised
+    assert "not run" in dash.work.status.value
+
+
+def test_reform_from_a_scenario_keeps_its_own_assumptions(runner):
+    dash = ComparisonDashboard(baseline="status_quo", reform="breach_shock", runner=runner)
+    base, reform = dash.scenarios()
+    assert base.params["shock_day"] == -1 and reform.params["shock_day"] == 90
+    dash.assumptions.controls["attacker_skill"].value = 0.5  # edited: applies to both
+    base, reform = dash.scenarios()
+    assert base.params["attacker_skill"] == reform.params["attacker_skill"] == 0.5

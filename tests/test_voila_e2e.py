@@ -1,14 +1,18 @@
-"""End to end: the comparison dashboard served by Voila, driven in headless Chromium.
+"""End to end: the planner's app served by Voila, driven in headless Chromium.
 
-Starts Voila on 127.0.0.1 with notebooks/app.ipynb, opens it with Playwright (Debian's
-/usr/bin/chromium, no browser download), runs a comparison, changes a reform lever, runs it
-again, and checks that the verdict text and the differences figure change. A screenshot is
-saved to tests/artifacts/voila_comparison.png.
+Starts Voila on 127.0.0.1 with notebooks/app.ipynb and opens it with Playwright (Debian's
+/usr/bin/chromium, no browser download). The comparison tab is driven as a planner would:
+run, change a lever, run again; and the defects a user found are checked not to come back
+(issue 9): a result shown for inputs no longer on screen, old figures left during a re-run,
+a reform scenario's own settings overridden by the baseline's, invalid inputs accepted.
+Screenshots are saved to tests/artifacts/.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -20,6 +24,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
+CMP = ".comparison-dashboard"
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -31,6 +37,7 @@ def _free_port() -> int:
 def voila_url():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no browser at {CHROMIUM} (.ci/run installs Debian's chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
     log = open(ARTIFACTS.parent / ".voila.log", "w")
     proc = subprocess.Popen(
@@ -57,48 +64,129 @@ def voila_url():
     log.close()
 
 
-def test_compare_change_a_lever_compare_again(voila_url):
+@pytest.fixture(scope="module")
+def browser(voila_url):
     sync_api = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
+        b = pw.chromium.launch(
             executable_path=CHROMIUM, headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"])
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1100})
-            page.goto(voila_url, timeout=120_000)
-            button = page.locator(".compare-button")
-            button.wait_for(timeout=120_000)
-            # a quick run: fewer residents
-            page.locator(".widget-dropdown", has_text="Simulated residents").locator(
-                "select").select_option("1000")
-            verdict = page.locator(".verdict")
-            button.click()
-            sync_api.expect(verdict).to_contain_text("The reform", timeout=120_000)
-            # the job is over when the exports are there and the button is usable again
-            sync_api.expect(page.locator("a.export-link")).to_have_count(2, timeout=120_000)
-            sync_api.expect(button).to_be_enabled(timeout=60_000)
-            first = verdict.inner_text()
-            assert "provisional" not in first
-            figure = page.locator(".figure-differences")
-            first_src = figure.get_attribute("src")
-            assert first_src
-            # change a reform lever: collection scope
-            page.locator(".widget-dropdown", has_text="Collection scope").locator(
-                "select").select_option("maximal")
-            button.click()
-            page.wait_for_function(
-                "t => { const v = document.querySelector('.verdict').innerText;"
-                " return v !== t && !v.includes('provisional'); }", arg=first,
-                timeout=120_000)
-            second = verdict.inner_text()
-            assert "(edited)" in second  # the reform now differs from its file
-            assert "The reform" in second and second != first
-            page.wait_for_function(
-                "src => document.querySelector('.figure-differences').src !== src",
-                arg=first_src, timeout=60_000)
-            assert page.locator("a.export-link").count() == 2  # report + scenario
-            page.screenshot(path=str(ARTIFACTS / "voila_comparison.png"), full_page=True)
+            yield b
         finally:
-            browser.close()
+            b.close()
+
+
+@pytest.fixture
+def app(browser, voila_url):
+    """A fresh page (a fresh kernel) with the comparison set to a quick run size."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(voila_url, timeout=120_000)
+    page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+    select(page, "Simulated residents", "1000")
+    yield page
+    page.close()
+
+
+def expect():
+    return pytest.importorskip("playwright.sync_api").expect
+
+
+def select(page, label: str, value: str) -> None:
+    """Choose ``value`` in the comparison dashboard's dropdown labelled ``label``."""
+    page.locator(f"{CMP} .widget-dropdown", has_text=label).first.locator(
+        "select").select_option(value)
+
+
+def wait_for_result(page, number: int) -> None:
+    expect()(page.locator(f"{CMP} .result-inputs")).to_contain_text(
+        f"Result {number}:", timeout=120_000)
+    expect()(page.locator(f"{CMP} a.export-link")).to_have_count(2, timeout=120_000)
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled(timeout=60_000)
+
+
+def run_to_end(page) -> str:
+    """Press Compare and wait for this run's final result; return the verdict text."""
+    page.locator(f"{CMP} .compare-button").click()
+    wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
+    return page.locator(f"{CMP} .verdict").inner_text()
+
+
+def yaml_export(page) -> str:
+    href = page.locator(f"{CMP} a.export-link").nth(1).get_attribute("href")
+    return base64.b64decode(href.split(",", 1)[1]).decode()
+
+
+def test_compare_change_a_lever_compare_again(app):
+    page = app
+    first = run_to_end(page)
+    assert "The reform" in first and "provisional" not in first
+    figure = page.locator(f"{CMP} .figure-differences")
+    first_src = figure.get_attribute("src")
+    assert first_src
+    select(page, "Collection scope", "maximal")
+    second = run_to_end(page)
+    assert "(edited)" in second  # the reform now differs from its file
+    assert "The reform" in second and second != first
+    assert figure.get_attribute("src") != first_src
+    page.screenshot(path=str(ARTIFACTS / "voila_comparison.png"), full_page=True)
+
+
+def test_a_result_is_marked_out_of_date_when_inputs_change_even_during_its_run(app):
+    """Defect 1: a lever changed while the run is going; Seed changed after it."""
+    page = app
+    stale = page.locator(f"{CMP} .stale-flag")
+    page.locator(f"{CMP} .compare-button").click()
+    select(page, "Collection scope", "maximal")  # while it runs
+    wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
+    expect()(stale).to_contain_text("Out of date", timeout=30_000)
+    run_to_end(page)  # the result now answers the inputs on screen
+    expect()(stale).to_have_text("", timeout=30_000)
+    seed = page.locator(f"{CMP} .widget-text", has_text="Seed").locator("input")
+    seed.fill("7")
+    seed.press("Enter")
+    expect()(stale).to_contain_text("Out of date", timeout=30_000)
+    seed.fill("0")
+    seed.press("Enter")  # back to the inputs of the result: no longer out of date
+    expect()(stale).to_have_text("", timeout=30_000)
+
+
+def test_a_new_run_clears_the_previous_figures_and_downloads(app):
+    """Defect 2: during a re-run the old figures and download links are gone."""
+    page = app
+    run_to_end(page)
+    select(page, "Collection scope", "minimal")
+    page.locator(f"{CMP} .compare-button").click()
+    expect()(page.locator(f"{CMP} a.export-link")).to_have_count(0, timeout=10_000)
+    expect()(page.locator(f"{CMP} .figure-differences")).to_be_hidden(timeout=10_000)
+    wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
+    expect()(page.locator(f"{CMP} .figure-differences")).to_be_visible()
+
+
+def test_a_reform_keeps_its_own_settings(app):
+    """Defect 3: reform from breach_shock keeps its shock; the baseline does not add one."""
+    page = app
+    select(page, "Baseline", "status_quo")
+    select(page, "Reform from", "breach_shock")
+    verdict = run_to_end(page)
+    assert "shock_day: 90" in yaml_export(page)
+    assert "+0 [+0, +0]" not in verdict
+    assert re.search(r"exposes [1-9][\d,]* more residents", verdict), verdict
+
+
+def test_invalid_inputs_are_refused_at_the_controls(app):
+    """Defect 4: shares of concerned and unconcerned residents adding up to more than 1."""
+    page = app
+    page.locator(CMP).get_by_text("Assumptions (uncertainties)").first.click()
+    page.locator(CMP).get_by_text("Residents (assumptions)").first.click()
+    for label in ("Share concerned", "Share unconcerned"):
+        readout = page.locator(f"{CMP} .widget-slider", has_text=label).first.locator(
+            ".widget-readout")
+        readout.click()
+        readout.fill("0.9")
+        readout.press("Enter")
+    expect()(page.locator(f"{CMP} .invalid-inputs")).to_contain_text(
+        "share_concerned + share_unconcerned", timeout=30_000)
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_disabled()
+    page.screenshot(path=str(ARTIFACTS / "voila_invalid_inputs.png"), full_page=True)

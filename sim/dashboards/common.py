@@ -12,7 +12,7 @@ import ipywidgets as W
 
 from ..scenario import list_scenarios
 
-__all__ = ["Background", "Settings", "download_link", "image", "scenario_names"]
+__all__ = ["Background", "Cancelled", "Settings", "download_link", "image", "scenario_names"]
 
 #: dashboard default population: small enough for a 10-replication comparison in ~2 s
 DASHBOARD_RESIDENTS = 4000
@@ -56,42 +56,71 @@ class Settings(W.HBox):
         return {"n_residents": self.residents.value, "n_days": self.days.value}
 
 
-class Background:
-    """Runs one job at a time in a thread, with a progress bar and a status line.
+class Cancelled(Exception):
+    """The user cancelled the running job."""
 
-    The page stays responsive while a job runs; a second click while busy is refused.
+
+class Background:
+    """Runs one job at a time in a thread, with a progress bar, a status line and Cancel.
+
+    The page stays responsive while a job runs; a second click while busy is refused. A job
+    calls :meth:`check` (and progress reports do) to stop as soon as Cancel is pressed.
     """
 
-    def __init__(self, button: W.Button | None = None) -> None:
+    def __init__(self, button: W.Button | None = None, cancel: W.Button | None = None) -> None:
         self.button = button  # disabled while a job runs
+        self.cancel_button = cancel  # enabled while a job runs
         self.progress = W.IntProgress(value=0, min=0, max=1, description="",
                                       layout=W.Layout(width="300px", visibility="hidden"))
         self.status = W.HTML("")
         self.thread: threading.Thread | None = None
+        self._cancelled = threading.Event()
+        if cancel is not None:
+            cancel.on_click(lambda _: self.cancel())
 
     @property
     def busy(self) -> bool:
         """Whether a job is running."""
         return self.thread is not None and self.thread.is_alive()
 
+    def cancel(self) -> None:
+        """Ask the running job to stop."""
+        if self.busy:
+            self._cancelled.set()
+            self.status.value = "cancelling…"
+
+    def check(self) -> None:
+        """Raise :class:`Cancelled` if Cancel was pressed (call from the job)."""
+        if self._cancelled.is_set():
+            raise Cancelled
+
     def on_progress(self, done: int, total: int) -> None:
-        """Update the bar (called from the worker thread)."""
+        """Update the bar (called from the worker thread); stops the job if cancelled."""
+        self.check()
         self.progress.max = max(total, 1)
         self.progress.value = done
         self.status.value = f"running {done} of {total} runs…" if total else "from the cache"
 
-    def start(self, job: Callable[[], None], block: bool = False) -> None:
-        """Run ``job`` (in a thread unless ``block``)."""
+    def start(self, job: Callable[[], None], block: bool = False,
+              on_cancel: Callable[[], None] | None = None) -> None:
+        """Run ``job`` (in a thread unless ``block``); ``on_cancel`` runs if it is cancelled."""
         if self.busy:
             self.status.value = "still working on the last request…"
             return
+        self._cancelled.clear()
         self.progress.layout.visibility = "visible"
         if self.button is not None:
             self.button.disabled = True
+        if self.cancel_button is not None:
+            self.cancel_button.disabled = False
 
         def wrapped():
             try:
                 job()
+            except Cancelled:
+                self.status.value = "cancelled"
+                if on_cancel is not None:
+                    on_cancel()
             except Exception as exc:  # shown to the user, never swallowed silently
                 self.status.value = (f"<span style='color:#c62828'>error: "
                                      f"{html.escape(str(exc))}</span>")
@@ -100,6 +129,8 @@ class Background:
                 self.progress.layout.visibility = "hidden"
                 if self.button is not None:
                     self.button.disabled = False
+                if self.cancel_button is not None:
+                    self.cancel_button.disabled = True
 
         if block:
             wrapped()

@@ -1,4 +1,12 @@
-"""Baseline versus reform: the planner's dashboard."""
+"""Baseline versus reform: the planner's dashboard.
+
+What is on screen is always the answer to the inputs it says it answers: every result
+carries the key of the exact inputs it was computed from (:meth:`ComparisonDashboard.
+inputs_key`: both scenarios' parameter hashes, the seed and the replications); whenever the
+controls no longer give that key the result is marked out of date; a new run clears the
+previous figures and downloads; a run can be cancelled; failed replications are shown as
+failures; inputs the model refuses are refused at the controls, with the reason.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +18,7 @@ import pandas as pd
 
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario, ScenarioError, load_scenario
 from .common import Background, Settings, download_link, image, scenario_names
 from .controls import ParameterPanel
 from .plots import plot_differences, plot_groups, plot_timeseries, png
@@ -49,7 +57,11 @@ class ComparisonDashboard(W.VBox):
         self.settings = Settings(reps=reps, **({"residents": residents} if residents else {}))
         self.button = W.Button(description="Compare", button_style="primary", icon="play")
         self.button.add_class("compare-button")
-        self.work = Background(self.button)
+        self.cancel = W.Button(description="Cancel", icon="stop", disabled=True)
+        self.cancel.add_class("cancel-button")
+        self.invalid = W.HTML()
+        self.invalid.add_class("invalid-inputs")
+        self.work = Background(self.button, cancel=self.cancel)
         self.verdict = W.HTML("<i>Press Compare to run.</i>")
         self.verdict.add_class("verdict")
         self.table = W.HTML()
@@ -58,27 +70,42 @@ class ComparisonDashboard(W.VBox):
         self.groups_table = W.HTML()
         self.exports = W.HTML()
         self.stale = W.HTML()
+        self.stale.add_class("stale-flag")
+        self.answered = W.HTML()  # which inputs the result on screen answers
+        self.answered.add_class("result-inputs")
+        self.runs_done = 0
+        self.results_box: W.VBox | None = None
         self.result: CompareResult | None = None
+        self.result_key: tuple | None = None  # the inputs of what is on screen
         self.timing: dict[str, float] = {}
 
         self.reform.observe(self._on_reform, names="value")
         self.baseline.observe(self._on_baseline, names="value")
         self.levers.observe_all(self._on_change)
         self.assumptions.observe_all(self._on_change)
+        for w in self.settings.children:
+            w.observe(self._on_change, names="value")
         self.button.on_click(lambda _: self.compare())
 
         left = W.VBox([W.HTML("<h3>Scenarios</h3>"), self.baseline, self.reform,
                        W.HTML("<h3>Reform levers</h3>"), self.levers,
                        W.HTML("<h3>Assumptions (both arms)</h3>"), self.assumptions],
                       layout=W.Layout(width="500px"))
-        right = W.VBox([W.HTML("<h3>Verdict</h3>"), self.verdict, self.stale, self.exports,
-                        W.HTML("<h3>Differences</h3>"), self.fig_diff, self.table,
-                        W.HTML("<h3>Over time</h3>"), self.fig_time,
-                        W.HTML("<h3>Who bears the risk, who gains</h3>"), self.fig_groups,
-                        self.groups_table], layout=W.Layout(flex="1"))
+        self.results_box = W.VBox([
+            self.answered, self.verdict, self.exports, W.HTML("<h3>Differences</h3>"),
+            self.fig_diff, self.table, W.HTML("<h3>Over time</h3>"), self.fig_time,
+            W.HTML("<h3>Who bears the risk, who gains</h3>"), self.fig_groups,
+            self.groups_table])
+        self.results_box.add_class("comparison-results")
+        right = W.VBox([W.HTML("<h3>Verdict</h3>"), self.stale, self.results_box],
+                       layout=W.Layout(flex="1"))
         super().__init__([W.HTML("<h2>Baseline versus reform</h2>" + HELP), self.settings,
-                          W.HBox([self.button, self.work.progress, self.work.status]),
-                          W.HBox([left, right])])
+                          W.HBox([self.button, self.cancel, self.work.progress,
+                                  self.work.status]),
+                          self.invalid, W.HBox([left, right])])
+        self.add_class("comparison-dashboard")
+        self._clear_figures()
+        self._on_change(None)
 
     # ------------------------------------------------------------------- inputs
     def _on_reform(self, change) -> None:
@@ -88,14 +115,47 @@ class ComparisonDashboard(W.VBox):
         self.assumptions.set_values(load_scenario(change["new"]).params)
 
     def _on_change(self, _change) -> None:
-        if self.result is not None:
-            self.stale.value = ("<span style='color:#b26a00'>Inputs changed since these "
-                                "results: press Compare to update.</span>")
+        """Any control changed: refuse invalid inputs, mark a result for other inputs."""
+        try:
+            key = self.inputs_key()
+        except ScenarioError as exc:
+            self.invalid.value = ("<div style='color:#c62828'>Cannot run these inputs: "
+                                  f"{html.escape(str(exc).removeprefix('override: '))}</div>")
+            self.button.disabled = True
+            key = None
+        else:
+            self.invalid.value = ""
+            self.button.disabled = self.work.busy
+        self._mark(key)
+
+    def _mark(self, key: tuple | None) -> None:
+        """Flag the result on screen as out of date unless ``key`` is its inputs."""
+        if self.result_key is None or key == self.result_key:
+            self.stale.value = ""
+            if self.results_box is not None:
+                self.results_box.remove_class("out-of-date")
+                self.results_box.layout.opacity = None
+            return
+        self.stale.value = ("<div class='stale' style='color:#b26a00;font-weight:bold'>Out of "
+                            "date: the inputs have changed since these results were computed. "
+                            "Press Compare to update.</div>")
+        self.results_box.add_class("out-of-date")
+        self.results_box.layout.opacity = "0.45"
 
     def scenarios(self) -> tuple[Scenario, Scenario]:
-        """The two arms as the controls now define them."""
-        shared = {**self.assumptions.values(), **self.settings.overrides()}
-        base = load_scenario(self.baseline.value).with_overrides(shared)
+        """The two arms as the controls now define them.
+
+        Each arm keeps its own file's assumptions, except those edited in the assumptions
+        panel (which apply to both); run settings apply to both.
+
+        Raises:
+            ScenarioError: for inputs the model refuses (with the reason).
+        """
+        base_file = load_scenario(self.baseline.value)
+        edited_assumptions = {k: v for k, v in self.assumptions.values().items()
+                              if base_file.params[k] != v}
+        shared = {**edited_assumptions, **self.settings.overrides()}
+        base = base_file.with_overrides(shared)
         start = load_scenario(self.reform.value)
         levers = self.levers.values()
         edited = {k: v for k, v in levers.items() if start.params[k] != v}
@@ -105,33 +165,92 @@ class ComparisonDashboard(W.VBox):
         reform = start.with_overrides({**shared, **levers}, name=name)
         return base, reform
 
+    def inputs_key(self) -> tuple:
+        """The exact inputs of a comparison: both arms' parameters, seed, replications."""
+        a, b = self.scenarios()
+        return (a.sha256, b.sha256, b.name, self.settings.seed.value,
+                self.settings.reps.value)
+
     # ------------------------------------------------------------------ running
     def compare(self, block: bool = False) -> None:
         """Run the comparison (in the background unless ``block``) and show it."""
-        a, b = self.scenarios()
+        try:
+            a, b = self.scenarios()
+            key = self.inputs_key()
+        except ScenarioError as exc:  # refused at the controls: say why, run nothing
+            self._on_change(None)
+            self.work.status.value = (f"<span style='color:#c62828'>not run: "
+                                      f"{html.escape(str(exc))}</span>")
+            return
         seed, reps = self.settings.seed.value, self.settings.reps.value
+        # what was on screen answers other inputs (or these, about to be recomputed): clear
+        self.result, self.result_key = None, None
+        self._clear_figures("<i>Running…</i>")
+        self._mark(None)
 
         def job():
             t0 = time.perf_counter()
             self.timing = {}
 
             def provisional(partial_cmp: CompareResult) -> None:
+                self.work.check()
                 self._show_verdict(partial_cmp, provisional=reps)
+                self._mark(self._current_key())
                 self.timing.setdefault("first_provisional_s", time.perf_counter() - t0)
 
             cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress,
                                       partial=provisional)
+            self.work.check()
             t1 = time.perf_counter()
+            self.result_key = key
+            self.runs_done += 1
+            self.answered.value = (
+                f"<div style='color:#555;font-size:0.9em'>Result {self.runs_done}: "
+                f"{html.escape(a.name)} against {html.escape(b.name)}, {reps} replications "
+                f"from seed {seed}, {a.params['n_residents']:,} simulated residents, "
+                f"{a.params['n_days']} days.</div>")
             self._show(cmp, t0)
+            self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
-            self.work.status.value = (f"done in {self.timing['total_s']:.1f} s "
-                                      f"({2 * reps} runs)")
+            failed = _failures(cmp)
+            self.work.status.value = (
+                f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
+                + (f", {failed} failed" if failed else "") + ")")
 
-        self.work.start(job, block=block)
+        self.work.start(job, block=block, on_cancel=lambda: self._clear_figures(
+            "<i>Cancelled: nothing shown.</i>"))
+
+    def _current_key(self) -> tuple | None:
+        try:
+            return self.inputs_key()
+        except ScenarioError:
+            return None
+
+    def _clear_figures(self, verdict: str = "<i>Press Compare to run.</i>") -> None:
+        """Empty every result slot (no stale figure, table or download stays on screen)."""
+        self.verdict.value = verdict
+        self.answered.value = ""
+        self.table.value = ""
+        self.groups_table.value = ""
+        self.exports.value = ""
+        for fig in (self.fig_diff, self.fig_time, self.fig_groups):
+            fig.value = b""
+            fig.layout.display = "none"
 
     def _show_verdict(self, cmp: CompareResult, provisional: int | None = None) -> None:
         """The verdict and the table; ``provisional``: out of how many replications."""
         a, b = cmp.a.scenario, cmp.b.scenario
+        failed = _failures(cmp)
+        if failed:  # a failure is shown as one, never as "no clear change"
+            errors = pd.concat([cmp.a.runs, cmp.b.runs])
+            first = errors.loc[errors["status"] != "ok", "error"].iloc[0]
+            self.verdict.value = (
+                "<div class='verdict-text verdict-failed' style='font-size:1.1em;"
+                "background:#fdecea;padding:0.8em;border-left:4px solid #c62828'>"
+                f"{failed} of {len(errors)} replications failed, so there is no verdict. "
+                f"First error: {html.escape(str(first))}</div>")
+            self.table.value = ""
+            return
         lines = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
                                    f"The reform ({b.name})")
         note = ""
@@ -148,15 +267,21 @@ class ComparisonDashboard(W.VBox):
         """Verdict and table first (what a planner reads), then the figures and exports."""
         a, b = cmp.a.scenario, cmp.b.scenario
         self._show_verdict(cmp)
-        self.stale.value = "<i>drawing figures…</i>"
         if t0 is not None:
             self.timing["verdict_s"] = time.perf_counter() - t0
+        if _failures(cmp):
+            self.result = cmp
+            return
         figs = {
             "Differences (reform vs baseline)": png(plot_differences(cmp.differences)),
             "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily})),
             "By group": png(plot_groups({a.name: cmp.a.groups, b.name: cmp.b.groups})),
         }
-        self.fig_diff.value, self.fig_time.value, self.fig_groups.value = figs.values()
+        self.work.check()
+        for fig, value in zip((self.fig_diff, self.fig_time, self.fig_groups), figs.values(),
+                              strict=True):
+            fig.value = value
+            fig.layout.display = None
         groups = self.group_table(cmp)
         self.groups_table.value = groups.to_html(index=False, float_format=lambda x: f"{x:.4g}",
                                                  border=0)
@@ -167,7 +292,6 @@ class ComparisonDashboard(W.VBox):
                           "text/html", "⬇ Report (HTML)")
             + download_link(yaml_text, f"{_slug(b.name)}.yaml", "application/x-yaml",
                             "⬇ Reform scenario (YAML, only what differs)"))
-        self.stale.value = ""
         self.result = cmp
         self.report_html = report.decode("utf-8")
         self.reform_yaml = yaml_text.decode("utf-8")
@@ -192,6 +316,12 @@ class ComparisonDashboard(W.VBox):
         out["utility_change_pp"] = 100 * (out["utility_rate_reform"]
                                           - out["utility_rate_baseline"])
         return out.reset_index()
+
+
+def _failures(cmp: CompareResult) -> int:
+    """Replications of either arm that did not finish."""
+    return int(sum((r.runs["status"] != "ok").sum() for r in (cmp.a, cmp.b)
+                   if "status" in r.runs))
 
 
 def _slug(name: str) -> str:

@@ -10,7 +10,7 @@ import ipywidgets as W
 from ..experiment import RunResult, replication_seed
 from ..model import HealthDataModel
 from ..outcomes import OUTCOMES, direction_arrow
-from ..scenario import Scenario, load_scenario
+from ..scenario import Scenario, ScenarioError, load_scenario
 from .common import Background, Settings, image, scenario_names
 from .controls import ParameterPanel
 from .plots import plot_network, plot_timeseries, png
@@ -67,21 +67,63 @@ class PolicyExplorer(W.VBox):
         self.panel = ParameterPanel(load_scenario(scenario).params)
         self.settings = Settings(reps=reps)
         self.button = W.Button(description="Run", button_style="primary", icon="play")
-        self.work = Background(self.button)
+        self.button.add_class("explore-button")
+        self.cancel = W.Button(description="Cancel", icon="stop", disabled=True)
+        self.work = Background(self.button, cancel=self.cancel)
         self.table = W.HTML("<i>Press Run.</i>")
+        self.table.add_class("explorer-outcomes")
         self.fig_time, self.fig_net = image(), image()
+        self.stale = W.HTML()
+        self.stale.add_class("stale-flag")
+        self.invalid = W.HTML()
         self.result: RunResult | None = None
+        self.result_key: tuple | None = None  # the inputs of what is on screen
         self.pick.observe(lambda c: self.panel.set_values(load_scenario(c["new"]).params),
                           names="value")
+        self.panel.observe_all(self._on_change)
+        for w in (self.pick, *self.settings.children):
+            w.observe(self._on_change, names="value")
         self.button.on_click(lambda _: self.run())
         left = W.VBox([self.pick, self.panel], layout=W.Layout(width="500px"))
-        right = W.VBox([W.HTML("<h3>Outcomes</h3>"), self.table,
-                        W.HTML("<h3>Daily series</h3>"), self.fig_time,
-                        W.HTML("<h3>Institution network</h3>"), self.fig_net],
-                       layout=W.Layout(flex="1"))
+        self.results_box = W.VBox([W.HTML("<h3>Outcomes</h3>"), self.table,
+                                   W.HTML("<h3>Daily series</h3>"), self.fig_time,
+                                   W.HTML("<h3>Institution network</h3>"), self.fig_net])
+        right = W.VBox([self.stale, self.results_box], layout=W.Layout(flex="1"))
         super().__init__([W.HTML("<h2>Policy explorer</h2>"), self.settings,
-                          W.HBox([self.button, self.work.progress, self.work.status]),
-                          W.HBox([left, right])])
+                          W.HBox([self.button, self.cancel, self.work.progress,
+                                  self.work.status]),
+                          self.invalid, W.HBox([left, right])])
+        self.add_class("policy-explorer")
+        self._clear()
+
+    def _on_change(self, _change) -> None:
+        """Refuse inputs the model refuses; mark a result computed for other inputs."""
+        try:
+            key = self.inputs_key()
+        except ScenarioError as exc:
+            self.invalid.value = ("<div style='color:#c62828'>Cannot run these inputs: "
+                                  f"{html.escape(str(exc).removeprefix('override: '))}</div>")
+            self.button.disabled = True
+            key = None
+        else:
+            self.invalid.value = ""
+            self.button.disabled = self.work.busy
+        stale = self.result_key is not None and key != self.result_key
+        self.stale.value = ("<div class='stale' style='color:#b26a00;font-weight:bold'>Out of "
+                            "date: the inputs have changed since these results were computed. "
+                            "Press Run to update.</div>") if stale else ""
+        self.results_box.layout.opacity = "0.45" if stale else None
+
+    def inputs_key(self) -> tuple:
+        """The exact inputs of a run: the scenario's parameters, seed, replications."""
+        scen = self.scenario()
+        return scen.sha256, scen.name, self.settings.seed.value, self.settings.reps.value
+
+    def _clear(self, text: str = "<i>Press Run.</i>") -> None:
+        self.table.value = text
+        for fig in (self.fig_time, self.fig_net):
+            fig.value = b""
+            fig.layout.display = "none"
 
     def scenario(self) -> Scenario:
         """The scenario the controls define."""
@@ -93,19 +135,42 @@ class PolicyExplorer(W.VBox):
 
     def run(self, block: bool = False) -> None:
         """Run replications (in the background unless ``block``) and show the outcomes."""
-        scen = self.scenario()
+        try:
+            scen = self.scenario()
+            key = self.inputs_key()
+        except ScenarioError as exc:
+            self._on_change(None)
+            self.work.status.value = (f"<span style='color:#c62828'>not run: "
+                                      f"{html.escape(str(exc))}</span>")
+            return
         seed, reps = self.settings.seed.value, self.settings.reps.value
+        self.result, self.result_key = None, None
+        self._clear("<i>Running…</i>")
+        self._on_change(None)
 
         def job():
             (res,) = self.runner.run_many([scen], seed, reps, progress=self.work.on_progress)
-            self.result = res
+            failed = int((res.runs["status"] != "ok").sum())
+            if failed:
+                first = res.runs.loc[res.runs["status"] != "ok", "error"].iloc[0]
+                self.table.value = (f"<div style='color:#c62828'>{failed} of {reps} "
+                                    f"replications failed: {html.escape(str(first))}</div>")
+                self.work.status.value = f"{failed} of {reps} replications failed"
+                return
+            self.work.check()
+            self.result, self.result_key = res, key
             self.table.value = outcome_table_html(res)
             self.fig_time.value = png(plot_timeseries(
                 {scen.name: res.daily},
                 ("residents_exposed_rate", "utility_rate", "breaches", "mean_trust")))
+            self.fig_time.layout.display = None
             model = HealthDataModel(scen, seed=replication_seed(seed, 0))  # replication 0
             model.run()
+            self.work.check()
             self.fig_net.value = png(plot_network(model))
+            self.fig_net.layout.display = None
+            self._on_change(None)
             self.work.status.value = f"done ({reps} replications)"
 
-        self.work.start(job, block=block)
+        self.work.start(job, block=block, on_cancel=lambda: self._clear(
+            "<i>Cancelled: nothing shown.</i>"))

@@ -1,0 +1,45 @@
+"""The planner's app: every dashboard in one page, as tabs.
+
+``notebooks/app.ipynb`` shows :class:`WorkbenchApp`; ``make app`` serves it with Voila.
+Tabs: **Compare** (baseline versus reform), **Explore** (one policy, its daily series and
+the institution network) and **Frontier** (sweeps, the risk-utility frontier and the
+sensitivity ranking). The comparison and the explorer share one warm worker pool.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .comparison import ComparisonDashboard
+from .explorer import PolicyExplorer
+from .frontier import FrontierDashboard
+from .runner import Runner
+
+__all__ = ["WorkbenchApp"]
+
+INTRO = ("<h1 style='margin-bottom:0'>Health-data policy workbench</h1>"
+         "<p style='max-width:900px;color:#444'>How a national electronic health record "
+         "would trade privacy-leak risk for clinical information, under the policy you "
+         "choose. <b>Compare</b> a reform with a baseline; <b>Explore</b> one policy in "
+         "detail; see the <b>Frontier</b> of many policies from a sweep.</p>")
+
+
+class WorkbenchApp(W.VBox):
+    """The app's page: an introduction and one tab per dashboard.
+
+    Args:
+        baseline: the comparison's starting baseline (bundled name).
+        reform: the comparison's starting reform (bundled name).
+        runner: the worker pool shared by the comparison and the explorer.
+    """
+
+    def __init__(self, baseline: str = "national_plan_2025", reform: str = "on_device_consent",
+                 runner: Runner | None = None) -> None:
+        self.runner = runner or Runner()
+        self.compare = ComparisonDashboard(baseline=baseline, reform=reform, runner=self.runner)
+        self.explore = PolicyExplorer(scenario=reform, runner=self.runner)
+        self.frontier = FrontierDashboard()
+        self.tabs = W.Tab(children=[self.compare, self.explore, self.frontier],
+                          titles=("Compare", "Explore", "Frontier"))
+        self.tabs.add_class("app-tabs")
+        super().__init__([W.HTML(INTRO), self.tabs])
