@@ -1,16 +1,23 @@
 """Scenario files: YAML, validated on load against the parameter declaration.
 
 A scenario file is a flat mapping of parameter names to values, plus three optional
-keys: ``name``, ``description`` and ``extends`` (another scenario, by path relative to
-this file or by bundled name, whose values this one starts from). Files are read with
-``yaml.safe_load`` (no code ever runs from YAML).
+keys: ``name``, ``description`` and ``extends`` (another scenario whose values this one
+starts from). ``extends`` is looked up relative to this file's folder, then the current
+folder, then among the bundled scenarios by name (``national_plan_2025`` or
+``national_plan_2025.yaml``), so a file that extends a bundled scenario loads from any
+folder. Files are read with ``yaml.safe_load`` (no code ever runs from YAML).
+
+:func:`export_reform_yaml` writes a reform as such a file: it extends the bundled
+baseline by name and sets every value in which the reform differs from it, so loading the
+file anywhere gives back exactly the reform's parameters.
 
 Errors say what to fix, and where:
 
 * a YAML syntax error: the file, line and column;
 * an unknown key: the key, its line, and the valid keys;
 * a bad value: the key, its line, the value and the allowed range or choices;
-* an ``extends`` cycle or a missing parent: the chain.
+* an ``extends`` cycle: the chain; a missing parent: the file and line that names it,
+  the chain that led there, and the bundled scenarios.
 
 Example:
     >>> s = load_scenario({"architecture": "national", "consent_model": "opt_out"})
@@ -32,7 +39,8 @@ import yaml
 
 from .params import PARAMETERS, ParameterError, defaults
 
-__all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "list_scenarios", "load_scenario"]
+__all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "export_reform_yaml", "list_scenarios",
+           "load_scenario"]
 
 META_KEYS = ("name", "description", "extends")
 
@@ -123,6 +131,84 @@ def list_scenarios() -> list[Path]:
     return list(seen.values())
 
 
+def export_reform_yaml(baseline: Scenario, reform: Scenario, baseline_name: str, *,
+                       seed: int | None = None, reps: int | None = None) -> str:
+    """The reform as a scenario file that extends the bundled baseline by name.
+
+    The file extends ``baseline_name`` by its bare name (which resolves from any folder)
+    and sets every parameter in which ``reform`` differs from that bundled file: changed
+    levers, edited assumptions and run settings (``n_residents``, ``n_days``, ...) alike.
+    Loading the text with :func:`load_scenario` from a file in any folder therefore gives
+    exactly ``reform.params``; this is checked before the text is returned. The file has
+    the reform's own name (``"<name> (reform)"`` if that is the baseline's) and its own
+    description: what it sets relative to ``baseline`` (the baseline as compared), then
+    the values both arms share that differ from the bundled file. With ``seed`` and
+    ``reps``, a comment at the top gives the command that reruns the comparison.
+
+    Args:
+        baseline: the baseline arm as compared (the bundled scenario plus shared edits).
+        reform: the reform arm as compared.
+        baseline_name: the bundled scenario the baseline arm starts from, with or
+            without ``.yaml`` (``"status_quo"``).
+        seed: the comparison's master seed (only for the rerun command).
+        reps: the comparison's replications (only for the rerun command).
+
+    Returns:
+        The YAML text.
+
+    Raises:
+        ScenarioError: if ``baseline_name`` is not a bundled scenario.
+    """
+    path = _bundled(baseline_name)
+    if path is None:
+        names = ", ".join(p.stem for p in list_scenarios())
+        raise ScenarioError(f"export: baseline {baseline_name!r} is not a bundled scenario; "
+                            f"bundled scenarios: {names}")
+    stem = path.stem
+    parent = _from_file(path.resolve(), stack=())
+    values = {k: reform.params[k] for k in PARAMETERS
+              if k in reform.params and reform.params[k] != parent.params.get(k)}
+    changes = {k: reform.params[k] for k in PARAMETERS
+               if k in reform.params and baseline.params.get(k) != reform.params[k]}
+    shared = {k: v for k, v in values.items() if k not in changes}
+    name = reform.name if reform.name != stem else f"{reform.name} (reform)"
+    what = (f"sets {_listing(changes)}" if changes else "changes nothing")
+    description = f"{name}: {what} relative to {stem}"
+    if shared:
+        description += f"; both arms as compared also have {_listing(shared)}"
+    body: dict[str, Any] = {"name": name, "description": description, "extends": stem,
+                            **values}
+    text = yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=88)
+    again = _from_mapping(yaml.safe_load(text), lines={}, where="export",
+                          base_dir=path.parent, path=None, stack=())
+    if dict(again.params) != dict(reform.params):  # pragma: no cover - a bug if reached
+        raise ScenarioError(f"export: the YAML for {name!r} does not reproduce the reform")
+    header = [f"# {name}: a reform exported against the bundled scenario {stem}; it sets",
+              "# every value that differs from it. Load it from any folder with",
+              "# sim.load_scenario('<this file>')."]
+    base_edits = {k: v for k, v in baseline.params.items() if parent.params.get(k) != v}
+    if seed is not None and reps is not None and all(
+            reform.params.get(k) == v for k, v in base_edits.items()):
+        sets = "".join(f" --set {k}={_cli_text(v)}" for k, v in base_edits.items())
+        header.append(f"# Rerun the comparison: python -m sim compare {stem} <this file> "
+                      f"--seed {seed} --reps {reps}{sets}")
+    return "\n".join(header) + "\n" + text
+
+
+def _listing(values: Mapping[str, Any]) -> str:
+    """``"key = value, ..."`` for a description."""
+    return ", ".join(f"{k} = {_cli_text(v)}" for k, v in values.items())
+
+
+def _cli_text(value: Any) -> str:
+    """A value as ``--set`` text (parses back to the same value)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ",".join(str(v) for v in value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
 def load_scenario(source: str | Path | Mapping[str, Any] | Scenario | None = None,
                   overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load and validate a scenario.
@@ -155,6 +241,11 @@ def load_scenario(source: str | Path | Mapping[str, Any] | Scenario | None = Non
 # ---------------------------------------------------------------------------- internals
 
 def _resolve_path(ref: str, base_dir: Path) -> Path:
+    """The file ``ref`` names.
+
+    Looked for relative to ``base_dir``, then the current folder, then among the bundled
+    scenarios by name (with or without ``.yaml``).
+    """
     cand = Path(ref)
     tries = [cand if cand.is_absolute() else base_dir / cand, Path.cwd() / cand]
     if cand.suffix == "":
@@ -162,9 +253,24 @@ def _resolve_path(ref: str, base_dir: Path) -> Path:
     for t in tries:
         if t.is_file():
             return t.resolve()
+    bundled = _bundled(ref)
+    if bundled is not None:
+        return bundled.resolve()
     names = ", ".join(p.stem for p in list_scenarios())
     raise ScenarioError(f"scenario {ref!r} not found (looked in {base_dir}); "
                         f"bundled scenarios: {names}")
+
+
+def _bundled(ref: str) -> Path | None:
+    """The bundled scenario file named ``ref``, or ``None``.
+
+    ``ref`` is a bare name with or without ``.yaml`` (``"status_quo"``,
+    ``"status_quo.yaml"``); a path with folders is never taken for a bundled name.
+    """
+    if not ref or Path(ref).name != ref or "\\" in ref:
+        return None
+    stem = ref[: -len(".yaml")] if ref.endswith(".yaml") else ref
+    return next((p for p in list_scenarios() if p.stem == stem), None)
 
 
 def _from_file(path: Path, stack: tuple[Path, ...]) -> Scenario:
@@ -210,7 +316,13 @@ def _from_mapping(data: dict[str, Any], *, lines: Mapping[str, int], where: str,
         if not isinstance(parent_ref, str):
             raise ScenarioError(f"{loc('extends')}: extends: invalid value {parent_ref!r}; "
                                 "allowed: a scenario file path or bundled name")
-        parent = _from_file(_resolve_path(parent_ref, base_dir), stack=stack)
+        try:
+            parent_path = _resolve_path(parent_ref, base_dir)
+        except ScenarioError as e:
+            via = " -> ".join([*(p.name for p in stack), parent_ref]) if stack else ""
+            raise ScenarioError(f"{loc('extends')}: extends: {e}"
+                                + (f"; chain: {via}" if via else "")) from None
+        parent = _from_file(parent_path, stack=stack)
         params = dict(parent.params)
         set_values = dict(parent.set_values)
         chain = (parent.name, *parent.chain)

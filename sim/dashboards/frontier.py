@@ -17,6 +17,9 @@ from .plots import png
 
 __all__ = ["FrontierDashboard", "builtin_sweeps"]
 
+#: columns the dashboard reads from a sweep's runs table
+RUN_COLUMNS = ("point", "status")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,11 +70,13 @@ class FrontierDashboard(W.VBox):
         self.sens_table = W.HTML()
         self.runs: pd.DataFrame | None = None
         self.manifest: dict | None = None
+        self.frontier: pd.DataFrame | None = None
+        self._quiet = False  # True while load_folder/clear set the dropdowns themselves
         self.load.on_click(lambda _: self.load_folder(self.path.value))
         self.run_button.on_click(lambda _: self.run_builtin())
         for w in (self.risk, self.utility, self.baseline):
-            w.observe(lambda _: self.refresh(), names="value")
-        self.policy.observe(lambda _: self.show_policy(), names="value")
+            w.observe(lambda _: self._guarded(self.refresh), names="value")
+        self.policy.observe(lambda _: self._guarded(self.show_policy), names="value")
         super().__init__([
             W.HTML("<h2>Trade-off frontier</h2><p>Each dot is a policy (mean over "
                    "replications, 95% intervals); the line joins the policies no other beats "
@@ -84,32 +89,95 @@ class FrontierDashboard(W.VBox):
         if results:
             self.load_folder(results)
 
-    def load_folder(self, folder: str | Path) -> None:
-        """Load a sweep's results folder."""
+    def load_folder(self, folder: str | Path) -> bool:
+        """Load a sweep's results folder and show it; never raises.
+
+        On any failure (no such folder, not a sweep folder, an unreadable ``sweep.json``,
+        no finished runs, a corrupt or truncated Parquet file, results that cannot be
+        plotted) the previous sweep's figures, tables and policy lists are cleared and the
+        status shows one line naming the folder and what is wrong.
+
+        Returns:
+            Whether the folder was loaded.
+        """
+        self.clear()
         try:
-            self.runs = load_results(folder)
-            self.manifest = sweep_manifest(folder)
-        except (SweepError, FileNotFoundError) as e:
-            self.work.status.value = f"<span style='color:#c62828'>{html.escape(str(e))}</span>"
+            runs, manifest = _read_sweep(Path(folder))
+            self.runs, self.manifest = runs, manifest
+            points = list(dict.fromkeys(runs["point"]))
+            self._quiet = True
+            try:
+                self.baseline.options = points
+                self.policy.options = points
+            finally:
+                self._quiet = False
+            self.refresh()
+            self.show_sensitivity()
+        except Exception as exc:  # shown in the status line, never raised out of a click
+            self._fail(folder, exc)
+            return False
+        self.work.status.value = html.escape(f"{manifest['name']}: {len(runs)} runs, "
+                                             f"{len(points)} policies")
+        return True
+
+    def clear(self) -> None:
+        """Forget the shown sweep: empty its figures, tables and policy lists."""
+        self.runs = self.manifest = self.frontier = None
+        self._quiet = True
+        try:
+            self.baseline.options = []
+            self.policy.options = []
+        finally:
+            self._quiet = False
+        self.fig.value = b""
+        self.sens_fig.value = b""
+        self.table.value = self.detail.value = self.sens_table.value = ""
+
+    def _fail(self, folder: str | Path, exc: BaseException, what: str = "Cannot load") -> None:
+        """Clear the display and show one line: ``what``, the folder and what is wrong."""
+        self.clear()
+        self.work.status.value = (f"<span style='color:#c62828'>{html.escape(what)} "
+                                  f"{html.escape(str(folder))}: "
+                                  f"{html.escape(_one_line(exc))}</span>")
+
+    def _guarded(self, show) -> None:
+        """Redraw after a control changes; a failure clears the display and is shown."""
+        if self._quiet:
             return
-        points = list(dict.fromkeys(self.runs["point"]))
-        self.baseline.options = points
-        self.policy.options = points
-        self.work.status.value = (f"{self.manifest['name']}: {len(self.runs)} runs, "
-                                  f"{len(points)} policies")
-        self.refresh()
-        self.show_sensitivity()
+        try:
+            show()
+        except Exception as exc:  # never raised out of a widget callback
+            self._fail(self.path.value, exc)
 
     def run_builtin(self, block: bool = False) -> None:
-        """Run the chosen small built-in sweep into a temporary folder, then load it."""
-        spec = load_sweep(builtin_sweeps()[self.builtin.value])
-        out = Path(tempfile.mkdtemp(prefix="sweep_")) / spec.name
-        total = len(spec.tasks())
+        """Run the chosen small built-in sweep into a temporary folder, then load it.
+
+        The previous sweep is cleared when the run starts; a failed run leaves the display
+        empty with the error in the status line. Never raises.
+        """
+        try:
+            spec = load_sweep(builtin_sweeps()[self.builtin.value])
+            out = Path(tempfile.mkdtemp(prefix="sweep_")) / spec.name
+            total = len(spec.tasks())
+        except Exception as exc:
+            self.clear()
+            self.work.status.value = (f"<span style='color:#c62828'>Cannot run "
+                                      f"{html.escape(str(self.builtin.value))}: "
+                                      f"{html.escape(_one_line(exc))}</span>")
+            return
+        if self.work.busy:
+            self.work.status.value = "still working on the last request…"
+            return
+        self.clear()
+        self.path.value = str(out)
 
         def job():
             self.work.on_progress(0, total)
-            run_sweep(spec, out, progress=False)
-            self.path.value = str(out)
+            try:
+                run_sweep(spec, out, progress=False)
+            except Exception as exc:
+                self._fail(out, exc, what=f"Run of {spec.name} failed in")
+                return
             self.load_folder(out)
 
         self.work.start(job, block=block)
@@ -158,3 +226,55 @@ class FrontierDashboard(W.VBox):
         self.sens_fig.value = png(plot_sensitivity(table))
         self.sens_table.value = table.to_html(index=False, float_format=lambda x: f"{x:.3g}",
                                               border=0)
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as one short line (its first line, at most 300 characters)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 300 else text[:299] + "…"
+
+
+def _read_sweep(folder: Path) -> tuple[pd.DataFrame, dict]:
+    """A sweep folder's runs table and manifest.
+
+    Raises:
+        SweepError: saying what is wrong, without the folder (the caller names it).
+    """
+    if not folder.exists():
+        raise SweepError("no such folder (no finished runs to show)")
+    if not folder.is_dir():
+        raise SweepError("not a folder")
+    manifest_file = folder / "sweep.json"
+    if not manifest_file.is_file():
+        raise SweepError("not a sweep folder (no sweep.json)")
+    try:
+        manifest = sweep_manifest(folder)
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise SweepError(f"unreadable manifest sweep.json ({_one_line(e)})") from None
+    if (not isinstance(manifest, dict) or "name" not in manifest
+            or not isinstance(manifest.get("design"), dict)
+            or "type" not in manifest["design"]):
+        raise SweepError("unreadable manifest sweep.json (no sweep name or design)")
+    try:
+        runs = load_results(folder)
+    except SweepError:
+        raise SweepError(f"no finished runs (expected {Path('runs') / '*.parquet'})") from None
+    except Exception as e:
+        bad = _unreadable_parquet(folder / "runs")
+        what = (f"{bad.relative_to(folder)} is corrupt or truncated" if bad else
+                "cannot read the runs")
+        raise SweepError(f"{what} ({_one_line(e)})") from None
+    missing = [c for c in RUN_COLUMNS if c not in runs]
+    if missing:
+        raise SweepError(f"the runs table lacks the column(s) {', '.join(missing)}")
+    return runs, manifest
+
+
+def _unreadable_parquet(runs_dir: Path) -> Path | None:
+    """The first Parquet file in ``runs_dir`` that cannot be read, if any."""
+    for f in sorted(runs_dir.glob("*.parquet")):
+        try:
+            pd.read_parquet(f)
+        except Exception:
+            return f
+    return None

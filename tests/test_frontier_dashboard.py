@@ -1,0 +1,145 @@
+"""The frontier dashboard never raises on a bad folder and never shows another sweep."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sim.dashboards import FrontierDashboard
+from sim.dashboards import frontier as frontier_module
+from sim.sweep import load_sweep, run_sweep
+
+PNG = b"\x89PNG"
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A tiny finished sweep (2 policies × 2 replications, 800 residents, 30 days)."""
+    out = tmp_path_factory.mktemp("sweeps") / "tiny"
+    spec = load_sweep({"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 2,
+                       "overrides": {"n_residents": 800, "n_days": 30},
+                       "design": {"type": "policies", "policies": [
+                           {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
+    run_sweep(spec, out, engine="serial", progress=False)
+    return out
+
+
+@pytest.fixture
+def copy(sweep, tmp_path) -> Path:
+    """A copy of the tiny sweep that a test may damage."""
+    return Path(shutil.copytree(sweep, tmp_path / "copy"))
+
+
+def _loaded(fd: FrontierDashboard, folder: Path) -> None:
+    fd.path.value = str(folder)
+    fd.load.click()  # as the user does: through the click handler
+    assert fd.fig.value[:4] == PNG
+    assert set(fd.policy.options) == {"plan", "silos"}
+    assert "plan" in fd.table.value
+
+
+def _cleared(fd: FrontierDashboard) -> str:
+    """Assert nothing of a sweep is on screen; return the status text."""
+    assert fd.fig.value == b""
+    assert fd.sens_fig.value == b""
+    assert fd.table.value == "" and fd.detail.value == "" and fd.sens_table.value == ""
+    assert tuple(fd.policy.options) == () and fd.policy.value is None
+    assert tuple(fd.baseline.options) == ()
+    assert fd.runs is None and fd.manifest is None
+    status = fd.work.status.value
+    assert "\n" not in status and "c62828" in status  # one line, shown as an error
+    return status
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def test_a_truncated_parquet_is_reported_and_clears_the_previous_sweep(sweep, copy):
+    fd = FrontierDashboard()
+    _loaded(fd, sweep)
+    fd.policy.value = "silos"
+    assert "architecture" in fd.detail.value
+    victim = sorted((copy / "runs").glob("*.parquet"))[1]
+    _truncate(victim)
+    fd.path.value = str(copy)
+    fd.load.click()  # ipywidgets would only log an exception here: check what is shown
+    status = _cleared(fd)
+    assert f"Cannot load {copy}" in status
+    assert f"runs/{victim.name} is corrupt or truncated" in status
+    _loaded(fd, sweep)
+    assert fd.load_folder(copy) is False  # called directly: returns, never raises
+    assert f"runs/{victim.name} is corrupt or truncated" in _cleared(fd)
+
+
+def test_the_same_folder_reloaded_after_it_broke(copy):
+    fd = FrontierDashboard(copy)
+    assert fd.fig.value[:4] == PNG
+    for f in (copy / "runs").glob("*.parquet"):
+        f.write_bytes(b"not parquet at all")
+    assert fd.load_folder(copy) is False
+    assert "is corrupt or truncated" in _cleared(fd)
+
+
+@pytest.mark.parametrize("damage,needle", [
+    (lambda d: shutil.rmtree(d), "no such folder"),
+    (lambda d: (shutil.rmtree(d), d.write_text("x")), "not a folder"),
+    (lambda d: (d / "sweep.json").unlink(), "not a sweep folder (no sweep.json)"),
+    (lambda d: (d / "sweep.json").write_text("{not json"), "unreadable manifest sweep.json"),
+    (lambda d: (d / "sweep.json").write_text(json.dumps([1, 2])),
+     "unreadable manifest sweep.json"),
+    (lambda d: shutil.rmtree(d / "runs"), "no finished runs"),
+])
+def test_every_kind_of_bad_folder_is_one_line_and_clears(sweep, copy, damage, needle):
+    fd = FrontierDashboard()
+    _loaded(fd, sweep)
+    damage(copy)
+    fd.path.value = str(copy)
+    fd.load.click()
+    status = _cleared(fd)
+    assert f"Cannot load {copy}: " in status and needle in status
+
+
+def test_a_good_folder_after_a_bad_one_shows_again(sweep, tmp_path):
+    fd = FrontierDashboard(tmp_path / "nowhere")
+    assert "no such folder" in _cleared(fd)
+    _loaded(fd, sweep)
+    assert "tiny: 4 runs, 2 policies" in fd.work.status.value
+
+
+def test_a_failed_run_clears_the_previous_sweep(sweep, monkeypatch):
+    fd = FrontierDashboard(sweep)
+    assert fd.fig.value[:4] == PNG
+
+    def broken(*_a, **_k):
+        raise RuntimeError("process pool is not usable anymore")
+
+    monkeypatch.setattr(frontier_module, "run_sweep", broken)
+    fd.run_builtin(block=True)  # must not raise
+    status = _cleared(fd)
+    assert "process pool is not usable anymore" in status
+    assert f"failed in {fd.path.value}: " in status and fd.path.value != str(sweep)
+    assert not fd.run_button.disabled
+
+
+def test_a_drawing_failure_after_a_control_change_clears(sweep, monkeypatch):
+    fd = FrontierDashboard(sweep)
+
+    def broken(*_a, **_k):
+        raise ValueError("cannot plot this")
+
+    monkeypatch.setattr(frontier_module, "pareto_frontier", broken)
+    fd.risk.value = next(o for o in fd.risk.options if o != fd.risk.value)  # must not raise
+    assert "cannot plot this" in _cleared(fd)
+
+
+def test_a_drawing_failure_while_loading_is_shown_not_masked(sweep, monkeypatch):
+    def broken(*_a, **_k):
+        raise ValueError("cannot plot this")
+
+    monkeypatch.setattr(frontier_module, "pareto_frontier", broken)
+    fd = FrontierDashboard(sweep)  # must not raise
+    status = _cleared(fd)
+    assert f"Cannot load {sweep}: cannot plot this" in status
