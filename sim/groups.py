@@ -34,8 +34,8 @@ class GroupAccounts:
         self.labels = {
             "attitude": [a.name.lower() for a in Attitude],
             "age_band": [label for _, _, label in AGE_BANDS],
-            "region": [f"region {r}" for r in range(model.p["n_regions"])],
-            "care_location": ["home", "away"],
+            "region": [f"Region {r + 1}" for r in range(model.p["n_regions"])],
+            "care_location": ["at home", "away from home"],
         }
         self.codes = {"attitude": pop.attitude, "age_band": self.age_band,
                       "region": pop.region}

@@ -15,23 +15,44 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["claim_verdict", "comparison_verdict", "describe_change"]
+__all__ = ["claim_verdict", "clear_change", "comparison_verdict", "describe_change"]
+
+#: the smallest change worth a word: 1% of the baseline's value, and for shares at least
+#: 0.1 percentage point (a trust change of +0.00015 is not "better", however sure)
+MEANINGFUL_RELATIVE = 0.01
+MEANINGFUL_SHARE = 0.001
 
 
 def _fmt_count(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
 
 
+def clear_change(r) -> bool:
+    """Whether a paired difference row is a change worth reporting.
+
+    Its 95% interval excludes zero, and its mean is at least 1% of the baseline's value
+    (for 0-1 shares, at least 0.1 percentage point).
+    """
+    lo, hi, mean = r.diff_low, r.diff_high, r.diff_mean
+    if not (np.isfinite(lo) and np.isfinite(hi)) or not (lo > 0 or hi < 0):
+        return False
+    base = abs(r.mean_a) if np.isfinite(r.mean_a) else 0.0
+    floor = MEANINGFUL_SHARE if str(r.get("unit", "")).startswith("share") else 0.0
+    return abs(mean) >= max(MEANINGFUL_RELATIVE * base, floor)
+
+
 def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline",
                        reform: str = "The reform") -> list[str]:
     """Plain-language sentences for a paired comparison (reform − baseline), intervals first.
 
-    The first sentence is the headline: residents exposed per 100,000 and the relative
-    change in clinical information delivered, e.g. "The reform exposes 2,140 fewer residents
-    per 100,000 [1,900, 2,380] and delivers 3.1% less clinical information [2.6, 3.6]
-    than the baseline." Later sentences cover emergencies away from home, harm, insider
-    incidents, function creep and broker dossiers. A change whose 95% interval includes
-    zero is called "no clear change".
+    The first sentence is the headline, in one convention (residents per 100,000 and
+    percentage points): e.g. "The reform exposes 2,140 fewer residents per 100,000 [1,900,
+    2,380] and gives clinicians 3.1 percentage points less of the information they need
+    [2.6, 3.6] (69% → 66%) than the baseline." Later sentences cover emergencies away from
+    home, harm, insider incidents, function creep and broker dossiers. A change whose 95%
+    interval includes zero, or that is too small to matter (:func:`clear_change`), is
+    called "no clear change"; intervals are cut at what is possible (a share cannot pass 0
+    or 100%).
 
     Args:
         differences: :attr:`sim.experiment.CompareResult.differences`.
@@ -41,10 +62,12 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
     d = differences
 
     def clear(name: str) -> bool:
-        lo, hi = d.loc[name, "diff_low"], d.loc[name, "diff_high"]
-        return bool(np.isfinite(lo) and (lo > 0 or hi < 0))
+        return clear_change(d.loc[name])
 
-    def interval(lo: float, hi: float, scale: float = 1.0, pct: bool = False) -> str:
+    def interval(lo: float, hi: float, scale: float = 1.0, pct: bool = False,
+                 share_of: float | None = None) -> str:
+        if share_of is not None:  # a change of a 0-1 share: at most to 0 or to 1
+            lo, hi = max(lo, -share_of), min(hi, 1.0 - share_of)
         a, b = sorted((abs(lo * scale), abs(hi * scale)))
         return f"[{a:.1f}, {b:.1f}]" if pct else f"[{_fmt_count(a)}, {_fmt_count(b)}]"
 
@@ -53,19 +76,20 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
     if clear("residents_exposed_rate"):
         word = "more" if r.diff_mean > 0 else "fewer"
         exposure = (f"exposes {_fmt_count(abs(r.diff_mean) * 1e5)} {word} residents per "
-                    f"100,000 {interval(r.diff_low, r.diff_high, 1e5)}")
+                    f"100,000 {interval(r.diff_low, r.diff_high, 1e5, share_of=r.mean_a)}")
     else:
         exposure = (f"exposes about as many residents (no clear change: "
                     f"{r.diff_mean * 1e5:+,.0f} per 100,000, interval "
                     f"[{r.diff_low * 1e5:+,.0f}, {r.diff_high * 1e5:+,.0f}])")
     u = d.loc["utility_rate"]
-    base_u = u.mean_a if u.mean_a else np.nan
-    if clear("utility_rate") and np.isfinite(base_u):
+    if clear("utility_rate"):
         word = "more" if u.diff_mean > 0 else "less"
-        care = (f"delivers {abs(u.diff_mean) / base_u * 100:.1f}% {word} clinical information "
-                f"{interval(u.diff_low / base_u, u.diff_high / base_u, 100, pct=True)}")
+        care = (f"gives clinicians {abs(u.diff_mean) * 100:.1f} percentage points {word} of "
+                f"the information they need "
+                f"{interval(u.diff_low, u.diff_high, 100, pct=True, share_of=u.mean_a)} "
+                f"({u.mean_a * 100:.0f}% → {u.mean_b * 100:.0f}%)")
     else:
-        care = "delivers about as much clinical information (no clear change)"
+        care = "gives clinicians about as much of the information they need (no clear change)"
     out.append(f"{reform} {exposure} and {care} than {baseline}.")
 
     e = d.loc["emergency_info_rate"]
@@ -73,13 +97,15 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
         word = "more" if e.diff_mean > 0 else "less"
         out.append(f"In emergencies away from home, clinicians get {abs(e.diff_mean) * 100:.0f} "
                    f"percentage points {word} of the information they need "
-                   f"{interval(e.diff_low, e.diff_high, 100, pct=True)} "
+                   f"{interval(e.diff_low, e.diff_high, 100, pct=True, share_of=e.mean_a)} "
                    f"({e.mean_a * 100:.0f}% → {e.mean_b * 100:.0f}%).")
     h = d.loc["harm_per_1000"]
     if clear("harm_per_1000"):
         word = "more" if h.diff_mean > 0 else "less"
-        out.append(f"Sensitivity-weighted harm: {_fmt_count(abs(h.diff_mean))} points per "
-                   f"1,000 residents {word} {interval(h.diff_low, h.diff_high)}.")
+        out.append(f"The information exposed is {'more' if h.diff_mean > 0 else 'less'} "
+                   f"harmful: a harm score {_fmt_count(abs(h.diff_mean))} {word} per 1,000 "
+                   f"residents {interval(h.diff_low, h.diff_high)} (each re-identifiable "
+                   "sensitive field exposed counts its sensitivity, 0 to 1).")
     for name, what in (("insider_incidents", "insider incidents"),
                        ("function_creep_incidents", "beyond-purpose (function creep) campaigns")):
         x = d.loc[name]
@@ -92,7 +118,8 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
         word = "more" if k.diff_mean > 0 else "fewer"
         out.append(f"Data brokers hold a dossier over half complete on "
                    f"{_fmt_count(abs(k.diff_mean) * 1e5)} {word} residents per 100,000 "
-                   f"{interval(k.diff_low, k.diff_high, 1e5)} ({k.mean_a * 100:.1f}% → "
+                   f"{interval(k.diff_low, k.diff_high, 1e5, share_of=k.mean_a)} "
+                   f"({k.mean_a * 100:.1f}% → "
                    f"{k.mean_b * 100:.1f}% of residents).")
     by_note: dict[str, list[str]] = {}
     for _, r in d.iterrows():

@@ -37,8 +37,9 @@ def test_controls_respect_declared_ranges():
     assert isinstance(slider, W.FloatSlider) and (slider.min, slider.max) == (0.0, 1.0)
     assert slider.continuous_update is False  # a drag does not flood the kernel
     assert panel.controls["penalty_yuan"].max == PARAMETERS["penalty_yuan"].high
-    assert panel.controls["consent_model"].options == tuple(
-        PARAMETERS["consent_model"].allowed_choices())
+    options = panel.controls["consent_model"].options
+    assert tuple(v for _, v in options) == tuple(PARAMETERS["consent_model"].allowed_choices())
+    assert "per access, break glass" in [label for label, _ in options]
     fields = panel.controls["collection_fields"]
     assert fields.disabled  # only with collection_scope custom
     panel.controls["collection_scope"].value = "custom"
@@ -52,15 +53,18 @@ def test_comparison_dashboard_verdict_exports_and_cache(runner):
     dash.compare(block=True)
     assert "The reform (national_plan_2025)" in dash.verdict.value
     assert "per 100,000" in dash.verdict.value and "[" in dash.verdict.value
-    assert dash.fig_diff.value[:4] == b"\x89PNG" and dash.fig_groups.value[:4] == b"\x89PNG"
+    for fig in (dash.fig_tradeoff, dash.fig_groups, dash.fig_diff, dash.fig_time):
+        assert fig.value[:4] == b"\x89PNG" and fig.layout.display is None
     assert dash.exports.value.count("download=") == 2
     assert "<img" in dash.report_html and "The reform" in dash.report_html
     groups = dash.group_table(dash.result)
     assert set(groups["dimension"]) == {"attitude", "age_band", "region", "care_location"}
-    # the exported reform records only what differs from the baseline, and reloads
+    assert "Region 1" in dash.groups_table.value and "nan" not in dash.groups_table.value
+    # the exported reform extends the bundled baseline by name and sets what differs
     body = yaml.safe_load(dash.reform_yaml)
-    assert body["extends"] == "status_quo.yaml"
+    assert body["extends"] == "status_quo"
     assert body["architecture"] == "national" and "audit_strength" not in body
+    assert body["n_residents"] == 1000 and body["n_days"] == 120  # the run size too
     # same inputs again: from the cache
     first = dash.result
     dash.compare(block=True)

@@ -18,11 +18,19 @@ import pandas as pd
 
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
-from ..scenario import Scenario, ScenarioError, load_scenario
+from ..params import PARAMETERS
+from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
 from .common import Background, Settings, download_link, image, scenario_names
 from .controls import ParameterPanel
-from .plots import plot_differences, plot_groups, plot_timeseries, png
-from .report import comparison_report, differences_table
+from .plots import (
+    group_changes,
+    plot_differences,
+    plot_group_changes,
+    plot_timeseries,
+    plot_tradeoff,
+    png,
+)
+from .report import comparison_report, differences_table, group_changes_table
 from .runner import Runner
 
 __all__ = ["ComparisonDashboard"]
@@ -65,8 +73,13 @@ class ComparisonDashboard(W.VBox):
         self.verdict = W.HTML("<i>Press Compare to run.</i>")
         self.verdict.add_class("verdict")
         self.table = W.HTML()
-        self.fig_diff, self.fig_time, self.fig_groups = image(), image(), image()
+        self.fig_tradeoff, self.fig_groups = image(width="640px"), image()
+        self.fig_diff, self.fig_time = image(), image()
+        self.fig_tradeoff.add_class("figure-tradeoff")
+        self.fig_groups.add_class("figure-groups")
         self.fig_diff.add_class("figure-differences")
+        self.changes = W.HTML()  # what the reform changes, before anything runs
+        self.changes.add_class("reform-changes")
         self.groups_table = W.HTML()
         self.exports = W.HTML()
         self.stale = W.HTML()
@@ -87,15 +100,16 @@ class ComparisonDashboard(W.VBox):
             w.observe(self._on_change, names="value")
         self.button.on_click(lambda _: self.compare())
 
-        left = W.VBox([W.HTML("<h3>Scenarios</h3>"), self.baseline, self.reform,
+        left = W.VBox([W.HTML("<h3>Scenarios</h3>"), self.baseline, self.reform, self.changes,
                        W.HTML("<h3>Reform levers</h3>"), self.levers,
                        W.HTML("<h3>Assumptions (both arms)</h3>"), self.assumptions],
                       layout=W.Layout(width="500px"))
         self.results_box = W.VBox([
-            self.answered, self.verdict, self.exports, W.HTML("<h3>Differences</h3>"),
-            self.fig_diff, self.table, W.HTML("<h3>Over time</h3>"), self.fig_time,
-            W.HTML("<h3>Who bears the risk, who gains</h3>"), self.fig_groups,
-            self.groups_table])
+            self.answered, self.verdict, self.fig_tradeoff,
+            W.HTML("<h3>Who bears the risk, who gains</h3>"), self.fig_groups, self.exports,
+            W.HTML("<h3>Every outcome</h3>"), self.table, self.fig_diff,
+            W.HTML("<h3>Over time</h3>"), self.fig_time,
+            W.HTML("<h3>Change by group (table)</h3>"), self.groups_table])
         self.results_box.add_class("comparison-results")
         right = W.VBox([W.HTML("<h3>Verdict</h3>"), self.stale, self.results_box],
                        layout=W.Layout(flex="1"))
@@ -126,7 +140,22 @@ class ComparisonDashboard(W.VBox):
         else:
             self.invalid.value = ""
             self.button.disabled = self.work.busy
+            self.changes.value = self._changes_html()
         self._mark(key)
+
+    def _changes_html(self) -> str:
+        """What the reform sets differently from the baseline, in plain words."""
+        a, b = self.scenarios()
+        diff = b.diff(a)
+        if not diff:
+            return "<div style='color:#b26a00'>The reform is the same as the baseline.</div>"
+        items = "".join(
+            f"<li title='{html.escape(PARAMETERS[k].help)}'>{html.escape(k.replace('_', ' '))}"
+            f": {html.escape(_show_value(a.params[k]))} → {html.escape(_show_value(v))}</li>"
+            for k, v in diff.items())
+        return (f"<details><summary>The reform changes {len(diff)} setting"
+                f"{'s' if len(diff) != 1 else ''} of the baseline</summary>"
+                f"<ul style='font-size:0.9em;margin:0'>{items}</ul></details>")
 
     def _mark(self, key: tuple | None) -> None:
         """Flag the result on screen as out of date unless ``key`` is its inputs."""
@@ -233,7 +262,7 @@ class ComparisonDashboard(W.VBox):
         self.table.value = ""
         self.groups_table.value = ""
         self.exports.value = ""
-        for fig in (self.fig_diff, self.fig_time, self.fig_groups):
+        for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time):
             fig.value = b""
             fig.layout.display = "none"
 
@@ -273,25 +302,27 @@ class ComparisonDashboard(W.VBox):
             self.result = cmp
             return
         figs = {
-            "Differences (reform vs baseline)": png(plot_differences(cmp.differences)),
+            "Risk and clinical information, baseline and reform":
+                png(plot_tradeoff(cmp)),
+            "Who bears the risk, who gains": png(plot_group_changes(cmp)),
+            "Every outcome, reform vs baseline": png(plot_differences(cmp.differences)),
             "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily})),
-            "By group": png(plot_groups({a.name: cmp.a.groups, b.name: cmp.b.groups})),
         }
         self.work.check()
-        for fig, value in zip((self.fig_diff, self.fig_time, self.fig_groups), figs.values(),
-                              strict=True):
+        for fig, value in zip((self.fig_tradeoff, self.fig_groups, self.fig_diff,
+                               self.fig_time), figs.values(), strict=True):
             fig.value = value
             fig.layout.display = None
-        groups = self.group_table(cmp)
-        self.groups_table.value = groups.to_html(index=False, float_format=lambda x: f"{x:.4g}",
-                                                 border=0)
-        report = comparison_report(cmp, figs, groups).encode("utf-8")
-        yaml_text = b.to_yaml(base=a, extends=f"{self.baseline.value}.yaml").encode("utf-8")
+        changes = group_changes(cmp)
+        self.groups_table.value = group_changes_table(changes)
+        report = comparison_report(cmp, figs, changes).encode("utf-8")
+        yaml_text = export_reform_yaml(a, b, self.baseline.value, seed=cmp.a.seed,
+                                       reps=len(cmp.a.runs)).encode("utf-8")
         self.exports.value = (
             download_link(report, f"comparison_{a.name}_vs_{_slug(b.name)}.html",
                           "text/html", "⬇ Report (HTML)")
             + download_link(yaml_text, f"{_slug(b.name)}.yaml", "application/x-yaml",
-                            "⬇ Reform scenario (YAML, only what differs)"))
+                            "⬇ Reform scenario (YAML: loads anywhere, reruns the same)"))
         self.result = cmp
         self.report_html = report.decode("utf-8")
         self.reform_yaml = yaml_text.decode("utf-8")
@@ -316,6 +347,10 @@ class ComparisonDashboard(W.VBox):
         out["utility_change_pp"] = 100 * (out["utility_rate_reform"]
                                           - out["utility_rate_baseline"])
         return out.reset_index()
+
+
+def _show_value(v) -> str:
+    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
 
 
 def _failures(cmp: CompareResult) -> int:

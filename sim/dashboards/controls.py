@@ -27,6 +27,14 @@ def _label(p: Parameter) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _words(choice: str) -> str:
+    """A declared choice in plain words (the value itself is unchanged).
+
+    ``per_access_break_glass`` → "per access, break glass"; underscores become spaces.
+    """
+    return choice.replace("_break_glass", ", break glass").replace("_", " ")
+
+
 def make_control(p: Parameter, value: Any | None = None) -> W.Widget:
     """One widget for parameter ``p`` (slider, number box, dropdown, checkbox, multi-select)."""
     value = p.default if value is None else value
@@ -34,8 +42,9 @@ def make_control(p: Parameter, value: Any | None = None) -> W.Widget:
               "tooltip": f"{p.help} ({p.unit})"}
     if p.dtype is bool:
         return W.Checkbox(value=bool(value), indent=False, **common)
-    if p.dtype is str:
-        return W.Dropdown(options=p.allowed_choices(), value=value, **common)
+    if p.dtype is str:  # plain words on screen, the declared value underneath
+        return W.Dropdown(options=[(_words(c), c) for c in p.allowed_choices()], value=value,
+                          **common)
     if p.dtype is list:
         options = list(p.item_choices()) if p.item_choices else []
         return W.SelectMultiple(options=options, value=tuple(value), rows=5, **common)
@@ -65,6 +74,7 @@ class ParameterPanel(W.VBox):
                  kinds: Iterable[str] = ("lever", "uncertainty"),
                  exclude: Iterable[str] = ()) -> None:
         self.controls: dict[str, W.Widget] = {}
+        self.help_rows: dict[str, W.HTML] = {}
         values = dict(values or {})
         exclude = set(exclude)
         kinds = tuple(kinds)
@@ -96,10 +106,16 @@ class ParameterPanel(W.VBox):
         scope = self.controls.get("collection_scope")
         fields = self.controls.get("collection_fields")
         if scope is not None and fields is not None:
+            listing = self.help_rows["collection_scope"]
+            help_text = listing.value
+
             def sync(*_):
                 fields.disabled = scope.value != "custom"
                 if scope.value != "custom":
                     fields.value = ()
+                listing.value = help_text.replace("</div>", f"<br><b>{scope.value}</b> "
+                                                  f"collects: {_scope_fields(scope.value)}"
+                                                  "</div>")
             scope.observe(sync, names="value")
             sync()
 
@@ -109,9 +125,11 @@ class ParameterPanel(W.VBox):
             ctl = make_control(p, values.get(p.name))
             self.controls[p.name] = ctl
             unit = "" if p.unit in ("-", "") else f" [{p.unit}]"
-            rows.append(W.VBox([ctl, W.HTML(f"<div style='font-size:11px;color:#555;"
-                                            f"margin:-4px 0 6px 196px;max-width:460px'>"
-                                            f"{p.help}{unit}</div>")]))
+            help_row = W.HTML(f"<div style='font-size:11px;color:#555;"
+                              f"margin:-4px 0 6px 196px;max-width:460px'>"
+                              f"{p.help}{unit}</div>")
+            self.help_rows[p.name] = help_row
+            rows.append(W.VBox([ctl, help_row]))
         return W.VBox(rows)
 
     def values(self) -> dict[str, Any]:
@@ -133,3 +151,14 @@ class ParameterPanel(W.VBox):
         """Call ``handler`` when any control changes."""
         for ctl in self.controls.values():
             ctl.observe(handler, names="value")
+
+
+def _scope_fields(scope: str) -> str:
+    """The fields a collection scope collects, in catalogue order."""
+    if scope == "custom":
+        return "the fields chosen below"
+    from ..fields import CATALOGUE
+    from ..policy import COLLECTION_SCOPES
+
+    chosen = set(COLLECTION_SCOPES[scope](CATALOGUE))
+    return ", ".join(f.name.replace("_", " ") for f in CATALOGUE if f.name in chosen)

@@ -20,7 +20,12 @@ import pandas as pd
 from ..model import DAILY_SERIES
 from ..outcomes import OUTCOMES
 
-__all__ = ["plot_differences", "plot_groups", "plot_network", "plot_timeseries", "png"]
+__all__ = ["group_changes", "plot_differences", "plot_group_changes", "plot_groups",
+           "plot_network", "plot_timeseries", "plot_tradeoff", "png"]
+
+#: how each group dimension is named for planners
+DIMENSIONS = {"attitude": "Privacy attitude", "age_band": "Age", "region": "Home region",
+              "care_location": "Where care happens"}
 
 COLOURS = {"a": "#4c72b0", "b": "#dd8452"}
 
@@ -94,6 +99,106 @@ def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY)):
             ax.annotate("baseline 0", (0, yi), fontsize=8, va="center", xytext=(4, 0),
                         textcoords="offset points")
     ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform")):
+    """Baseline and reform on one risk × utility plane, each with its 95% intervals.
+
+    x: residents exposed per 100,000 (re-identifiable, with a sensitive field); y: the
+    share of the clinical information needed that clinicians got, in percent. The arrow
+    goes from the baseline to the reform: down-left is safer and worse for care.
+    """
+    from ..experiment import mean_ci
+
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    points = []
+    for res, colour, label in zip((cmp.a, cmp.b), COLOURS.values(), labels, strict=True):
+        runs = res.runs[res.runs["status"] == "ok"] if "status" in res.runs else res.runs
+        x, xl, xh = (1e5 * v for v in mean_ci(runs["residents_exposed_rate"]))
+        y, yl, yh = (100 * v for v in mean_ci(runs["utility_rate"]))
+        xerr = [[x - xl], [xh - x]] if np.isfinite(xl) else None
+        yerr = [[y - yl], [yh - y]] if np.isfinite(yl) else None
+        ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", ms=9, color=colour,
+                    capsize=4, label=f"{label}: {res.scenario.name}")
+        points.append((x, y))
+    (x0, y0), (x1, y1) = points
+    ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "0.4"})
+    ax.set_xlabel("privacy risk: residents exposed per 100,000 (95% interval)")
+    ax.set_ylabel("clinical information delivered (% of what is needed)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def group_changes(cmp) -> pd.DataFrame:
+    """Change per group of residents, reform − baseline, paired by replication.
+
+    One row per (dimension, group): ``exposed_change`` (residents exposed per 100,000) and
+    ``utility_change`` (percentage points of the information needed), each with its 95%
+    interval (``*_low``, ``*_high``). Groups without residents or encounters are left out.
+    """
+    from ..experiment import mean_ci
+
+    ga, gb = cmp.a.groups, cmp.b.groups
+    if ga.empty or gb.empty:
+        return pd.DataFrame()
+    keys = ["rep", "dimension", "group"]
+    both = ga.merge(gb, on=keys, suffixes=("_a", "_b"))
+    rows = []
+    for (dim, group), part in both.groupby(["dimension", "group"], sort=False):
+        row = {"dimension": dim, "group": group}
+        for name, col, scale in (("exposed_change", "residents_exposed_rate", 1e5),
+                                 ("utility_change", "utility_rate", 100.0)):
+            diff = scale * (part[f"{col}_b"] - part[f"{col}_a"])
+            row[name], row[f"{name}_low"], row[f"{name}_high"] = mean_ci(diff)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out[out["exposed_change"].notna() | out["utility_change"].notna()]
+
+
+def plot_group_changes(cmp):
+    """Winners and losers: the change for each group of residents, with 95% intervals.
+
+    Left, the change in residents exposed per 100,000; right, the change in clinical
+    information delivered, percentage points. Green: better for the group, red: worse,
+    grey: the interval includes zero. One block of bars
+    per dimension (privacy attitude, age, home region, where care happens); a dimension
+    with nothing to show is left out, so no panel is empty.
+    """
+    ch = group_changes(cmp)
+    if ch.empty:
+        fig, ax = plt.subplots(figsize=(6, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no group results", ha="center", va="center")
+        return fig
+    ch = ch.assign(label=[f"{DIMENSIONS.get(d, d)}: {g}" for d, g in
+                          zip(ch["dimension"], ch["group"], strict=True)])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.3 * len(ch) + 1.4), sharey=True)
+    y = np.arange(len(ch))[::-1]
+    for ax, name, good, title in (
+            (axes[0], "exposed_change", "lower",
+             "residents exposed per 100,000 (reform − baseline)"),
+            (axes[1], "utility_change", "higher",
+             "information delivered, percentage points (reform − baseline)")):
+        v = ch[name].to_numpy(dtype=float)
+        lo, hi = ch[f"{name}_low"].to_numpy(dtype=float), ch[f"{name}_high"].to_numpy(dtype=float)
+        better = v < 0 if good == "lower" else v > 0
+        clear = (lo > 0) | (hi < 0)  # grey where the interval includes zero
+        colours = np.where(~clear | np.isnan(v), "0.75",
+                           np.where(better, "#55a868", "#c44e52"))
+        ax.barh(y, np.nan_to_num(v), color=colours, alpha=0.85)
+        ok = np.isfinite(lo)
+        ax.errorbar(v[ok], y[ok], xerr=[(v - lo)[ok], (hi - v)[ok]], fmt="none",
+                    ecolor="black", capsize=2, linewidth=0.8)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_title(title, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+        ax.tick_params(axis="x", labelsize=8)
+    axes[0].set_yticks(y, ch["label"], fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -12,9 +12,10 @@ import pandas as pd
 from .. import __version__
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
-from ..outcomes import direction_arrow
+from ..outcomes import OUTCOMES, direction_arrow
+from ..verdicts import clear_change
 
-__all__ = ["comparison_report"]
+__all__ = ["comparison_report", "differences_table", "group_changes_table"]
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -30,30 +31,69 @@ def _num(x: float) -> str:
 
 
 def differences_table(cmp: CompareResult) -> str:
-    """The paired differences as an HTML table."""
-    rows = []
+    """The paired differences as HTML, the outcomes that changed first.
+
+    Folded away below: those that did not change clearly, and those not compared (with the
+    reason).
+    """
+    changed, unchanged, noted = [], [], []
     for _name, r in cmp.differences.iterrows():
         if not r.get("headline", True):
             continue
         arrow = direction_arrow(r.direction)
+        label = (f"<td title='{html.escape(OUTCOMES[_name].definition)}'>{arrow} "
+                 f"{html.escape(r.label)}</td>")
         note = r.get("note", "")
         if note:  # fixed by design or not measured: say why instead of printing numbers
-            rows.append(f"<tr><td>{arrow} {html.escape(r.label)}</td>"
-                        f"<td>{html.escape(r.unit)}</td><td>{_num(r.mean_a)}</td>"
-                        f"<td>{_num(r.mean_b)}</td><td colspan=3 class='note' "
-                        f"style='text-align:left'>{html.escape(note)}</td></tr>")
+            noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"
+                         f"{html.escape(note)}</td></tr>")
             continue
-        sig = math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0)
-        verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
-                   else "same") if sig else "no clear change"
+        if clear_change(r):
+            verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
+                       else "different")
+        else:
+            verdict = "no clear change"
         colour = {"better": "#2e7d32", "worse": "#c62828"}.get(verdict, "#555")
-        rows.append(f"<tr><td>{arrow} {html.escape(r.label)}</td><td>{html.escape(r.unit)}</td>"
-                    f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
-                    f"<td>{_num(r.diff_mean)}</td><td>[{_num(r.diff_low)}, {_num(r.diff_high)}]"
-                    f"</td><td style='color:{colour}'>{verdict}</td></tr>")
-    return ("<table class='diffs'><thead><tr><th>outcome</th><th>unit</th><th>baseline</th>"
-            "<th>reform</th><th>reform − baseline</th><th>95% interval</th><th>reform is</th>"
-            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+        row = (f"<tr>{label}<td>{html.escape(r.unit)}</td>"
+               f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
+               f"<td>{_num(r.diff_mean)}</td><td>[{_num(r.diff_low)}, {_num(r.diff_high)}]"
+               f"</td><td style='color:{colour}'>{verdict}</td></tr>")
+        (unchanged if verdict == "no clear change" else changed).append(row)
+    head = ("<thead><tr><th>outcome</th><th>unit</th><th>baseline</th><th>reform</th>"
+            "<th>reform − baseline</th><th>95% interval</th><th>reform is</th></tr></thead>")
+    out = f"<table class='diffs'>{head}<tbody>{''.join(changed)}</tbody></table>"
+    if unchanged:
+        out += (f"<details><summary>{len(unchanged)} outcomes with no clear change (the "
+                "interval includes zero, or the change is under 1% of the baseline)"
+                f"</summary><table class='diffs'>{head}<tbody>{''.join(unchanged)}"
+                "</tbody></table></details>")
+    if noted:
+        out += (f"<details><summary>{len(noted)} outcomes not compared, and why</summary>"
+                f"<table class='diffs'><tbody>{''.join(noted)}</tbody></table></details>")
+    return out
+
+
+def group_changes_table(changes: pd.DataFrame) -> str:
+    """Winners and losers as an HTML table: the change per group with its interval."""
+    if changes.empty:
+        return "<i>No group results.</i>"
+    from .plots import DIMENSIONS
+
+    def cell(v, lo, hi, digits):
+        if not math.isfinite(v):
+            return "–"
+        ci = f" [{lo:+.{digits}f}, {hi:+.{digits}f}]" if math.isfinite(lo) else ""
+        return f"{v:+.{digits}f}{ci}"
+
+    rows = "".join(
+        f"<tr><td>{html.escape(DIMENSIONS.get(r.dimension, r.dimension))}</td>"
+        f"<td>{html.escape(str(r.group))}</td>"
+        f"<td>{cell(r.exposed_change, r.exposed_change_low, r.exposed_change_high, 0)}</td>"
+        f"<td>{cell(r.utility_change, r.utility_change_low, r.utility_change_high, 1)}</td>"
+        "</tr>" for r in changes.itertuples(index=False))
+    return ("<table class='groups'><thead><tr><th>group</th><th></th>"
+            "<th>residents exposed per 100,000</th><th>information delivered, percentage "
+            "points</th></tr></thead><tbody>" + rows + "</tbody></table>")
 
 
 def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
@@ -75,8 +115,9 @@ def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
     figs = "".join(f"<h3>{html.escape(t)}</h3>{_img(p, t)}" for t, p in figures.items())
     grp = ""
     if groups is not None and not groups.empty:
-        grp = "<h2>Who bears the risk, who gains</h2>" + groups.to_html(
-            index=False, float_format=lambda x: f"{x:.4g}", classes="groups", border=0)
+        grp = ("<h2>Who bears the risk, who gains</h2><p class='note'>Change for each group "
+               "of residents, reform − baseline, with 95% intervals.</p>"
+               + group_changes_table(groups))
     n = cmp.a.scenario.params
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
