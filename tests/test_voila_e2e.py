@@ -190,3 +190,60 @@ def test_invalid_inputs_are_refused_at_the_controls(app):
         "share_concerned + share_unconcerned", timeout=30_000)
     expect()(page.locator(f"{CMP} .compare-button")).to_be_disabled()
     page.screenshot(path=str(ARTIFACTS / "voila_invalid_inputs.png"), full_page=True)
+
+
+def test_the_reform_export_loads_anywhere_and_keeps_the_run(app, tmp_path):
+    """Defect 7: the downloaded reform YAML loads from any folder, with the run size and
+    the reform's own description."""
+    import sim
+
+    page = app
+    select(page, "Collection scope", "maximal")
+    run_to_end(page)
+    text = yaml_export(page)
+    path = tmp_path / "elsewhere" / "my_reform.yaml"
+    path.parent.mkdir()
+    path.write_text(text)
+    loaded = sim.load_scenario(path)
+    assert loaded.params["collection_scope"] == "maximal"
+    assert loaded.params["n_residents"] == 1000
+    baseline = sim.load_scenario("national_plan_2025")
+    assert loaded.description != baseline.description
+
+
+@pytest.fixture(scope="module")
+def tiny_sweep(tmp_path_factory):
+    from sim.sweep import load_sweep, run_sweep
+
+    out = tmp_path_factory.mktemp("sweeps") / "tiny"
+    spec = load_sweep({"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 2,
+                       "overrides": {"n_residents": 800, "n_days": 30},
+                       "design": {"type": "policies", "policies": [
+                           {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
+    run_sweep(spec, out, engine="serial", progress=False)
+    return out
+
+
+def test_the_frontier_never_shows_a_sweep_it_failed_to_load(app, tiny_sweep):
+    """Defect 8: a corrupt Parquet file is reported and the previous sweep is cleared."""
+    page = app
+    page.locator(".app-tabs").get_by_text("Frontier", exact=True).click()
+    folder = page.locator(".frontier-dashboard .sweep-folder input")
+    folder.fill(str(tiny_sweep))
+    folder.press("Enter")
+    page.locator(".frontier-dashboard .load-sweep").click()
+    policy = page.locator(".frontier-dashboard .frontier-policy select option")
+    expect()(policy).to_have_count(2, timeout=60_000)
+    shown = page.locator(".frontier-dashboard .frontier-figure").get_attribute("src")
+    parquet = next((tiny_sweep / "runs").glob("*.parquet"))
+    data = parquet.read_bytes()
+    parquet.write_bytes(data[: len(data) // 2])
+    try:
+        page.locator(".frontier-dashboard .load-sweep").click()
+        expect()(page.locator(".frontier-dashboard .frontier-status")).to_contain_text(
+            "Cannot load", timeout=60_000)
+        expect()(policy).to_have_count(0, timeout=10_000)
+        assert page.locator(".frontier-dashboard .frontier-figure").get_attribute(
+            "src") != shown
+    finally:
+        parquet.write_bytes(data)

@@ -86,6 +86,12 @@ class FrontierDashboard(W.VBox):
             W.HBox([self.risk, self.utility, self.baseline]), self.fig, self.table,
             W.HTML("<h3>A policy</h3>"), self.policy, self.detail,
             W.HTML("<h3>Sensitivity</h3>"), self.sens_fig, self.sens_table])
+        self.add_class("frontier-dashboard")
+        self.path.add_class("sweep-folder")
+        self.load.add_class("load-sweep")
+        self.fig.add_class("frontier-figure")
+        self.work.status.add_class("frontier-status")
+        self.policy.add_class("frontier-policy")
         if results:
             self.load_folder(results)
 
