@@ -247,6 +247,7 @@ for r in found["rules"].itertuples():
 # ------------------------------------------------------------------- 04 debate
 CLAIM = '''
 from sim.analysis import claim_verdict
+from sim.claims import CLAIMS  # the debate's claims as experiments (also the app's tab)
 
 def test(claim, base, reform, expect, reps=6, **kw):
     """Compare two policies on the same seeds; print the verdict computed from the numbers."""
@@ -254,6 +255,11 @@ def test(claim, base, reform, expect, reps=6, **kw):
     for line in claim_verdict(cmp.differences, expect, claim):
         print(line)
     return cmp.differences
+
+def test_claim(key, reps=6):
+    """Run one of sim.claims.CLAIMS."""
+    c = CLAIMS[key]
+    return test(c.claim, *c.scenarios(), c.expect, reps=reps)
 '''
 
 NOTEBOOKS["04_testing_the_debate.ipynb"] = [
@@ -276,10 +282,7 @@ The experts' design against the plan as written: records on the phone, shown per
 break-glass for emergencies. Predicted: fewer residents exposed, less harm, fewer insider
 incidents, and emergency information away from home no worse."""),
     code('''
-d1 = test("on-device storage with per-access consent keeps risk small and care intact",
-          "national_plan_2025", "on_device_consent",
-          {"residents_exposed_rate": "lower", "harm_per_1000": "lower",
-           "insider_incidents": "lower", "emergency_info_rate": "unchanged"})
+d1 = test_claim("on_device")
 ''', check=True),
     md("""How to read it: staff cannot open records without the patient's code, and there are no
 integrated copies at the insurer and payment platform, which is where the fall in exposure
@@ -323,25 +326,17 @@ record would identify its owner even without the ID number."""),
     md("## Claim 3. Integrating the health, insurance and payment codes adds risk, not care"),
     code('''
 plan = sim.load_scenario("national_plan_2025")
-d3 = test("integrating the codes adds function creep and harm but no clinical value",
-          plan.with_overrides(code_integration="health_only", name="health only"), plan,
-          {"function_creep_incidents": "higher", "harm_per_1000": "higher",
-           "mean_dossier_completeness": "higher", "utility_rate": "unchanged"})
+d3 = test_claim("integration")
 ''', check=True),
     md("## Claim 4. Data of low resale value draws few attackers"),
     code('''
-d4 = test("data worth a tenth draws fewer attacks",
-          plan, plan.with_overrides(resale_value_multiplier=0.1, name="cheap data"),
-          {"breaches": "lower", "insider_incidents": "lower", "harm_per_1000": "lower"})
+d4 = test_claim("value")
 ''', check=True),
     md("""How to read it: ransomware is paid for the systems, not the data, so the value of the
 records moves external breaches much less than it moves insiders selling records."""),
     md("## Claim 5. Technical early warning plus legal punishment deters"),
     code('''
-d5 = test("strong audit, purpose binding, encryption and enforcement deter and detect",
-          "national_plan_2025", "strong_enforcement",
-          {"insider_incidents": "lower", "function_creep_incidents": "lower",
-           "detected_share": "higher", "breaches": "lower", "harm_per_1000": "lower"})
+d5 = test_claim("enforcement")
 ''', check=True),
     md("""How to read it: offences fall with the certainty of sanction, smoothly (the model's
 elasticity is close to the crime literature's −0.5; see `06_validation`), and foreign groups
@@ -349,10 +344,7 @@ are rarely sanctioned, so external breaches respond less than insiders; encrypti
 (part of this package) is what cuts the harm external breaches do."""),
     md("## Claim 6. Minimal collection (the PIPL rule) costs little care"),
     code('''
-d6 = test("minimum-necessary collection costs little care and cuts harm",
-          "national_plan_2025", "minimal_collection",
-          {"utility_rate": "unchanged", "emergency_info_rate": "unchanged",
-           "harm_per_1000": "lower"})
+d6 = test_claim("minimal")
 d6b = test("... if lifestyle and demographic fields had no clinical value",
            plan.with_overrides(lifestyle_clinical_value=0.0, name="plan"),
            sim.load_scenario("minimal_collection").with_overrides(lifestyle_clinical_value=0.0),

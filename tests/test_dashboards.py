@@ -187,3 +187,27 @@ def test_reform_from_a_scenario_keeps_its_own_assumptions(runner):
     dash.assumptions.controls["attacker_skill"].value = 0.5  # edited: applies to both
     base, reform = dash.scenarios()
     assert base.params["attacker_skill"] == reform.params["attacker_skill"] == 0.5
+
+
+def test_debate_tab_computes_a_claims_verdict(runner):
+    from sim.claims import CLAIMS
+    from sim.dashboards.debate import DebateDashboard
+
+    dash = DebateDashboard(runner=runner, reps=3)
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 60
+    assert set(k for _, k in dash.pick.options) == set(CLAIMS)
+    dash.pick.value = "enforcement"
+    assert "strong_enforcement" in dash.about.value
+    dash.test(block=True)
+    assert "Verdict on" in dash.verdict.value
+    assert "Insider incidents" in dash.verdict.value
+
+
+def test_every_claim_names_outcomes_and_scenarios_that_exist():
+    from sim.claims import CLAIMS
+
+    for c in CLAIMS.values():
+        a, b = c.scenarios({"n_residents": 500, "n_days": 10})
+        assert a.name != b.name and set(c.expect) <= set(sim.OUTCOMES.names())
+        assert set(c.expect.values()) <= {"lower", "higher", "unchanged"}

@@ -227,7 +227,7 @@ def tiny_sweep(tmp_path_factory):
 def test_the_frontier_never_shows_a_sweep_it_failed_to_load(app, tiny_sweep):
     """Defect 8: a corrupt Parquet file is reported and the previous sweep is cleared."""
     page = app
-    page.locator(".app-tabs").get_by_text("Frontier", exact=True).click()
+    page.locator(".app-tabs").get_by_role("tab", name="Frontier", exact=True).click()
     folder = page.locator(".frontier-dashboard .sweep-folder input")
     folder.fill(str(tiny_sweep))
     folder.press("Enter")
@@ -247,3 +247,19 @@ def test_the_frontier_never_shows_a_sweep_it_failed_to_load(app, tiny_sweep):
             "src") != shown
     finally:
         parquet.write_bytes(data)
+
+
+def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
+    """One app, every view: tabs for Compare, Explore, Frontier and the debate."""
+    page = app
+    tabs = page.locator(".app-tabs")
+    for title, view in (("Explore", ".policy-explorer"), ("Frontier", ".frontier-dashboard"),
+                        ("The debate", ".debate-dashboard")):
+        tabs.get_by_role("tab", name=title, exact=True).click()
+        expect()(page.locator(view)).to_be_visible(timeout=30_000)
+    debate = page.locator(".debate-dashboard")
+    debate.locator(".widget-dropdown", has_text="Simulated residents").locator(
+        "select").select_option("1000")
+    debate.locator(".test-claim").click()
+    expect()(debate.locator(".claim-verdict")).to_contain_text("Verdict on", timeout=180_000)
+    page.screenshot(path=str(ARTIFACTS / "voila_debate.png"), full_page=True)

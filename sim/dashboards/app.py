@@ -2,8 +2,9 @@
 
 ``notebooks/app.ipynb`` shows :class:`WorkbenchApp`; ``make app`` serves it with Voila.
 Tabs: **Compare** (baseline versus reform), **Explore** (one policy, its daily series and
-the institution network) and **Frontier** (sweeps, the risk-utility frontier and the
-sensitivity ranking). The comparison and the explorer share one warm worker pool.
+the institution network), **Frontier** (sweeps, the risk-utility frontier and the
+sensitivity ranking) and **The debate** (the article's claims as one-click experiments with
+computed verdicts). The dashboards that run models share one warm worker pool.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .comparison import ComparisonDashboard
+from .debate import DebateDashboard
 from .explorer import PolicyExplorer
 from .frontier import FrontierDashboard
 from .runner import Runner
@@ -21,7 +23,8 @@ INTRO = ("<h1 style='margin-bottom:0'>Health-data policy workbench</h1>"
          "<p style='max-width:900px;color:#444'>How a national electronic health record "
          "would trade privacy-leak risk for clinical information, under the policy you "
          "choose. <b>Compare</b> a reform with a baseline; <b>Explore</b> one policy in "
-         "detail; see the <b>Frontier</b> of many policies from a sweep.</p>")
+         "detail; see the <b>Frontier</b> of many policies from a sweep; test the claims of "
+         "<b>the debate</b>.</p>")
 
 
 class WorkbenchApp(W.VBox):
@@ -39,7 +42,8 @@ class WorkbenchApp(W.VBox):
         self.compare = ComparisonDashboard(baseline=baseline, reform=reform, runner=self.runner)
         self.explore = PolicyExplorer(scenario=reform, runner=self.runner)
         self.frontier = FrontierDashboard()
-        self.tabs = W.Tab(children=[self.compare, self.explore, self.frontier],
-                          titles=("Compare", "Explore", "Frontier"))
+        self.debate = DebateDashboard(runner=self.runner)
+        self.tabs = W.Tab(children=[self.compare, self.explore, self.frontier, self.debate],
+                          titles=("Compare", "Explore", "Frontier", "The debate"))
         self.tabs.add_class("app-tabs")
         super().__init__([W.HTML(INTRO), self.tabs])

@@ -1,0 +1,101 @@
+"""The debate's claims, one click each: the experiment and its computed verdict."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+
+from ..claims import CLAIMS
+from ..verdicts import claim_verdict
+from .common import Background, Settings
+from .runner import Runner
+
+__all__ = ["DebateDashboard"]
+
+
+class DebateDashboard(W.VBox):
+    """Pick a claim from the public debate, run its experiment, read the verdict.
+
+    The verdict (*supported*, *partly supported*, *not supported*, *contradicted*) is
+    computed from the paired comparison's intervals (:func:`sim.verdicts.claim_verdict`).
+
+    Args:
+        runner: the worker pool (shared with the other tabs).
+        reps: replications per arm.
+    """
+
+    def __init__(self, runner: Runner | None = None, reps: int = 6) -> None:
+        self.runner = runner or Runner()
+        self.pick = W.Dropdown(options=[(c.claim, k) for k, c in CLAIMS.items()],
+                               description="Claim", layout=W.Layout(width="760px"),
+                               style={"description_width": "60px"})
+        self.pick.add_class("claim-pick")
+        self.settings = Settings(reps=reps)
+        self.button = W.Button(description="Test this claim", button_style="primary",
+                               icon="play")
+        self.button.add_class("test-claim")
+        self.cancel = W.Button(description="Cancel", icon="stop", disabled=True)
+        self.work = Background(self.button, cancel=self.cancel)
+        self.about = W.HTML()
+        self.verdict = W.HTML("<i>Pick a claim and press Test this claim.</i>")
+        self.verdict.add_class("claim-verdict")
+        self.pick.observe(lambda _: self._describe(), names="value")
+        for w in self.settings.children:
+            w.observe(lambda _: self._describe(), names="value")
+        self.button.on_click(lambda _: self.test())
+        super().__init__([
+            W.HTML("<h2>The debate</h2><p style='max-width:900px'>Each claim from the debate "
+                   "about the health code is an experiment: two policies on the same seeds. "
+                   "The verdict is computed from the differences and their 95% intervals: "
+                   "<i>supported</i> when every prediction is borne out.</p>"),
+            self.pick, self.about, self.settings,
+            W.HBox([self.button, self.cancel, self.work.progress, self.work.status]),
+            self.verdict])
+        self.add_class("debate-dashboard")
+        self._describe()
+
+    def _describe(self) -> None:
+        """The chosen claim: who says it, the two policies, the predictions; clear results."""
+        c = CLAIMS[self.pick.value]
+        preds = "".join(f"<li>{html.escape(o.replace('_', ' '))}: {w}</li>"
+                        for o, w in c.expect.items())
+        changes = "".join(f" ({html.escape(k)} = {html.escape(str(v))})"
+                          for k, v in {**c.baseline_changes}.items())
+        rchanges = "".join(f" ({html.escape(k)} = {html.escape(str(v))})"
+                           for k, v in {**c.reform_changes}.items())
+        self.about.value = (
+            f"<p style='max-width:900px'><i>{html.escape(c.said)}</i><br>Experiment: "
+            f"<b>{html.escape(c.baseline)}</b>{changes} against "
+            f"<b>{html.escape(c.reform)}</b>{rchanges}. Predicted, reform against "
+            f"baseline:</p><ul>{preds}</ul>")
+        self.verdict.value = "<i>Press Test this claim.</i>"
+
+    def test(self, block: bool = False) -> None:
+        """Run the claim's comparison (in the background unless ``block``)."""
+        c = CLAIMS[self.pick.value]
+        a, b = c.scenarios(self.settings.overrides())
+        seed, reps = self.settings.seed.value, self.settings.reps.value
+        self.verdict.value = "<i>Running…</i>"
+
+        def job():
+            cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress)
+            self.work.check()
+            failed = sum(int((r.runs["status"] != "ok").sum()) for r in (cmp.a, cmp.b))
+            if failed:
+                self.verdict.value = (f"<div style='color:#c62828'>{failed} replications "
+                                      "failed: no verdict.</div>")
+                return
+            lines = claim_verdict(cmp.differences, c.expect, c.claim)
+            body = "".join(f"<li>{html.escape(x.strip(' -'))}</li>" for x in lines[1:])
+            self.verdict.value = (
+                "<div style='background:#f3f6fa;padding:0.8em;border-left:4px solid #4c72b0;"
+                f"max-width:900px'><b>{html.escape(lines[0])}</b><ul>{body}</ul>"
+                + (f"<p style='color:#444'>{html.escape(c.reading)}</p>" if c.reading else "")
+                + f"<p style='color:#777;font-size:0.85em'>{reps} replications from seed "
+                f"{seed}, {a.params['n_residents']:,} simulated residents, "
+                f"{a.params['n_days']} days.</p></div>")
+            self.work.status.value = f"done ({2 * reps} runs)"
+
+        self.work.start(job, block=block, on_cancel=lambda: setattr(
+            self.verdict, "value", "<i>Cancelled.</i>"))
