@@ -55,7 +55,8 @@ def test_comparison_dashboard_verdict_exports_and_cache(runner):
     assert "per 100,000" in dash.verdict.value and "[" in dash.verdict.value
     for fig in (dash.fig_tradeoff, dash.fig_groups, dash.fig_diff, dash.fig_time):
         assert fig.value[:4] == b"\x89PNG" and fig.layout.display is None
-    assert dash.exports.value.count("download=") == 2
+    assert dash.exports.value.count("download=") == 3
+    assert "Key assumptions" in dash.brief_html and "<img" in dash.brief_html
     assert "<img" in dash.report_html and "The reform" in dash.report_html
     groups = dash.group_table(dash.result)
     assert set(groups["dimension"]) == {"attitude", "age_band", "region", "care_location"}

@@ -102,7 +102,7 @@ def select(page, label: str, value: str) -> None:
 def wait_for_result(page, number: int) -> None:
     expect()(page.locator(f"{CMP} .result-inputs")).to_contain_text(
         f"Result {number}:", timeout=120_000)
-    expect()(page.locator(f"{CMP} a.export-link")).to_have_count(2, timeout=120_000)
+    expect()(page.locator(f"{CMP} a.export-link")).to_have_count(3, timeout=120_000)
     expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled(timeout=60_000)
 
 
@@ -114,7 +114,7 @@ def run_to_end(page) -> str:
 
 
 def yaml_export(page) -> str:
-    href = page.locator(f"{CMP} a.export-link").nth(1).get_attribute("href")
+    href = page.locator(f"{CMP} a.export-link").nth(2).get_attribute("href")
     return base64.b64decode(href.split(",", 1)[1]).decode()
 
 

@@ -30,7 +30,7 @@ from .plots import (
     plot_tradeoff,
     png,
 )
-from .report import comparison_report, differences_table, group_changes_table
+from .report import brief_report, comparison_report, differences_table, group_changes_table
 from .runner import Runner
 
 __all__ = ["ComparisonDashboard"]
@@ -318,11 +318,17 @@ class ComparisonDashboard(W.VBox):
         report = comparison_report(cmp, figs, changes).encode("utf-8")
         yaml_text = export_reform_yaml(a, b, self.baseline.value, seed=cmp.a.seed,
                                        reps=len(cmp.a.runs)).encode("utf-8")
+        reform_file = f"{_slug(b.name)}.yaml"
+        brief = brief_report(cmp, figs["Risk and clinical information, baseline and reform"],
+                             self.baseline.value, reform_file).encode("utf-8")
         self.exports.value = (
-            download_link(report, f"comparison_{a.name}_vs_{_slug(b.name)}.html",
-                          "text/html", "⬇ Report (HTML)")
-            + download_link(yaml_text, f"{_slug(b.name)}.yaml", "application/x-yaml",
+            download_link(brief, f"brief_{_slug(b.name)}_vs_{a.name}.html", "text/html",
+                          "⬇ One-page brief (HTML)")
+            + download_link(report, f"comparison_{a.name}_vs_{_slug(b.name)}.html",
+                            "text/html", "⬇ Full report (HTML)")
+            + download_link(yaml_text, reform_file, "application/x-yaml",
                             "⬇ Reform scenario (YAML: loads anywhere, reruns the same)"))
+        self.brief_html = brief.decode("utf-8")
         self.result = cmp
         self.report_html = report.decode("utf-8")
         self.reform_yaml = yaml_text.decode("utf-8")

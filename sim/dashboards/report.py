@@ -15,7 +15,7 @@ from ..experiment import CompareResult
 from ..outcomes import OUTCOMES, direction_arrow
 from ..verdicts import clear_change
 
-__all__ = ["comparison_report", "differences_table", "group_changes_table"]
+__all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table"]
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -151,5 +151,63 @@ population; other counts are per 1,000 simulated residents.</p>
 sha256 {a.sha256}; reform parameters sha256 {b.sha256}. Re-run with
 <code>python -m sim compare A.yaml B.yaml --seed {cmp.a.seed} --reps {len(cmp.a.runs)}
 --residents {n['n_residents']} --days {n['n_days']}</code>.</p>
+</body></html>
+"""
+
+
+#: the assumptions a verdict leans on most (README "Status and limits"), shown in the brief
+KEY_ASSUMPTIONS = ("attack_surface_exponent", "shared_lookup_probability",
+                   "lifestyle_clinical_value", "enforcement_probability", "attacker_skill")
+
+
+def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
+                 reform_file: str = "reform.yaml") -> str:
+    """A one-page brief: the headline, the chart, key assumptions, caveats, how to rerun.
+
+    Args:
+        cmp: the comparison.
+        tradeoff_png: the risk × utility chart (:func:`sim.dashboards.plots.plot_tradeoff`).
+        baseline_file: the bundled baseline's name (for the rerun command).
+        reform_file: the file name the reform scenario is downloaded under.
+    """
+    from ..params import PARAMETERS
+
+    a, b = cmp.a.scenario, cmp.b.scenario
+    verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
+                                 f"The reform ({b.name})")
+    assumptions = "".join(
+        f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(a.params[k]))}"
+        + (f" (reform: {html.escape(str(b.params[k]))})" if b.params[k] != a.params[k] else "")
+        + f"</td><td class='note'>{html.escape(PARAMETERS[k].source)}</td></tr>"
+        for k in KEY_ASSUMPTIONS)
+    n = a.params
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Brief: {html.escape(b.name)} against {html.escape(a.name)}</title>
+<style>
+ body {{font-family: system-ui, sans-serif; max-width: 780px; margin: 1.5em auto; color: #222;
+        font-size: 14px}}
+ .headline {{font-size: 1.2em; background: #f3f6fa; padding: 0.8em;
+             border-left: 4px solid #4c72b0}}
+ table {{border-collapse: collapse; font-size: 0.9em}} td {{padding: 2px 8px;
+ border-bottom: 1px solid #eee; vertical-align: top}} .note {{color: #666; font-size: 0.85em}}
+ @media print {{ body {{margin: 0}} }}
+</style></head><body>
+<h1 style="font-size:1.4em">{html.escape(b.name)} against {html.escape(a.name)}</h1>
+<div class="headline">{html.escape(verdict[0])}</div>
+<ul>{"".join(f"<li>{html.escape(v)}</li>" for v in verdict[1:4])}</ul>
+{_img(tradeoff_png, "risk and clinical information, baseline and reform")}
+<h2 style="font-size:1.1em">Key assumptions</h2>
+<table>{assumptions}</table>
+<h2 style="font-size:1.1em">Caveats</h2>
+<p class="note">A model, not a forecast: read the differences between the two policies, with
+their 95% intervals over {len(cmp.a.runs)} paired replications, before absolute levels.
+Breach generation is calibrated to U.S. breach-portal data scaled to the represented
+population; the national stores of a plan are the model's prediction. {n['n_residents']:,}
+simulated residents stand for {n['real_population']:,.0f}; {n['n_days']} days.</p>
+<h2 style="font-size:1.1em">How to reproduce</h2>
+<p class="note"><code>python -m sim compare {html.escape(baseline_file)} {html.escape(reform_file)}
+--seed {cmp.a.seed} --reps {len(cmp.a.runs)}</code> with the downloaded reform scenario
+(healthcode-workbench {__version__}; reform parameters sha256 {b.sha256}).</p>
 </body></html>
 """
