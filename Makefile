@@ -21,8 +21,19 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Kernels are freed when the page closes: Voila's page asks the server to shut its kernel
+# down on `beforeunload` (POST /voila/api/shutdown/<kernel>), and ipykernel ends its child
+# processes on shutdown. For the pages that never say goodbye (browser crash, lost network,
+# laptop asleep) jupyter_server's culler (MappingKernelManager, voila 0.5 / jupyter_server 2;
+# these options are not in `voila --help-all` but reach Voila's kernel manager) shuts down
+# any kernel with no page connected (cull_connected stays False, the default) after 300 s
+# without activity, checking every 60 s; cull_busy=True also culls a kernel left busy by a
+# run nobody is watching (a run still posting progress counts as activity). The dashboards'
+# worker processes end with their kernel however it ends (sim.engines.exit_with_parent).
 app: setup
-	$(BIN)/voila notebooks/app.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1
+	$(BIN)/voila notebooks/app.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1 \
+	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
+	  --MappingKernelManager.cull_busy=True
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

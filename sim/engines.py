@@ -21,6 +21,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
@@ -51,14 +53,44 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def process_pool(workers: int, *, die_with_parent: bool = False) -> ProcessPoolExecutor:
     """A pool of ``workers`` local processes, started with ``fork`` where available.
 
     ``fork`` (Linux) lets workers inherit the imported package and works from notebooks;
     elsewhere ``spawn``. Used by :func:`executor` and by the dashboards' warm pool.
+
+    Args:
+        workers: worker processes.
+        die_with_parent: each worker ends itself (within :data:`PARENT_POLL_S` seconds)
+            once the process that made the pool is gone, even if that process was killed
+            outright and never shut the pool down (see :func:`exit_with_parent`).
     """
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+    if not die_with_parent:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
+                               initializer=exit_with_parent, initargs=(os.getpid(),))
+
+
+#: how often a worker of a ``die_with_parent`` pool checks that its parent is alive (s)
+PARENT_POLL_S = 0.25
+
+
+def exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker process once ``parent`` is no longer its parent.
+
+    A daemon thread polls :func:`os.getppid` (an orphan is re-parented, so the value
+    changes when the parent dies, however it died) and calls :func:`os._exit`, stopping
+    the worker even in the middle of a run. Portable, unlike Linux's parent-death signal
+    (``PR_SET_PDEATHSIG``), which fires when the *thread* that forked the worker ends, not
+    its process: a pool first used from a short-lived thread would lose its workers.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 @contextlib.contextmanager

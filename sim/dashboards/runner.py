@@ -4,14 +4,23 @@ A dashboard asks for replications of one or two scenarios on the same seeds. The
 :class:`Runner` keeps worker processes alive between clicks (starting them costs more than
 a small run), reports progress as runs finish, and returns cached results when the same
 inputs come back.
+
+The pool is expendable: a worker that dies (the kernel's memory killer, a crash) breaks a
+``ProcessPoolExecutor`` for good, so the Runner replaces the pool and runs the lost
+replications again (at most :data:`MAX_RETRIES` times per request). Workers end with the
+process that owns them, however it ends (see :func:`sim.engines.exit_with_parent`), and
+:meth:`Runner.close` stops work under way at once instead of waiting for it.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, as_completed
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
 from ..engines import SerialExecutor, default_workers, process_pool
 from ..experiment import (
@@ -24,11 +33,22 @@ from ..experiment import (
 )
 from ..scenario import Scenario
 
-__all__ = ["Runner"]
+__all__ = ["MAX_RETRIES", "Runner"]
+
+#: how many times one request replaces a broken pool and re-runs the lost replications
+MAX_RETRIES = 2
+#: how often a request waiting for runs checks whether :meth:`Runner.close` was called (s)
+POLL_S = 0.2
+#: how long :meth:`Runner.close` lets a worker end on SIGTERM before it is killed (s)
+STOP_GRACE_S = 1.0
 
 
 class Runner:
     """Runs replications in a pool kept warm between requests, with a result cache.
+
+    Only complete, successful results are cached: a request that fails raises and caches
+    nothing, and a scenario with any failed run (``status == "error"``) is returned (so the
+    failure can be shown) but run again next time.
 
     Args:
         workers: worker processes (default: the available cores); 0 runs in this process.
@@ -36,23 +56,51 @@ class Runner:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = default_workers() if workers is None else workers
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._cache: dict[tuple, RunResult] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one request at a time
+        self._pool_lock = threading.Lock()  # guards _pool and _closes (close() needs no _lock)
+        self._closes = 0  # bumped by close(): a request under way stops
+        self._exit_hook = False
 
-    def _executor(self) -> Executor:
+    def _executor(self, closes: int) -> Executor:
+        """The warm pool (a new one if there is none or it is broken)."""
         if self.workers == 0:
             return SerialExecutor()
-        if self._pool is None:
-            self._pool = process_pool(self.workers)
-            atexit.register(self.close)
-        return self._pool
+        with self._pool_lock:
+            if self._closes != closes:
+                raise CancelledError("the runner was closed while running")
+            if self._pool is not None and getattr(self._pool, "_broken", False):
+                _stop_pool(self._pool)  # a worker died between requests
+                self._pool = None
+            if self._pool is None:
+                self._pool = process_pool(self.workers, die_with_parent=True)
+                if not self._exit_hook:
+                    _at_exit(self.close)
+                    self._exit_hook = True
+            return self._pool
+
+    def _discard(self, pool: Executor) -> None:
+        """Drop ``pool`` (broken) so that the next :meth:`_executor` makes a new one."""
+        with self._pool_lock:
+            if self._pool is pool:
+                self._pool = None
+        if isinstance(pool, ProcessPoolExecutor):
+            _stop_pool(pool)
 
     def close(self) -> None:
-        """Stop the worker processes."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        """Stop the worker processes now, ending any run under way.
+
+        The workers are terminated (running replications are not waited for, queued ones
+        never start); a request under way raises :class:`concurrent.futures.CancelledError`
+        within :data:`POLL_S` seconds. The cache is kept, and a later request starts a new
+        pool, so this also serves to cancel a run.
+        """
+        with self._pool_lock:
+            self._closes += 1
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            _stop_pool(pool)
 
     def run_many(self, scenarios: Sequence[Scenario], seed: int, reps: int,
                  progress: Callable[[int, int], None] | None = None,
@@ -63,8 +111,14 @@ class Runner:
         Replications are submitted in order (replication 0 of every scenario first), so
         complete sets arrive early; ``partial`` is called with the results so far each time
         another replication is complete for every scenario (from the second one on).
+
+        Raises:
+            RuntimeError: when worker processes died more than :data:`MAX_RETRIES` times
+                during this request (nothing is cached).
+            concurrent.futures.CancelledError: when :meth:`close` was called meanwhile.
         """
         with self._lock:
+            closes = self._closes
             keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
             todo = [(i, s) for i, (s, k) in enumerate(zip(scenarios, keys, strict=True))
                     if k not in self._cache]
@@ -72,32 +126,99 @@ class Runner:
             done = 0
             if progress:
                 progress(done, total)
+            fresh: dict[int, RunResult] = {}
             if todo:
-                ex = self._executor()
-                futs = {}
-                for rep in range(reps):
-                    for i, s in todo:
-                        f = ex.submit(run_params, s.name, dict(s.params),
-                                      replication_seed(seed, rep), rep)
-                        futs[f] = (i, rep)
                 parts: dict[int, list] = {i: [] for i, _ in todo}
                 complete = 0
-                for f in as_completed(futs):
-                    i, rep = futs[f]
-                    parts[i].append((rep, *f.result()))
-                    done += 1
-                    if progress:
-                        progress(done, total)
-                    reps_done = [{r for r, *_ in parts[j]} for j, _ in todo]
-                    common = set.intersection(*reps_done)
-                    if partial and len(common) > complete and 2 <= len(common) < reps:
-                        complete = len(common)
-                        partial([self._cache.get(k) or assemble_result(
-                            s, seed, [p for p in parts.get(j, []) if p[0] in common])
-                            for j, (s, k) in enumerate(zip(scenarios, keys, strict=True))])
+                runs = self._replications(scenarios, todo, seed, reps, closes)
+                with contextlib.closing(runs):  # stopping early cancels the queued runs
+                    for i, rep, out in runs:
+                        parts[i].append((rep, *out))
+                        done += 1
+                        if progress:
+                            progress(done, total)
+                        reps_done = [{r for r, *_ in parts[j]} for j, _ in todo]
+                        common = set.intersection(*reps_done)
+                        if partial and len(common) > complete and 2 <= len(common) < reps:
+                            complete = len(common)
+                            partial([self._cache.get(k) or assemble_result(
+                                s, seed, [p for p in parts.get(j, []) if p[0] in common])
+                                for j, (s, k) in enumerate(zip(scenarios, keys, strict=True))])
                 for i, s in todo:
-                    self._cache[keys[i]] = assemble_result(s, seed, parts[i])
-            return [self._cache[k] for k in keys]
+                    fresh[i] = assemble_result(s, seed, parts[i])
+                    if _all_ok(fresh[i]):  # a failed run is shown, never served again
+                        self._cache[keys[i]] = fresh[i]
+            return [fresh[i] if i in fresh else self._cache[k] for i, k in enumerate(keys)]
+
+    def _replications(self, scenarios: Sequence[Scenario], todo: list[tuple[int, Scenario]],
+                      seed: int, reps: int, closes: int) -> Iterator[tuple[int, int, tuple]]:
+        """Yield ``(scenario index, rep, run_params output)`` as each replication finishes.
+
+        A dead worker breaks the pool: the pool is replaced and what it lost runs again
+        (at most :data:`MAX_RETRIES` times).
+        """
+        # replication 0 of every scenario first, then replication 1, ...
+        pending = [(i, rep) for rep in range(reps) for i, _ in todo]
+        order = {task: n for n, task in enumerate(pending)}
+        losses = dict.fromkeys(pending, 0)  # how many breaks each replication was lost in
+        deaths = 0
+        while pending:
+            ex = self._executor(closes)
+            futs: dict[Future, tuple[int, int]] = {}
+            lost: list[tuple[int, int]] = []
+            broken: BaseException | None = None
+            try:
+                try:
+                    for i, rep in pending:
+                        s = scenarios[i]
+                        futs[ex.submit(run_params, s.name, dict(s.params),
+                                       replication_seed(seed, rep), rep)] = (i, rep)
+                except BrokenProcessPool as e:  # broke while submitting
+                    broken = e
+                    lost = pending[len(futs):]
+                except RuntimeError as e:  # shut down by close() meanwhile
+                    if self._closes != closes:
+                        raise CancelledError("the runner was closed while running") from e
+                    raise
+                for f in self._finished(futs, closes):
+                    try:
+                        out = f.result()
+                    except BrokenProcessPool as e:
+                        broken = broken or e
+                        lost.append(futs[f])
+                        continue
+                    yield (*futs[f], out)
+            finally:
+                for f in futs:  # stopped early (an error, a callback raised): drop queued work
+                    f.cancel()
+            if not lost:
+                return
+            deaths += 1
+            pending = sorted(lost, key=order.__getitem__)
+            for t in pending:
+                losses[t] += 1
+            if deaths > MAX_RETRIES:
+                # which run was in the worker that died is not known (a break fails every
+                # unfinished run): name one that was lost every time
+                i, rep = max(pending, key=lambda t: (losses[t], -order[t]))
+                raise RuntimeError(
+                    f"worker processes died {deaths} times during this run "
+                    f"({scenarios[i].name} replication {rep} was lost each time); "
+                    "try fewer simulated residents") from broken
+            self._discard(ex)  # a fresh pool runs the lost replications again
+
+    def _finished(self, futs: dict[Future, tuple[int, int]], closes: int) -> Iterator[Future]:
+        """``futs`` as they finish (in submission order when several have).
+
+        Polls, rather than :func:`concurrent.futures.as_completed`, so that :meth:`close`
+        ends the wait at once whatever state the pool was left in.
+        """
+        remaining = set(futs)
+        while remaining:
+            if self._closes != closes:
+                raise CancelledError("the runner was closed while running")
+            finished, remaining = wait(remaining, timeout=POLL_S, return_when=FIRST_COMPLETED)
+            yield from (f for f in futs if f in finished)
 
     def compare(self, a: Scenario, b: Scenario, seed: int, reps: int,
                 progress: Callable[[int, int], None] | None = None,
@@ -112,3 +233,48 @@ class Runner:
 
         ra, rb = self.run_many([a, b], seed, reps, progress, on_partial if partial else None)
         return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
+
+
+def _all_ok(result: RunResult) -> bool:
+    """Whether every run of ``result`` succeeded (only such results are cached)."""
+    status = result.runs.get("status")
+    return len(result.runs) > 0 and (status is None or bool((status == "ok").all()))
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_S) -> None:
+    """End ``pool``'s workers now (SIGTERM, then SIGKILL); its unfinished futures fail."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    # not cancel_futures: Future.cancel() does not wake as_completed()/wait() callers; with
+    # its workers gone the pool fails every unfinished future (BrokenProcessPool) instead
+    pool.shutdown(wait=False)
+    for p in procs:
+        try:
+            p.terminate()
+        except (OSError, ValueError):  # already gone / already closed
+            pass
+    deadline = time.monotonic() + grace
+    for p in procs:
+        try:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+                p.join(grace)
+        except (OSError, ValueError):
+            pass
+
+
+def _at_exit(fn: Callable[[], None]) -> None:
+    """Call ``fn`` when this interpreter exits, before ``concurrent.futures`` joins pools.
+
+    ``concurrent.futures`` waits at exit for every pool's running work (through
+    ``threading``'s exit hooks, which run before :mod:`atexit`); a kernel shutting down in
+    the middle of a long run would wait for it. Hooks registered later run first.
+    """
+    register = getattr(threading, "_register_atexit", None)
+    if register is not None:
+        try:
+            register(fn)
+            return
+        except RuntimeError:  # the interpreter is already shutting down
+            pass
+    atexit.register(fn)
