@@ -30,10 +30,15 @@ test: setup
 # without activity, checking every 60 s; cull_busy=True also culls a kernel left busy by a
 # run nobody is watching (a run still posting progress counts as activity). The dashboards'
 # worker processes end with their kernel however it ends (sim.engines.exit_with_parent).
+# Closing or leaving the page shuts its kernel down at once: Voila's page sends a shutdown
+# beacon, which Voila 0.5 rejects unless its XSRF check is off (the page never gets the
+# _xsrf cookie). Turning it off is safe here: the server listens on 127.0.0.1 only, and
+# Voila serves no endpoint that starts or runs code; shutting a kernel down needs its
+# random id.
 app: setup
 	$(BIN)/voila notebooks/app.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1 \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
-	  --MappingKernelManager.cull_busy=True
+	  --MappingKernelManager.cull_busy=True "--Voila.tornado_settings={'disable_check_xsrf': True}"
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

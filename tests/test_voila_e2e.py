@@ -42,7 +42,12 @@ def voila_url():
     log = open(ARTIFACTS.parent / ".voila.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "voila", "notebooks/app.ipynb", "--no-browser",
-         f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
+         f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
+         # as `make app`: idle kernels (and their worker pools) are culled
+         "--MappingKernelManager.cull_idle_timeout=300",
+         "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_busy=True",
+         # and a page that closes shuts its kernel down (see the Makefile's app target)
+         "--Voila.tornado_settings={'disable_check_xsrf': True}"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -55,6 +60,7 @@ def voila_url():
     else:
         proc.terminate()
         raise RuntimeError("voila did not start within 60 s")
+    _VOILA_PID[:] = [proc.pid]  # the tests below look for the kernels it starts
     yield f"http://127.0.0.1:{port}/"
     proc.terminate()
     try:
@@ -87,6 +93,13 @@ def app(browser, voila_url):
     select(page, "Simulated residents", "1000")
     yield page
     page.close()
+
+
+_VOILA_PID: list[int] = []
+
+
+def voila_url_pid() -> int:
+    return _VOILA_PID[0]
 
 
 def expect():
@@ -263,3 +276,57 @@ def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
     debate.locator(".test-claim").click()
     expect()(debate.locator(".claim-verdict")).to_contain_text("Verdict on", timeout=180_000)
     page.screenshot(path=str(ARTIFACTS / "voila_debate.png"), full_page=True)
+
+
+def _kernel_and_workers(voila_pid: int):
+    """The app's kernel processes (children of Voila) and their worker processes."""
+    psutil = pytest.importorskip("psutil")
+    kernels = [p for p in psutil.Process(voila_pid).children() if "ipykernel" in
+               " ".join(p.cmdline())]
+    return kernels, [w for k in kernels for w in k.children(recursive=True)]
+
+
+def test_a_killed_worker_does_not_break_the_app(app, voila_url):
+    """Defect 5: a worker killed mid-run (as the memory killer would); this run and the
+    next still give a verdict."""
+    import signal
+
+    page = app
+    page.locator(f"{CMP} .compare-button").click()
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and not workers:
+        workers = _kernel_and_workers(voila_url_pid())[1]
+        time.sleep(0.2)
+    assert workers, "the comparison should have started worker processes"
+    os.kill(workers[0].pid, signal.SIGKILL)
+    wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
+    assert "The reform" in page.locator(f"{CMP} .verdict").inner_text()
+    select(page, "Collection scope", "minimal")
+    assert "The reform" in run_to_end(page)
+    assert "process pool" not in page.locator(f"{CMP} .verdict").inner_text()
+
+
+def test_closing_the_page_frees_its_kernel_and_workers(browser, voila_url):
+    """Defect 6: close the page during a run; its kernel and worker pool go away."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    before = {k.pid for k in _kernel_and_workers(voila_url_pid())[0]}
+    page.goto(voila_url, timeout=120_000)
+    page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+    page.locator(f"{CMP} .compare-button").click()
+    deadline = time.time() + 60
+    kernels, workers = [], []
+    while time.time() < deadline and not workers:
+        found, workers = _kernel_and_workers(voila_url_pid())
+        kernels = [k for k in found if k.pid not in before]
+        workers = [w for k in kernels for w in k.children(recursive=True)]
+        time.sleep(0.2)
+    assert kernels and workers
+    page.goto("about:blank")  # leave the page, as a browser does when its tab is closed
+    page.close()
+    deadline = time.time() + 60
+    alive = kernels + workers
+    while time.time() < deadline and alive:
+        alive = [p for p in alive if p.is_running() and p.status() != "zombie"]
+        time.sleep(0.5)
+    assert not alive, f"still running after the page closed: {[p.pid for p in alive]}"
