@@ -24,8 +24,15 @@ def scenario_names() -> list[str]:
 
 
 def image(png: bytes | None = None, width: str = "100%") -> W.Image:
-    """An Image widget showing PNG bytes."""
-    return W.Image(value=png or b"", format="png", layout=W.Layout(width=width))
+    """An Image widget showing PNG bytes; hidden while it has none (no broken image)."""
+    img = W.Image(value=png or b"", format="png", layout=W.Layout(width=width))
+
+    def sync(_change=None) -> None:
+        img.layout.display = None if img.value else "none"
+
+    img.observe(sync, names="value")
+    sync()
+    return img
 
 
 def download_link(data: bytes, filename: str, mime: str, label: str) -> str:

@@ -63,7 +63,7 @@ class FrontierDashboard(W.VBox):
         self.baseline = W.Dropdown(options=[], description="Baseline")
         self.policy = W.Dropdown(options=[], description="Policy")
         self.work = Background(self.run_button)
-        self.fig = image()
+        self.fig = image(width="820px")
         self.table = W.HTML()
         self.detail = W.HTML()
         self.sens_fig = image()
