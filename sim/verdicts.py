@@ -15,6 +15,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .i18n import outcome_label, verdict_text
+
 __all__ = ["claim_verdict", "clear_change", "comparison_verdict", "describe_change"]
 
 #: the smallest change worth a word: 1% of the baseline's value, and for shares at least
@@ -41,8 +43,8 @@ def clear_change(r) -> bool:
     return abs(mean) >= max(MEANINGFUL_RELATIVE * base, floor)
 
 
-def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline",
-                       reform: str = "The reform") -> list[str]:
+def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
+                       reform: str | None = None, lang: str = "en") -> list[str]:
     """Plain-language sentences for a paired comparison (reform − baseline), intervals first.
 
     The first sentence is the headline, in one convention (residents per 100,000 and
@@ -56,8 +58,9 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
 
     Args:
         differences: :attr:`sim.experiment.CompareResult.differences`.
-        baseline: how to name the baseline.
-        reform: how to name the reform (sentence start).
+        baseline: how to name the baseline (default: "the baseline", in ``lang``).
+        reform: how to name the reform (sentence start; default "The reform").
+        lang: ``"en"`` or ``"zh"`` (Simplified Chinese; :mod:`sim.i18n`).
     """
     d = differences
 
@@ -71,62 +74,63 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str = "the baseline"
         a, b = sorted((abs(lo * scale), abs(hi * scale)))
         return f"[{a:.1f}, {b:.1f}]" if pct else f"[{_fmt_count(a)}, {_fmt_count(b)}]"
 
+    def t(key: str) -> str:
+        return verdict_text(key, lang)
+
     out = []
     r = d.loc["residents_exposed_rate"]
     if clear("residents_exposed_rate"):
-        word = "more" if r.diff_mean > 0 else "fewer"
-        exposure = (f"exposes {_fmt_count(abs(r.diff_mean) * 1e5)} {word} residents per "
-                    f"100,000 {interval(r.diff_low, r.diff_high, 1e5, share_of=r.mean_a)}")
+        exposure = t("exposes").format(
+            n=_fmt_count(abs(r.diff_mean) * 1e5), word=t("more" if r.diff_mean > 0 else "fewer"),
+            ci=interval(r.diff_low, r.diff_high, 1e5, share_of=r.mean_a))
     else:
-        exposure = (f"exposes about as many residents (no clear change: "
-                    f"{r.diff_mean * 1e5:+,.0f} per 100,000, interval "
-                    f"[{r.diff_low * 1e5:+,.0f}, {r.diff_high * 1e5:+,.0f}])")
+        exposure = t("exposes_same").format(mean=f"{r.diff_mean * 1e5:+,.0f}",
+                                            lo=f"{r.diff_low * 1e5:+,.0f}",
+                                            hi=f"{r.diff_high * 1e5:+,.0f}")
     u = d.loc["utility_rate"]
     if clear("utility_rate"):
-        word = "more" if u.diff_mean > 0 else "less"
-        care = (f"gives clinicians {abs(u.diff_mean) * 100:.1f} percentage points {word} of "
-                f"the information they need "
-                f"{interval(u.diff_low, u.diff_high, 100, pct=True, share_of=u.mean_a)} "
-                f"({u.mean_a * 100:.0f}% → {u.mean_b * 100:.0f}%)")
+        care = t("care").format(
+            pp=f"{abs(u.diff_mean) * 100:.1f}", word=t("more" if u.diff_mean > 0 else "less"),
+            ci=interval(u.diff_low, u.diff_high, 100, pct=True, share_of=u.mean_a),
+            a=f"{u.mean_a * 100:.0f}", b=f"{u.mean_b * 100:.0f}")
     else:
-        care = "gives clinicians about as much of the information they need (no clear change)"
-    out.append(f"{reform} {exposure} and {care} than {baseline}.")
+        care = t("care_same")
+    out.append(t("headline").format(reform=reform or t("reform"), exposure=exposure, care=care,
+                                    baseline=baseline or t("baseline")))
 
     e = d.loc["emergency_info_rate"]
     if np.isfinite(e.diff_mean) and clear("emergency_info_rate"):
-        word = "more" if e.diff_mean > 0 else "less"
-        out.append(f"In emergencies away from home, clinicians get {abs(e.diff_mean) * 100:.0f} "
-                   f"percentage points {word} of the information they need "
-                   f"{interval(e.diff_low, e.diff_high, 100, pct=True, share_of=e.mean_a)} "
-                   f"({e.mean_a * 100:.0f}% → {e.mean_b * 100:.0f}%).")
+        out.append(t("emergency").format(
+            pp=f"{abs(e.diff_mean) * 100:.0f}", word=t("more" if e.diff_mean > 0 else "less"),
+            ci=interval(e.diff_low, e.diff_high, 100, pct=True, share_of=e.mean_a),
+            a=f"{e.mean_a * 100:.0f}", b=f"{e.mean_b * 100:.0f}"))
     h = d.loc["harm_per_1000"]
     if clear("harm_per_1000"):
-        word = "more" if h.diff_mean > 0 else "less"
-        out.append(f"The information exposed is {'more' if h.diff_mean > 0 else 'less'} "
-                   f"harmful: a harm score {_fmt_count(abs(h.diff_mean))} {word} per 1,000 "
-                   f"residents {interval(h.diff_low, h.diff_high)} (each re-identifiable "
-                   "sensitive field exposed counts its sensitivity, 0 to 1).")
-    for name, what in (("insider_incidents", "insider incidents"),
-                       ("function_creep_incidents", "beyond-purpose (function creep) campaigns")):
+        up = h.diff_mean > 0
+        out.append(t("harm").format(
+            mw=t("more_harm" if up else "less_harm") if lang == "zh" else
+            ("more" if up else "less"),
+            n=_fmt_count(abs(h.diff_mean)), word=t("more" if up else "less"),
+            ci=interval(h.diff_low, h.diff_high)))
+    for name in ("insider_incidents", "function_creep_incidents"):
         x = d.loc[name]
         if clear(name):
-            word = "more" if x.diff_mean > 0 else "fewer"
-            out.append(f"{_fmt_count(abs(x.diff_mean))} {word} {what} in the country over the run "
-                       f"{interval(x.diff_low, x.diff_high)}.")
+            out.append(t("count").format(
+                n=_fmt_count(abs(x.diff_mean)), word=t("more" if x.diff_mean > 0 else "fewer"),
+                what=t(name), ci=interval(x.diff_low, x.diff_high)))
     k = d.loc["dossier_over_half_rate"]
     if clear("dossier_over_half_rate"):
-        word = "more" if k.diff_mean > 0 else "fewer"
-        out.append(f"Data brokers hold a dossier over half complete on "
-                   f"{_fmt_count(abs(k.diff_mean) * 1e5)} {word} residents per 100,000 "
-                   f"{interval(k.diff_low, k.diff_high, 1e5, share_of=k.mean_a)} "
-                   f"({k.mean_a * 100:.1f}% → "
-                   f"{k.mean_b * 100:.1f}% of residents).")
+        out.append(t("dossier").format(
+            n=_fmt_count(abs(k.diff_mean) * 1e5), word=t("more" if k.diff_mean > 0 else "fewer"),
+            ci=interval(k.diff_low, k.diff_high, 1e5, share_of=k.mean_a),
+            a=f"{k.mean_a * 100:.1f}", b=f"{k.mean_b * 100:.1f}"))
     by_note: dict[str, list[str]] = {}
-    for _, r in d.iterrows():
+    for name, r in d.iterrows():
         if r.get("headline", True) and "by design" in (r.get("note", "") or ""):
-            by_note.setdefault(r.note, []).append(r.label)
+            by_note.setdefault(r.note, []).append(
+                outcome_label(name, lang) if lang != "en" else r.label)
     for note, labels in by_note.items():
-        out.append(f"Not compared ({'; '.join(labels)}): {note}.")
+        out.append(t("not_compared").format(labels="; ".join(labels), note=note))
     return out
 
 

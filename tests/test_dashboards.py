@@ -212,3 +212,23 @@ def test_every_claim_names_outcomes_and_scenarios_that_exist():
         a, b = c.scenarios({"n_residents": 500, "n_days": 10})
         assert a.name != b.name and set(c.expect) <= set(sim.OUTCOMES.names())
         assert set(c.expect.values()) <= {"lower", "higher", "unchanged"}
+
+
+def test_language_switch_relabels_and_rewrites_the_verdict(runner):
+    from sim.dashboards.app import WorkbenchApp
+
+    app = WorkbenchApp(runner=runner)
+    dash = app.compare
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 30
+    dash.settings.reps.value = 2
+    dash.compare(block=True)
+    english = dash.verdict.value
+    app.language.value = "zh"
+    assert app.tabs.titles[0] == "比较" and dash.button.description == "比较"
+    assert "与基线" in dash.verdict.value and dash.verdict.value != english
+    assert dash.stale.value == ""  # the same inputs: the result is still current
+    consent = dash.levers.controls["consent_model"]
+    assert ("默示同意", "implied") in consent.options
+    app.language.value = "en"
+    assert dash.verdict.value == english

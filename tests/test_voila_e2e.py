@@ -330,3 +330,15 @@ def test_closing_the_page_frees_its_kernel_and_workers(browser, voila_url):
         alive = [p for p in alive if p.is_running() and p.status() != "zombie"]
         time.sleep(0.5)
     assert not alive, f"still running after the page closed: {[p.pid for p in alive]}"
+
+
+def test_the_app_speaks_chinese(app):
+    """The language switch: labels and the verdict in Simplified Chinese."""
+    page = app
+    run_to_end(page)
+    page.locator(".language-switch").get_by_text("简体中文").click()
+    expect()(page.locator(".app-tabs").get_by_role("tab", name="比较")).to_be_visible(
+        timeout=30_000)
+    expect()(page.locator(f"{CMP} .verdict")).to_contain_text("与基线", timeout=30_000)
+    expect()(page.locator(f"{CMP} .stale-flag")).to_have_text("")
+    page.screenshot(path=str(ARTIFACTS / "voila_chinese.png"), full_page=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from ..i18n import LANGUAGES, tr
 from .comparison import ComparisonDashboard
 from .debate import DebateDashboard
 from .explorer import PolicyExplorer
@@ -46,4 +47,19 @@ class WorkbenchApp(W.VBox):
         self.tabs = W.Tab(children=[self.compare, self.explore, self.frontier, self.debate],
                           titles=("Compare", "Explore", "Frontier", "The debate"))
         self.tabs.add_class("app-tabs")
-        super().__init__([W.HTML(INTRO), self.tabs])
+        self.intro = W.HTML(INTRO)
+        self.language = W.ToggleButtons(options=[(name, code) for code, name in
+                                                 LANGUAGES.items()], value="en")
+        self.language.add_class("language-switch")
+        self.language.observe(lambda c: self.set_language(c["new"]), names="value")
+        super().__init__([W.HBox([self.intro, self.language]), self.tabs])
+
+    def set_language(self, lang: str) -> None:
+        """Labels, headings and verdicts in ``lang`` (English or Simplified Chinese)."""
+        self.intro.value = (f"<h1 style='margin-bottom:0'>{tr('app_title', lang)}</h1>"
+                            f"<p style='max-width:900px;color:#444'>{tr('app_intro', lang)}</p>")
+        self.tabs.titles = tuple(tr(k, lang) for k in ("tab_compare", "tab_explore",
+                                                          "tab_frontier", "tab_debate"))
+        self.compare.set_language(lang)
+        self.explore.panel.set_language(lang)
+        self.explore.settings.set_language(lang)

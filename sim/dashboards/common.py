@@ -58,6 +58,14 @@ class Settings(W.HBox):
                                 continuous_update=False, style=style)
         super().__init__([self.reps, self.seed, self.residents, self.days])
 
+    def set_language(self, lang: str) -> None:
+        """Label the settings in ``lang``."""
+        from ..i18n import tr
+
+        for widget, key in ((self.reps, "replications"), (self.seed, "seed"),
+                            (self.residents, "residents"), (self.days, "days")):
+            widget.description = tr(key, lang)
+
     def overrides(self) -> dict:
         """Parameter values the settings fix."""
         return {"n_residents": self.residents.value, "n_days": self.days.value}

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
+from ..i18n import choice_label, lever_label, tr
 from ..params import PARAMETERS
 from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
 from .common import Background, Settings, download_link, image, scenario_names
@@ -34,11 +35,6 @@ from .report import brief_report, comparison_report, differences_table, group_ch
 from .runner import Runner
 
 __all__ = ["ComparisonDashboard"]
-
-HELP = ("<p style='max-width:900px'>Pick a <b>baseline</b> and a <b>reform</b>, change the "
-        "reform's levers if you like, then press <b>Compare</b>. Both run on the same seeds "
-        "(the same residents fall ill on the same days), so the differences are the policy's "
-        "doing. Assumptions apply to both. Results show 95% intervals over replications.</p>")
 
 
 class ComparisonDashboard(W.VBox):
@@ -100,20 +96,24 @@ class ComparisonDashboard(W.VBox):
             w.observe(self._on_change, names="value")
         self.button.on_click(lambda _: self.compare())
 
-        left = W.VBox([W.HTML("<h3>Scenarios</h3>"), self.baseline, self.reform, self.changes,
-                       W.HTML("<h3>Reform levers</h3>"), self.levers,
-                       W.HTML("<h3>Assumptions (both arms)</h3>"), self.assumptions],
+        self.lang = "en"
+        h = self._headings = {key: W.HTML(f"<h3>{tr(key)}</h3>") for key in (
+            "scenarios", "reform_levers", "assumptions", "verdict", "who_gains",
+            "every_outcome", "over_time", "by_group_table")}
+        self._title = W.HTML(f"<h2>{tr('compare_title')}</h2><p style='max-width:900px'>"
+                             f"{tr('compare_help')}</p>")
+        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.changes,
+                       h["reform_levers"], self.levers, h["assumptions"], self.assumptions],
                       layout=W.Layout(width="500px"))
         self.results_box = W.VBox([
             self.answered, self.verdict, self.fig_tradeoff,
-            W.HTML("<h3>Who bears the risk, who gains</h3>"), self.fig_groups, self.exports,
-            W.HTML("<h3>Every outcome</h3>"), self.table, self.fig_diff,
-            W.HTML("<h3>Over time</h3>"), self.fig_time,
-            W.HTML("<h3>Change by group (table)</h3>"), self.groups_table])
+            h["who_gains"], self.fig_groups, self.exports,
+            h["every_outcome"], self.table, self.fig_diff,
+            h["over_time"], self.fig_time, h["by_group_table"], self.groups_table])
         self.results_box.add_class("comparison-results")
-        right = W.VBox([W.HTML("<h3>Verdict</h3>"), self.stale, self.results_box],
+        right = W.VBox([h["verdict"], self.stale, self.results_box],
                        layout=W.Layout(flex="1"))
-        super().__init__([W.HTML("<h2>Baseline versus reform</h2>" + HELP), self.settings,
+        super().__init__([self._title, self.settings,
                           W.HBox([self.button, self.cancel, self.work.progress,
                                   self.work.status]),
                           self.invalid, W.HBox([left, right])])
@@ -133,7 +133,7 @@ class ComparisonDashboard(W.VBox):
         try:
             key = self.inputs_key()
         except ScenarioError as exc:
-            self.invalid.value = ("<div style='color:#c62828'>Cannot run these inputs: "
+            self.invalid.value = (f"<div style='color:#c62828'>{tr('cannot_run', self.lang)} "
                                   f"{html.escape(str(exc).removeprefix('override: '))}</div>")
             self.button.disabled = True
             key = None
@@ -143,18 +143,39 @@ class ComparisonDashboard(W.VBox):
             self.changes.value = self._changes_html()
         self._mark(key)
 
+    def set_language(self, lang: str) -> None:
+        """Show labels, headings and the verdict in ``lang`` (``"en"`` or ``"zh"``)."""
+        self.lang = lang
+        for key, widget in self._headings.items():
+            widget.value = f"<h3>{tr(key, lang)}</h3>"
+        self._title.value = (f"<h2>{tr('compare_title', lang)}</h2><p style='max-width:"
+                             f"900px'>{tr('compare_help', lang)}</p>")
+        self.button.description = tr("compare", lang)
+        self.cancel.description = tr("cancel", lang)
+        self.baseline.description = tr("baseline", lang)
+        self.reform.description = tr("reform_from", lang)
+        self.settings.set_language(lang)
+        self.levers.set_language(lang)
+        self.assumptions.set_language(lang)
+        if self.result is not None and self.result_key is not None:
+            self._show_verdict(self.result)
+            self.table.value = differences_table(self.result, lang)
+        self._on_change(None)
+
     def _changes_html(self) -> str:
         """What the reform sets differently from the baseline, in plain words."""
         a, b = self.scenarios()
         diff = b.diff(a)
         if not diff:
-            return "<div style='color:#b26a00'>The reform is the same as the baseline.</div>"
+            return f"<div style='color:#b26a00'>{tr('same_as_baseline', self.lang)}</div>"
         items = "".join(
-            f"<li title='{html.escape(PARAMETERS[k].help)}'>{html.escape(k.replace('_', ' '))}"
-            f": {html.escape(_show_value(a.params[k]))} → {html.escape(_show_value(v))}</li>"
+            f"<li title='{html.escape(PARAMETERS[k].help)}'>"
+            f"{html.escape(lever_label(k, self.lang))}: "
+            f"{html.escape(_show_value(a.params[k], self.lang))} → "
+            f"{html.escape(_show_value(v, self.lang))}</li>"
             for k, v in diff.items())
-        return (f"<details><summary>The reform changes {len(diff)} setting"
-                f"{'s' if len(diff) != 1 else ''} of the baseline</summary>"
+        return (f"<details><summary>{tr('reform_changes', self.lang).format(n=len(diff))}"
+                "</summary>"
                 f"<ul style='font-size:0.9em;margin:0'>{items}</ul></details>")
 
     def _mark(self, key: tuple | None) -> None:
@@ -165,9 +186,8 @@ class ComparisonDashboard(W.VBox):
                 self.results_box.remove_class("out-of-date")
                 self.results_box.layout.opacity = None
             return
-        self.stale.value = ("<div class='stale' style='color:#b26a00;font-weight:bold'>Out of "
-                            "date: the inputs have changed since these results were computed. "
-                            "Press Compare to update.</div>")
+        self.stale.value = ("<div class='stale' style='color:#b26a00;font-weight:bold'>"
+                            f"{tr('out_of_date', self.lang)}</div>")
         self.results_box.add_class("out-of-date")
         self.results_box.layout.opacity = "0.45"
 
@@ -280,8 +300,12 @@ class ComparisonDashboard(W.VBox):
                 f"First error: {html.escape(str(first))}</div>")
             self.table.value = ""
             return
-        lines = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                   f"The reform ({b.name})")
+        if self.lang == "zh":
+            lines = comparison_verdict(cmp.differences, f"基线（{a.name}）",
+                                       f"改革方案（{b.name}）", lang="zh")
+        else:
+            lines = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
+                                       f"The reform ({b.name})")
         note = ""
         if provisional:
             note = (f"<div style='color:#b26a00;font-size:0.85em'>provisional: "
@@ -290,7 +314,7 @@ class ComparisonDashboard(W.VBox):
         self.verdict.value = ("<div class='verdict-text' style='font-size:1.1em;"
                               "background:#f3f6fa;padding:0.8em;border-left:4px solid #4c72b0'>"
                               + "<br>".join(html.escape(x) for x in lines) + note + "</div>")
-        self.table.value = differences_table(cmp)
+        self.table.value = differences_table(cmp, self.lang)
 
     def _show(self, cmp: CompareResult, t0: float | None = None) -> None:
         """Verdict and table first (what a planner reads), then the figures and exports."""
@@ -355,8 +379,10 @@ class ComparisonDashboard(W.VBox):
         return out.reset_index()
 
 
-def _show_value(v) -> str:
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+def _show_value(v, lang: str = "en") -> str:
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    return choice_label(v, lang) if isinstance(v, str) else str(v)
 
 
 def _failures(cmp: CompareResult) -> int:

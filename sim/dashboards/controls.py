@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ..i18n import choice_label, lever_label
 from ..params import GROUPS, PARAMETERS, Parameter, by_group
 
 __all__ = ["ParameterPanel", "make_control"]
@@ -23,8 +24,7 @@ _LAYOUT = W.Layout(width="460px")
 
 
 def _label(p: Parameter) -> str:
-    text = p.name.replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return lever_label(p.name)
 
 
 def _words(choice: str) -> str:
@@ -32,7 +32,7 @@ def _words(choice: str) -> str:
 
     ``per_access_break_glass`` → "per access, break glass"; underscores become spaces.
     """
-    return choice.replace("_break_glass", ", break glass").replace("_", " ")
+    return choice_label(choice)
 
 
 def make_control(p: Parameter, value: Any | None = None) -> W.Widget:
@@ -146,6 +146,15 @@ class ParameterPanel(W.VBox):
             ctl = self.controls.get(name)
             if ctl is not None:
                 ctl.value = tuple(v) if isinstance(v, list) else v
+
+    def set_language(self, lang: str) -> None:
+        """Label the controls (and name the choices) in ``lang``; values do not change."""
+        for name, ctl in self.controls.items():
+            ctl.description = lever_label(name, lang)
+            if isinstance(ctl, W.Dropdown):
+                value = ctl.value
+                ctl.options = [(choice_label(v, lang), v) for _, v in ctl.options]
+                ctl.value = value
 
     def observe_all(self, handler) -> None:
         """Call ``handler`` when any control changes."""

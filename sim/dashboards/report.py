@@ -12,6 +12,7 @@ import pandas as pd
 from .. import __version__
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
+from ..i18n import outcome_label
 from ..outcomes import OUTCOMES, direction_arrow
 from ..verdicts import clear_change
 
@@ -30,7 +31,7 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if ax >= 100 else f"{x:,.3g}"
 
 
-def differences_table(cmp: CompareResult) -> str:
+def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     """The paired differences as HTML, the outcomes that changed first.
 
     Folded away below: those that did not change clearly, and those not compared (with the
@@ -41,8 +42,9 @@ def differences_table(cmp: CompareResult) -> str:
         if not r.get("headline", True):
             continue
         arrow = direction_arrow(r.direction)
+        name = outcome_label(_name, lang) if lang != "en" else r.label
         label = (f"<td title='{html.escape(OUTCOMES[_name].definition)}'>{arrow} "
-                 f"{html.escape(r.label)}</td>")
+                 f"{html.escape(name)}</td>")
         note = r.get("note", "")
         if note:  # fixed by design or not measured: say why instead of printing numbers
             noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"

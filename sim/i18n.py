@@ -1,0 +1,192 @@
+"""Labels and verdicts in the planner's language: English or Simplified Chinese.
+
+The plan's planners work in Chinese. :func:`tr` looks up a user-interface string,
+:func:`outcome_label`, :func:`lever_label` and :func:`choice_label` name outcomes, levers
+and their choices, and :func:`sim.verdicts.comparison_verdict` writes its sentences from the
+templates here (``lang="zh"``). English is the reference: a key missing in another language
+falls back to it, so nothing is ever shown blank.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LANGUAGES", "choice_label", "lever_label", "outcome_label", "tr"]
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+_UI = {
+    "en": {
+        "app_title": "Health-data policy workbench",
+        "app_intro": "How a national electronic health record would trade privacy-leak risk "
+                     "for clinical information, under the policy you choose. <b>Compare</b> "
+                     "a reform with a baseline; <b>Explore</b> one policy in detail; see the "
+                     "<b>Frontier</b> of many policies from a sweep; test the claims of "
+                     "<b>the debate</b>.",
+        "tab_compare": "Compare", "tab_explore": "Explore", "tab_frontier": "Frontier",
+        "tab_debate": "The debate",
+        "compare_title": "Baseline versus reform",
+        "compare_help": "Pick a <b>baseline</b> and a <b>reform</b>, change the reform's "
+                        "levers if you like, then press <b>Compare</b>. Both run on the same "
+                        "seeds (the same residents fall ill on the same days), so the "
+                        "differences are the policy's doing. Results show 95% intervals "
+                        "over replications.",
+        "compare": "Compare", "cancel": "Cancel", "baseline": "Baseline",
+        "reform_from": "Reform from", "scenarios": "Scenarios",
+        "reform_levers": "Reform levers", "assumptions": "Assumptions (both arms)",
+        "verdict": "Verdict", "who_gains": "Who bears the risk, who gains",
+        "every_outcome": "Every outcome", "over_time": "Over time",
+        "by_group_table": "Change by group (table)",
+        "press_compare": "Press Compare to run.", "running": "Running…",
+        "out_of_date": "Out of date: the inputs have changed since these results were "
+                       "computed. Press Compare to update.",
+        "cannot_run": "Cannot run these inputs:",
+        "replications": "Replications", "seed": "Seed",
+        "residents": "Simulated residents", "days": "Days", "language": "Language",
+        "reform_changes": "The reform changes {n} setting(s) of the baseline",
+        "same_as_baseline": "The reform is the same as the baseline.",
+    },
+    "zh": {
+        "app_title": "健康数据政策工作台",
+        "app_intro": "在您选择的政策下，全国电子健康档案会以多大的隐私泄露风险换取多少临床信息。"
+                     "<b>比较</b>改革方案与基线；<b>探索</b>单个政策的细节；查看扫参得到的多个政策的"
+                     "<b>前沿</b>；检验<b>争论</b>中的说法。",
+        "tab_compare": "比较", "tab_explore": "探索", "tab_frontier": "前沿",
+        "tab_debate": "争论",
+        "compare_title": "基线与改革方案",
+        "compare_help": "选择<b>基线</b>和<b>改革方案</b>，可调整改革方案的政策杠杆，然后点击"
+                        "<b>比较</b>。两者使用相同的随机种子（同样的居民在同样的日子生病），"
+                        "因此差异来自政策本身。结果给出各次重复运行的95%置信区间。",
+        "compare": "比较", "cancel": "取消", "baseline": "基线", "reform_from": "改革方案",
+        "scenarios": "情景", "reform_levers": "改革方案的政策杠杆",
+        "assumptions": "假设（两组共用）", "verdict": "结论",
+        "who_gains": "谁承担风险，谁受益", "every_outcome": "全部结果指标",
+        "over_time": "随时间变化", "by_group_table": "各群体的变化（表格）",
+        "press_compare": "点击“比较”开始运行。", "running": "运行中…",
+        "out_of_date": "已过期：这些结果计算之后输入已改变。请点击“比较”更新。",
+        "cannot_run": "无法运行这些输入：",
+        "replications": "重复次数", "seed": "随机种子", "residents": "模拟居民数",
+        "days": "天数", "language": "语言",
+        "reform_changes": "改革方案改变了基线的 {n} 项设置",
+        "same_as_baseline": "改革方案与基线相同。",
+    },
+}
+
+_OUTCOMES_ZH = {
+    "residents_exposed_rate": "信息暴露的居民", "records_exposed": "暴露的记录",
+    "harm_per_1000": "危害", "reidentification_risk": "假名化泄露的再识别风险（检察官模型）",
+    "marketer_risk": "假名化泄露的再识别风险（营销者模型）",
+    "journalist_records_at_risk": "超过9%风险阈值的假名化泄露",
+    "quasi_identifier_risk": "由准标识符再识别的可能性",
+    "identified_leak_share": "带直接标识符的泄露记录",
+    "mean_dossier_completeness": "数据掮客档案（平均完整度）",
+    "dossier_over_half_rate": "档案完整度过半的居民",
+    "max_dossier_completeness": "最完整的掮客档案", "breaches": "外部入侵",
+    "insider_incidents": "内部人员事件", "loss_theft_incidents": "记录丢失或被盗",
+    "function_creep_incidents": "超范围使用（功能蔓延）行动", "detected_share": "被发现的事件",
+    "mean_days_to_detect": "发现所需天数", "utility_rate": "临床效用",
+    "emergency_info_rate": "异地急诊时的信息", "adverse_events_averted": "避免的药物不良事件",
+    "duplicate_tests_avoided": "避免的重复检查", "admissions_avoided": "避免的急诊住院",
+    "downtime_days": "停机", "shared_system_downtime_days": "共享系统停机",
+    "participation_rate": "参与率", "mean_trust": "信任", "withholding_rate": "向医生隐瞒信息",
+}
+
+_LEVERS_ZH = {
+    "collection_scope": "采集范围", "collection_fields": "采集字段", "retention_days": "保存天数",
+    "consent_model": "同意模式", "architecture": "系统架构", "identity": "身份标识",
+    "code_integration": "码的整合", "access_breadth": "访问范围", "audit_strength": "审计强度",
+    "purpose_binding": "目的限定", "encryption_at_rest": "静态加密",
+    "breach_notification": "泄露通知", "enforcement_probability": "执法概率",
+    "penalty_yuan": "罚款（元）",
+}
+
+_CHOICES_ZH = {
+    "minimal": "最少必要", "clinical": "临床", "extended": "扩展", "maximal": "最大",
+    "custom": "自定义", "implied": "默示同意", "opt_out": "选择退出", "opt_in": "选择加入",
+    "granular": "分项同意", "per_access": "每次访问同意",
+    "per_access_break_glass": "每次访问同意，紧急破窗", "silos": "各自孤立",
+    "regional": "区域平台", "national": "全国", "federated": "联邦（记录定位）",
+    "on_device": "存于手机", "id_card_master_index": "身份证号作主索引",
+    "per_domain_pseudonyms": "分领域假名", "health_only": "仅健康码",
+    "health_insurance": "健康码+医保码", "health_insurance_payment": "健康码+医保码+支付码",
+    "treating_team": "诊疗团队", "institution": "本机构", "region": "本区域",
+    "none": "不通知", "affected": "通知受影响者", "public": "公开通报",
+}
+
+#: the verdict's sentence templates (see :func:`sim.verdicts.comparison_verdict`)
+VERDICT = {
+    "en": {
+        "more": "more", "fewer": "fewer", "less": "less",
+        "exposes": "exposes {n} {word} residents per 100,000 {ci}",
+        "exposes_same": "exposes about as many residents (no clear change: {mean} per "
+                        "100,000, interval [{lo}, {hi}])",
+        "care": "gives clinicians {pp} percentage points {word} of the information they need "
+                "{ci} ({a}% → {b}%)",
+        "care_same": "gives clinicians about as much of the information they need (no clear "
+                     "change)",
+        "headline": "{reform} {exposure} and {care} than {baseline}.",
+        "emergency": "In emergencies away from home, clinicians get {pp} percentage points "
+                     "{word} of the information they need {ci} ({a}% → {b}%).",
+        "harm": "The information exposed is {mw} harmful: a harm score {n} {word} per 1,000 "
+                "residents {ci} (each re-identifiable sensitive field exposed counts its "
+                "sensitivity, 0 to 1).",
+        "count": "{n} {word} {what} in the country over the run {ci}.",
+        "insider_incidents": "insider incidents",
+        "function_creep_incidents": "beyond-purpose (function creep) campaigns",
+        "dossier": "Data brokers hold a dossier over half complete on {n} {word} residents "
+                   "per 100,000 {ci} ({a}% → {b}% of residents).",
+        "not_compared": "Not compared ({labels}): {note}.",
+        "baseline": "the baseline", "reform": "The reform",
+    },
+    "zh": {
+        "more": "多", "fewer": "少", "less": "少",
+        "exposes": "每10万居民中信息暴露的居民{word} {n} 人 {ci}",
+        "exposes_same": "信息暴露的居民人数大致相同（无明显变化：每10万居民 {mean}，区间 "
+                        "[{lo}, {hi}]）",
+        "care": "医生获得所需信息{word} {pp} 个百分点 {ci}（{a}% → {b}%）",
+        "care_same": "医生获得的所需信息大致相同（无明显变化）",
+        "headline": "与{baseline}相比，{reform}：{exposure}；{care}。",
+        "emergency": "异地急诊时，医生获得所需信息{word} {pp} 个百分点 {ci}（{a}% → {b}%）。",
+        "harm": "暴露信息的危害{mw}：每千名居民危害分{word} {n} {ci}（每个可再识别的敏感字段"
+                "按其敏感度0至1计分）。",
+        "count": "全国在运行期间{what}{word} {n} 起 {ci}。",
+        "insider_incidents": "内部人员事件",
+        "function_creep_incidents": "超范围使用（功能蔓延）行动",
+        "dossier": "数据掮客掌握过半完整档案的居民每10万人{word} {n} 人 {ci}（{a}% → {b}%）。",
+        "not_compared": "未比较（{labels}）：该设计下这些指标由设计本身决定，比较没有意义。",
+        "baseline": "基线", "reform": "改革方案",
+    },
+}
+_VERDICT_WORDS_ZH = {"more_harm": "更大", "less_harm": "更小"}
+
+
+def tr(key: str, lang: str = "en") -> str:
+    """A user-interface string in ``lang`` (English where there is no translation)."""
+    return _UI.get(lang, {}).get(key) or _UI["en"][key]
+
+
+def outcome_label(name: str, lang: str = "en") -> str:
+    """An outcome's label in ``lang``."""
+    from .outcomes import OUTCOMES
+
+    return (_OUTCOMES_ZH.get(name) if lang == "zh" else None) or OUTCOMES[name].label
+
+
+def lever_label(name: str, lang: str = "en") -> str:
+    """A parameter's label in ``lang`` (the declared name in words, for English)."""
+    if lang == "zh" and name in _LEVERS_ZH:
+        return _LEVERS_ZH[name]
+    text = name.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def choice_label(choice: str, lang: str = "en") -> str:
+    """A declared choice in plain words in ``lang`` (the value itself never changes)."""
+    if lang == "zh" and choice in _CHOICES_ZH:
+        return _CHOICES_ZH[choice]
+    return choice.replace("_break_glass", ", break glass").replace("_", " ")
+
+
+def verdict_text(key: str, lang: str = "en") -> str:
+    """A verdict template or word in ``lang``."""
+    if lang == "zh" and key in ("more_harm", "less_harm"):
+        return _VERDICT_WORDS_ZH[key]
+    return VERDICT.get(lang, VERDICT["en"]).get(key) or VERDICT["en"][key]
