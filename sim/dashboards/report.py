@@ -56,9 +56,12 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
         else:
             verdict = "no clear change"
         colour = {"better": "#2e7d32", "worse": "#c62828"}.get(verdict, "#555")
+        lo, hi = r.diff_low, r.diff_high
+        if str(r.unit).startswith("share") and math.isfinite(r.mean_a):
+            lo, hi = max(lo, -r.mean_a), min(hi, 1.0 - r.mean_a)  # a share stays in [0, 1]
         row = (f"<tr>{label}<td>{html.escape(r.unit)}</td>"
                f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
-               f"<td>{_num(r.diff_mean)}</td><td>[{_num(r.diff_low)}, {_num(r.diff_high)}]"
+               f"<td>{_num(r.diff_mean)}</td><td>[{_num(lo)}, {_num(hi)}]"
                f"</td><td style='color:{colour}'>{verdict}</td></tr>")
         (unchanged if verdict == "no clear change" else changed).append(row)
     head = ("<thead><tr><th>outcome</th><th>unit</th><th>baseline</th><th>reform</th>"
