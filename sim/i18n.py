@@ -47,7 +47,7 @@ _UI = {
     "zh": {
         "app_title": "健康数据政策工作台",
         "app_intro": "在您选择的政策下，全国电子健康档案会以多大的隐私泄露风险换取多少临床信息。"
-                     "<b>比较</b>改革方案与基线；<b>探索</b>单个政策的细节；查看扫参得到的多个政策的"
+                     "<b>比较</b>改革方案与基线；<b>探索</b>单个政策的细节；查看参数扫描得到的多个政策的"
                      "<b>前沿</b>；检验<b>争论</b>中的说法。",
         "tab_compare": "比较", "tab_explore": "探索", "tab_frontier": "前沿",
         "tab_debate": "争论",
@@ -55,13 +55,13 @@ _UI = {
         "compare_help": "选择<b>基线</b>和<b>改革方案</b>，可调整改革方案的政策杠杆，然后点击"
                         "<b>比较</b>。两者使用相同的随机种子（同样的居民在同样的日子生病），"
                         "因此差异来自政策本身。结果给出各次重复运行的95%置信区间。",
-        "compare": "比较", "cancel": "取消", "baseline": "基线", "reform_from": "改革方案",
+        "compare": "比较", "cancel": "取消", "baseline": "基线", "reform_from": "改革方案起点",
         "scenarios": "情景", "reform_levers": "改革方案的政策杠杆",
         "assumptions": "假设（两组共用）", "verdict": "结论",
         "who_gains": "谁承担风险，谁受益", "every_outcome": "全部结果指标",
         "over_time": "随时间变化", "by_group_table": "各群体的变化（表格）",
         "press_compare": "点击“比较”开始运行。", "running": "运行中…",
-        "out_of_date": "已过期：这些结果计算之后输入已改变。请点击“比较”更新。",
+        "out_of_date": "结果已过期：计算后输入已更改。请点击“比较”更新。",
         "cannot_run": "无法运行这些输入：",
         "replications": "重复次数", "seed": "随机种子", "residents": "模拟居民数",
         "days": "天数", "language": "语言",
@@ -76,23 +76,25 @@ _OUTCOMES_ZH = {
     "marketer_risk": "假名化泄露的再识别风险（营销者模型）",
     "journalist_records_at_risk": "超过9%风险阈值的假名化泄露",
     "quasi_identifier_risk": "由准标识符再识别的可能性",
-    "identified_leak_share": "带直接标识符的泄露记录",
-    "mean_dossier_completeness": "数据掮客档案（平均完整度）",
+    "identified_leak_share": "带直接标识符的泄露记录比例",
+    "mean_dossier_completeness": "数据经纪商档案（平均完整度）",
     "dossier_over_half_rate": "档案完整度过半的居民",
-    "max_dossier_completeness": "最完整的掮客档案", "breaches": "外部入侵",
+    "max_dossier_completeness": "最完整的经纪商档案", "breaches": "外部入侵",
     "insider_incidents": "内部人员事件", "loss_theft_incidents": "记录丢失或被盗",
-    "function_creep_incidents": "超范围使用（功能蔓延）行动", "detected_share": "被发现的事件",
-    "mean_days_to_detect": "发现所需天数", "utility_rate": "临床效用",
-    "emergency_info_rate": "异地急诊时的信息", "adverse_events_averted": "避免的药物不良事件",
+    "function_creep_incidents": "超范围使用（功能蔓延）行动", "detected_share": "被发现事件的比例",
+    "mean_days_to_detect": "平均发现天数", "utility_rate": "临床效用",
+    "emergency_info_rate": "异地急诊时可获得的信息", "adverse_events_averted": "避免的药物不良事件",
     "duplicate_tests_avoided": "避免的重复检查", "admissions_avoided": "避免的急诊住院",
-    "downtime_days": "停机", "shared_system_downtime_days": "共享系统停机",
-    "participation_rate": "参与率", "mean_trust": "信任", "withholding_rate": "向医生隐瞒信息",
+    "downtime_days": "停机天数", "shared_system_downtime_days": "共享系统停机天数",
+    "participation_rate": "参与率", "mean_trust": "平均信任度",
+    "withholding_rate": "向医生隐瞒信息的居民比例",
 }
 
 _LEVERS_ZH = {
     "collection_scope": "采集范围", "collection_fields": "采集字段", "retention_days": "保存天数",
     "consent_model": "同意模式", "architecture": "系统架构", "identity": "身份标识",
-    "code_integration": "码的整合", "access_breadth": "访问范围", "audit_strength": "审计强度",
+    "code_integration": "健康码整合程度", "access_breadth": "访问范围",
+    "audit_strength": "审计强度",
     "purpose_binding": "目的限定", "encryption_at_rest": "静态加密",
     "breach_notification": "泄露通知", "enforcement_probability": "执法概率",
     "penalty_yuan": "罚款（元）",
@@ -102,9 +104,9 @@ _CHOICES_ZH = {
     "minimal": "最少必要", "clinical": "临床", "extended": "扩展", "maximal": "最大",
     "custom": "自定义", "implied": "默示同意", "opt_out": "选择退出", "opt_in": "选择加入",
     "granular": "分项同意", "per_access": "每次访问同意",
-    "per_access_break_glass": "每次访问同意，紧急破窗", "silos": "各自孤立",
+    "per_access_break_glass": "每次访问同意（紧急时可破例调阅）", "silos": "各机构分散存储",
     "regional": "区域平台", "national": "全国", "federated": "联邦（记录定位）",
-    "on_device": "存于手机", "id_card_master_index": "身份证号作主索引",
+    "on_device": "存于手机", "id_card_master_index": "以身份证号为主索引",
     "per_domain_pseudonyms": "分领域假名", "health_only": "仅健康码",
     "health_insurance": "健康码+医保码", "health_insurance_payment": "健康码+医保码+支付码",
     "treating_team": "诊疗团队", "institution": "本机构", "region": "本区域",
@@ -114,15 +116,17 @@ _CHOICES_ZH = {
 #: the verdict's sentence templates (see :func:`sim.verdicts.comparison_verdict`)
 VERDICT = {
     "en": {
-        "more": "more", "fewer": "fewer", "less": "less",
+        "more": "more", "fewer": "fewer", "less": "less", "more_harm": "more",
+        "less_harm": "less", "label_sep": "; ",
         "exposes": "exposes {n} {word} residents per 100,000 {ci}",
-        "exposes_same": "exposes about as many residents (no clear change: {mean} per "
-                        "100,000, interval [{lo}, {hi}])",
+        "exposes_same": "exposes about as many residents ({why}: {mean} per 100,000, "
+                        "interval [{lo}, {hi}])",
+        "no_clear_change": "no clear change", "too_small": "a change too small to matter",
         "care": "gives clinicians {pp} percentage points {word} of the information they need "
                 "{ci} ({a}% → {b}%)",
         "care_same": "gives clinicians about as much of the information they need (no clear "
                      "change)",
-        "headline": "{reform} {exposure} and {care} than {baseline}.",
+        "headline": "Compared with {baseline}, {reform} {exposure} and {care}.",
         "emergency": "In emergencies away from home, clinicians get {pp} percentage points "
                      "{word} of the information they need {ci} ({a}% → {b}%).",
         "harm": "The information exposed is {mw} harmful: a harm score {n} {word} per 1,000 "
@@ -137,25 +141,30 @@ VERDICT = {
         "baseline": "the baseline", "reform": "The reform",
     },
     "zh": {
-        "more": "多", "fewer": "少", "less": "少",
+        "more": "增加", "fewer": "减少", "less": "减少",
+        "more_harm": "更大", "less_harm": "更小", "label_sep": "、",
         "exposes": "每10万居民中信息暴露的居民{word} {n} 人 {ci}",
-        "exposes_same": "信息暴露的居民人数大致相同（无明显变化：每10万居民 {mean}，区间 "
+        "exposes_same": "信息暴露的居民人数大致相同（{why}：每10万居民 {mean}，区间 "
                         "[{lo}, {hi}]）",
-        "care": "医生获得所需信息{word} {pp} 个百分点 {ci}（{a}% → {b}%）",
+        "no_clear_change": "无明显变化", "too_small": "变化太小，可忽略",
+        "care": "医生获得的所需信息{word} {pp} 个百分点 {ci}（{a}% → {b}%）",
         "care_same": "医生获得的所需信息大致相同（无明显变化）",
         "headline": "与{baseline}相比，{reform}：{exposure}；{care}。",
-        "emergency": "异地急诊时，医生获得所需信息{word} {pp} 个百分点 {ci}（{a}% → {b}%）。",
-        "harm": "暴露信息的危害{mw}：每千名居民危害分{word} {n} {ci}（每个可再识别的敏感字段"
+        "emergency": "异地急诊时，医生获得的所需信息{word} {pp} 个百分点 {ci}（{a}% → {b}%）。",
+        "harm": "暴露信息的危害{mw}：每千名居民的危害分{word} {n} {ci}（每个可再识别的敏感字段"
                 "按其敏感度0至1计分）。",
-        "count": "全国在运行期间{what}{word} {n} 起 {ci}。",
+        "count": "模拟期内全国{what}{word} {n} 起 {ci}。",
         "insider_incidents": "内部人员事件",
         "function_creep_incidents": "超范围使用（功能蔓延）行动",
-        "dossier": "数据掮客掌握过半完整档案的居民每10万人{word} {n} 人 {ci}（{a}% → {b}%）。",
-        "not_compared": "未比较（{labels}）：该设计下这些指标由设计本身决定，比较没有意义。",
+        "dossier": "数据经纪商掌握过半完整档案的居民每10万人{word} {n} 人 {ci}（{a}% → {b}%）。",
+        "not_compared": "未比较（{labels}）：按设计固定或无法测量，不作比较。",
         "baseline": "基线", "reform": "改革方案",
     },
 }
-_VERDICT_WORDS_ZH = {"more_harm": "更大", "less_harm": "更小"}
+
+#: a choice named differently for one parameter ((parameter, choice): words)
+_PARAM_CHOICES_ZH = {("architecture", "national"): "全国集中存储",
+                     ("access_breadth", "national"): "全国范围"}
 
 
 def tr(key: str, lang: str = "en") -> str:
@@ -178,15 +187,19 @@ def lever_label(name: str, lang: str = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
-def choice_label(choice: str, lang: str = "en") -> str:
-    """A declared choice in plain words in ``lang`` (the value itself never changes)."""
-    if lang == "zh" and choice in _CHOICES_ZH:
-        return _CHOICES_ZH[choice]
+def choice_label(choice: str, lang: str = "en", parameter: str | None = None) -> str:
+    """A declared choice of ``parameter`` in plain words in ``lang``.
+
+    Only the words change, never the value.
+    """
+    if lang == "zh":
+        if (parameter, choice) in _PARAM_CHOICES_ZH:
+            return _PARAM_CHOICES_ZH[(parameter, choice)]
+        if choice in _CHOICES_ZH:
+            return _CHOICES_ZH[choice]
     return choice.replace("_break_glass", ", break glass").replace("_", " ")
 
 
 def verdict_text(key: str, lang: str = "en") -> str:
     """A verdict template or word in ``lang``."""
-    if lang == "zh" and key in ("more_harm", "less_harm"):
-        return _VERDICT_WORDS_ZH[key]
     return VERDICT.get(lang, VERDICT["en"]).get(key) or VERDICT["en"][key]

@@ -39,8 +39,8 @@ import yaml
 
 from .params import PARAMETERS, ParameterError, defaults
 
-__all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "export_reform_yaml", "list_scenarios",
-           "load_scenario"]
+__all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "export_reform_yaml",
+           "list_scenarios", "load_scenario", "rerun_command"]
 
 META_KEYS = ("name", "description", "extends")
 
@@ -186,13 +186,30 @@ def export_reform_yaml(baseline: Scenario, reform: Scenario, baseline_name: str,
     header = [f"# {name}: a reform exported against the bundled scenario {stem}; it sets",
               "# every value that differs from it. Load it from any folder with",
               "# sim.load_scenario('<this file>')."]
-    base_edits = {k: v for k, v in baseline.params.items() if parent.params.get(k) != v}
-    if seed is not None and reps is not None and all(
-            reform.params.get(k) == v for k, v in base_edits.items()):
-        sets = "".join(f" --set {k}={_cli_text(v)}" for k, v in base_edits.items())
-        header.append(f"# Rerun the comparison: python -m sim compare {stem} <this file> "
-                      f"--seed {seed} --reps {reps}{sets}")
+    if seed is not None and reps is not None:
+        command = rerun_command(baseline, reform, stem, "<this file>", seed=seed, reps=reps)
+        if command:
+            header.append(f"# Rerun the comparison: {command}")
     return "\n".join(header) + "\n" + text
+
+
+def rerun_command(baseline: Scenario, reform: Scenario, baseline_name: str, reform_file: str,
+                  *, seed: int, reps: int) -> str | None:
+    """The command line that reruns a comparison (``None`` if it is not one command).
+
+    From the bundled baseline and the file :func:`export_reform_yaml` wrote.
+
+    What the baseline arm set beyond its bundled file (edited assumptions, the run size)
+    goes in ``--set`` flags, which ``compare`` applies to both arms; that reproduces the
+    comparison when the reform shares those values, as the dashboard's arms do.
+    """
+    stem = Path(baseline_name).stem
+    parent = load_scenario(stem)
+    base_edits = {k: v for k, v in baseline.params.items() if parent.params.get(k) != v}
+    if any(reform.params.get(k) != v for k, v in base_edits.items()):
+        return None
+    sets = "".join(f" --set {k}={_cli_text(v)}" for k, v in base_edits.items())
+    return f"python -m sim compare {stem} {reform_file} --seed {seed} --reps {reps}{sets}"
 
 
 def _listing(values: Mapping[str, Any]) -> str:

@@ -48,9 +48,9 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
     """Plain-language sentences for a paired comparison (reform − baseline), intervals first.
 
     The first sentence is the headline, in one convention (residents per 100,000 and
-    percentage points): e.g. "The reform exposes 2,140 fewer residents per 100,000 [1,900,
-    2,380] and gives clinicians 3.1 percentage points less of the information they need
-    [2.6, 3.6] (69% → 66%) than the baseline." Later sentences cover emergencies away from
+    percentage points): e.g. "Compared with the baseline, the reform exposes 2,140 fewer
+    residents per 100,000 [1,900, 2,380] and gives clinicians 3.1 percentage points less of
+    the information they need [2.6, 3.6] (69% → 66%)." Later sentences cover emergencies away from
     home, harm, insider incidents, function creep and broker dossiers. A change whose 95%
     interval includes zero, or that is too small to matter (:func:`clear_change`), is
     called "no clear change"; intervals are cut at what is possible (a share cannot pass 0
@@ -84,7 +84,10 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
             n=_fmt_count(abs(r.diff_mean) * 1e5), word=t("more" if r.diff_mean > 0 else "fewer"),
             ci=interval(r.diff_low, r.diff_high, 1e5, share_of=r.mean_a))
     else:
-        exposure = t("exposes_same").format(mean=f"{r.diff_mean * 1e5:+,.0f}",
+        significant = bool(np.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
+        exposure = t("exposes_same").format(why=t("too_small" if significant else
+                                                  "no_clear_change"),
+                                            mean=f"{r.diff_mean * 1e5:+,.0f}",
                                             lo=f"{r.diff_low * 1e5:+,.0f}",
                                             hi=f"{r.diff_high * 1e5:+,.0f}")
     u = d.loc["utility_rate"]
@@ -95,21 +98,23 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
             a=f"{u.mean_a * 100:.0f}", b=f"{u.mean_b * 100:.0f}")
     else:
         care = t("care_same")
-    out.append(t("headline").format(reform=reform or t("reform"), exposure=exposure, care=care,
+    reform = reform or t("reform")
+    if lang == "en":  # the reform is no longer at the start of the sentence
+        reform = reform[:1].lower() + reform[1:]
+    out.append(t("headline").format(reform=reform, exposure=exposure, care=care,
                                     baseline=baseline or t("baseline")))
 
     e = d.loc["emergency_info_rate"]
     if np.isfinite(e.diff_mean) and clear("emergency_info_rate"):
         out.append(t("emergency").format(
-            pp=f"{abs(e.diff_mean) * 100:.0f}", word=t("more" if e.diff_mean > 0 else "less"),
+            pp=f"{abs(e.diff_mean) * 100:.1f}", word=t("more" if e.diff_mean > 0 else "less"),
             ci=interval(e.diff_low, e.diff_high, 100, pct=True, share_of=e.mean_a),
             a=f"{e.mean_a * 100:.0f}", b=f"{e.mean_b * 100:.0f}"))
     h = d.loc["harm_per_1000"]
     if clear("harm_per_1000"):
         up = h.diff_mean > 0
         out.append(t("harm").format(
-            mw=t("more_harm" if up else "less_harm") if lang == "zh" else
-            ("more" if up else "less"),
+            mw=t("more_harm" if up else "less_harm"),
             n=_fmt_count(abs(h.diff_mean)), word=t("more" if up else "less"),
             ci=interval(h.diff_low, h.diff_high)))
     for name in ("insider_incidents", "function_creep_incidents"):
@@ -130,7 +135,7 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
             by_note.setdefault(r.note, []).append(
                 outcome_label(name, lang) if lang != "en" else r.label)
     for note, labels in by_note.items():
-        out.append(t("not_compared").format(labels="; ".join(labels), note=note))
+        out.append(t("not_compared").format(labels=t("label_sep").join(labels), note=note))
     return out
 
 

@@ -51,13 +51,14 @@ def test_comparison_dashboard_verdict_exports_and_cache(runner):
     dash.settings.residents.value = 1000
     dash.settings.days.value = 120
     dash.compare(block=True)
-    assert "The reform (national_plan_2025)" in dash.verdict.value
+    assert "Compared with the baseline (status_quo), the reform (national_plan_2025)" in \
+        dash.verdict.value
     assert "per 100,000" in dash.verdict.value and "[" in dash.verdict.value
     for fig in (dash.fig_tradeoff, dash.fig_groups, dash.fig_diff, dash.fig_time):
         assert fig.value[:4] == b"\x89PNG" and fig.layout.display is None
     assert dash.exports.value.count("download=") == 3
     assert "Key assumptions" in dash.brief_html and "<img" in dash.brief_html
-    assert "<img" in dash.report_html and "The reform" in dash.report_html
+    assert "<img" in dash.report_html and "the reform" in dash.report_html
     groups = dash.group_table(dash.result)
     assert set(groups["dimension"]) == {"attitude", "age_band", "region", "care_location"}
     assert "Region 1" in dash.groups_table.value and "nan" not in dash.groups_table.value
@@ -232,3 +233,64 @@ def test_language_switch_relabels_and_rewrites_the_verdict(runner):
     assert ("默示同意", "implied") in consent.options
     app.language.value = "en"
     assert dash.verdict.value == english
+
+
+def test_a_new_baseline_or_reform_file_marks_the_result(runner):
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=2)
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 30
+    dash.compare(block=True)
+    assert dash.stale.value == ""
+    dash.reform.value = "breach_shock"  # same levers as the plan, plus a shock
+    assert "Out of date" in dash.stale.value
+    assert "Shock day: -1 → 90" in dash.changes.value
+
+
+def test_the_language_switch_keeps_every_value(runner):
+    from sim.dashboards.app import WorkbenchApp
+
+    app = WorkbenchApp(runner=runner)
+    dash = app.compare
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 30
+    dash.settings.reps.value = 2
+    dash.levers.controls["collection_scope"].value = "custom"
+    dash.levers.controls["collection_fields"].value = ("id_number", "allergies")
+    dash.compare(block=True)
+    before = dash.levers.values()
+    app.language.value = "zh"
+    assert dash.levers.values() == before and dash.stale.value == ""
+    assert dash.levers.controls["architecture"].options[2] == ("全国集中存储", "national")
+
+
+def test_the_button_stays_off_when_a_run_ends_on_invalid_inputs(runner, monkeypatch):
+    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
+    dash.settings.days.value = 30
+    real = runner.compare
+
+    def meanwhile(*args, **kw):  # the planner breaks the inputs while the run goes on
+        dash.assumptions.controls["share_concerned"].value = 0.9
+        dash.assumptions.controls["share_unconcerned"].value = 0.9
+        return real(*args, **kw)
+
+    monkeypatch.setattr(runner, "compare", meanwhile)
+    dash.compare(block=True)
+    assert dash.button.disabled and "Out of date" in dash.stale.value
+
+
+def test_the_debate_never_shows_a_verdict_for_another_claim(runner, monkeypatch):
+    from sim.dashboards.debate import DebateDashboard
+
+    dash = DebateDashboard(runner=runner, reps=2)
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 30
+    dash.pick.value = "on_device"
+    real = runner.compare
+
+    def meanwhile(*args, **kw):
+        dash.pick.value = "enforcement"
+        return real(*args, **kw)
+
+    monkeypatch.setattr(runner, "compare", meanwhile)
+    dash.test(block=True)
+    assert "Verdict on" not in dash.verdict.value and "changed" in dash.verdict.value

@@ -134,14 +134,14 @@ def yaml_export(page) -> str:
 def test_compare_change_a_lever_compare_again(app):
     page = app
     first = run_to_end(page)
-    assert "The reform" in first and "provisional" not in first
+    assert "the reform" in first and "provisional" not in first
     figure = page.locator(f"{CMP} .figure-differences")
     first_src = figure.get_attribute("src")
     assert first_src
     select(page, "Collection scope", "maximal")
     second = run_to_end(page)
     assert "(edited)" in second  # the reform now differs from its file
-    assert "The reform" in second and second != first
+    assert "the reform" in second and second != first
     assert figure.get_attribute("src") != first_src
     page.screenshot(path=str(ARTIFACTS / "voila_comparison.png"), full_page=True)
 
@@ -163,6 +163,8 @@ def test_a_result_is_marked_out_of_date_when_inputs_change_even_during_its_run(a
     seed.fill("0")
     seed.press("Enter")  # back to the inputs of the result: no longer out of date
     expect()(stale).to_have_text("", timeout=30_000)
+    select(page, "Baseline", "status_quo")  # another baseline file: other inputs
+    expect()(stale).to_contain_text("Out of date", timeout=30_000)
 
 
 def test_a_new_run_clears_the_previous_figures_and_downloads(app):
@@ -301,9 +303,9 @@ def test_a_killed_worker_does_not_break_the_app(app, voila_url):
     assert workers, "the comparison should have started worker processes"
     os.kill(workers[0].pid, signal.SIGKILL)
     wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
-    assert "The reform" in page.locator(f"{CMP} .verdict").inner_text()
+    assert "the reform" in page.locator(f"{CMP} .verdict").inner_text()
     select(page, "Collection scope", "minimal")
-    assert "The reform" in run_to_end(page)
+    assert "the reform" in run_to_end(page)
     assert "process pool" not in page.locator(f"{CMP} .verdict").inner_text()
 
 

@@ -61,5 +61,4 @@ class WorkbenchApp(W.VBox):
         self.tabs.titles = tuple(tr(k, lang) for k in ("tab_compare", "tab_explore",
                                                           "tab_frontier", "tab_debate"))
         self.compare.set_language(lang)
-        self.explore.panel.set_language(lang)
-        self.explore.settings.set_language(lang)
+        self.explore.set_language(lang)

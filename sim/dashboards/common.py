@@ -12,7 +12,8 @@ import ipywidgets as W
 
 from ..scenario import list_scenarios
 
-__all__ = ["Background", "Cancelled", "Settings", "download_link", "image", "scenario_names"]
+__all__ = ["Background", "Cancelled", "Settings", "download_link", "failed_runs", "first_error",
+           "image", "scenario_names"]
 
 #: dashboard default population: small enough for a 10-replication comparison in ~2 s
 DASHBOARD_RESIDENTS = 4000
@@ -117,8 +118,15 @@ class Background:
         self.status.value = f"running {done} of {total} runs…" if total else "from the cache"
 
     def start(self, job: Callable[[], None], block: bool = False,
-              on_cancel: Callable[[], None] | None = None) -> None:
-        """Run ``job`` (in a thread unless ``block``); ``on_cancel`` runs if it is cancelled."""
+              on_cancel: Callable[[], None] | None = None,
+              on_error: Callable[[Exception], None] | None = None,
+              can_run: Callable[[], bool] | None = None) -> None:
+        """Run ``job`` (in a thread unless ``block``).
+
+        ``on_cancel`` runs if it is cancelled, ``on_error(exc)`` if it raises (after the
+        status shows the error); afterwards the button is enabled only if ``can_run()``
+        (the inputs now on screen can run).
+        """
         if self.busy:
             self.status.value = "still working on the last request…"
             return
@@ -140,10 +148,12 @@ class Background:
                 self.status.value = (f"<span style='color:#c62828'>error: "
                                      f"{html.escape(str(exc))}</span>")
                 traceback.print_exc()
+                if on_error is not None:
+                    on_error(exc)
             finally:
                 self.progress.layout.visibility = "hidden"
                 if self.button is not None:
-                    self.button.disabled = False
+                    self.button.disabled = not (can_run is None or can_run())
                 if self.cancel_button is not None:
                     self.cancel_button.disabled = True
 
@@ -152,3 +162,18 @@ class Background:
         else:
             self.thread = threading.Thread(target=wrapped, daemon=True)
             self.thread.start()
+
+
+def failed_runs(*results) -> int:
+    """Replications that did not finish, over one or more :class:`~sim.experiment.RunResult`."""
+    return int(sum((r.runs["status"] != "ok").sum() for r in results if "status" in r.runs))
+
+
+def first_error(*results) -> str:
+    """The first failed replication's error message (empty if none failed)."""
+    for r in results:
+        if "status" in r.runs:
+            bad = r.runs.loc[r.runs["status"] != "ok", "error"]
+            if len(bad):
+                return str(bad.iloc[0])
+    return ""

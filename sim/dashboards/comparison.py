@@ -1,8 +1,9 @@
 """Baseline versus reform: the planner's dashboard.
 
 What is on screen is always the answer to the inputs it says it answers: every result
-carries the key of the exact inputs it was computed from (:meth:`ComparisonDashboard.
-inputs_key`: both scenarios' parameter hashes, the seed and the replications); whenever the
+carries the key of the exact inputs it was computed from
+(:meth:`ComparisonDashboard.inputs_key`: both scenarios' parameter hashes, the seed and the
+replications; a provisional result, those of the run in progress); whenever the
 controls no longer give that key the result is marked out of date; a new run clears the
 previous figures and downloads; a run can be cancelled; failed replications are shown as
 failures; inputs the model refuses are refused at the controls, with the reason.
@@ -21,7 +22,15 @@ from ..experiment import CompareResult
 from ..i18n import choice_label, lever_label, tr
 from ..params import PARAMETERS
 from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
-from .common import Background, Settings, download_link, image, scenario_names
+from .common import (
+    Background,
+    Settings,
+    download_link,
+    failed_runs,
+    first_error,
+    image,
+    scenario_names,
+)
 from .controls import ParameterPanel
 from .plots import (
     group_changes,
@@ -86,6 +95,7 @@ class ComparisonDashboard(W.VBox):
         self.results_box: W.VBox | None = None
         self.result: CompareResult | None = None
         self.result_key: tuple | None = None  # the inputs of what is on screen
+        self.running_key: tuple | None = None  # the inputs of the run in progress
         self.timing: dict[str, float] = {}
 
         self.reform.observe(self._on_reform, names="value")
@@ -124,9 +134,11 @@ class ComparisonDashboard(W.VBox):
     # ------------------------------------------------------------------- inputs
     def _on_reform(self, change) -> None:
         self.levers.set_values(load_scenario(change["new"]).params)
+        self._on_change(None)  # a new reform file is new inputs even if no lever moved
 
     def _on_baseline(self, change) -> None:
         self.assumptions.set_values(load_scenario(change["new"]).params)
+        self._on_change(None)
 
     def _on_change(self, _change) -> None:
         """Any control changed: refuse invalid inputs, mark a result for other inputs."""
@@ -159,7 +171,6 @@ class ComparisonDashboard(W.VBox):
         self.assumptions.set_language(lang)
         if self.result is not None and self.result_key is not None:
             self._show_verdict(self.result)
-            self.table.value = differences_table(self.result, lang)
         self._on_change(None)
 
     def _changes_html(self) -> str:
@@ -171,16 +182,20 @@ class ComparisonDashboard(W.VBox):
         items = "".join(
             f"<li title='{html.escape(PARAMETERS[k].help)}'>"
             f"{html.escape(lever_label(k, self.lang))}: "
-            f"{html.escape(_show_value(a.params[k], self.lang))} → "
-            f"{html.escape(_show_value(v, self.lang))}</li>"
+            f"{html.escape(_show_value(a.params[k], self.lang, k))} → "
+            f"{html.escape(_show_value(v, self.lang, k))}</li>"
             for k, v in diff.items())
         return (f"<details><summary>{tr('reform_changes', self.lang).format(n=len(diff))}"
                 "</summary>"
                 f"<ul style='font-size:0.9em;margin:0'>{items}</ul></details>")
 
     def _mark(self, key: tuple | None) -> None:
-        """Flag the result on screen as out of date unless ``key`` is its inputs."""
-        if self.result_key is None or key == self.result_key:
+        """Flag the result on screen as out of date unless ``key`` is its inputs.
+
+        A provisional verdict answers the inputs of the run in progress.
+        """
+        shown = self.result_key if self.result_key is not None else self.running_key
+        if shown is None or key == shown:
             self.stale.value = ""
             if self.results_box is not None:
                 self.results_box.remove_class("out-of-date")
@@ -223,19 +238,24 @@ class ComparisonDashboard(W.VBox):
     # ------------------------------------------------------------------ running
     def compare(self, block: bool = False) -> None:
         """Run the comparison (in the background unless ``block``) and show it."""
+        if self.work.busy:  # one run at a time; touch nothing of the one in progress
+            self.work.status.value = "still working on the last request…"
+            return
         try:
             a, b = self.scenarios()
             key = self.inputs_key()
         except ScenarioError as exc:  # refused at the controls: say why, run nothing
             self._on_change(None)
             self.work.status.value = (f"<span style='color:#c62828'>not run: "
-                                      f"{html.escape(str(exc))}</span>")
+                                      f"{html.escape(str(exc).removeprefix('override: '))}"
+                                      "</span>")
             return
         seed, reps = self.settings.seed.value, self.settings.reps.value
+        baseline_name = self.baseline.value  # what the exports extend, as of this run
         # what was on screen answers other inputs (or these, about to be recomputed): clear
-        self.result, self.result_key = None, None
-        self._clear_figures("<i>Running…</i>")
-        self._mark(None)
+        self.result, self.result_key, self.running_key = None, None, key
+        self._clear_figures(f"<i>{tr('running', self.lang)}</i>")
+        self._mark(self._current_key())
 
         def job():
             t0 = time.perf_counter()
@@ -251,14 +271,14 @@ class ComparisonDashboard(W.VBox):
                                       partial=provisional)
             self.work.check()
             t1 = time.perf_counter()
-            self.result_key = key
+            self._show(cmp, t0, baseline_name)
             self.runs_done += 1
             self.answered.value = (
                 f"<div style='color:#555;font-size:0.9em'>Result {self.runs_done}: "
                 f"{html.escape(a.name)} against {html.escape(b.name)}, {reps} replications "
                 f"from seed {seed}, {a.params['n_residents']:,} simulated residents, "
                 f"{a.params['n_days']} days.</div>")
-            self._show(cmp, t0)
+            self.result, self.result_key, self.running_key = cmp, key, None
             self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
             failed = _failures(cmp)
@@ -266,8 +286,17 @@ class ComparisonDashboard(W.VBox):
                 f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
                 + (f", {failed} failed" if failed else "") + ")")
 
-        self.work.start(job, block=block, on_cancel=lambda: self._clear_figures(
-            "<i>Cancelled: nothing shown.</i>"))
+        def stopped(message: str) -> None:  # cancelled or failed: nothing half-shown stays
+            self.result, self.result_key, self.running_key = None, None, None
+            self._clear_figures(message)
+            self._mark(None)
+
+        self.work.start(job, block=block,
+                        on_cancel=lambda: stopped("<i>Cancelled: nothing shown.</i>"),
+                        on_error=lambda exc: stopped(
+                            "<div class='verdict-failed' style='color:#c62828'>The comparison "
+                            f"failed: {html.escape(str(exc))}</div>"),
+                        can_run=lambda: self._current_key() is not None)
 
     def _current_key(self) -> tuple | None:
         try:
@@ -291,13 +320,12 @@ class ComparisonDashboard(W.VBox):
         a, b = cmp.a.scenario, cmp.b.scenario
         failed = _failures(cmp)
         if failed:  # a failure is shown as one, never as "no clear change"
-            errors = pd.concat([cmp.a.runs, cmp.b.runs])
-            first = errors.loc[errors["status"] != "ok", "error"].iloc[0]
+            total = len(cmp.a.runs) + len(cmp.b.runs)
             self.verdict.value = (
                 "<div class='verdict-text verdict-failed' style='font-size:1.1em;"
                 "background:#fdecea;padding:0.8em;border-left:4px solid #c62828'>"
-                f"{failed} of {len(errors)} replications failed, so there is no verdict. "
-                f"First error: {html.escape(str(first))}</div>")
+                f"{failed} of {total} replications failed, so there is no verdict. "
+                f"First error: {html.escape(first_error(cmp.a, cmp.b))}</div>")
             self.table.value = ""
             return
         if self.lang == "zh":
@@ -316,14 +344,14 @@ class ComparisonDashboard(W.VBox):
                               + "<br>".join(html.escape(x) for x in lines) + note + "</div>")
         self.table.value = differences_table(cmp, self.lang)
 
-    def _show(self, cmp: CompareResult, t0: float | None = None) -> None:
+    def _show(self, cmp: CompareResult, t0: float | None = None,
+              baseline_name: str | None = None) -> None:
         """Verdict and table first (what a planner reads), then the figures and exports."""
         a, b = cmp.a.scenario, cmp.b.scenario
         self._show_verdict(cmp)
         if t0 is not None:
             self.timing["verdict_s"] = time.perf_counter() - t0
         if _failures(cmp):
-            self.result = cmp
             return
         figs = {
             "Risk and clinical information, baseline and reform":
@@ -340,11 +368,12 @@ class ComparisonDashboard(W.VBox):
         changes = group_changes(cmp)
         self.groups_table.value = group_changes_table(changes)
         report = comparison_report(cmp, figs, changes).encode("utf-8")
-        yaml_text = export_reform_yaml(a, b, self.baseline.value, seed=cmp.a.seed,
+        baseline_name = baseline_name or self.baseline.value
+        yaml_text = export_reform_yaml(a, b, baseline_name, seed=cmp.a.seed,
                                        reps=len(cmp.a.runs)).encode("utf-8")
         reform_file = f"{_slug(b.name)}.yaml"
         brief = brief_report(cmp, figs["Risk and clinical information, baseline and reform"],
-                             self.baseline.value, reform_file).encode("utf-8")
+                             baseline_name, reform_file).encode("utf-8")
         self.exports.value = (
             download_link(brief, f"brief_{_slug(b.name)}_vs_{a.name}.html", "text/html",
                           "⬇ One-page brief (HTML)")
@@ -353,7 +382,6 @@ class ComparisonDashboard(W.VBox):
             + download_link(yaml_text, reform_file, "application/x-yaml",
                             "⬇ Reform scenario (YAML: loads anywhere, reruns the same)"))
         self.brief_html = brief.decode("utf-8")
-        self.result = cmp
         self.report_html = report.decode("utf-8")
         self.reform_yaml = yaml_text.decode("utf-8")
 
@@ -379,16 +407,15 @@ class ComparisonDashboard(W.VBox):
         return out.reset_index()
 
 
-def _show_value(v, lang: str = "en") -> str:
+def _show_value(v, lang: str = "en", parameter: str | None = None) -> str:
     if isinstance(v, list):
         return ", ".join(map(str, v))
-    return choice_label(v, lang) if isinstance(v, str) else str(v)
+    return choice_label(v, lang, parameter) if isinstance(v, str) else str(v)
 
 
 def _failures(cmp: CompareResult) -> int:
     """Replications of either arm that did not finish."""
-    return int(sum((r.runs["status"] != "ok").sum() for r in (cmp.a, cmp.b)
-                   if "status" in r.runs))
+    return failed_runs(cmp.a, cmp.b)
 
 
 def _slug(name: str) -> str:

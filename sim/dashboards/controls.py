@@ -75,6 +75,7 @@ class ParameterPanel(W.VBox):
                  exclude: Iterable[str] = ()) -> None:
         self.controls: dict[str, W.Widget] = {}
         self.help_rows: dict[str, W.HTML] = {}
+        self.relabelling = False
         values = dict(values or {})
         exclude = set(exclude)
         kinds = tuple(kinds)
@@ -110,6 +111,8 @@ class ParameterPanel(W.VBox):
             help_text = listing.value
 
             def sync(*_):
+                if self.relabelling:
+                    return
                 fields.disabled = scope.value != "custom"
                 if scope.value != "custom":
                     fields.value = ()
@@ -148,18 +151,31 @@ class ParameterPanel(W.VBox):
                 ctl.value = tuple(v) if isinstance(v, list) else v
 
     def set_language(self, lang: str) -> None:
-        """Label the controls (and name the choices) in ``lang``; values do not change."""
-        for name, ctl in self.controls.items():
-            ctl.description = lever_label(name, lang)
-            if isinstance(ctl, W.Dropdown):
-                value = ctl.value
-                ctl.options = [(choice_label(v, lang), v) for _, v in ctl.options]
-                ctl.value = value
+        """Label the controls (and name the choices) in ``lang``; no value changes.
+
+        Relabelling a dropdown makes ipywidgets pass through its first option; while it
+        does, the panel's own rules and the handlers of :meth:`observe_all` are not called,
+        and every value is put back afterwards.
+        """
+        saved = self.values()
+        self.relabelling = True
+        try:
+            for name, ctl in self.controls.items():
+                ctl.description = lever_label(name, lang)
+                if isinstance(ctl, W.Dropdown):
+                    ctl.options = [(choice_label(v, lang, name), v) for _, v in ctl.options]
+            self.set_values(saved)
+        finally:
+            self.relabelling = False
 
     def observe_all(self, handler) -> None:
-        """Call ``handler`` when any control changes."""
+        """Call ``handler`` when any control changes (not while relabelling)."""
+        def call(change):
+            if not self.relabelling:
+                handler(change)
+
         for ctl in self.controls.values():
-            ctl.observe(handler, names="value")
+            ctl.observe(call, names="value")
 
 
 def _scope_fields(scope: str) -> str:

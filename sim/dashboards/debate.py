@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from ..claims import CLAIMS
 from ..verdicts import claim_verdict
-from .common import Background, Settings
+from .common import Background, Settings, failed_runs, first_error
 from .runner import Runner
 
 __all__ = ["DebateDashboard"]
@@ -71,20 +71,35 @@ class DebateDashboard(W.VBox):
             f"baseline:</p><ul>{preds}</ul>")
         self.verdict.value = "<i>Press Test this claim.</i>"
 
+    def _inputs(self) -> tuple:
+        s = self.settings
+        return (self.pick.value, s.seed.value, s.reps.value, s.residents.value, s.days.value)
+
     def test(self, block: bool = False) -> None:
         """Run the claim's comparison (in the background unless ``block``)."""
+        if self.work.busy:
+            self.work.status.value = "still working on the last request…"
+            return
         c = CLAIMS[self.pick.value]
         a, b = c.scenarios(self.settings.overrides())
         seed, reps = self.settings.seed.value, self.settings.reps.value
+        asked = self._inputs()
         self.verdict.value = "<i>Running…</i>"
 
         def job():
             cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress)
             self.work.check()
-            failed = sum(int((r.runs["status"] != "ok").sum()) for r in (cmp.a, cmp.b))
+            if self._inputs() != asked:  # the claim or the settings changed meanwhile
+                self.verdict.value = ("<i>The claim or the settings changed while it ran: "
+                                      "press Test this claim.</i>")
+                self.work.status.value = "out of date"
+                return
+            failed = failed_runs(cmp.a, cmp.b)
             if failed:
+                error = html.escape(first_error(cmp.a, cmp.b))
                 self.verdict.value = (f"<div style='color:#c62828'>{failed} replications "
-                                      "failed: no verdict.</div>")
+                                      f"failed: no verdict. {error}</div>")
+                self.work.status.value = f"{failed} replications failed"
                 return
             lines = claim_verdict(cmp.differences, c.expect, c.claim)
             body = "".join(f"<li>{html.escape(x.strip(' -'))}</li>" for x in lines[1:])

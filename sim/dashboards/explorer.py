@@ -11,7 +11,7 @@ from ..experiment import RunResult, replication_seed
 from ..model import HealthDataModel
 from ..outcomes import OUTCOMES, direction_arrow
 from ..scenario import Scenario, ScenarioError, load_scenario
-from .common import Background, Settings, image, scenario_names
+from .common import Background, Settings, failed_runs, first_error, image, scenario_names
 from .controls import ParameterPanel
 from .plots import plot_network, plot_timeseries, png
 from .runner import Runner
@@ -135,6 +135,9 @@ class PolicyExplorer(W.VBox):
 
     def run(self, block: bool = False) -> None:
         """Run replications (in the background unless ``block``) and show the outcomes."""
+        if self.work.busy:  # one run at a time; touch nothing of the one in progress
+            self.work.status.value = "still working on the last request…"
+            return
         try:
             scen = self.scenario()
             key = self.inputs_key()
@@ -150,11 +153,11 @@ class PolicyExplorer(W.VBox):
 
         def job():
             (res,) = self.runner.run_many([scen], seed, reps, progress=self.work.on_progress)
-            failed = int((res.runs["status"] != "ok").sum())
+            failed = failed_runs(res)
             if failed:
-                first = res.runs.loc[res.runs["status"] != "ok", "error"].iloc[0]
                 self.table.value = (f"<div style='color:#c62828'>{failed} of {reps} "
-                                    f"replications failed: {html.escape(str(first))}</div>")
+                                    f"replications failed: {html.escape(first_error(res))}"
+                                    "</div>")
                 self.work.status.value = f"{failed} of {reps} replications failed"
                 return
             self.work.check()
@@ -172,5 +175,27 @@ class PolicyExplorer(W.VBox):
             self._on_change(None)
             self.work.status.value = f"done ({reps} replications)"
 
-        self.work.start(job, block=block, on_cancel=lambda: self._clear(
-            "<i>Cancelled: nothing shown.</i>"))
+        def stopped(message: str) -> None:
+            self.result, self.result_key = None, None
+            self._clear(message)
+            self._on_change(None)
+
+        self.work.start(job, block=block,
+                        on_cancel=lambda: stopped("<i>Cancelled: nothing shown.</i>"),
+                        on_error=lambda exc: stopped(
+                            f"<div style='color:#c62828'>The run failed: "
+                            f"{html.escape(str(exc))}</div>"),
+                        can_run=self._can_run)
+
+    def _can_run(self) -> bool:
+        try:
+            self.inputs_key()
+        except ScenarioError:
+            return False
+        return True
+
+    def set_language(self, lang: str) -> None:
+        """Label the controls in ``lang`` (the result on screen stays current)."""
+        self.panel.set_language(lang)
+        self.settings.set_language(lang)
+        self._on_change(None)

@@ -176,6 +176,7 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
         reform_file: the file name the reform scenario is downloaded under.
     """
     from ..params import PARAMETERS
+    from ..scenario import rerun_command
 
     a, b = cmp.a.scenario, cmp.b.scenario
     verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
@@ -186,6 +187,10 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
         + f"</td><td class='note'>{html.escape(PARAMETERS[k].source)}</td></tr>"
         for k in KEY_ASSUMPTIONS)
     n = a.params
+    command = rerun_command(a, b, baseline_file, reform_file, seed=cmp.a.seed,
+                            reps=len(cmp.a.runs)) or (
+        "python -m sim compare <baseline file> <reform file> "
+        f"--seed {cmp.a.seed} --reps {len(cmp.a.runs)}")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Brief: {html.escape(b.name)} against {html.escape(a.name)}</title>
@@ -211,8 +216,7 @@ Breach generation is calibrated to U.S. breach-portal data scaled to the represe
 population; the national stores of a plan are the model's prediction. {n['n_residents']:,}
 simulated residents stand for {n['real_population']:,.0f}; {n['n_days']} days.</p>
 <h2 style="font-size:1.1em">How to reproduce</h2>
-<p class="note"><code>python -m sim compare {html.escape(baseline_file)} {html.escape(reform_file)}
---seed {cmp.a.seed} --reps {len(cmp.a.runs)}</code> with the downloaded reform scenario
+<p class="note"><code>{html.escape(command)}</code> with the downloaded reform scenario
 (healthcode-workbench {__version__}; reform parameters sha256 {b.sha256}).</p>
 </body></html>
 """
