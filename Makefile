@@ -32,9 +32,10 @@ test: setup
 # worker processes end with their kernel however it ends (sim.engines.exit_with_parent).
 # Closing or leaving the page shuts its kernel down at once: Voila's page sends a shutdown
 # beacon, which Voila 0.5 rejects unless its XSRF check is off (the page never gets the
-# _xsrf cookie). Turning it off is safe here: the server listens on 127.0.0.1 only, and
-# Voila serves no endpoint that starts or runs code; shutting a kernel down needs its
-# random id.
+# _xsrf cookie). What the check guarded here is the POST to shut a kernel down: another
+# web page in the same browser could then send it, but only with the kernel's random id.
+# Opening the app (a GET, never covered by the check) starts a kernel either way, and the
+# server listens on 127.0.0.1 only.
 app: setup
 	$(BIN)/voila notebooks/app.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1 \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
