@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shutil
 import sys
@@ -19,7 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .cli_print import format_default, print_compare, print_profile, print_summary
+from .cli_print import format_number as _fmt
 from .params import PARAMETERS, ParameterError
+from .preflight import check_fits, check_out, safe_filename
 
 EXIT_USAGE = 2
 
@@ -49,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", type=Path, default=None,
                        help="write runs.csv, daily.csv, scenario YAML and meta.json here")
         p.add_argument("--progress", action="store_true", help="show a progress bar")
+        p.add_argument("--allow-large", action="store_true",
+                       help="run even if the memory estimate exceeds this machine's")
 
     p_run = sub.add_parser("run", help="run a scenario", description="Run a scenario.")
     p_run.add_argument("scenario", help="scenario file or bundled name")
@@ -262,35 +266,19 @@ def _cmd_run(args) -> int:
 
     reps = _check_counts(args, 1)
     scen = load_scenario(args.scenario, _overrides(args))
+    _preflight(args, [scen], reps)
     result = run(scen, seed=args.seed, reps=reps, progress=args.progress)
     if args.out:
         _write_out(args.out, {"runs.csv": result.runs, "daily.csv": result.daily},
-                   {f"{scen.name}.yaml": scen.to_yaml()}, _meta(args, [scen], reps))
+                   {f"{safe_filename(scen.name)}.yaml": scen.to_yaml()},
+                   _meta(args, [scen], reps))
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
     else:
-        _print_summary(scen, result.summary(), args.seed, reps)
+        print_summary(scen, result.summary(), args.seed, reps)
     if args.profile:
-        _print_profile(scen, args.seed)
-    return 1 if (result.runs["status"] != "ok").any() else 0
-
-
-def _print_profile(scen, seed: int) -> None:
-    """Run replication 0 once more and print the seconds spent in each phase of the day."""
-    import time
-
-    from .experiment import replication_seed
-    from .model import HealthDataModel
-
-    t0 = time.perf_counter()
-    model = HealthDataModel(scen, seed=replication_seed(seed, 0))
-    t1 = time.perf_counter()
-    model.run()
-    t2 = time.perf_counter()
-    print(f"\nprofile of replication 0: set-up {t1 - t0:.3f} s, {model.n_days} days "
-          f"{t2 - t1:.3f} s")
-    for r in model.profile().itertuples():
-        print(f"  {r.phase:28s} {r.seconds:8.3f} s  {100 * r.share:5.1f}%")
+        print_profile(scen, args.seed)
+    return _failures(result.runs)
 
 
 def _cmd_compare(args) -> int:
@@ -301,6 +289,7 @@ def _cmd_compare(args) -> int:
     ov = _overrides(args)
     a = load_scenario(args.a, ov)
     b = load_scenario(args.b, ov)
+    _preflight(args, [a, b], 2 * reps)
     ra = run(a, seed=args.seed, reps=reps, progress=args.progress)
     rb = run(b, seed=args.seed, reps=reps, progress=args.progress)
     res = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
@@ -308,13 +297,14 @@ def _cmd_compare(args) -> int:
         _write_out(args.out,
                    {"runs.csv": res.runs, "daily.csv": _concat_daily(ra, rb),
                     "differences.csv": res.differences},
-                   {f"a_{a.name}.yaml": a.to_yaml(), f"b_{b.name}.yaml": b.to_yaml()},
+                   {f"a_{safe_filename(a.name)}.yaml": a.to_yaml(),
+                    f"b_{safe_filename(b.name)}.yaml": b.to_yaml()},
                    _meta(args, [a, b], reps))
     if args.json:
         print(json.dumps(res.to_json(), indent=2))
     else:
-        _print_compare(a, b, res.differences, args.seed, reps)
-    return 1 if (res.runs["status"] != "ok").any() else 0
+        print_compare(a, b, res.differences, args.seed, reps)
+    return _failures(res.runs)
 
 
 def _cmd_list() -> int:
@@ -333,7 +323,7 @@ def _cmd_list() -> int:
         for group, params in by_group(kinds).items():
             print(f"  [{group}]")
             for p in params:
-                print(f"    {p.name:38s} default {_fmt_default(p.default):>14s}  "
+                print(f"    {p.name:38s} default {format_default(p.default):>14s}  "
                       f"{p.describe_allowed()}  ({p.unit})")
     print("\nAttacker types:")
     for name, cls in ATTACKER_TYPES.items():
@@ -453,67 +443,6 @@ def _cmd_discover(args) -> int:
 
 
 # ---------------------------------------------------------------------------- output
-def _fmt_default(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, float):
-        return f"{v:g}"
-    if isinstance(v, list):
-        return "[" + ",".join(v) + "]"
-    return str(v)
-
-
-def format_number(x: float | None) -> str:
-    """A number for a table: thousands separated, three decimals below 10, "-" if missing."""
-    if x is None or not math.isfinite(x):
-        return "-"
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 10:
-        return f"{x:.1f}"
-    if ax >= 0.01 or ax == 0:
-        return f"{x:.3f}"
-    return f"{x:.2e}"
-
-
-_fmt = format_number
-
-
-def _print_summary(scen, summary, seed: int, reps: int) -> None:
-    from .outcomes import direction_arrow
-
-    print(f"{scen.name}: seed {seed}, {reps} replication(s), "
-          f"{scen.params['n_residents']:,} residents, {scen.params['n_days']} days")
-    print(f"{'outcome':34s} {'mean':>12s}  {'95% interval':>25s}  unit")
-    for name, r in summary.iterrows():
-        arrow = direction_arrow(r.direction, " ")
-        ci = f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if math.isfinite(r.ci_low) else ""
-        print(f"{arrow} {name:32s} {_fmt(r['mean']):>12s}  {ci:>25s}  {r.unit}")
-
-
-def _print_compare(a, b, diffs, seed: int, reps: int) -> None:
-    from .outcomes import direction_arrow
-
-    print(f"A = {a.name}   B = {b.name}   (paired on the same {reps} seeds from seed {seed}; "
-          f"{a.params['n_residents']:,} residents, {a.params['n_days']} days)")
-    print(f"{'outcome':32s} {'A':>11s} {'B':>11s} {'B − A':>11s}  {'95% interval':>24s}  "
-          "B is")
-    for name, r in diffs.iterrows():
-        if not r.headline:
-            continue
-        arrow = direction_arrow(r.direction, " ")
-        if r.note:
-            print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s}  — {r.note}")
-            continue
-        ci = f"[{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]" if math.isfinite(r.diff_low) else ""
-        sig = (math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
-        verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
-                   else "same") if sig else "no clear change"
-        print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s} "
-              f"{_fmt(r.diff_mean):>11s}  {ci:>24s}  {verdict}")
-
-
 def _concat_daily(*results):
     import pandas as pd
 
@@ -531,13 +460,34 @@ def _meta(args, scenarios, reps: int) -> dict[str, Any]:
                     f"{', '.join(s.name for s in scenarios)}, seed {args.seed}, {reps} reps"}
 
 
+def _preflight(args, scenarios, runs: int) -> None:
+    """Before anything runs: the results folder can be written, the runs fit this machine."""
+    if getattr(args, "out", None):
+        check_out(args.out)
+    est = check_fits(scenarios, allow_large=args.allow_large)
+    if est.seconds * runs > 60:
+        print(f"estimated time: about {est.seconds * runs / 60:,.0f} min ({runs} runs)",
+              file=sys.stderr, flush=True)
+
+
+def _failures(runs) -> int:
+    """Report failed replications in one line; 2 if memory ran out (inputs), 1 otherwise."""
+    bad = runs[runs["status"] != "ok"]
+    if bad.empty:
+        return 0
+    first = str(bad["error"].iloc[0])
+    print(f"error: {len(bad)} of {len(runs)} replications failed: {first}", file=sys.stderr)
+    return EXIT_USAGE if first.startswith("MemoryError") else 1
+
+
 def _write_out(out: Path, tables: dict, texts: dict, meta: dict) -> None:
     """Write everything to a temporary folder beside ``out``, then rename it into place."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and any(out.iterdir()):
-        raise CliError(f"--out {out}: folder exists and is not empty; choose a new folder")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    out = check_out(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise CliError(f"--out {out}: {exc.strerror or exc}") from None
     try:
         for name, df in tables.items():
             df.to_csv(tmp / name, index=name == "differences.csv")
@@ -547,6 +497,9 @@ def _write_out(out: Path, tables: dict, texts: dict, meta: dict) -> None:
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise CliError(f"--out {out}: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -24,7 +24,7 @@ __all__ = ["figures", "report_markdown"]
 
 
 def _fmt(x: float) -> str:
-    from .cli import format_number
+    from .cli_print import format_number
 
     return ("∞" if x > 0 else "–∞") if math.isinf(x) else format_number(x)
 
