@@ -16,6 +16,10 @@ Design types:
 Numeric factors are given as ``[low, high]`` ranges (``null``: the declared range);
 categorical factors (and booleans) as lists of values, which continuous designs map to
 equal slices of [0, 1).
+
+Sizes are capped before anything is built: ``samples`` at :data:`MAX_SAMPLES` and the
+number of points at :data:`MAX_POINTS` (``Design.from_spec(..., max_points=None,
+max_samples=None)`` lifts the caps).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,13 +36,28 @@ import numpy as np
 
 from .params import PARAMETERS, Parameter, ParameterError
 
-__all__ = ["DESIGN_TYPES", "Design", "DesignError", "Factor", "Point"]
+__all__ = ["DESIGN_TYPES", "MAX_POINTS", "MAX_SAMPLES", "Design", "DesignError",
+           "DesignSizeError", "Factor", "Point"]
 
 DESIGN_TYPES = ("factorial", "latin_hypercube", "policies", "sobol", "morris")
+
+#: most design points built (unless ``max_points=None``)
+MAX_POINTS = 1_000_000
+#: largest ``samples`` (unless ``max_samples=None``)
+MAX_SAMPLES = 100_000
 
 
 class DesignError(ValueError):
     """A design is invalid; the message names the field and what is allowed."""
+
+
+class DesignSizeError(DesignError):
+    """A design has more points than allowed (``points``: how many; ``limit``: the cap)."""
+
+    def __init__(self, message: str, points: int, limit: int) -> None:
+        super().__init__(message)
+        self.points = points
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -93,11 +113,22 @@ class Design:
     unit_samples: np.ndarray | None = None
 
     @classmethod
-    def from_spec(cls, spec: Mapping[str, Any], seed: int, where: str = "design") -> Design:
+    def from_spec(cls, spec: Mapping[str, Any], seed: int, where: str = "design", *,
+                  max_points: int | None = MAX_POINTS,
+                  max_samples: int | None = MAX_SAMPLES) -> Design:
         """Build and validate a design from its mapping (the ``design:`` block of a sweep).
 
+        Args:
+            spec: the mapping.
+            seed: the seed of sampled designs.
+            where: how messages name the block.
+            max_points: refuse a design of more points (before building it); ``None``:
+                no cap.
+            max_samples: refuse a larger ``samples``; ``None``: no cap.
+
         Raises:
-            DesignError: naming the key and what is allowed.
+            DesignError: naming the key and what is allowed (:class:`DesignSizeError`
+                for a design over ``max_points``).
         """
         if not isinstance(spec, Mapping):
             raise DesignError(f"{where}: must be a mapping with a 'type'")
@@ -114,6 +145,8 @@ class Design:
             return cls(type=dtype, points=_policies(spec.get("policies"), f"{where}.policies"))
         factors = _factors(spec.get("factors"), f"{where}.factors", discrete=dtype == "factorial")
         if dtype == "factorial":
+            _cap(math.prod(len(f.levels) for f in factors), max_points, where,
+                 " x ".join(str(len(f.levels)) for f in factors) + " levels")
             names = [f.name for f in factors]
             combos = itertools.product(*[f.levels for f in factors])
             points = [_point(dict(zip(names, c, strict=True))) for c in combos]
@@ -122,6 +155,13 @@ class Design:
         if not isinstance(samples, int) or isinstance(samples, bool) or samples < 1:
             raise DesignError(f"{where}.samples: invalid value {samples!r}; allowed: an "
                               "integer >= 1")
+        if max_samples is not None and samples > max_samples:
+            raise DesignError(f"{where}.samples: invalid value {samples:,}; allowed: at "
+                              f"most {max_samples:,}")
+        d = len(factors)
+        per = {"latin_hypercube": 1, "morris": d + 1,
+               "sobol": 2 * d + 2 if spec.get("second_order") else d + 2}[dtype]
+        _cap(samples * per, max_points, where, f"{samples:,} samples x {per}")
         if dtype == "latin_hypercube":
             from scipy.stats import qmc
 
@@ -145,6 +185,12 @@ class Design:
             problem["num_levels"] = levels
         return cls(type=dtype, factors=factors, points=_from_unit(factors, u), problem=problem,
                    unit_samples=u)
+
+
+def _cap(points: int, max_points: int | None, where: str, how: str) -> None:
+    if max_points is not None and points > max_points:
+        raise DesignSizeError(f"{where}: {points:,} points ({how}); allowed: at most "
+                              f"{max_points:,} points", points, max_points)
 
 
 def _factors(spec, where: str, discrete: bool) -> list[Factor]:

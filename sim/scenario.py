@@ -5,7 +5,10 @@ keys: ``name``, ``description`` and ``extends`` (another scenario whose values t
 starts from). ``extends`` is looked up relative to this file's folder, then the current
 folder, then among the bundled scenarios by name (``national_plan_2025`` or
 ``national_plan_2025.yaml``), so a file that extends a bundled scenario loads from any
-folder. Files are read with ``yaml.safe_load`` (no code ever runs from YAML).
+folder. Files are read through the input gate :func:`sim.yamlio.read_yaml`: safe
+constructors only (no code ever runs from YAML), libyaml's C parser, each file parsed
+once, with limits on size and nesting, and no duplicate keys, aliases or huge integers.
+A ``name:`` is a name, not a path (it is used in output file names).
 
 :func:`export_reform_yaml` writes a reform as such a file: it extends the bundled
 baseline by name and sets every value in which the reform differs from it, so loading the
@@ -17,7 +20,11 @@ Errors say what to fix, and where:
 * an unknown key: the key, its line, and the valid keys;
 * a bad value: the key, its line, the value and the allowed range or choices;
 * an ``extends`` cycle: the chain; a missing parent: the file and line that names it,
-  the chain that led there, and the bundled scenarios.
+  the chain that led there, and the bundled scenarios;
+* a file refused at the gate (too large, too deep, not UTF-8, duplicate key, alias, huge
+  integer): the file, the line and the limit.
+
+Every message is one line; values in it are cut to a short ``repr``.
 
 Example:
     >>> s = load_scenario({"architecture": "national", "consent_model": "opt_out"})
@@ -38,11 +45,15 @@ from typing import Any
 import yaml
 
 from .params import PARAMETERS, ParameterError, defaults
+from .yamlio import MAX_INT_DIGITS, YamlInputError, check_name, read_yaml, short
 
 __all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "export_reform_yaml",
            "list_scenarios", "load_scenario", "rerun_command"]
 
 META_KEYS = ("name", "description", "extends")
+
+#: longest ``extends`` chain (a file, its parent, its parent's parent, ...)
+MAX_EXTENDS = 20
 
 
 class ScenarioError(ValueError):
@@ -268,14 +279,22 @@ def _resolve_path(ref: str, base_dir: Path) -> Path:
     if cand.suffix == "":
         tries += [d / f"{ref}.yaml" for d in [base_dir, *SCENARIO_DIRS]]
     for t in tries:
-        if t.is_file():
+        if _is_file(t):
             return t.resolve()
     bundled = _bundled(ref)
     if bundled is not None:
         return bundled.resolve()
     names = ", ".join(p.stem for p in list_scenarios())
-    raise ScenarioError(f"scenario {ref!r} not found (looked in {base_dir}); "
+    raise ScenarioError(f"scenario {short(ref)} not found (looked in {base_dir}); "
                         f"bundled scenarios: {names}")
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, false for names the system cannot even look up (too long, NUL)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def _bundled(ref: str) -> Path | None:
@@ -284,7 +303,7 @@ def _bundled(ref: str) -> Path | None:
     ``ref`` is a bare name with or without ``.yaml`` (``"status_quo"``,
     ``"status_quo.yaml"``); a path with folders is never taken for a bundled name.
     """
-    if not ref or Path(ref).name != ref or "\\" in ref:
+    if not ref or "\0" in ref or Path(ref).name != ref or "\\" in ref:
         return None
     stem = ref[: -len(".yaml")] if ref.endswith(".yaml") else ref
     return next((p for p in list_scenarios() if p.stem == stem), None)
@@ -294,28 +313,21 @@ def _from_file(path: Path, stack: tuple[Path, ...]) -> Scenario:
     if path in stack:
         chain = " -> ".join(p.name for p in (*stack, path))
         raise ScenarioError(f"{path}: 'extends' makes a cycle: {chain}")
+    if len(stack) >= MAX_EXTENDS:
+        chain = " -> ".join(p.name for p in (*stack[:3], path))
+        raise ScenarioError(f"{path}: 'extends' chain longer than {MAX_EXTENDS} files "
+                            f"({chain} ...); allowed: at most {MAX_EXTENDS}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise ScenarioError(f"{path}: cannot read file: {e.strerror}") from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ScenarioError(f"{loc}: not valid YAML: {e.problem}") from None
-    except yaml.YAMLError as e:  # pragma: no cover - unmarked YAML errors are rare
-        raise ScenarioError(f"{path}: not valid YAML: {e}") from None
+        doc = read_yaml(path, int_allowed=_int_allowed)
+    except YamlInputError as e:
+        raise ScenarioError(str(e)) from None
+    data = doc.data
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise ScenarioError(f"{path}:1: a scenario must be a mapping of 'key: value' lines, "
                             f"got {type(data).__name__}")
-    lines = {}
-    if isinstance(node, yaml.MappingNode):
-        for k, _ in node.value:
-            lines[str(k.value)] = k.start_mark.line + 1
+    lines = {k[0]: n for k, n in doc.lines.items() if len(k) == 1}
     return _from_mapping(data, lines=lines, where=str(path), base_dir=path.parent, path=path,
                          stack=(*stack, path))
 
@@ -327,11 +339,11 @@ def _from_mapping(data: dict[str, Any], *, lines: Mapping[str, int], where: str,
 
     for key in data:
         if not isinstance(key, str):
-            raise ScenarioError(f"{where}: keys must be text, got {key!r}")
+            raise ScenarioError(f"{where}: keys must be text, got {short(key)}")
     parent_ref = data.get("extends")
     if parent_ref is not None:
         if not isinstance(parent_ref, str):
-            raise ScenarioError(f"{loc('extends')}: extends: invalid value {parent_ref!r}; "
+            raise ScenarioError(f"{loc('extends')}: extends: invalid value {short(parent_ref)}; "
                                 "allowed: a scenario file path or bundled name")
         try:
             parent_path = _resolve_path(parent_ref, base_dir)
@@ -355,8 +367,13 @@ def _from_mapping(data: dict[str, Any], *, lines: Mapping[str, int], where: str,
     description = data.get("description") or ""
     for meta in ("name", "description"):
         if meta in data and not isinstance(data[meta], str):
-            raise ScenarioError(f"{loc(meta)}: {meta}: invalid value {data[meta]!r}; "
+            raise ScenarioError(f"{loc(meta)}: {meta}: invalid value {short(data[meta])}; "
                                 "allowed: text")
+    if data.get("name"):  # an empty name falls back to the file's, as before
+        why = check_name(data["name"])
+        if why:
+            raise ScenarioError(f"{loc('name')}: name: invalid value {short(data['name'])}; "
+                                f"{why}")
     return Scenario(name=str(name), description=str(description).strip(),
                     params=MappingProxyType(params), set_values=MappingProxyType(set_values),
                     path=path, chain=chain)
@@ -366,11 +383,36 @@ def _validate_key(key: str, value: Any, where: str) -> Any:
     param = PARAMETERS.get(key)
     if param is None:
         valid = ", ".join([*META_KEYS, *PARAMETERS])
-        raise ScenarioError(f"{where}: unknown key {key!r}; valid keys: {valid}")
+        raise ScenarioError(f"{where}: unknown key {short(key)}; valid keys: {valid}")
+    return validate_value(param.name, value, where, error=ScenarioError)
+
+
+def validate_value(key: str, value: Any, where: str = "", *,
+                   error: type[Exception] = ParameterError) -> Any:
+    """``PARAMETERS[key].validate(value)``, with one-line, short messages (raised as ``error``).
+
+    Integers too long for any parameter are refused before any arithmetic (no
+    ``OverflowError``), and the value in the message is cut to a short ``repr``.
+    """
+    param = PARAMETERS[key]
+    loc = f"{where}: " if where else ""
+    if (isinstance(value, int) and not isinstance(value, bool)
+            and value.bit_length() > 3.33 * MAX_INT_DIGITS):
+        raise error(f"{loc}{key}: invalid value {short(value)}; allowed: "
+                    f"{param.describe_allowed()}")
     try:
         return param.validate(value, where=where)
     except ParameterError as e:
-        raise ScenarioError(str(e)) from None
+        raise error(f"{loc}{key}: invalid value {short(e.value)}; allowed: {e.allowed}") from None
+    except (OverflowError, ValueError, TypeError):
+        raise error(f"{loc}{key}: invalid value {short(value)}; allowed: "
+                    f"{param.describe_allowed()}") from None
+
+
+def _int_allowed(key_path: tuple) -> str | None:
+    """What a scenario file allows at ``key_path`` (for the gate's huge-integer message)."""
+    param = PARAMETERS.get(key_path[0]) if len(key_path) == 1 else None
+    return param.describe_allowed() if param is not None else None
 
 
 def _cross_check(params: Mapping[str, Any], set_values: Mapping[str, Any], where: str) -> None:

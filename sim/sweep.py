@@ -38,14 +38,15 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
-import yaml
 
-from .design import Design, DesignError
+from .design import MAX_POINTS, MAX_SAMPLES, Design, DesignError, DesignSizeError
 from .experiment import failed_run, long_daily, param_columns, replication_seed, run_one
-from .params import PARAMETERS, ParameterError
-from .scenario import Scenario, ScenarioError, load_scenario
+from .params import PARAMETERS
+from .scenario import Scenario, ScenarioError, load_scenario, validate_value
+from .yamlio import Document, YamlInputError, check_name, read_yaml, short
 
-__all__ = ["SweepError", "SweepResult", "SweepSpec", "load_results", "load_sweep", "run_sweep"]
+__all__ = ["MAX_REPS", "MAX_RUNS", "SweepError", "SweepResult", "SweepSpec", "load_results",
+           "load_sweep", "run_sweep"]
 
 SWEEP_KEYS = ("name", "description", "scenarios", "reps", "seed", "overrides", "design",
               "daily")
@@ -114,62 +115,94 @@ class SweepSpec:
         return out
 
 
-def load_sweep(source: str | Path | Mapping[str, Any]) -> SweepSpec:
+def load_sweep(source: str | Path | Mapping[str, Any], *, allow_large: bool = False
+               ) -> SweepSpec:
     """Load and validate a sweep file (or mapping).
 
+    Files go through the input gate (:func:`sim.yamlio.read_yaml`: size and nesting
+    limits, no duplicate keys or aliases, one parse with libyaml). Sizes are capped:
+    ``reps`` at :data:`MAX_REPS`, ``samples`` at :data:`~sim.design.MAX_SAMPLES`, design
+    points at :data:`~sim.design.MAX_POINTS` and the runs of the whole sweep at
+    :data:`MAX_RUNS`.
+
+    Args:
+        source: a sweep file or a mapping.
+        allow_large: lift the caps on reps, samples, design points and runs (for a
+            cluster); the file size and nesting limits stay.
+
     Raises:
-        SweepError: naming the file, key and what is allowed.
+        SweepError: one line naming the file, line, key and what is allowed.
     """
     where = "sweep"
     base_dir = Path.cwd()
+    doc: Document | None = None
     if not isinstance(source, Mapping):
         path = Path(source)
-        if not path.is_file():
-            raise SweepError(f"sweep file {str(source)!r} not found")
+        if not _is_file(path):
+            raise SweepError(f"sweep file {short(str(source))} not found")
         where = str(path)
         base_dir = path.parent
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.MarkedYAMLError as e:
-            mark = e.problem_mark
-            loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-            raise SweepError(f"{loc}: not valid YAML: {e.problem}") from None
+            doc = read_yaml(path)
+        except YamlInputError as e:
+            raise SweepError(str(e)) from None
+        data = doc.data
         name_default = path.stem
     else:
         data = dict(source)
         name_default = "sweep"
+
+    def loc(*keys: Any) -> str:
+        return doc.loc(*keys) if doc is not None else where
+
     if not isinstance(data, Mapping):
         raise SweepError(f"{where}: a sweep must be a mapping of 'key: value' lines")
     for key in data:
         if key not in SWEEP_KEYS:
-            raise SweepError(f"{where}: unknown key {key!r}; valid keys: {', '.join(SWEEP_KEYS)}")
+            raise SweepError(f"{loc(key)}: unknown key {short(key)}; valid keys: "
+                             f"{', '.join(SWEEP_KEYS)}")
+    for meta in ("name", "description"):
+        if data.get(meta) is not None and not isinstance(data[meta], str):
+            raise SweepError(f"{loc(meta)}: {meta}: invalid value {short(data[meta])}; "
+                             "allowed: text")
+    if data.get("name"):
+        why = check_name(data["name"])
+        if why:
+            raise SweepError(f"{loc('name')}: name: invalid value {short(data['name'])}; "
+                             f"{why}")
     reps = data.get("reps", 1)
     if not isinstance(reps, int) or isinstance(reps, bool) or reps < 1:
-        raise SweepError(f"{where}: reps: invalid value {reps!r}; allowed: an integer >= 1")
+        raise SweepError(f"{where}: reps: invalid value {short(reps)}; allowed: an integer "
+                         ">= 1")
+    if reps > MAX_REPS and not allow_large:
+        raise SweepError(f"{loc('reps')}: reps: invalid value {reps:,}; allowed: at most "
+                         f"{MAX_REPS:,} ({_OVERRIDE} lifts the limit)")
     seed = data.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise SweepError(f"{where}: seed: invalid value {seed!r}; allowed: an integer >= 0")
+        raise SweepError(f"{where}: seed: invalid value {short(seed)}; allowed: an integer "
+                         ">= 0")
     overrides = data.get("overrides") or {}
     if not isinstance(overrides, Mapping):
         raise SweepError(f"{where}: overrides: must map parameter names to values")
     for k, v in overrides.items():
         if k not in PARAMETERS:
-            raise SweepError(f"{where}: overrides: unknown parameter {k!r}; valid: "
-                             f"{', '.join(PARAMETERS)}")
+            raise SweepError(f"{loc('overrides', k)}: overrides: unknown parameter "
+                             f"{short(k)}; valid: {', '.join(PARAMETERS)}")
         try:
-            PARAMETERS[k].validate(v)
-        except ParameterError as e:
-            raise SweepError(f"{where}: overrides.{e}") from None
+            validate_value(k, v, error=SweepError)
+        except SweepError as e:
+            raise SweepError(f"{loc('overrides', k)}: overrides.{e}") from None
     refs = data.get("scenarios", ["status_quo"])
     if isinstance(refs, str):
         refs = [refs]
-    if not isinstance(refs, list) or not refs:
-        raise SweepError(f"{where}: scenarios: a list of scenario files or bundled names")
+    if not isinstance(refs, list) or not refs or not all(isinstance(r, str) for r in refs):
+        raise SweepError(f"{loc('scenarios')}: scenarios: a list of scenario files or "
+                         "bundled names")
     scenarios = []
     for ref in refs:
-        cand = base_dir / str(ref)
+        cand = base_dir / ref
         try:
-            scenarios.append(load_scenario(cand if cand.is_file() else ref))
+            scenarios.append(load_scenario(cand if _is_file(cand) else ref))
         except ScenarioError as e:
             raise SweepError(f"{where}: scenarios: {e}") from None
     if len({s.name for s in scenarios}) != len(scenarios):
@@ -177,18 +210,98 @@ def load_sweep(source: str | Path | Mapping[str, Any]) -> SweepSpec:
     if "design" not in data:
         raise SweepError(f"{where}: design: missing; allowed types: factorial, "
                          "latin_hypercube, policies, sobol, morris")
+    _check_design_block(data["design"], loc)
+    max_points = None
+    if not allow_large:
+        max_points = max(1, min(MAX_POINTS, MAX_RUNS // (reps * len(scenarios))))
     try:
-        design = Design.from_spec(data["design"], seed=seed, where=f"{where}: design")
+        design = Design.from_spec(data["design"], seed=seed, where=f"{where}: design",
+                                  max_points=max_points,
+                                  max_samples=None if allow_large else MAX_SAMPLES)
+    except DesignSizeError as e:
+        runs = e.points * reps * len(scenarios)
+        if e.limit == MAX_POINTS and runs <= MAX_RUNS:
+            raise SweepError(f"{e} ({_OVERRIDE} lifts the limit)") from None
+        raise SweepError(
+            f"{loc('design')}: design: {e.points:,} points x {len(scenarios)} scenario(s) x "
+            f"{reps:,} reps = {runs:,} runs; allowed: at most {MAX_RUNS:,} runs "
+            f"({_OVERRIDE} lifts the limit)") from None
     except DesignError as e:
         raise SweepError(str(e)) from None
+    except MemoryError:
+        raise SweepError(f"{loc('design')}: design: too large to build in memory; allowed: "
+                         "fewer samples or levels") from None
+    _check_design_points(design, loc)
     daily = data.get("daily", True)
     if not isinstance(daily, bool):
-        raise SweepError(f"{where}: daily: invalid value {daily!r}; allowed: true or false")
+        raise SweepError(f"{where}: daily: invalid value {short(daily)}; allowed: true or "
+                         "false")
     return SweepSpec(name=str(data.get("name") or name_default),
                      description=str(data.get("description") or "").strip(),
                      scenarios=scenarios, reps=reps, seed=seed, overrides=dict(overrides),
                      design=design, daily=daily, source=json.loads(json.dumps(
                          dict(data), default=str)))
+
+
+#: most replications per design point (without ``allow_large``)
+MAX_REPS = 10_000
+#: most runs in one sweep: scenarios x design points x reps (without ``allow_large``)
+MAX_RUNS = 1_000_000
+_OVERRIDE = "allow_large"
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _check_design_block(spec: Any, loc) -> None:
+    """What the design types accept silently today but should not (before building)."""
+    if not isinstance(spec, Mapping):
+        return  # Design.from_spec says what is wrong
+    if "second_order" in spec and not isinstance(spec["second_order"], bool):
+        raise SweepError(f"{loc('design', 'second_order')}: design.second_order: invalid "
+                         f"value {short(spec['second_order'])}; allowed: true or false")
+    if spec.get("type") == "morris" and "levels" in spec:
+        lv = spec["levels"]
+        if not isinstance(lv, int) or isinstance(lv, bool) or not 2 <= lv <= 100:
+            raise SweepError(f"{loc('design', 'levels')}: design.levels: invalid value "
+                             f"{short(lv)}; allowed: an integer from 2 to 100")
+    factors = spec.get("factors")
+    if spec.get("type") == "factorial" and isinstance(factors, Mapping):
+        for name, levels in factors.items():
+            if not isinstance(levels, list):
+                continue
+            seen: list[Any] = []
+            for v in levels:
+                if any(_same(v, s) for s in seen):
+                    raise SweepError(
+                        f"{loc('design', 'factors', name)}: design.factors.{str(name)[:40]}: "
+                        f"level {short(v)} is listed twice; allowed: each level once")
+                seen.append(v)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Whether two YAML values are the same level (``1`` and ``1.0``: yes; ``1``, ``true``: no)."""
+    return (type(a) is type(b) and a == b) or (
+        isinstance(a, int | float) and isinstance(b, int | float)
+        and not isinstance(a, bool) and not isinstance(b, bool) and a == b)
+
+
+def _check_design_points(design: Design, loc) -> None:
+    """Two policies with the same values would share every run id: refuse, naming both."""
+    if design.type != "policies":
+        return
+    first: dict[str, str] = {}
+    for point in design.points:
+        other = first.setdefault(point.point_id, point.label)
+        if other != point.label:
+            raise SweepError(
+                f"{loc('design', 'policies')}: design.policies: "
+                f"{short(other, 40)} and {short(point.label, 40)} set the same values (they "
+                "would be the same runs); allowed: policies that differ in some value")
 
 
 # ------------------------------------------------------------------------ execution
