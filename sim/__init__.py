@@ -3,15 +3,28 @@
 Residents, institutions and attackers share health data under collection, consent and
 sharing policies; the model reports privacy-leak risk and clinical utility with
 uncertainty. Start with :func:`load_scenario`, :func:`run` and :func:`compare`.
+
+The names below load on first use (PEP 562), so ``import sim`` is instant and the command
+line can answer Ctrl-C while NumPy, pandas and Mesa are still loading.
 """
 
-from .experiment import CompareResult, RunResult, compare, run, summarize
-from .model import HealthDataModel
-from .outcomes import OUTCOMES, register_outcome
-from .params import PARAMETERS
-from .scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: public name -> the module that defines it
+_EXPORTS = {
+    "CompareResult": "experiment", "RunResult": "experiment", "compare": "experiment",
+    "run": "experiment", "summarize": "experiment",
+    "HealthDataModel": "model",
+    "OUTCOMES": "outcomes", "register_outcome": "outcomes",
+    "PARAMETERS": "params",
+    "Scenario": "scenario", "ScenarioError": "scenario", "list_scenarios": "scenario",
+    "load_scenario": "scenario",
+}
 
 __all__ = [
     "OUTCOMES",
@@ -29,3 +42,23 @@ __all__ = [
     "run",
     "summarize",
 ]
+
+if TYPE_CHECKING:  # for type checkers and IDEs
+    from .experiment import CompareResult, RunResult, compare, run, summarize
+    from .model import HealthDataModel
+    from .outcomes import OUTCOMES, register_outcome
+    from .params import PARAMETERS
+    from .scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

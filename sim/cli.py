@@ -9,9 +9,12 @@ renamed), never half-written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -84,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (implies dask)")
     p_sw.add_argument("--resume", action="store_true",
                       help="continue the sweep already in --out")
+    p_sw.add_argument("--skip-failed", action="store_true",
+                      help="with --resume: do not run again the runs stored as errors")
+    p_sw.add_argument("--allow-large", action="store_true",
+                      help="lift the caps on reps, samples, design points, runs and memory "
+                           "(a bigger machine or a cluster)")
     p_sw.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p_fr = sub.add_parser("frontier", help="the risk-utility Pareto frontier of a sweep")
@@ -134,9 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         if args.command == "list":
             return _cmd_list()
         if args.command == "validate":
@@ -203,9 +210,14 @@ def _validated(name: str, value: Any, flag: str) -> Any:
 
 
 def _check_counts(args, default_reps: int) -> int:
+    from .sweep import MAX_REPS  # the same cap as a sweep's reps
+
     reps = default_reps if args.reps is None else args.reps
     if reps < 1:
         raise CliError(f"--reps: invalid value {reps}; allowed: an integer >= 1")
+    if reps > MAX_REPS and not args.allow_large:
+        raise CliError(f"--reps: invalid value {reps:,}; allowed: at most {MAX_REPS:,} "
+                       "(--allow-large lifts the limit)")
     if args.seed < 0:
         raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
     return reps
@@ -337,24 +349,71 @@ def _cmd_list() -> int:
 
 
 def _cmd_sweep(args) -> int:
+    from types import SimpleNamespace
+
+    from .engines import default_workers
     from .sweep import load_sweep, run_sweep
 
-    spec = load_sweep(args.sweep)
     if args.workers is not None and args.workers < 1:
         raise CliError(f"--workers: invalid value {args.workers}; allowed: an integer >= 1")
-    out = args.out or Path("results") / spec.name
-    n = len(spec.tasks())
+    spec = load_sweep(args.sweep, allow_large=args.allow_large)
+    out = check_out(args.out or Path("results") / spec.name, may_exist=True)
+    tasks = spec.tasks()
+    workers = 1 if args.engine == "serial" and not args.scheduler else (
+        args.workers or default_workers())
+    est = check_fits([SimpleNamespace(name=f"{t['scenario']} at {t['point']}", params=t["params"])
+                      for t in tasks if t["rep"] == 0],
+                     workers=workers if not args.scheduler else 1,
+                     allow_large=args.allow_large)
     print(f"{spec.name}: {len(spec.design.points)} design points × {len(spec.scenarios)} "
-          f"scenario(s) × {spec.reps} replications = {n} runs -> {out}", flush=True)
-    res = run_sweep(spec, out, engine=args.engine, workers=args.workers,
-                    scheduler=args.scheduler, resume=args.resume,
-                    progress=not args.no_progress)
-    print(f"done: {res.completed} run now ({res.failed} failed), {res.skipped} already stored; "
-          f"{res.seconds:.1f} s. Next: python -m sim frontier {out}")
-    if res.failed:
-        print(f"warning: {res.failed} run(s) failed; see the 'error' column of their rows",
+          f"scenario(s) × {spec.reps} replications = {len(tasks)} runs -> {out}", flush=True)
+    if est.seconds * len(tasks) / workers > 60:
+        print(f"estimated time: about {est.seconds * len(tasks) / workers / 60:,.0f} min "
+              f"({len(tasks)} runs on {workers} worker(s); fewer if some are stored)",
+              file=sys.stderr, flush=True)
+    resume_cmd = f"python -m sim sweep {args.sweep} --out {out} --resume"
+    try:
+        with _sigterm_as_interrupt():
+            res = run_sweep(spec, out, engine=args.engine, workers=args.workers,
+                            scheduler=args.scheduler, resume=args.resume,
+                            progress=not args.no_progress, retry_failed=not args.skip_failed)
+    except KeyboardInterrupt:
+        stored = len(list((out / "runs").glob("*.parquet"))) if (out / "runs").is_dir() else 0
+        print(f"interrupted: {stored} of {len(tasks)} runs are stored in {out}; continue with "
+              f"{resume_cmd}", file=sys.stderr)
+        return 130
+    retried = f", {res.retried} failed before and run again" if res.retried else ""
+    print(f"done: {res.completed} run now ({res.failed} failed{retried}), {res.skipped} already "
+          f"stored; {res.seconds:.1f} s. Next: python -m sim frontier {out}")
+    if res.restarts:
+        print(f"note: worker processes died; {res.restarts} fresh pool(s) ran their runs again",
               file=sys.stderr)
-    return 0
+    if res.lost:
+        print(f"error: {res.lost} run(s) not stored: their worker process died "
+              f"{res.restarts + 1} times (out of memory?); run them with {resume_cmd}",
+              file=sys.stderr)
+    if res.failed:
+        print(f"error: {res.failed} run(s) failed; see the 'error' column of "
+              f"{out / 'runs'}; {resume_cmd} runs them again",
+              file=sys.stderr)
+    return 1 if res.failed or res.lost else 0
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """Treat SIGTERM (a scheduler's or ``kill``'s stop) like Ctrl-C while the block runs."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread (tests calling main() from a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _figure_dir(results: Path) -> Path:
@@ -430,6 +489,8 @@ def _cmd_sensitivity(args) -> int:
 def _cmd_discover(args) -> int:
     from .analysis import discover
 
+    if not math.isfinite(args.limit):
+        raise CliError(f"--limit: invalid value {args.limit}; allowed: a finite number")
     runs = _load_runs(args.results)
     res = discover(runs, args.outcome, args.limit, above=not args.below)
     op = "<" if args.below else ">"

@@ -6,7 +6,8 @@
 * ``"processes"`` - local worker processes (the default; one per core). Uses the
   ``fork`` start method on Linux (workers inherit the imported package, and it works from
   notebooks), ``spawn`` elsewhere; tasks are plain functions of the installed package, so
-  nothing defined in a notebook needs pickling;
+  nothing defined in a notebook needs pickling; workers end themselves when the process
+  that started them is gone (killed outright included), so they never outlive a sweep;
 * ``"dask"`` - Dask distributed: ``Client(scheduler)`` for a running cluster
   (``--scheduler tcp://host:8786``), or a ``LocalCluster`` of processes started here.
   Dask's nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in workers, which made NumPy
@@ -21,12 +22,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
-__all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor", "process_pool"]
+__all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor", "process_pool",
+           "stop_pool"]
 
 ENGINES = ("serial", "processes", "dask")
 DASK_CONNECT_TIMEOUT = "20s"  # how long to try reaching a --scheduler address
@@ -66,10 +69,22 @@ def process_pool(workers: int, *, die_with_parent: bool = False) -> ProcessPoolE
             outright and never shut the pool down (see :func:`exit_with_parent`).
     """
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    if not die_with_parent:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method))
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method),
-                               initializer=exit_with_parent, initargs=(os.getpid(),))
+                               initializer=_init_worker,
+                               initargs=(os.getpid() if die_with_parent else None,))
+
+
+def _init_worker(parent: int | None) -> None:
+    """Pool initializer: SIGTERM ends the worker, whatever handler its parent had installed.
+
+    A forked worker inherits its parent's Python signal handlers; one that turns SIGTERM into
+    ``KeyboardInterrupt`` (as the command-line sweep does) would make the pool's own
+    ``terminate()`` land inside a task as an exception, leaving the worker alive and the
+    pool waiting for it forever after another worker died.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if parent is not None:
+        exit_with_parent(parent)
 
 
 #: how often a worker of a ``die_with_parent`` pool checks that its parent is alive (s)
@@ -91,6 +106,32 @@ def exit_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+#: seconds a stopped pool's workers get to end after SIGTERM, before SIGKILL
+STOP_GRACE_S = 1.0
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_S) -> None:
+    """End ``pool``'s workers now (SIGTERM, then SIGKILL); its unfinished futures fail."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    # not cancel_futures: Future.cancel() does not wake as_completed()/wait() callers; with
+    # its workers gone the pool fails every unfinished future (BrokenProcessPool) instead
+    pool.shutdown(wait=False)
+    for p in procs:
+        try:
+            p.terminate()
+        except (OSError, ValueError):  # already gone / already closed
+            pass
+    deadline = time.monotonic() + grace
+    for p in procs:
+        try:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+                p.join(grace)
+        except (OSError, ValueError):
+            pass
 
 
 @contextlib.contextmanager
@@ -116,8 +157,13 @@ def executor(engine: str = "processes", workers: int | None = None,
     if engine == "serial":
         yield SerialExecutor()
     elif engine == "processes":
-        with process_pool(n) as ex:
+        ex = process_pool(n, die_with_parent=True)
+        try:
             yield ex
+        except BaseException:  # Ctrl-C, SIGTERM, an error: do not wait for running tasks
+            stop_pool(ex)
+            raise
+        ex.shutdown(wait=True)
     else:
         with _dask_executor(n, scheduler) as ex:
             yield ex

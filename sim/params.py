@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from .yamlio import short
+
 __all__ = [
     "GROUPS",
     "PARAMETERS",
@@ -49,7 +51,7 @@ class ParameterError(ValueError):
         self.allowed = allowed
         self.where = where
         loc = f"{where}: " if where else ""
-        super().__init__(f"{loc}{field}: invalid value {value!r}; allowed: {allowed}")
+        super().__init__(f"{loc}{field}: invalid value {short(value)}; allowed: {allowed}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,7 +137,10 @@ class Parameter:
                     raise fail
                 value = int(value)
         else:
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:  # an integer beyond any float
+                raise fail from None
             if not math.isfinite(value):
                 raise fail
         if (self.low is not None and value < self.low) or (

@@ -15,11 +15,12 @@ A sweep file (YAML, validated like scenarios)::
         collection_scope: [minimal, clinical, extended, maximal]
         consent_model: [implied, opt_out, opt_in]
 
-Results go to a folder: ``runs/<run_id>.parquet`` (one row) and ``daily/<run_id>.parquet``
-(the run's long time series), each written atomically the moment the run finishes, plus
-``sweep.json`` (the resolved sweep). Run again with ``resume=True`` and only the runs
-without a file are run: none redone, none lost, none duplicated. A run that raises is
-stored with ``status="error"`` and its message, and the sweep goes on.
+Results go to a folder (:mod:`sim.store`): ``runs/<run_id>.parquet`` (one row) and
+``daily/<run_id>.parquet`` (the run's long time series), each written atomically the moment
+the run finishes, plus ``sweep.json`` (the resolved sweep). Run again with ``resume=True``
+and only the runs without a file, or stored as errors, are run: none lost, none duplicated.
+A run that raises is stored with ``status="error"`` and its message, and the sweep goes on;
+a run whose worker process died is run again on a fresh pool, never stored as an error.
 """
 
 from __future__ import annotations
@@ -27,11 +28,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import time
-import uuid
 from collections.abc import Mapping
-from concurrent.futures import CancelledError, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -43,17 +42,14 @@ from .design import MAX_POINTS, MAX_SAMPLES, Design, DesignError, DesignSizeErro
 from .experiment import failed_run, long_daily, param_columns, replication_seed, run_one
 from .params import PARAMETERS
 from .scenario import Scenario, ScenarioError, load_scenario, validate_value
+from .store import SweepError, load_results, open_results, sweep_manifest
 from .yamlio import Document, YamlInputError, check_name, read_yaml, short
 
-__all__ = ["MAX_REPS", "MAX_RUNS", "SweepError", "SweepResult", "SweepSpec", "load_results",
-           "load_sweep", "run_sweep"]
+__all__ = ["MAX_REPS", "MAX_RESTARTS", "MAX_RUNS", "SweepError", "SweepResult", "SweepSpec",
+           "load_results", "load_sweep", "run_sweep", "sweep_manifest"]
 
 SWEEP_KEYS = ("name", "description", "scenarios", "reps", "seed", "overrides", "design",
               "daily")
-
-
-class SweepError(ValueError):
-    """A sweep cannot be loaded or run; the message names the field and the fix."""
 
 
 @dataclass
@@ -321,7 +317,20 @@ def execute_task(task: Mapping[str, Any]) -> tuple[dict, pd.DataFrame | None]:
 
 @dataclass
 class SweepResult:
-    """What a call to :func:`run_sweep` did."""
+    """What a call to :func:`run_sweep` did.
+
+    Attributes:
+        out: the results folder.
+        total: runs in the sweep.
+        skipped: runs already stored and not run again.
+        completed: runs finished and stored by this call (including ``failed``).
+        failed: of those, runs whose model raised (stored with ``status="error"``).
+        seconds: wall-clock time of this call.
+        retried: stored failed runs run again (``resume`` with ``retry_failed``).
+        lost: runs not stored because their worker process kept dying (the machine, not
+            the model: often the memory killer); ``resume`` runs them.
+        restarts: fresh worker pools started after a worker died.
+    """
 
     out: Path
     total: int
@@ -329,6 +338,9 @@ class SweepResult:
     completed: int
     failed: int
     seconds: float
+    retried: int = 0
+    lost: int = 0
+    restarts: int = 0
 
     @property
     def done(self) -> bool:
@@ -336,11 +348,22 @@ class SweepResult:
         return self.skipped + self.completed == self.total
 
 
+#: fresh worker pools a sweep starts after workers die, before leaving runs for ``resume``
+MAX_RESTARTS = 3
+
+
 def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path, *,
               engine: str = "processes", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False, progress: bool = True,
-              max_runs: int | None = None) -> SweepResult:
+              max_runs: int | None = None, retry_failed: bool = True,
+              max_restarts: int = MAX_RESTARTS) -> SweepResult:
     """Run a sweep, storing each run as it finishes.
+
+    A worker process that dies (killed by the memory killer, say) fails the runs it held and,
+    on the processes engine, breaks its pool: those runs are not stored as errors but run
+    again on a fresh pool, at most ``max_restarts`` times; what is still unfinished then is
+    counted in :attr:`SweepResult.lost` and left for ``resume``. Workers end with the
+    process that started them. One sweep at a time may write to ``out`` (a lock file).
 
     Args:
         spec: a :class:`SweepSpec` or a sweep file / mapping.
@@ -351,90 +374,66 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
         resume: continue a sweep already in ``out`` (skip stored runs).
         progress: show a progress bar (tqdm; a widget in notebooks).
         max_runs: run at most this many pending runs (then stop; resume later).
+        retry_failed: with ``resume``, run again the runs stored as errors.
+        max_restarts: fresh pools to start after workers die.
 
     Raises:
-        SweepError: for an invalid sweep, or an ``out`` folder that holds something else.
+        SweepError: for an invalid sweep, an ``out`` folder that holds something else or
+            cannot be written, or another sweep writing to it.
     """
     spec = spec if isinstance(spec, SweepSpec) else load_sweep(spec)
-    out = Path(out)
-    runs_dir, daily_dir = out / "runs", out / "daily"
-    manifest = out / "sweep.json"
-    if out.exists() and any(out.iterdir()):
-        if not resume:
-            raise SweepError(f"--out {out}: folder exists and is not empty; use --resume to "
-                             "continue the sweep in it, or choose a new folder")
-        if not manifest.exists():
-            raise SweepError(f"--out {out}: not a sweep folder (no sweep.json)")
-        old = json.loads(manifest.read_text())
-        if old.get("sha256") != spec.sha256:
-            raise SweepError(f"--out {out}: holds a different sweep ({old.get('name')!r}); "
-                             "choose a new folder")
-    runs_dir.mkdir(parents=True, exist_ok=True)
-    daily_dir.mkdir(parents=True, exist_ok=True)
-    for stale in list(runs_dir.glob(".*.tmp")) + list(daily_dir.glob(".*.tmp")):
-        stale.unlink()  # left by a killed writer: never a finished run
-    if not manifest.exists():
-        _atomic_write_text(manifest, json.dumps(_manifest(spec), indent=2, default=str))
-    tasks = spec.tasks()
-    done = {p.stem for p in runs_dir.glob("*.parquet")}
-    pending = [t for t in tasks if t["run_id"] not in done]
-    skipped = len(tasks) - len(pending)
-    if max_runs is not None:
-        pending = pending[:max_runs]
-    t0 = time.perf_counter()
-    completed = failed = 0
-    bar = _bar(progress, len(tasks), skipped, spec.name)
-    try:
-        for row, long in _results(pending, engine, workers, scheduler):
-            _store(runs_dir, daily_dir, row, long)
-            completed += 1
-            failed += row["status"] != "ok"
+    with open_results(out, _manifest(spec), resume=resume) as folder:
+        tasks = spec.tasks()
+        stored = folder.stored() if resume else {}
+        redo = {rid for rid, status in stored.items() if status != "ok"} if retry_failed \
+            else set()
+        pending = [t for t in tasks if t["run_id"] not in stored or t["run_id"] in redo]
+        skipped = len(tasks) - len(pending)
+        if max_runs is not None:
+            pending = pending[:max_runs]
+        t0 = time.perf_counter()
+        completed = failed = 0
+        lost: list[dict[str, Any]] = []
+        restarts = [0]
+        bar = _bar(progress, len(tasks), skipped, spec.name)
+        results = _results(pending, engine, workers, scheduler, max_restarts, lost, restarts)
+        try:
+            for row, long in results:
+                folder.put(row, long)
+                completed += 1
+                failed += row["status"] != "ok"
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(failed=failed, refresh=False)
+        finally:
+            results.close()  # an interrupted sweep stops its workers now, not at collection
             if bar is not None:
-                bar.update(1)
-                bar.set_postfix(failed=failed, refresh=False)
-    finally:
-        if bar is not None:
-            bar.close()
-    return SweepResult(out=out, total=len(tasks), skipped=skipped, completed=completed,
-                       failed=failed, seconds=time.perf_counter() - t0)
-
-
-def load_results(out: str | Path, daily: bool = False):
-    """Read a sweep folder.
-
-    Returns:
-        The runs table (one row per finished run, sorted by scenario, point and rep), or
-        ``(runs, daily)`` when ``daily`` is true.
-
-    Raises:
-        SweepError: if the folder holds no sweep results.
-    """
-    out = Path(out)
-    files = sorted((out / "runs").glob("*.parquet"))
-    if not files:
-        raise SweepError(f"{out}: no finished runs (expected {out / 'runs'}/*.parquet)")
-    runs = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
-    runs = runs.sort_values(["scenario_index", "point_index", "rep"], kind="stable"
-                            ).reset_index(drop=True)
-    if not daily:
-        return runs
-    dfiles = sorted((out / "daily").glob("*.parquet"))
-    d = (pd.concat([pd.read_parquet(f) for f in dfiles], ignore_index=True) if dfiles else
-         pd.DataFrame(columns=["run_id", "day", "series", "value"]))
-    return runs, d
-
-
-def sweep_manifest(out: str | Path) -> dict[str, Any]:
-    """The resolved sweep stored with the results (``sweep.json``)."""
-    return json.loads((Path(out) / "sweep.json").read_text())
+                bar.close()
+        return SweepResult(out=Path(out), total=len(tasks), skipped=skipped,
+                           completed=completed, failed=failed,
+                           seconds=time.perf_counter() - t0,
+                           retried=sum(t["run_id"] in redo for t in pending),
+                           lost=len(lost), restarts=restarts[0])
 
 
 # -------------------------------------------------------------------------- helpers
-def _results(pending, engine, workers, scheduler):
+#: exceptions that mean the machine failed a run, not the model (checked by name, so the
+#: optional Dask need not be imported)
+_INFRASTRUCTURE = {"BrokenProcessPool", "BrokenExecutor", "KilledWorker", "CommClosedError",
+                   "FutureCancelledError", "CancelledError"}
+
+
+def _infrastructure(exc: BaseException) -> bool:
+    return any(c.__name__ in _INFRASTRUCTURE for c in type(exc).__mro__)
+
+
+def _results(pending, engine, workers, scheduler, max_restarts, lost, restarts):
     """Yield ``(row, daily)`` as each run finishes, on the chosen engine.
 
     ``serial`` runs each task here, one after the other, so each is stored before the next
-    starts; the others submit everything and yield in completion order.
+    starts; the others submit everything and yield in completion order. Runs failed by a
+    dead worker are run again on a fresh executor (``restarts[0]`` counts them); those
+    still failed after ``max_restarts`` go to ``lost``.
     """
     from .engines import executor
 
@@ -448,21 +447,37 @@ def _results(pending, engine, workers, scheduler):
                 row, long = _error_row(task, exc), None
             yield row, long
         return
-    with executor(engine, workers, scheduler) as ex:
-        futures = {ex.submit(execute_task, t): t for t in pending}
-        try:
-            for fut in as_completed(futures):
-                task = futures[fut]
-                try:
-                    row, long = fut.result()
-                except (CancelledError, KeyboardInterrupt):
-                    raise
-                except Exception as exc:
-                    row, long = _error_row(task, exc), None
-                yield row, long
-        finally:
-            for f in futures:
-                f.cancel()
+    todo = list(pending)
+    for attempt in range(max_restarts + 1):
+        failed_by_machine: list[dict[str, Any]] = []
+        if attempt:
+            restarts[0] += 1
+        with executor(engine, workers, scheduler) as ex:
+            futures = {ex.submit(execute_task, t): t for t in todo}
+            try:
+                for fut in as_completed(futures):
+                    task = futures[fut]
+                    try:
+                        row, long = fut.result()
+                    except KeyboardInterrupt:
+                        raise
+                    except BaseException as exc:
+                        if _infrastructure(exc):
+                            failed_by_machine.append(task)
+                            continue
+                        if not isinstance(exc, Exception):
+                            raise
+                        row, long = _error_row(task, exc), None
+                    yield row, long
+            finally:
+                if not isinstance(ex, ProcessPoolExecutor):  # a pool is stopped whole, and
+                    for f in futures:  # 3.11's breaking pool fails on a cancelled future
+                        f.cancel()
+        if not failed_by_machine:
+            return
+        order = {t["run_id"]: i for i, t in enumerate(pending)}
+        todo = sorted(failed_by_machine, key=lambda t: order[t["run_id"]])
+    lost.extend(todo)
 
 
 def _manifest(spec: SweepSpec) -> dict[str, Any]:
@@ -494,26 +509,6 @@ def _error_row(task: Mapping[str, Any], exc: BaseException) -> dict[str, Any]:
     row.update(failed_run(exc, runtime_s=math.nan))
     row.update(param_columns(task["params"]))
     return row
-
-
-def _store(runs_dir: Path, daily_dir: Path, row: dict, long: pd.DataFrame | None) -> None:
-    """Write the daily table first, then the run row: a row's file means a finished run."""
-    rid = row["run_id"]
-    if long is not None:
-        _atomic_parquet(long, daily_dir / f"{rid}.parquet")
-    _atomic_parquet(pd.DataFrame([row]), runs_dir / f"{rid}.parquet")
-
-
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp")
-    df.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _bar(enabled: bool, total: int, initial: int, name: str):

@@ -235,9 +235,18 @@ def test_a_run_that_raises_is_an_error_row_and_the_sweep_goes_on(tmp_path):
     assert bad["utility_rate"].isna().all()  # never another run's values
     good = runs[runs["status"] == "ok"]
     assert good["utility_rate"].notna().all() and len(good) == 4
+    kept = run_sweep(load_sweep(spec()), tmp_path / "r", engine="serial", progress=False,
+                     resume=True, retry_failed=False)
+    assert kept.completed == 0 and kept.skipped == 8  # error rows are finished runs too
+    # the fault is gone (the attacker unregistered): resume runs the errors again
     again = run_sweep(load_sweep(spec()), tmp_path / "r", engine="serial", progress=False,
                       resume=True)
-    assert again.completed == 0  # error rows are finished runs too
+    assert (again.retried, again.completed, again.failed, again.skipped) == (4, 4, 0, 4)
+    runs = load_results(tmp_path / "r")
+    assert len(runs) == 8 and runs["run_id"].is_unique and (runs["status"] == "ok").all()
+    fresh = run_sweep(load_sweep(spec()), tmp_path / "fresh", engine="serial", progress=False)
+    assert fresh.failed == 0
+    pd.testing.assert_frame_equal(runs[_cols(runs)], load_results(tmp_path / "fresh")[_cols(runs)])
 
 
 def test_repeated_design_points_are_distinct_runs():

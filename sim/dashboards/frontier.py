@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..analysis import pareto_frontier, plot_frontier, plot_sensitivity, sensitivity
 from ..outcomes import OUTCOMES
+from ..store import DamagedResultError
 from ..sweep import SweepError, load_results, load_sweep, run_sweep, sweep_manifest
 from .common import Background, image
 from .plots import png
@@ -263,24 +264,14 @@ def _read_sweep(folder: Path) -> tuple[pd.DataFrame, dict]:
         raise SweepError("unreadable manifest sweep.json (no sweep name or design)")
     try:
         runs = load_results(folder)
+    except DamagedResultError as e:
+        raise SweepError(f"{e.path.relative_to(folder)} is corrupt or truncated ({e.reason})"
+                         ) from None
     except SweepError:
         raise SweepError(f"no finished runs (expected {Path('runs') / '*.parquet'})") from None
     except Exception as e:
-        bad = _unreadable_parquet(folder / "runs")
-        what = (f"{bad.relative_to(folder)} is corrupt or truncated" if bad else
-                "cannot read the runs")
-        raise SweepError(f"{what} ({_one_line(e)})") from None
+        raise SweepError(f"cannot read the runs ({_one_line(e)})") from None
     missing = [c for c in RUN_COLUMNS if c not in runs]
     if missing:
         raise SweepError(f"the runs table lacks the column(s) {', '.join(missing)}")
     return runs, manifest
-
-
-def _unreadable_parquet(runs_dir: Path) -> Path | None:
-    """The first Parquet file in ``runs_dir`` that cannot be read, if any."""
-    for f in sorted(runs_dir.glob("*.parquet")):
-        try:
-            pd.read_parquet(f)
-        except Exception:
-            return f
-    return None

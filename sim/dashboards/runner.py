@@ -17,12 +17,11 @@ from __future__ import annotations
 import atexit
 import contextlib
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
-from ..engines import SerialExecutor, default_workers, process_pool
+from ..engines import SerialExecutor, default_workers, process_pool, stop_pool
 from ..experiment import (
     CompareResult,
     RunResult,
@@ -39,8 +38,6 @@ __all__ = ["MAX_RETRIES", "Runner"]
 MAX_RETRIES = 2
 #: how often a request waiting for runs checks whether :meth:`Runner.close` was called (s)
 POLL_S = 0.2
-#: how long :meth:`Runner.close` lets a worker end on SIGTERM before it is killed (s)
-STOP_GRACE_S = 1.0
 
 
 class Runner:
@@ -71,7 +68,7 @@ class Runner:
             if self._closes != closes:
                 raise CancelledError("the runner was closed while running")
             if self._pool is not None and getattr(self._pool, "_broken", False):
-                _stop_pool(self._pool)  # a worker died between requests
+                stop_pool(self._pool)  # a worker died between requests
                 self._pool = None
             if self._pool is None:
                 self._pool = process_pool(self.workers, die_with_parent=True)
@@ -86,7 +83,7 @@ class Runner:
             if self._pool is pool:
                 self._pool = None
         if isinstance(pool, ProcessPoolExecutor):
-            _stop_pool(pool)
+            stop_pool(pool)
 
     def close(self) -> None:
         """Stop the worker processes now, ending any run under way.
@@ -100,7 +97,7 @@ class Runner:
             self._closes += 1
             pool, self._pool = self._pool, None
         if pool is not None:
-            _stop_pool(pool)
+            stop_pool(pool)
 
     def run_many(self, scenarios: Sequence[Scenario], seed: int, reps: int,
                  progress: Callable[[int, int], None] | None = None,
@@ -239,28 +236,6 @@ def _all_ok(result: RunResult) -> bool:
     """Whether every run of ``result`` succeeded (only such results are cached)."""
     status = result.runs.get("status")
     return len(result.runs) > 0 and (status is None or bool((status == "ok").all()))
-
-
-def _stop_pool(pool: ProcessPoolExecutor, grace: float = STOP_GRACE_S) -> None:
-    """End ``pool``'s workers now (SIGTERM, then SIGKILL); its unfinished futures fail."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    # not cancel_futures: Future.cancel() does not wake as_completed()/wait() callers; with
-    # its workers gone the pool fails every unfinished future (BrokenProcessPool) instead
-    pool.shutdown(wait=False)
-    for p in procs:
-        try:
-            p.terminate()
-        except (OSError, ValueError):  # already gone / already closed
-            pass
-    deadline = time.monotonic() + grace
-    for p in procs:
-        try:
-            p.join(max(0.0, deadline - time.monotonic()))
-            if p.is_alive():
-                p.kill()
-                p.join(grace)
-        except (OSError, ValueError):
-            pass
 
 
 def _at_exit(fn: Callable[[], None]) -> None:
