@@ -160,10 +160,12 @@ def executor(engine: str = "processes", workers: int | None = None,
         ex = process_pool(n, die_with_parent=True)
         try:
             yield ex
-        except BaseException:  # Ctrl-C, SIGTERM, an error: do not wait for running tasks
-            stop_pool(ex)
-            raise
-        ex.shutdown(wait=True)
+        finally:
+            # On Ctrl-C, SIGTERM or an error, drop what has not started and let the running
+            # tasks end (at most one run per worker). Terminating a worker instead can cut
+            # its result mid-message, and on Python 3.11 the pool's manager thread then
+            # waits for the rest forever, hanging the interpreter's exit.
+            ex.shutdown(wait=True, cancel_futures=True)
     else:
         with _dask_executor(n, scheduler) as ex:
             yield ex
