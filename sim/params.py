@@ -323,13 +323,18 @@ _DECLARED: tuple[Parameter, ...] = (
       source=f"{_CAL} §5.3: PIPL Art. 66, responsible persons ¥10k-1M, organisations ≤¥50M"),
     # ------------------------------------------------------------ population
     P(name="share_concerned", default=0.25, kind="uncertainty", group="population",
-      unit="share", low=0.0, high=1.0,
+      unit="share", low=0.0, high=0.5,
       help="Share of residents with a 'privacy concerned' attitude.",
-      source="assumption; Westin segmentation (~25% fundamentalists, not verified here)"),
+      source="assumption; Westin segmentation (~25% fundamentalists, not verified here). "
+             "Range 0-0.5, like share_unconcerned's, so that the two never add up to more "
+             "than all residents: every pair a sweep draws within the ranges is valid "
+             f"({_CAL} gives no measured range for these segments)"),
     P(name="share_unconcerned", default=0.18, kind="uncertainty", group="population",
-      unit="share", low=0.0, high=1.0,
+      unit="share", low=0.0, high=0.5,
       help="Share of residents 'unconcerned' about privacy (the rest are pragmatic).",
-      source="assumption; Westin segmentation (~18% unconcerned, not verified here)"),
+      source="assumption; Westin segmentation (~18% unconcerned, not verified here). "
+             "Range 0-0.5, like share_concerned's, so that the two never add up to more "
+             "than all residents (the rest, pragmatic, is then never negative)"),
     P(name="trust_concerned", default=0.45, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0, help="Starting trust in the system, concerned residents.",
       source=f"assumption; sensitivity lowers trust (-0.49, Frontiers 2022, {_CAL} §4.2)"),

@@ -423,6 +423,16 @@ def _int_allowed(key_path: tuple) -> str | None:
 
 
 def _cross_check(params: Mapping[str, Any], set_values: Mapping[str, Any], where: str) -> None:
+    """Refuse values that are each in range but meaningless together.
+
+    The declared ranges of the two attitude shares (each at most 0.5) keep their sum
+    within 1, so every combination of uncertainties a sweep draws within the ranges
+    passes; the first rule only guards against a declaration widened later. The second
+    refuses a field list that would be ignored (it only applies to the ``custom`` scope).
+
+    Raises:
+        ScenarioError: naming the parameters, the value and what is allowed.
+    """
     total = params["share_concerned"] + params["share_unconcerned"]
     if total > 1.0 + 1e-9:
         raise ScenarioError(
