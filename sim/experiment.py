@@ -130,12 +130,10 @@ def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
                ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """:func:`run_one` for a scenario given as its name and a plain dict of parameters.
 
-    What worker processes run: plain dicts travel between processes where a
-    :class:`~sim.scenario.Scenario` (read-only mappings) does not.
+    What worker processes run (a :class:`~sim.scenario.Scenario` pickles too, but the
+    name and a plain dict are all a worker needs).
     """
-    from types import MappingProxyType
-
-    scen = Scenario(name=name, description="", params=MappingProxyType(dict(params)))
+    scen = Scenario(name=name, description="", params=params)
     return run_one(scen, seed, rep=rep)
 
 

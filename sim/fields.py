@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from types import MappingProxyType
 
 import numpy as np
+
+from .frozen import FrozenMap
 
 __all__ = [
     "CATALOGUE",
@@ -200,7 +201,7 @@ class FieldCatalogue:
     """
 
     fields: tuple[Field, ...]
-    index: MappingProxyType = field(init=False, repr=False)
+    index: FrozenMap = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.fields) > 64:
@@ -208,7 +209,7 @@ class FieldCatalogue:
         names = [f.name for f in self.fields]
         if len(set(names)) != len(names):
             raise ValueError("field names must be unique")
-        object.__setattr__(self, "index", MappingProxyType({n: i for i, n in enumerate(names)}))
+        object.__setattr__(self, "index", FrozenMap({n: i for i, n in enumerate(names)}))
 
     def __len__(self) -> int:
         return len(self.fields)

@@ -51,6 +51,11 @@ _NO_INT.flags.writeable = False
 _NO_BOOL.flags.writeable = False
 
 
+def _no_offences() -> list[int]:
+    """A family's public record before any detected offence: [sanctioned, not sanctioned]."""
+    return [0, 0]
+
+
 @dataclass(eq=False)
 class Incident:
     """One incident (a breach, an insider episode, a function-creep campaign), as a view.
@@ -109,7 +114,7 @@ class Ledger:
         self._today: list[tuple] = []  # incidents recorded today, opened by close_day()
         self.broker_queue: list[tuple] = []
         #: per family, the public record of detected offences: [sanctioned, not sanctioned]
-        self.public_record: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.public_record: dict[str, list[int]] = defaultdict(_no_offences)
         self.residents_exposed = 0  # residents with a sensitive field exposed, re-identifiable
         self.records_exposed = 0  # simulated records exposed (with multiplicity)
         self.leaked_records = 0  # leaked (simulated) records

@@ -172,6 +172,16 @@ class HealthDataModel(mesa.Model):
         self.phase_seconds = dict.fromkeys(self.PHASES, 0.0)
         self.running = True
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled or deep-copied model (a checkpoint).
+
+        Attackers' beliefs are views of their cohort's tables; a copy makes each view an
+        array of its own, so the views are made again here, once everything is restored.
+        """
+        self.__dict__.update(state)
+        for _cls, cohort, *_ in self._attack_plan:
+            cohort.rebind()
+
     # ================================================================ the day
     #: the day, in order: :meth:`step` calls ``phase_<name>(day)`` for each name. This list
     #: *is* the schedule: the ODD's process overview (docs/odd.md §3) is generated from it

@@ -16,6 +16,7 @@ uncertainties with wide ranges.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -108,9 +109,23 @@ class Parameter:
     def validate(self, value: Any, where: str = "") -> Any:
         """Return ``value`` coerced to the parameter's type, or raise.
 
+        NumPy scalars (what EMA Workbench and array code pass) count as the Python value
+        they hold and come back as plain Python values: ``np.bool_`` for a bool,
+        ``np.int64`` for an integer or a number, an integral ``np.float64`` for an
+        integer, ``np.str_`` for a choice or a list item. A bool (NumPy's included) is
+        never a number.
+
+        Args:
+            value: the value to check.
+            where: where the value came from (a file and line), for the message.
+
+        Returns:
+            The value as a plain Python ``bool``, ``int``, ``float``, ``str`` or ``list``.
+
         Raises:
             ParameterError: naming the field, the value and what is allowed.
         """
+        value = _plain(value)
         fail = ParameterError(self.name, value, self.describe_allowed(), where)
         if self.dtype is bool:
             if isinstance(value, bool):
@@ -124,10 +139,11 @@ class Parameter:
             if not isinstance(value, list | tuple):
                 raise fail
             allowed = set(self.item_choices() if self.item_choices else [])
-            for item in value:
+            items = [_plain(item) for item in value]
+            for item in items:
                 if not isinstance(item, str) or (allowed and item not in allowed):
                     raise ParameterError(self.name, item, self.describe_allowed(), where)
-            return list(dict.fromkeys(value))  # drop duplicates, keep order
+            return list(dict.fromkeys(items))  # drop duplicates, keep order
         # numbers; bool is an int subclass but never a valid number here
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise fail
@@ -169,6 +185,18 @@ class Parameter:
         except ValueError:
             raise ParameterError(self.name, text, self.describe_allowed()) from None
         return self.validate(num)
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value it holds (``.item()``); anything else unchanged.
+
+    NumPy is only looked up if something has imported it already: without it loaded, no
+    value can be a NumPy scalar (and ``import sim`` stays fast).
+    """
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _parse_int(t: str) -> int | float:
@@ -295,13 +323,18 @@ _DECLARED: tuple[Parameter, ...] = (
       source=f"{_CAL} §5.3: PIPL Art. 66, responsible persons ¥10k-1M, organisations ≤¥50M"),
     # ------------------------------------------------------------ population
     P(name="share_concerned", default=0.25, kind="uncertainty", group="population",
-      unit="share", low=0.0, high=1.0,
+      unit="share", low=0.0, high=0.5,
       help="Share of residents with a 'privacy concerned' attitude.",
-      source="assumption; Westin segmentation (~25% fundamentalists, not verified here)"),
+      source="assumption; Westin segmentation (~25% fundamentalists, not verified here). "
+             "Range 0-0.5, like share_unconcerned's, so that the two never add up to more "
+             "than all residents: every pair a sweep draws within the ranges is valid "
+             f"({_CAL} gives no measured range for these segments)"),
     P(name="share_unconcerned", default=0.18, kind="uncertainty", group="population",
-      unit="share", low=0.0, high=1.0,
+      unit="share", low=0.0, high=0.5,
       help="Share of residents 'unconcerned' about privacy (the rest are pragmatic).",
-      source="assumption; Westin segmentation (~18% unconcerned, not verified here)"),
+      source="assumption; Westin segmentation (~18% unconcerned, not verified here). "
+             "Range 0-0.5, like share_concerned's, so that the two never add up to more "
+             "than all residents (the rest, pragmatic, is then never negative)"),
     P(name="trust_concerned", default=0.45, kind="uncertainty", group="population",
       unit="0-1", low=0.0, high=1.0, help="Starting trust in the system, concerned residents.",
       source=f"assumption; sensitivity lowers trust (-0.49, Frontiers 2022, {_CAL} §4.2)"),

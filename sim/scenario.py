@@ -39,11 +39,11 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
 
+from .frozen import FrozenMap
 from .params import PARAMETERS, ParameterError, defaults
 from .yamlio import MAX_INT_DIGITS, YamlInputError, check_name, read_yaml, short
 
@@ -75,7 +75,8 @@ class Scenario:
     Attributes:
         name: short name (file stem unless the file sets ``name``).
         description: what the scenario represents.
-        params: every parameter's value (read-only mapping).
+        params: every parameter's value (a read-only :class:`~sim.frozen.FrozenMap`; any
+            mapping given is copied into one, so a scenario pickles and deep-copies).
         set_values: the values the file (and its ``extends`` chain and overrides) set,
             i.e. what differs from the declared defaults by intent.
         path: the file it was loaded from, if any.
@@ -88,6 +89,12 @@ class Scenario:
     set_values: Mapping[str, Any] = field(default_factory=dict)
     path: Path | None = None
     chain: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("params", "set_values"):
+            value = getattr(self, name)
+            if not isinstance(value, FrozenMap):
+                object.__setattr__(self, name, FrozenMap(value))
 
     @property
     def sha256(self) -> str:
@@ -112,8 +119,8 @@ class Scenario:
             set_values[key] = params[key]
         _cross_check(params, set_values, "override")
         return Scenario(name=name or self.name, description=self.description,
-                        params=MappingProxyType(params),
-                        set_values=MappingProxyType(set_values), path=self.path,
+                        params=FrozenMap(params),
+                        set_values=FrozenMap(set_values), path=self.path,
                         chain=self.chain)
 
     def diff(self, base: Scenario) -> dict[str, Any]:
@@ -257,7 +264,7 @@ def load_scenario(source: str | Path | Mapping[str, Any] | Scenario | None = Non
         return source.with_overrides(overrides)
     if source is None:
         scen = Scenario(name="defaults", description="declared defaults",
-                        params=MappingProxyType(defaults()))
+                        params=FrozenMap(defaults()))
     elif isinstance(source, Mapping):
         scen = _from_mapping(dict(source), lines={}, where="scenario", base_dir=Path.cwd(),
                              path=None, stack=())
@@ -375,7 +382,7 @@ def _from_mapping(data: dict[str, Any], *, lines: Mapping[str, int], where: str,
             raise ScenarioError(f"{loc('name')}: name: invalid value {short(data['name'])}; "
                                 f"{why}")
     return Scenario(name=str(name), description=str(description).strip(),
-                    params=MappingProxyType(params), set_values=MappingProxyType(set_values),
+                    params=FrozenMap(params), set_values=FrozenMap(set_values),
                     path=path, chain=chain)
 
 
@@ -416,6 +423,16 @@ def _int_allowed(key_path: tuple) -> str | None:
 
 
 def _cross_check(params: Mapping[str, Any], set_values: Mapping[str, Any], where: str) -> None:
+    """Refuse values that are each in range but meaningless together.
+
+    The declared ranges of the two attitude shares (each at most 0.5) keep their sum
+    within 1, so every combination of uncertainties a sweep draws within the ranges
+    passes; the first rule only guards against a declaration widened later. The second
+    refuses a field list that would be ignored (it only applies to the ``custom`` scope).
+
+    Raises:
+        ScenarioError: naming the parameters, the value and what is allowed.
+    """
     total = params["share_concerned"] + params["share_unconcerned"]
     if total > 1.0 + 1e-9:
         raise ScenarioError(

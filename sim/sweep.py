@@ -33,7 +33,6 @@ from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -303,8 +302,7 @@ def _check_design_points(design: Design, loc) -> None:
 # ------------------------------------------------------------------------ execution
 def execute_task(task: Mapping[str, Any]) -> tuple[dict, pd.DataFrame | None]:
     """Run one task (in a worker); return its row and long daily table."""
-    scen = Scenario(name=task["scenario"], description="",
-                    params=MappingProxyType(dict(task["params"])))
+    scen = Scenario(name=task["scenario"], description="", params=task["params"])
     row, daily, _groups = run_one(scen, task["seed"], rep=task["rep"])
     for key in ("run_id", "sweep", "scenario_sha256", "point_id", "point", "scenario_index",
                 "point_index", "package_version"):

@@ -164,8 +164,24 @@ def test_failed_replications_are_shown_as_failures_not_as_no_change(runner, monk
     assert "no clear change" not in dash.verdict.value
     assert dash.exports.value == ""  # nothing to download from a failed comparison
 
+def refuse_many_concerned(monkeypatch):
+    """A consistency rule the sliders cannot prevent (the declared ranges now keep the
+    real attitude-share rule from ever failing at the controls)."""
+    import sim.scenario as scenario
 
-def test_a_result_for_other_inputs_is_marked_and_invalid_inputs_refused(runner):
+    real = scenario._cross_check
+
+    def check(params, set_values, where):
+        if params["share_concerned"] > 0.4:
+            raise scenario.ScenarioError(
+                f"{where}: share_concerned: invalid value {params['share_concerned']}; "
+                "allowed: at most 0.4 (test rule)")
+        real(params, set_values, where)
+
+    monkeypatch.setattr(scenario, "_cross_check", check)
+
+
+def test_a_result_for_other_inputs_is_marked_and_invalid_inputs_refused(runner, monkeypatch):
     dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
     dash.settings.days.value = 30
     dash.compare(block=True)
@@ -174,9 +190,9 @@ def test_a_result_for_other_inputs_is_marked_and_invalid_inputs_refused(runner):
     assert "Out of date" in dash.stale.value
     dash.settings.seed.value = 0
     assert dash.stale.value == ""
-    dash.assumptions.controls["share_concerned"].value = 0.9
-    dash.assumptions.controls["share_unconcerned"].value = 0.9
-    assert "share_concerned + share_unconcerned" in dash.invalid.value
+    refuse_many_concerned(monkeypatch)
+    dash.assumptions.controls["share_concerned"].value = 0.5
+    assert "share_concerned: invalid value 0.5" in dash.invalid.value
     assert dash.button.disabled
     dash.compare(block=True)  # refused, not raised
     assert "not run" in dash.work.status.value
@@ -269,8 +285,8 @@ def test_the_button_stays_off_when_a_run_ends_on_invalid_inputs(runner, monkeypa
     real = runner.compare
 
     def meanwhile(*args, **kw):  # the planner breaks the inputs while the run goes on
-        dash.assumptions.controls["share_concerned"].value = 0.9
-        dash.assumptions.controls["share_unconcerned"].value = 0.9
+        refuse_many_concerned(monkeypatch)
+        dash.assumptions.controls["share_concerned"].value = 0.5
         return real(*args, **kw)
 
     monkeypatch.setattr(runner, "compare", meanwhile)

@@ -109,8 +109,17 @@ def test_collection_fields_need_custom_scope():
 
 
 def test_attitude_shares_cannot_exceed_one():
+    # the declared ranges (each share at most 0.5) keep the sum within 1 ...
+    with pytest.raises(ScenarioError, match=r"share_concerned: invalid value 0\.7"):
+        load_scenario({"share_concerned": 0.7, "share_unconcerned": 0.2})
+    assert load_scenario({"share_concerned": 0.5, "share_unconcerned": 0.5}).params[
+        "share_unconcerned"] == 0.5
+    # ... and the rule still guards a declaration widened later
+    from sim.scenario import _cross_check
+
+    params = {**load_scenario().params, "share_concerned": 0.7, "share_unconcerned": 0.5}
     with pytest.raises(ScenarioError, match="share_concerned \\+ share_unconcerned"):
-        load_scenario({"share_concerned": 0.7, "share_unconcerned": 0.5})
+        _cross_check(params, {}, "scenario")
 
 
 def test_overrides_are_validated():

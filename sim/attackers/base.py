@@ -29,6 +29,7 @@ into what the scalar verbs receive.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -86,6 +87,7 @@ class Cohort:
         self.public = model.ledger.public_record[agents[0].family] if agents else [0, 0]
         self.peer_weight = float(model.p["attacker_peer_weight"])
         self._traits: dict[str, np.ndarray] = {}
+        self._binders: dict[str, Callable[[Attacker, np.ndarray], None]] = {}
 
     def trait(self, name: str, compute=None) -> np.ndarray:
         """Every agent's attribute ``name`` (or ``compute(agent)``), read once.
@@ -107,9 +109,25 @@ class Cohort:
         values = self._traits.get(name)
         if values is None:
             values = self._traits[name] = np.stack([build(a) for a in self.agents])
+            self._binders[name] = bind
             for a, row in zip(self.agents, values, strict=True):
                 bind(a, row)
         return values
+
+    def rebind(self) -> None:
+        """Make each agent's state and tables views of the cohort's tables again.
+
+        Pickling or deep-copying a model copies a NumPy view as an array of its own, so an
+        agent's row and the cohort's table would drift apart; the model calls this once
+        it is restored (``bind`` functions given to :meth:`table` must therefore pickle:
+        module-level functions, not closures).
+        """
+        for k, a in enumerate(self.agents):
+            a._state = self.state[k]
+            a._cohort = self
+        for name, bind in self._binders.items():
+            for a, row in zip(self.agents, self._traits[name], strict=True):
+                bind(a, row)
 
     def add(self, name: str, rows: np.ndarray, weight: float = 1.0) -> None:
         """Add ``weight`` to state ``name`` of the agent of each of ``rows`` (repeats add up)."""

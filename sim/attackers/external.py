@@ -149,10 +149,7 @@ class ExternalGroup(Attacker):
 
         Shared with the agents: their ``succ_a``, ``succ_b`` become rows of it.
         """
-        def bind(g, row):
-            g.succ_a, g.succ_b = row[0], row[1]
-
-        return cohort.table("succ", lambda g: np.stack([g.succ_a, g.succ_b]), bind)
+        return cohort.table("succ", _stack_succ, _bind_succ)
 
     @classmethod
     def _beliefs(cls, opp, targets) -> np.ndarray:
@@ -250,3 +247,12 @@ class RansomwareGroup(ExternalGroup):
     ransomware = True
     kind_incident = "ransomware"
 
+
+def _stack_succ(g) -> np.ndarray:
+    """A group's success beliefs ``[a, b]`` (one row of the cohort's ``succ`` table)."""
+    return np.stack([g.succ_a, g.succ_b])
+
+
+def _bind_succ(g, row: np.ndarray) -> None:
+    """Make a group's ``succ_a``, ``succ_b`` views of its row of the ``succ`` table."""
+    g.succ_a, g.succ_b = row[0], row[1]
