@@ -73,7 +73,8 @@ def test_a_sweep_compacts_when_it_ends_and_resume_runs_nothing_new(tmp_path):
     assert (again.skipped, again.completed) == (8, 0) and _files(out) == []
     runs = load_results(out)
     assert len(runs) == 8 and runs["run_id"].is_unique
-    assert runs[["scenario_index", "point_index", "rep"]].apply(tuple, axis=1).is_monotonic_increasing
+    keys = runs[["scenario_index", "point_index", "rep"]].apply(tuple, axis=1)
+    assert keys.is_monotonic_increasing
     assert store.count_stored(out) == 8
 
 
