@@ -378,7 +378,9 @@ def _cmd_sweep(args) -> int:
                             scheduler=args.scheduler, resume=args.resume,
                             progress=not args.no_progress, retry_failed=not args.skip_failed)
     except KeyboardInterrupt:
-        stored = len(list((out / "runs").glob("*.parquet"))) if (out / "runs").is_dir() else 0
+        from .store import count_stored
+
+        stored = count_stored(out)
         print(f"interrupted: {stored} of {len(tasks)} runs are stored in {out}; continue with "
               f"{resume_cmd}", file=sys.stderr)
         return 130
@@ -394,7 +396,7 @@ def _cmd_sweep(args) -> int:
               file=sys.stderr)
     if res.failed:
         print(f"error: {res.failed} run(s) failed; see the 'error' column of "
-              f"{out / 'runs'}; {resume_cmd} runs them again",
+              f"{out / 'results.parquet'}; {resume_cmd} runs them again",
               file=sys.stderr)
     return 1 if res.failed or res.lost else 0
 

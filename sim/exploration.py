@@ -139,6 +139,8 @@ def discover(runs: pd.DataFrame, outcome: str, limit: float, *, above: bool = Tr
         raise ValueError(f"{outcome!r}: unknown outcome; valid: {', '.join(OUTCOMES)}")
     y = (ok[outcome] > limit) if above else (ok[outcome] < limit)
     y = y.to_numpy()
+    ok = ok.assign(**{c: ok[c].map(_flat) for c in ok.columns
+                      if c.startswith("param.") and ok[c].dtype == object})
     if factors is None:
         factors = [c[6:] for c in ok.columns if c.startswith("param.")
                    and ok[c].nunique(dropna=False) > 1]
@@ -197,3 +199,8 @@ def _path(tree, leaf: int, names: list[str]) -> list[str]:
             conds.append(f"{name} {'≤' if side == 'le' else '>'} {thr:.3g}")
         node = p
     return conds[::-1]
+
+
+def _flat(v):
+    """A list parameter's value as one comma-joined level (lists are not hashable)."""
+    return ",".join(map(str, v)) if isinstance(v, list | tuple) else v

@@ -3,14 +3,32 @@
 Layout of ``out/``::
 
     sweep.json               the resolved sweep (what the runs are)
-    runs/<run_id>.parquet    one row per finished run (``status`` "ok" or "error")
-    daily/<run_id>.parquet   the run's daily series (long form), written before its row
+    results.parquet          the runs, one row per run_id (``status`` "ok" or "error"),
+                             written by :func:`compact` at the end of a sweep
+    daily.parquet            the runs' daily series (long: run_id, day, series, value)
+    runs/<run_id>.parquet    one row per run finished since the last compaction
+    daily/<run_id>.parquet   that run's daily series, written before its row
     .lock                    held (``flock``) by the sweep writing here; holds its pid
 
-A row's file means a finished run: files are written to a hidden temporary name and renamed
-into place, so a killed writer leaves at most a ``.*.tmp`` file, removed on the next start.
-The lock is released by the operating system when its holder ends, however it ends, so a
-killed sweep never leaves a stale lock behind.
+While a sweep runs, each run is stored the moment it finishes as its own small file (a row's
+file means a finished run: files are written to a hidden temporary name and renamed into
+place, so a killed writer leaves at most a ``.*.tmp`` file, removed on the next start). When
+the sweep ends, :func:`compact` folds those files into ``results.parquet`` and
+``daily.parquet`` and removes them: a folder of 10,000 runs is then two files that pandas,
+Polars, DuckDB or Arrow read in one call, instead of 20,000.
+
+A per-run file always wins over the compacted row of the same ``run_id`` (it is newer: a
+retried error), so the folder holds one row per run whatever state a crash leaves it in:
+the compacted files are written to a temporary name and renamed into place (daily first,
+then runs), and the per-run files are removed only after both are in place, each row before
+its daily table. The lock is released by the operating system when its holder ends, however
+it ends, so a killed sweep never leaves a stale lock behind.
+
+Column types (:func:`load_results`, and the compacted file read by any Parquet reader):
+``scenario``, ``sweep``, ``point``, ``status`` and every text parameter (``param.*``) are
+categorical (Arrow dictionary); list parameters (``param.collection_fields``) are lists of
+text; incident and downtime counts (:data:`COUNT_COLUMNS`) are integers (nullable: a failed
+run has none).
 """
 
 from __future__ import annotations
@@ -25,8 +43,19 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["DamagedResultError", "ResultsFolder", "SweepError", "load_results", "open_results",
-           "sweep_manifest"]
+__all__ = ["COUNT_COLUMNS", "DamagedResultError", "ResultsFolder", "SweepError", "compact",
+           "count_stored", "load_results", "open_results", "stored_runs", "sweep_manifest"]
+
+#: the compacted runs and daily tables, in the results folder
+RESULTS_FILE, DAILY_FILE = "results.parquet", "daily.parquet"
+#: sort order of the runs table
+SORT_KEYS = ("scenario_index", "point_index", "rep")
+#: run columns of text that repeats (categorical), besides the text parameters
+CATEGORY_COLUMNS = ("scenario", "sweep", "point", "status")
+#: outcomes that count whole things (incidents, campaigns, institution- and system-days):
+#: integers in the model (``Ledger.count``, ``Threats.downtime_days``), floats in a row
+COUNT_COLUMNS = ("breaches", "insider_incidents", "loss_theft_incidents",
+                 "function_creep_incidents", "downtime_days", "shared_system_downtime_days")
 
 try:  # POSIX; elsewhere a second writer is not detected
     import fcntl
@@ -56,17 +85,8 @@ class ResultsFolder:
         self.daily_dir = out / "daily"
 
     def stored(self) -> dict[str, str]:
-        """``{run_id: status}`` of every stored run (unreadable files are left out)."""
-        import pyarrow.parquet as pq
-
-        found: dict[str, str] = {}
-        for path in self.runs_dir.glob("*.parquet"):
-            try:
-                status = pq.read_table(path, columns=["status"]).column(0)[0].as_py()
-            except Exception:
-                continue
-            found[path.stem] = str(status)
-        return found
+        """``{run_id: status}`` of every stored run, compacted or not (see :func:`stored_runs`)."""
+        return stored_runs(self.out)
 
     def put(self, row: Mapping[str, Any], daily: pd.DataFrame | None) -> None:
         """Store one run: its daily table first, then its row (the row marks it finished)."""
@@ -75,11 +95,115 @@ class ResultsFolder:
             _atomic_parquet(daily, self.daily_dir / f"{rid}.parquet")
         else:  # a run stored again (a retried error) must not keep an older daily table
             (self.daily_dir / f"{rid}.parquet").unlink(missing_ok=True)
-        _atomic_parquet(pd.DataFrame([dict(row)]), self.runs_dir / f"{rid}.parquet")
+        table = _tidy(pa_table(pd.DataFrame([dict(row)])))
+        _atomic_parquet(table, self.runs_dir / f"{rid}.parquet")
 
     def count(self) -> int:
         """How many runs are stored."""
-        return sum(1 for _ in self.runs_dir.glob("*.parquet"))
+        return count_stored(self.out)
+
+    def compact(self) -> int:
+        """Fold the per-run files into the compacted dataset (see :func:`compact`)."""
+        return _compact(self.out)
+
+
+def stored_runs(out: str | Path) -> dict[str, str]:
+    """``{run_id: status}`` of every run stored in ``out``: compacted, then per-run files.
+
+    Unreadable files are left out (their runs are run again by ``resume``).
+    """
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    found: dict[str, str] = {}
+    if (out / RESULTS_FILE).exists():
+        try:
+            t = pq.read_table(out / RESULTS_FILE, columns=["run_id", "status"])
+            found.update(zip(t.column("run_id").to_pylist(),
+                             map(str, t.column("status").to_pylist()), strict=True))
+        except Exception:
+            pass  # damaged: compact() moves it aside once its runs are stored again
+    for path in (out / "runs").glob("*.parquet"):
+        try:
+            status = pq.read_table(path, columns=["status"]).column(0)[0].as_py()
+        except Exception:
+            continue
+        found[path.stem] = str(status)
+    return found
+
+
+def count_stored(out: str | Path) -> int:
+    """How many runs ``out`` holds (compacted or not), reading only run ids and file names."""
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    ids: set[str] = set()
+    if (out / RESULTS_FILE).exists():
+        try:
+            ids.update(pq.read_table(out / RESULTS_FILE, columns=["run_id"]).column(0)
+                       .to_pylist())
+        except Exception:
+            pass
+    if (out / "runs").is_dir():
+        ids.update(p.stem for p in (out / "runs").glob("*.parquet"))
+    return len(ids)
+
+
+def compact(out: str | Path) -> int:
+    """Fold a sweep folder's per-run files into ``results.parquet`` and ``daily.parquet``.
+
+    Run at the end of every sweep (and of every ``resume``); call it on a folder left by an
+    interrupted sweep to tidy it. Holds the folder's lock, so it refuses while a sweep is
+    writing there. Safe to kill at any point: the compacted files are replaced atomically
+    and a per-run file is removed only once both are in place (a per-run file always wins
+    over a compacted row of the same run). A per-run file that cannot be read is left where
+    it is (``resume`` runs it again); a compacted file that cannot be read is renamed to
+    ``<name>.damaged`` (``resume`` has stored its runs again by then).
+
+    Returns:
+        The runs in the compacted dataset.
+
+    Raises:
+        SweepError: ``out`` is not a sweep folder, or a sweep is writing to it.
+    """
+    out = Path(out)
+    if not (out / "sweep.json").is_file():
+        raise SweepError(f"{out}: not a sweep folder (no sweep.json)")
+    with open(out / ".lock", "a+", encoding="utf-8") as lock:
+        _acquire(lock, str(out))
+        return _compact(out)
+
+
+def _compact(out: Path) -> int:
+    import pyarrow.parquet as pq
+
+    runs_dir, daily_dir = out / "runs", out / "daily"
+    files = sorted(runs_dir.glob("*.parquet")) if runs_dir.is_dir() else []
+    fresh: dict[str, Any] = {}
+    for f in files:
+        try:
+            fresh[f.stem] = _tidy(pq.read_table(f))
+        except Exception:
+            continue  # damaged: stays for load_results to name and resume to rerun
+    if not fresh:
+        return count_stored(out)
+    base = _read_compacted(out / RESULTS_FILE, aside=True)
+    runs = _merge(base, list(fresh.values()), list(fresh))
+    dparts = [_read(daily_dir / f"{rid}.parquet", table=True) for rid in fresh
+              if (daily_dir / f"{rid}.parquet").exists()]
+    dbase = _read_compacted(out / DAILY_FILE, aside=True)
+    if dparts or dbase is not None:
+        daily = _merge_daily(dbase, dparts, list(fresh))
+        _atomic_parquet(daily, out / DAILY_FILE, sync=True)
+    _atomic_parquet(runs, out / RESULTS_FILE, sync=True)
+    for rid in fresh:  # the row first: a daily table without its row is never read
+        (runs_dir / f"{rid}.parquet").unlink(missing_ok=True)
+        (daily_dir / f"{rid}.parquet").unlink(missing_ok=True)
+    rows = {p.stem for p in runs_dir.glob("*.parquet")}
+    for orphan in daily_dir.glob("*.parquet") if daily_dir.is_dir() else []:
+        if orphan.stem not in rows:  # its run never finished (or is compacted): unused
+            orphan.unlink(missing_ok=True)
+    return runs.num_rows
 
 
 @contextmanager
@@ -128,7 +252,8 @@ def open_results(out: str | Path, manifest: Mapping[str, Any], *, resume: bool
         try:
             folder.runs_dir.mkdir(exist_ok=True)
             folder.daily_dir.mkdir(exist_ok=True)
-            for stale in [*folder.runs_dir.glob(".*.tmp"), *folder.daily_dir.glob(".*.tmp")]:
+            for stale in [*folder.runs_dir.glob(".*.tmp"), *folder.daily_dir.glob(".*.tmp"),
+                          *out.glob(".*.tmp")]:
                 stale.unlink()  # left by a killed writer: never a finished run
             if not path.exists():
                 _atomic_write_text(path, json.dumps(dict(manifest), indent=2, default=str))
@@ -156,28 +281,35 @@ def _acquire(lock, where: str) -> None:
 
 
 def load_results(out: str | Path, daily: bool = False):
-    """Read a sweep folder.
+    """Read a sweep folder: the compacted dataset plus any runs stored since.
 
     Returns:
-        The runs table (one row per finished run, sorted by scenario, point and rep), or
-        ``(runs, daily)`` when ``daily`` is true.
+        The runs table (one row per run, sorted by scenario, point and rep), or
+        ``(runs, daily)`` when ``daily`` is true. ``scenario``, ``sweep``, ``point``,
+        ``status`` and the text parameters are categorical, list parameters hold Python
+        lists, :data:`COUNT_COLUMNS` are nullable integers (``Int64``).
 
     Raises:
         SweepError: if the folder holds no sweep results, or a file cannot be read (named).
     """
     out = Path(out)
-    files = sorted((out / "runs").glob("*.parquet"))
-    if not files:
-        raise SweepError(f"{out}: no finished runs (expected {out / 'runs'}/*.parquet)")
-    runs = pd.concat([_read(f) for f in files], ignore_index=True)
-    runs = runs.sort_values(["scenario_index", "point_index", "rep"], kind="stable"
-                            ).reset_index(drop=True)
+    runs_dir = out / "runs"
+    files = sorted(runs_dir.glob("*.parquet")) if runs_dir.is_dir() else []
+    base = _read_compacted(out / RESULTS_FILE)
+    if not files and base is None:
+        raise SweepError(f"{out}: no finished runs (expected {out / RESULTS_FILE} or "
+                         f"{runs_dir}/*.parquet)")
+    fresh = [_tidy(_read(f, table=True)) for f in files]
+    ids = [f.stem for f in files]
+    runs = _to_pandas(_merge(base, fresh, ids))
     if not daily:
         return runs
-    dfiles = sorted((out / "daily").glob("*.parquet"))
-    d = (pd.concat([_read(f) for f in dfiles], ignore_index=True) if dfiles else
-         pd.DataFrame(columns=["run_id", "day", "series", "value"]))
-    return runs, d
+    dparts = [_read(out / "daily" / f"{rid}.parquet", table=True) for rid in ids
+              if (out / "daily" / f"{rid}.parquet").exists()]
+    dbase = _read_compacted(out / DAILY_FILE)
+    if dbase is None and not dparts:
+        return runs, pd.DataFrame(columns=["run_id", "day", "series", "value"])
+    return runs, _to_pandas(_merge_daily(dbase, dparts, ids))
 
 
 def sweep_manifest(out: str | Path) -> dict[str, Any]:
@@ -189,19 +321,181 @@ def sweep_manifest(out: str | Path) -> dict[str, Any]:
         raise SweepError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
 
 
-def _read(path: Path) -> pd.DataFrame:
+def _read(path: Path, table: bool = False):
     try:
+        if table:
+            import pyarrow.parquet as pq
+
+            return pq.read_table(path)
         return pd.read_parquet(path)
     except Exception as exc:
         raise DamagedResultError(path, str(exc).splitlines()[0][:80] if str(exc) else
                                  exc.__class__.__name__) from None
 
 
-def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+def _read_compacted(path: Path, aside: bool = False):
+    """The compacted table at ``path`` (None if absent); ``aside``: rename it if damaged."""
+    if not path.exists():
+        return None
+    try:
+        return _read(path, table=True)
+    except DamagedResultError:
+        if not aside:
+            raise
+        os.replace(path, path.with_name(path.name + ".damaged"))
+        return None
+
+
+def pa_table(df: pd.DataFrame):
+    """``df`` as an Arrow table (no index)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def _kind(name: str) -> str | None:
+    """How a runs column is stored: "category", "list", "int" or None (as it comes)."""
+    if name in CATEGORY_COLUMNS:
+        return "category"
+    if name in COUNT_COLUMNS:
+        return "int"
+    if name.startswith("param."):
+        from .params import PARAMETERS
+
+        p = PARAMETERS.get(name[len("param."):])
+        if p is not None:
+            return {str: "category", list: "list", int: "int"}.get(p.dtype)
+    return None
+
+
+def _tidy(table):
+    """Give a runs table its stored types (see the module notes); lists from comma text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = table.replace_schema_metadata(None)  # pandas' notes would undo the types below
+    for i, name in enumerate(table.column_names):
+        kind = _kind(name)
+        col = table.column(i)
+        if kind == "category":
+            if pa.types.is_dictionary(col.type):
+                continue
+            new = pc.dictionary_encode(col.cast(pa.string()))
+        elif kind == "list":
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                new = pa.chunked_array([pa.array([v.split(",") if v else [] if v is not None
+                                                  else None for v in col.to_pylist()],
+                                                 pa.list_(pa.string()))])
+            elif col.type == pa.list_(pa.string()):
+                continue
+            else:
+                new = col.cast(pa.list_(pa.string()))
+        elif kind == "int":
+            if pa.types.is_integer(col.type) and col.type == pa.int64():
+                continue
+            try:
+                if pa.types.is_floating(col.type):
+                    col = pc.if_else(pc.is_nan(col), pa.scalar(None, col.type), col)
+                new = col.cast(pa.int64())  # safe: a fraction stays a float, never rounded
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                continue
+        else:
+            continue
+        table = table.set_column(i, name, new)
+    return table
+
+
+def _merge(base, fresh: list, ids: list[str]):
+    """Compacted runs without the ones stored again since, plus those, sorted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    if base is not None:
+        if ids:
+            base = base.filter(pc.invert(pc.is_in(base.column("run_id"), pa.array(ids))))
+        parts.append(_tidy(base))
+    parts.extend(fresh)
+    table = parts[0] if len(parts) == 1 else pa.concat_tables(
+        [_plain(p) for p in parts], promote_options="permissive")
+    table = _tidy(table).sort_by([(k, "ascending") for k in SORT_KEYS if k in
+                                  table.column_names])
+    return table.combine_chunks()
+
+
+def _plain(table):
+    """Dictionary columns as text (tables with different dictionaries concatenate)."""
+    import pyarrow as pa
+
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    return table
+
+
+def _merge_daily(base, fresh: list, ids: list[str]):
+    """The compacted daily table without runs stored again, plus theirs, by run id."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = []
+    if base is not None:
+        if ids:
+            base = base.filter(pc.invert(pc.is_in(base.column("run_id").cast(pa.string()),
+                                                  pa.array(ids))))
+        parts.append(base)
+    parts.extend(fresh)
+    table = pa.concat_tables([_plain(p).replace_schema_metadata(None) for p in parts],
+                             promote_options="permissive")
+    if fresh:  # the compacted table is in run-id order already
+        table = table.sort_by([("run_id", "ascending")])
+    for name in ("run_id", "series"):
+        if name in table.column_names:
+            i = table.column_names.index(name)
+            table = table.set_column(i, name, pc.dictionary_encode(table.column(i)))
+    return table.combine_chunks()
+
+
+def _to_pandas(table) -> pd.DataFrame:
+    """An Arrow runs (or daily) table as pandas: categories sorted, lists, nullable ints."""
+    import pyarrow as pa
+
+    df = table.to_pandas()
+    for i, field in enumerate(table.schema):
+        name = field.name
+        if isinstance(df[name].dtype, pd.CategoricalDtype):
+            cats = df[name].cat.categories
+            df[name] = df[name].cat.reorder_categories(sorted(cats))
+        elif pa.types.is_list(field.type):
+            df[name] = pd.Series(table.column(i).to_pylist(), index=df.index, dtype=object)
+        elif name in COUNT_COLUMNS and pa.types.is_integer(field.type):
+            col = table.column(i)
+            df[name] = pd.arrays.IntegerArray(
+                col.fill_null(0).to_numpy().astype("int64"),
+                col.is_null().to_numpy(zero_copy_only=False))
+    return df
+
+
+def _atomic_parquet(df, path: Path, sync: bool = False) -> None:
+    """Write a DataFrame or Arrow table to ``path`` through a hidden temporary file."""
     tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        df.to_parquet(tmp, index=False)
+        if isinstance(df, pd.DataFrame):
+            df.to_parquet(tmp, index=False)
+        else:
+            import pyarrow.parquet as pq
+
+            pq.write_table(df, tmp)
+        if sync:  # a compacted file replaces many: make it durable before it does
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
+        if sync and hasattr(os, "O_DIRECTORY"):
+            fd = os.open(path.parent, os.O_DIRECTORY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

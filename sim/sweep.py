@@ -17,8 +17,10 @@ A sweep file (YAML, validated like scenarios)::
 
 Results go to a folder (:mod:`sim.store`): ``runs/<run_id>.parquet`` (one row) and
 ``daily/<run_id>.parquet`` (the run's long time series), each written atomically the moment
-the run finishes, plus ``sweep.json`` (the resolved sweep). Run again with ``resume=True``
-and only the runs without a file, or stored as errors, are run: none lost, none duplicated.
+the run finishes, plus ``sweep.json`` (the resolved sweep); when the sweep ends they are
+compacted into one dataset, ``results.parquet`` and ``daily.parquet``. Run again with
+``resume=True`` and only the runs not stored, or stored as errors, are run: none lost, none
+duplicated.
 A run that raises is stored with ``status="error"`` and its message, and the sweep goes on;
 a run whose worker process died is run again on a fresh pool, never stored as an error.
 """
@@ -29,6 +31,7 @@ import hashlib
 import json
 import math
 import time
+import warnings
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -407,6 +410,11 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
             results.close()  # an interrupted sweep stops its workers now, not at collection
             if bar is not None:
                 bar.close()
+        try:  # one dataset; the per-run files stay if this fails (nothing is lost)
+            folder.compact()
+        except OSError as exc:
+            warnings.warn(f"{out}: the runs are stored but could not be compacted ({exc}); "
+                          "sim.store.compact(out) tries again", stacklevel=2)
         return SweepResult(out=Path(out), total=len(tasks), skipped=skipped,
                            completed=completed, failed=failed,
                            seconds=time.perf_counter() - t0,

@@ -130,15 +130,17 @@ def test_a_corrupt_results_file_is_named_not_a_traceback(tmp_path):
     code, _out, err = cli("sweep", sweep_file(tmp_path), "--out", tmp_path / "r",
                           "--engine", "serial", "--no-progress")
     assert code == 0, err
-    victim = sorted((tmp_path / "r" / "runs").glob("*.parquet"))[0]
+    victim = tmp_path / "r" / "results.parquet"  # the sweep's runs, compacted when it ended
+    n = len(pd.read_parquet(victim))
     victim.write_bytes(b"PAR1 this is not parquet")
     code, _out, err = cli("frontier", tmp_path / "r")
     refused(code, err, str(victim), "--resume")
-    # --resume runs the damaged run again and the folder is whole
+    # --resume runs the damaged file's runs again (kept aside, never deleted): folder whole
     code, out, err = cli("sweep", sweep_file(tmp_path), "--out", tmp_path / "r", "--resume",
                          "--engine", "serial", "--no-progress")
-    assert code == 0 and "done: 1 run now" in out, err
-    assert len(pd.read_parquet(victim)) == 1
+    assert code == 0 and f"done: {n} run now" in out, err
+    assert len(pd.read_parquet(victim)) == n and pd.read_parquet(victim)["run_id"].is_unique
+    assert (tmp_path / "r" / "results.parquet.damaged").read_bytes().startswith(b"PAR1 this")
 
 
 def test_discover_refuses_a_limit_that_is_not_a_number(tmp_path):

@@ -62,23 +62,22 @@ def test_a_truncated_parquet_is_reported_and_clears_the_previous_sweep(sweep, co
     _loaded(fd, sweep)
     fd.policy.value = "silos"
     assert "architecture" in fd.detail.value
-    victim = sorted((copy / "runs").glob("*.parquet"))[1]
+    victim = copy / "results.parquet"  # the sweep's runs, compacted when it ended
     _truncate(victim)
     fd.path.value = str(copy)
     fd.load.click()  # ipywidgets would only log an exception here: check what is shown
     status = _cleared(fd)
     assert f"Cannot load {copy}" in status
-    assert f"runs/{victim.name} is corrupt or truncated" in status
+    assert f"{victim.name} is corrupt or truncated" in status
     _loaded(fd, sweep)
     assert fd.load_folder(copy) is False  # called directly: returns, never raises
-    assert f"runs/{victim.name} is corrupt or truncated" in _cleared(fd)
+    assert f"{victim.name} is corrupt or truncated" in _cleared(fd)
 
 
 def test_the_same_folder_reloaded_after_it_broke(copy):
     fd = FrontierDashboard(copy)
     assert fd.fig.value[:4] == PNG
-    for f in (copy / "runs").glob("*.parquet"):
-        f.write_bytes(b"not parquet at all")
+    (copy / "results.parquet").write_bytes(b"not parquet at all")
     assert fd.load_folder(copy) is False
     assert "is corrupt or truncated" in _cleared(fd)
 
@@ -90,7 +89,7 @@ def test_the_same_folder_reloaded_after_it_broke(copy):
     (lambda d: (d / "sweep.json").write_text("{not json"), "unreadable manifest sweep.json"),
     (lambda d: (d / "sweep.json").write_text(json.dumps([1, 2])),
      "unreadable manifest sweep.json"),
-    (lambda d: shutil.rmtree(d / "runs"), "no finished runs"),
+    (lambda d: (d / "results.parquet").unlink(), "no finished runs"),
 ])
 def test_every_kind_of_bad_folder_is_one_line_and_clears(sweep, copy, damage, needle):
     fd = FrontierDashboard()

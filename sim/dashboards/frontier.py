@@ -268,7 +268,8 @@ def _read_sweep(folder: Path) -> tuple[pd.DataFrame, dict]:
         raise SweepError(f"{e.path.relative_to(folder)} is corrupt or truncated ({e.reason})"
                          ) from None
     except SweepError:
-        raise SweepError(f"no finished runs (expected {Path('runs') / '*.parquet'})") from None
+        raise SweepError("no finished runs (expected results.parquet or "
+                         f"{Path('runs') / '*.parquet'})") from None
     except Exception as e:
         raise SweepError(f"cannot read the runs ({_one_line(e)})") from None
     missing = [c for c in RUN_COLUMNS if c not in runs]
