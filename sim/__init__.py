@@ -11,7 +11,10 @@ line can answer Ctrl-C while NumPy, pandas and Mesa are still loading.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+# ``typing`` is not imported at run time: Ctrl-C during start-up should find as little as
+# possible to interrupt before the command line's handler is in place
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
@@ -44,6 +47,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs
+    from typing import Any
+
     from .experiment import CompareResult, RunResult, compare, run, summarize
     from .model import HealthDataModel
     from .outcomes import OUTCOMES, register_outcome
