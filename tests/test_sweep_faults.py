@@ -180,7 +180,7 @@ def test_killing_a_worker_mid_sweep_loses_nothing_and_exits_0(tmp_path):
 # ------------------------------------------------------ the parent ends: workers go too
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_end_with_their_parent_and_sigterm_reports_what_is_stored(tmp_path, sig):
-    proc, _path, out = _start(tmp_path, spec(reps=6, residents=2000, days=90))
+    proc, _path, out = _start(tmp_path, spec(reps=20, residents=2000, days=90))
     try:
         kids = _wait_for_runs(proc, out, 1)
         os.kill(proc.pid, sig)  # the parent only, as a scheduler or the OOM killer would
@@ -192,12 +192,12 @@ def test_workers_end_with_their_parent_and_sigterm_reports_what_is_stored(tmp_pa
     if sig == signal.SIGTERM:
         stored = len(list((out / "runs").glob("*.parquet")))
         assert proc.returncode == 130, err
-        assert f"interrupted: {stored} of 24 runs are stored" in err and "--resume" in err
+        assert f"interrupted: {stored} of 80 runs are stored" in err and "--resume" in err
         assert "Traceback" not in err
 
 
 def test_ctrl_c_reports_the_runs_stored_and_how_to_continue(tmp_path):
-    proc, path, out = _start(tmp_path, spec(reps=6, residents=2000, days=90))
+    proc, path, out = _start(tmp_path, spec(reps=20, residents=2000, days=90))
     try:
         kids = _wait_for_runs(proc, out, 2)
         os.killpg(proc.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole group
@@ -209,7 +209,7 @@ def test_ctrl_c_reports_the_runs_stored_and_how_to_continue(tmp_path):
     stored = len(list((out / "runs").glob("*.parquet")))
     assert proc.returncode == 130 and stored >= 2
     assert "nothing written" not in err and "Traceback" not in err
-    assert f"interrupted: {stored} of 24 runs are stored in" in err
+    assert f"interrupted: {stored} of 80 runs are stored in" in err
     assert f"python -m sim sweep {path} --out" in err and "--resume" in err
     assert not list(out.rglob(".*.tmp"))
 
@@ -226,7 +226,7 @@ def test_a_second_writer_is_refused_while_the_first_holds_the_folder(tmp_path):
 
 
 def test_a_second_command_line_sweep_on_the_same_folder_exits_2(tmp_path):
-    proc, path, out = _start(tmp_path, spec(reps=6, residents=2000, days=90))
+    proc, path, out = _start(tmp_path, spec(reps=20, residents=2000, days=90))
     try:
         _wait_for_runs(proc, out, 1)
         second = subprocess.run([sys.executable, "-m", "sim", "sweep", str(path), "--out",
