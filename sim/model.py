@@ -104,12 +104,12 @@ COLLECTED: dict[str, tuple[str, str]] = {
 
 
 def _today(model: HealthDataModel, series: str) -> float:
-    """The last recorded day's value of a daily series (NaN before the first day)."""
+    """The last recorded day's value of a daily series."""
     return float(model.series[series][model.day - 1]) if model.day else math.nan
 
 
 def _cumulative(model: HealthDataModel, series: str) -> float:
-    """The running total of a daily flow over the recorded days (0 before the first day)."""
+    """The running total of a daily flow over the recorded days."""
     return float(np.nansum(model.series[series][: model.day]))
 
 
@@ -143,7 +143,7 @@ class HealthDataModel(mesa.Model):
             declared parameter (``inspect.signature`` lists them with their defaults).
 
     Attributes:
-        spec: the validated :class:`~sim.scenario.Scenario` (``model.scenario`` is Mesa's).
+        spec: the validated :class:`~sim.scenario.Scenario` (``model.scenario`` is ``None``).
         p: the parameter values (read-only mapping).
         pop: the residents (:class:`~sim.population.Population`).
         institution_list: the institutions, indexed by ``Institution.index``.
@@ -156,9 +156,10 @@ class HealthDataModel(mesa.Model):
         ledger: incidents and privacy counters (:class:`~sim.ledger.Ledger`).
         series: the daily time series (see :meth:`daily`).
         seed: the seed the run used (also ``seed_value``).
-        datacollector: Mesa's ``DataCollector``: the daily series each day under the names
-            of :data:`COLLECTED` (``new_``/``cum_``/``day_``) and the outcomes once the run
-            has ended, for ``mesa.batch_run`` and ``SolaraViz``.
+        datacollector: Mesa's ``DataCollector`` (for ``mesa.batch_run`` and ``SolaraViz``):
+            a row at the end of each day, with the daily series under the names of
+            :data:`COLLECTED` (``new_``/``cum_``/``day_``), ``seed``, and the outcomes
+            (:data:`~sim.outcomes.OUTCOMES`) on the last day, NaN before it.
 
     Raises:
         ScenarioError: if the scenario or an override is invalid.
@@ -236,9 +237,24 @@ class HealthDataModel(mesa.Model):
         self.running = True
         self._outcomes_at_end: dict[str, float] = {}
         # Mesa's DataCollector (batch_run, SolaraViz): reads the values record_day wrote
-        # and draws no random numbers. Row k is the state after k days (row 0: none yet).
+        # and draws no random numbers. One row per day, collected at the end of the day (none
+        # at construction: Mesa 3.3's batch_run would then drop the last day's row).
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
-        self.datacollector.collect(self)
+
+    @property
+    def scenario(self) -> None:
+        """``None``: the run's scenario is :attr:`spec`.
+
+        Mesa 3.5 gives every model a ``model.scenario`` (its own ``Scenario`` class) and
+        ``SolaraViz`` would then pass one as ``scenario=`` when it rebuilds the model; ours
+        takes the scenario's parameters as keywords instead, so the attribute stays empty.
+        Mesa's object, if any, is kept in ``_mesa_scenario``.
+        """
+        return None
+
+    @scenario.setter
+    def scenario(self, value: Any) -> None:
+        self._mesa_scenario = value
 
     # ================================================================ the day
     #: the day, in order: :meth:`step` calls ``phase_<name>(day)`` for each name. This list
@@ -412,7 +428,7 @@ class HealthDataModel(mesa.Model):
     # ============================================================ results
     def _reporters(self) -> dict[str, Any]:
         """The DataCollector's model reporters: :data:`COLLECTED` series, then the outcomes."""
-        reporters: dict[str, Any] = {}
+        reporters: dict[str, Any] = {"seed": "seed"}  # batch_run's seed column: the one used
         for name, (series, kind) in COLLECTED.items():
             if kind == "cum":
                 reporters[name] = partial(_cumulative, series=series)
