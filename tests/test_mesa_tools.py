@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import sim
+import sim.model
 import sim.params
 from sim.model import COLLECTED, DAILY_SERIES, HealthDataModel
 from sim.outcomes import OUTCOMES
@@ -122,7 +123,7 @@ def test_collected_names_are_stocks_or_flows_and_never_outcomes():
     assert HealthDataModel(None, seed=1, **SMALL).scenario is None  # ours is model.spec
 
 
-def test_solara_page_renders_headless():
+def test_solara_page_renders_headless(monkeypatch):
     solara = pytest.importorskip("solara")
     pytest.importorskip("altair")  # mesa.visualization imports it
     from sim import solara_app
@@ -138,12 +139,28 @@ def test_solara_page_renders_headless():
     assert params["retention_days"]["type"] == "SliderInt"
     assert params["encryption_at_rest"]["type"] == "Checkbox"
     page = solara_app.make_page("national_plan_2025", seed=2, n_residents=300, n_days=5)
-    _box, rc = solara.render(page, handle_error=False)
+    # the sidebar (controls, buttons) renders into the app layout
+    _box, rc = solara.render(solara.AppLayout(children=[page]), handle_error=False)
     import ipyvuetify as v
 
-    labels = [str(b.children) for b in rc.find(v.Btn).widgets]
-    assert any("Step" in s for s in labels) and any("Reset" in s for s in labels)
-    step = next(b for b in rc.find(v.Btn).widgets if "Step" in str(b.children))
-    step.click()  # one day in the page, plots redrawn
-    reset = next(b for b in rc.find(v.Btn).widgets if "Reset" in str(b.children))
-    reset.click()  # SolaraViz rebuilds the model from the controls (Mesa 3.5: scenario kept)
+    def button(label):
+        return next(b for b in rc.find(v.Btn).widgets if label in str(b.children))
+
+    # a slider per number lever and setting (+ Mesa's 2), a dropdown per choice lever
+    numbers = [p for p in sim.params.levers() if p.dtype in (int, float)]
+    choices = [p for p in sim.params.levers() if p.dtype is str]
+    assert len(rc.find(v.Slider).widgets) == len(numbers) + len(solara_app.SETTINGS) + 2
+    assert len(rc.find(v.Select).widgets) == len(choices)
+    button("Step").click()  # one day in the page, plots redrawn
+    button("Step").click()
+    built = []
+    real = sim.model.load_scenario
+    monkeypatch.setattr(sim.model, "load_scenario",
+                        lambda source, overrides: built.append((source, overrides))
+                        or real(source, overrides))
+    button("Reset").click()  # SolaraViz rebuilds the model from the controls
+    assert len(built) == 1
+    source, overrides = built[0]
+    assert source == "national_plan_2025"  # Mesa 3.5 passes no Scenario of its own
+    assert overrides["n_residents"] == 300 and overrides["consent_model"] == plan["consent_model"]
+    button("Step").click()
