@@ -20,9 +20,12 @@ docs/odd.md §3 is generated from the list and the phases' docstrings.
 
 from __future__ import annotations
 
+import inspect
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import mesa
@@ -41,15 +44,16 @@ from .institutions import HOLDINGS_REFRESH_DAYS, Institution, InstitutionKind, S
 from .ledger import Ledger
 from .network import add_flow, build_graph, resolve_feeds
 from .outcomes import OUTCOMES
+from .params import PARAMETERS
 from .policy import Policy
 from .population import Population
 from .records import Records
 from .risk import QuasiIdentifiers
-from .rng import Streams
+from .rng import Streams, resolve_seed
 from .scenario import Scenario, load_scenario
 from .threats import Threats
 
-__all__ = ["DAILY_SERIES", "Day", "HealthDataModel"]
+__all__ = ["COLLECTED", "DAILY_SERIES", "Day", "HealthDataModel"]
 
 #: daily time-series columns, with their units
 DAILY_SERIES = {
@@ -70,6 +74,50 @@ DAILY_SERIES = {
 }
 
 
+#: the daily series as Mesa's DataCollector names them: ``new_`` a flow (counted over the
+#: day), ``cum_`` a running total since day 0, ``day_`` the day's rate or the level at the
+#: end of the day. Each is read from :attr:`HealthDataModel.series` (``daily()``); none
+#: reuses a run outcome's name, since those mean run totals (``breaches``: the whole run's
+#: breaches, ``new_breaches``: today's, ``cum_breaches``: so far). The DataCollector's
+#: outcome columns (``OUTCOMES`` names) are filled when the run ends, NaN until then.
+COLLECTED: dict[str, tuple[str, str]] = {
+    "new_encounters": ("encounters", "new"),
+    "day_utility_rate": ("utility_rate", "day"),
+    "day_emergency_info_rate": ("emergency_info_rate", "day"),
+    "new_breaches": ("breaches", "new"),
+    "cum_breaches": ("breaches", "cum"),
+    "new_insider_incidents": ("insider_incidents", "new"),
+    "cum_insider_incidents": ("insider_incidents", "cum"),
+    "new_function_creep_incidents": ("function_creep_incidents", "new"),
+    "cum_function_creep_incidents": ("function_creep_incidents", "cum"),
+    "new_records_exposed": ("records_exposed", "new"),
+    "cum_records_exposed": ("records_exposed", "cum"),
+    "cum_residents_exposed_rate": ("residents_exposed_rate", "day"),
+    "new_detected": ("detected", "new"),
+    "cum_detected": ("detected", "cum"),
+    "day_participation_rate": ("participation_rate", "day"),
+    "day_mean_trust": ("mean_trust", "day"),
+    "day_withholding_rate": ("withholding_rate", "day"),
+    "day_institutions_down": ("institutions_down", "day"),
+    "new_consent_reviews": ("consent_reviews", "new"),
+}
+
+
+def _today(model: HealthDataModel, series: str) -> float:
+    """The last recorded day's value of a daily series."""
+    return float(model.series[series][model.day - 1]) if model.day else math.nan
+
+
+def _cumulative(model: HealthDataModel, series: str) -> float:
+    """The running total of a daily flow over the recorded days."""
+    return float(np.nansum(model.series[series][: model.day]))
+
+
+def _outcome_at_end(model: HealthDataModel, name: str) -> float:
+    """A run outcome once the run has ended (NaN while it runs: see ``summary()``)."""
+    return model._outcomes_at_end.get(name, math.nan)
+
+
 @dataclass
 class Day:
     """What one day's phases hand on to each other (see :attr:`HealthDataModel.PHASES`)."""
@@ -85,12 +133,17 @@ class HealthDataModel(mesa.Model):
     Args:
         scenario: a :class:`~sim.scenario.Scenario`, a mapping of parameter values, a
             scenario file path or bundled name, or ``None`` for the declared defaults.
-        seed: the run's seed; every random stream derives from it and its own name.
+        seed: the run's seed (a non-negative integer); every random stream derives from it
+            and its own name. ``None`` (the default): a fresh seed from OS entropy, recorded
+            in ``model.seed`` so the run can be reproduced.
+        rng: Mesa's alternative to ``seed`` (not both): an integer seed, or a numpy
+            ``Generator``/``SeedSequence`` from which the seed is drawn.
         catalogue: the data-field catalogue (replace to test other field valuations).
-        **overrides: parameter values applied on top of the scenario.
+        **overrides: parameter values applied on top of the scenario, one keyword per
+            declared parameter (``inspect.signature`` lists them with their defaults).
 
     Attributes:
-        spec: the validated :class:`~sim.scenario.Scenario` (``model.scenario`` is Mesa's).
+        spec: the validated :class:`~sim.scenario.Scenario` (``model.scenario`` is ``None``).
         p: the parameter values (read-only mapping).
         pop: the residents (:class:`~sim.population.Population`).
         institution_list: the institutions, indexed by ``Institution.index``.
@@ -102,6 +155,11 @@ class HealthDataModel(mesa.Model):
         attackers: the attackers (a Mesa ``AgentSet``).
         ledger: incidents and privacy counters (:class:`~sim.ledger.Ledger`).
         series: the daily time series (see :meth:`daily`).
+        seed: the seed the run used (also ``seed_value``).
+        datacollector: Mesa's ``DataCollector`` (for ``mesa.batch_run`` and ``SolaraViz``):
+            a row at the end of each day, with the daily series under the names of
+            :data:`COLLECTED` (``new_``/``cum_``/``day_``), ``seed``, and the outcomes
+            (:data:`~sim.outcomes.OUTCOMES`) on the last day, NaN before it.
 
     Raises:
         ScenarioError: if the scenario or an override is invalid.
@@ -114,13 +172,19 @@ class HealthDataModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario | Mapping[str, Any] | str | None = None, *,
-                 seed: int = 0, catalogue: FieldCatalogue = CATALOGUE, **overrides: Any) -> None:
+                 seed: int | None = None, rng: Any = None, catalogue: FieldCatalogue = CATALOGUE,
+                 **overrides: Any) -> None:
+        # the signature tools see is generated from the declaration (see _init_signature)
+        seed = resolve_seed(seed, rng)
         self.spec = load_scenario(scenario, overrides or None)
         self.p: Mapping[str, Any] = self.spec.params
         self.streams = Streams(seed)
         # rng= (not seed=, deprecated in Mesa 3.5) seeds both model.rng and model.random
         super().__init__(rng=int(self.streams.get("schedule").integers(2**31 - 1)))
-        self.seed_value = int(seed)
+        #: the seed this run used (drawn from OS entropy for ``seed=None``): pass it back as
+        #: ``seed=`` to reproduce the run
+        self.seed = seed
+        self.seed_value = seed
         p = self.p
         self.catalogue = catalogue
         self.n_days = int(p["n_days"])
@@ -171,6 +235,26 @@ class HealthDataModel(mesa.Model):
         self._phase_methods = [(name, getattr(self, f"phase_{name}")) for name in self.PHASES]
         self.phase_seconds = dict.fromkeys(self.PHASES, 0.0)
         self.running = True
+        self._outcomes_at_end: dict[str, float] = {}
+        # Mesa's DataCollector (batch_run, SolaraViz): reads the values record_day wrote
+        # and draws no random numbers. One row per day, collected at the end of the day (none
+        # at construction: Mesa 3.3's batch_run would then drop the last day's row).
+        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+
+    @property
+    def scenario(self) -> None:
+        """``None``: the run's scenario is :attr:`spec`.
+
+        Mesa 3.5 gives every model a ``model.scenario`` (its own ``Scenario`` class) and
+        ``SolaraViz`` would then pass one as ``scenario=`` when it rebuilds the model; ours
+        takes the scenario's parameters as keywords instead, so the attribute stays empty.
+        Mesa's object, if any, is kept in ``_mesa_scenario``.
+        """
+        return None
+
+    @scenario.setter
+    def scenario(self, value: Any) -> None:
+        self._mesa_scenario = value
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore a pickled or deep-copied model (a checkpoint).
@@ -207,6 +291,8 @@ class HealthDataModel(mesa.Model):
         self.day += 1
         if self.day >= self.n_days:
             self.running = False
+            self._outcomes_at_end = self.summary()
+        self.datacollector.collect(self)
 
     def run(self) -> dict[str, float]:
         """Run every remaining day and return the run summary (see :meth:`summary`)."""
@@ -350,6 +436,18 @@ class HealthDataModel(mesa.Model):
                              detect_now=True)
 
     # ============================================================ results
+    def _reporters(self) -> dict[str, Any]:
+        """The DataCollector's model reporters: :data:`COLLECTED` series, then the outcomes."""
+        reporters: dict[str, Any] = {"seed": "seed"}  # batch_run's seed column: the one used
+        for name, (series, kind) in COLLECTED.items():
+            if kind == "cum":
+                reporters[name] = partial(_cumulative, series=series)
+            else:
+                reporters[name] = partial(_today, series=series)
+        for name in OUTCOMES:
+            reporters[name] = partial(_outcome_at_end, name=name)
+        return reporters
+
     def summary(self) -> dict[str, float]:
         """Return every registered outcome's value for this run."""
         return {name: float(o.compute(self)) for name, o in OUTCOMES.items()}
@@ -408,3 +506,31 @@ class HealthDataModel(mesa.Model):
         self.threats.invalidate_reach()
         self.threats.new_epoch()
 
+
+
+def _init_signature() -> inspect.Signature:
+    """The signature of ``HealthDataModel.__init__`` that tools see, from the declaration.
+
+    ``__init__`` takes parameter values as ``**overrides``; tools that read
+    ``inspect.signature`` (Mesa's ``SolaraViz`` and ``batch_run``, IDEs, ``help()``) see
+    one keyword-only argument per declared parameter (:data:`sim.params.PARAMETERS`) with
+    its declared default. A parameter left out takes the scenario's value, which is the
+    declared default unless the scenario sets it. Python honours ``__signature__``
+    (PEP 362); calls are still checked by the scenario validation (unknown names and bad
+    values raise ``ScenarioError``).
+    """
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("scenario", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None,
+                          annotation=Scenario | Mapping[str, Any] | str | None),
+        inspect.Parameter("seed", kw, default=None, annotation=int | None),
+        inspect.Parameter("rng", kw, default=None, annotation=Any),
+        inspect.Parameter("catalogue", kw, default=CATALOGUE, annotation=FieldCatalogue),
+    ]
+    params += [inspect.Parameter(name, kw, default=p.default, annotation=p.dtype)
+               for name, p in PARAMETERS.items()]
+    return inspect.Signature(params, return_annotation=None)
+
+
+HealthDataModel.__init__.__signature__ = _init_signature()  # type: ignore[attr-defined]

@@ -14,15 +14,56 @@ Two consequences the model relies on:
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 import numpy as np
 
-__all__ = ["Streams", "stream_key"]
+__all__ = ["Streams", "fresh_seed", "resolve_seed", "stream_key"]
+
+#: seeds drawn for ``seed=None`` are below this bound (they fit a signed 64-bit column)
+SEED_BOUND = 2**63
 
 
 def stream_key(name: str) -> int:
     """Return the stable 32-bit key of a stream name (``zlib.crc32`` of its UTF-8 bytes)."""
     return zlib.crc32(name.encode("utf-8"))
+
+
+def fresh_seed() -> int:
+    """Return a new seed from the operating system's entropy (below :data:`SEED_BOUND`).
+
+    What ``seed=None`` means: numpy's ``SeedSequence().entropy`` (128 bits of OS entropy),
+    folded into 63 bits so that the seed a run records fits an int64 column.
+    """
+    return int(np.random.SeedSequence().entropy) % SEED_BOUND
+
+
+def resolve_seed(seed: Any = None, rng: Any = None) -> int:
+    """Return the integer seed of a run from Mesa-style ``seed=`` and ``rng=`` arguments.
+
+    Args:
+        seed: a non-negative integer, or ``None``.
+        rng: Mesa 3's alternative (``mesa.Model(rng=...)``): ``None``, a non-negative integer
+            (used as the seed), or a ``numpy.random.Generator``, ``BitGenerator`` or
+            ``SeedSequence`` from which one seed is drawn.
+
+    Both ``None``: a fresh seed (:func:`fresh_seed`). The model records the seed it used
+    (``model.seed``), so passing it back as ``seed=`` reproduces the run.
+
+    Raises:
+        ValueError: if both are given, or the seed is not a non-negative integer.
+    """
+    if seed is not None and rng is not None:
+        raise ValueError("pass either seed= or rng=, not both")
+    if rng is not None:
+        if isinstance(rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
+            return int(np.random.default_rng(rng).integers(SEED_BOUND, dtype=np.uint64))
+        seed = rng
+    if seed is None:
+        return fresh_seed()
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer or None, got {seed!r}")
+    return int(seed)
 
 
 class Streams:

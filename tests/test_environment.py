@@ -18,7 +18,7 @@ def _norm(req: str) -> tuple[str, str]:
 def test_environment_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = dict(_norm(r) for r in project["dependencies"])
-    for extra in ("app", "test"):
+    for extra in ("app", "test", "viz"):
         wanted.update(_norm(r) for r in project["optional-dependencies"][extra])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
@@ -31,4 +31,4 @@ def test_environment_matches_pyproject():
     python = next(d for d in conda if d.startswith("python"))
     assert python == "python" + project["requires-python"]
     pip_section = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
-    assert pip_section == ["-e .[app,test]"]
+    assert pip_section == ["-e .[app,test,viz]"]
