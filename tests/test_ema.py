@@ -74,7 +74,7 @@ def test_shares_that_can_sum_above_one_are_refused_not_skipped(ew):
     with pytest.raises(ValueError, match=r"share_concerned \+ share_unconcerned can reach 1.4"):
         sim_ema.model(uncertainties=too_wide)
     # one share sampled, the other at the base value (0.18): 0.9 + 0.18 > 1
-    with pytest.raises(ValueError, match="can reach 1.08"):
+    with pytest.raises(ValueError, match=r"can reach 1\.08"):
         sim_ema.model(uncertainties=too_wide[:1])
     narrow = [ew.RealParameter("share_concerned", 0, 0.5),
               ew.RealParameter("share_unconcerned", 0, 0.5)]
@@ -117,7 +117,7 @@ def test_perform_experiments_runs_16_experiments(ew, monkeypatch):
 
     monkeypatch.setattr(sim.experiment, "run", spy)
     m = sim_ema.model(uncertainties=UNCERTAINTIES, **TINY)
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 - EMA 2.5 samples with the global NumPy state
     experiments, outcomes = ew.perform_experiments(
         m, scenarios=8, policies=2, evaluator=ew.SequentialEvaluator(m))
     assert len(experiments) == 16 and len(seen) == 16
@@ -180,3 +180,30 @@ def test_prim_without_ema_says_how_to_install(monkeypatch):
         sim_ema.prim(_failing_box_runs(), "reidentification_risk", 0.09)
     with pytest.raises(ImportError, match=r'pip install -e "\.\[ema\]"'):
         sim_ema.model()
+
+
+@pytest.mark.parametrize("method", ["tree", "prim"])
+def test_cli_discover_names_its_method(method, monkeypatch, capsys, tmp_path):
+    import sim.cli
+
+    if method == "prim":
+        pytest.importorskip("ema_workbench")
+    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: _failing_box_runs())
+    code = sim.cli.main(["discover", str(tmp_path), "--limit", "0.09", "--method", method,
+                         "--threshold", "0.95"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert ("Decision tree (CART" if method == "tree" else "PRIM (EMA Workbench)") in out
+    if method == "prim":
+        assert "box 1: when a in [0.58" in out and "b in {x}" in out
+
+
+def test_cli_discover_prim_without_ema_is_one_line(monkeypatch, capsys, tmp_path):
+    import sim.cli
+
+    monkeypatch.setitem(sys.modules, "ema_workbench", None)
+    monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
+    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: _failing_box_runs())
+    code = sim.cli.main(["discover", str(tmp_path), "--method", "prim"])
+    err = capsys.readouterr().err
+    assert code == 2 and 'pip install -e ".[ema]"' in err and "Traceback" not in err
