@@ -43,7 +43,7 @@ import pandas as pd
 from .outcomes import OUTCOMES
 from .params import PARAMETERS, Parameter
 
-__all__ = ["SKIPPED", "model", "prim", "run_experiment"]
+__all__ = ["SKIPPED", "model", "prim", "results_table", "run_experiment"]
 
 #: declared levers / uncertainties that :func:`model` cannot sample, and why
 SKIPPED = {"collection_fields": "a list of field names: no EMA parameter type holds a list"}
@@ -247,6 +247,27 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
                    ema.Constant("seed", int(seed)), ema.Constant("spread", bool(spread)),
                    *(ema.Constant(k, v) for k, v in fixed.items())]
     return m
+
+
+def results_table(experiments: pd.DataFrame, outcomes: Mapping[str, Any]) -> pd.DataFrame:
+    """EMA's ``(experiments, outcomes)`` as our tidy runs table (for :func:`prim`, the frontier).
+
+    One row per experiment: ``ema_scenario``, ``ema_policy``, ``status`` ("ok"), each
+    sampled uncertainty and lever as ``param.<name>`` (categories as plain values) and one
+    column per outcome.
+    """
+    table = pd.DataFrame({"ema_scenario": experiments["scenario"].astype(str),
+                          "ema_policy": experiments["policy"].astype(str), "status": "ok"})
+    for col in experiments.columns:
+        if col in ("scenario", "policy", "model"):
+            continue
+        values = experiments[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object)
+        table[f"param.{col}"] = values.to_numpy()
+    for name, values in outcomes.items():
+        table[name] = np.asarray(values)
+    return table.reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------ PRIM

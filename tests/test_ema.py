@@ -141,6 +141,11 @@ def test_perform_experiments_runs_16_experiments(ew, monkeypatch):
     a, b = (out.loc[idx.tolist()].reset_index(drop=True)
             for idx in policies.groups.values())
     assert not np.allclose(a["participation_rate"], b["participation_rate"])
+    # the results as our runs table, ready for PRIM
+    runs = sim_ema.results_table(experiments, outcomes)
+    assert len(runs) == 16 and (runs["status"] == "ok").all()
+    assert runs["param.consent_model"].map(type).eq(str).all()
+    assert isinstance(sim_ema.prim(runs, "participation_rate", 0.9), pd.DataFrame)
 
 
 def _failing_box_runs():
