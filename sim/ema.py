@@ -256,18 +256,19 @@ def results_table(experiments: pd.DataFrame, outcomes: Mapping[str, Any]) -> pd.
     sampled uncertainty and lever as ``param.<name>`` (categories as plain values) and one
     column per outcome.
     """
-    table = pd.DataFrame({"ema_scenario": experiments["scenario"].astype(str),
-                          "ema_policy": experiments["policy"].astype(str), "status": "ok"})
+    cols: dict[str, Any] = {"ema_scenario": experiments["scenario"].astype(str).to_numpy(),
+                            "ema_policy": experiments["policy"].astype(str).to_numpy(),
+                            "status": "ok"}
     for col in experiments.columns:
         if col in ("scenario", "policy", "model"):
             continue
         values = experiments[col]
         if isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype(object)
-        table[f"param.{col}"] = values.to_numpy()
+        cols[f"param.{col}"] = values.to_numpy()
     for name, values in outcomes.items():
-        table[name] = np.asarray(values)
-    return table.reset_index(drop=True)
+        cols[name] = np.asarray(values)
+    return pd.DataFrame(cols)
 
 
 # ------------------------------------------------------------------------------ PRIM
@@ -326,11 +327,12 @@ def prim(runs: pd.DataFrame, outcome: str, limit: float, *, above: bool = True,
                    and ok[c].astype(str).nunique(dropna=False) > 1]
     if not factors:
         raise ValueError("prim: no parameter varies in these runs")
-    x = pd.DataFrame(index=ok.index)
+    cols = {}
     for f in factors:
         col = ok[f"param.{f}"]
         numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
-        x[f] = col.astype(float) if numeric else col.astype(str)
+        cols[f] = col.astype(float) if numeric else col.astype(str)
+    x = pd.DataFrame(cols, index=ok.index)
     columns = ["box", "parameter", "low", "high", "values", "qp",
                "coverage", "density", "mass", "runs"]
     if y.sum() == 0:
