@@ -106,11 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     p_se.add_argument("--outcome", action="append", default=None,
                       help="outcome(s) to rank for (repeatable)")
 
-    p_di = sub.add_parser("discover", help="scenario discovery: when does a limit fail?")
+    p_di = sub.add_parser("discover", help="scenario discovery: when does a limit fail?",
+                          description="Which combinations of inputs make the runs fail a "
+                                      "limit: a depth-3 decision tree (CART, scikit-learn; "
+                                      "the default) or PRIM boxes (EMA Workbench: pip "
+                                      "install -e \".[ema]\").")
     p_di.add_argument("results", type=Path)
     p_di.add_argument("--outcome", default="reidentification_risk")
     p_di.add_argument("--limit", type=float, default=0.09)
     p_di.add_argument("--below", action="store_true", help="failure means outcome < limit")
+    p_di.add_argument("--method", choices=("tree", "prim"), default="tree",
+                      help="tree: a decision tree (CART, default); prim: PRIM boxes (needs "
+                           "EMA Workbench)")
+    p_di.add_argument("--threshold", type=float, default=0.8,
+                      help="prim: the share of failing runs a box must reach (default 0.8)")
 
     p_vm = sub.add_parser("validate-model",
                           help="check the model against the published record; write a report",
@@ -493,15 +502,47 @@ def _cmd_discover(args) -> int:
 
     if not math.isfinite(args.limit):
         raise CliError(f"--limit: invalid value {args.limit}; allowed: a finite number")
+    if args.method == "prim" and not 0 < args.threshold <= 1:
+        raise CliError(f"--threshold: invalid value {args.threshold}; allowed: a share in (0, 1]")
     runs = _load_runs(args.results)
+    if args.method == "prim":
+        return _discover_prim(args, runs)
     res = discover(runs, args.outcome, args.limit, above=not args.below)
     op = "<" if args.below else ">"
     print(f"{args.outcome} {op} {args.limit:g} in {100 * res['fail_share']:.0f}% of runs.")
+    print("Decision tree (CART, depth 3): the leaves where most runs fail.")
     if res["rules"].empty:
         print("No combination of inputs singles the failures out (a depth-3 tree).")
     for r in res["rules"].itertuples(index=False):
         print(f"  when {r.rule}: fails in {100 * r.density:.0f}% of {r.runs} runs, "
               f"{100 * r.coverage:.0f}% of all failures")
+    return 0
+
+
+def _discover_prim(args, runs) -> int:
+    from .ema import prim
+    from .summaries import _ok
+
+    try:
+        boxes = prim(runs, args.outcome, args.limit, above=not args.below,
+                     threshold=args.threshold)
+    except ImportError as e:
+        raise CliError(str(e)) from None
+    ok = _ok(runs)
+    fails = (ok[args.outcome] < args.limit) if args.below else (ok[args.outcome] > args.limit)
+    op = "<" if args.below else ">"
+    print(f"{args.outcome} {op} {args.limit:g} in {100 * fails.mean():.0f}% of runs.")
+    print(f"PRIM (EMA Workbench): boxes where at least {100 * args.threshold:.0f}% of runs fail.")
+    if boxes.empty:
+        print("No box of inputs reaches that share of failures.")
+    for number, box in boxes.groupby("box", sort=True):
+        conds = [f"{r.parameter} in {{{r.values}}}" if r.values
+                 else f"{r.parameter} in [{r.low:g}, {r.high:g}]"
+                 for r in box.itertuples(index=False)]
+        top = box.iloc[0]
+        print(f"  box {number}: when {' and '.join(conds)}: fails in "
+              f"{100 * top.density:.0f}% of {top.runs} runs, "
+              f"{100 * top.coverage:.0f}% of all failures")
     return 0
 
 

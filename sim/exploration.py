@@ -2,8 +2,10 @@
 
 :func:`sensitivity` ranks a sobol or morris sweep's factors by their influence on outcomes
 (SALib, through :func:`sensitivity_indices`) and :func:`plot_sensitivity` draws the
-ranking; :func:`discover` fits a shallow decision tree to a sweep over uncertainties and
-returns the readable rules (combinations of inputs) under which a policy fails a limit.
+ranking; :func:`discover` fits a shallow decision tree (CART, scikit-learn) to a sweep over
+uncertainties and returns the readable rules (combinations of inputs) under which a policy
+fails a limit. It is not PRIM: for PRIM's boxes (peeling and pasting, coverage and density
+trade-off) use :func:`sim.ema.prim`, which needs EMA Workbench.
 """
 
 from __future__ import annotations
@@ -115,7 +117,11 @@ def plot_sensitivity(table: pd.DataFrame):
 def discover(runs: pd.DataFrame, outcome: str, limit: float, *, above: bool = True,
              factors: Sequence[str] | None = None, max_depth: int = 3,
              min_leaf: float = 0.05, seed: int = 0) -> dict[str, Any]:
-    """Which combinations of inputs make a policy fail a limit (a decision tree).
+    """Which combinations of inputs make a policy fail a limit (a decision tree, CART).
+
+    Scenario discovery with a shallow classification tree (scikit-learn's
+    ``DecisionTreeClassifier``, balanced classes): each leaf where most runs fail becomes a
+    rule. This is CART, not PRIM; :func:`sim.ema.prim` gives PRIM boxes (EMA Workbench).
 
     Args:
         runs: the runs table (a sweep over uncertainties, typically latin_hypercube).
