@@ -129,6 +129,9 @@ def _parameter(p: Parameter, ema) -> Any:
     return ema.RealParameter(p.name, float(p.low), float(p.high))
 
 
+_PLURAL = {"uncertainty": "uncertainties", "lever": "levers"}
+
+
 def _parameters(items: Sequence[Any] | None, kind: str, ema) -> list[Any]:
     """EMA parameters for ``items`` (names or EMA parameters), or every declared ``kind``."""
     if items is None:
@@ -139,39 +142,20 @@ def _parameters(items: Sequence[Any] | None, kind: str, ema) -> list[Any]:
         name = item if isinstance(item, str) else getattr(item, "name", None)
         p = PARAMETERS.get(name) if isinstance(name, str) else None
         if p is None:
-            raise ValueError(f"{kind}s: {item!r}: unknown parameter; valid: "
+            raise ValueError(f"{_PLURAL[kind]}: {item!r}: unknown parameter; valid: "
                              f"{', '.join(n for n, q in PARAMETERS.items() if q.kind == kind)}")
         if p.kind != kind:
-            raise ValueError(f"{kind}s: {name}: declared as a {p.kind}, not a {kind}")
+            raise ValueError(f"{_PLURAL[kind]}: {name}: declared as a {p.kind}, not a {kind}")
         if isinstance(item, str):
             out.append(_parameter(p, ema))
             continue
         low, high = getattr(item, "lower_bound", None), getattr(item, "upper_bound", None)
         if (low is not None and p.low is not None and low < p.low) or (
                 high is not None and p.high is not None and high > p.high):
-            raise ValueError(f"{kind}s: {name}: range [{low}, {high}] leaves the declared "
+            raise ValueError(f"{_PLURAL[kind]}: {name}: range [{low}, {high}] leaves the declared "
                              f"one; allowed: {p.describe_allowed()}")
         out.append(item)
     return out
-
-
-def _upper(name: str, sampled: Mapping[str, Any], fixed: Mapping[str, Any]) -> float:
-    par = sampled.get(name)
-    return float(par.upper_bound) if par is not None else float(fixed[name])
-
-
-def _check_feasible(sampled: Mapping[str, Any], fixed: Mapping[str, Any]) -> None:
-    """Refuse sampled ranges that reach invalid parameter sets (rather than fail mid-run)."""
-    if not {"share_concerned", "share_unconcerned"} & set(sampled):
-        return
-    top = _upper("share_concerned", sampled, fixed) + _upper("share_unconcerned", sampled, fixed)
-    if top > 1.0 + 1e-9:
-        raise ValueError(
-            "share_concerned + share_unconcerned can reach "
-            f"{top:g} over these uncertainties; allowed: at most 1 (the rest are pragmatic). "
-            "Narrow them, e.g. uncertainties=[..., RealParameter('share_concerned', 0, 0.5), "
-            "RealParameter('share_unconcerned', 0, 0.5)], or leave them out to keep the base "
-            "scenario's values")
 
 
 def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
@@ -203,7 +187,7 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
     Raises:
         ImportError: EMA Workbench is not installed.
         ValueError: an unknown parameter or outcome, a list-valued lever, a range outside the
-            declaration, or ranges that reach ``share_concerned + share_unconcerned > 1``.
+            declaration.
     """
     from .scenario import load_scenario
 
@@ -217,7 +201,7 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
     if n_days is not None:
         fixed["n_days"] = int(n_days)
     base = str(base) if isinstance(base, Path) else base
-    scenario = load_scenario(base, fixed)  # a bad base or constant fails here, not per run
+    load_scenario(base, fixed)  # a bad base or constant fails here, not per run
     if int(reps) < 1:
         raise ValueError(f"reps: invalid value {reps}; allowed: at least 1")
 
@@ -227,7 +211,6 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
     clash = set(sampled) & set(fixed)
     if clash:
         raise ValueError(f"{', '.join(sorted(clash))}: both sampled and fixed (constants=)")
-    _check_feasible(sampled, scenario.params)
 
     names = list(OUTCOMES) if outcomes is None else list(outcomes)
     for o in names:
