@@ -490,6 +490,56 @@ print(len(marketers), "marketers made", sum(a.attempts for a in marketers), "pur
     md("To keep a part, put it in a module of the package (or your own package imported "
        "before running) and add a test: `tests/test_registries.py` runs every registered part "
        "through the same contract."),
+    md("""## 4. The tools you already use: Mesa's `batch_run` and EMA Workbench
+
+The model follows Mesa's conventions: every declared parameter is a keyword of
+`HealthDataModel`, `seed` and `rng` work as in `mesa.Model`, and `model.datacollector`
+records the daily series (`new_`, `cum_`, `day_` names) and, on the last day, the outcomes.
+So `mesa.batch_run` takes it as it is:"""),
+    code('''
+import mesa
+
+rows = mesa.batch_run(sim.HealthDataModel,
+                      parameters={"scenario": "national_plan_2025", "seed": [1, 2],
+                                  "consent_model": ["opt_in", "opt_out"],
+                                  "n_residents": 1000, "n_days": 60},
+                      iterations=1, max_steps=60, number_processes=1, display_progress=False)
+batch = pd.DataFrame(rows)
+batch.groupby("consent_model")[["cum_breaches", "participation_rate"]].mean().round(3)
+''', check=True),
+    md("""`sim.ema.model` wraps the workbench as an `ema_workbench.Model`: uncertainties and
+levers from the parameter declaration, outcomes from the registry with their directions,
+each experiment the mean over `reps` seeded replications. EMA's PRIM then finds the boxes
+of inputs where a limit fails (`sim.analysis.discover` is the decision-tree alternative).
+Needs `pip install -e ".[ema]"`."""),
+    code('''
+import warnings
+
+import numpy as np
+
+with warnings.catch_warnings():  # EMA warns that an optional parallel back end is missing
+    warnings.simplefilter("ignore")
+    from ema_workbench import SequentialEvaluator, perform_experiments
+
+import sim.ema
+
+ema_model = sim.ema.model("national_plan_2025", reps=1, n_residents=1000, n_days=90,
+                          uncertainties=["attacker_skill", "breach_size_exponent",
+                                         "insider_acts_per_million_per_year"],
+                          levers=["consent_model", "access_breadth"])
+np.random.seed(0)  # noqa: NPY002 - EMA 2.5 samples with NumPy's global random state
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    experiments, outcomes = perform_experiments(ema_model, scenarios=16, policies=2,
+                                                evaluator=SequentialEvaluator(ema_model),
+                                                log_progress=True)  # a log, not a bar
+runs = sim.ema.results_table(experiments, outcomes)
+limit = float(runs["harm_per_1000"].quantile(0.75))  # the worst quarter of the runs
+print(len(runs), "experiments; limit:", round(limit, 2), "harm points per 1,000")
+''', check=True),
+    code('''
+sim.ema.prim(runs, "harm_per_1000", limit, threshold=0.6).round(3)
+''', check=True),
     code('''
 # clean up, so that re-running the notebook starts fresh
 sim.attackers.ATTACKER_TYPES.unregister("pharma_marketer")
