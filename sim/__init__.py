@@ -58,8 +58,13 @@ if TYPE_CHECKING:  # for type checkers and IDEs
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    if module is None:  # a submodule, as ``import sim; sim.sweep.run_sweep`` expects
+        try:
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise  # the submodule exists but something it imports does not
+            raise AttributeError(f"module 'sim' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value

@@ -13,6 +13,7 @@ import contextlib
 import json
 import math
 import os
+import shlex
 import shutil
 import signal
 import sys
@@ -380,7 +381,12 @@ def _cmd_sweep(args) -> int:
         print(f"estimated time: about {est.seconds * len(tasks) / workers / 60:,.0f} min "
               f"({len(tasks)} runs on {workers} worker(s); fewer if some are stored)",
               file=sys.stderr, flush=True)
-    resume_cmd = f"python -m sim sweep {args.sweep} --out {out} --resume"
+    resume_cmd = shlex.join([
+        "python", "-m", "sim", "sweep", str(args.sweep), "--out", str(out), "--resume",
+        *(["--engine", args.engine] if args.engine != "processes" else []),
+        *(["--workers", str(args.workers)] if args.workers else []),
+        *(["--scheduler", args.scheduler] if args.scheduler else []),
+        *(["--allow-large"] if args.allow_large else [])])
     try:
         with _sigterm_as_interrupt():
             res = run_sweep(spec, out, engine=args.engine, workers=args.workers,
@@ -389,10 +395,16 @@ def _cmd_sweep(args) -> int:
     except KeyboardInterrupt:
         from .store import count_stored
 
-        stored = count_stored(out)
-        print(f"interrupted: {stored} of {len(tasks)} runs are stored in {out}; continue with "
-              f"{resume_cmd}", file=sys.stderr)
+        try:
+            stored = f"{count_stored(out)} of {len(tasks)} runs are stored"
+        except (OSError, KeyboardInterrupt):
+            stored = "the finished runs are stored"
+        print(f"interrupted: {stored} in {out}; continue with {resume_cmd}", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a folder made read-only mid-sweep, ...
+        print(f"error: {out}: {exc.strerror or exc}; the runs finished before are stored; "
+              f"continue with {resume_cmd}", file=sys.stderr)
+        return 1
     retried = f", {res.retried} failed before and run again" if res.retried else ""
     print(f"done: {res.completed} run now ({res.failed} failed{retried}), {res.skipped} already "
           f"stored; {res.seconds:.1f} s. Next: python -m sim frontier {out}")
@@ -403,10 +415,12 @@ def _cmd_sweep(args) -> int:
         print(f"error: {res.lost} run(s) not stored: their worker process died "
               f"{res.restarts + 1} times (out of memory?); run them with {resume_cmd}",
               file=sys.stderr)
+    if res.compact_error:
+        print(f"warning: {res.compact_error}", file=sys.stderr)
     if res.failed:
-        print(f"error: {res.failed} run(s) failed; see the 'error' column of "
-              f"{out / 'results.parquet'}; {resume_cmd} runs them again",
-              file=sys.stderr)
+        where = out / ("runs" if res.compact_error else "results.parquet")
+        print(f"error: {res.failed} run(s) failed; see the 'error' column of {where}; "
+              f"{resume_cmd} runs them again", file=sys.stderr)
     return 1 if res.failed or res.lost else 0
 
 

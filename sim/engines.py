@@ -75,7 +75,7 @@ def process_pool(workers: int, *, die_with_parent: bool = False) -> ProcessPoolE
 
 
 def _init_worker(parent: int | None) -> None:
-    """Pool initializer: SIGTERM ends the worker, whatever handler its parent had installed.
+    """Pool initializer: SIGTERM ends the worker; SIGINT (Ctrl-C) is left to the parent.
 
     A forked worker inherits its parent's Python signal handlers; one that turns SIGTERM into
     ``KeyboardInterrupt`` (as the command-line sweep does) would make the pool's own
@@ -83,6 +83,9 @@ def _init_worker(parent: int | None) -> None:
     pool waiting for it forever after another worker died.
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides (it lets
+    # the running tasks end); a worker interrupted mid-task would break the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         exit_with_parent(parent)
 

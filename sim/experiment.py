@@ -26,6 +26,7 @@ import pandas as pd
 
 from .outcomes import OUTCOMES
 from .scenario import Scenario, load_scenario
+from .yamlio import one_line
 
 __all__ = [
     "CompareResult",
@@ -103,10 +104,11 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
 def failed_run(exc: BaseException, **fields: Any) -> dict[str, Any]:
     """The columns of a run that raised.
 
-    ``status="error"``, the exception as ``error``, then ``fields`` (in order), then NaN for
-    every outcome (never another run's values).
+    ``status="error"``, the exception as ``error`` (one line, at most 500 characters),
+    then ``fields`` (in order), then NaN for every outcome (never another run's values).
     """
-    return {"status": "error", "error": f"{type(exc).__name__}: {exc}", **fields,
+    text = one_line(f"{type(exc).__name__}: {exc}", 500)
+    return {"status": "error", "error": text, **fields,
             **dict.fromkeys(OUTCOMES.names(), math.nan)}
 
 

@@ -54,6 +54,9 @@ class ParameterError(ValueError):
         loc = f"{where}: " if where else ""
         super().__init__(f"{loc}{field}: invalid value {short(value)}; allowed: {allowed}")
 
+    def __reduce__(self):  # picklable (raised in a worker, re-raised in its parent)
+        return (type(self), (self.field, self.value, self.allowed, self.where))
+
 
 @dataclass(frozen=True, kw_only=True)
 class Parameter:

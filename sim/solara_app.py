@@ -98,8 +98,10 @@ def make_page(scenario: str | None = None, *, seed: int | None = None, **overrid
     """Return the ``SolaraViz`` page of one scenario (bundled name or file, or defaults)."""
     model = HealthDataModel(scenario, seed=seed, **overrides)
     components = [RunInfo, *(make_plot_component(list(group)) for group in PLOTS)]
-    return SolaraViz(model, components=components,
-                     model_params=lever_controls(scenario, **overrides),
+    params = lever_controls(scenario, **overrides)
+    if seed is not None:  # Reset keeps the seed; without one, each reset draws a fresh one
+        params["seed"] = seed
+    return SolaraViz(model, components=components, model_params=params,
                      name=f"Health-data policy workbench: {model.spec.name}")
 
 

@@ -72,8 +72,11 @@ class DamagedResultError(SweepError):
 
     def __init__(self, path: Path, reason: str):
         self.path, self.reason = path, reason
-        super().__init__(f"{path}: not a readable Parquet file ({reason}); delete it and "
-                         "run the sweep again with --resume")
+        super().__init__(f"{path}: not a readable Parquet file ({reason}); run the sweep "
+                         "again with --resume: it runs again what this file held")
+
+    def __reduce__(self):  # picklable (raised in a worker, re-raised in its parent)
+        return (type(self), (self.path, self.reason))
 
 
 class ResultsFolder:
@@ -116,7 +119,7 @@ def stored_runs(out: str | Path) -> dict[str, str]:
 
     out = Path(out)
     found: dict[str, str] = {}
-    if (out / RESULTS_FILE).exists():
+    if (out / RESULTS_FILE).exists() and _readable(out / DAILY_FILE):
         try:
             t = pq.read_table(out / RESULTS_FILE, columns=["run_id", "status"])
             found.update(zip(t.column("run_id").to_pylist(),
@@ -130,6 +133,29 @@ def stored_runs(out: str | Path) -> dict[str, str]:
             continue
         found[path.stem] = str(status)
     return found
+
+
+def _readable(path: Path) -> bool:
+    """Whether ``path`` is absent or a Parquet file whose footer reads (a cheap check)."""
+    import pyarrow.parquet as pq
+
+    if not path.exists():
+        return True
+    try:
+        pq.read_metadata(path)
+    except (FileNotFoundError, PermissionError, MemoryError):
+        raise
+    except Exception:
+        return False
+    return True
+
+
+def _sweep_runs(out: Path) -> int | None:
+    """How many runs the sweep in ``out`` has (from ``sweep.json``), if it says."""
+    try:
+        return int(json.loads((out / "sweep.json").read_text(encoding="utf-8"))["runs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def count_stored(out: str | Path) -> int:
@@ -157,14 +183,17 @@ def compact(out: str | Path) -> int:
     writing there. Safe to kill at any point: the compacted files are replaced atomically
     and a per-run file is removed only once both are in place (a per-run file always wins
     over a compacted row of the same run). A per-run file that cannot be read is left where
-    it is (``resume`` runs it again); a compacted file that cannot be read is renamed to
-    ``<name>.damaged`` (``resume`` has stored its runs again by then).
+    it is (``resume`` runs it again); while a compacted file cannot be read, ``resume`` runs
+    all its runs again, and once every run of the sweep is stored afresh the damaged file
+    is renamed to ``<name>.damaged``.
 
     Returns:
         The runs in the compacted dataset.
 
     Raises:
         SweepError: ``out`` is not a sweep folder, or a sweep is writing to it.
+        DamagedResultError: a compacted file cannot be read and not every run is stored
+            afresh yet (nothing is changed; ``resume`` runs its runs again).
     """
     out = Path(out)
     if not (out / "sweep.json").is_file():
@@ -185,13 +214,26 @@ def _compact(out: Path) -> int:
             fresh[f.stem] = _tidy(pq.read_table(f))
         except Exception:
             continue  # damaged: stays for load_results to name and resume to rerun
+    dparts = []
+    for rid in list(fresh):
+        path = daily_dir / f"{rid}.parquet"
+        if not path.exists():
+            continue
+        try:
+            dparts.append(_read(path, table=True))
+        except DamagedResultError:  # its daily series is lost: resume runs it again
+            del fresh[rid]
+            (runs_dir / f"{rid}.parquet").unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
     if not fresh:
         return count_stored(out)
-    base = _read_compacted(out / RESULTS_FILE, aside=True)
+    # a damaged compacted file may be set aside only once every run is stored again (resume
+    # ignores the compacted rows while either file is damaged, so it reruns them all)
+    total = _sweep_runs(out)
+    every_run_fresh = total is not None and len(fresh) >= total
+    base = _read_compacted(out / RESULTS_FILE, aside=every_run_fresh)
     runs = _merge(base, list(fresh.values()), list(fresh))
-    dparts = [_read(daily_dir / f"{rid}.parquet", table=True) for rid in fresh
-              if (daily_dir / f"{rid}.parquet").exists()]
-    dbase = _read_compacted(out / DAILY_FILE, aside=True)
+    dbase = _read_compacted(out / DAILY_FILE, aside=every_run_fresh)
     if dparts or dbase is not None:
         daily = _merge_daily(dbase, dparts, list(fresh))
         _atomic_parquet(daily, out / DAILY_FILE, sync=True)
@@ -226,13 +268,13 @@ def open_results(out: str | Path, manifest: Mapping[str, Any], *, resume: bool
     if out.exists() and not out.is_dir():
         raise SweepError(f"{where}: is a file, not a folder")
     try:
-        had = out.exists() and any(p.name != ".lock" for p in out.iterdir())
         out.mkdir(parents=True, exist_ok=True)
         lock = open(out / ".lock", "a+", encoding="utf-8")
     except OSError as exc:
         raise SweepError(f"{where}: cannot write here ({exc.strerror or exc})") from None
     try:
-        _acquire(lock, where)
+        _acquire(lock, where)  # then look: a sweep that just ended has filled the folder
+        had = any(p.name != ".lock" for p in out.iterdir())
         path = out / "sweep.json"
         if had:
             if not resume:
@@ -292,7 +334,16 @@ def load_results(out: str | Path, daily: bool = False):
     Raises:
         SweepError: if the folder holds no sweep results, or a file cannot be read (named).
     """
-    out = Path(out)
+    for _attempt in range(3):
+        try:
+            return _load_results(Path(out), daily)
+        except FileNotFoundError:  # a compaction moved per-run files meanwhile: look again
+            continue
+    raise SweepError(f"{out}: its files keep changing while being read (a sweep compacting "
+                     "it?); try again when it has ended")
+
+
+def _load_results(out: Path, daily: bool):
     runs_dir = out / "runs"
     files = sorted(runs_dir.glob("*.parquet")) if runs_dir.is_dir() else []
     base = _read_compacted(out / RESULTS_FILE)
@@ -328,6 +379,8 @@ def _read(path: Path, table: bool = False):
 
             return pq.read_table(path)
         return pd.read_parquet(path)
+    except (FileNotFoundError, PermissionError, MemoryError):
+        raise  # not damage: gone (compacted meanwhile), not readable by us, too big
     except Exception as exc:
         raise DamagedResultError(path, str(exc).splitlines()[0][:80] if str(exc) else
                                  exc.__class__.__name__) from None

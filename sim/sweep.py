@@ -31,7 +31,6 @@ import hashlib
 import json
 import math
 import time
-import warnings
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -110,6 +109,15 @@ class SweepSpec:
                                 "point_index": pi, "rep": rep, "seed": seed,
                                 "params": params, "package_version": __version__,
                                 "daily": self.daily})
+        seen: dict[str, dict[str, Any]] = {}
+        for t in out:
+            first = seen.setdefault(t["run_id"], t)
+            if first is not t:  # equal parameters, seed and point: one run, stored once
+                raise SweepError(
+                    f"scenarios: {first['scenario']!r} and {t['scenario']!r} are the same "
+                    f"scenario at design point {short(t['point'], 60)} (the design sets "
+                    "what differs between them), so their runs would overwrite each other; "
+                    "allowed: scenarios that differ in something the design does not set")
         return out
 
 
@@ -331,6 +339,8 @@ class SweepResult:
         lost: runs not stored because their worker process kept dying (the machine, not
             the model: often the memory killer); ``resume`` runs them.
         restarts: fresh worker pools started after a worker died.
+        compact_error: why the runs could not be folded into one dataset (they stay as
+            per-run files, read as usual), or None.
     """
 
     out: Path
@@ -342,6 +352,7 @@ class SweepResult:
     retried: int = 0
     lost: int = 0
     restarts: int = 0
+    compact_error: str | None = None
 
     @property
     def done(self) -> bool:
@@ -382,9 +393,16 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
         SweepError: for an invalid sweep, an ``out`` folder that holds something else or
             cannot be written, or another sweep writing to it.
     """
+    from .engines import ENGINES
+
     spec = spec if isinstance(spec, SweepSpec) else load_sweep(spec)
+    if engine not in ENGINES and not scheduler:  # refused before the folder is made
+        raise SweepError(f"engine: invalid value {engine!r}; allowed: one of "
+                         f"{', '.join(ENGINES)}")
+    if workers is not None and workers < 1:
+        raise SweepError(f"workers: invalid value {workers!r}; allowed: an integer >= 1")
+    tasks = spec.tasks()
     with open_results(out, _manifest(spec), resume=resume) as folder:
-        tasks = spec.tasks()
         stored = folder.stored() if resume else {}
         redo = {rid for rid, status in stored.items() if status != "ok"} if retry_failed \
             else set()
@@ -410,16 +428,18 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
             results.close()  # an interrupted sweep stops its workers now, not at collection
             if bar is not None:
                 bar.close()
+        compact_error = None
         try:  # one dataset; the per-run files stay if this fails (nothing is lost)
             folder.compact()
-        except OSError as exc:
-            warnings.warn(f"{out}: the runs are stored but could not be compacted ({exc}); "
-                          "sim.store.compact(out) tries again", stacklevel=2)
+        except (OSError, SweepError) as exc:
+            compact_error = (f"the runs are stored but not compacted into one dataset "
+                             f"({short(str(exc), 200)}); --resume or sim.store.compact(out) "
+                             "tries again")
         return SweepResult(out=Path(out), total=len(tasks), skipped=skipped,
                            completed=completed, failed=failed,
                            seconds=time.perf_counter() - t0,
                            retried=sum(t["run_id"] in redo for t in pending),
-                           lost=len(lost), restarts=restarts[0])
+                           lost=len(lost), restarts=restarts[0], compact_error=compact_error)
 
 
 # -------------------------------------------------------------------------- helpers

@@ -33,8 +33,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_INT_DIGITS", "MAX_NAME_CHARS", "REPR_LIMIT",
-           "Document", "YamlInputError", "check_name", "dotted", "parse_yaml", "read_yaml", "short"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_INT_DIGITS", "MAX_NAME_CHARS", "REPR_LIMIT", "Document",
+           "YamlInputError", "check_name", "dotted", "one_line", "parse_yaml", "read_yaml",
+           "short"]
 
 #: largest scenario or sweep file read (bytes)
 MAX_BYTES = 2 * 1024 * 1024
@@ -189,12 +190,12 @@ def parse_yaml(text: str, where: str | Path, *, max_depth: int = MAX_DEPTH,
         if "nesting depth" in problem:  # libyaml's own limit (1,000), met while scanning
             raise YamlInputError(f"{loc}: nesting deeper than {max_depth} levels; allowed: "
                                  f"at most {max_depth} levels") from None
-        raise YamlInputError(f"{loc}: not valid YAML: {_one_line(problem)}") from None
+        raise YamlInputError(f"{loc}: not valid YAML: {one_line(problem)}") from None
     except yaml.YAMLError as e:
-        raise YamlInputError(f"{where}: not valid YAML: {_one_line(str(e))}") from None
+        raise YamlInputError(f"{where}: not valid YAML: {one_line(str(e))}") from None
     except (RecursionError, MemoryError, ValueError, OverflowError) as e:
         raise YamlInputError(f"{where}: not valid YAML: {type(e).__name__}: "
-                             f"{_one_line(str(e))}") from None
+                             f"{one_line(str(e))}") from None
     finally:
         loader.dispose()
     return Document(data=data, path=where, lines=lines)
@@ -212,7 +213,8 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _one_line(text: str, limit: int = 200) -> str:
+def one_line(text: str, limit: int = 200) -> str:
+    """``text`` on one line (whitespace runs become one space), cut to ``limit`` characters."""
     return _cut(" ".join(str(text).split()), limit)
 
 

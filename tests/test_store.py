@@ -230,3 +230,70 @@ def test_filters_on_the_compacted_file(tmp_path):
     got = pd.read_parquet(out / "results.parquet",
                           filters=[("param.consent_model", "==", "opt_in")])
     assert len(got) == 4 and set(got["param.consent_model"]) == {"opt_in"}
+
+
+# ----------------------------------------------- damaged files (review of the compaction)
+def test_a_damaged_daily_dataset_loses_no_run_and_resume_recomputes_it(tmp_path):
+    spec = load_sweep(SPEC)
+    out = tmp_path / "r"
+    run_sweep(spec, out, engine="serial", progress=False)
+    want_runs, want_daily = load_results(out, daily=True)
+    (out / store.DAILY_FILE).write_bytes(b"PAR1 garbage")
+    # while daily.parquet is damaged the compacted rows do not count as stored ...
+    assert store.stored_runs(out) == {}
+    # ... so resume runs everything again, and only then is the damaged file set aside
+    res = run_sweep(spec, out, engine="serial", progress=False, resume=True)
+    assert res.completed == 8 and res.compact_error is None
+    assert (out / f"{store.DAILY_FILE}.damaged").exists()
+    runs, daily = load_results(out, daily=True)
+    pd.testing.assert_frame_equal(runs[_cols(runs)], want_runs[_cols(want_runs)])
+    pd.testing.assert_frame_equal(daily, want_daily)
+
+
+def test_compaction_never_sets_a_damaged_dataset_aside_while_its_runs_are_elsewhere(
+        tmp_path):
+    spec = load_sweep(SPEC)
+    out = tmp_path / "r"
+    run_sweep(spec, out, engine="serial", progress=False)
+    (out / store.DAILY_FILE).write_bytes(b"PAR1 garbage")
+    # one new per-run file (a run retried by hand, say): compaction must not drop the rest
+    row = load_results(out).iloc[0].to_dict()
+    ResultsFolder(out).put(row, None)
+    with pytest.raises(store.DamagedResultError, match=r"daily\.parquet"):
+        compact(out)
+    assert (out / store.RESULTS_FILE).exists() and len(list((out / "runs").glob("*.parquet")))
+    assert not (out / f"{store.DAILY_FILE}.damaged").exists()
+
+
+def test_a_run_whose_daily_file_is_damaged_is_run_again_not_blocking_compaction(
+        uncompacted, tmp_path):
+    out = tmp_path / "c"
+    shutil.copytree(uncompacted, out)
+    victim = sorted((out / "daily").glob("*.parquet"))[0]
+    victim.write_bytes(b"PAR1 garbage")
+    assert compact(out) == 7  # the other runs are folded in
+    assert victim.stem not in store.stored_runs(out)  # resume runs it again
+    res = run_sweep(load_sweep(SPEC), out, engine="serial", progress=False, resume=True)
+    assert res.completed == 1 and res.done
+    assert len(load_results(out)) == 8
+
+
+def test_a_sweep_whose_compaction_fails_says_so_and_keeps_its_runs(tmp_path, monkeypatch):
+    def fail(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ResultsFolder, "compact", fail)
+    res = run_sweep(load_sweep(SPEC), tmp_path / "r", engine="serial", progress=False)
+    assert res.done and "No space left on device" in res.compact_error
+    assert len(load_results(tmp_path / "r")) == 8  # read from the per-run files
+
+
+def test_store_errors_survive_a_trip_through_a_worker():
+    import pickle
+
+    from sim.params import ParameterError
+
+    for exc in (store.DamagedResultError(Path("/x/runs/a.parquet"), "bad"),
+                ParameterError("audit_strength", 10 ** 400, "a number in [0, 1]", "f.yaml:3")):
+        again = pickle.loads(pickle.dumps(exc))
+        assert type(again) is type(exc) and str(again) == str(exc)

@@ -279,3 +279,23 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=r"cannot reach a Dask scheduler at 'tcp://127\.0\.0\.1:1'"):
         run_sweep(load_sweep(spec(reps=1)), tmp_path / "r", scheduler="tcp://127.0.0.1:1",
                   progress=False)
+
+
+def test_scenarios_that_the_design_makes_equal_are_refused_before_anything_runs(tmp_path):
+    """Two scenarios differing only in what the design sets would share every run id."""
+    (tmp_path / "a.yaml").write_text("name: a\nextends: national_plan_2025\n"
+                                     "consent_model: opt_in\n")
+    (tmp_path / "b.yaml").write_text("name: b\nextends: national_plan_2025\n"
+                                     "consent_model: opt_out\n")
+    s = load_sweep(spec(scenarios=[str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml")],
+                        design={"type": "factorial",
+                                "factors": {"consent_model": ["implied", "opt_in"]}}))
+    with pytest.raises(SweepError, match=r"'a' and 'b' are the same scenario at design point"):
+        run_sweep(s, tmp_path / "r", engine="serial", progress=False)
+    assert not (tmp_path / "r").exists()
+
+
+def test_an_unknown_engine_is_refused_before_the_folder_is_made(tmp_path):
+    with pytest.raises(SweepError, match="engine: invalid value 'threads'"):
+        run_sweep(load_sweep(spec()), tmp_path / "r", engine="threads", progress=False)
+    assert not (tmp_path / "r").exists()

@@ -260,10 +260,37 @@ def test_a_sweep_with_failed_runs_exits_1_and_says_how_to_rerun_them(tmp_path):
                         "--engine", "serial", "--no-progress"], cwd=ROOT, capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 1, r.stderr
-    assert "error: 2 run(s) failed" in r.stderr and "--resume runs them again" in r.stderr
+    assert "error: 2 run(s) failed" in r.stderr and "runs them again" in r.stderr
+    assert "--resume --engine serial" in r.stderr  # the command to paste keeps the engine
     again = subprocess.run([sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out),
                             "--resume", "--engine", "serial", "--no-progress"], cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     assert "2 failed before and run again" in again.stdout
     assert (load_results(out)["status"] == "ok").all()
+
+
+def test_a_disk_error_mid_sweep_is_one_line_exit_1_and_keeps_what_was_stored(
+        tmp_path, monkeypatch, capsys):
+    from sim.cli import main
+    from sim.store import ResultsFolder
+
+    real_put = ResultsFolder.put
+    calls = []
+
+    def put(self, row, daily):
+        calls.append(row["run_id"])
+        if len(calls) > 2:
+            raise OSError(28, "No space left on device")
+        real_put(self, row, daily)
+
+    monkeypatch.setattr(ResultsFolder, "put", put)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec(reps=1)))
+    code = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--engine", "serial",
+                 "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("error: ")
+    assert "No space left on device" in err and "--resume" in err
+    assert len(list((tmp_path / "out" / "runs").glob("*.parquet"))) == 2
