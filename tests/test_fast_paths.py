@@ -1,0 +1,102 @@
+"""The model's fast paths give exactly the answers of the plain computations they replace.
+
+Each fast path exists for speed at a million residents (``benchmarks/RESULTS.md``); these
+tests hold it to the slow definition on random inputs, so a change that makes it faster
+and wrong fails here, not in a planner's numbers.
+"""
+
+import numpy as np
+import pytest
+from conftest import small
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.care import _BLOCK, _search_blocked, readable_elsewhere
+from sim.model import HealthDataModel
+from sim.records import NEVER
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 5 * _BLOCK + 3), seed=st.integers(0, 2**32 - 1),
+       zero_share=st.floats(0.0, 0.9))
+def test_blocked_search_equals_searchsorted(n, seed, zero_share):
+    rng = np.random.default_rng(seed)
+    rates = rng.gamma(0.5, 1.0, n) * (rng.random(n) >= zero_share)  # repeated cum values
+    rates[-1] += 1e-3  # a positive total
+    cum = np.cumsum(rates)
+    keys = np.sort(np.concatenate([[0.0], cum[:-1], rng.random(500) * cum[-1]]))
+    keys = keys[keys < cum[-1]]
+    want = np.searchsorted(cum, keys, side="right")
+    got = _search_blocked(cum, cum[_BLOCK - 1::_BLOCK].copy(), keys)
+    np.testing.assert_array_equal(got, want)
+
+
+def brute_elsewhere(last_visit, prov, res):
+    """max over q != prov[i] of last_visit[q, res[i]], by masking the table."""
+    t = last_visit[:, res].astype(np.int64)
+    t[prov, np.arange(len(res))] = NEVER
+    return t.max(axis=0) if len(last_visit) > 1 else np.full(len(res), NEVER)
+
+
+def plan_model(n_days=40):
+    return HealthDataModel("national_plan_2025", seed=4, **small(n_days=n_days))
+
+
+def test_last_elsewhere_tracks_the_table_through_a_run():
+    m = plan_model()
+    rec = m.records
+    n_prov, n = rec.last_visit.shape
+    everyone = np.arange(n)
+    for p in (0, n_prov // 2, n_prov - 1):  # started from the table at day 0 ...
+        provs = np.full(n, p)
+        np.testing.assert_array_equal(rec.last_elsewhere(provs, everyone),
+                                      brute_elsewhere(rec.last_visit, provs, everyone))
+    m.run()  # ... then kept by record() through 40 days of encounters
+    rng = np.random.default_rng(0)
+    provs = rng.integers(0, n_prov, n)
+    np.testing.assert_array_equal(rec.last_elsewhere(provs, everyone),
+                                  brute_elsewhere(rec.last_visit, provs, everyone))
+
+
+def test_last_elsewhere_with_several_encounters_of_one_resident_in_a_day():
+    m = plan_model(n_days=3)
+    rec = m.records
+    rec.last_elsewhere(np.array([0]), np.array([0]))  # start the per-resident arrays
+    m.day = 500  # later than any record
+    # resident 7 at two providers, resident 8 twice at one, resident 9 once
+    rec.record(np.array([3, 5, 2, 2, 4]), np.array([7, 7, 8, 8, 9]))
+    res = np.repeat([7, 8, 9], len(rec.last_visit))
+    provs = np.tile(np.arange(len(rec.last_visit)), 3)
+    np.testing.assert_array_equal(rec.last_elsewhere(provs, res),
+                                  brute_elsewhere(rec.last_visit, provs, res))
+    assert rec.last_elsewhere(np.array([3, 5]), np.array([7, 7])).tolist() == [500, 500]
+
+
+def reference_readable(rec, reach, prov, res, thr, same_node_elsewhere):
+    """The plain definition: the whole last-visit table, masked by reach."""
+    held = rec.last_visit[:, res] >= thr
+    held[prov, np.arange(len(res))] = same_node_elsewhere
+    return (held & reach[:, prov]).any(axis=0)
+
+
+@pytest.mark.parametrize("shape", ["none", "all", "some_rows", "random"])
+def test_readable_elsewhere_equals_the_table(shape):
+    m = plan_model()
+    m.run()
+    rec = m.records
+    n_prov, n = rec.last_visit.shape
+    rng = np.random.default_rng(len(shape))
+    reach = {"none": np.zeros((n_prov, n_prov), bool),
+             "all": np.ones((n_prov, n_prov), bool),
+             "some_rows": np.zeros((n_prov, n_prov), bool),
+             "random": rng.random((n_prov, n_prov)) < 0.3}[shape]
+    if shape == "some_rows":
+        reach[rng.choice(n_prov, n_prov // 3, replace=False)] = True
+    k = 3000
+    prov, res = rng.integers(0, n_prov, k), rng.integers(0, n, k)
+    same = rng.random(k) < 0.2
+    thr = m.day - 200
+    want = reference_readable(rec, reach, prov, res, thr, same)
+    got = readable_elsewhere(rec, reach, prov, res, thr, same)
+    np.testing.assert_array_equal(got, want)
+    assert 0 < want.sum() < k or shape == "none"
