@@ -142,6 +142,7 @@ class Behaviour:
         pop = model.pop
         self.rng = model.streams.get("consent")
         self.decay_per_day = 0.5 ** (1.0 / p["trust_half_life_days"])
+        self._decay_table = np.ones(1)  # decay_per_day ** age, for ages 0 .. today
         self.attention_decay = 0.5 ** (1.0 / p["attention_half_life_days"])
         self.mean_trust0 = float(pop.base_trust.mean()) if pop.n else 0.5
         self.sensitivity, self.transparency = policy_perception(p, model.catalogue)
@@ -171,8 +172,10 @@ class Behaviour:
         """Each resident's personal trust shock, decayed to today."""
         pop = self.model.pop
         sl = slice(None) if idx is None else idx
-        age = self.model.day - pop.shock_day[sl]
-        return pop.shock[sl] * self.decay_per_day ** age
+        day = self.model.day
+        if len(self._decay_table) <= day:  # the same powers, looked up instead of recomputed
+            self._decay_table = self.decay_per_day ** np.arange(2 * day + 2, dtype=np.float64)
+        return pop.shock[sl] * self._decay_table[day - pop.shock_day[sl]]
 
     def trust(self, idx: np.ndarray | None = None) -> np.ndarray:
         """Residents' trust today (all residents when ``idx`` is ``None``)."""

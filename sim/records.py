@@ -102,7 +102,7 @@ class Records:
         """Find each resident's latest provider and latest other record, a row at a time."""
         lv = self.last_visit
         n_prov, n = lv.shape
-        top = np.zeros(n, dtype=np.int32)
+        top = np.zeros(n, dtype=np.int16 if n_prov <= np.iinfo(np.int16).max else np.int32)
         best = np.full(n, NEVER, dtype=lv.dtype)
         second = np.full(n, NEVER, dtype=lv.dtype)
         for q in range(n_prov):

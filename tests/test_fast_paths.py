@@ -100,3 +100,17 @@ def test_readable_elsewhere_equals_the_table(shape):
     got = readable_elsewhere(rec, reach, prov, res, thr, same)
     np.testing.assert_array_equal(got, want)
     assert 0 < want.sum() < k or shape == "none"
+
+
+def test_trust_shock_decay_is_the_formula_on_any_day():
+    m = plan_model(n_days=3)
+    b, pop = m.behaviour, m.pop
+    rng = np.random.default_rng(2)
+    idx = rng.choice(pop.n, 50, replace=False)
+    for day in (0, 1, 7, 400, 3000):  # the table of powers grows with the day
+        m.day = day
+        pop.shock[idx] = rng.random(50).astype(pop.shock.dtype)
+        pop.shock_day[idx] = rng.integers(0, day + 1, 50)
+        want = pop.shock * b.decay_per_day ** (day - pop.shock_day)
+        np.testing.assert_array_equal(b.current_shock(), want)
+        np.testing.assert_array_equal(b.current_shock(idx), want[idx])
