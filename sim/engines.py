@@ -33,6 +33,7 @@ __all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor", "process_
 
 ENGINES = ("serial", "processes", "dask")
 DASK_CONNECT_TIMEOUT = "20s"  # how long to try reaching a --scheduler address
+DASK_WORKER_TIMEOUT = 60.0  # seconds to wait for a --scheduler's first worker
 
 
 class SerialExecutor(Executor):
@@ -191,6 +192,13 @@ def _dask_executor(n: int, scheduler: str | None) -> Iterator[Executor]:
             raise ValueError(f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} "
                              f"({e}); start one with 'dask scheduler' or drop --scheduler"
                              ) from None
+        try:  # a scheduler without workers would hold every run forever
+            client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
+        except (TimeoutError, OSError):
+            client.close()
+            raise ValueError(f"--scheduler: the Dask scheduler at {scheduler!r} has no "
+                             f"workers after {DASK_WORKER_TIMEOUT:g} s; start one with "
+                             f"'dask worker {scheduler}' or drop --scheduler") from None
     else:
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)

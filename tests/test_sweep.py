@@ -281,6 +281,20 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
                   progress=False)
 
 
+def test_scheduler_without_workers_is_a_clear_error_not_a_hang(tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    import sim.engines
+
+    monkeypatch.setattr(sim.engines, "DASK_WORKER_TIMEOUT", 2.0)
+    with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster:
+        addr = cluster.scheduler_address
+        with pytest.raises(ValueError, match=r"has no workers after 2 s; start one with "
+                                             r"'dask worker tcp://127\.0\.0\.1:\d+'"):
+            run_sweep(load_sweep(spec(reps=1)), tmp_path / "r", scheduler=addr,
+                      progress=False)
+
+
 def test_scenarios_that_the_design_makes_equal_are_refused_before_anything_runs(tmp_path):
     """Two scenarios differing only in what the design sets would share every run id."""
     (tmp_path / "a.yaml").write_text("name: a\nextends: national_plan_2025\n"
