@@ -10,6 +10,7 @@ Every scenario and sweep file goes through :func:`read_yaml`, which
 * nesting deeper than :data:`MAX_DEPTH` levels is refused where it starts,
 * aliases (``*name``) are refused: a 1 KB "billion laughs" file cannot expand,
 * duplicate keys in a mapping are refused (YAML's "the last one wins" hides mistakes),
+  compared as the values they load as (``yes`` and ``true``, ``0x10`` and ``16``),
 * integers of more than :data:`MAX_INT_DIGITS` digits are refused before Python builds
   them (no 400- or 5,000-digit value ever reaches the parameter checks);
 * and records the line of every mapping key, so callers can name the line of a field.
@@ -49,6 +50,25 @@ MAX_NAME_CHARS = 120
 REPR_LIMIT = 80
 
 _INT_TAG = "tag:yaml.org,2002:int"
+#: scalar keys compared by the value they load as (``yes``/``true``, ``0x10``/``16``, ``1``/``1.0``)
+_VALUE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null", "str")}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def _key_identity(node: ScalarNode) -> Any:
+    """What a scalar mapping key is once loaded: two keys equal here end up as one key.
+
+    A loaded mapping is a Python dict, so ``yes`` and ``true`` (both ``True``), ``0x10`` and
+    ``16``, or ``1`` and ``1.0`` would silently merge, the last one winning.
+    """
+    if node.tag not in _VALUE_TAGS or (node.tag == _INT_TAG
+                                       and sum(c.isalnum() for c in node.value) > MAX_INT_DIGITS):
+        return (node.tag, node.value)  # compared as written (and no huge int is built)
+    try:
+        value = _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError):
+        return (node.tag, node.value)
+    return value if isinstance(value, str) or value is None else ("value", value)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -251,7 +271,7 @@ def _compose(loader, where, max_depth, int_allowed):
             return sub
         if top[2] is None:  # a key
             if isinstance(node, ScalarNode):
-                ident = (node.tag, node.value)
+                ident = _key_identity(node)
                 key_path = (*ppath, node.value)
                 if ident in top[3]:
                     raise YamlInputError(

@@ -133,6 +133,20 @@ def test_duplicate_keys_are_refused_naming_file_line_and_key(tmp_path):
         load_sweep(q)
 
 
+@pytest.mark.parametrize("a, b", [("yes", "true"), ("0x10", "16"), ("1", "1.0"),
+                                  ("true", "1"), ("~", "null"), ("'n'", "n")])
+def test_keys_written_differently_that_load_as_one_key_are_refused(a, b):
+    """A loaded mapping is a dict: keys equal as values would merge, the last one winning."""
+    text = f"name: x\nlevels:\n  {a}: 1\n  {b}: 2\n"
+    with pytest.raises(yamlio.YamlInputError, match=r"t.yaml:4: duplicate key .* \(first on line 3\)"):
+        yamlio.parse_yaml(text, "t.yaml")
+
+
+def test_keys_that_stay_distinct_when_loaded_are_accepted():
+    got = yamlio.parse_yaml("a:\n  1: x\n  '1': y\n  no: z\n  'no': w\n", "t.yaml").data
+    assert got == {"a": {1: "x", "1": "y", False: "z", "no": "w"}}
+
+
 BOMB = "\n".join(
     ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     + [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]"
