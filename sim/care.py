@@ -186,10 +186,11 @@ class CareProcess:
         n_reg = m.p["n_regions"]
         if n_reg > 1 and away.any():
             a = np.flatnonzero(away)
-            shift = 1 + (u[a, 2] * (n_reg - 1)).astype(np.int64).clip(0, n_reg - 2)
+            # (u in [0, 1): both indices are >= 0, only their upper bound needs a cap)
+            shift = 1 + np.minimum((u[a, 2] * (n_reg - 1)).astype(np.int64), n_reg - 2)
             region = (m.pop.region[res[a]] + shift) % n_reg
             per = m.nodes_per_tier[tier[a]]
-            node_k = (((u[a, 2] * (n_reg - 1)) % 1.0) * per).astype(np.int64).clip(0, per - 1)
+            node_k = np.minimum((((u[a, 2] * (n_reg - 1)) % 1.0) * per).astype(np.int64), per - 1)
             home = home.copy()
             home[a] = m.provider_table[region, tier[a], node_k]
         else:
@@ -228,7 +229,7 @@ class CareProcess:
         # shared: another institution (possibly of this node) holds a record and the
         # architecture lets us read it
         shared = readable_elsewhere(rec, m.threats.reach_matrix(), prov, res, thr,
-                                    seen_here & ~same)
+                                    seen_here & ~same, m.threats.readable_providers())
         shared &= inst_up & pop.participating[res]
         out["shared_available"] = float(shared.sum())
         # clinicians consult a shared record at only some encounters (England's Summary
@@ -301,7 +302,8 @@ class CareProcess:
 
 
 def readable_elsewhere(rec: Records, reach: np.ndarray, prov: np.ndarray, res: np.ndarray,
-                       thr: int, same_node_elsewhere: np.ndarray) -> np.ndarray:
+                       thr: int, same_node_elsewhere: np.ndarray,
+                       shape: tuple[np.ndarray, bool] | None = None) -> np.ndarray:
     """Whether each encounter's provider can read a retained record of its resident.
 
     True where some provider ``q`` that ``prov[i]`` may read (``reach[q, prov[i]]``) holds a
@@ -310,13 +312,15 @@ def readable_elsewhere(rec: Records, reach: np.ndarray, prov: np.ndarray, res: n
     (``same_node_elsewhere``). Three ways to the same answer, by the shape of ``reach``:
     nobody reads anybody (the status quo: nothing to look up); everybody reads everybody (a
     platform: the last record at any other provider, :meth:`Records.last_elsewhere`); else
-    the last-visit table's rows of the providers someone can read.
+    the last-visit table's rows of the providers someone can read. ``shape`` is
+    ``(readable providers, all read all)`` if known (:meth:`Threats.readable_providers`).
     """
     n = len(res)
-    readable = np.flatnonzero(reach.any(axis=1))
+    readable, everyone = shape if shape is not None else (
+        np.flatnonzero(reach.any(axis=1)), bool(reach.all()))
     if len(readable) == 0:
         return np.zeros(n, dtype=bool)
-    if len(readable) == len(reach) and reach.all():
+    if everyone:
         return (rec.last_elsewhere(prov, res) >= thr) | same_node_elsewhere
     row = np.full(len(reach), -1)
     row[readable] = np.arange(len(readable))

@@ -64,6 +64,9 @@ class Records:
                 order = np.argsort(days, kind="stable")
                 self._episodes.append((np.int64(1 << i), days, order, days[order]))
         self._retained_oldest: int | None = None
+        # per kind of episode: where the horizon is in its sorted days, and the next day
+        self._purge_from: list[int] = []
+        self._next_purge: list[float] = []
         self._retained = np.full(model.pop.n, ALL_FIELDS, dtype=np.int64)
         # the provider of each resident's latest record, and the latest at any other one
         self._top_provider: np.ndarray | None = None
@@ -236,9 +239,20 @@ class Records:
             self._retained[:] = ALL_FIELDS
             for bit, days, _order, _sorted in self._episodes:
                 self._retained[days < oldest] &= ~bit
+            # per kind of episode, the earliest day of one still kept: none is purged until
+            # the horizon passes it
+            self._purge_from = [int(s.searchsorted(oldest)) for *_, s in self._episodes]
+            self._next_purge = [s[i] if i < len(s) else np.inf
+                                for i, (*_, s) in zip(self._purge_from, self._episodes,
+                                                      strict=True)]
         elif oldest > prev:
-            for bit, _days, order, sorted_days in self._episodes:
-                lo, hi = np.searchsorted(sorted_days, [prev, oldest], side="left")
+            for e, (bit, _days, order, sorted_days) in enumerate(self._episodes):
+                if self._next_purge[e] >= oldest:  # no episode of this kind fell off today
+                    continue
+                lo = self._purge_from[e]  # the first episode on or after the old horizon
+                hi = int(sorted_days.searchsorted(oldest))
                 self._retained[order[lo:hi]] &= ~bit
+                self._purge_from[e] = hi
+                self._next_purge[e] = sorted_days[hi] if hi < len(sorted_days) else np.inf
         self._retained_oldest = oldest
         return self._retained

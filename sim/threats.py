@@ -187,6 +187,7 @@ class Threats:
         self.downtime_days = 0  # real institution-days down
         self.shared_downtime_days = 0  # days a national or regional system was down
         self._reach_cache: dict[bytes, np.ndarray] = {}
+        self._readable_cache: dict[bytes, tuple[np.ndarray, bool]] = {}
         self._insider_reach: dict[int, Reach] = {}
         self._reach_static: dict[int, tuple] = {}
         self._reach_weights: tuple | None = None
@@ -231,9 +232,19 @@ class Threats:
             r = self._reach_cache[self._reach_key] = clinical_reach(self.model, self.up)
         return r
 
+    def readable_providers(self) -> tuple[np.ndarray, bool]:
+        """Providers some provider can read today, and whether every provider reads all."""
+        hit = self._readable_cache.get(self._reach_key)
+        if hit is None:
+            r = self.reach_matrix()
+            hit = self._readable_cache[self._reach_key] = (np.flatnonzero(r.any(axis=1)),
+                                                           bool(r.all()))
+        return hit
+
     def invalidate_reach(self) -> None:
         """Forget cached reaches (after the sharing network changed)."""
         self._reach_cache.clear()
+        self._readable_cache.clear()
         self._insider_reach.clear()
         self._reach_static.clear()
         self._reach_weights = self._reach_table = None

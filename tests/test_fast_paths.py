@@ -114,3 +114,21 @@ def test_trust_shock_decay_is_the_formula_on_any_day():
         want = pop.shock * b.decay_per_day ** (day - pop.shock_day)
         np.testing.assert_array_equal(b.current_shock(), want)
         np.testing.assert_array_equal(b.current_shock(idx), want[idx])
+
+
+@pytest.mark.parametrize("retention_days", [30, 365 * 3])
+def test_episodes_purged_day_by_day_equal_a_fresh_recount(retention_days):
+    """The retained-episode masks, moved a day at a time, equal those computed from scratch."""
+    m = HealthDataModel("national_plan_2025", seed=6,
+                        **small(n_days=3, retention_days=retention_days))
+    rec = m.records
+    purged = 0
+    for day in range(0, 400, 3):
+        m.day = day
+        kept = rec._retained_episodes().copy()
+        fresh = HealthDataModel("national_plan_2025", seed=6,
+                                **small(n_days=3, retention_days=retention_days)).records
+        fresh.model.day = day
+        np.testing.assert_array_equal(kept, fresh._retained_episodes())
+        purged = max(purged, int((kept != kept.max()).sum()))
+    assert purged > 0  # some episodes did fall off the horizon
