@@ -143,6 +143,7 @@ class Behaviour:
         self.rng = model.streams.get("consent")
         self.decay_per_day = 0.5 ** (1.0 / p["trust_half_life_days"])
         self._decay_table = np.ones(1)  # decay_per_day ** age, for ages 0 .. today
+        self._last_shock_day = 0  # the latest day a shock was given (ages >= 0 from then)
         self.attention_decay = 0.5 ** (1.0 / p["attention_half_life_days"])
         self.mean_trust0 = float(pop.base_trust.mean()) if pop.n else 0.5
         self.sensitivity, self.transparency = policy_perception(p, model.catalogue)
@@ -173,6 +174,8 @@ class Behaviour:
         pop = self.model.pop
         sl = slice(None) if idx is None else idx
         day = self.model.day
+        if day < self._last_shock_day:  # the clock was moved back by hand: no table lookup
+            return pop.shock[sl] * self.decay_per_day ** (day - pop.shock_day[sl])
         if len(self._decay_table) <= day:  # the same powers, looked up instead of recomputed
             self._decay_table = self.decay_per_day ** np.arange(2 * day + 2, dtype=np.float64)
         return pop.shock[sl] * self._decay_table[day - pop.shock_day[sl]]
@@ -210,6 +213,7 @@ class Behaviour:
         pop.notified[idx] = True
         pop.shock[idx] = np.maximum(self.current_shock(idx), p["breach_trust_drop"])
         pop.shock_day[idx] = m.day
+        self._last_shock_day = max(self._last_shock_day, m.day)
         self._shocked.append(idx)
         delay = np.ceil(self.rng.exponential(p["notification_review_days"], len(idx)))
         for d in np.unique(delay).astype(int):

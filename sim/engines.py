@@ -193,9 +193,11 @@ def _dask_executor(n: int, scheduler: str | None) -> Iterator[Executor]:
                              f"({e}); start one with 'dask scheduler' or drop --scheduler"
                              ) from None
         try:  # a scheduler without workers would hold every run forever
-            client.wait_for_workers(1, timeout=DASK_WORKER_TIMEOUT)
-        except (TimeoutError, OSError):
+            client.wait_for_workers(1, timeout=max(DASK_WORKER_TIMEOUT, 0.1))
+        except BaseException as e:
             client.close()
+            if not isinstance(e, TimeoutError | OSError):  # Ctrl-C while waiting
+                raise
             raise ValueError(f"--scheduler: the Dask scheduler at {scheduler!r} has no "
                              f"workers after {DASK_WORKER_TIMEOUT:g} s; start one with "
                              f"'dask worker {scheduler}' or drop --scheduler") from None

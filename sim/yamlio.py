@@ -64,10 +64,10 @@ def _key_identity(node: ScalarNode) -> Any:
     if node.tag not in _VALUE_TAGS or (node.tag == _INT_TAG
                                        and sum(c.isalnum() for c in node.value) > MAX_INT_DIGITS):
         return (node.tag, node.value)  # compared as written (and no huge int is built)
-    try:
-        value = _CONSTRUCTOR.construct_object(node)
-    except (yaml.YAMLError, ValueError):
-        return (node.tag, node.value)
+    try:  # the tag's own constructor: construct_object would keep every node it built
+        value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+    except (yaml.YAMLError, ValueError, KeyError, IndexError, TypeError):
+        return (node.tag, node.value)  # not a valid value: the loader says why, later
     return value if isinstance(value, str) or value is None else ("value", value)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -213,7 +213,8 @@ def parse_yaml(text: str, where: str | Path, *, max_depth: int = MAX_DEPTH,
         raise YamlInputError(f"{loc}: not valid YAML: {one_line(problem)}") from None
     except yaml.YAMLError as e:
         raise YamlInputError(f"{where}: not valid YAML: {one_line(str(e))}") from None
-    except (RecursionError, MemoryError, ValueError, OverflowError) as e:
+    except (RecursionError, MemoryError, ValueError, OverflowError, KeyError, IndexError,
+            TypeError) as e:  # PyYAML's own constructors fail so on some tagged scalars
         raise YamlInputError(f"{where}: not valid YAML: {type(e).__name__}: "
                              f"{one_line(str(e))}") from None
     finally:

@@ -132,3 +132,59 @@ def test_episodes_purged_day_by_day_equal_a_fresh_recount(retention_days):
         np.testing.assert_array_equal(kept, fresh._retained_episodes())
         purged = max(purged, int((kept != kept.max()).sum()))
     assert purged > 0  # some episodes did fall off the horizon
+
+
+def test_the_two_level_search_in_the_model_gives_the_same_run(monkeypatch):
+    """Below a million residents the model uses searchsorted; forced, the blocked search."""
+    import sim.care
+
+    plain = HealthDataModel("status_quo", seed=8, **small(n_days=30))
+    plain.run()
+    monkeypatch.setattr(sim.care, "_TWO_LEVEL", 1)
+    blocked = HealthDataModel("status_quo", seed=8, **small(n_days=30))
+    assert blocked.care._coarse is not None and plain.care._coarse is None
+    blocked.run()
+    assert blocked.summary() == pytest.approx(plain.summary(), nan_ok=True, rel=0, abs=0)
+
+
+def test_readable_providers_follow_the_reach_through_outages():
+    m = HealthDataModel("national_plan_2025", seed=2,
+                        **small(n_days=120, architecture="regional"))
+    kinds = set()
+    for _ in range(120):
+        m.step()
+        reach = m.threats.reach_matrix()
+        readable, everyone = m.threats.readable_providers()
+        np.testing.assert_array_equal(readable, np.flatnonzero(reach.any(axis=1)))
+        assert everyone == bool(reach.all())
+        kinds.add((len(readable) == len(reach), everyone))
+    assert (True, False) in kinds  # regional: everyone readable by someone, not by all
+
+
+def test_last_elsewhere_started_mid_run_then_kept():
+    # regional: no day has every provider reading every other, so the model never asks
+    m = HealthDataModel("national_plan_2025", seed=4,
+                        **small(n_days=60, architecture="regional"))
+    for _ in range(20):
+        m.step()
+    rec = m.records
+    assert rec._top_provider is None  # started here, from 20 days of records
+    n_prov, n = rec.last_visit.shape
+    everyone = np.arange(n)
+    provs = np.random.default_rng(1).integers(0, n_prov, n)
+    np.testing.assert_array_equal(rec.last_elsewhere(provs, everyone),
+                                  brute_elsewhere(rec.last_visit, provs, everyone))
+    for _ in range(40):
+        m.step()
+    np.testing.assert_array_equal(rec.last_elsewhere(provs, everyone),
+                                  brute_elsewhere(rec.last_visit, provs, everyone))
+
+
+def test_trust_shock_with_the_clock_moved_back_is_still_the_formula():
+    m = plan_model(n_days=3)
+    b, pop = m.behaviour, m.pop
+    m.day = 12
+    b.notify(np.array([3, 4]))
+    m.day = 10
+    want = pop.shock * b.decay_per_day ** (10 - pop.shock_day)
+    np.testing.assert_array_equal(b.current_shock(), want)

@@ -142,6 +142,20 @@ def test_keys_written_differently_that_load_as_one_key_are_refused(a, b):
         yamlio.parse_yaml(text, "t.yaml")
 
 
+@pytest.mark.parametrize("text", ["a:\n  !!bool maybe: 1\n", "a: !!bool maybe\n",
+                                  "!!int '': 1\n", "a: !!int '-'\n", "a: !!float ''\n"])
+def test_tagged_scalars_pyyaml_cannot_build_are_a_clear_error(text):
+    with pytest.raises(yamlio.YamlInputError, match=r"^t\.yaml: not valid YAML: "):
+        yamlio.parse_yaml(text, "t.yaml")
+
+
+def test_checking_keys_keeps_nothing_between_files():
+    for _ in range(50):
+        yamlio.parse_yaml("a: 1\nyes: 2\n0x10: 3\n", "t.yaml")
+    assert not yamlio._CONSTRUCTOR.constructed_objects
+    assert not yamlio._CONSTRUCTOR.recursive_objects
+
+
 def test_keys_that_stay_distinct_when_loaded_are_accepted():
     got = yamlio.parse_yaml("a:\n  1: x\n  '1': y\n  no: z\n  'no': w\n", "t.yaml").data
     assert got == {"a": {1: "x", "1": "y", False: "z", "no": "w"}}

@@ -64,6 +64,11 @@ def test_an_added_upload_and_access_flow_is_read():
 
     assert store.scope == "providers" and src.provider_row in store.feeders
     assert m.threats.reach_matrix()[src.provider_row, reader.provider_row]
+    # what the day's encounters read follows the edit too (the readable providers are
+    # cached with the reach, and forgotten with it)
+    readable, _ = m.threats.readable_providers()
+    np.testing.assert_array_equal(
+        readable, np.flatnonzero(m.threats.reach_matrix().any(axis=1)))
     seen_at_src = np.flatnonzero(m.records.last_visit[src.provider_row]
                                  >= m.records.retention_threshold())
     held = set(m.records.holdings(store).tolist())
@@ -151,3 +156,17 @@ def test_looking_at_holdings_does_not_change_the_run():
         looked.step()
     plain.run()
     assert plain.summary() == pytest.approx(looked.summary(), nan_ok=True)
+
+
+def test_readable_providers_follow_flows_added_to_silos():
+    """Silos read nothing; a provider made a hub (one upload, one access flow) is readable
+    (the readable providers the day's access uses are cached with the reach, and forgotten
+    with it)."""
+    m = HealthDataModel("status_quo", seed=1, **small(n_days=5))
+    readable, everyone = m.threats.readable_providers()
+    assert len(readable) == 0 and not everyone
+    a, hub, c = m.providers[0], m.providers[1], m.providers[2]
+    m.add_flow(a, hub, "upload", store=hub.stores[0].name)
+    m.add_flow(hub, c, "access")
+    readable, everyone = m.threats.readable_providers()
+    assert readable.tolist() == [a.provider_row] and not everyone
