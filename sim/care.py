@@ -92,7 +92,8 @@ class CareProcess:
         self._cum = np.cumsum(stacked)
         self._daily_total = float(self._cum[-1]) / 365.0 if len(self._cum) else 0.0
         # every 64th cumulative rate: a small index that stays in cache, for large populations
-        self._coarse = self._cum[_BLOCK - 1::_BLOCK].copy() if len(self._cum) >= _TWO_LEVEL else None
+        self._coarse = (self._cum[_BLOCK - 1::_BLOCK].copy() if len(self._cum) >= _TWO_LEVEL
+                        else None)
         self.away_share = np.array([p["away_share_other"], p["away_share_other"],
                                     p["away_share_emergency"], p["away_share_other"]])
         self.tier_cum = np.array([np.cumsum(_TIER_SHARES[et]) for et in E])

@@ -26,10 +26,16 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import (
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+)
 
-__all__ = ["ENGINES", "SerialExecutor", "default_workers", "executor", "process_pool",
-           "stop_pool"]
+__all__ = ["ENGINES", "IsolatedExecutor", "SerialExecutor", "default_workers", "executor",
+           "process_pool", "stop_pool"]
 
 ENGINES = ("serial", "processes", "dask")
 DASK_CONNECT_TIMEOUT = "20s"  # how long to try reaching a --scheduler address
@@ -47,6 +53,47 @@ class SerialExecutor(Executor):
         except BaseException as e:
             fut.set_exception(e)
         return fut
+
+
+class IsolatedExecutor(Executor):
+    """Runs each task in a fresh one-worker process, at most ``workers`` at a time.
+
+    A task whose process dies (the memory killer, a crash) fails only itself, with
+    :class:`~concurrent.futures.process.BrokenProcessPool`; in a shared pool it would fail
+    every task under way or queued. Slower (a fork per task), so the sweep uses it only for
+    its last try at runs whose worker died (:func:`sim.sweep.run_sweep`).
+
+    ``shutdown(cancel_futures=True)`` (Ctrl-C) starts nothing more and lets the tasks
+    under way end, as the process pool of :func:`executor` does.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="isolated")
+        self._stopping = threading.Event()
+
+    def submit(self, fn: Callable, /, *args, **kwargs) -> Future:
+        """Queue ``fn(*args, **kwargs)`` to run in a process of its own."""
+        return self._threads.submit(self._run, fn, args, kwargs)
+
+    def _run(self, fn: Callable, args: tuple, kwargs: dict):
+        if self._stopping.is_set():
+            raise CancelledError("the sweep is stopping")
+        with _FORK_LOCK:  # fork while no other thread here is forking
+            pool = process_pool(1, die_with_parent=True)
+            fut = pool.submit(fn, *args, **kwargs)
+        try:
+            return fut.result()
+        finally:
+            pool.shutdown(wait=True)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop taking tasks; ``cancel_futures`` also drops those not yet started."""
+        if cancel_futures:
+            self._stopping.set()
+        self._threads.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+_FORK_LOCK = threading.Lock()
 
 
 def default_workers() -> int:

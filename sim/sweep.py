@@ -27,6 +27,7 @@ a run whose worker process died is run again on a fresh pool, never stored as an
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -373,7 +374,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
 
     A worker process that dies (killed by the memory killer, say) fails the runs it held and,
     on the processes engine, breaks its pool: those runs are not stored as errors but run
-    again on a fresh pool, at most ``max_restarts`` times; what is still unfinished then is
+    again on a fresh pool, at most ``max_restarts`` times (the last time each in a process
+    of its own, so a run that always kills its worker fails alone); what is still unfinished then is
     counted in :attr:`SweepResult.lost` and left for ``resume``. Workers end with the
     process that started them. One sweep at a time may write to ``out`` (a lock file).
 
@@ -458,8 +460,9 @@ def _results(pending, engine, workers, scheduler, max_restarts, lost, restarts):
 
     ``serial`` runs each task here, one after the other, so each is stored before the next
     starts; the others submit everything and yield in completion order. Runs failed by a
-    dead worker are run again on a fresh executor (``restarts[0]`` counts them); those
-    still failed after ``max_restarts`` go to ``lost``.
+    dead worker are run again on a fresh executor (``restarts[0]`` counts them), local ones
+    the last time each in a process of its own; those still failed after ``max_restarts``
+    go to ``lost``.
     """
     from .engines import executor
 
@@ -478,7 +481,11 @@ def _results(pending, engine, workers, scheduler, max_restarts, lost, restarts):
         failed_by_machine: list[dict[str, Any]] = []
         if attempt:
             restarts[0] += 1
-        with executor(engine, workers, scheduler) as ex:
+        # the last try of local runs gives each its own process: a run that kills its
+        # worker every time (one that needs more memory than there is) then loses itself
+        # only, not the runs beside it in a shared pool
+        isolate = attempt and attempt == max_restarts and engine == "processes" and not scheduler
+        with (_isolated(workers) if isolate else executor(engine, workers, scheduler)) as ex:
             futures = {ex.submit(execute_task, t): t for t in todo}
             try:
                 for fut in as_completed(futures):
@@ -504,6 +511,18 @@ def _results(pending, engine, workers, scheduler, max_restarts, lost, restarts):
         order = {t["run_id"]: i for i, t in enumerate(pending)}
         todo = sorted(failed_by_machine, key=lambda t: order[t["run_id"]])
     lost.extend(todo)
+
+
+@contextlib.contextmanager
+def _isolated(workers: int | None):
+    """An :class:`~sim.engines.IsolatedExecutor`, drained on the way out (as the pool is)."""
+    from .engines import IsolatedExecutor, default_workers
+
+    ex = IsolatedExecutor(workers or default_workers())
+    try:
+        yield ex
+    finally:
+        ex.shutdown(wait=True, cancel_futures=True)
 
 
 def _manifest(spec: SweepSpec) -> dict[str, Any]:

@@ -138,7 +138,8 @@ def test_duplicate_keys_are_refused_naming_file_line_and_key(tmp_path):
 def test_keys_written_differently_that_load_as_one_key_are_refused(a, b):
     """A loaded mapping is a dict: keys equal as values would merge, the last one winning."""
     text = f"name: x\nlevels:\n  {a}: 1\n  {b}: 2\n"
-    with pytest.raises(yamlio.YamlInputError, match=r"t.yaml:4: duplicate key .* \(first on line 3\)"):
+    with pytest.raises(yamlio.YamlInputError,
+                       match=r"t.yaml:4: duplicate key .* \(first on line 3\)"):
         yamlio.parse_yaml(text, "t.yaml")
 
 
