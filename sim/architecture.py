@@ -10,10 +10,11 @@ An architecture decides:
   data-sharing network (:mod:`sim.network`), which the model reads for recording,
   clinical access and insider reach.
 
-Three class attributes still steer the model directly: ``on_device`` (shared reads need
-the resident's phone: the code gate at care), ``pooling`` (how residents perceive the
-design) and, for the on-device architecture, the ``break_glass`` service whose outage
-stops emergency access.
+Three class attributes still steer the model directly: ``on_device`` (the records live on
+the resident's phone: its access flows are gated, and break-glass reads see only the
+emergency summary), ``pooling`` (how residents perceive the design) and, for the on-device
+architecture, the ``break_glass`` service whose outage stops emergency access. The code
+gate at care itself is read from the access flows' ``gated`` flag (:mod:`sim.network`).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Architecture:
     """Base class: institution silos (nothing shared between institutions)."""
 
     name: ClassVar[str] = "base"
-    #: sharing needs the resident's phone (on-device): the code gate always applies
+    #: the records live on the resident's phone (on-device): its access flows are gated
     on_device: ClassVar[bool] = False
     #: how far records are pooled, 0-1, as residents perceive it (part of the design's
     #: sensitivity, :func:`sim.behaviour.policy_perception`)

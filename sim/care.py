@@ -237,23 +237,30 @@ class CareProcess:
         # Care Record: 21% of consultations where one existed, calibration.md §3)
         shared &= ev.u_lookup < p["shared_lookup_probability"]
         out["shared_lookups"] = float(shared.sum())
-        # the code gate: on-device, or per-access consent
-        gate_needed = m.consent.requires_code or m.architecture.on_device
+        # the code gate, read from the access flows (``gated``: per-access consent, or the
+        # records on the resident's phone): a read needs the code unless an ungated flow
+        # also reaches the record
+        gate = m.threats.code_gate()
         break_glass_only = np.zeros(n, dtype=bool)
-        if gate_needed:
+        if gate != "none":
+            ask = shared
+            if gate == "some":
+                ask = shared & ~readable_elsewhere(
+                    rec, m.threats.reach_matrix(ungated=True), prov, res, thr,
+                    seen_here & ~same, m.threats.readable_providers(ungated=True))
             trust = m.behaviour.trust(res)
             s = p["participation_slope"]
             willing = 1.0 / (1.0 + np.exp(-(trust - p["show_code_threshold"]) / s))
             incap = emerg & (ev.u_incap < p["emergency_incapacitated"])
             shown = (ev.u_gate < p["phone_present"] * willing) & ~incap
-            out["code_requests"] = float(shared.sum())
-            out["code_shown"] = float((shared & shown).sum())
+            out["code_requests"] = float(ask.sum())
+            out["code_shown"] = float((ask & shown).sum())
             if m.consent.break_glass:
                 bg_ok = m.threats.break_glass_up()
-                break_glass_only = shared & incap & bg_ok
-                shared = shared & (shown | break_glass_only)
+                break_glass_only = ask & incap & bg_ok
+                shared = shared & (~ask | shown | break_glass_only)
             else:
-                shared = shared & shown
+                shared = shared & (~ask | shown)
         recorded = rec.recorded_mask(res)
         local_fields = np.where(local, m.policy.provider & recorded, 0)
         shared_fields = m.policy.provider & recorded & pop.shared_fields[res]

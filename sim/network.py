@@ -144,7 +144,8 @@ def resolve_feeds(model: HealthDataModel) -> None:
 def _hubs(model: HealthDataModel):
     """Every hub with access flows, as boolean vectors over providers.
 
-    ``(hub, copied from j, routed to j, care reads by i, gated reads, emergency reads)``:
+    ``(hub, copied from j, routed to j, care reads by i, gated reads, emergency reads)``
+    (a read is gated when every care access flow from the hub to ``i`` is):
     a hub keeps a copy of what some feeders send it and only routes queries to others
     (a record locator), whose records are readable only while they are up.
     """
@@ -157,14 +158,16 @@ def _hubs(model: HealthDataModel):
     hubs = []
     for h in g.nodes:
         reads = np.zeros(n, dtype=bool)
-        gated = np.zeros(n, dtype=bool)
+        ungated = np.zeros(n, dtype=bool)
         emergency = np.zeros(n, dtype=bool)
         for _, v, d in g.out_edges(h, data=True):
             f = _flow(d)
             if f["flow"] == "access" and v in row:
                 target = emergency if f["purpose"] == "emergency" else reads
                 target[row[v]] = True
-                gated[row[v]] |= f["gated"]
+                if f["purpose"] != "emergency" and not f["gated"]:
+                    ungated[row[v]] = True
+        gated = reads & ~ungated  # every care access flow to the reader needs the code
         if not (reads.any() or emergency.any()):
             continue
         copied = np.zeros(n, dtype=bool)
@@ -178,7 +181,8 @@ def _hubs(model: HealthDataModel):
     return hubs
 
 
-def clinical_reach(model: HealthDataModel, up: np.ndarray) -> np.ndarray:
+def clinical_reach(model: HealthDataModel, up: np.ndarray, *,
+                   ungated: bool = False) -> np.ndarray:
     """``R[j, i]``: can a clinician at provider ``i`` read provider ``j``'s records today?
 
     Through any hub with a care flow from ``j`` and an access flow to ``i``, the hub and
@@ -187,16 +191,34 @@ def clinical_reach(model: HealthDataModel, up: np.ndarray) -> np.ndarray:
     Args:
         model: the model (its graph and providers).
         up: per institution (by ``Institution.index``), whether it is up today.
+        ungated: only through access flows that do not need the resident's code.
     """
     n = model.n_providers
     prov_up = up[model.provider_index]
     r = np.zeros((n, n), dtype=bool)
-    for h, copied, routed, reads, _gated, _emergency in _hubs(model):
+    for h, copied, routed, reads, gated, _emergency in _hubs(model):
         if h != DEVICE and not up[h]:
             continue
         src = copied | (routed & prov_up)
-        r |= src[:, None] & (reads & prov_up)[None, :]
+        readers = reads & ~gated if ungated else reads
+        r |= src[:, None] & (readers & prov_up)[None, :]
     return r
+
+
+def code_gate(model: HealthDataModel) -> str:
+    """Which care reads need the resident's code, from the access flows' ``gated`` flag.
+
+    ``"none"``, ``"all"``, or ``"some"`` (a read needs the code only where no ungated
+    access flow reaches the record).
+    """
+    gated_reads = open_reads = False
+    for _h, copied, routed, reads, gated, _emergency in _hubs(model):
+        if (copied | routed).any():
+            gated_reads |= bool((reads & gated).any())
+            open_reads |= bool((reads & ~gated).any())
+    if not gated_reads:
+        return "none"
+    return "some" if open_reads else "all"
 
 
 def shared_stores_for(model: HealthDataModel, inst: Institution, breadth: str) -> list[Store]:

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from .institutions import Institution, Store
-from .network import clinical_reach, integrated_views, shared_stores_for
+from .network import clinical_reach, code_gate, integrated_views, shared_stores_for
 from .params import PARAMETERS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -186,8 +186,9 @@ class Threats:
         self._outage_ends: dict[int, list[int]] = {}
         self.downtime_days = 0  # real institution-days down
         self.shared_downtime_days = 0  # days a national or regional system was down
-        self._reach_cache: dict[bytes, np.ndarray] = {}
-        self._readable_cache: dict[bytes, tuple[np.ndarray, bool]] = {}
+        self._reach_cache: dict[tuple[bytes, bool], np.ndarray] = {}
+        self._readable_cache: dict[tuple[bytes, bool], tuple[np.ndarray, bool]] = {}
+        self._code_gate: str | None = None
         self._insider_reach: dict[int, Reach] = {}
         self._reach_static: dict[int, tuple] = {}
         self._reach_weights: tuple | None = None
@@ -225,26 +226,40 @@ class Threats:
         self.up[idx] = self.down_share[idx] < 0.5
         self._reach_key = self.up.tobytes()
 
-    def reach_matrix(self) -> np.ndarray:
-        """``R[j, i]``: can provider ``i`` read provider ``j``'s records today?"""
-        r = self._reach_cache.get(self._reach_key)
+    def reach_matrix(self, *, ungated: bool = False) -> np.ndarray:
+        """``R[j, i]``: can provider ``i`` read provider ``j``'s records today?
+
+        With ``ungated``, only through access flows that need no code from the resident.
+        """
+        key = (self._reach_key, ungated)
+        r = self._reach_cache.get(key)
         if r is None:
-            r = self._reach_cache[self._reach_key] = clinical_reach(self.model, self.up)
+            r = self._reach_cache[key] = clinical_reach(self.model, self.up, ungated=ungated)
         return r
 
-    def readable_providers(self) -> tuple[np.ndarray, bool]:
+    def readable_providers(self, *, ungated: bool = False) -> tuple[np.ndarray, bool]:
         """Providers some provider can read today, and whether every provider reads all."""
-        hit = self._readable_cache.get(self._reach_key)
+        key = (self._reach_key, ungated)
+        hit = self._readable_cache.get(key)
         if hit is None:
-            r = self.reach_matrix()
-            hit = self._readable_cache[self._reach_key] = (np.flatnonzero(r.any(axis=1)),
-                                                           bool(r.all()))
+            r = self.reach_matrix(ungated=ungated)
+            hit = self._readable_cache[key] = (np.flatnonzero(r.any(axis=1)), bool(r.all()))
         return hit
+
+    def code_gate(self) -> str:
+        """Which care reads need the resident's code: ``"none"``, ``"all"`` or ``"some"``.
+
+        Read from the access flows (:func:`sim.network.code_gate`).
+        """
+        if self._code_gate is None:
+            self._code_gate = code_gate(self.model)
+        return self._code_gate
 
     def invalidate_reach(self) -> None:
         """Forget cached reaches (after the sharing network changed)."""
         self._reach_cache.clear()
         self._readable_cache.clear()
+        self._code_gate = None
         self._insider_reach.clear()
         self._reach_static.clear()
         self._reach_weights = self._reach_table = None

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from conftest import small
 
+from sim import network
 from sim.institutions import InstitutionKind
 from sim.model import HealthDataModel
 from sim.network import DEVICE
@@ -170,3 +171,50 @@ def test_readable_providers_follow_flows_added_to_silos():
     m.add_flow(hub, c, "access")
     readable, everyone = m.threats.readable_providers()
     assert readable.tolist() == [a.provider_row] and not everyone
+
+
+def _per_access(seed=3):
+    return HealthDataModel("national_plan_2025", seed=seed,
+                           **small(n_days=120, architecture="national",
+                                   consent_model="per_access"))
+
+
+def _open_access(m, providers):
+    """Replace the platform's access flows to ``providers`` by ungated ones."""
+    hub = next(m.institution_list[h] for h, *_ in network._hubs(m) if h != DEVICE)
+    for p in providers:
+        m.add_flow(hub, p, "access", gated=False)
+
+
+def test_the_code_gate_is_read_from_the_access_flows():
+    """Per-access consent gates every read through the platform; opening the access flows
+    of half the providers lifts the gate there only, and opening all lifts it everywhere."""
+    runs = {}
+    for share in (0.0, 0.5, 1.0):
+        m = _per_access()
+        _open_access(m, m.providers[: int(len(m.providers) * share)])
+        runs[share] = (m.threats.code_gate(), m.run(), dict(m.totals))
+    gates = {k: g for k, (g, _, _) in runs.items()}
+    assert gates == {0.0: "all", 0.5: "some", 1.0: "none"}
+    asked = {k: t["code_requests"] for k, (_, _, t) in runs.items()}
+    assert asked[0.0] > asked[0.5] > asked[1.0] == 0
+    # what the gate held back (codes not shown) is delivered once it is lifted
+    delivered = {k: t["value_delivered"] for k, (_, _, t) in runs.items()}
+    assert delivered[0.0] < delivered[0.5] < delivered[1.0]
+    # the same residents and encounters throughout: only the gate differs
+    assert len({t["encounters"] for _, _, t in runs.values()}) == 1
+
+
+def test_a_gated_flow_beside_an_ungated_one_does_not_gate_the_reader():
+    m = _per_access()
+    hub = next(m.institution_list[h] for h, *_ in network._hubs(m) if h != DEVICE)
+    p = m.providers[0]
+    # a second access flow beside the platform's gated one (an edge added directly)
+    m.graph.add_edge(hub.index, p.index, key="access: open", flow="access", gated=False)
+    m.flows_changed()
+    flows = [d for _, v, d in m.graph.out_edges(hub.index, data=True) if v == p.index]
+    assert sorted(d["gated"] for d in flows) == [False, True]
+    _, _, _, reads, gated, _ = next(x for x in network._hubs(m) if x[0] == hub.index)
+    assert reads[p.provider_row] and not gated[p.provider_row]
+    assert gated[m.providers[1].provider_row]
+    assert m.threats.code_gate() == "some"
