@@ -33,6 +33,7 @@ from concurrent.futures import (
     ProcessPoolExecutor,
     ThreadPoolExecutor,
 )
+from concurrent.futures.process import BrokenProcessPool
 
 __all__ = ["ENGINES", "IsolatedExecutor", "SerialExecutor", "default_workers", "executor",
            "process_pool", "stop_pool"]
@@ -76,15 +77,21 @@ class IsolatedExecutor(Executor):
         return self._threads.submit(self._run, fn, args, kwargs)
 
     def _run(self, fn: Callable, args: tuple, kwargs: dict):
-        if self._stopping.is_set():
-            raise CancelledError("the sweep is stopping")
-        with _FORK_LOCK:  # fork while no other thread here is forking
-            pool = process_pool(1, die_with_parent=True)
-            fut = pool.submit(fn, *args, **kwargs)
+        pool = None
         try:
-            return fut.result()
+            with _FORK_LOCK:  # fork while no other thread here is forking
+                if self._stopping.is_set():  # checked under the lock: nothing starts after
+                    raise CancelledError("the sweep is stopping")
+                try:
+                    pool = process_pool(1, die_with_parent=True)
+                    fut = pool.submit(fn, *args, **kwargs)
+                except OSError as e:  # no process could be made (out of memory, say): the
+                    raise BrokenProcessPool(  # machine failed the run, not the model
+                        f"could not start a worker process: {e}") from e
+            return fut.result()  # the task's own exceptions pass through unchanged
         finally:
-            pool.shutdown(wait=True)
+            if pool is not None:
+                pool.shutdown(wait=True)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Stop taking tasks; ``cancel_futures`` also drops those not yet started."""

@@ -221,6 +221,17 @@ def code_gate(model: HealthDataModel) -> str:
     return "some" if open_reads else "all"
 
 
+def care_reads_gated(model: HealthDataModel, inst: Institution) -> bool | None:
+    """Whether every care read of provider ``inst`` through a hub needs the resident's code.
+
+    ``None`` if no hub gives ``inst`` care reads at all.
+    """
+    row = inst.provider_row
+    reads_here = [not gated[row] for _h, copied, routed, reads, gated, _e in _hubs(model)
+                  if reads[row] and (copied | routed).any()]
+    return None if not reads_here else not any(reads_here)
+
+
 def shared_stores_for(model: HealthDataModel, inst: Institution, breadth: str) -> list[Store]:
     """Shared stores a staff member of provider ``inst`` can open beyond their own.
 

@@ -24,7 +24,13 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from .institutions import Institution, Store
-from .network import clinical_reach, code_gate, integrated_views, shared_stores_for
+from .network import (
+    care_reads_gated,
+    clinical_reach,
+    code_gate,
+    integrated_views,
+    shared_stores_for,
+)
 from .params import PARAMETERS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -392,7 +398,11 @@ class Threats:
         stores = list(inst.stores)
         region = recent = None
         if inst.kind.is_provider:
-            gated = m.consent.requires_code or m.architecture.on_device
+            # the code gate of this provider's care reads, from its access flows (with none,
+            # as the consent model and architecture would gate them)
+            gated = care_reads_gated(m, inst)
+            if gated is None:
+                gated = m.consent.requires_code or m.architecture.on_device
             if breadth == "treating_team":
                 recent = RECENT_CARE_DAYS
             elif breadth == "region" and not gated:

@@ -218,3 +218,22 @@ def test_a_gated_flow_beside_an_ungated_one_does_not_gate_the_reader():
     assert reads[p.provider_row] and not gated[p.provider_row]
     assert gated[m.providers[1].provider_row]
     assert m.threats.code_gate() == "some"
+
+
+def test_insiders_region_limit_follows_the_access_flows_gate():
+    """Region breadth limits a staff member to their region's residents wherever their care
+    reads need no code: opening a per-access platform's flows brings that limit with them."""
+    def reach(open_flows):
+        m = HealthDataModel("national_plan_2025", seed=3,
+                            **small(n_days=2, architecture="national",
+                                    consent_model="per_access", access_breadth="region"))
+        if open_flows:
+            _open_access(m, m.providers)
+        p = next(p for p in m.providers if p.region == 1)
+        r = m.threats.insider_reach(p)
+        return p, r, {s.name for s in r.stores}
+
+    p, gated, names = reach(False)
+    assert gated.region is None and "platform" not in names  # own records only
+    p, opened, names = reach(True)
+    assert opened.region == p.region == 1 and "platform" in names

@@ -335,3 +335,40 @@ def test_stopping_an_isolated_executor_starts_nothing_more():
     assert futs[0].result() is None  # the run under way ended normally
     for f in futs[1:]:
         assert f.cancelled() or isinstance(f.exception(), CancelledError)
+
+
+def test_an_isolated_run_that_cannot_get_a_process_is_the_machine_s_failure(monkeypatch):
+    """fork failing (ENOMEM) fails the run as infrastructure, not as the model's error."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import sim.engines
+    from sim.sweep import _infrastructure
+
+    def no_memory(*a, **k):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(sim.engines, "process_pool", no_memory)
+    ex = sim.engines.IsolatedExecutor(1)
+    try:
+        exc = ex.submit(abs, -1).exception(timeout=30)
+    finally:
+        ex.shutdown(wait=True)
+    assert isinstance(exc, BrokenProcessPool) and _infrastructure(exc)
+    assert "Cannot allocate memory" in str(exc)
+
+
+def test_nothing_starts_once_an_isolated_executor_is_stopping():
+    """A task waiting for the fork lock when Ctrl-C comes does not start after it."""
+    from concurrent.futures import CancelledError
+
+    import sim.engines
+
+    ex = sim.engines.IsolatedExecutor(1)
+    with sim.engines._FORK_LOCK:
+        fut = ex.submit(time.sleep, 2)
+        time.sleep(0.2)  # the task's thread now waits for the lock
+        ex.shutdown(wait=False, cancel_futures=True)
+    t0 = time.monotonic()
+    assert isinstance(fut.exception(timeout=10), CancelledError)
+    assert time.monotonic() - t0 < 1.5
+    ex.shutdown(wait=True)
