@@ -128,6 +128,8 @@ class _Collector(mesa.DataCollector):
 
     def collect(self, model: HealthDataModel) -> None:
         """Append one row: each model reporter's value now."""
+        if hasattr(self, "_collection_steps"):  # Mesa >= 3.5 (batch_run reads which steps)
+            self._collection_steps.append(getattr(model, "time", model.steps))
         totals = self.__dict__.setdefault("_totals", {})  # running totals: (days, sum)
         for var, reporter in self.model_reporters.items():
             spec = COLLECTED.get(var)
