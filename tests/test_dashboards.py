@@ -310,3 +310,13 @@ def test_the_debate_never_shows_a_verdict_for_another_claim(runner, monkeypatch)
     monkeypatch.setattr(runner, "compare", meanwhile)
     dash.test(block=True)
     assert "Verdict on" not in dash.verdict.value and "changed" in dash.verdict.value
+
+
+def test_policy_explorer_refuses_inputs_the_model_refuses(runner, monkeypatch):
+    ex = PolicyExplorer("national_plan_2025", runner=runner, reps=2)
+    refuse_many_concerned(monkeypatch)
+    ex.panel.controls["share_concerned"].value = 0.5
+    assert ex.invalid.value.startswith("<div style='color:#c62828'>Cannot run these inputs: ")
+    assert "share_concerned: invalid value 0.5" in ex.invalid.value and ex.button.disabled
+    ex.panel.controls["share_concerned"].value = 0.2
+    assert ex.invalid.value == "" and not ex.button.disabled

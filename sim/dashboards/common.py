@@ -12,11 +12,32 @@ import ipywidgets as W
 
 from ..scenario import list_scenarios
 
-__all__ = ["Background", "Cancelled", "Settings", "download_link", "failed_runs", "first_error",
-           "image", "scenario_names"]
+__all__ = ["Background", "Cancelled", "Settings", "checked_inputs_key", "download_link",
+           "failed_runs", "first_error", "image", "scenario_names"]
 
 #: dashboard default population: small enough for a 10-replication comparison in ~2 s
 DASHBOARD_RESIDENTS = 4000
+
+
+def checked_inputs_key(dash, cannot_run: str = "Cannot run these inputs:") -> tuple | None:
+    """``dash.inputs_key()``, or ``None`` with the reason shown and the run button disabled.
+
+    A dashboard's controls may form inputs the model refuses (a ``ScenarioError``): the
+    message ``cannot_run`` and the error go into ``dash.invalid``. Valid inputs clear it and
+    enable ``dash.button`` unless a run is under way (``dash.work.busy``).
+    """
+    from ..scenario import ScenarioError
+
+    try:
+        key = dash.inputs_key()
+    except ScenarioError as exc:
+        dash.invalid.value = (f"<div style='color:#c62828'>{cannot_run} "
+                              f"{html.escape(str(exc).removeprefix('override: '))}</div>")
+        dash.button.disabled = True
+        return None
+    dash.invalid.value = ""
+    dash.button.disabled = dash.work.busy
+    return key
 
 
 def scenario_names() -> list[str]:

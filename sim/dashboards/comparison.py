@@ -25,6 +25,7 @@ from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenari
 from .common import (
     Background,
     Settings,
+    checked_inputs_key,
     download_link,
     failed_runs,
     first_error,
@@ -142,16 +143,8 @@ class ComparisonDashboard(W.VBox):
 
     def _on_change(self, _change) -> None:
         """Any control changed: refuse invalid inputs, mark a result for other inputs."""
-        try:
-            key = self.inputs_key()
-        except ScenarioError as exc:
-            self.invalid.value = (f"<div style='color:#c62828'>{tr('cannot_run', self.lang)} "
-                                  f"{html.escape(str(exc).removeprefix('override: '))}</div>")
-            self.button.disabled = True
-            key = None
-        else:
-            self.invalid.value = ""
-            self.button.disabled = self.work.busy
+        key = checked_inputs_key(self, tr("cannot_run", self.lang))
+        if key is not None:
             self.changes.value = self._changes_html()
         self._mark(key)
 

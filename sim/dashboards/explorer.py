@@ -11,7 +11,15 @@ from ..experiment import RunResult, replication_seed
 from ..model import HealthDataModel
 from ..outcomes import OUTCOMES, direction_arrow
 from ..scenario import Scenario, ScenarioError, load_scenario
-from .common import Background, Settings, failed_runs, first_error, image, scenario_names
+from .common import (
+    Background,
+    Settings,
+    checked_inputs_key,
+    failed_runs,
+    first_error,
+    image,
+    scenario_names,
+)
 from .controls import ParameterPanel
 from .plots import plot_network, plot_timeseries, png
 from .runner import Runner
@@ -98,16 +106,7 @@ class PolicyExplorer(W.VBox):
 
     def _on_change(self, _change) -> None:
         """Refuse inputs the model refuses; mark a result computed for other inputs."""
-        try:
-            key = self.inputs_key()
-        except ScenarioError as exc:
-            self.invalid.value = ("<div style='color:#c62828'>Cannot run these inputs: "
-                                  f"{html.escape(str(exc).removeprefix('override: '))}</div>")
-            self.button.disabled = True
-            key = None
-        else:
-            self.invalid.value = ""
-            self.button.disabled = self.work.busy
+        key = checked_inputs_key(self)
         stale = self.result_key is not None and key != self.result_key
         self.stale.value = ("<div class='stale' style='color:#b26a00;font-weight:bold'>Out of "
                             "date: the inputs have changed since these results were computed. "
