@@ -55,6 +55,11 @@ _VALUE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("bool", "int", "float", "null"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
+def _int_digits(text: str) -> int:
+    """Digits (and letters, for hex and the like) of a YAML integer as written."""
+    return sum(c.isalnum() for c in text)
+
+
 def _key_identity(node: ScalarNode) -> Any:
     """What a scalar mapping key is once loaded: two keys equal here end up as one key.
 
@@ -62,7 +67,7 @@ def _key_identity(node: ScalarNode) -> Any:
     ``16``, or ``1`` and ``1.0`` would silently merge, the last one winning.
     """
     if node.tag not in _VALUE_TAGS or (node.tag == _INT_TAG
-                                       and sum(c.isalnum() for c in node.value) > MAX_INT_DIGITS):
+                                       and _int_digits(node.value) > MAX_INT_DIGITS):
         return (node.tag, node.value)  # compared as written (and no huge int is built)
     try:  # the tag's own constructor: construct_object would keep every node it built
         value = _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
@@ -307,7 +312,7 @@ def _compose(loader, where, max_depth, int_allowed):
                               style=event.style)
             sub = attach(node)
             if tag == _INT_TAG:
-                digits = sum(c.isalnum() for c in event.value)
+                digits = _int_digits(event.value)
                 if digits > MAX_INT_DIGITS:
                     key_path = sub if sub is not None else path_of(-1)
                     name = _cut(dotted(key_path), 60) or "value"

@@ -21,3 +21,19 @@ def scenario_dir() -> Path:
 def small(**kw):
     """Parameter overrides for a small, fast run."""
     return {**SMALL, **kw}
+
+
+def failing_box_runs():
+    """400 synthetic runs whose re-identification risk is high exactly where a > 0.6 and
+    b == "x" (c is irrelevant): what scenario discovery (trees, PRIM) must find."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 400
+    a = rng.random(n)
+    b = rng.choice(["x", "y"], n)
+    c = rng.random(n)  # irrelevant
+    risk = np.where((a > 0.6) & (b == "x"), 0.2, 0.01) + 0.001 * c
+    return pd.DataFrame({"status": "ok", "param.a": a, "param.b": b, "param.c": c,
+                         "reidentification_risk": risk})

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import failing_box_runs
 
 from sim.analysis import (
     discover,
@@ -114,14 +115,8 @@ def test_sensitivity_refuses_missing_outputs():
 
 
 def test_discovery_finds_the_failing_box():
-    rng = np.random.default_rng(0)
-    n = 400
-    a = rng.random(n)
-    b = rng.choice(["x", "y"], n)
-    c = rng.random(n)  # irrelevant
-    risk = np.where((a > 0.6) & (b == "x"), 0.2, 0.01) + 0.001 * c
-    runs = pd.DataFrame({"status": "ok", "param.a": a, "param.b": b, "param.c": c,
-                         "reidentification_risk": risk})
+    runs = failing_box_runs()
+    a, b = runs["param.a"].to_numpy(), runs["param.b"].to_numpy()
     res = discover(runs, "reidentification_risk", 0.09)
     top = res["rules"].iloc[0]
     assert "a > 0.6" in top["rule"] or "a > 0.59" in top["rule"]

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import failing_box_runs
 
 import sim.experiment
 from sim import ema as sim_ema
@@ -151,19 +152,8 @@ def test_perform_experiments_runs_16_experiments(ew, monkeypatch):
     assert isinstance(sim_ema.prim(runs, "participation_rate", 0.9), pd.DataFrame)
 
 
-def _failing_box_runs():
-    rng = np.random.default_rng(0)
-    n = 400
-    a = rng.random(n)
-    b = rng.choice(["x", "y"], n)
-    c = rng.random(n)  # irrelevant
-    risk = np.where((a > 0.6) & (b == "x"), 0.2, 0.01) + 0.001 * c
-    return pd.DataFrame({"status": "ok", "param.a": a, "param.b": b, "param.c": c,
-                         "reidentification_risk": risk})
-
-
 def test_prim_finds_the_failing_box(ew):
-    runs = _failing_box_runs()
+    runs = failing_box_runs()
     # the default threshold (0.8) keeps the widest box at least 80% failures: a > 0.49
     loose = sim_ema.prim(runs, "reidentification_risk", 0.09).set_index("parameter")
     assert loose.loc["a", "low"] < 0.6 and loose.loc["a", "density"] >= 0.8
@@ -177,7 +167,7 @@ def test_prim_finds_the_failing_box(ew):
     assert list(boxes.columns) == ["box", "parameter", "low", "high", "values", "qp",
                                    "coverage", "density", "mass", "runs"]
     # below: nothing fails -> no box
-    assert sim_ema.prim(_failing_box_runs(), "reidentification_risk", 0.0,
+    assert sim_ema.prim(failing_box_runs(), "reidentification_risk", 0.0,
                         above=False).empty
 
 
@@ -185,7 +175,7 @@ def test_prim_without_ema_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ema_workbench", None)
     monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
     with pytest.raises(ImportError, match=r'pip install -e "\.\[ema\]"'):
-        sim_ema.prim(_failing_box_runs(), "reidentification_risk", 0.09)
+        sim_ema.prim(failing_box_runs(), "reidentification_risk", 0.09)
     with pytest.raises(ImportError, match=r'pip install -e "\.\[ema\]"'):
         sim_ema.model()
 
@@ -196,7 +186,7 @@ def test_cli_discover_names_its_method(method, monkeypatch, capsys, tmp_path):
 
     if method == "prim":
         pytest.importorskip("ema_workbench")
-    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: _failing_box_runs())
+    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: failing_box_runs())
     code = sim.cli.main(["discover", str(tmp_path), "--limit", "0.09", "--method", method,
                          "--threshold", "0.95"])
     out = capsys.readouterr().out
@@ -211,7 +201,7 @@ def test_cli_discover_prim_without_ema_is_one_line(monkeypatch, capsys, tmp_path
 
     monkeypatch.setitem(sys.modules, "ema_workbench", None)
     monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
-    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: _failing_box_runs())
+    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: failing_box_runs())
     code = sim.cli.main(["discover", str(tmp_path), "--method", "prim"])
     err = capsys.readouterr().err
     assert code == 2 and 'pip install -e ".[ema]"' in err and "Traceback" not in err
