@@ -37,3 +37,15 @@ def failing_box_runs():
     risk = np.where((a > 0.6) & (b == "x"), 0.2, 0.01) + 0.001 * c
     return pd.DataFrame({"status": "ok", "param.a": a, "param.b": b, "param.c": c,
                          "reidentification_risk": risk})
+
+
+def make_tiny_sweep(out: Path) -> Path:
+    """Run a tiny sweep into ``out`` (2 policies × 2 replications, 800 residents, 30 days)."""
+    from sim.sweep import load_sweep, run_sweep
+
+    spec = load_sweep({"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 2,
+                       "overrides": {"n_residents": 800, "n_days": 30},
+                       "design": {"type": "policies", "policies": [
+                           {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
+    run_sweep(spec, out, engine="serial", progress=False)
+    return out

@@ -80,7 +80,8 @@ def test_ranges_beyond_the_declaration_are_refused_and_declared_ones_always_fit(
     assert {"share_concerned", "share_unconcerned"} <= {p.name for p in every.uncertainties}
 
 
-def test_numpy_scalars_reach_the_model_as_python_values(monkeypatch):
+def overrides_seen(monkeypatch) -> list:
+    """The overrides of every ``sim.experiment.run`` from now on (the runs still happen)."""
     seen = []
     real_run = sim.experiment.run
 
@@ -89,6 +90,12 @@ def test_numpy_scalars_reach_the_model_as_python_values(monkeypatch):
         return real_run(*args, **kwargs)
 
     monkeypatch.setattr(sim.experiment, "run", spy)
+    return seen
+
+
+def test_numpy_scalars_reach_the_model_as_python_values(monkeypatch):
+    real_run = sim.experiment.run
+    seen = overrides_seen(monkeypatch)
     out = sim_ema.run_experiment(base="national_plan_2025", reps=np.int64(2), seed=np.int64(3),
                                  spread=np.bool_(True), n_residents=np.int64(300),
                                  n_days=np.int64(20), n_external_groups=np.int64(5),
@@ -106,14 +113,7 @@ def test_numpy_scalars_reach_the_model_as_python_values(monkeypatch):
 
 
 def test_perform_experiments_runs_16_experiments(ew, monkeypatch):
-    seen = []
-    real_run = sim.experiment.run
-
-    def spy(*args, **kwargs):
-        seen.append(kwargs["overrides"])
-        return real_run(*args, **kwargs)
-
-    monkeypatch.setattr(sim.experiment, "run", spy)
+    seen = overrides_seen(monkeypatch)
     m = sim_ema.model(uncertainties=UNCERTAINTIES, **TINY)
     np.random.seed(0)  # noqa: NPY002 - EMA 2.5 samples with the global NumPy state
     experiments, outcomes = ew.perform_experiments(

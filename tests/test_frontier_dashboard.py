@@ -5,10 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import make_tiny_sweep
 
 from sim.dashboards import FrontierDashboard
 from sim.dashboards import frontier as frontier_module
-from sim.sweep import load_sweep, run_sweep
 
 PNG = b"\x89PNG"
 
@@ -16,13 +16,7 @@ PNG = b"\x89PNG"
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory) -> Path:
     """A tiny finished sweep (2 policies × 2 replications, 800 residents, 30 days)."""
-    out = tmp_path_factory.mktemp("sweeps") / "tiny"
-    spec = load_sweep({"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 2,
-                       "overrides": {"n_residents": 800, "n_days": 30},
-                       "design": {"type": "policies", "policies": [
-                           {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
-    run_sweep(spec, out, engine="serial", progress=False)
-    return out
+    return make_tiny_sweep(tmp_path_factory.mktemp("sweeps") / "tiny")
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import make_tiny_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -232,15 +233,7 @@ def test_the_reform_export_loads_anywhere_and_keeps_the_run(app, tmp_path):
 
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
-    from sim.sweep import load_sweep, run_sweep
-
-    out = tmp_path_factory.mktemp("sweeps") / "tiny"
-    spec = load_sweep({"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 2,
-                       "overrides": {"n_residents": 800, "n_days": 30},
-                       "design": {"type": "policies", "policies": [
-                           {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
-    run_sweep(spec, out, engine="serial", progress=False)
-    return out
+    return make_tiny_sweep(tmp_path_factory.mktemp("sweeps") / "tiny")
 
 
 def test_the_frontier_never_shows_a_sweep_it_failed_to_load(app, tiny_sweep):
