@@ -64,9 +64,8 @@ class Records:
                 order = np.argsort(days, kind="stable")
                 self._episodes.append((np.int64(1 << i), days, order, days[order]))
         self._retained_oldest: int | None = None
-        # per kind of episode: where the horizon is in its sorted days, and the next day
+        # per kind of episode: where the retention horizon is in its sorted days
         self._purge_from: list[int] = []
-        self._next_purge: list[float] = []
         self._retained = np.full(model.pop.n, ALL_FIELDS, dtype=np.int64)
         # the provider of each resident's latest record, and the latest at any other one
         self._top_provider: np.ndarray | None = None
@@ -80,8 +79,8 @@ class Records:
         self.last_visit[providers, residents] = day
         if self._top_provider is not None:
             top = self._top_provider
-            moved = top[residents] != providers  # the latest record moves to a new provider
-            self._second[residents[moved]] = self.last_any[residents[moved]]
+            moved = residents[top[residents] != providers]  # latest record: a new provider
+            self._second[moved] = self.last_any[moved]
             top[residents] = providers
             # seen by two providers today: whichever one the table kept, the other is today
             self._second[residents[top[residents] != providers]] = day
@@ -239,20 +238,16 @@ class Records:
             self._retained[:] = ALL_FIELDS
             for bit, days, _order, _sorted in self._episodes:
                 self._retained[days < oldest] &= ~bit
-            # per kind of episode, the earliest day of one still kept: none is purged until
-            # the horizon passes it
+            # per kind of episode, the first one still kept: none is purged until the
+            # horizon passes its day
             self._purge_from = [int(s.searchsorted(oldest)) for *_, s in self._episodes]
-            self._next_purge = [s[i] if i < len(s) else np.inf
-                                for i, (*_, s) in zip(self._purge_from, self._episodes,
-                                                      strict=True)]
         elif oldest > prev:
             for e, (bit, _days, order, sorted_days) in enumerate(self._episodes):
-                if self._next_purge[e] >= oldest:  # no episode of this kind fell off today
-                    continue
                 lo = self._purge_from[e]  # the first episode on or after the old horizon
+                if lo == len(sorted_days) or sorted_days[lo] >= oldest:
+                    continue  # no episode of this kind fell off today
                 hi = int(sorted_days.searchsorted(oldest))
                 self._retained[order[lo:hi]] &= ~bit
                 self._purge_from[e] = hi
-                self._next_purge[e] = sorted_days[hi] if hi < len(sorted_days) else np.inf
         self._retained_oldest = oldest
         return self._retained
