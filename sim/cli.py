@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .cli_print import format_default, print_compare, print_profile, print_summary
+from .cli_print import (
+    format_default,
+    print_compare,
+    print_profile,
+    print_robustness,
+    print_summary,
+)
 from .cli_print import format_number as _fmt
 from .params import PARAMETERS, ParameterError
 from .preflight import check_fits, check_out, safe_filename
@@ -69,6 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_cmp.add_argument("a", help="baseline scenario")
     p_cmp.add_argument("b", help="reform scenario")
     common(p_cmp)
+    p_cmp.add_argument("--worlds", type=int, default=0, metavar="N",
+                       help="also test the comparison across N plausible worlds (draws over "
+                            "the uncertainties' plausible ranges; e.g. 32)")
+    p_cmp.add_argument("--world-reps", type=int, default=None, metavar="R",
+                       help="paired replications per world and arm (default 2)")
+    p_cmp.add_argument("--world-residents", type=int, default=None, metavar="N",
+                       help="simulated residents per world run (default: at most 3,000)")
+    p_cmp.add_argument("--workers", type=int, default=None,
+                       help="worker processes for the worlds (default: available cores)")
     p_val = sub.add_parser("validate", help="check a scenario file")
     p_val.add_argument("scenario")
     p_val.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -311,14 +326,28 @@ def _cmd_compare(args) -> int:
     ov = _overrides(args)
     a = load_scenario(args.a, ov)
     b = load_scenario(args.b, ov)
-    _preflight(args, [a, b], 2 * reps)
+    plan = _world_plan(args, a, b)
+    _preflight(args, [a, b], 2 * reps + (plan.runs if plan else 0))
     ra = run(a, seed=args.seed, reps=reps, progress=args.progress)
     rb = run(b, seed=args.seed, reps=reps, progress=args.progress)
     res = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
+    if plan is not None:
+        from .experiment import run_scenarios
+        from .robustness import judge
+
+        results = run_scenarios(plan.scenarios, plan.seed, plan.reps, workers=args.workers,
+                                progress=args.progress)
+        res.robustness = judge(plan, results)
     if args.out:
-        _write_out(args.out,
-                   {"runs.csv": res.runs, "daily.csv": _concat_daily(ra, rb),
-                    "differences.csv": res.differences},
+        tables = {"runs.csv": res.runs, "daily.csv": _concat_daily(ra, rb),
+                  "differences.csv": res.differences}
+        if res.robustness is not None:
+            rob = res.robustness
+            tables.update({"robustness.csv": rob.table.assign(
+                               decided_by=rob.table.decided_by.map(",".join)).reset_index(),
+                           "worlds.csv": rob.worlds, "world_samples.csv": rob.samples,
+                           "world_runs.csv": rob.runs})
+        _write_out(args.out, tables,
                    {f"a_{safe_filename(a.name)}.yaml": a.to_yaml(),
                     f"b_{safe_filename(b.name)}.yaml": b.to_yaml()},
                    _meta(args, [a, b], reps))
@@ -326,7 +355,32 @@ def _cmd_compare(args) -> int:
         print(json.dumps(res.to_json(), indent=2))
     else:
         print_compare(a, b, res.differences, args.seed, reps)
-    return _failures(res.runs)
+        if res.robustness is not None:
+            print_robustness(res.robustness)
+    return max(_failures(res.runs),
+               _failures(res.robustness.runs) if res.robustness is not None else 0)
+
+
+def _world_plan(args, a, b):
+    """The robustness stage's worlds for ``compare --worlds`` (``None`` without it)."""
+    from .robustness import WORLD_REPS, WORLD_RESIDENTS, plan_worlds
+
+    if not args.worlds:
+        return None
+    if args.worlds < 4:
+        raise CliError(f"--worlds: invalid value {args.worlds}; allowed: 0 (none) or an "
+                       "integer >= 4")
+    world_reps = WORLD_REPS if args.world_reps is None else args.world_reps
+    if world_reps < 1:
+        raise CliError(f"--world-reps: invalid value {world_reps}; allowed: an integer >= 1")
+    residents = (min(int(a.params["n_residents"]), WORLD_RESIDENTS)
+                 if args.world_residents is None else args.world_residents)
+    try:
+        return plan_worlds(a, b, args.worlds, args.seed, world_reps,
+                           size={"n_residents": residents})
+    except ValueError as e:  # a ScenarioError too (an invalid run size)
+        raise CliError(f"--world-residents: {e}" if args.world_residents is not None
+                       else str(e)) from None
 
 
 def _cmd_list() -> int:

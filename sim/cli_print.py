@@ -6,8 +6,10 @@ import math
 from typing import Any
 
 from .outcomes import direction_arrow
+from .verdicts import row_change
 
-__all__ = ["format_default", "format_number", "print_compare", "print_profile", "print_summary"]
+__all__ = ["format_default", "format_number", "print_compare", "print_profile",
+           "print_robustness", "print_summary"]
 
 
 def format_default(v: Any) -> str:
@@ -63,11 +65,41 @@ def print_compare(a, b, diffs, seed: int, reps: int) -> None:
             print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s}  — {r.note}")
             continue
         ci = f"[{_fmt(r.diff_low)}, {_fmt(r.diff_high)}]" if math.isfinite(r.diff_low) else ""
-        sig = (math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
-        verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
-                   else "same") if sig else "no clear change"
+        change = row_change(r)  # the one rule: the interval and the outcome's margin
+        if change in ("higher", "lower"):
+            verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
+                       else change)
+        else:
+            verdict = "unclear" if change == "unclear" else "no clear change"
         print(f"{arrow} {name:30s} {_fmt(r.mean_a):>11s} {_fmt(r.mean_b):>11s} "
               f"{_fmt(r.diff_mean):>11s}  {ci:>24s}  {verdict}")
+
+
+def print_robustness(rob) -> None:
+    """The robustness stage: each headline outcome across the plausible worlds."""
+    from .outcomes import OUTCOMES
+
+    print(f"\nAcross the plausible worlds ({rob.run_size_text()}):")
+    print(f"{'outcome':32s} {'verdict':16s} {'better':>6s} {'worse':>6s} {'none':>5s}  "
+          f"{'B − A, 5-95% of worlds':>26s}  decided by")
+    for name, r in rob.table.iterrows():
+        if name in OUTCOMES and not OUTCOMES[name].headline:
+            continue
+        arrow = direction_arrow(r.direction, " ")
+        if r.verdict == "not compared":
+            print(f"{arrow} {name:30s} not compared: {r.note}")
+            continue
+        verdict = f"robust: {r.change}" if r.verdict == "robust" else r.verdict
+        spread = f"[{_fmt(r.effect_p05)}, {_fmt(r.effect_p95)}]"
+        print(f"{arrow} {name:30s} {verdict:16s} {r.better:6d} {r.worse:6d} "
+              f"{r.no_clear_change:5d}  {spread:>26s}  {', '.join(r.decided_by) or '-'}")
+    print("\nIn words:")
+    for name, r in rob.table.iterrows():
+        if name in OUTCOMES and OUTCOMES[name].headline and r.verdict != "not compared":
+            print(f"  {r.label}: {r.summary}")
+    held = rob.settings.get("held") or {}
+    if held:
+        print("Held as set (not sampled): " + "; ".join(f"{k} ({v})" for k, v in held.items()))
 
 
 def print_profile(scen, seed: int) -> None:

@@ -171,11 +171,22 @@ class RunResult:
 
 @dataclass
 class CompareResult:
-    """Two scenarios on the same replication seeds, and their paired differences."""
+    """Two scenarios on the same replication seeds, and their paired differences.
+
+    Attributes:
+        a: the baseline's replications.
+        b: the reform's.
+        differences: one row per outcome (:func:`paired_differences`): replication noise
+            at the scenarios' own assumed values.
+        robustness: the same comparison across plausible worlds
+            (:class:`sim.robustness.RobustnessResult`: what we do not know), when
+            ``compare(..., worlds=N)`` ran it; else ``None``.
+    """
 
     a: RunResult
     b: RunResult
     differences: pd.DataFrame = field(repr=False)
+    robustness: Any = field(default=None, repr=False)
 
     @property
     def runs(self) -> pd.DataFrame:
@@ -184,15 +195,28 @@ class CompareResult:
                          ignore_index=True)
 
     def to_json(self) -> dict[str, Any]:
-        """The command line's ``compare --json`` document."""
+        """The command line's ``compare --json`` document.
+
+        With a robustness stage, each outcome's entry in ``difference`` carries a
+        ``robustness`` object (:meth:`sim.robustness.RobustnessResult.outcome_json`) and
+        ``robustness`` at the top says what the worlds ran.
+        """
+        from .verdicts import row_change
+
         d = self.differences
-        return {
-            "seed": self.a.seed, "reps": len(self.a.runs),
-            "a": self.a.to_json(), "b": self.b.to_json(),
-            "difference": {name: {"mean": _num(r.diff_mean),
-                                  "ci95": [_num(r.diff_low), _num(r.diff_high)]}
-                           for name, r in d.iterrows()},
-        }
+        rob = self.robustness
+        diff = {}
+        for name, r in d.iterrows():
+            entry = {"mean": _num(r.diff_mean), "ci95": [_num(r.diff_low), _num(r.diff_high)],
+                     "change": row_change(r)}
+            if rob is not None and name in rob.table.index:
+                entry["robustness"] = rob.outcome_json(name)
+            diff[name] = entry
+        out = {"seed": self.a.seed, "reps": len(self.a.runs),
+               "a": self.a.to_json(), "b": self.b.to_json(), "difference": diff}
+        if rob is not None:
+            out["robustness"] = rob.settings_json()
+        return out
 
 
 def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 0,
@@ -268,7 +292,9 @@ def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:
 def compare(a: Scenario | Mapping[str, Any] | str | None,
             b: Scenario | Mapping[str, Any] | str | None, seed: int = 0, reps: int = 10, *,
             overrides: Mapping[str, Any] | None = None, progress: bool = False,
-            level: float = 0.95) -> CompareResult:
+            level: float = 0.95, worlds: int | None = None, world_reps: int | None = None,
+            world_size: Mapping[str, Any] | None = None, engine: str = "processes",
+            workers: int | None = None) -> CompareResult:
     """Run two scenarios on the same seeds and return paired differences ``b − a``.
 
     Args:
@@ -279,13 +305,33 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
         overrides: values applied to both arms (e.g. ``n_residents``).
         progress: show a progress bar.
         level: interval level.
+        worlds: also run the robustness stage over this many plausible worlds
+            (:func:`sim.robustness.robustness`; ``None``: replication intervals only).
+        world_reps: paired replications per world and arm (default
+            :data:`sim.robustness.WORLD_REPS`).
+        world_size: the worlds' run size (default: at most
+            :data:`sim.robustness.WORLD_RESIDENTS` residents).
+        engine: where the worlds run (:func:`sim.engines.executor`).
+        workers: worker processes for the worlds.
 
     Returns:
-        A :class:`CompareResult` whose ``differences`` has one row per outcome.
+        A :class:`CompareResult` whose ``differences`` has one row per outcome, and with
+        ``worlds``, its ``robustness`` table.
+
+    Example:
+        >>> cmp = compare("national_plan_2025", "minimal_collection", worlds=32)  # doctest: +SKIP
+        >>> cmp.robustness.table.loc["utility_rate", "summary"]  # doctest: +SKIP
     """
     ra = run(a, seed, reps, overrides=overrides, progress=progress)
     rb = run(b, seed, reps, overrides=overrides, progress=progress)
-    return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
+    result = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
+    if worlds:
+        from .robustness import WORLD_REPS, robustness
+
+        result.robustness = robustness(ra.scenario, rb.scenario, worlds, seed,
+                                       world_reps or WORLD_REPS, size=world_size,
+                                       engine=engine, workers=workers, progress=progress)
+    return result
 
 
 def summarize(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

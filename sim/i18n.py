@@ -139,6 +139,15 @@ VERDICT = {
                    "per 100,000 {ci} ({a}% → {b}% of residents).",
         "not_compared": "Not compared ({labels}): {note}.",
         "baseline": "the baseline", "reform": "The reform",
+        "worlds_line": "How sure, across {n} plausible worlds ({size}): {parts}.",
+        "worlds_size": "{residents:,} simulated residents each",
+        "w_robust": "robust, {word} in {k} of {n} worlds ({lo} to {hi})",
+        "w_none": "no clear change in {k} of {n} worlds",
+        "w_depends": "depends on {what}: {below} when it is ≤ {t}, {above} above",
+        "w_jointly": "depends on the assumptions jointly ({b} better, {w} worse, {z} no clear "
+                     "change of {n} worlds)",
+        "w_better": "better", "w_worse": "worse", "w_none_word": "no clear change",
+        "w_sep": "; ", "w_part": "{label}: {phrase}",
     },
     "zh": {
         "more": "增加", "fewer": "减少", "less": "减少",
@@ -159,6 +168,14 @@ VERDICT = {
         "dossier": "数据经纪商掌握过半完整档案的居民每10万人{word} {n} 人 {ci}（{a}% → {b}%）。",
         "not_compared": "未比较（{labels}）：按设计固定或无法测量，不作比较。",
         "baseline": "基线", "reform": "改革方案",
+        "worlds_line": "稳健性（{n}个可能情景，{size}）：{parts}。",
+        "worlds_size": "每个情景模拟 {residents:,} 名居民",
+        "w_robust": "稳健，{n}个情景中{k}个{word}（{lo} 至 {hi}）",
+        "w_none": "{n}个情景中{k}个无明显变化",
+        "w_depends": "取决于{what}：≤ {t} 时{below}，高于时{above}",
+        "w_jointly": "取决于多项假设的共同作用（{n}个情景中{b}个更好、{w}个更差、{z}个无明显变化）",
+        "w_better": "更好", "w_worse": "更差", "w_none_word": "无明显变化",
+        "w_sep": "；", "w_part": "{label}：{phrase}",
     },
 }
 

@@ -31,7 +31,15 @@ from .registry import Registry
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["OUTCOMES", "Outcome", "direction_arrow", "register_outcome"]
+__all__ = ["MARGIN_RELATIVE", "MARGIN_SHARE", "OUTCOMES", "Outcome", "direction_arrow",
+           "register_outcome"]
+
+#: the equivalence margin by default: a change smaller than 1% of the baseline's value is
+#: no change worth a word ...
+MARGIN_RELATIVE = 0.01
+#: ... and for quantities on a 0-1 scale (shares, probabilities, trust) at least 0.1
+#: percentage point (a trust change of +0.00015 is not "better", however sure)
+MARGIN_SHARE = 0.001
 
 
 _ARROWS = {"min": "↓", "max": "↑"}
@@ -59,6 +67,18 @@ class Outcome:
     privacy: bool = False  # a privacy-risk outcome (else clinical utility / other)
     headline: bool = True  # shown in default views
     pinned: Callable[[Mapping[str, Any]], str | None] | None = None
+    margin_relative: float = MARGIN_RELATIVE
+    margin_absolute: float = 0.0
+
+    def margin(self, baseline: float) -> float:
+        """The equivalence margin of a change from ``baseline``: smaller is "no clear change".
+
+        ``max(margin_relative × |baseline|, margin_absolute)``: by default 1% of the
+        baseline, and at least 0.1 percentage point for a quantity on a 0-1 scale. The one
+        rule behind every "no clear change" (:func:`sim.verdicts.change_class`).
+        """
+        base = abs(baseline) if math.isfinite(baseline) else 0.0
+        return max(self.margin_relative * base, self.margin_absolute)
 
     @property
     def arrow(self) -> str:
@@ -75,7 +95,9 @@ OUTCOMES: Registry[Outcome] = Registry("outcome")
 
 def register_outcome(name: str, *, unit: str, direction: str, label: str, definition: str,
                      privacy: bool = False, headline: bool = True,
-                     pinned: Callable[[Mapping[str, Any]], str | None] | None = None):
+                     pinned: Callable[[Mapping[str, Any]], str | None] | None = None,
+                     margin_relative: float = MARGIN_RELATIVE,
+                     margin_absolute: float | None = None):
     """Register ``fn(model) -> float`` as an outcome.
 
     Args:
@@ -87,14 +109,25 @@ def register_outcome(name: str, *, unit: str, direction: str, label: str, defini
         privacy: a privacy-risk outcome (else clinical utility or other).
         headline: shown in default views.
         pinned: ``params -> reason or None``: why the value is fixed by design.
+        margin_relative: the equivalence margin as a share of the baseline's value
+            (:meth:`Outcome.margin`).
+        margin_absolute: the smallest margin, in the outcome's unit (default: 0.1
+            percentage point for a 0-1 unit, a share, a probability or trust; else 0).
     """
+    if margin_absolute is None:
+        margin_absolute = MARGIN_SHARE if _zero_one(unit) else 0.0
 
     def deco(fn):
         OUTCOMES.register(name)(Outcome(name, unit, direction, label, definition, fn, privacy,
-                                        headline, pinned))
+                                        headline, pinned, margin_relative, margin_absolute))
         return fn
 
     return deco
+
+
+def _zero_one(unit: str) -> bool:
+    """Whether a unit is a 0-1 scale (a share, a probability, trust)."""
+    return unit.startswith("share") or unit in ("probability", "0-1")
 
 
 def _master_index(params: Mapping[str, Any]) -> str | None:

@@ -1,50 +1,169 @@
 """Plain-language verdicts on a paired comparison (reform − baseline), intervals first.
 
+**One rule for "no clear change"** (:func:`change_class`), used by the comparison, the
+debate's claims, the robustness stage, the app and the brief: a change counts when its 95%
+interval excludes zero *and* it is at least the outcome's equivalence margin
+(:meth:`sim.outcomes.Outcome.margin`: 1% of the baseline, at least 0.1 percentage point for
+a share); a change smaller than the margin is "no clear change" however many replications
+ran, so a verdict does not flip just because more were run. A change as large as the margin
+whose interval still includes zero is "unclear" (more replications would tell).
+
 :func:`comparison_verdict` writes the headline sentences for a comparison,
 :func:`describe_change` one outcome's change in words and :func:`claim_verdict` whether a
 claim's predictions are borne out. Each reads
-:attr:`sim.experiment.CompareResult.differences`; a change whose 95% interval includes zero
-is called "no clear change".
+:attr:`sim.experiment.CompareResult.differences`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from .i18n import outcome_label, verdict_text
+from .outcomes import MARGIN_RELATIVE, MARGIN_SHARE, OUTCOMES
 
-__all__ = ["claim_verdict", "clear_change", "comparison_verdict", "describe_change"]
+__all__ = ["Change", "change_class", "claim_verdict", "clear_change", "comparison_verdict",
+           "describe_change", "margin_of", "robustness_phrase", "robustness_sentence",
+           "row_change"]
 
-#: the smallest change worth a word: 1% of the baseline's value, and for shares at least
-#: 0.1 percentage point (a trust change of +0.00015 is not "better", however sure)
-MEANINGFUL_RELATIVE = 0.01
-MEANINGFUL_SHARE = 0.001
+#: kept for callers of the old names: the default margins (:mod:`sim.outcomes`)
+MEANINGFUL_RELATIVE = MARGIN_RELATIVE
+MEANINGFUL_SHARE = MARGIN_SHARE
+
+#: a change's class: up or down by at least the margin (and clear of zero), within the
+#: margin, or as large as the margin but within the replication noise
+Change = Literal["higher", "lower", "none", "unclear"]
 
 
 def _fmt_count(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
 
 
-def clear_change(r) -> bool:
-    """Whether a paired difference row is a change worth reporting.
+def margin_of(outcome: str, baseline: float, unit: str = "") -> float:
+    """The equivalence margin of ``outcome`` at ``baseline`` (:meth:`Outcome.margin`).
 
-    Its 95% interval excludes zero, and its mean is at least 1% of the baseline's value
-    (for 0-1 shares, at least 0.1 percentage point).
+    An outcome not in the registry (an old table) gets the default rule, read from
+    ``unit``.
     """
-    lo, hi, mean = r.diff_low, r.diff_high, r.diff_mean
-    if not (np.isfinite(lo) and np.isfinite(hi)) or not (lo > 0 or hi < 0):
-        return False
-    base = abs(r.mean_a) if np.isfinite(r.mean_a) else 0.0
-    floor = MEANINGFUL_SHARE if str(r.get("unit", "")).startswith("share") else 0.0
-    return abs(mean) >= max(MEANINGFUL_RELATIVE * base, floor)
+    if outcome in OUTCOMES:
+        return OUTCOMES[outcome].margin(baseline)
+    base = abs(baseline) if math.isfinite(baseline) else 0.0
+    floor = MARGIN_SHARE if str(unit).startswith("share") else 0.0
+    return max(MARGIN_RELATIVE * base, floor)
+
+
+def change_class(mean: float, margin: float, low: float | None = None,
+                 high: float | None = None) -> Change:
+    """The one rule: is a change ``"higher"``, ``"lower"``, ``"none"`` or ``"unclear"``?
+
+    Args:
+        mean: the mean change (reform − baseline).
+        margin: the outcome's equivalence margin (:func:`margin_of`).
+        low: the lower end of the change's 95% interval over paired replications;
+            ``None`` for a single estimate (one plausible world), judged on the margin alone.
+        high: its upper end.
+
+    Returns:
+        ``"higher"``/``"lower"`` when ``|mean| ≥ margin`` (and the interval, if given,
+        excludes zero); ``"none"`` when ``|mean| < margin`` (no clear change) or it is not
+        finite; ``"unclear"`` when ``|mean| ≥ margin`` but the interval includes zero.
+    """
+    if mean is None or not math.isfinite(mean) or abs(mean) < margin or mean == 0:
+        return "none"
+    if low is not None and high is not None:
+        if not (math.isfinite(low) and math.isfinite(high)) or not (low > 0 or high < 0):
+            return "unclear"
+    return "higher" if mean > 0 else "lower"
+
+
+def row_change(r) -> Change:
+    """:func:`change_class` of a row of :attr:`CompareResult.differences` (named by outcome)."""
+    margin = margin_of(str(r.name), r.mean_a, r.get("unit", ""))
+    return change_class(r.diff_mean, margin, r.diff_low, r.diff_high)
+
+
+def clear_change(r) -> bool:
+    """Whether a paired difference row is a change worth reporting (:func:`change_class`).
+
+    Its 95% interval excludes zero, and its mean is at least the outcome's equivalence
+    margin (1% of the baseline's value; for 0-1 shares, at least 0.1 percentage point).
+    """
+    return row_change(r) in ("higher", "lower")
+
+
+#: the outcomes the verdict's robustness sentence covers, in order
+WORLD_HEADLINES = ("residents_exposed_rate", "utility_rate", "emergency_info_rate",
+                   "harm_per_1000")
+
+
+def robustness_phrase(r, lang: str = "en") -> str:
+    """One outcome's robustness verdict in a phrase (a row of ``RobustnessResult.table``).
+
+    E.g. ``"robust, better in 32 of 32 worlds (-30% to -23%)"``, ``"depends on how much
+    lifestyle fields help clinicians (lifestyle_clinical_value): no clear change when it is
+    ≤ 0.45, worse above"``, ``"no clear change in 30 of 32 worlds"``.
+    """
+    from .robustness import plain_name
+
+    def t(key: str) -> str:
+        return verdict_text(key, lang)
+
+    def word(w: str) -> str:
+        return {"better": t("w_better"), "worse": t("w_worse"),
+                "no clear change": t("w_none_word")}.get(w, w)
+
+    n = int(r.worlds)
+    if r.verdict == "robust":
+        lo, hi = r.relative_p05, r.relative_p95
+        if math.isfinite(lo):
+            lo_s, hi_s = f"{lo:+.0f}%", f"{hi:+.0f}%"
+        else:
+            lo_s, hi_s = f"{r.effect_p05:+.3g}", f"{r.effect_p95:+.3g}"
+        return t("w_robust").format(word=word(r.change), k=int(r[r.change]), n=n, lo=lo_s,
+                                    hi=hi_s)
+    if r.verdict == "no clear change":
+        return t("w_none").format(k=int(r.no_clear_change), n=n)
+    if r.turn_parameter:
+        thr = r.turn_threshold
+        return t("w_depends").format(what=plain_name(r.turn_parameter),
+                                     t=f"{thr:,.0f}" if abs(thr) >= 100 else f"{thr:.3g}",
+                                     below=word(r.turn_below), above=word(r.turn_above))
+    return t("w_jointly").format(b=int(r.better), w=int(r.worse), z=int(r.no_clear_change),
+                                 n=n)
+
+
+def robustness_sentence(robustness, lang: str = "en",
+                        outcomes: tuple[str, ...] = WORLD_HEADLINES) -> str | None:
+    """The verdict's "how sure" sentence from a robustness stage (``None`` if nothing to say).
+
+    Args:
+        robustness: a :class:`sim.robustness.RobustnessResult`.
+        lang: ``"en"`` or ``"zh"``.
+        outcomes: the outcomes to cover, in order (those not compared are left out).
+    """
+    table = robustness.table
+    parts = []
+    for name in outcomes:
+        if name not in table.index or table.loc[name, "verdict"] == "not compared":
+            continue
+        label = outcome_label(name, lang)
+        parts.append(verdict_text("w_part", lang).format(
+            label=label, phrase=robustness_phrase(table.loc[name], lang)))
+    if not parts:
+        return None
+    s = robustness.settings
+    size = verdict_text("worlds_size", lang).format(residents=s["n_residents"])
+    return verdict_text("worlds_line", lang).format(
+        n=s["worlds"], size=size, parts=verdict_text("w_sep", lang).join(parts))
 
 
 def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
-                       reform: str | None = None, lang: str = "en") -> list[str]:
+                       reform: str | None = None, lang: str = "en",
+                       robustness=None) -> list[str]:
     """Plain-language sentences for a paired comparison (reform − baseline), intervals first.
 
     The first sentence is the headline, in one convention (residents per 100,000 and
@@ -61,6 +180,9 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
         baseline: how to name the baseline (default: "the baseline", in ``lang``).
         reform: how to name the reform (sentence start; default "The reform").
         lang: ``"en"`` or ``"zh"`` (Simplified Chinese; :mod:`sim.i18n`).
+        robustness: the comparison's robustness stage
+            (:class:`sim.robustness.RobustnessResult`), if it ran: its "how sure" sentence
+            (:func:`robustness_sentence`) comes second, right after the headline.
     """
     d = differences
 
@@ -103,6 +225,10 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
         reform = reform[:1].lower() + reform[1:]
     out.append(t("headline").format(reform=reform, exposure=exposure, care=care,
                                     baseline=baseline or t("baseline")))
+    if robustness is not None:
+        sure = robustness_sentence(robustness, lang)
+        if sure:
+            out.append(sure)
 
     e = d.loc["emergency_info_rate"]
     if np.isfinite(e.diff_mean) and clear("emergency_info_rate"):
@@ -142,8 +268,9 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
 def describe_change(differences: pd.DataFrame, outcome: str) -> str:
     """One outcome's paired change in words, with its interval.
 
-    E.g. ``"Harm: 2,170 → 1,040 (−1,130 [−1,400, −860], −52%)"``; a change whose 95% interval
-    includes zero ends with "no clear change"; an outcome fixed by design gives the reason.
+    E.g. ``"Harm: 2,170 → 1,040 (−1,130 [−1,400, −860], −52%)"``; a change within the
+    outcome's margin ends with "no clear change", one as large whose interval includes zero
+    with "unclear" (:func:`change_class`); an outcome fixed by design gives the reason.
     """
     r = differences.loc[outcome]
     label = r.label
@@ -161,8 +288,10 @@ def describe_change(differences: pd.DataFrame, outcome: str) -> str:
            if math.isfinite(r.mean_a) and r.mean_a != 0 and math.isfinite(r.diff_mean) else "")
     text = (f"{label}: {num(r.mean_a)} → {num(r.mean_b)} ({num(r.diff_mean)} "
             f"[{num(r.diff_low)}, {num(r.diff_high)}]{rel})")
-    clear = (math.isfinite(r.diff_low) and (r.diff_low > 0 or r.diff_high < 0))
-    return text if clear else text + ", no clear change"
+    cls = row_change(r)
+    if cls == "unclear":
+        return text + ", unclear (within the replication noise)"
+    return text if cls in ("higher", "lower") else text + ", no clear change"
 
 
 def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
@@ -172,8 +301,8 @@ def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
     Args:
         differences: :attr:`sim.experiment.CompareResult.differences` (reform − baseline).
         expect: what the claim predicts for each outcome: ``"lower"``, ``"higher"`` or
-            ``"unchanged"`` (for ``"unchanged"``, a change counts as none when its interval
-            lies within ±5% of the baseline).
+            ``"unchanged"``, judged by :func:`change_class` (``"unchanged"`` holds when the
+            change is within the outcome's equivalence margin).
         claim: the claim, in a phrase.
 
     Returns:
@@ -185,27 +314,18 @@ def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
     lines = []
     for outcome, want in expect.items():
         r = differences.loc[outcome]
-        lo, hi, base = r.diff_low, r.diff_high, r.mean_a
+        cls = row_change(r)
         if r.get("note", ""):
             status = "not measurable"
             unclear += 1
-        elif want == "unchanged":
-            tol = 0.05 * abs(base) if math.isfinite(base) and base != 0 else 0.0
-            if math.isfinite(lo) and -tol <= lo and hi <= tol:
-                status, held = "as predicted", held + 1
-            elif math.isfinite(lo) and (lo > tol or hi < -tol):
-                status, against = "against the prediction", against + 1
-            else:
-                status, unclear = "unclear", unclear + 1
+        elif cls == "unclear":
+            status, unclear = "unclear (within the replication noise)", unclear + 1
+        elif (want, cls) in (("unchanged", "none"), ("lower", "lower"), ("higher", "higher")):
+            status, held = "as predicted", held + 1
+        elif cls == "none":  # predicted a change, found none worth a word
+            status, unclear = "no clear change", unclear + 1
         else:
-            up = math.isfinite(lo) and lo > 0
-            down = math.isfinite(hi) and hi < 0
-            if (want == "lower" and down) or (want == "higher" and up):
-                status, held = "as predicted", held + 1
-            elif up or down:
-                status, against = "against the prediction", against + 1
-            else:
-                status, unclear = "unclear (interval includes zero)", unclear + 1
+            status, against = "against the prediction", against + 1
         lines.append(f"  - predicted {want}, {status}: {describe_change(differences, outcome)}")
     n = len(expect)
     if held == n:

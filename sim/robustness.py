@@ -1,0 +1,644 @@
+"""The robustness stage: a comparison tested across the plausible worlds.
+
+A paired comparison's intervals say how noisy the simulation is at *one* set of assumed
+values; they say nothing about what we do not know. The robustness stage runs the baseline
+and the reform across ``worlds`` plausible worlds (Latin-hypercube or Sobol draws over the
+plausible range of every declared uncertainty, :mod:`sim.plausible`), each world with both
+arms on the same seeds (common random numbers, across arms *and* worlds), and judges each
+outcome:
+
+* in how many worlds the reform is clearly better, clearly worse, or not clearly different
+  (the one rule of :func:`sim.verdicts.change_class`, on each world's mean paired change);
+* the change's spread across worlds (5th to 95th percentile, in the outcome's unit and in
+  percent of the world's baseline);
+* which assumptions decide it: the **sign** by a one-split classification tree (a CART
+  stump) over the sampled values, with the threshold where the answer turns; the **size**
+  by Spearman rank correlations. Each is kept only if it beats what the same search finds
+  on shuffled worlds (a permutation test of the largest statistic over all assumptions,
+  :data:`PERMUTATIONS` shuffles, 5% level), so that 32 worlds over ~90 assumptions do not
+  name an assumption by chance;
+* a verdict in three words: *robust* (the same clear direction in at least
+  :data:`ROBUST_SHARE` of the worlds), *no clear change* (within the margin in at least
+  :data:`NO_CHANGE_SHARE` of them) or *depends on X* (the rest, X the deciding assumption).
+
+Uncertainties that the two arms set differently (a claim's ``resale_value_multiplier``)
+are part of what is compared and held as set; so are those named in ``fixed``. Scenario
+devices (:data:`sim.plausible.NOT_SAMPLED`) are never sampled.
+
+Use :func:`robustness` (or ``sim.compare(a, b, worlds=N)``); :func:`plan_worlds` and
+:func:`judge` split it for callers that run the worlds themselves (the app's warm pool).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .experiment import RunResult, _comparison_note, _params_of
+from .outcomes import OUTCOMES
+from .plausible import PLAUSIBLE, from_unit
+from .scenario import Scenario, load_scenario
+from .verdicts import change_class
+
+__all__ = [
+    "DEFAULT_WORLDS",
+    "NO_CHANGE_SHARE",
+    "PERMUTATIONS",
+    "ROBUST_SHARE",
+    "WORLD_REPS",
+    "WORLD_RESIDENTS",
+    "RobustnessResult",
+    "WorldPlan",
+    "claim_across_worlds",
+    "judge",
+    "plan_worlds",
+    "robustness",
+]
+
+#: worlds drawn by default: enough for a deciding assumption to stand out of ~90 (a rank
+#: correlation of 0.65 beats the largest of 90 chance ones in 95% of shuffles)
+DEFAULT_WORLDS = 32
+#: paired replications per world and arm (their mean is the world's change)
+WORLD_REPS = 2
+#: simulated residents per world run by default: a run's cost is mostly the attacks on the
+#: represented population, so fewer residents save less than fewer worlds would lose
+WORLD_RESIDENTS = 3_000
+#: share of worlds with the same clear direction for a verdict to be *robust*
+ROBUST_SHARE = 0.9
+#: share of worlds within the margin for *no clear change* ("most")
+NO_CHANGE_SHARE = 0.75
+#: shuffles of the permutation tests that keep a deciding assumption
+PERMUTATIONS = 199
+#: significance level of those tests
+ALPHA = 0.05
+#: most assumptions listed in ``decided_by``
+MAX_DECIDERS = 5
+
+_CHANGE_WORDS = {"max": {"higher": "better", "lower": "worse"},
+                 "min": {"higher": "worse", "lower": "better"},
+                 "info": {"higher": "higher", "lower": "lower"}}
+
+
+# ------------------------------------------------------------------------------ the plan
+@dataclass(frozen=True)
+class WorldPlan:
+    """The worlds of a robustness stage, before they run.
+
+    Attributes:
+        baseline, reform: the two arms as given (with the run size applied).
+        samples: one row per world (``world`` index, then one column per varied
+            uncertainty).
+        scenarios: the runs to make, ``[baseline world 0, reform world 0, baseline world
+            1, ...]``, each with its world's values; every one runs ``reps`` replications
+            on the same seeds.
+        seed: the master seed (samples and replication seeds derive from it).
+        reps: replications per world and arm.
+        varied: the uncertainties sampled, in declaration order.
+        held: uncertainties not sampled, with the reason (set differently by the two arms,
+            fixed by the caller).
+        method: ``"latin_hypercube"`` or ``"sobol"``.
+    """
+
+    baseline: Scenario
+    reform: Scenario
+    samples: pd.DataFrame
+    scenarios: list[Scenario]
+    seed: int
+    reps: int
+    varied: list[str]
+    held: dict[str, str]
+    method: str
+
+    @property
+    def worlds(self) -> int:
+        """How many worlds."""
+        return len(self.samples)
+
+    @property
+    def runs(self) -> int:
+        """How many runs the plan makes (worlds × 2 arms × reps)."""
+        return len(self.scenarios) * self.reps
+
+    def run_size(self) -> dict[str, int]:
+        """The size of every run: simulated residents and days."""
+        p = self.baseline.params
+        return {"n_residents": int(p["n_residents"]), "n_days": int(p["n_days"])}
+
+
+def plan_worlds(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str, Any] | str,
+                worlds: int = DEFAULT_WORLDS, seed: int = 0, reps: int = WORLD_REPS, *,
+                size: Mapping[str, Any] | None = None, fixed: Iterable[str] = (),
+                method: str = "latin_hypercube") -> WorldPlan:
+    """Draw the plausible worlds for baseline ``a`` and reform ``b``.
+
+    Args:
+        a: the baseline (a :class:`Scenario`, a name, a path, a mapping).
+        b: the reform.
+        worlds: how many worlds (at least 4).
+        seed: master seed: the world draws use ``SeedSequence([seed, 0x5EED])``, the runs
+            the replication seeds of ``seed`` (:func:`sim.experiment.replication_seed`).
+        reps: replications per world and arm.
+        size: run size for every world run (default: ``n_residents`` at most
+            :data:`WORLD_RESIDENTS`, the arms' ``n_days``).
+        fixed: uncertainties to hold at the arms' values.
+        method: ``"latin_hypercube"`` (default) or ``"sobol"`` (scrambled; ``worlds``
+            should then be a power of two).
+
+    Raises:
+        ValueError: for a bad ``worlds``, ``reps``, ``method`` or an unknown ``fixed`` name.
+    """
+    for name, value, least in (("worlds", worlds, 4), ("reps", reps, 1)):
+        if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < least:
+            raise ValueError(f"{name}: invalid value {value!r}; allowed: an integer >= {least}")
+    if method not in ("latin_hypercube", "sobol"):
+        raise ValueError(f"method: invalid value {method!r}; allowed: latin_hypercube, sobol")
+    fixed = list(fixed)
+    for name in fixed:
+        if name not in PLAUSIBLE:
+            raise ValueError(f"fixed: unknown uncertainty {name!r}; allowed: any of "
+                             f"{', '.join(PLAUSIBLE)}")
+    a, b = load_scenario(a), load_scenario(b)
+    if size is None:
+        size = {"n_residents": min(int(a.params["n_residents"]), WORLD_RESIDENTS)}
+    a, b = a.with_overrides(dict(size)), b.with_overrides(dict(size))
+    held = {}
+    for name in PLAUSIBLE:
+        if a.params[name] != b.params[name]:
+            held[name] = (f"set differently by the two arms ({a.params[name]} and "
+                          f"{b.params[name]}): part of what is compared")
+        elif name in fixed:
+            held[name] = f"held at {a.params[name]} by the caller"
+    varied = [n for n in PLAUSIBLE if n not in held]
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x5EED]))
+    from scipy.stats import qmc
+
+    engine = (qmc.LatinHypercube(d=len(varied), seed=rng) if method == "latin_hypercube"
+              else qmc.Sobol(d=len(varied), scramble=True, seed=rng))
+    u = engine.random(int(worlds))
+    values = from_unit(varied, u)
+    samples = pd.DataFrame({"world": np.arange(int(worlds)), **values})
+    scenarios = []
+    for w in range(int(worlds)):
+        world = {n: values[n][w] for n in varied}
+        for arm in (a, b):
+            scenarios.append(arm.with_overrides(world, name=f"{arm.name} [world {w}]"))
+    return WorldPlan(baseline=a, reform=b, samples=samples, scenarios=scenarios,
+                     seed=int(seed), reps=int(reps), varied=varied, held=held, method=method)
+
+
+# ------------------------------------------------------------------------------ the result
+@dataclass
+class RobustnessResult:
+    """A comparison across the plausible worlds.
+
+    Attributes:
+        table: one row per outcome: ``label, unit, direction, verdict`` (``"robust"``,
+            ``"depends"``, ``"no clear change"`` or ``"not compared"``), ``change`` (the
+            robust direction: ``"better"``/``"worse"``), ``worlds`` (worlds with a finite
+            change), ``better``, ``worse``, ``no_clear_change`` (counts of worlds),
+            ``effect_median``, ``effect_p05``, ``effect_p95`` (the change, reform −
+            baseline, in the outcome's unit), ``relative_p05``, ``relative_p95`` (in % of
+            the world's baseline), ``decided_by`` (a tuple of parameter names, most
+            decisive first), ``turn_parameter``, ``turn_threshold``, ``turn_below``,
+            ``turn_above`` (where the answer turns, when one assumption decides it),
+            ``turn_p`` (the permutation p-value of that split), ``summary`` (one line) and
+            ``note`` (why an outcome is not compared).
+        worlds: one row per world and outcome: ``world, outcome, mean_a, mean_b, change,
+            relative, margin, change_class`` (``higher``/``lower``/``none``).
+        samples: one row per world with the sampled values.
+        runs: every run: ``world, arm, rep, seed, status`` and the outcomes.
+        settings: what ran: worlds, reps, seed, method, run size, varied and held
+            uncertainties.
+    """
+
+    table: pd.DataFrame
+    worlds: pd.DataFrame
+    samples: pd.DataFrame
+    runs: pd.DataFrame
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def run_size_text(self) -> str:
+        """What the worlds ran, in words (for every output that shows the stage)."""
+        s = self.settings
+        return (f"{s['worlds']} plausible worlds × {s['reps']} paired replications, "
+                f"{s['n_residents']:,} simulated residents, {s['n_days']} days, seed "
+                f"{s['seed']}; {len(s['varied'])} uncertainties sampled "
+                f"({s['method'].replace('_', ' ')})")
+
+    def outcome_json(self, outcome: str) -> dict[str, Any]:
+        """The ``robustness`` object of one outcome in ``compare --json``."""
+        r = self.table.loc[outcome]
+        return {"worlds": int(r.worlds), "better": int(r.better), "worse": int(r.worse),
+                "no_clear_change": int(r.no_clear_change), "verdict": r.verdict,
+                "effect_p05": _num(r.effect_p05), "effect_p95": _num(r.effect_p95),
+                "relative_p05": _num(r.relative_p05), "relative_p95": _num(r.relative_p95),
+                "decided_by": list(r.decided_by),
+                "turns_at": (None if not r.turn_parameter else
+                             {"parameter": r.turn_parameter,
+                              "threshold": _num(r.turn_threshold),
+                              "below": r.turn_below, "above": r.turn_above,
+                              "p_value": _num(r.turn_p)}),
+                "summary": r.summary}
+
+    def settings_json(self) -> dict[str, Any]:
+        """The stage's settings for ``compare --json``."""
+        s = dict(self.settings)
+        s["held"] = dict(s["held"])
+        return s
+
+
+def robustness(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str, Any] | str,
+               worlds: int = DEFAULT_WORLDS, seed: int = 0, reps: int = WORLD_REPS, *,
+               size: Mapping[str, Any] | None = None, fixed: Iterable[str] = (),
+               method: str = "latin_hypercube", engine: str = "processes",
+               workers: int | None = None, progress: bool = False,
+               outcomes: Sequence[str] | None = None) -> RobustnessResult:
+    """Baseline ``a`` against reform ``b`` across ``worlds`` plausible worlds.
+
+    Args:
+        a: the baseline (a :class:`Scenario`, a name, a path, a mapping).
+        b: the reform.
+        worlds: how many worlds (default :data:`DEFAULT_WORLDS`).
+        seed: master seed (world draws and replication seeds).
+        reps: paired replications per world and arm.
+        size: run size of the worlds (default :data:`WORLD_RESIDENTS` residents at most).
+        fixed: uncertainties to hold at the arms' values.
+        method: ``"latin_hypercube"`` or ``"sobol"``.
+        engine: where the runs go (:func:`sim.engines.executor`); results do not depend
+            on it.
+        workers: worker processes (default: the available cores).
+        progress: show a progress bar.
+        outcomes: the outcomes to judge (default: every registered one).
+
+    Returns:
+        A :class:`RobustnessResult`.
+
+    Example:
+        >>> r = robustness("national_plan_2025", "minimal_collection", worlds=16)  # doctest: +SKIP
+        >>> r.table.loc["utility_rate", "decided_by"][0]  # doctest: +SKIP
+        'lifestyle_clinical_value'
+    """
+    from .experiment import run_scenarios
+
+    plan = plan_worlds(a, b, worlds, seed, reps, size=size, fixed=fixed, method=method)
+    results = run_scenarios(plan.scenarios, plan.seed, plan.reps, engine=engine,
+                            workers=workers, progress=progress)
+    return judge(plan, results, outcomes=outcomes)
+
+
+def judge(plan: WorldPlan, results: Sequence[RunResult],
+          outcomes: Sequence[str] | None = None) -> RobustnessResult:
+    """Judge each outcome across the worlds of ``plan``, from the runs in ``results``.
+
+    Args:
+        plan: the worlds (:func:`plan_worlds`).
+        results: one :class:`~sim.experiment.RunResult` per scenario of
+            ``plan.scenarios``, in the same order.
+        outcomes: the outcomes to judge (default: every registered one).
+    """
+    if len(results) != len(plan.scenarios):
+        raise ValueError(f"results: {len(results)} results for {len(plan.scenarios)} "
+                         "scenarios of the plan")
+    names = [n for n in (outcomes or OUTCOMES.names()) if n in OUTCOMES]
+    runs = []
+    for i, res in enumerate(results):
+        r = res.runs.copy()
+        r.insert(0, "arm", "ab"[i % 2])
+        r.insert(0, "world", i // 2)
+        runs.append(r)
+    runs_df = pd.concat(runs, ignore_index=True)
+    keep = ["world", "arm", "rep", "seed", "status", *[n for n in names if n in runs_df]]
+    runs_df = runs_df[keep + (["error"] if "error" in runs_df else [])]
+    ok = runs_df[runs_df["status"] == "ok"]
+    a = ok[ok.arm == "a"].set_index(["world", "seed"])
+    b = ok[ok.arm == "b"].set_index(["world", "seed"])
+    common = a.index.intersection(b.index)
+    a, b = a.loc[common], b.loc[common]
+    params_a, params_b = _params_of(results[0].runs), _params_of(results[1].runs)
+    X = plan.samples[plan.varied].to_numpy(dtype=float)
+    perms = _shuffles(plan.seed, plan.worlds)
+    rows, world_rows = [], []
+    for name in names:
+        o = OUTCOMES[name]
+        ma = a[name].astype(float).groupby(level="world").mean()
+        mb = b[name].astype(float).groupby(level="world").mean()
+        d = (b[name].astype(float) - a[name].astype(float)).groupby(level="world").mean()
+        d = d.reindex(range(plan.worlds))
+        ma, mb = ma.reindex(range(plan.worlds)), mb.reindex(range(plan.worlds))
+        margins = np.array([o.margin(x) for x in ma])
+        classes = np.array([change_class(x, m) for x, m in zip(d, margins, strict=True)])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(ma.to_numpy() != 0, 100.0 * d.to_numpy() / ma.to_numpy(), np.nan)
+        world_rows.append(pd.DataFrame({
+            "world": range(plan.worlds), "outcome": name, "mean_a": ma.to_numpy(),
+            "mean_b": mb.to_numpy(), "change": d.to_numpy(), "relative": rel,
+            "margin": margins, "change_class": classes}))
+        note = _comparison_note(o, params_a, params_b, d.to_numpy())
+        rows.append(_judge_outcome(name, d.to_numpy(), rel, classes, X, plan.varied, perms,
+                                   note))
+    table = pd.DataFrame(rows).set_index("outcome")
+    settings = {"worlds": plan.worlds, "reps": plan.reps, "seed": plan.seed,
+                "method": plan.method, **plan.run_size(), "varied": list(plan.varied),
+                "held": dict(plan.held), "baseline": plan.baseline.name,
+                "reform": plan.reform.name, "failed_runs": int((runs_df.status != "ok").sum())}
+    return RobustnessResult(table=table, worlds=pd.concat(world_rows, ignore_index=True),
+                            samples=plan.samples, runs=runs_df, settings=settings)
+
+
+# ------------------------------------------------------------------------------ claims
+def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
+                        claim: str) -> tuple[list[str], pd.DataFrame]:
+    """A claim of the debate judged across the plausible worlds.
+
+    Each prediction (``"lower"``, ``"higher"``, ``"unchanged"``, as in
+    :func:`sim.verdicts.claim_verdict`) holds in a world when that world's change has that
+    class (:func:`sim.verdicts.change_class`: ``"unchanged"`` is within the margin). The
+    claim holds in a world when every measurable prediction does; it is *robust* when it
+    holds (or fails) in at least :data:`ROBUST_SHARE` of the worlds, and otherwise depends
+    on the assumption that best separates the worlds where it holds (a stump with a
+    permutation test, as for the outcomes).
+
+    Args:
+        rob: the claim's comparison across the worlds (:func:`robustness`).
+        expect: outcome -> predicted change.
+        claim: the claim, in a phrase.
+
+    Returns:
+        ``(lines, table)``: the verdict line and one line per prediction; a table with one
+        row per prediction (``outcome, predicted, holds, worlds, share, verdict,
+        decided_by, summary``).
+    """
+    wanted = {"lower": "lower", "higher": "higher", "unchanged": "none"}
+    w = rob.worlds.pivot(index="world", columns="outcome", values="change_class")
+    finite = rob.worlds.pivot(index="world", columns="outcome", values="change")
+    rows, holds_all = [], None
+    for outcome, want in expect.items():
+        r = rob.table.loc[outcome]
+        if r.verdict == "not compared":
+            rows.append({"outcome": outcome, "predicted": want, "holds": 0, "worlds": 0,
+                         "share": math.nan, "verdict": "not measurable",
+                         "decided_by": (), "summary": r.summary})
+            continue
+        ok = finite[outcome].notna().to_numpy()
+        holds = (w[outcome].to_numpy() == wanted[want]) & ok
+        holds_all = holds if holds_all is None else holds_all & holds
+        n = int(ok.sum())
+        rows.append({"outcome": outcome, "predicted": want, "holds": int(holds.sum()),
+                     "worlds": n, "share": holds.sum() / n if n else math.nan,
+                     "verdict": r.verdict, "decided_by": r.decided_by, "summary": r.summary})
+    table = pd.DataFrame(rows)
+    n = rob.settings["worlds"]
+    if holds_all is None:
+        head = (f"Across {n} plausible worlds, \"{claim}\": no prediction can be measured.")
+    else:
+        k = int(holds_all.sum())
+        if k >= ROBUST_SHARE * n:
+            word = "robust: supported"
+        elif k <= (1 - ROBUST_SHARE) * n:
+            word = "robust: not supported"
+        else:
+            word = "depends on the assumptions"
+            varied = rob.settings["varied"]
+            X = rob.samples[varied].to_numpy(dtype=float)
+            split = _best_stump(X, holds_all.astype(int),
+                                _shuffles(rob.settings["seed"], len(holds_all)))
+            if split is not None:
+                side = {1: "supported", 0: "not supported"}
+                thr = split["threshold"]
+                word = (f"depends on {plain_name(varied[split['var']])}: "
+                        f"{side.get(split['left'], 'not supported')} when it is ≤ "
+                        f"{_fmt_threshold(thr)}, {side.get(split['right'], 'not supported')} "
+                        f"above")
+        head = (f"Across {n} plausible worlds, \"{claim}\": {word} (every prediction holds "
+                f"in {k} of {n} worlds).")
+    lines = [head]
+    for r in table.itertuples():
+        if r.verdict == "not measurable":
+            lines.append(f"  - predicted {r.predicted} {r.outcome}: not measurable "
+                         f"({r.summary})")
+        else:
+            lines.append(f"  - predicted {r.predicted} {r.outcome}: holds in {r.holds} of "
+                         f"{r.worlds} worlds. {r.summary}")
+    return lines, table
+
+
+# ------------------------------------------------------------------------------ judging
+def _shuffles(seed: int, n: int) -> np.ndarray:
+    """:data:`PERMUTATIONS` shuffles of ``n`` worlds for the permutation tests (seeded)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xD1CE, n]))
+    return np.array([rng.permutation(n) for _ in range(PERMUTATIONS)])
+
+
+def _judge_outcome(name: str, d: np.ndarray, rel: np.ndarray, classes: np.ndarray,
+                   X: np.ndarray, varied: list[str], perms: np.ndarray,
+                   note: str) -> dict[str, Any]:
+    o = OUTCOMES[name]
+    words = _CHANGE_WORDS[o.direction]
+    finite = np.isfinite(d)
+    n = int(finite.sum())
+    higher = int(((classes == "higher") & finite).sum())
+    lower = int(((classes == "lower") & finite).sum())
+    none = n - higher - lower
+    better = higher if words["higher"] == "better" else lower
+    worse = lower if words["higher"] == "better" else higher
+    row: dict[str, Any] = {
+        "outcome": name, "label": o.label, "unit": o.unit, "direction": o.direction,
+        "verdict": "not compared", "change": "", "worlds": n, "better": better,
+        "worse": worse, "no_clear_change": none,
+        "effect_median": _pct(d[finite], 50), "effect_p05": _pct(d[finite], 5),
+        "effect_p95": _pct(d[finite], 95),
+        "relative_p05": _pct(rel[np.isfinite(rel)], 5),
+        "relative_p95": _pct(rel[np.isfinite(rel)], 95),
+        "decided_by": (), "turn_parameter": "", "turn_threshold": math.nan,
+        "turn_below": "", "turn_above": "", "turn_p": math.nan, "summary": "", "note": ""}
+    if (note and not note.startswith("the same in every")) or n < 4:
+        row["note"] = note or "fewer than 4 worlds gave a value"
+        row["summary"] = f"Not compared: {row['note']}."
+        return row
+    if "the same in every" in note:
+        row["note"] = "the same in every world and replication: this change does not act on it"
+    # what decides the class (the sign, or whether there is a change at all)
+    labels = np.select([classes == "higher", classes == "lower"], [1, 2], 0)[finite]
+    Xf = X[finite]
+    split = _best_stump(Xf, labels, perms_for(perms, finite))
+    # what decides the size
+    size = _rank_deciders(Xf, d[finite], perms_for(perms, finite))
+    deciders = []
+    if split is not None:
+        deciders.append(varied[split["var"]])
+    deciders += [varied[j] for j in size if varied[j] not in deciders]
+    row["decided_by"] = tuple(deciders[:MAX_DECIDERS])
+    if split is not None:
+        cls_word = {0: "no clear change", 1: words["higher"], 2: words["lower"]}
+        row.update(turn_parameter=varied[split["var"]], turn_threshold=split["threshold"],
+                   turn_below=cls_word[split["left"]], turn_above=cls_word[split["right"]],
+                   turn_p=split["p"])
+    if better >= ROBUST_SHARE * n or worse >= ROBUST_SHARE * n:
+        row["verdict"] = "robust"
+        row["change"] = "better" if better >= worse else "worse"
+    elif none >= NO_CHANGE_SHARE * n:
+        row["verdict"] = "no clear change"
+    else:
+        row["verdict"] = "depends"
+    row["summary"] = _summary(row, o)
+    return row
+
+
+def perms_for(perms: np.ndarray, finite: np.ndarray) -> np.ndarray:
+    """Shuffles of the worlds with a finite change (the same shuffles for every outcome)."""
+    if finite.all():
+        return perms
+    # a shuffle of the kept worlds from each full shuffle: the order of their draws in it
+    return np.argsort(perms[:, np.flatnonzero(finite)], axis=1)
+
+
+def _best_stump(X: np.ndarray, y: np.ndarray, perms: np.ndarray) -> dict[str, Any] | None:
+    """The one split of one assumption that best separates the worlds' classes.
+
+    A classification-tree stump (CART, Gini impurity) over every assumption at once, kept
+    only if its impurity reduction beats the best one found on the same worlds with the
+    classes shuffled in at least ``1 − ALPHA`` of :data:`PERMUTATIONS` shuffles. Each side
+    of the split holds at least ``max(3, n // 8)`` worlds.
+
+    Returns:
+        ``var`` (column), ``threshold``, ``left``/``right`` (the majority class below and
+        above), ``gain`` and ``p``; ``None`` if the worlds hold one class, or no split beats
+        chance.
+    """
+    n = len(y)
+    if n < 8 or len(np.unique(y)) < 2:
+        return None
+    min_leaf = max(3, n // 8)
+    order = np.argsort(X, axis=0, kind="stable")  # (n, d)
+    xs = np.take_along_axis(X, order, axis=0)
+    distinct = xs[1:] > xs[:-1]  # (n-1, d): a split may fall only between different values
+    gain, pos = _stump_gains(order, distinct, y, min_leaf)
+    if not np.isfinite(gain).any():
+        return None
+    j = int(np.argmax(gain))
+    best = float(gain[j])
+    null = np.array([_stump_gains(order, distinct, y[p], min_leaf)[0].max() for p in perms])
+    p_value = (1 + int((null >= best - 1e-12).sum())) / (len(perms) + 1)
+    if p_value > ALPHA:
+        return None
+    k = int(pos[j])
+    threshold = float((xs[k - 1, j] + xs[k, j]) / 2.0)
+    left, right = y[order[:k, j]], y[order[k:, j]]
+    return {"var": j, "threshold": threshold, "left": int(np.bincount(left, minlength=3).argmax()),
+            "right": int(np.bincount(right, minlength=3).argmax()), "gain": best,
+            "p": p_value}
+
+
+def _stump_gains(order: np.ndarray, distinct: np.ndarray, y: np.ndarray, min_leaf: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Best Gini gain per column and the split position (first index of the right side)."""
+    n = order.shape[0]
+    onehot = np.eye(3)[y]  # (n, 3)
+    counts = np.cumsum(onehot[order], axis=0)  # (n, d, 3): classes among the first i+1
+    total = counts[-1]  # (d, 3)
+    k = np.arange(1, n)[:, None]  # left size at split after position k-1
+    left = counts[:-1]  # (n-1, d, 3)
+    right = total[None] - left
+    gini_l = 1.0 - ((left / k[..., None]) ** 2).sum(-1)
+    gini_r = 1.0 - ((right / (n - k)[..., None]) ** 2).sum(-1)
+    parent = 1.0 - ((total[0] / n) ** 2).sum()
+    gain = parent - (k * gini_l + (n - k) * gini_r) / n  # (n-1, d)
+    ok = (k >= min_leaf) & (n - k >= min_leaf) & distinct
+    gain = np.where(ok, gain, -np.inf)
+    pos = gain.argmax(axis=0) + 1
+    return gain.max(axis=0), pos
+
+
+def _rank_deciders(X: np.ndarray, d: np.ndarray, perms: np.ndarray) -> list[int]:
+    """Assumptions whose rank correlation with the change beats chance, strongest first.
+
+    Spearman's ρ of the change with each assumption, kept when ``|ρ|`` exceeds the
+    ``1 − ALPHA`` quantile of the largest ``|ρ|`` over all assumptions on shuffled worlds
+    (a max-statistic permutation test: the 5% holds for the whole list, not per name).
+    """
+    n = len(d)
+    if n < 8 or np.ptp(d) == 0:
+        return []
+    from scipy.stats import rankdata
+
+    rx = rankdata(X, axis=0)
+    rx = (rx - rx.mean(0)) / np.where(rx.std(0) > 0, rx.std(0), 1.0)
+    ry = rankdata(d)
+    ry = (ry - ry.mean()) / ry.std()
+    rho = rx.T @ ry / n
+    null = np.abs(ry[perms] @ rx / n).max(axis=1)
+    cut = float(np.quantile(null, 1.0 - ALPHA))
+    keep = np.flatnonzero(np.abs(rho) > cut)
+    return [int(j) for j in keep[np.argsort(-np.abs(rho[keep]))]]
+
+
+# ------------------------------------------------------------------------------ words
+def plain_name(parameter: str) -> str:
+    """An assumption in plain words, with its name: ``"how much ... (lifestyle_...)"``."""
+    r = PLAUSIBLE.get(parameter)
+    label = getattr(r, "label", "") if r is not None else ""
+    return f"{label} ({parameter})" if label else parameter
+
+
+def _fmt_effect(x: float, unit: str) -> str:
+    if not math.isfinite(x):
+        return "–"
+    if unit.startswith("share") or unit in ("probability", "0-1"):
+        return f"{100 * x:+.2g} pp" if abs(100 * x) < 10 else f"{100 * x:+.0f} pp"
+    ax = abs(x)
+    return f"{x:+,.0f}" if ax >= 100 else f"{x:+.3g}"
+
+
+def _fmt_threshold(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def _spread(row: Mapping[str, Any], unit: str) -> str:
+    eff = f"{_fmt_effect(row['effect_p05'], unit)} to {_fmt_effect(row['effect_p95'], unit)}"
+    if math.isfinite(row["relative_p05"]):
+        eff += f", {row['relative_p05']:+.0f}% to {row['relative_p95']:+.0f}%"
+    return f"5-95% of worlds: {eff}"
+
+
+def _summary(row: Mapping[str, Any], o) -> str:
+    n = row["worlds"]
+    counts = (f"better in {row['better']}, worse in {row['worse']}, no clear change in "
+              f"{row['no_clear_change']} of {n} worlds")
+    spread = _spread(row, o.unit)
+    turn = ""
+    if row["turn_parameter"]:
+        turn = (f"{row['turn_below']} when {plain_name(row['turn_parameter'])} ≤ "
+                f"{_fmt_threshold(row['turn_threshold'])}, {row['turn_above']} above")
+    size = [p for p in row["decided_by"] if p != row["turn_parameter"]]
+    if row["verdict"] == "robust":
+        k = row[row["change"]]
+        text = f"Robust: {row['change']} in {k} of {n} plausible worlds ({spread})"
+        if row["decided_by"]:
+            text += f"; its size turns most on {plain_name(row['decided_by'][0])}"
+        return text + "."
+    if row["verdict"] == "no clear change":
+        text = f"No clear change in {row['no_clear_change']} of {n} plausible worlds"
+        if row["better"] or row["worse"]:
+            text += f" (better in {row['better']}, worse in {row['worse']}"
+            text += f": {turn})" if turn else ")"
+        return text + "."
+    if turn:
+        return (f"Depends on {plain_name(row['turn_parameter'])}: {turn} ({counts}; "
+                f"{spread}).")
+    text = f"Depends on the assumptions jointly: {counts}; no single one decides it ({spread})"
+    if size:
+        text += f"; the size turns most on {plain_name(size[0])}"
+    return text + "."
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return float(np.percentile(x, q)) if len(x) else math.nan
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or not math.isfinite(x) else float(x)
