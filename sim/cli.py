@@ -162,6 +162,25 @@ def build_parser() -> argparse.ArgumentParser:
     p_le.add_argument("--out", type=Path, default=Path("docs/lever_effects.md"),
                       help="Markdown file to write (default: docs/lever_effects.md)")
     p_le.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p_ur = sub.add_parser("uncertainty-report",
+                          help="which uncertainties matter, for what; write a report",
+                          description="Screen every uncertainty over its plausible range "
+                                      "(Morris, SALib) for the 2025 plan and four reforms on "
+                                      "common seeds; write the ranking as Markdown and a "
+                                      "heatmap in <out folder>/figures/.")
+    p_ur.add_argument("--trajectories", type=int, default=None,
+                      help="Morris trajectories (default 6; 2 with --quick)")
+    p_ur.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    p_ur.add_argument("--residents", type=int, default=None,
+                      help="simulated residents per run (default 3000; 300 with --quick)")
+    p_ur.add_argument("--out", type=Path, default=Path("docs/uncertainty.md"),
+                      help="Markdown file to write (default: docs/uncertainty.md)")
+    p_ur.add_argument("--quick", action="store_true",
+                      help="a few uncertainties, 300 residents, 60 days (what the tests run)")
+    p_ur.add_argument("--workers", type=int, default=None,
+                      help="worker processes (default: available cores)")
+    p_ur.add_argument("--progress", action="store_true", help="show progress bars")
     return parser
 
 
@@ -189,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_validate_model(args)
         if args.command == "lever-effects":
             return _cmd_lever_effects(args)
+        if args.command == "uncertainty-report":
+            return _cmd_uncertainty_report(args)
     except CliError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -284,6 +305,75 @@ def _cmd_lever_effects(args) -> int:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)
     print(f"wrote {args.out}")
+    return 0
+
+
+def _cmd_uncertainty_report(args) -> int:
+    import time
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .plausible import PLAUSIBLE
+    from .uncertainty_report import (
+        DEFAULT_TRAJECTORIES,
+        QUICK_UNCERTAINTIES,
+        UncertaintyRunError,
+        uncertainty_effects,
+        uncertainty_figure,
+        uncertainty_markdown,
+    )
+
+    trajectories = args.trajectories if args.trajectories is not None else (
+        2 if args.quick else DEFAULT_TRAJECTORIES)
+    if trajectories < 2:
+        raise CliError(f"--trajectories: invalid value {trajectories}; allowed: an integer >= 2")
+    if args.seed < 0:
+        raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
+    if args.workers is not None and args.workers < 1:
+        raise CliError(f"--workers: invalid value {args.workers}; allowed: an integer >= 1")
+    residents = args.residents if args.residents is not None else (300 if args.quick else 3000)
+    size = {"n_residents": _validated("n_residents", residents, "--residents"),
+            **({"n_days": 60} if args.quick else {})}
+    if args.out.is_dir():
+        raise CliError(f"--out {args.out}: a folder; allowed: a Markdown file to write")
+    names = [n for n in QUICK_UNCERTAINTIES if n in PLAUSIBLE] if args.quick else None
+    command = shlex.join(["python", "-m", "sim", "uncertainty-report", "--trajectories",
+                          str(trajectories), "--seed", str(args.seed), "--residents",
+                          str(residents), *(["--quick"] if args.quick else [])])
+    t0 = time.perf_counter()
+    try:
+        effects = uncertainty_effects(trajectories=trajectories, seed=args.seed, size=size,
+                                      names=names, workers=args.workers,
+                                      progress=args.progress)
+    except UncertaintyRunError as e:
+        print(f"error: {e}; nothing written", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - t0
+    figure = args.out.parent / "figures" / "uncertainty_morris.png"
+    text = uncertainty_markdown(effects, command=command, seconds=seconds,
+                                figure="figures/uncertainty_morris.png")
+    fig = uncertainty_figure(effects)
+    tmp_md = args.out.with_name(f".{args.out.name}.tmp")
+    tmp_fig = figure.with_name(f".{figure.name}.tmp")
+    try:
+        figure.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(tmp_fig, format="png", dpi=120)
+        tmp_md.write_text(text, encoding="utf-8")
+        os.replace(tmp_fig, figure)
+        os.replace(tmp_md, args.out)
+    except OSError as exc:
+        raise CliError(f"--out {args.out}: {exc.strerror or exc}") from None
+    finally:
+        plt.close(fig)
+        for tmp in (tmp_fig, tmp_md):
+            tmp.unlink(missing_ok=True)
+    s = effects.attrs["settings"]
+    dropped = f", {s['dropped']} trajectories dropped (failed runs)" if s["dropped"] else ""
+    print(f"wrote {args.out} and {figure}: {s['runs']:,} runs in {seconds / 60:.1f} min"
+          f"{dropped}")
     return 0
 
 

@@ -35,6 +35,15 @@ _UI = {
         "verdict": "Verdict", "who_gains": "Who bears the risk, who gains",
         "every_outcome": "Every outcome", "over_time": "Over time",
         "by_group_table": "Change by group (table)",
+        "across_worlds": "How sure: across the plausible worlds",
+        "plausible_worlds": "Plausible worlds",
+        "testing_worlds": "Testing the verdict across {n} plausible worlds ({runs} runs, "
+                          "about {s:.0f} s): every uncertain assumption drawn from its "
+                          "plausible range, both policies on the same seeds…",
+        "worlds_cancelled": "Robustness stage cancelled: the verdict above shows replication "
+                            "noise at the assumed values only, not what we do not know.",
+        "worlds_cancelled_status": "cancelled (robustness stage); the replication verdict "
+                                   "stays",
         "press_compare": "Press Compare to run.", "running": "Running…",
         "out_of_date": "Out of date: the inputs have changed since these results were "
                        "computed. Press Compare to update.",
@@ -60,6 +69,13 @@ _UI = {
         "assumptions": "假设（两组共用）", "verdict": "结论",
         "who_gains": "谁承担风险，谁受益", "every_outcome": "全部结果指标",
         "over_time": "随时间变化", "by_group_table": "各群体的变化（表格）",
+        "across_worlds": "结论有多可靠：在各种可能情景中检验",
+        "plausible_worlds": "可能情景数",
+        "testing_worlds": "正在{n}个可能情景中检验结论（{runs}次运行，约{s:.0f}秒）：每个不确定"
+                          "假设在其合理范围内抽取，两种政策使用相同随机种子…",
+        "worlds_cancelled": "稳健性检验已取消：上面的结论只反映在假定参数下的重复运行噪声，"
+                            "不反映我们未知的因素。",
+        "worlds_cancelled_status": "已取消（稳健性检验）；重复运行的结论保留",
         "press_compare": "点击“比较”开始运行。", "running": "运行中…",
         "out_of_date": "结果已过期：计算后输入已更改。请点击“比较”更新。",
         "cannot_run": "无法运行这些输入：",

@@ -580,18 +580,24 @@ def _rank_deciders(X: np.ndarray, d: np.ndarray, perms: np.ndarray) -> list[int]
 # ------------------------------------------------------------------------------ words
 def plain_name(parameter: str) -> str:
     """An assumption in plain words, with its name: ``"how much ... (lifestyle_...)"``."""
-    r = PLAUSIBLE.get(parameter)
-    label = getattr(r, "label", "") if r is not None else ""
-    return f"{label} ({parameter})" if label else parameter
+    from .plausible import LABELS
+
+    return f"{LABELS[parameter]} ({parameter})" if parameter in LABELS else parameter
 
 
 def _fmt_effect(x: float, unit: str) -> str:
     if not math.isfinite(x):
         return "–"
     if unit.startswith("share") or unit in ("probability", "0-1"):
-        return f"{100 * x:+.2g} pp" if abs(100 * x) < 10 else f"{100 * x:+.0f} pp"
+        pp = 100 * x
+        return f"{pp:+.2f} pp" if abs(pp) < 1 else f"{pp:+.1f} pp"
     ax = abs(x)
-    return f"{x:+,.0f}" if ax >= 100 else f"{x:+.3g}"
+    return f"{x:+,.0f}" if ax >= 100 else f"{x:+.3g}" if ax >= 1 else f"{x:+.2g}"
+
+
+def _fmt_pct(x: float) -> str:
+    """A percent change: one decimal under 10%, none above."""
+    return f"{x:+.1f}%" if abs(x) < 10 else f"{x:+.0f}%"
 
 
 def _fmt_threshold(x: float) -> str:
@@ -601,7 +607,7 @@ def _fmt_threshold(x: float) -> str:
 def _spread(row: Mapping[str, Any], unit: str) -> str:
     eff = f"{_fmt_effect(row['effect_p05'], unit)} to {_fmt_effect(row['effect_p95'], unit)}"
     if math.isfinite(row["relative_p05"]):
-        eff += f", {row['relative_p05']:+.0f}% to {row['relative_p95']:+.0f}%"
+        eff += f", {_fmt_pct(row['relative_p05'])} to {_fmt_pct(row['relative_p95'])}"
     return f"5-95% of worlds: {eff}"
 
 
@@ -612,8 +618,8 @@ def _summary(row: Mapping[str, Any], o) -> str:
     spread = _spread(row, o.unit)
     turn = ""
     if row["turn_parameter"]:
-        turn = (f"{row['turn_below']} when {plain_name(row['turn_parameter'])} ≤ "
-                f"{_fmt_threshold(row['turn_threshold'])}, {row['turn_above']} above")
+        turn = (f"{row['turn_below']} when it is ≤ {_fmt_threshold(row['turn_threshold'])}, "
+                f"{row['turn_above']} above")
     size = [p for p in row["decided_by"] if p != row["turn_parameter"]]
     if row["verdict"] == "robust":
         k = row[row["change"]]
@@ -625,7 +631,7 @@ def _summary(row: Mapping[str, Any], o) -> str:
         text = f"No clear change in {row['no_clear_change']} of {n} plausible worlds"
         if row["better"] or row["worse"]:
             text += f" (better in {row['better']}, worse in {row['worse']}"
-            text += f": {turn})" if turn else ")"
+            text += (f"; {plain_name(row['turn_parameter'])}: {turn})" if turn else ")")
         return text + "."
     if turn:
         return (f"Depends on {plain_name(row['turn_parameter'])}: {turn} ({counts}; "

@@ -21,9 +21,11 @@ from ..analysis import comparison_verdict
 from ..experiment import CompareResult
 from ..i18n import choice_label, lever_label, tr
 from ..params import PARAMETERS
+from ..robustness import DEFAULT_WORLDS
 from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
 from .common import (
     Background,
+    Cancelled,
     Settings,
     checked_inputs_key,
     download_link,
@@ -39,9 +41,16 @@ from .plots import (
     plot_group_changes,
     plot_timeseries,
     plot_tradeoff,
+    plot_worlds,
     png,
 )
-from .report import brief_report, comparison_report, differences_table, group_changes_table
+from .report import (
+    brief_report,
+    comparison_report,
+    differences_table,
+    group_changes_table,
+    robustness_table,
+)
 from .runner import Runner
 
 __all__ = ["ComparisonDashboard"]
@@ -56,11 +65,13 @@ class ComparisonDashboard(W.VBox):
         runner: a :class:`~sim.dashboards.runner.Runner` (default: a new one).
         reps: default replications.
         residents: default simulated residents.
+        worlds: plausible worlds the robustness stage runs after the replication verdict
+            (0: none).
     """
 
     def __init__(self, baseline: str = "status_quo", reform: str = "national_plan_2025",
                  runner: Runner | None = None, reps: int = 10,
-                 residents: int | None = None) -> None:
+                 residents: int | None = None, worlds: int = DEFAULT_WORLDS) -> None:
         self.runner = runner or Runner()
         names = scenario_names()
         self.baseline = W.Dropdown(options=names, value=baseline, description="Baseline")
@@ -69,6 +80,11 @@ class ComparisonDashboard(W.VBox):
         self.assumptions = ParameterPanel(load_scenario(baseline).params,
                                           kinds=("uncertainty",))
         self.settings = Settings(reps=reps, **({"residents": residents} if residents else {}))
+        self.worlds = W.Dropdown(
+            options=[("none: replication noise only", 0), ("8", 8), ("16", 16), ("32", 32),
+                     ("64", 64)], value=worlds, description="Plausible worlds",
+            style={"description_width": "initial"}, layout=W.Layout(width="300px"))
+        self.worlds.add_class("worlds-choice")
         self.button = W.Button(description="Compare", button_style="primary", icon="play")
         self.button.add_class("compare-button")
         self.cancel = W.Button(description="Cancel", icon="stop", disabled=True)
@@ -87,6 +103,10 @@ class ComparisonDashboard(W.VBox):
         self.changes = W.HTML()  # what the reform changes, before anything runs
         self.changes.add_class("reform-changes")
         self.groups_table = W.HTML()
+        self.robust = W.HTML()  # the robustness stage: each outcome across the worlds
+        self.robust.add_class("robustness")
+        self.fig_worlds = image()
+        self.fig_worlds.add_class("figure-worlds")
         self.exports = W.HTML()
         self.stale = W.HTML()
         self.stale.add_class("stale-flag")
@@ -103,14 +123,14 @@ class ComparisonDashboard(W.VBox):
         self.baseline.observe(self._on_baseline, names="value")
         self.levers.observe_all(self._on_change)
         self.assumptions.observe_all(self._on_change)
-        for w in self.settings.children:
+        for w in (*self.settings.children, self.worlds):
             w.observe(self._on_change, names="value")
         self.button.on_click(lambda _: self.compare())
 
         self.lang = "en"
         h = self._headings = {key: W.HTML(f"<h3>{tr(key)}</h3>") for key in (
             "scenarios", "reform_levers", "assumptions", "verdict", "who_gains",
-            "every_outcome", "over_time", "by_group_table")}
+            "every_outcome", "over_time", "by_group_table", "across_worlds")}
         self._title = W.HTML(f"<h2>{tr('compare_title')}</h2><p style='max-width:900px'>"
                              f"{tr('compare_help')}</p>")
         left = W.VBox([h["scenarios"], self.baseline, self.reform, self.changes,
@@ -118,13 +138,14 @@ class ComparisonDashboard(W.VBox):
                       layout=W.Layout(width="500px"))
         self.results_box = W.VBox([
             self.answered, self.verdict, self.fig_tradeoff,
+            h["across_worlds"], self.robust, self.fig_worlds,
             h["who_gains"], self.fig_groups, self.exports,
             h["every_outcome"], self.table, self.fig_diff,
             h["over_time"], self.fig_time, h["by_group_table"], self.groups_table])
         self.results_box.add_class("comparison-results")
         right = W.VBox([h["verdict"], self.stale, self.results_box],
                        layout=W.Layout(flex="1"))
-        super().__init__([self._title, self.settings,
+        super().__init__([self._title, W.HBox([self.settings, self.worlds]),
                           W.HBox([self.button, self.cancel, self.work.progress,
                                   self.work.status]),
                           self.invalid, W.HBox([left, right])])
@@ -160,6 +181,7 @@ class ComparisonDashboard(W.VBox):
         self.baseline.description = tr("baseline", lang)
         self.reform.description = tr("reform_from", lang)
         self.settings.set_language(lang)
+        self.worlds.description = tr("plausible_worlds", lang)
         self.levers.set_language(lang)
         self.assumptions.set_language(lang)
         if self.result is not None and self.result_key is not None:
@@ -223,10 +245,10 @@ class ComparisonDashboard(W.VBox):
         return base, reform
 
     def inputs_key(self) -> tuple:
-        """The exact inputs of a comparison: both arms' parameters, seed, replications."""
+        """The exact inputs of a comparison: both arms' parameters, seed, replications, worlds."""
         a, b = self.scenarios()
         return (a.sha256, b.sha256, b.name, self.settings.seed.value,
-                self.settings.reps.value)
+                self.settings.reps.value, self.worlds.value)
 
     # ------------------------------------------------------------------ running
     def compare(self, block: bool = False) -> None:
@@ -244,6 +266,7 @@ class ComparisonDashboard(W.VBox):
                                       "</span>")
             return
         seed, reps = self.settings.seed.value, self.settings.reps.value
+        worlds = self.worlds.value
         baseline_name = self.baseline.value  # what the exports extend, as of this run
         # what was on screen answers other inputs (or these, about to be recomputed): clear
         self.result, self.result_key, self.running_key = None, None, key
@@ -278,6 +301,8 @@ class ComparisonDashboard(W.VBox):
             self.work.status.value = (
                 f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
                 + (f", {failed} failed" if failed else "") + ")")
+            if worlds and not failed:
+                self._across_worlds(cmp, worlds, baseline_name, t1 - t0)
 
         def stopped(message: str) -> None:  # cancelled or failed: nothing half-shown stays
             self.result, self.result_key, self.running_key = None, None, None
@@ -290,6 +315,51 @@ class ComparisonDashboard(W.VBox):
                             "<div class='verdict-failed' style='color:#c62828'>The comparison "
                             f"failed: {html.escape(str(exc))}</div>"),
                         can_run=lambda: self._current_key() is not None)
+
+    def _across_worlds(self, cmp: CompareResult, worlds: int, baseline_name: str,
+                       runs_s: float) -> None:
+        """The robustness stage (in the job, after the replication verdict is on screen).
+
+        Runs the baseline and the reform in ``worlds`` plausible worlds
+        (:mod:`sim.robustness`) on the warm pool, then adds the "how sure" line to the
+        verdict, the table and figure of the worlds, and the robustness to the brief and the
+        report. Cancel stops this stage alone: the replication verdict stays, marked as
+        replication noise only.
+        """
+        from ..robustness import judge, plan_worlds
+
+        a, b = cmp.a.scenario, cmp.b.scenario
+        plan = plan_worlds(a, b, worlds, cmp.a.seed)
+        per_run = runs_s / max(len(cmp.a.runs) + len(cmp.b.runs), 1)
+        est = per_run * plan.runs  # the replications' wall time per run, on the same pool
+        self.robust.value = (
+            f"<i>{tr('testing_worlds', self.lang).format(n=worlds, runs=plan.runs, s=est)}"
+            "</i>")
+        t0 = time.perf_counter()
+        try:
+            results = self.runner.run_many(plan.scenarios, plan.seed, plan.reps,
+                                           progress=self.work.on_progress)
+            self.work.check()
+        except Cancelled:
+            self.robust.value = (
+                "<div class='robustness-cancelled' style='color:#b26a00'>"
+                f"{tr('worlds_cancelled', self.lang)}</div>")
+            self.work.status.value = tr("worlds_cancelled_status", self.lang)
+            return
+        rob = judge(plan, results)
+        cmp.robustness = rob
+        self.work.check()
+        self._show_verdict(cmp)
+        self.robust.value = robustness_table(rob)
+        self.fig_worlds.value = png(plot_worlds(rob))
+        self.fig_worlds.layout.display = None
+        self._exports(cmp, baseline_name)
+        self.timing["worlds_s"] = time.perf_counter() - t0
+        failed = rob.settings["failed_runs"]
+        self.work.status.value = (
+            f"done: replications and {worlds} plausible worlds ({plan.runs} runs in "
+            f"{self.timing['worlds_s']:.1f} s" + (f", {failed} failed" if failed else "")
+            + ")")
 
     def _current_key(self) -> tuple | None:
         try:
@@ -304,7 +374,9 @@ class ComparisonDashboard(W.VBox):
         self.table.value = ""
         self.groups_table.value = ""
         self.exports.value = ""
-        for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time):
+        self.robust.value = ""
+        for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time,
+                    self.fig_worlds):
             fig.value = b""
             fig.layout.display = "none"
 
@@ -323,10 +395,11 @@ class ComparisonDashboard(W.VBox):
             return
         if self.lang == "zh":
             lines = comparison_verdict(cmp.differences, f"基线（{a.name}）",
-                                       f"改革方案（{b.name}）", lang="zh")
+                                       f"改革方案（{b.name}）", lang="zh",
+                                       robustness=cmp.robustness)
         else:
             lines = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                       f"The reform ({b.name})")
+                                       f"The reform ({b.name})", robustness=cmp.robustness)
         note = ""
         if provisional:
             note = (f"<div style='color:#b26a00;font-size:0.85em'>provisional: "
@@ -360,8 +433,20 @@ class ComparisonDashboard(W.VBox):
             fig.layout.display = None
         changes = group_changes(cmp)
         self.groups_table.value = group_changes_table(changes)
-        report = comparison_report(cmp, figs, changes).encode("utf-8")
-        baseline_name = baseline_name or self.baseline.value
+        self._figs, self._group_changes = figs, changes
+        self._exports(cmp, baseline_name or self.baseline.value)
+
+    def _exports(self, cmp: CompareResult, baseline_name: str) -> None:
+        """The downloads: the brief, the full report and the reform scenario.
+
+        Made again when the robustness stage adds to the result; until it has, the brief
+        and the report say that it did not run.
+        """
+        a, b = cmp.a.scenario, cmp.b.scenario
+        figs = dict(self._figs)
+        if cmp.robustness is not None:
+            figs["Across the plausible worlds"] = png(plot_worlds(cmp.robustness))
+        report = comparison_report(cmp, figs, self._group_changes).encode("utf-8")
         yaml_text = export_reform_yaml(a, b, baseline_name, seed=cmp.a.seed,
                                        reps=len(cmp.a.runs)).encode("utf-8")
         reform_file = f"{_slug(b.name)}.yaml"

@@ -21,7 +21,7 @@ from ..model import DAILY_SERIES
 from ..outcomes import OUTCOMES
 
 __all__ = ["group_changes", "plot_differences", "plot_group_changes", "plot_groups",
-           "plot_network", "plot_timeseries", "plot_tradeoff", "png"]
+           "plot_network", "plot_timeseries", "plot_tradeoff", "plot_worlds", "png"]
 
 #: how each group dimension is named for planners
 DIMENSIONS = {"attitude": "Privacy attitude", "age_band": "Age", "region": "Home region",
@@ -299,5 +299,68 @@ def plot_network(model, ax=None):
     ax.set_title(f"Data-sharing network: {model.p['architecture']} architecture "
                  f"(one run, seed {model.seed_value})", fontsize=10)
     ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+_CLASS_COLOURS = {"better": "#2e7d32", "worse": "#c62828", "no clear change": "#9e9e9e"}
+
+
+def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
+                               "emergency_info_rate", "harm_per_1000")):
+    """Each world's change against the assumption that decides it, one panel per outcome.
+
+    A dot per plausible world: the reform's change in percent of that world's baseline
+    (paired replications' mean), green where it is clearly better, red where clearly worse,
+    grey within the margin (shaded). The x axis is the deciding assumption (where the
+    answer turns: a dashed line at the threshold); with none, the worlds in order of their
+    change.
+
+    Args:
+        rob: a :class:`sim.robustness.RobustnessResult`.
+        outcomes: the outcomes to draw (those not compared are left out).
+    """
+    from ..robustness import _CHANGE_WORDS
+
+    table = rob.table
+    names = [o for o in outcomes
+             if o in table.index and table.loc[o, "verdict"] != "not compared"]
+    fig, axes = plt.subplots(1, max(len(names), 1), figsize=(3.6 * max(len(names), 1), 3.2),
+                             squeeze=False)
+    for ax, name in zip(axes[0], names, strict=False):
+        r = table.loc[name]
+        w = rob.worlds[rob.worlds.outcome == name].set_index("world")
+        words = _CHANGE_WORDS[r.direction]
+        cls = w.change_class.map({**dict.fromkeys(("none", "unclear"), "no clear change"),
+                                  **words})
+        x_name = r.turn_parameter or (r.decided_by[0] if len(r.decided_by) else "")
+        if x_name:
+            x = rob.samples.set_index("world").loc[w.index, x_name]
+            ax.set_xlabel(x_name.replace("_", " "), fontsize=8)
+        else:
+            x = w.relative.rank(method="first")
+            ax.set_xlabel("worlds, in order of the change", fontsize=8)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            band = 100.0 * (w.margin / w.mean_a.abs()).replace([np.inf, -np.inf], np.nan)
+        width = float(np.nanmedian(band)) if band.notna().any() else 0.0
+        ax.axhspan(-width, width, color="#eeeeee", zorder=0)
+        ax.axhline(0, color="#666", linewidth=0.8)
+        for word, colour in _CLASS_COLOURS.items():
+            m = (cls == word).to_numpy()
+            if m.any():
+                ax.scatter(np.asarray(x)[m], w.relative.to_numpy()[m], s=18, color=colour,
+                           label=word, zorder=3)
+        if r.turn_parameter:
+            ax.axvline(r.turn_threshold, color="#333", linestyle="--", linewidth=1)
+        verdict = (f"robust: {r.change}" if r.verdict == "robust" else
+                   f"depends on {r.turn_parameter}" if r.verdict == "depends" and
+                   r.turn_parameter else r.verdict)
+        ax.set_title(f"{r.label}\n{verdict}", fontsize=9)
+        ax.set_ylabel("reform − baseline, % of baseline", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    if names:
+        axes[0][0].legend(fontsize=7, loc="best")
+    fig.suptitle(f"Across {rob.settings['worlds']} plausible worlds", fontsize=10)
     fig.tight_layout()
     return fig

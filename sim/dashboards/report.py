@@ -16,7 +16,8 @@ from ..i18n import outcome_label
 from ..outcomes import OUTCOMES, direction_arrow
 from ..verdicts import clear_change
 
-__all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table"]
+__all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table",
+           "robustness_table"]
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -78,6 +79,53 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     return out
 
 
+def robustness_table(rob, headline_only: bool = True) -> str:
+    """The robustness stage as HTML: each outcome's verdict across the plausible worlds.
+
+    One row per outcome: the verdict (*robust*, *depends on X*, *no clear change*), how many
+    worlds were better, worse or unchanged, the change's 5-95% spread across worlds, what
+    decides it (with the threshold where the answer turns), and the one-line summary.
+    """
+    colour = {"robust": "#2e7d32", "depends": "#b26a00", "no clear change": "#555",
+              "not compared": "#777"}
+    rows, noted = [], []
+    for name, r in rob.table.iterrows():
+        if headline_only and name in OUTCOMES and not OUTCOMES[name].headline:
+            continue
+        label = (f"<td title='{html.escape(OUTCOMES[name].definition)}'>"
+                 f"{direction_arrow(r.direction)} {html.escape(r.label)}</td>"
+                 if name in OUTCOMES else f"<td>{html.escape(name)}</td>")
+        if r.verdict == "not compared":
+            noted.append(f"<tr>{label}<td colspan=5 class='note' style='text-align:left'>"
+                         f"{html.escape(r.note)}</td></tr>")
+            continue
+        word = (f"robust: {r.change}" if r.verdict == "robust" else
+                f"depends on {r.turn_parameter}" if r.verdict == "depends" and r.turn_parameter
+                else "depends on several" if r.verdict == "depends" else r.verdict)
+        rel = (f"{r.relative_p05:+.0f}% to {r.relative_p95:+.0f}%"
+               if math.isfinite(r.relative_p05) else
+               f"{_num(r.effect_p05)} to {_num(r.effect_p95)}")
+        deciders = ", ".join(f"<code>{html.escape(p)}</code>" for p in r.decided_by) or "–"
+        rows.append(
+            f"<tr>{label}<td style='color:{colour.get(r.verdict, '#555')};"
+            f"text-align:left'>{html.escape(word)}</td>"
+            f"<td>{r.better} / {r.worse} / {r.no_clear_change}</td><td>{rel}</td>"
+            f"<td style='text-align:left'>{deciders}</td>"
+            f"<td class='note' style='text-align:left;max-width:380px'>"
+            f"{html.escape(r.summary)}</td></tr>")
+    head = ("<thead><tr><th>outcome</th><th>across the worlds</th><th>worlds better / "
+            "worse / no clear change</th><th>change, 5-95% of worlds</th><th>decided by"
+            "</th><th>in words</th></tr></thead>")
+    out = (f"<p class='note'>{html.escape(rob.run_size_text())}. A world is a draw of every "
+           "uncertain assumption from its plausible range; both policies run in it on the "
+           "same seeds.</p>"
+           f"<table class='robustness'>{head}<tbody>{''.join(rows)}</tbody></table>")
+    if noted:
+        out += (f"<details><summary>{len(noted)} outcomes not compared, and why</summary>"
+                f"<table><tbody>{''.join(noted)}</tbody></table></details>")
+    return out
+
+
 def group_changes_table(changes: pd.DataFrame) -> str:
     """Winners and losers as an HTML table: the change per group with its interval."""
     if changes.empty:
@@ -112,7 +160,7 @@ def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
     """
     a, b = cmp.a.scenario, cmp.b.scenario
     verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                 f"The reform ({b.name})")
+                                 f"The reform ({b.name})", robustness=cmp.robustness)
     changed = b.diff(a)
     params = "".join(f"<tr><td><code>{html.escape(k)}</code></td>"
                      f"<td>{html.escape(str(a.params[k]))}</td>"
@@ -146,6 +194,7 @@ for {n['real_population']:,.0f}, {n['n_days']} days. Intervals are 95% t-interva
 paired differences. Counts of incidents are real-world counts for the represented
 population; other counts are per 1,000 simulated residents.</p>
 <h2>All outcomes</h2>{differences_table(cmp)}
+<h2>How sure: across the plausible worlds</h2>{_robustness_section(cmp)}
 <h2>What the reform changes</h2>
 <table><thead><tr><th>parameter</th><th>baseline</th><th>reform</th></tr></thead>
 <tbody>{params or "<tr><td colspan=3>nothing</td></tr>"}</tbody></table>
@@ -161,8 +210,36 @@ sha256 {a.sha256}; reform parameters sha256 {b.sha256}. Re-run with
 
 
 #: the assumptions a verdict leans on most (README "Status and limits"), shown in the brief
+#: when no robustness stage has said which ones decide this comparison
 KEY_ASSUMPTIONS = ("attack_surface_exponent", "shared_lookup_probability",
                    "lifestyle_clinical_value", "enforcement_probability", "attacker_skill")
+
+#: the outcomes whose robustness the brief lists
+WORLD_OUTCOMES = ("residents_exposed_rate", "utility_rate", "emergency_info_rate",
+                  "harm_per_1000", "insider_incidents", "breaches")
+
+
+def key_assumptions(cmp: CompareResult, most: int = 6) -> list[str]:
+    """The assumptions this comparison's answer turns on, most decisive first.
+
+    From the robustness stage when it ran (each headline outcome's ``decided_by``, in
+    order), else the fixed :data:`KEY_ASSUMPTIONS`.
+    """
+    rob = cmp.robustness
+    if rob is None:
+        return list(KEY_ASSUMPTIONS)
+    out: list[str] = []
+    for name in WORLD_OUTCOMES:
+        if name in rob.table.index:
+            out += [p for p in rob.table.loc[name, "decided_by"] if p not in out]
+    return out[:most] or list(KEY_ASSUMPTIONS)
+
+
+def _robustness_section(cmp: CompareResult) -> str:
+    if cmp.robustness is None:
+        return ("<p class='note'><b>The robustness stage did not run</b>: every interval "
+                "above is replication noise at one set of assumed values.</p>")
+    return robustness_table(cmp.robustness)
 
 
 def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
@@ -176,16 +253,38 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
         reform_file: the file name the reform scenario is downloaded under.
     """
     from ..params import PARAMETERS
+    from ..plausible import PLAUSIBLE
     from ..scenario import rerun_command
 
     a, b = cmp.a.scenario, cmp.b.scenario
+    rob = cmp.robustness
     verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                 f"The reform ({b.name})")
+                                 f"The reform ({b.name})", robustness=rob)
+    keys = key_assumptions(cmp)
+
+    def plausible(k: str) -> str:
+        r = PLAUSIBLE.get(k)
+        if r is None:
+            return html.escape(PARAMETERS[k].source)
+        return (f"plausible {html.escape(r.describe())}: {html.escape(r.source)}")
+
     assumptions = "".join(
         f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(a.params[k]))}"
         + (f" (reform: {html.escape(str(b.params[k]))})" if b.params[k] != a.params[k] else "")
-        + f"</td><td class='note'>{html.escape(PARAMETERS[k].source)}</td></tr>"
-        for k in KEY_ASSUMPTIONS)
+        + f"</td><td class='note'>{plausible(k)}</td></tr>"
+        for k in keys)
+    n_lines = 4 if rob is None else 5  # the headline, the "how sure" line, three more
+    if rob is None:
+        sure = ("<p class='note'><b>The robustness stage did not run</b>: the intervals "
+                "show replication noise at one set of assumed values only, not what we do "
+                "not know. Rerun with plausible worlds before relying on this.</p>")
+    else:
+        sure = ("<h2 style='font-size:1.1em'>How sure: across the plausible worlds</h2>"
+                f"<p class='note'>{html.escape(rob.run_size_text())}.</p><ul>"
+                + "".join(f"<li><b>{html.escape(r.label)}</b>: {html.escape(r.summary)}</li>"
+                          for _n, r in rob.table.iterrows()
+                          if _n in WORLD_OUTCOMES and r.verdict != "not compared")
+                + "</ul>")
     n = a.params
     command = rerun_command(a, b, baseline_file, reform_file, seed=cmp.a.seed,
                             reps=len(cmp.a.runs)) or (
@@ -205,8 +304,9 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
 </style></head><body>
 <h1 style="font-size:1.4em">{html.escape(b.name)} against {html.escape(a.name)}</h1>
 <div class="headline">{html.escape(verdict[0])}</div>
-<ul>{"".join(f"<li>{html.escape(v)}</li>" for v in verdict[1:4])}</ul>
+<ul>{"".join(f"<li>{html.escape(v)}</li>" for v in verdict[1:n_lines])}</ul>
 {_img(tradeoff_png, "risk and clinical information, baseline and reform")}
+{sure}
 <h2 style="font-size:1.1em">Key assumptions</h2>
 <table>{assumptions}</table>
 <h2 style="font-size:1.1em">Caveats</h2>
