@@ -130,7 +130,11 @@ def _verdict(d: pd.DataFrame, risk: str, utility: str) -> str:
 
 def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
                   utility: str = "utility_rate", ax=None):
-    """Risk (x) against utility (y) with 95% intervals; frontier policies joined."""
+    """Risk (x) against utility (y) with 95% intervals; frontier policies joined.
+
+    With a ``survives`` column (:func:`sim.robustness.frontier_across_worlds`), the
+    policies whose place on the frontier survives the plausible worlds are ringed.
+    """
     import matplotlib.pyplot as plt
 
     fig = ax.figure if ax is not None else plt.figure(figsize=(7.5, 5))
@@ -147,6 +151,11 @@ def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
                     yerr=np.array(yerr)[:, ~dom], fmt="o", label=f"{scen}: frontier")
         f = g[~dom].sort_values(f"{risk}_mean")
         ax.plot(f[f"{risk}_mean"], f[f"{utility}_mean"], "-", alpha=0.6)
+        if "survives" in g:  # tested across the plausible worlds: ring the survivors
+            s = g[g["survives"].fillna(False).astype(bool)]
+            ax.scatter(s[f"{risk}_mean"], s[f"{utility}_mean"], s=220, facecolors="none",
+                       edgecolors="black", linewidths=1.5, zorder=4,
+                       label=f"{scen}: on the frontier in ≥90% of plausible worlds")
         for _, r in f.iterrows():
             ax.annotate(str(r["point"])[:40], (r[f"{risk}_mean"], r[f"{utility}_mean"]),
                         textcoords="offset points", xytext=(5, 5), fontsize=8)

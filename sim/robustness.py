@@ -55,8 +55,11 @@ __all__ = [
     "RobustnessResult",
     "WorldPlan",
     "claim_across_worlds",
+    "draw_worlds",
+    "frontier_across_worlds",
     "judge",
     "plan_worlds",
+    "policies_from_runs",
     "robustness",
 ]
 
@@ -157,38 +160,60 @@ def plan_worlds(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str
             raise ValueError(f"{name}: invalid value {value!r}; allowed: an integer >= {least}")
     if method not in ("latin_hypercube", "sobol"):
         raise ValueError(f"method: invalid value {method!r}; allowed: latin_hypercube, sobol")
+    a, b = load_scenario(a), load_scenario(b)
+    if size is None:
+        size = {"n_residents": min(int(a.params["n_residents"]), WORLD_RESIDENTS)}
+    a, b = a.with_overrides(dict(size)), b.with_overrides(dict(size))
+    samples, varied, held = draw_worlds([a, b], worlds, seed, fixed=fixed, method=method)
+    scenarios = []
+    for w in range(int(worlds)):
+        world = {n: samples.at[w, n] for n in varied}
+        for arm in (a, b):
+            scenarios.append(arm.with_overrides(world, name=f"{arm.name} [world {w}]"))
+    return WorldPlan(baseline=a, reform=b, samples=samples, scenarios=scenarios,
+                     seed=int(seed), reps=int(reps), varied=varied, held=held, method=method)
+
+
+def draw_worlds(arms: Sequence[Scenario], worlds: int, seed: int, *, fixed: Iterable[str] = (),
+                method: str = "latin_hypercube") -> tuple[pd.DataFrame, list[str], dict[str, str]]:
+    """Draw ``worlds`` plausible worlds for policies that are to be compared in them.
+
+    Every uncertainty with a plausible range is sampled, except those the ``arms`` set
+    differently (part of what is compared) and those in ``fixed``.
+
+    Returns:
+        ``(samples, varied, held)``: one row per world (``world`` and one plain value per
+        varied uncertainty), the varied names in declaration order, and the held ones
+        with the reason.
+
+    Raises:
+        ValueError: for an unknown name in ``fixed`` or a bad ``method``.
+    """
+    if method not in ("latin_hypercube", "sobol"):
+        raise ValueError(f"method: invalid value {method!r}; allowed: latin_hypercube, sobol")
     fixed = list(fixed)
     for name in fixed:
         if name not in PLAUSIBLE:
             raise ValueError(f"fixed: unknown uncertainty {name!r}; allowed: any of "
                              f"{', '.join(PLAUSIBLE)}")
-    a, b = load_scenario(a), load_scenario(b)
-    if size is None:
-        size = {"n_residents": min(int(a.params["n_residents"]), WORLD_RESIDENTS)}
-    a, b = a.with_overrides(dict(size)), b.with_overrides(dict(size))
     held = {}
+    first = arms[0]
     for name in PLAUSIBLE:
-        if a.params[name] != b.params[name]:
-            held[name] = (f"set differently by the two arms ({a.params[name]} and "
-                          f"{b.params[name]}): part of what is compared")
+        values = [arm.params[name] for arm in arms]
+        if any(v != values[0] for v in values[1:]):
+            shown = ", ".join(str(v) for v in dict.fromkeys(values))
+            held[name] = f"set differently by the policies compared ({shown})"
         elif name in fixed:
-            held[name] = f"held at {a.params[name]} by the caller"
+            held[name] = f"held at {first.params[name]} by the caller"
     varied = [n for n in PLAUSIBLE if n not in held]
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0x5EED]))
     from scipy.stats import qmc
 
     engine = (qmc.LatinHypercube(d=len(varied), seed=rng) if method == "latin_hypercube"
               else qmc.Sobol(d=len(varied), scramble=True, seed=rng))
-    u = engine.random(int(worlds))
-    values = from_unit(varied, u)
+    values = from_unit(varied, engine.random(int(worlds)))
     samples = pd.DataFrame({"world": np.arange(int(worlds)), **values})
-    scenarios = []
-    for w in range(int(worlds)):
-        world = {n: values[n][w] for n in varied}
-        for arm in (a, b):
-            scenarios.append(arm.with_overrides(world, name=f"{arm.name} [world {w}]"))
-    return WorldPlan(baseline=a, reform=b, samples=samples, scenarios=scenarios,
-                     seed=int(seed), reps=int(reps), varied=varied, held=held, method=method)
+    return samples, varied, held
 
 
 # ------------------------------------------------------------------------------ the result
@@ -425,6 +450,103 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
             lines.append(f"  - predicted {r.predicted} {r.outcome}: holds in {r.holds} of "
                          f"{r.worlds} worlds. {r.summary}")
     return lines, table
+
+
+# ------------------------------------------------------------------------------ frontier
+def frontier_across_worlds(policies: Sequence[Scenario], worlds: int = 16, seed: int = 0,
+                           reps: int = 1, *, risk: str = "residents_exposed_rate",
+                           utility: str = "utility_rate", run=None) -> pd.DataFrame:
+    """How often each policy is on the risk-utility frontier across the plausible worlds.
+
+    Every policy runs in every world on the same seeds; in each world the frontier is drawn
+    anew among the policies (:func:`sim.pareto.pareto_mask` on the means over ``reps``).
+    A policy *survives* when it is on the frontier in at least :data:`ROBUST_SHARE` of
+    the worlds.
+
+    Args:
+        policies: the policies (scenarios that differ in levers; uncertainties they set
+            differently are held).
+        worlds: how many worlds.
+        seed: master seed.
+        reps: replications per policy and world.
+        risk: the privacy outcome (lower is better).
+        utility: the clinical outcome (higher is better).
+        run: ``run(scenarios, seed, reps) -> list[RunResult]`` (default:
+            :func:`sim.experiment.run_scenarios`; the app passes its warm pool's).
+
+    Returns:
+        One row per policy, in order: ``policy``, ``on_frontier`` (worlds), ``worlds``,
+        ``share``, ``survives``, and the median ``risk`` and ``utility`` across worlds.
+    """
+    from .experiment import run_scenarios
+    from .pareto import pareto_mask
+
+    policies = list(policies)
+    if len(policies) < 2:
+        raise ValueError("policies: at least 2 are needed for a frontier")
+    samples, varied, _held = draw_worlds(policies, worlds, seed)
+    scenarios = [p.with_overrides({n: samples.at[w, n] for n in varied},
+                                  name=f"{p.name} [world {w}]")
+                 for w in range(int(worlds)) for p in policies]
+    results = (run or (lambda sc, sd, r: run_scenarios(sc, sd, r)))(scenarios, int(seed), reps)
+    k = len(policies)
+    on = np.zeros(k, dtype=int)
+    valid = np.zeros(k, dtype=int)
+    risks = np.full((int(worlds), k), np.nan)
+    utils = np.full((int(worlds), k), np.nan)
+    for w in range(int(worlds)):
+        for i in range(k):
+            runs = results[w * k + i].runs
+            ok = runs[runs["status"] == "ok"]
+            risks[w, i] = float(ok[risk].mean()) if len(ok) else np.nan
+            utils[w, i] = float(ok[utility].mean()) if len(ok) else np.nan
+        fine = np.isfinite(risks[w]) & np.isfinite(utils[w])
+        mask = pareto_mask(risks[w], utils[w])
+        on += mask & fine
+        valid += fine
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(valid > 0, on / np.maximum(valid, 1), np.nan)
+    return pd.DataFrame({
+        "policy": [p.name for p in policies], "on_frontier": on, "worlds": valid,
+        "share": share, "survives": share >= ROBUST_SHARE,
+        "risk": np.nanmedian(risks, axis=0), "utility": np.nanmedian(utils, axis=0)})
+
+
+def policies_from_runs(runs: pd.DataFrame, scenario: str | None = None
+                       ) -> dict[str, Scenario]:
+    """The policies of a sweep's runs table, rebuilt as scenarios from their parameters.
+
+    Args:
+        runs: a sweep's runs table (``scenario``, ``point``, ``status`` and the ``param.*``
+            columns every run records).
+        scenario: only this base scenario's policies (default: the first one's).
+
+    Returns:
+        Point label -> :class:`~sim.scenario.Scenario` with exactly the parameters its runs
+        used (list parameters, stored joined with commas, are split again).
+    """
+    from .experiment import _params_of
+    from .params import PARAMETERS
+
+    ok = runs[runs["status"] == "ok"]
+    scenario = scenario or str(ok["scenario"].iloc[0])
+    out: dict[str, Scenario] = {}
+    for point, rows in ok[ok["scenario"] == scenario].groupby("point", sort=False,
+                                                               observed=True):
+        params = {}
+        for k, v in _params_of(rows).items():
+            if k not in PARAMETERS:
+                continue
+            if PARAMETERS[k].dtype is list:
+                v = [x for x in str(v).split(",") if x] if isinstance(v, str) else []
+            elif PARAMETERS[k].dtype is int:
+                v = int(v)
+            elif PARAMETERS[k].dtype is bool:
+                v = bool(v)
+            out_v = v.item() if hasattr(v, "item") else v
+            params[k] = out_v
+        out[str(point)] = Scenario(name=str(point), description="", params=params)
+    return out
 
 
 # ------------------------------------------------------------------------------ judging

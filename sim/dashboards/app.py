@@ -42,7 +42,7 @@ class WorkbenchApp(W.VBox):
         self.runner = runner or Runner()
         self.compare = ComparisonDashboard(baseline=baseline, reform=reform, runner=self.runner)
         self.explore = PolicyExplorer(scenario=reform, runner=self.runner)
-        self.frontier = FrontierDashboard()
+        self.frontier = FrontierDashboard(runner=self.runner)
         self.debate = DebateDashboard(runner=self.runner)
         self.tabs = W.Tab(children=[self.compare, self.explore, self.frontier, self.debate],
                           titles=("Compare", "Explore", "Frontier", "The debate"))

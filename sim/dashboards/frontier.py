@@ -15,6 +15,7 @@ from ..store import DamagedResultError
 from ..sweep import SweepError, load_results, load_sweep, run_sweep, sweep_manifest
 from .common import Background, image
 from .plots import png
+from .runner import Runner
 
 __all__ = ["FrontierDashboard", "builtin_sweeps"]
 
@@ -48,9 +49,20 @@ class FrontierDashboard(W.VBox):
 
     Load a sweep (or run a small built-in one), plot risk against utility with the Pareto
     front, pick a policy to see its levers and numbers, and show the sensitivity ranking.
+    **Test across plausible worlds** runs every policy of the sweep in plausible worlds
+    (:func:`sim.robustness.frontier_across_worlds`) and marks those whose place on the
+    frontier survives them.
+
+    Args:
+        results: a sweep's results folder to load at once.
+        runner: the worker pool for the worlds (default: a new one, started on first use).
     """
 
-    def __init__(self, results: str | Path | None = None) -> None:
+    #: most policies tested across the worlds at once (each runs in every world)
+    MAX_POLICIES = 40
+
+    def __init__(self, results: str | Path | None = None, runner: Runner | None = None) -> None:
+        self.runner = runner
         privacy = [n for n, o in OUTCOMES.items() if o.privacy]
         care = [n for n, o in OUTCOMES.items() if not o.privacy and o.direction == "max"]
         self.path = W.Text(value=str(results or ""), placeholder="results/<sweep folder>",
@@ -63,7 +75,14 @@ class FrontierDashboard(W.VBox):
         self.utility = W.Dropdown(options=care, value="utility_rate", description="Utility (y)")
         self.baseline = W.Dropdown(options=[], description="Baseline")
         self.policy = W.Dropdown(options=[], description="Policy")
-        self.work = Background(self.run_button)
+        self.worlds = W.Dropdown(options=[8, 16, 32], value=16, description="Plausible worlds",
+                                 style={"description_width": "initial"})
+        self.test_button = W.Button(description="Test across plausible worlds", icon="globe",
+                                    disabled=True)
+        self.test_button.add_class("test-worlds")
+        self.cancel = W.Button(description="Cancel", icon="stop", disabled=True)
+        self.work = Background(self.run_button, cancel=self.cancel)
+        self.survival: pd.DataFrame | None = None  # the frontier across the worlds
         self.fig = image(width="820px")
         self.table = W.HTML()
         self.detail = W.HTML()
@@ -75,6 +94,7 @@ class FrontierDashboard(W.VBox):
         self._quiet = False  # True while load_folder/clear set the dropdowns themselves
         self.load.on_click(lambda _: self.load_folder(self.path.value))
         self.run_button.on_click(lambda _: self.run_builtin())
+        self.test_button.on_click(lambda _: self.test_worlds())
         for w in (self.risk, self.utility, self.baseline):
             w.observe(lambda _: self._guarded(self.refresh), names="value")
         self.policy.observe(lambda _: self._guarded(self.show_policy), names="value")
@@ -84,7 +104,8 @@ class FrontierDashboard(W.VBox):
                    "on both risk and utility.</p>"),
             W.HBox([self.path, self.load]), W.HBox([self.builtin, self.run_button]),
             W.HBox([self.work.progress, self.work.status]),
-            W.HBox([self.risk, self.utility, self.baseline]), self.fig, self.table,
+            W.HBox([self.risk, self.utility, self.baseline]),
+            W.HBox([self.worlds, self.test_button, self.cancel]), self.fig, self.table,
             W.HTML("<h3>A policy</h3>"), self.policy, self.detail,
             W.HTML("<h3>Sensitivity</h3>"), self.sens_fig, self.sens_table])
         self.add_class("frontier-dashboard")
@@ -125,11 +146,13 @@ class FrontierDashboard(W.VBox):
             return False
         self.work.status.value = html.escape(f"{manifest['name']}: {len(runs)} runs, "
                                              f"{len(points)} policies")
+        self.test_button.disabled = False
         return True
 
     def clear(self) -> None:
         """Forget the shown sweep: empty its figures, tables and policy lists."""
-        self.runs = self.manifest = self.frontier = None
+        self.runs = self.manifest = self.frontier = self.survival = None
+        self.test_button.disabled = True
         self._quiet = True
         try:
             self.baseline.options = []
@@ -195,14 +218,99 @@ class FrontierDashboard(W.VBox):
             return
         f = pareto_frontier(self.runs, risk=self.risk.value, utility=self.utility.value,
                             baseline=self.baseline.value or None)
+        s = self.survival
+        tested = (s is not None and s.attrs.get("risk") == self.risk.value
+                  and s.attrs.get("utility") == self.utility.value)
+        if tested:
+            f = f.merge(s[["scenario", "point", "on_frontier_worlds", "worlds", "survives"]],
+                        on=["scenario", "point"], how="left")
         self.frontier = f
         self.fig.value = png(plot_frontier(f, risk=self.risk.value, utility=self.utility.value))
+
+        def worlds_cell(r) -> str:
+            if not tested or pd.isna(r.worlds):
+                return ""
+            mark = " ◯" if r.survives else ""
+            return f"<td>{int(r.on_frontier_worlds)} of {int(r.worlds)}{mark}</td>"
+
         rows = "".join(f"<tr><td>{'★' if r.on_frontier else ''}</td><td>{html.escape(r.point)}"
-                       f"</td><td>{html.escape(r.verdict)}</td></tr>"
+                       f"</td><td>{html.escape(r.verdict)}</td>{worlds_cell(r)}</tr>"
                        for r in f.itertuples(index=False))
+        extra = ("<th>on the frontier in plausible worlds (◯: in ≥90%)</th>"
+                 if tested else "")
         self.table.value = ("<table><tr><th></th><th>policy</th><th>against the baseline</th>"
-                            "</tr>" + rows + "</table>")
+                            f"{extra}</tr>" + rows + "</table>")
         self.show_policy()
+
+    def test_worlds(self, block: bool = False) -> None:
+        """Run every policy of the loaded sweep in plausible worlds; mark the survivors.
+
+        Each policy runs in every world on the same seeds; a policy survives when it is on
+        the frontier (of the chosen risk and utility) in at least 90% of the worlds.
+        Never raises: a failure or a cancel leaves the frontier as it was, with the reason
+        in the status line.
+        """
+        from ..robustness import frontier_across_worlds, policies_from_runs
+
+        if self.runs is None or self.work.busy:
+            return
+        runs, risk, utility, worlds = self.runs, self.risk.value, self.utility.value, \
+            self.worlds.value
+        scenarios = list(dict.fromkeys(runs.loc[runs["status"] == "ok", "scenario"]))
+        groups = {sc: policies_from_runs(runs, sc) for sc in scenarios}
+        total = sum(len(g) for g in groups.values())
+        if total > self.MAX_POLICIES:
+            self.work.status.value = (f"<span style='color:#c62828'>{total} policies: too "
+                                      f"many to test across the worlds (at most "
+                                      f"{self.MAX_POLICIES})</span>")
+            return
+        if self.runner is None:
+            self.runner = Runner()
+        rep_seed = int(self.manifest.get("seed", 0)) if self.manifest else 0
+        self.survival = None
+
+        def job():
+            done = [0]
+            parts = []
+            for sc, pols in groups.items():
+                if len(pols) < 2:
+                    continue
+                expected = len(pols) * worlds
+
+                def run(scens, seed, reps, _offset=done[0], _total=total * worlds):
+                    return self.runner.run_many(
+                        scens, seed, reps,
+                        progress=lambda d, t: self.work.on_progress(_offset + d, _total))
+
+                t = frontier_across_worlds(list(pols.values()), worlds, rep_seed, risk=risk,
+                                           utility=utility, run=run)
+                done[0] += expected
+                parts.append(t.assign(scenario=sc, point=list(pols)))
+            self.work.check()
+            if not parts:
+                self.work.status.value = "no scenario of this sweep has two policies to compare"
+                return
+            out = pd.concat(parts, ignore_index=True).rename(
+                columns={"on_frontier": "on_frontier_worlds"})
+            out.attrs.update(risk=risk, utility=utility, worlds=worlds)
+            self.survival = out
+            self.refresh()
+            n = int(out["survives"].sum())
+            self.work.status.value = (f"tested across {worlds} plausible worlds: {n} of "
+                                      f"{len(out)} policies stay on the frontier in ≥90%")
+
+        def guarded() -> None:
+            try:
+                job()
+            finally:  # done, failed or cancelled: the button is back if a sweep is shown
+                self.test_button.disabled = self.runs is None
+
+        def failed(_exc: Exception) -> None:
+            self.survival = None
+
+        self.test_button.disabled = True
+        self.work.start(guarded, block=block,
+                        on_cancel=lambda: setattr(self, "survival", None), on_error=failed)
 
     def show_policy(self) -> None:
         """The chosen policy's levers (what the sweep set) and outcome means."""
