@@ -77,9 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(p_cmp)
     p_cmp.add_argument("--worlds", type=int, default=0, metavar="N",
                        help="also test the comparison across N plausible worlds (draws over "
-                            "the uncertainties' plausible ranges; e.g. 32)")
+                            "the uncertainties' plausible ranges; 64 names deciding "
+                            "assumptions best, 16 is quick)")
     p_cmp.add_argument("--world-reps", type=int, default=None, metavar="R",
-                       help="paired replications per world and arm (default 2)")
+                       help="paired replications per world and arm (default 1)")
     p_cmp.add_argument("--world-residents", type=int, default=None, metavar="N",
                        help="simulated residents per world run (default: at most 3,000)")
     p_cmp.add_argument("--workers", type=int, default=None,
