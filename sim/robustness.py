@@ -638,13 +638,16 @@ def perms_for(perms: np.ndarray, finite: np.ndarray) -> np.ndarray:
     return np.argsort(perms[:, np.flatnonzero(finite)], axis=1)
 
 
-def _best_stump(X: np.ndarray, y: np.ndarray, perms: np.ndarray) -> dict[str, Any] | None:
+def _best_stump(X: np.ndarray, y: np.ndarray, perms: np.ndarray,
+                families: Sequence[np.ndarray] | None = None) -> dict[str, Any] | None:
     """The one split of one assumption that best separates the worlds' classes.
 
     A classification-tree stump (CART, Gini impurity) over every assumption at once, kept
     only if its impurity reduction beats the best one found on the same worlds with the
-    classes shuffled in at least ``1 − ALPHA`` of :data:`PERMUTATIONS` shuffles. Each side
-    of the split holds at least ``max(3, n // 8)`` worlds.
+    classes shuffled in at least ``1 − ALPHA / len(families)`` of :data:`PERMUTATIONS`
+    shuffles, for at least one of the ``families`` of assumptions searched (each a boolean
+    mask over the columns; default: one family, all of them). Each side of the split holds
+    at least ``max(3, n // 8)`` worlds.
 
     Returns:
         ``var`` (column), ``threshold``, ``left``/``right`` (the majority class below and
@@ -654,6 +657,7 @@ def _best_stump(X: np.ndarray, y: np.ndarray, perms: np.ndarray) -> dict[str, An
     n = len(y)
     if n < 8 or len(np.unique(y)) < 2:
         return None
+    families = _families(families, X.shape[1])
     min_leaf = max(3, n // 8)
     order = np.argsort(X, axis=0, kind="stable")  # (n, d)
     xs = np.take_along_axis(X, order, axis=0)
@@ -661,18 +665,37 @@ def _best_stump(X: np.ndarray, y: np.ndarray, perms: np.ndarray) -> dict[str, An
     gain, pos = _stump_gains(order, distinct, y, min_leaf)
     if not np.isfinite(gain).any():
         return None
-    j = int(np.argmax(gain))
-    best = float(gain[j])
-    null = np.array([_stump_gains(order, distinct, y[p], min_leaf)[0].max() for p in perms])
-    p_value = (1 + int((null >= best - 1e-12).sum())) / (len(perms) + 1)
-    if p_value > ALPHA:
+    null = np.array([_stump_gains(order, distinct, y[p], min_leaf)[0] for p in perms])
+    found = None
+    for fam in families:  # the widest family first: its best split is the best overall
+        g = np.where(fam, gain, -np.inf)
+        j = int(np.argmax(g))
+        if not np.isfinite(g[j]):
+            continue
+        null_max = np.where(fam[None, :], null, -np.inf).max(axis=1)
+        p_value = (1 + int((null_max >= g[j] - 1e-12).sum())) / (len(perms) + 1)
+        if p_value <= ALPHA / len(families):
+            found = (j, float(g[j]), p_value)
+            break
+    if found is None:
         return None
+    j, best, p_value = found
     k = int(pos[j])
     threshold = float((xs[k - 1, j] + xs[k, j]) / 2.0)
     left, right = y[order[:k, j]], y[order[k:, j]]
     return {"var": j, "threshold": threshold, "left": int(np.bincount(left, minlength=3).argmax()),
             "right": int(np.bincount(right, minlength=3).argmax()), "gain": best,
             "p": p_value}
+
+
+def _families(families: Sequence[np.ndarray] | None, d: int) -> list[np.ndarray]:
+    """The families of assumptions searched: all of them first, then any narrower one."""
+    out = [np.ones(d, dtype=bool)]
+    for fam in families or ():
+        fam = np.asarray(fam, dtype=bool)
+        if fam.any() and not fam.all():
+            out.append(fam)
+    return out
 
 
 def _stump_gains(order: np.ndarray, distinct: np.ndarray, y: np.ndarray, min_leaf: int
@@ -695,27 +718,33 @@ def _stump_gains(order: np.ndarray, distinct: np.ndarray, y: np.ndarray, min_lea
     return gain.max(axis=0), pos
 
 
-def _rank_deciders(X: np.ndarray, d: np.ndarray, perms: np.ndarray) -> list[int]:
+def _rank_deciders(X: np.ndarray, d: np.ndarray, perms: np.ndarray,
+                   families: Sequence[np.ndarray] | None = None) -> list[int]:
     """Assumptions whose rank correlation with the change beats chance, strongest first.
 
     Spearman's ρ of the change with each assumption, kept when ``|ρ|`` exceeds the
-    ``1 − ALPHA`` quantile of the largest ``|ρ|`` over all assumptions on shuffled worlds
-    (a max-statistic permutation test: the 5% holds for the whole list, not per name).
+    ``1 − ALPHA / len(families)`` quantile of the largest ``|ρ|`` over the assumptions of
+    a family on shuffled worlds (a max-statistic permutation test: the error rate holds for
+    the whole list, not per name; with a second, screened family, each gets half of it).
     """
     n = len(d)
     if n < 8 or np.ptp(d) == 0:
         return []
     from scipy.stats import rankdata
 
+    families = _families(families, X.shape[1])
     rx = rankdata(X, axis=0)
     rx = (rx - rx.mean(0)) / np.where(rx.std(0) > 0, rx.std(0), 1.0)
     ry = rankdata(d)
     ry = (ry - ry.mean()) / ry.std()
     rho = rx.T @ ry / n
-    null = np.abs(ry[perms] @ rx / n).max(axis=1)
-    cut = float(np.quantile(null, 1.0 - ALPHA))
-    keep = np.flatnonzero(np.abs(rho) > cut)
-    return [int(j) for j in keep[np.argsort(-np.abs(rho[keep]))]]
+    null = np.abs(ry[perms] @ rx / n)  # (shuffles, d)
+    keep = np.zeros(len(rho), dtype=bool)
+    for fam in families:
+        cut = float(np.quantile(null[:, fam].max(axis=1), 1.0 - ALPHA / len(families)))
+        keep |= fam & (np.abs(rho) > cut)
+    idx = np.flatnonzero(keep)
+    return [int(j) for j in idx[np.argsort(-np.abs(rho[idx]))]]
 
 
 # ------------------------------------------------------------------------------ words

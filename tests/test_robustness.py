@@ -12,6 +12,7 @@ import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,8 +20,8 @@ import pytest
 
 from sim.experiment import RunResult
 from sim.outcomes import OUTCOMES
-from sim.plausible import LABELS, NOT_SAMPLED, PLAUSIBLE, check_table
 from sim.params import PARAMETERS, uncertainties
+from sim.plausible import LABELS, NOT_SAMPLED, PLAUSIBLE, check_table
 from sim.robustness import (
     ROBUST_SHARE,
     claim_across_worlds,
@@ -33,7 +34,7 @@ from sim.robustness import (
 from sim.scenario import load_scenario
 from sim.verdicts import change_class, claim_verdict, margin_of
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ------------------------------------------------------------------- the one rule

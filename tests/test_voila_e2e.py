@@ -87,13 +87,21 @@ def browser(voila_url):
 
 @pytest.fixture
 def app(browser, voila_url):
-    """A fresh page (a fresh kernel) with the comparison set to a quick run size."""
+    """A fresh page (a fresh kernel) with the comparison set to a quick run size.
+
+    The robustness stage is off (no plausible worlds) except in the tests about it.
+    """
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
     page.goto(voila_url, timeout=120_000)
     page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
     select(page, "Simulated residents", "1000")
+    select(page, "Plausible worlds", NO_WORLDS)
     yield page
     page.close()
+
+
+#: the worlds choice that turns the robustness stage off
+NO_WORLDS = "none: replication noise only"
 
 
 _VOILA_PID: list[int] = []
@@ -272,8 +280,14 @@ def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
     debate = page.locator(".debate-dashboard")
     debate.locator(".widget-dropdown", has_text="Simulated residents").locator(
         "select").select_option("1000")
+    debate.locator(".widget-dropdown", has_text="Plausible worlds").locator(
+        "select").select_option("8")
     debate.locator(".test-claim").click()
     expect()(debate.locator(".claim-verdict")).to_contain_text("Verdict on", timeout=180_000)
+    # then the claim across the plausible worlds: how often every prediction holds
+    expect()(debate.locator(".claim-worlds")).to_contain_text(
+        "every prediction holds in", timeout=180_000)
+    assert "Across 8 plausible worlds" in debate.locator(".claim-worlds").inner_text()
     page.screenshot(path=str(ARTIFACTS / "voila_debate.png"), full_page=True)
 
 
@@ -329,6 +343,44 @@ def test_closing_the_page_frees_its_kernel_and_workers(browser, voila_url):
         alive = [p for p in alive if p.is_running() and p.status() != "zombie"]
         time.sleep(0.5)
     assert not alive, f"still running after the page closed: {[p.pid for p in alive]}"
+
+
+def test_the_robustness_stage_runs_cancels_and_goes_out_of_date(app):
+    """Issue 16: after the replication verdict the comparison is tested across plausible
+    worlds; the verdict and the brief carry the robustness line; Cancel stops the stage and
+    keeps the replication verdict; an input changed afterwards marks it out of date."""
+    page = app
+    robust = page.locator(f"{CMP} .robustness")
+    verdict = page.locator(f"{CMP} .verdict")
+    select(page, "Plausible worlds", "8")
+    page.locator(f"{CMP} .compare-button").click()
+    expect()(robust.locator("table.robustness")).to_be_visible(timeout=240_000)
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled(timeout=60_000)
+    assert "8 plausible worlds" in robust.inner_text()
+    expect()(verdict).to_contain_text("How sure, across 8 plausible worlds")
+    expect()(page.locator(f"{CMP} .figure-worlds")).to_be_visible()
+    href = page.locator(f"{CMP} a.export-link").nth(0).get_attribute("href")
+    brief = base64.b64decode(href.split(",", 1)[1]).decode()
+    assert "How sure: across the plausible worlds" in brief
+    assert "How sure, across 8 plausible worlds" in brief
+    page.screenshot(path=str(ARTIFACTS / "voila_robustness.png"), full_page=True)
+    # an input changed: the whole result, its robustness included, is out of date
+    stale = page.locator(f"{CMP} .stale-flag")
+    select(page, "Plausible worlds", "64")
+    expect()(stale).to_contain_text("Out of date", timeout=30_000)
+    select(page, "Plausible worlds", "8")
+    expect()(stale).to_have_text("", timeout=30_000)
+    # Cancel while the worlds run: the stage stops, the replication verdict stays
+    select(page, "Plausible worlds", "64")
+    page.locator(f"{CMP} .compare-button").click()
+    expect()(robust).to_contain_text("Testing the verdict across 64", timeout=120_000)
+    page.locator(f"{CMP} .cancel-button").click()
+    expect()(page.locator(f"{CMP} .robustness-cancelled")).to_be_visible(timeout=120_000)
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled(timeout=60_000)
+    text = verdict.inner_text()
+    assert "the reform" in text and "How sure" not in text
+    expect()(stale).to_have_text("")
+    assert page.locator(f"{CMP} .figure-worlds").is_hidden()
 
 
 def test_the_app_speaks_chinese(app):
