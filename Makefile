@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test test-latest app lab setup lint bench docs baseline notebooks validation lever-effects calibrate clean
+.PHONY: demo test test-latest app lab setup lint bench docs baseline notebooks validation lever-effects uncertainty calibrate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ validation: setup
 # what each lever moves against the 2025 plan: docs/lever_effects.md
 lever-effects: setup
 	$(BIN)/python -m sim lever-effects --reps 10 --out docs/lever_effects.md
+
+# which uncertainties matter, for what (Morris screening): docs/uncertainty.md and its figure
+uncertainty: setup
+	$(BIN)/python -m sim uncertainty-report --out docs/uncertainty.md \
+	  --screening sim/data/screening.csv --progress
 
 # refit incident generation to the OCR breach portal (prints the defaults to declare)
 calibrate: setup

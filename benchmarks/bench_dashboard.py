@@ -25,7 +25,7 @@ from sim.dashboards.common import DASHBOARD_RESIDENTS
 
 def main() -> int:
     runner = Runner()
-    dash = ComparisonDashboard(runner=runner)
+    dash = ComparisonDashboard(runner=runner, worlds=0)  # the replication verdict alone
     out = {"residents": DASHBOARD_RESIDENTS, "reps": dash.settings.reps.value,
            "workers": runner.workers}
     t0 = time.perf_counter()

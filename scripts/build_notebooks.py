@@ -150,7 +150,8 @@ report and the reform as a scenario file that records only what differs.
 (The same dashboard runs as a web page with Voila: see the README.)"""),
     code('''
 from sim.dashboards import ComparisonDashboard
-dash = ComparisonDashboard(baseline="status_quo", reform="national_plan_2025", reps=4)
+dash = ComparisonDashboard(baseline="status_quo", reform="national_plan_2025", reps=4,
+                           worlds=16)  # then tested across 16 plausible worlds
 dash.settings.residents.value = 2000
 dash.compare(block=True)  # in the page, the Compare button does this in the background
 dash

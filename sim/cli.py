@@ -177,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="simulated residents per run (default 3000; 300 with --quick)")
     p_ur.add_argument("--out", type=Path, default=Path("docs/uncertainty.md"),
                       help="Markdown file to write (default: docs/uncertainty.md)")
+    p_ur.add_argument("--screening", type=Path, default=None,
+                      help="also write the screening table the robustness stage reads "
+                           "(make uncertainty: sim/data/screening.csv)")
     p_ur.add_argument("--quick", action="store_true",
                       help="a few uncertainties, 300 residents, 60 days (what the tests run)")
     p_ur.add_argument("--workers", type=int, default=None,
@@ -325,6 +328,7 @@ def _cmd_uncertainty_report(args) -> int:
         uncertainty_effects,
         uncertainty_figure,
         uncertainty_markdown,
+        write_screening,
     )
 
     trajectories = args.trajectories if args.trajectories is not None else (
@@ -371,6 +375,12 @@ def _cmd_uncertainty_report(args) -> int:
         plt.close(fig)
         for tmp in (tmp_fig, tmp_md):
             tmp.unlink(missing_ok=True)
+    if args.screening is not None:
+        try:
+            write_screening(effects, args.screening)
+        except OSError as exc:
+            raise CliError(f"--screening {args.screening}: {exc.strerror or exc}") from None
+        print(f"wrote {args.screening}")
     s = effects.attrs["settings"]
     dropped = f", {s['dropped']} trajectories dropped (failed runs)" if s["dropped"] else ""
     print(f"wrote {args.out} and {figure}: {s['runs']:,} runs in {seconds / 60:.1f} min"

@@ -14,9 +14,12 @@ outcome:
 * which assumptions decide it: the **sign** by a one-split classification tree (a CART
   stump) over the sampled values, with the threshold where the answer turns; the **size**
   by Spearman rank correlations. Each is kept only if it beats what the same search finds
-  on shuffled worlds (a permutation test of the largest statistic over all assumptions,
-  :data:`PERMUTATIONS` shuffles, 5% level), so that 32 worlds over ~90 assumptions do not
-  name an assumption by chance;
+  on shuffled worlds (a permutation test of the largest statistic over the assumptions
+  searched, :data:`PERMUTATIONS` shuffles, 5% level), so that a few dozen worlds over ~100
+  assumptions do not name one by chance. Two families are searched, each at half the
+  level: every assumption, and those the global screening saw move the outcome by at least
+  its margin (:func:`screened`, from ``make uncertainty``), so that fewer worlds can name a
+  decider the screening already suspected;
 * a verdict in three words: *robust* (the same clear direction in at least
   :data:`ROBUST_SHARE` of the worlds), *no clear change* (within the margin in at least
   :data:`NO_CHANGE_SHARE` of them) or *depends on X* (the rest, X the deciding assumption).
@@ -31,9 +34,11 @@ Use :func:`robustness` (or ``sim.compare(a, b, worlds=N)``); :func:`plan_worlds`
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,6 +66,7 @@ __all__ = [
     "plan_worlds",
     "policies_from_runs",
     "robustness",
+    "screened",
 ]
 
 #: worlds drawn by default. Among ~100 assumptions the largest rank correlation that chance
@@ -86,6 +92,9 @@ PERMUTATIONS = 199
 ALPHA = 0.05
 #: most assumptions listed in ``decided_by``
 MAX_DECIDERS = 5
+#: the global screening (``make uncertainty``: Morris over every plausible range, the plan
+#: and four bundled reforms; docs/uncertainty.md) that narrows the search for deciders
+SCREENING_FILE = Path(__file__).resolve().parent / "data" / "screening.csv"
 
 _CHANGE_WORDS = {"max": {"higher": "better", "lower": "worse"},
                  "min": {"higher": "worse", "lower": "better"},
@@ -219,6 +228,35 @@ def draw_worlds(arms: Sequence[Scenario], worlds: int, seed: int, *, fixed: Iter
     values = from_unit(varied, engine.random(int(worlds)))
     samples = pd.DataFrame({"world": np.arange(int(worlds)), **values})
     return samples, varied, held
+
+
+@functools.cache
+def _screening() -> pd.DataFrame | None:
+    try:
+        return pd.read_csv(SCREENING_FILE, comment="#")
+    except (OSError, ValueError):
+        return None
+
+
+def screened(outcome: str) -> frozenset[str]:
+    """The uncertainties the global screening saw move ``outcome`` by at least its margin.
+
+    From :data:`SCREENING_FILE` (``python -m sim uncertainty-report --screening ...``): an
+    uncertainty is screened in when its Morris μ* (the typical change across its plausible
+    range) reaches the outcome's margin (:meth:`sim.outcomes.Outcome.margin` of the plan's
+    level) for the plan's level or for any bundled reform's change. The robustness stage
+    searches these first, as a second family at half the error rate (so that 16 or 32
+    worlds can name a decider the ~100-wide search cannot tell from chance); an empty set
+    (no screening, an outcome it did not cover) leaves the one wide search.
+    """
+    table = _screening()
+    if table is None or outcome not in OUTCOMES:
+        return frozenset()
+    rows = table[table["outcome"] == outcome]
+    if rows.empty:
+        return frozenset()
+    margin = OUTCOMES[outcome].margin(float(rows["base_mean"].iloc[0]))
+    return frozenset(rows.loc[rows["mu_star"] >= max(margin, 1e-12), "parameter"])
 
 
 # ------------------------------------------------------------------------------ the result
@@ -383,12 +421,15 @@ def judge(plan: WorldPlan, results: Sequence[RunResult],
             "mean_b": mb.to_numpy(), "change": d.to_numpy(), "relative": rel,
             "margin": margins, "change_class": classes}))
         note = _comparison_note(o, params_a, params_b, d.to_numpy())
+        family = np.array([v in screened(name) for v in plan.varied], dtype=bool)
         rows.append(_judge_outcome(name, d.to_numpy(), rel, classes, X, plan.varied, perms,
-                                   note))
+                                   note, family))
     table = pd.DataFrame(rows).set_index("outcome")
     settings = {"worlds": plan.worlds, "reps": plan.reps, "seed": plan.seed,
                 "method": plan.method, **plan.run_size(), "varied": list(plan.varied),
                 "held": dict(plan.held), "baseline": plan.baseline.name,
+                "screened": {n: sorted(screened(n) & set(plan.varied)) for n in names
+                             if screened(n) and not set(plan.varied) <= screened(n)},
                 "reform": plan.reform.name, "failed_runs": int((runs_df.status != "ok").sum())}
     return RobustnessResult(table=table, worlds=pd.concat(world_rows, ignore_index=True),
                             samples=plan.samples, runs=runs_df, settings=settings)
@@ -577,7 +618,7 @@ def _shuffles(seed: int, n: int) -> np.ndarray:
 
 def _judge_outcome(name: str, d: np.ndarray, rel: np.ndarray, classes: np.ndarray,
                    X: np.ndarray, varied: list[str], perms: np.ndarray,
-                   note: str) -> dict[str, Any]:
+                   note: str, family: np.ndarray | None = None) -> dict[str, Any]:
     o = OUTCOMES[name]
     words = _CHANGE_WORDS[o.direction]
     finite = np.isfinite(d)
@@ -606,9 +647,10 @@ def _judge_outcome(name: str, d: np.ndarray, rel: np.ndarray, classes: np.ndarra
     # what decides the class (the sign, or whether there is a change at all)
     labels = np.select([classes == "higher", classes == "lower"], [1, 2], 0)[finite]
     Xf = X[finite]
-    split = _best_stump(Xf, labels, perms_for(perms, finite))
+    families = [family] if family is not None else None
+    split = _best_stump(Xf, labels, perms_for(perms, finite), families)
     # what decides the size
-    size = _rank_deciders(Xf, d[finite], perms_for(perms, finite))
+    size = _rank_deciders(Xf, d[finite], perms_for(perms, finite), families)
     deciders = []
     if split is not None:
         deciders.append(varied[split["var"]])

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -188,10 +190,12 @@ def uncertainty_effects(base: str | Scenario = "national_plan_2025",
         ``mu_star_conf`` (half-width of its 95% bootstrap interval), ``sigma``,
         ``mu_star_normalised`` (divided by the largest ``mu_star`` of that target and
         outcome; NaN when no uncertainty moves it), ``rank`` (1 = most influential),
-        ``mu`` (the signed mean effect) and ``trajectories`` (used). Indices are in the
-        outcome's unit per whole plausible range. ``attrs["settings"]`` says what ran:
-        base, reforms, targets, trajectories (asked, used, dropped and why), runs, run
-        size, seed, levels, ``varied``, ``held`` (name -> reason) and ``not_analysed``.
+        ``mu`` (the signed mean effect), ``trajectories`` (used) and ``base_mean`` (the
+        base's mean level of the outcome over the design: what the outcome's margin is
+        taken of). Indices are in the outcome's unit per whole plausible range.
+        ``attrs["settings"]`` says what ran: base, reforms, targets, trajectories (asked,
+        used, dropped and why), runs, run size, seed, levels, ``varied``, ``held`` (name ->
+        reason) and ``not_analysed``.
 
     Raises:
         ValueError: for bad arguments (a scenario that does not load, a bad count).
@@ -256,6 +260,8 @@ def uncertainty_effects(base: str | Scenario = "national_plan_2025",
             f"failed runs); at least 2 must run without failure. First: "
             f"{errors[0] if errors else 'unknown error'}")
 
+    good = np.repeat(traj_ok, per)  # points of complete trajectories
+    base_mean = {o: float(np.nanmean(values[0, good, j])) for j, o in enumerate(outcomes)}
     targets = [base_s.name] + [f"{r.name}{_MINUS}{base_s.name}" for r in reform_s]
     target_y = [values[0]] + [values[a] - values[0] for a in range(1, n_arms)]
     rows, not_analysed = [], []
@@ -275,6 +281,7 @@ def uncertainty_effects(base: str | Scenario = "national_plan_2025",
              pd.DataFrame(columns=["target", "outcome", "parameter", "mu_star", "mu_star_conf",
                                    "sigma", "mu_star_normalised", "rank", "mu",
                                    "trajectories"]))
+    table["base_mean"] = table["outcome"].map(base_mean)
     table.attrs["settings"] = {
         "base": base_s.name, "reforms": [r.name for r in reform_s], "targets": targets,
         "outcomes": list(outcomes), "trajectories": design.trajectories,
@@ -606,3 +613,26 @@ def _num(x: float) -> str:
 
 def _is_int(x: Any) -> bool:
     return isinstance(x, int | np.integer) and not isinstance(x, bool)
+
+
+def write_screening(effects: pd.DataFrame, path: str | Path) -> None:
+    """Write the screening the robustness stage reads (``sim/data/screening.csv``).
+
+    One row per target, outcome and uncertainty: ``target, outcome, parameter, mu_star,
+    mu_star_conf, sigma, base_mean``, with a comment header saying what ran. Written to a
+    temporary file and renamed, so a failure never leaves half a table.
+    """
+    s = effects.attrs.get("settings", {})
+    path = Path(path)
+    head = (f"# Morris screening by `python -m sim uncertainty-report` ({s.get('trajectories')} "
+            f"trajectories, {s.get('n_residents')} residents, {s.get('n_days')} days, seed "
+            f"{s.get('seed')}); read by sim.robustness.screened()\n")
+    cols = ["target", "outcome", "parameter", "mu_star", "mu_star_conf", "sigma", "base_mean"]
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(head)
+            effects[cols].to_csv(f, index=False, float_format="%.6g")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -47,7 +47,8 @@ def test_controls_respect_declared_ranges():
 
 
 def test_comparison_dashboard_verdict_exports_and_cache(runner):
-    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=3)
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=3,
+                               worlds=0)
     dash.settings.residents.value = 1000
     dash.settings.days.value = 120
     dash.compare(block=True)
@@ -87,7 +88,7 @@ def test_lever_change_marks_results_stale_and_changes_the_reform(runner):
 
 
 def test_assumptions_apply_to_both_arms(runner):
-    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner)
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, worlds=0)
     dash.assumptions.controls["attacker_skill"].value = 0.8
     a, b = dash.scenarios()
     assert a.params["attacker_skill"] == b.params["attacker_skill"] == 0.8
@@ -103,7 +104,7 @@ def test_policy_explorer_runs_and_draws_the_network(runner):
 
 
 def test_errors_are_shown_not_swallowed(runner):
-    dash = ComparisonDashboard(runner=runner)
+    dash = ComparisonDashboard(runner=runner, worlds=0)
 
     def boom():
         raise ValueError("bad input X")
@@ -146,7 +147,7 @@ def test_failed_replications_are_shown_as_failures_not_as_no_change(runner, monk
     """Issue 9 (4): every reform run failing must not read "no clear change: +nan"."""
     import sim.experiment as ex
 
-    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
+    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000, worlds=0)
     dash.settings.days.value = 30
     real = ex.run_one
 
@@ -182,7 +183,7 @@ def refuse_many_concerned(monkeypatch):
 
 
 def test_a_result_for_other_inputs_is_marked_and_invalid_inputs_refused(runner, monkeypatch):
-    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
+    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000, worlds=0)
     dash.settings.days.value = 30
     dash.compare(block=True)
     assert dash.stale.value == ""
@@ -211,7 +212,7 @@ def test_debate_tab_computes_a_claims_verdict(runner):
     from sim.claims import CLAIMS
     from sim.dashboards.debate import DebateDashboard
 
-    dash = DebateDashboard(runner=runner, reps=3)
+    dash = DebateDashboard(runner=runner, reps=3, worlds=8)
     dash.settings.residents.value = 1000
     dash.settings.days.value = 60
     assert set(k for _, k in dash.pick.options) == set(CLAIMS)
@@ -220,6 +221,10 @@ def test_debate_tab_computes_a_claims_verdict(runner):
     dash.test(block=True)
     assert "Verdict on" in dash.verdict.value
     assert "Insider incidents" in dash.verdict.value
+    # then across the plausible worlds: every prediction, in how many worlds it holds
+    text = dash.across.value
+    assert "Across 8 plausible worlds" in text and "every prediction holds in" in text
+    assert text.count("holds in") == 1 + len(CLAIMS["enforcement"].expect)
 
 
 def test_every_claim_names_outcomes_and_scenarios_that_exist():
@@ -252,7 +257,8 @@ def test_language_switch_relabels_and_rewrites_the_verdict(runner):
 
 
 def test_a_new_baseline_or_reform_file_marks_the_result(runner):
-    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=2)
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=2,
+                               worlds=0)
     dash.settings.residents.value = 1000
     dash.settings.days.value = 30
     dash.compare(block=True)
@@ -280,7 +286,7 @@ def test_the_language_switch_keeps_every_value(runner):
 
 
 def test_the_button_stays_off_when_a_run_ends_on_invalid_inputs(runner, monkeypatch):
-    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000)
+    dash = ComparisonDashboard(runner=runner, reps=2, residents=1000, worlds=0)
     dash.settings.days.value = 30
     real = runner.compare
 
@@ -297,7 +303,7 @@ def test_the_button_stays_off_when_a_run_ends_on_invalid_inputs(runner, monkeypa
 def test_the_debate_never_shows_a_verdict_for_another_claim(runner, monkeypatch):
     from sim.dashboards.debate import DebateDashboard
 
-    dash = DebateDashboard(runner=runner, reps=2)
+    dash = DebateDashboard(runner=runner, reps=2, worlds=0)
     dash.settings.residents.value = 1000
     dash.settings.days.value = 30
     dash.pick.value = "on_device"
@@ -320,3 +326,54 @@ def test_policy_explorer_refuses_inputs_the_model_refuses(runner, monkeypatch):
     assert "share_concerned: invalid value 0.5" in ex.invalid.value and ex.button.disabled
     ex.panel.controls["share_concerned"].value = 0.2
     assert ex.invalid.value == "" and not ex.button.disabled
+
+
+def test_the_comparison_is_tested_across_plausible_worlds_after_its_verdict(runner):
+    dash = ComparisonDashboard("national_plan_2025", "minimal_collection", runner=runner,
+                               reps=2, residents=1000, worlds=8)
+    dash.settings.days.value = 60
+    dash.compare(block=True)
+    rob = dash.result.robustness
+    assert rob is not None and rob.settings["worlds"] == 8
+    assert rob.settings["n_residents"] == 1000 and rob.settings["n_days"] == 60
+    assert "How sure, across 8 plausible worlds" in dash.verdict.value
+    assert "table class='robustness'" in dash.robust.value
+    assert dash.fig_worlds.value and dash.fig_worlds.layout.display is None
+    assert "How sure: across the plausible worlds" in dash.brief_html
+    assert "How sure: across the plausible worlds" in dash.report_html
+    assert "did not run" not in dash.brief_html
+    # the brief's key assumptions are the ones that decided this comparison
+    from sim.dashboards.report import key_assumptions
+
+    deciders = [p for n in ("residents_exposed_rate", "utility_rate") for p in
+                rob.table.loc[n, "decided_by"]]
+    assert set(deciders) <= set(key_assumptions(dash.result)) | set(deciders[6:])
+    assert "plausible worlds" in dash.work.status.value
+
+
+def test_a_failed_robustness_stage_keeps_the_replication_verdict(runner, monkeypatch):
+    import sim.robustness
+
+    dash = ComparisonDashboard("national_plan_2025", "minimal_collection", runner=runner,
+                               reps=2, residents=1000, worlds=8)
+    dash.settings.days.value = 30
+
+    def broken(*a, **kw):
+        raise ValueError("share_concerned: invalid value 0.6; allowed: at most 0.5")
+
+    monkeypatch.setattr(sim.robustness, "plan_worlds", broken)
+    dash.compare(block=True)
+    assert "the reform" in dash.verdict.value and "How sure" not in dash.verdict.value
+    assert "robustness stage failed" in dash.robust.value
+    assert "share_concerned" in dash.robust.value
+    assert dash.result is not None and dash.result.robustness is None
+    assert "did not run" in dash.brief_html
+
+
+def test_without_worlds_the_brief_says_the_robustness_stage_did_not_run(runner):
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, reps=2,
+                               residents=1000, worlds=0)
+    dash.settings.days.value = 30
+    dash.compare(block=True)
+    assert "The robustness stage did not run" in dash.brief_html
+    assert dash.robust.value == "" and not dash.fig_worlds.value

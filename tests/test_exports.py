@@ -156,7 +156,7 @@ def test_the_exported_file_reruns_to_the_same_numbers(tmp_path):
 def test_the_dashboards_arms_export_and_reload(tmp_path):
     """The arms the comparison dashboard builds from its controls (an edited assumption,
     a run size, an edited lever) survive the export."""
-    dash = ComparisonDashboard(runner=Runner(workers=0), reps=2, residents=1000)
+    dash = ComparisonDashboard(runner=Runner(workers=0), reps=2, residents=1000, worlds=0)
     dash.settings.days.value = 60
     dash.assumptions.set_values({"share_concerned": 0.33})
     dash.levers.set_values({"audit_strength": 0.75})

@@ -326,10 +326,21 @@ class ComparisonDashboard(W.VBox):
         report. Cancel stops this stage alone: the replication verdict stays, marked as
         replication noise only.
         """
-        from ..robustness import judge, plan_worlds
+        from .. import robustness as rb
 
         a, b = cmp.a.scenario, cmp.b.scenario
-        plan = plan_worlds(a, b, worlds, cmp.a.seed)
+        def failed(exc: Exception) -> None:  # say so, and keep the replication verdict
+            self.robust.value = (
+                "<div class='robustness-failed' style='color:#c62828'>The robustness stage "
+                f"failed: {html.escape(str(exc))}. The verdict above shows replication noise "
+                "at the assumed values only.</div>")
+            self.work.status.value = "done; the robustness stage failed"
+
+        try:
+            plan = rb.plan_worlds(a, b, worlds, cmp.a.seed)
+        except ValueError as exc:  # a world the model refuses
+            failed(exc)
+            return
         per_run = runs_s / max(len(cmp.a.runs) + len(cmp.b.runs), 1)
         est = per_run * plan.runs  # the replications' wall time per run, on the same pool
         self.robust.value = (
@@ -346,7 +357,10 @@ class ComparisonDashboard(W.VBox):
                 f"{tr('worlds_cancelled', self.lang)}</div>")
             self.work.status.value = tr("worlds_cancelled_status", self.lang)
             return
-        rob = judge(plan, results)
+        except RuntimeError as exc:  # worker processes kept dying (the Runner's message)
+            failed(exc)
+            return
+        rob = rb.judge(plan, results)
         cmp.robustness = rob
         self.work.check()
         self._show_verdict(cmp)
