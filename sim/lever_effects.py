@@ -23,6 +23,7 @@ from .experiment import paired_differences, run_scenarios
 from .outcomes import direction_arrow
 from .params import levers
 from .scenario import Scenario, load_scenario
+from .verdicts import row_change
 
 __all__ = ["LEVER_ALTERNATIVES", "LEVER_EXPLANATIONS", "lever_effects",
            "lever_effects_markdown"]
@@ -109,11 +110,12 @@ def lever_effects(base: str | Scenario = "national_plan_2025", *, reps: int = 10
 
 
 def _moves(r) -> str:
-    lo, hi = r.diff_low, r.diff_high
-    if r.note or not (math.isfinite(lo) and math.isfinite(hi)) or lo <= 0 <= hi:
+    """"better", "worse" (or "up"/"down") when the one rule calls the change clear."""
+    cls = row_change(r)  # interval clear of zero and at least the outcome's margin
+    if r.note or cls not in ("higher", "lower"):
         return ""
     if r.direction == "info":
-        return "up" if lo > 0 else "down"
+        return "up" if cls == "higher" else "down"
     return "better" if r.b_better else "worse"
 
 
@@ -166,8 +168,9 @@ def lever_effects_markdown(table: pd.DataFrame, *, base: str, reps: int, seed: i
         f"`docs/parameters.md` moved away from `{base}`, {reps} paired replications per "
         f"setting (master seed {seed}; overrides: {ov}). Each cell is the mean paired "
         "difference (setting − base) with its 95% interval; **better** / **worse** where the "
-        "interval excludes zero, in the outcome's direction (↓ lower is better, ↑ higher "
-        "is better). Outcomes whose interval includes zero are listed under \"no clear "
+        "interval excludes zero and the change reaches the outcome's margin (1% of the "
+        "base, 0.1 point for a share: `docs/outcomes.md`), in the outcome's direction (↓ "
+        "lower is better, ↑ higher is better). Other outcomes are listed under \"no clear "
         "change\". Do not edit by hand: regenerate with `make lever-effects`.",
         "",
     ]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .outcomes import OUTCOMES
 from .summaries import KEYS, _ok, _order, _resolve_point, paired_vs_baseline, policy_summary
+from .verdicts import change_class, margin_of
 
 __all__ = ["pareto_frontier", "pareto_mask", "plot_frontier"]
 
@@ -97,21 +98,31 @@ def _p(x: float, signed: bool = False) -> str:
     return format(v, fmt)
 
 
+def _clear(row) -> str:
+    """The one rule (:func:`sim.verdicts.change_class`) on a row of paired_vs_baseline."""
+    margin = margin_of(str(row.name), row.baseline_mean)
+    return change_class(row.diff_mean, margin, row.diff_low, row.diff_high)
+
+
 def _change(row, label: str, up: str, down: str, suffix: str = "") -> str:
     """Describe a relative change in words.
 
-    'cuts residents exposed by 62% [55, 68]' when the interval excludes zero; otherwise
-    the signed change with its interval and 'no clear change'.
+    'cuts residents exposed by 62% [55, 68]' when the change is clear (the one rule of
+    :func:`sim.verdicts.change_class`: its interval excludes zero and it reaches the
+    outcome's margin); otherwise the signed change with its interval and 'no clear change'
+    (or 'unclear' when it reaches the margin but the interval includes zero).
     """
     m, lo, hi = row.rel_mean, row.rel_low, row.rel_high
     if not math.isfinite(m):
         return f"{label}: no baseline level to compare with"
-    if math.isfinite(lo) and (lo > 0 or hi < 0):
+    cls = _clear(row)
+    if cls in ("higher", "lower"):
         a, b = sorted((abs(lo), abs(hi)))
         word = up if m > 0 else down
         return f"{word} {label} by {_p(abs(m))}% [{_p(a)}, {_p(b)}]{suffix}"
     interval = f" [{_p(lo, True)}, {_p(hi, True)}]" if math.isfinite(lo) else ""
-    return f"no clear change in {label} ({_p(m, True)}%{interval})"
+    what = "unclear change" if cls == "unclear" else "no clear change"
+    return f"{what} in {label} ({_p(m, True)}%{interval})"
 
 
 def _verdict(d: pd.DataFrame, risk: str, utility: str) -> str:
@@ -119,7 +130,7 @@ def _verdict(d: pd.DataFrame, risk: str, utility: str) -> str:
     risk_part = _change(d.loc[risk], rl, "raises", "cuts")
     u = d.loc[utility]
     m, lo, hi = u.rel_mean, u.rel_low, u.rel_high
-    if math.isfinite(m) and math.isfinite(lo) and (lo > 0 or hi < 0):
+    if math.isfinite(m) and _clear(u) in ("higher", "lower"):
         a, b = sorted((abs(lo), abs(hi)))
         util_part = (f"for {_p(abs(m))}% [{_p(a)}, {_p(b)}] "
                      f"{'more' if m > 0 else 'less'} {ul}")

@@ -17,9 +17,9 @@ outcome:
   on shuffled worlds (a permutation test of the largest statistic over the assumptions
   searched, :data:`PERMUTATIONS` shuffles, 5% level), so that a few dozen worlds over ~100
   assumptions do not name one by chance. Two families are searched, each at half the
-  level: every assumption, and those the global screening saw move the outcome by at least
-  its margin (:func:`screened`, from ``make uncertainty``), so that fewer worlds can name a
-  decider the screening already suspected;
+  level: every assumption, and the few the global screening found to move the outcome's
+  changes most (:func:`screened`, from ``make uncertainty``), so that fewer worlds can
+  confirm a decider the screening already suspected;
 * a verdict in three words: *robust* (the same clear direction in at least
   :data:`ROBUST_SHARE` of the worlds), *no clear change* (within the margin in at least
   :data:`NO_CHANGE_SHARE` of them) or *depends on X* (the rest, X the deciding assumption).
@@ -230,6 +230,10 @@ def draw_worlds(arms: Sequence[Scenario], worlds: int, seed: int, *, fixed: Iter
     return samples, varied, held
 
 
+#: how many screened assumptions form the narrow family of the decider search
+SCREEN_TOP = 5
+
+
 @functools.cache
 def _screening() -> pd.DataFrame | None:
     try:
@@ -239,24 +243,27 @@ def _screening() -> pd.DataFrame | None:
 
 
 def screened(outcome: str) -> frozenset[str]:
-    """The uncertainties the global screening saw move ``outcome`` by at least its margin.
+    """The few uncertainties the global screening found to move ``outcome``'s changes most.
 
-    From :data:`SCREENING_FILE` (``python -m sim uncertainty-report --screening ...``): an
-    uncertainty is screened in when its Morris μ* (the typical change across its plausible
-    range) reaches the outcome's margin (:meth:`sim.outcomes.Outcome.margin` of the plan's
-    level) for the plan's level or for any bundled reform's change. The robustness stage
-    searches these first, as a second family at half the error rate (so that 16 or 32
-    worlds can name a decider the ~100-wide search cannot tell from chance); an empty set
-    (no screening, an outcome it did not cover) leaves the one wide search.
+    From :data:`SCREENING_FILE` (``make uncertainty``: Morris over every plausible range,
+    the plan and four bundled reforms on common seeds): the :data:`SCREEN_TOP`
+    uncertainties with the largest μ* (the typical change across the plausible range) on
+    a bundled reform's change of the outcome, among those reaching the outcome's margin
+    (:meth:`sim.outcomes.Outcome.margin` of the plan's level). The robustness stage
+    searches these as a second family at half the error rate, so that 16 or 32 worlds can
+    confirm a decider the screening suspected where a search over ~100 could not tell it
+    from chance. Empty without a screening, or for an outcome it did not cover.
     """
     table = _screening()
     if table is None or outcome not in OUTCOMES:
         return frozenset()
-    rows = table[table["outcome"] == outcome]
+    rows = table[(table["outcome"] == outcome) & table["target"].str.contains(" − ")]
     if rows.empty:
         return frozenset()
     margin = OUTCOMES[outcome].margin(float(rows["base_mean"].iloc[0]))
-    return frozenset(rows.loc[rows["mu_star"] >= max(margin, 1e-12), "parameter"])
+    mu = rows.groupby("parameter")["mu_star"].max()
+    mu = mu[mu >= max(margin, 1e-12)].sort_values(ascending=False, kind="stable")
+    return frozenset(mu.index[:SCREEN_TOP])
 
 
 # ------------------------------------------------------------------------------ the result

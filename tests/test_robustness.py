@@ -93,6 +93,20 @@ def test_the_decisive_uncertainties_are_wider_than_a_point(name):
     assert (r.high - r.low) >= 0.3 * abs(p.default)
 
 
+def test_the_screening_the_robustness_stage_reads_is_current_and_consistent():
+    from sim.robustness import SCREEN_TOP, SCREENING_FILE, screened
+
+    table = pd.read_csv(SCREENING_FILE, comment="#")
+    assert set(table["parameter"]) <= set(PLAUSIBLE)
+    assert set(table["outcome"]) <= set(OUTCOMES.names())
+    # regenerated after any change of the plausible ranges: every sampled one is in it
+    assert set(table["parameter"]) == set(PLAUSIBLE)
+    care = screened("utility_rate")
+    assert "lifestyle_clinical_value" in care and "attack_surface_exponent" in care
+    assert len(care) == SCREEN_TOP  # a screen that keeps everything narrows nothing
+    assert screened("no_such_outcome") == frozenset()
+
+
 # ------------------------------------------------------------------- drawing worlds
 def test_worlds_stay_in_their_ranges_and_both_arms_share_them():
     plan = plan_worlds("national_plan_2025", "on_device_consent", worlds=12, seed=3, reps=2)
@@ -270,8 +284,7 @@ def test_policies_are_rebuilt_from_a_sweeps_runs(tmp_path):
 def _decider(b: str, outcome: str, seed: int, worlds: int) -> tuple:
     from sim.robustness import robustness
 
-    rob = robustness("national_plan_2025", b, worlds=worlds, seed=seed, reps=1,
-                     size={"n_residents": 2000})
+    rob = robustness("national_plan_2025", b, worlds=worlds, seed=seed)  # the defaults
     return rob.table.loc[outcome, "decided_by"]
 
 
@@ -285,7 +298,7 @@ def test_minimal_collections_care_cost_is_decided_by_the_value_of_lifestyle_fiel
 def test_on_device_care_is_decided_by_how_often_the_national_store_is_hit(seed):
     # under the plan a ransomware hit on the national platform takes shared records down;
     # how often it is found (attack_surface_exponent) decides what on-device storage gains
-    assert _decider("on_device_consent", "utility_rate", seed, 32)[0] == \
+    assert _decider("on_device_consent", "utility_rate", seed, 16)[0] == \
         "attack_surface_exponent"
 
 
