@@ -31,9 +31,9 @@ def stage(worlds: int, reps: int, seed: int) -> dict[str, float]:
     t0 = time.perf_counter()
     plan = plan_worlds("national_plan_2025", "on_device_consent", worlds, seed, reps)
     t1 = time.perf_counter()
-    results = run_scenarios(plan.scenarios, plan.seed, plan.reps)
+    results, central = plan.execute(run_scenarios)
     t2 = time.perf_counter()
-    judge(plan, results)
+    judge(plan, results, central)
     t3 = time.perf_counter()
     return {"draw_s": t1 - t0, "runs_s": t2 - t1, "judge_s": t3 - t2, "total_s": t3 - t0,
             "runs": plan.runs}
@@ -48,7 +48,7 @@ def warm_pool(worlds: int, reps: int, seed: int) -> float:
         runner.run_many(warm.scenarios, warm.seed, 1)  # start the workers
         plan = plan_worlds("national_plan_2025", "on_device_consent", worlds, seed, reps)
         t0 = time.perf_counter()
-        judge(plan, runner.run_many(plan.scenarios, plan.seed, plan.reps))
+        judge(plan, *plan.execute(runner.run_many))
         return time.perf_counter() - t0
     finally:
         runner.close()

@@ -388,8 +388,13 @@ both policies run in it on the same seeds.
 
 **How to read the three words** (one rule, `sim.verdicts.change_class`, used everywhere):
 
-* a world's change counts as *better* or *worse* when it is at least the outcome's margin
-  (1% of the baseline, 0.1 point for a share); smaller is *no clear change*;
+* each world runs one paired replication, so its change carries replication noise; the
+  noise is measured on a few replications of the two policies at their own values, and
+  each world's change is shrunk toward the mean over the worlds in proportion to it
+  (empirical Bayes), so that luck in one world does not pass for an effect;
+* a world's (estimated) change counts as *better* or *worse* when it is at least the
+  outcome's margin (1% of the baseline, 0.1 point for a share); smaller is *no clear
+  change*;
 * **robust**: the same clear direction in at least 90% of the worlds; the spread (5th to
   95th percentile of the change across worlds) says by how much;
 * **no clear change**: within the margin in at least 75% of the worlds;
@@ -494,7 +499,9 @@ pd.DataFrame(rows).set_index(["claim", "prediction"])
   16 worlds an assumption must have a rank correlation of about 0.75 with the change, with
   64 about 0.45. "No single one decides it" can mean several do, or too few worlds ran.
 * The worlds run smaller populations than a full comparison (at most 3,000 simulated
-  residents by default), which adds replication noise to each world's change."""),
+  residents by default) and one replication each; the shrinkage for replication noise
+  assumes the worlds' changes are roughly normal around their mean, which rare large
+  breaches (a national store hit or not) bend."""),
 ]
 
 # ------------------------------------------------------------------- 06 validation

@@ -436,9 +436,9 @@ def _cmd_compare(args) -> int:
         from .experiment import run_scenarios
         from .robustness import judge
 
-        results = run_scenarios(plan.scenarios, plan.seed, plan.reps, workers=args.workers,
-                                progress=args.progress)
-        res.robustness = judge(plan, results)
+        results, central = plan.execute(lambda sc, sd, r: run_scenarios(
+            sc, sd, r, workers=args.workers, progress=args.progress))
+        res.robustness = judge(plan, results, central)
     if args.out:
         tables = {"runs.csv": res.runs, "daily.csv": _concat_daily(ra, rb),
                   "differences.csv": res.differences}

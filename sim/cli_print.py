@@ -92,11 +92,14 @@ def print_robustness(rob) -> None:
         verdict = f"robust: {r.change}" if r.verdict == "robust" else r.verdict
         spread = f"[{_fmt(r.effect_p05)}, {_fmt(r.effect_p95)}]"
         print(f"{arrow} {name:30s} {verdict:16s} {r.better:6d} {r.worse:6d} "
-              f"{r.no_clear_change:5d}  {spread:>26s}  {', '.join(r.decided_by) or '-'}")
+              f"{r.no_clear_change:5d}  {spread:>26s}  "
+              f"{', '.join(r.decided_by) or '-'}")
     print("\nIn words:")
     for name, r in rob.table.iterrows():
         if name in OUTCOMES and OUTCOMES[name].headline and r.verdict != "not compared":
             print(f"  {r.label}: {r.summary}")
+    print("(each world's change is its replication shrunk toward the mean over worlds for "
+          "the replication noise measured at the arms' own values)")
     held = rob.settings.get("held") or {}
     if held:
         print("Held as set (not sampled): " + "; ".join(f"{k} ({v})" for k, v in held.items()))

@@ -82,6 +82,9 @@ WORLD_REPS = 1
 #: simulated residents per world run by default: a run's cost is mostly the attacks on the
 #: represented population, so fewer residents save less than fewer worlds would lose
 WORLD_RESIDENTS = 3_000
+#: paired replications of the two arms at their own values, run beside the worlds to
+#: measure how much one world's change moves by chance (its replication noise)
+NOISE_REPS = 8
 #: share of worlds with the same clear direction for a verdict to be *robust*
 ROBUST_SHARE = 0.9
 #: share of worlds within the margin for *no clear change* ("most")
@@ -119,6 +122,8 @@ class WorldPlan:
         held: uncertainties not sampled, with the reason (set differently by the two arms,
             fixed by the caller).
         method: ``"latin_hypercube"`` or ``"sobol"``.
+        noise_reps: paired replications of the two arms at their own values
+            (:attr:`central`), which measure a world's replication noise (0: none).
     """
 
     baseline: Scenario
@@ -130,6 +135,7 @@ class WorldPlan:
     varied: list[str]
     held: dict[str, str]
     method: str
+    noise_reps: int = NOISE_REPS
 
     @property
     def worlds(self) -> int:
@@ -137,9 +143,30 @@ class WorldPlan:
         return len(self.samples)
 
     @property
+    def central(self) -> list[Scenario]:
+        """The two arms at their own values: run ``noise_reps`` times to measure noise."""
+        return [self.baseline, self.reform]
+
+    @property
     def runs(self) -> int:
-        """How many runs the plan makes (worlds × 2 arms × reps)."""
-        return len(self.scenarios) * self.reps
+        """How many runs the plan makes (worlds × 2 arms × reps, and the noise runs)."""
+        return len(self.scenarios) * self.reps + 2 * self.noise_reps
+
+    def execute(self, run=None) -> tuple[list[RunResult], list[RunResult]]:
+        """Run the plan: the noise runs (first: few) and the worlds.
+
+        Args:
+            run: ``run(scenarios, seed, reps) -> list[RunResult]`` (default:
+                :func:`sim.experiment.run_scenarios`; the app passes its warm pool's).
+
+        Returns:
+            ``(results, central)`` for :func:`judge`.
+        """
+        from .experiment import run_scenarios
+
+        run = run or (lambda sc, seed, reps: run_scenarios(sc, seed, reps))
+        central = run(self.central, self.seed, self.noise_reps) if self.noise_reps >= 2 else []
+        return run(self.scenarios, self.seed, self.reps), central
 
     def run_size(self) -> dict[str, int]:
         """The size of every run: simulated residents and days."""
@@ -150,7 +177,7 @@ class WorldPlan:
 def plan_worlds(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str, Any] | str,
                 worlds: int = DEFAULT_WORLDS, seed: int = 0, reps: int = WORLD_REPS, *,
                 size: Mapping[str, Any] | None = None, fixed: Iterable[str] = (),
-                method: str = "latin_hypercube") -> WorldPlan:
+                method: str = "latin_hypercube", noise_reps: int = NOISE_REPS) -> WorldPlan:
     """Draw the plausible worlds for baseline ``a`` and reform ``b``.
 
     Args:
@@ -165,6 +192,8 @@ def plan_worlds(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str
         fixed: uncertainties to hold at the arms' values.
         method: ``"latin_hypercube"`` (default) or ``"sobol"`` (scrambled; ``worlds``
             should then be a power of two).
+        noise_reps: paired replications at the arms' own values that measure a world's
+            replication noise (0: none; then every world's change is taken at face value).
 
     Raises:
         ValueError: for a bad ``worlds``, ``reps``, ``method`` or an unknown ``fixed`` name.
@@ -185,7 +214,8 @@ def plan_worlds(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str
         for arm in (a, b):
             scenarios.append(arm.with_overrides(world, name=f"{arm.name} [world {w}]"))
     return WorldPlan(baseline=a, reform=b, samples=samples, scenarios=scenarios,
-                     seed=int(seed), reps=int(reps), varied=varied, held=held, method=method)
+                     seed=int(seed), reps=int(reps), varied=varied, held=held, method=method,
+                     noise_reps=int(noise_reps))
 
 
 def draw_worlds(arms: Sequence[Scenario], worlds: int, seed: int, *, fixed: Iterable[str] = (),
@@ -242,6 +272,7 @@ def _screening() -> pd.DataFrame | None:
         return None
 
 
+@functools.cache
 def screened(outcome: str) -> frozenset[str]:
     """The few uncertainties the global screening found to move ``outcome``'s changes most.
 
@@ -276,6 +307,8 @@ class RobustnessResult:
             ``"depends"``, ``"no clear change"`` or ``"not compared"``), ``change`` (the
             robust direction: ``"better"``/``"worse"``), ``worlds`` (worlds with a finite
             change), ``better``, ``worse``, ``no_clear_change`` (counts of worlds),
+            ``noise_sd`` (the standard deviation of a world's change by chance) and
+            ``shrinkage`` (the weight each world's own change keeps in its estimate),
             ``effect_median``, ``effect_p05``, ``effect_p95`` (the change, reform −
             baseline, in the outcome's unit), ``relative_p05``, ``relative_p95`` (in % of
             the world's baseline), ``decided_by`` (a tuple of parameter names, most
@@ -284,7 +317,10 @@ class RobustnessResult:
             ``turn_p`` (the permutation p-value of that split), ``summary`` (one line) and
             ``note`` (why an outcome is not compared).
         worlds: one row per world and outcome: ``world, outcome, mean_a, mean_b, change,
-            relative, margin, change_class`` (``higher``/``lower``/``none``).
+            estimate, relative, margin, change_class``: the change as run (one or a few
+            replications), its estimate shrunk for replication noise (what is classed and
+            shown), the estimate in % of the world's baseline, the margin, and the class
+            (``higher``/``lower``/``none``).
         samples: one row per world with the sampled values.
         runs: every run: ``world, arm, rep, seed, status`` and the outcomes.
         settings: what ran: worlds, reps, seed, method, run size, varied and held
@@ -310,6 +346,7 @@ class RobustnessResult:
         r = self.table.loc[outcome]
         return {"worlds": int(r.worlds), "better": int(r.better), "worse": int(r.worse),
                 "no_clear_change": int(r.no_clear_change), "verdict": r.verdict,
+                "noise_sd": _num(r.noise_sd), "shrinkage": _num(r.shrinkage),
                 "effect_p05": _num(r.effect_p05), "effect_p95": _num(r.effect_p95),
                 "relative_p05": _num(r.relative_p05), "relative_p95": _num(r.relative_p95),
                 "decided_by": list(r.decided_by),
@@ -375,19 +412,32 @@ def robustness(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str,
     from .experiment import run_scenarios
 
     plan = plan_worlds(a, b, worlds, seed, reps, size=size, fixed=fixed, method=method)
-    results = run_scenarios(plan.scenarios, plan.seed, plan.reps, engine=engine,
-                            workers=workers, progress=progress)
-    return judge(plan, results, outcomes=outcomes)
+    results, central = plan.execute(lambda sc, sd, r: run_scenarios(
+        sc, sd, r, engine=engine, workers=workers, progress=progress))
+    return judge(plan, results, central, outcomes=outcomes)
 
 
 def judge(plan: WorldPlan, results: Sequence[RunResult],
+          central: Sequence[RunResult] = (),
           outcomes: Sequence[str] | None = None) -> RobustnessResult:
     """Judge each outcome across the worlds of ``plan``, from the runs in ``results``.
+
+    A world's change is run with one (or a few) replications, so it carries replication
+    noise; its standard deviation is measured on the ``central`` runs (the paired
+    differences of the two arms at their own values). Each world's change is then
+    estimated by shrinking it toward the mean over the worlds in proportion to that noise
+    (empirical Bayes: weight ``τ² / (τ² + σ²)``, with ``σ²`` the noise and ``τ²`` the
+    variance across worlds beyond it), and the estimate is classed by the outcome's margin
+    (:func:`sim.verdicts.change_class`). A noisy outcome whose worlds agree in sign is thus
+    judged by their agreement, not by each world's luck; one whose changes vary no more
+    than its noise has every world at the common mean.
 
     Args:
         plan: the worlds (:func:`plan_worlds`).
         results: one :class:`~sim.experiment.RunResult` per scenario of
             ``plan.scenarios``, in the same order.
+        central: the two arms at their own values (:meth:`WorldPlan.execute`); empty:
+            no noise measured, every world's change taken at face value.
         outcomes: the outcomes to judge (default: every registered one).
     """
     if len(results) != len(plan.scenarios):
@@ -411,28 +461,35 @@ def judge(plan: WorldPlan, results: Sequence[RunResult],
     params_a, params_b = _params_of(results[0].runs), _params_of(results[1].runs)
     X = plan.samples[plan.varied].to_numpy(dtype=float)
     perms = _shuffles(plan.seed, plan.worlds)
+    noise = _noise(central, names)
+    noise_df = len(central[0].runs) - 1 if central else 0
     rows, world_rows = [], []
     for name in names:
         o = OUTCOMES[name]
+        sd_world = noise.get(name, 0.0) / math.sqrt(plan.reps)
         ma = a[name].astype(float).groupby(level="world").mean()
         mb = b[name].astype(float).groupby(level="world").mean()
         d = (b[name].astype(float) - a[name].astype(float)).groupby(level="world").mean()
         d = d.reindex(range(plan.worlds))
         ma, mb = ma.reindex(range(plan.worlds)), mb.reindex(range(plan.worlds))
+        raw = d.to_numpy()
+        est, weight = _shrink(raw, sd_world, noise_df)
         margins = np.array([o.margin(x) for x in ma])
-        classes = np.array([change_class(x, m) for x, m in zip(d, margins, strict=True)])
+        classes = np.array([change_class(x, m) for x, m in zip(est, margins, strict=True)])
         with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.where(ma.to_numpy() != 0, 100.0 * d.to_numpy() / ma.to_numpy(), np.nan)
+            rel = np.where(ma.to_numpy() != 0, 100.0 * est / ma.to_numpy(), np.nan)
         world_rows.append(pd.DataFrame({
             "world": range(plan.worlds), "outcome": name, "mean_a": ma.to_numpy(),
-            "mean_b": mb.to_numpy(), "change": d.to_numpy(), "relative": rel,
+            "mean_b": mb.to_numpy(), "change": raw, "estimate": est, "relative": rel,
             "margin": margins, "change_class": classes}))
-        note = _comparison_note(o, params_a, params_b, d.to_numpy())
+        note = _comparison_note(o, params_a, params_b, raw)
         family = np.array([v in screened(name) for v in plan.varied], dtype=bool)
-        rows.append(_judge_outcome(name, d.to_numpy(), rel, classes, X, plan.varied, perms,
-                                   note, family))
+        row = _judge_outcome(name, est, rel, classes, X, plan.varied, perms, note, family)
+        row.update(noise_sd=sd_world, shrinkage=weight)
+        rows.append(row)
     table = pd.DataFrame(rows).set_index("outcome")
     settings = {"worlds": plan.worlds, "reps": plan.reps, "seed": plan.seed,
+                "noise_reps": len(central[0].runs) if central else 0,
                 "method": plan.method, **plan.run_size(), "varied": list(plan.varied),
                 "held": dict(plan.held), "baseline": plan.baseline.name,
                 "screened": {n: sorted(screened(n) & set(plan.varied)) for n in names
@@ -449,11 +506,12 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
 
     Each prediction (``"lower"``, ``"higher"``, ``"unchanged"``, as in
     :func:`sim.verdicts.claim_verdict`) holds in a world when that world's change has that
-    class (:func:`sim.verdicts.change_class`: ``"unchanged"`` is within the margin). The
-    claim holds in a world when every measurable prediction does; it is *robust* when it
-    holds (or fails) in at least :data:`ROBUST_SHARE` of the worlds, and otherwise depends
-    on the assumption that best separates the worlds where it holds (a stump with a
-    permutation test, as for the outcomes).
+    class (:func:`sim.verdicts.change_class` on the world's estimate, see :func:`judge`:
+    ``"unchanged"`` is within the margin). The claim holds in a world when every measurable
+    prediction does; it is *robust* when it holds (or fails) in at least
+    :data:`ROBUST_SHARE` of the worlds, and otherwise depends on the assumption that best
+    separates the worlds where it holds (a stump with a permutation test, as for the
+    outcomes).
 
     Args:
         rob: the claim's comparison across the worlds (:func:`robustness`).
@@ -467,8 +525,9 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
     """
     wanted = {"lower": "lower", "higher": "higher", "unchanged": "none"}
     w = rob.worlds.pivot(index="world", columns="outcome", values="change_class")
-    finite = rob.worlds.pivot(index="world", columns="outcome", values="change")
+    finite = rob.worlds.pivot(index="world", columns="outcome", values="estimate")
     rows, holds_all = [], None
+    n = rob.settings["worlds"]
     for outcome, want in expect.items():
         r = rob.table.loc[outcome]
         if r.verdict == "not compared":
@@ -479,14 +538,13 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
         ok = finite[outcome].notna().to_numpy()
         holds = (w[outcome].to_numpy() == wanted[want]) & ok
         holds_all = holds if holds_all is None else holds_all & holds
-        n = int(ok.sum())
+        k = int(ok.sum())
         rows.append({"outcome": outcome, "predicted": want, "holds": int(holds.sum()),
-                     "worlds": n, "share": holds.sum() / n if n else math.nan,
+                     "worlds": k, "share": holds.sum() / k if k else math.nan,
                      "verdict": r.verdict, "decided_by": r.decided_by, "summary": r.summary})
     table = pd.DataFrame(rows)
-    n = rob.settings["worlds"]
     if holds_all is None:
-        head = (f"Across {n} plausible worlds, \"{claim}\": no prediction can be measured.")
+        head = f"Across {n} plausible worlds, \"{claim}\": no prediction can be measured."
     else:
         k = int(holds_all.sum())
         if k >= ROBUST_SHARE * n:
@@ -496,16 +554,13 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
         else:
             word = "depends on the assumptions"
             varied = rob.settings["varied"]
-            X = rob.samples[varied].to_numpy(dtype=float)
-            split = _best_stump(X, holds_all.astype(int),
-                                _shuffles(rob.settings["seed"], len(holds_all)))
+            X = rob.samples.set_index("world").loc[range(n), varied].to_numpy(dtype=float)
+            split = _best_stump(X, holds_all.astype(int), _shuffles(rob.settings["seed"], n))
             if split is not None:
                 side = {1: "supported", 0: "not supported"}
-                thr = split["threshold"]
                 word = (f"depends on {plain_name(varied[split['var']])}: "
-                        f"{side.get(split['left'], 'not supported')} when it is ≤ "
-                        f"{_fmt_threshold(thr)}, {side.get(split['right'], 'not supported')} "
-                        f"above")
+                        f"{side[split['left']]} when it is ≤ "
+                        f"{_fmt_threshold(split['threshold'])}, {side[split['right']]} above")
         head = (f"Across {n} plausible worlds, \"{claim}\": {word} (every prediction holds "
                 f"in {k} of {n} worlds).")
     lines = [head]
@@ -617,6 +672,49 @@ def policies_from_runs(runs: pd.DataFrame, scenario: str | None = None
 
 
 # ------------------------------------------------------------------------------ judging
+def _shrink(d: np.ndarray, sd: float, noise_df: int = NOISE_REPS - 1
+            ) -> tuple[np.ndarray, float]:
+    """Each world's change shrunk toward the mean over worlds for its noise ``sd``.
+
+    Empirical Bayes for a normal model: the worlds' true changes vary with variance
+    ``τ² = var(d) − sd²`` around their mean, and a world's estimate keeps the weight
+    ``τ² / (τ² + sd²)`` of its own deviation. ``τ²`` is taken as 0 (every world at the
+    mean) unless ``var(d) / sd²`` exceeds the 95th percentile of its F distribution with
+    ``(worlds − 1, noise_df)`` degrees of freedom: the worlds must differ by more than the
+    noise, itself measured on few replications, could make them. Returns the estimates
+    and that weight (1: no noise measured, the changes as run).
+    """
+    finite = np.isfinite(d)
+    if sd <= 0 or finite.sum() < 3:
+        return d.astype(float), 1.0
+    from scipy.stats import f as f_dist
+
+    x = d[finite]
+    v = float(x.var(ddof=1))
+    crit = float(f_dist.ppf(0.95, len(x) - 1, max(noise_df, 1)))
+    tau2 = v - sd * sd if v > crit * sd * sd else 0.0
+    weight = tau2 / (tau2 + sd * sd)
+    out = np.full(len(d), np.nan)
+    out[finite] = x.mean() + weight * (x - x.mean())
+    return out, weight
+
+
+def _noise(central: Sequence[RunResult], names: Sequence[str]) -> dict[str, float]:
+    """Standard deviation of one replication's paired change, per outcome (the noise runs)."""
+    if len(central) != 2:
+        return {}
+    a = central[0].runs[central[0].runs["status"] == "ok"].set_index("seed")
+    b = central[1].runs[central[1].runs["status"] == "ok"].set_index("seed")
+    common = a.index.intersection(b.index)
+    out = {}
+    for n in names:
+        if n in a and n in b:
+            d = (b.loc[common, n].astype(float) - a.loc[common, n].astype(float)).to_numpy()
+            d = d[np.isfinite(d)]
+            out[n] = float(d.std(ddof=1)) if len(d) >= 2 else 0.0
+    return out
+
+
 def _shuffles(seed: int, n: int) -> np.ndarray:
     """:data:`PERMUTATIONS` shuffles of ``n`` worlds for the permutation tests (seeded)."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 0xD1CE, n]))
@@ -653,11 +751,10 @@ def _judge_outcome(name: str, d: np.ndarray, rel: np.ndarray, classes: np.ndarra
         row["note"] = "the same in every world and replication: this change does not act on it"
     # what decides the class (the sign, or whether there is a change at all)
     labels = np.select([classes == "higher", classes == "lower"], [1, 2], 0)[finite]
-    Xf = X[finite]
     families = [family] if family is not None else None
-    split = _best_stump(Xf, labels, perms_for(perms, finite), families)
-    # what decides the size
-    size = _rank_deciders(Xf, d[finite], perms_for(perms, finite), families)
+    split = _best_stump(X[finite], labels, perms_for(perms, finite), families)
+    # what decides the size: every world's change
+    size = _rank_deciders(X[finite], d[finite], perms_for(perms, finite), families)
     deciders = []
     if split is not None:
         deciders.append(varied[split["var"]])

@@ -110,7 +110,7 @@ def test_the_screening_the_robustness_stage_reads_is_current_and_consistent():
 # ------------------------------------------------------------------- drawing worlds
 def test_worlds_stay_in_their_ranges_and_both_arms_share_them():
     plan = plan_worlds("national_plan_2025", "on_device_consent", worlds=12, seed=3, reps=2)
-    assert plan.worlds == 12 and plan.runs == 12 * 2 * 2
+    assert plan.worlds == 12 and plan.runs == 12 * 2 * 2 + 2 * plan.noise_reps
     for name in plan.varied:
         r = PLAUSIBLE[name]
         col = plan.samples[name]
@@ -228,6 +228,53 @@ def test_pure_noise_names_no_deciding_assumption(plan32):
         named += bool(row.decided_by)
         assert row.verdict != "robust"
     assert named <= 4
+
+
+def _fake_central(plan, sd, outcome="utility_rate", seed=1):
+    """The noise runs: both arms at their own values, 6 paired replications whose change
+    has standard deviation ``sd``."""
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal(6)
+    noise = (noise - noise.mean()) / noise.std(ddof=1) * sd
+    out = []
+    for arm, scen in enumerate(plan.central):
+        rows = [{"scenario": scen.name, "rep": r, "seed": 1000 + r, "status": "ok",
+                 **dict.fromkeys(OUTCOMES.names(), 1.0),
+                 outcome: 0.6 + (noise[r] if arm else 0.0)} for r in range(6)]
+        out.append(RunResult(scenario=scen, seed=plan.seed, runs=pd.DataFrame(rows),
+                             daily=pd.DataFrame()))
+    return out
+
+
+def test_replication_noise_is_shrunk_away_before_worlds_are_classed(plan32):
+    # no world truly changes, but one replication's change varies by 0.03 (five times
+    # the 0.006 margin): taken at face value the worlds look split; with the noise
+    # measured beside them, every world's estimate sits at the common mean
+    res = _fake_results(plan32, lambda w: 0.0, noise=0.03, seed=3)
+    naive = judge(plan32, res).table.loc["utility_rate"]
+    assert naive.verdict == "depends" and naive.better > 5 and naive.worse > 5
+    rob = judge(plan32, res, _fake_central(plan32, 0.03))
+    row = rob.table.loc["utility_rate"]
+    assert row.noise_sd == pytest.approx(0.03)
+    assert row.shrinkage < 0.4  # the sample variance of 32 draws is itself noisy
+    assert row.verdict == "no clear change" and row.no_clear_change == 32
+    w = rob.worlds[rob.worlds.outcome == "utility_rate"]
+    assert w.estimate.std() == pytest.approx(row.shrinkage * w.change.std())
+
+
+def test_noisy_worlds_that_agree_in_sign_are_judged_by_their_agreement(plan32):
+    # a true loss of 0.04 everywhere under noise of 0.03: at face value a quarter of the
+    # worlds look unchanged or better; their estimates agree on the loss
+    res = _fake_results(plan32, lambda w: -0.04, noise=0.03, seed=5)
+    naive = judge(plan32, res).table.loc["utility_rate"]
+    assert naive.worse < 30
+    row = judge(plan32, res, _fake_central(plan32, 0.03)).table.loc["utility_rate"]
+    assert row.verdict == "robust" and row.change == "worse" and row.worse == 32
+    # a real spread across worlds survives the shrinkage
+    lcv = lambda w: -0.2 * w["lifestyle_clinical_value"]  # noqa: E731
+    res = _fake_results(plan32, lcv, noise=0.03, seed=5)
+    row = judge(plan32, res, _fake_central(plan32, 0.03)).table.loc["utility_rate"]
+    assert row.shrinkage > 0.8 and row.decided_by[0] == "lifestyle_clinical_value"
 
 
 def test_claims_across_the_worlds_count_where_every_prediction_holds(plan32):

@@ -348,8 +348,8 @@ class ComparisonDashboard(W.VBox):
             "</i>")
         t0 = time.perf_counter()
         try:
-            results = self.runner.run_many(plan.scenarios, plan.seed, plan.reps,
-                                           progress=self.work.on_progress)
+            results, central = plan.execute(lambda sc, sd, r: self.runner.run_many(
+                sc, sd, r, progress=self.work.on_progress))
             self.work.check()
         except Cancelled:
             self.robust.value = (
@@ -360,7 +360,7 @@ class ComparisonDashboard(W.VBox):
         except RuntimeError as exc:  # worker processes kept dying (the Runner's message)
             failed(exc)
             return
-        rob = rb.judge(plan, results)
+        rob = rb.judge(plan, results, central)
         cmp.robustness = rob
         self.work.check()
         self._show_verdict(cmp)

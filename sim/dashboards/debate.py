@@ -148,8 +148,8 @@ class DebateDashboard(W.VBox):
         self.across.value = (f"<i>Testing the claim across {worlds} plausible worlds "
                              f"({plan.runs} runs)…</i>")
         try:
-            results = self.runner.run_many(plan.scenarios, plan.seed, plan.reps,
-                                           progress=self.work.on_progress)
+            results, central = plan.execute(lambda sc, sd, r: self.runner.run_many(
+                sc, sd, r, progress=self.work.on_progress))
             self.work.check()
         except Cancelled:  # the replication verdict above stays; this stage says it stopped
             self.across.value = ("<div style='color:#b26a00'>Cancelled: the claim was not "
@@ -161,7 +161,7 @@ class DebateDashboard(W.VBox):
                                  "Test this claim.</i>")
             self.work.status.value = "out of date"
             return
-        rob = judge(plan, results)
+        rob = judge(plan, results, central)
         lines, _table = claim_across_worlds(rob, c.expect, c.claim)
         body = "".join(f"<li>{html.escape(x.strip(' -'))}</li>" for x in lines[1:])
         self.across.value = (

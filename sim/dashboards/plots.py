@@ -310,8 +310,9 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
                                "emergency_info_rate", "harm_per_1000")):
     """Each world's change against the assumption that decides it, one panel per outcome.
 
-    A dot per plausible world: the reform's change in percent of that world's baseline
-    (paired replications' mean), green where it is clearly better, red where clearly worse,
+    A dot per plausible world: the reform's estimated change in percent of that world's
+    baseline (shrunk for replication noise, see :func:`sim.robustness.judge`), green where
+    it is clearly better, red where clearly worse,
     grey within the margin (shaded). The x axis is the deciding assumption (where the
     answer turns: a dashed line at the threshold); with none, the worlds in order of their
     change.
@@ -331,8 +332,7 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
         r = table.loc[name]
         w = rob.worlds[rob.worlds.outcome == name].set_index("world")
         words = _CHANGE_WORDS[r.direction]
-        cls = w.change_class.map({**dict.fromkeys(("none", "unclear"), "no clear change"),
-                                  **words})
+        cls = w.change_class.map({"none": "no clear change", **words})
         x_name = r.turn_parameter or (r.decided_by[0] if len(r.decided_by) else "")
         if x_name:
             x = rob.samples.set_index("world").loc[w.index, x_name]
