@@ -81,6 +81,11 @@ class Outcome:
         return max(self.margin_relative * base, self.margin_absolute)
 
     @property
+    def zero_one(self) -> bool:
+        """Whether the outcome is on a 0-1 scale (a share, a probability, trust)."""
+        return _zero_one(self.unit)
+
+    @property
     def arrow(self) -> str:
         """``"↓"``, ``"↑"`` or ``""`` for this outcome's direction (see :func:`direction_arrow`)."""
         return direction_arrow(self.direction)

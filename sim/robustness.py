@@ -474,6 +474,11 @@ def judge(plan: WorldPlan, results: Sequence[RunResult],
         ma, mb = ma.reindex(range(plan.worlds)), mb.reindex(range(plan.worlds))
         raw = d.to_numpy()
         est, weight = _shrink(raw, sd_world, noise_df)
+        # a shrunk change stays possible: no outcome below 0, no share above 1
+        base = ma.to_numpy()
+        est = np.maximum(est, -base)
+        if o.zero_one:
+            est = np.minimum(est, 1.0 - base)
         margins = np.array([o.margin(x) for x in ma])
         classes = np.array([change_class(x, m) for x, m in zip(est, margins, strict=True)])
         with np.errstate(divide="ignore", invalid="ignore"):

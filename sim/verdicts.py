@@ -1,12 +1,13 @@
 """Plain-language verdicts on a paired comparison (reform − baseline), intervals first.
 
 **One rule for "no clear change"** (:func:`change_class`), used by the comparison, the
-debate's claims, the robustness stage, the app and the brief: a change counts when its 95%
-interval excludes zero *and* it is at least the outcome's equivalence margin
-(:meth:`sim.outcomes.Outcome.margin`: 1% of the baseline, at least 0.1 percentage point for
-a share); a change smaller than the margin is "no clear change" however many replications
-ran, so a verdict does not flip just because more were run. A change as large as the margin
-whose interval still includes zero is "unclear" (more replications would tell).
+debate's claims, the robustness stage, the app and the brief, built on an equivalence
+margin declared with each outcome (:meth:`sim.outcomes.Outcome.margin`: 1% of the
+baseline, at least 0.1 percentage point for a share): a change counts when its 95% interval
+excludes zero *and* it is at least the margin; it is "no clear change" when its interval
+lies within ± the margin (equivalence, as in a TOST); anything else is "unclear" (more
+replications would tell). More replications move a verdict only from "unclear" to one of
+the others, never between "clear change" and "no clear change".
 
 :func:`comparison_verdict` writes the headline sentences for a comparison,
 :func:`describe_change` one outcome's change in words and :func:`claim_verdict` whether a
@@ -68,15 +69,22 @@ def change_class(mean: float, margin: float, low: float | None = None,
         high: its upper end.
 
     Returns:
-        ``"higher"``/``"lower"`` when ``|mean| ≥ margin`` (and the interval, if given,
-        excludes zero); ``"none"`` when ``|mean| < margin`` (no clear change) or it is not
-        finite; ``"unclear"`` when ``|mean| ≥ margin`` but the interval includes zero.
+        ``"higher"``/``"lower"`` when ``|mean| ≥ margin`` and the interval (if given)
+        excludes zero; ``"none"`` (no clear change) when the interval lies within
+        ``± margin``, or, with no interval (or one that could not be computed), when
+        ``|mean| < margin``; ``"unclear"`` otherwise: a change as large as the margin whose
+        interval includes zero, or a small one whose interval reaches past the margin.
     """
-    if mean is None or not math.isfinite(mean) or abs(mean) < margin or mean == 0:
+    if mean is None or not math.isfinite(mean):
         return "none"
-    if low is not None and high is not None:
-        if not (math.isfinite(low) and math.isfinite(high)) or not (low > 0 or high < 0):
+    interval = (low is not None and high is not None and math.isfinite(low)
+                and math.isfinite(high))
+    if abs(mean) < margin or mean == 0:
+        if interval and (low < -margin or high > margin):
             return "unclear"
+        return "none"
+    if low is not None and high is not None and not (interval and (low > 0 or high < 0)):
+        return "unclear"
     return "higher" if mean > 0 else "lower"
 
 

@@ -43,6 +43,9 @@ def test_change_class_needs_the_margin_and_an_interval_clear_of_zero():
     assert change_class(-0.05, 0.01, -0.07, -0.03) == "lower"
     assert change_class(0.005, 0.01, 0.004, 0.006) == "none"  # sure, but under the margin
     assert change_class(0.05, 0.01, -0.01, 0.11) == "unclear"  # large, but noisy
+    # small, but the interval reaches past the margin: not shown to be unchanged
+    assert change_class(0.002, 0.01, -0.03, 0.034) == "unclear"
+    assert change_class(0.002, 0.01, math.nan, math.nan) == "none"  # one replication
     assert change_class(0.05, 0.01) == "higher"  # one world: the margin alone
     assert change_class(math.nan, 0.01) == "none"
 
@@ -57,10 +60,11 @@ def test_margins_are_declared_with_the_outcomes():
 
 
 def test_more_replications_do_not_turn_a_small_change_into_a_clear_one():
-    # a change of 0.4% of the baseline, measured ever more precisely, stays "no clear change"
-    for half in (0.01, 0.001, 0.0001):
-        assert change_class(0.004, OUTCOMES["harm_per_1000"].margin(1.0),
-                            0.004 - half, 0.004 + half) == "none"
+    # a change of 0.4% of the baseline, measured ever more precisely: unclear while the
+    # interval reaches past the 1% margin, then "no clear change", never a clear change
+    margin = OUTCOMES["harm_per_1000"].margin(1.0)
+    seen = [change_class(0.004, margin, 0.004 - h, 0.004 + h) for h in (0.01, 0.001, 0.0001)]
+    assert seen == ["unclear", "none", "none"]
 
 
 def test_claim_unchanged_uses_the_margin_not_a_five_percent_band():
