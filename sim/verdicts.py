@@ -326,8 +326,8 @@ def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
         if r.get("note", ""):
             status = "not measurable"
             unclear += 1
-        elif cls == "unclear":
-            status, unclear = "unclear (within the replication noise)", unclear + 1
+        elif cls == "unclear":  # describe_change says why
+            status, unclear = "not shown", unclear + 1
         elif (want, cls) in (("unchanged", "none"), ("lower", "lower"), ("higher", "higher")):
             status, held = "as predicted", held + 1
         elif cls == "none":  # predicted a change, found none worth a word

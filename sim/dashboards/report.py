@@ -14,7 +14,7 @@ from ..analysis import comparison_verdict
 from ..experiment import CompareResult
 from ..i18n import outcome_label
 from ..outcomes import OUTCOMES, direction_arrow
-from ..verdicts import clear_change
+from ..verdicts import row_change
 
 __all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table",
            "robustness_table"]
@@ -51,11 +51,12 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
             noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"
                          f"{html.escape(note)}</td></tr>")
             continue
-        if clear_change(r):
+        change = row_change(r)  # the one rule: the interval and the outcome's margin
+        if change in ("higher", "lower"):
             verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
                        else "different")
         else:
-            verdict = "no clear change"
+            verdict = "unclear" if change == "unclear" else "no clear change"
         colour = {"better": "#2e7d32", "worse": "#c62828"}.get(verdict, "#555")
         lo, hi = r.diff_low, r.diff_high
         if str(r.unit).startswith("share") and math.isfinite(r.mean_a):
@@ -64,13 +65,14 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
                f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
                f"<td>{_num(r.diff_mean)}</td><td>[{_num(lo)}, {_num(hi)}]"
                f"</td><td style='color:{colour}'>{verdict}</td></tr>")
-        (unchanged if verdict == "no clear change" else changed).append(row)
+        (unchanged if verdict in ("no clear change", "unclear") else changed).append(row)
     head = ("<thead><tr><th>outcome</th><th>unit</th><th>baseline</th><th>reform</th>"
             "<th>reform − baseline</th><th>95% interval</th><th>reform is</th></tr></thead>")
     out = f"<table class='diffs'>{head}<tbody>{''.join(changed)}</tbody></table>"
     if unchanged:
         out += (f"<details><summary>{len(unchanged)} outcomes with no clear change (the "
-                "interval includes zero, or the change is under 1% of the baseline)"
+                "interval within the outcome's margin: 1% of the baseline, 0.1 point for a "
+                "share) or an unclear one (an interval too wide to tell)"
                 f"</summary><table class='diffs'>{head}<tbody>{''.join(unchanged)}"
                 "</tbody></table></details>")
     if noted:
