@@ -444,8 +444,9 @@ for name in ["residents_exposed_rate", "utility_rate", "emergency_info_rate"]:
     md("""Each dot is a world: the reform's change in percent of that world's baseline, against
 the assumption that decides it (dashed: where the answer turns; grey band: the margin)."""),
     code('''
-from sim.dashboards.plots import plot_worlds
-plot_worlds(rob);
+from IPython.display import Image
+from sim.dashboards.plots import plot_worlds, png
+Image(png(plot_worlds(rob)))
 '''),
     md("""## Where exactly does the answer turn? PRIM boxes
 

@@ -350,7 +350,7 @@ def test_the_robustness_stage_runs_cancels_and_goes_out_of_date(app):
     worlds; the verdict and the brief carry the robustness line; Cancel stops the stage and
     keeps the replication verdict; an input changed afterwards marks it out of date."""
     page = app
-    robust = page.locator(f"{CMP} .robustness")
+    robust = page.locator(f"{CMP} .robustness-panel")
     verdict = page.locator(f"{CMP} .verdict")
     select(page, "Plausible worlds", "8")
     page.locator(f"{CMP} .compare-button").click()

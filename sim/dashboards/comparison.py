@@ -104,7 +104,7 @@ class ComparisonDashboard(W.VBox):
         self.changes.add_class("reform-changes")
         self.groups_table = W.HTML()
         self.robust = W.HTML()  # the robustness stage: each outcome across the worlds
-        self.robust.add_class("robustness")
+        self.robust.add_class("robustness-panel")
         self.fig_worlds = image()
         self.fig_worlds.add_class("figure-worlds")
         self.exports = W.HTML()
