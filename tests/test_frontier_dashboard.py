@@ -136,3 +136,23 @@ def test_a_drawing_failure_while_loading_is_shown_not_masked(sweep, monkeypatch)
     fd = FrontierDashboard(sweep)  # must not raise
     status = _cleared(fd)
     assert f"Cannot load {sweep}: cannot plot this" in status
+
+
+def test_the_frontier_is_tested_across_plausible_worlds(sweep):
+    from sim.dashboards.runner import Runner
+
+    dash = FrontierDashboard(sweep, runner=Runner(workers=0))
+    assert not dash.test_button.disabled
+    dash.worlds.value = 8
+    dash.test_worlds(block=True)
+    s = dash.survival
+    assert s is not None and list(s["point"]) == ["plan", "silos"]
+    assert (s["worlds"] == 8).all() and s["on_frontier_worlds"].between(0, 8).all()
+    assert "on the frontier in plausible worlds" in dash.table.value
+    assert "of 8" in dash.table.value and "plausible worlds" in dash.work.status.value
+    assert not dash.test_button.disabled  # the button is back for the next test
+    # another risk outcome: the survival answered the old one, so it is not shown
+    dash.risk.value = "harm_per_1000"
+    assert "on the frontier in plausible worlds" not in dash.table.value
+    dash.clear()
+    assert dash.survival is None and dash.test_button.disabled
