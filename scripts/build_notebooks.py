@@ -456,6 +456,12 @@ assumptions where the reform does worse, on the same worlds. With 32 worlds and 
 assumptions, a box over all of them would fit noise, so PRIM is given the five assumptions
 whose rank correlation with the change is strongest."""),
     code('''
+import warnings
+with warnings.catch_warnings():  # EMA Workbench warns that an optional engine is missing
+    warnings.simplefilter("ignore")
+    import ema_workbench  # noqa: F401
+'''),
+    code('''
 from scipy.stats import spearmanr
 from sim.ema import prim
 
