@@ -37,9 +37,9 @@ _UI = {
         "by_group_table": "Change by group (table)",
         "across_worlds": "How sure: across the plausible worlds",
         "plausible_worlds": "Plausible worlds",
-        "testing_worlds": "Testing the verdict across {n} plausible worlds ({runs} runs, "
-                          "about {s:.0f} s): every uncertain assumption drawn from its "
-                          "plausible range, both policies on the same seeds…",
+        "testing_worlds": "Testing the verdict across {n} plausible worlds ({runs} runs{s}): "
+                          "every uncertain assumption drawn from its plausible range, both "
+                          "policies on the same seeds…",
         "worlds_cancelled": "Robustness stage cancelled: the verdict above shows replication "
                             "noise at the assumed values only, not what we do not know.",
         "worlds_cancelled_status": "cancelled (robustness stage); the replication verdict "
@@ -71,7 +71,7 @@ _UI = {
         "over_time": "随时间变化", "by_group_table": "各群体的变化（表格）",
         "across_worlds": "结论有多可靠：在各种可能情景中检验",
         "plausible_worlds": "可能情景数",
-        "testing_worlds": "正在{n}个可能情景中检验结论（{runs}次运行，约{s:.0f}秒）：每个不确定"
+        "testing_worlds": "正在{n}个可能情景中检验结论（{runs}次运行{s}）：每个不确定"
                           "假设在其合理范围内抽取，两种政策使用相同随机种子…",
         "worlds_cancelled": "稳健性检验已取消：上面的结论只反映在假定参数下的重复运行噪声，"
                             "不反映我们未知的因素。",

@@ -329,6 +329,7 @@ class ComparisonDashboard(W.VBox):
         from .. import robustness as rb
 
         a, b = cmp.a.scenario, cmp.b.scenario
+
         def failed(exc: Exception) -> None:  # say so, and keep the replication verdict
             self.robust.value = (
                 "<div class='robustness-failed' style='color:#c62828'>The robustness stage "
@@ -343,8 +344,10 @@ class ComparisonDashboard(W.VBox):
             return
         per_run = runs_s / max(len(cmp.a.runs) + len(cmp.b.runs), 1)
         est = per_run * plan.runs  # the replications' wall time per run, on the same pool
+        about = "" if est < 1 else (f", about {est:.0f} s" if self.lang != "zh" else
+                                    f"，约{est:.0f}秒")  # no estimate from a cached result
         self.robust.value = (
-            f"<i>{tr('testing_worlds', self.lang).format(n=worlds, runs=plan.runs, s=est)}"
+            f"<i>{tr('testing_worlds', self.lang).format(n=worlds, runs=plan.runs, s=about)}"
             "</i>")
         t0 = time.perf_counter()
         try:
@@ -360,19 +363,18 @@ class ComparisonDashboard(W.VBox):
         except RuntimeError as exc:  # worker processes kept dying (the Runner's message)
             failed(exc)
             return
-        rob = rb.judge(plan, results, central)
-        cmp.robustness = rob
-        self.work.check()
+        rob = rb.judge(plan, results, central)  # the runs are done: show them, even if
+        cmp.robustness = rob                     # Cancel was pressed meanwhile
         self._show_verdict(cmp)
         self.robust.value = robustness_table(rob)
         self.fig_worlds.value = png(plot_worlds(rob))
         self.fig_worlds.layout.display = None
         self._exports(cmp, baseline_name)
         self.timing["worlds_s"] = time.perf_counter() - t0
-        failed = rob.settings["failed_runs"]
+        n_failed = rob.settings["failed_runs"]
         self.work.status.value = (
             f"done: replications and {worlds} plausible worlds ({plan.runs} runs in "
-            f"{self.timing['worlds_s']:.1f} s" + (f", {failed} failed" if failed else "")
+            f"{self.timing['worlds_s']:.1f} s" + (f", {n_failed} failed" if n_failed else "")
             + ")")
 
     def _current_key(self) -> tuple | None:
