@@ -8,7 +8,8 @@ arms on the same seeds (common random numbers, across arms *and* worlds), and ju
 outcome:
 
 * in how many worlds the reform is clearly better, clearly worse, or not clearly different
-  (the one rule of :func:`sim.verdicts.change_class`, on each world's mean paired change);
+  (the one rule of :func:`sim.verdicts.change_class`, on each world's change shrunk for
+  the replication noise measured beside the worlds: :func:`judge`);
 * the change's spread across worlds (5th to 95th percentile, in the outcome's unit and in
   percent of the world's baseline);
 * which assumptions decide it: the **sign** by a one-split classification tree (a CART
@@ -28,8 +29,9 @@ Uncertainties that the two arms set differently (a claim's ``resale_value_multip
 are part of what is compared and held as set; so are those named in ``fixed``. Scenario
 devices (:data:`sim.plausible.NOT_SAMPLED`) are never sampled.
 
-Use :func:`robustness` (or ``sim.compare(a, b, worlds=N)``); :func:`plan_worlds` and
-:func:`judge` split it for callers that run the worlds themselves (the app's warm pool).
+Use :func:`robustness` (or ``sim.compare(a, b, worlds=N)``); :func:`plan_worlds`,
+:meth:`WorldPlan.execute` and :func:`judge` split it for callers that run the worlds
+themselves (the app's warm pool).
 """
 
 from __future__ import annotations
