@@ -46,8 +46,12 @@ def main() -> int:
             cmp.locator(".compare-button").wait_for(timeout=120_000)
             cmp.locator(".widget-dropdown", has_text="Simulated residents").locator(
                 "select").select_option("2000")
+            cmp.locator(".widget-dropdown", has_text="Plausible worlds").locator(
+                "select").select_option("16")
             cmp.locator(".compare-button").click()
-            expect(cmp.locator("a.export-link")).to_have_count(3, timeout=300_000)
+            expect(cmp.locator(".robustness-panel table.robustness")).to_be_visible(
+                timeout=300_000)
+            expect(cmp.locator(".compare-button")).to_be_enabled(timeout=120_000)
             page.screenshot(path=str(OUT / "app_compare.png"), full_page=False)
             tabs = page.locator(".app-tabs")
             tabs.get_by_role("tab", name="Explore", exact=True).click()
@@ -66,9 +70,13 @@ def main() -> int:
             db = page.locator(".debate-dashboard")
             db.locator(".widget-dropdown", has_text="Simulated residents").locator(
                 "select").select_option("2000")
+            db.locator(".widget-dropdown", has_text="Plausible worlds").locator(
+                "select").select_option("16")
             db.locator(".test-claim").click()
             expect(db.locator(".claim-verdict")).to_contain_text("Verdict on",
                                                                   timeout=300_000)
+            expect(db.locator(".claim-worlds")).to_contain_text("every prediction holds",
+                                                                 timeout=300_000)
             page.screenshot(path=str(OUT / "app_debate.png"), full_page=False)
             browser.close()
     finally:

@@ -127,8 +127,8 @@ def robustness_phrase(r, lang: str = "en") -> str:
     n = int(r.worlds)
     if r.verdict == "robust":
         lo, hi = r.relative_p05, r.relative_p95
-        if math.isfinite(lo):
-            lo_s, hi_s = f"{lo:+.0f}%", f"{hi:+.0f}%"
+        if math.isfinite(lo):  # one decimal under 10%: no "-0%"
+            lo_s, hi_s = (f"{x:+.1f}%" if abs(x) < 10 else f"{x:+.0f}%" for x in (lo, hi))
         else:
             lo_s, hi_s = f"{r.effect_p05:+.3g}", f"{r.effect_p95:+.3g}"
         return t("w_robust").format(word=word(r.change), k=int(r[r.change]), n=n, lo=lo_s,

@@ -81,6 +81,11 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     return out
 
 
+def _pct(x: float) -> str:
+    """A percent change: one decimal under 10% (never "-0%"), none above."""
+    return f"{x:+.1f}%" if abs(x) < 10 else f"{x:+.0f}%"
+
+
 def robustness_table(rob, headline_only: bool = True) -> str:
     """The robustness stage as HTML: each outcome's verdict across the plausible worlds.
 
@@ -104,7 +109,7 @@ def robustness_table(rob, headline_only: bool = True) -> str:
         word = (f"robust: {r.change}" if r.verdict == "robust" else
                 f"depends on {r.turn_parameter}" if r.verdict == "depends" and r.turn_parameter
                 else "depends on several" if r.verdict == "depends" else r.verdict)
-        rel = (f"{r.relative_p05:+.0f}% to {r.relative_p95:+.0f}%"
+        rel = (f"{_pct(r.relative_p05)} to {_pct(r.relative_p95)}"
                if math.isfinite(r.relative_p05) else
                f"{_num(r.effect_p05)} to {_num(r.effect_p95)}")
         deciders = ", ".join(f"<code>{html.escape(p)}</code>" for p in r.decided_by) or "–"
