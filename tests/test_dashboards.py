@@ -1,5 +1,7 @@
 """Dashboards: controls from the declaration, callbacks as plain functions, exports."""
 
+import re
+
 import ipywidgets as W
 import pytest
 import yaml
@@ -219,7 +221,15 @@ def test_debate_tab_computes_a_claims_verdict(runner):
     dash.pick.value = "enforcement"
     assert "strong_enforcement" in dash.about.value
     dash.test(block=True)
-    assert "Verdict on" in dash.verdict.value
+    # the verdict is computed: one of the words, with the count of the claim's 5 predictions,
+    # and one line per prediction saying whether it was borne out
+    head = re.search(r'Verdict on &quot;.*&quot;: (supported|partly supported[^(]*|'
+                     r'not shown either way|contradicted) \((\d) of 5 predictions borne out',
+                     dash.verdict.value)
+    assert head, dash.verdict.value[:300]
+    lines = re.findall(r"<li>predicted (lower|higher|unchanged), ([^:]+):", dash.verdict.value)
+    assert len(lines) == 5
+    assert int(head.group(2)) == sum(s == "as predicted" for _, s in lines)
     assert "Insider incidents" in dash.verdict.value
     # then across the plausible worlds: every prediction, in how many worlds it holds
     text = dash.across.value
