@@ -521,13 +521,19 @@ regularity or calibration number in `calibration.md` (re-identification closed f
 U.S. breach portal, clinical effects of shared records, participation under opt-out and
 opt-in, trust, deterrence), the model's value with a 95% interval over replications, the
 band counted as reproducing it, and met or not. The full report, with more replications,
-is `docs/validation.md` (`make validation`)."""),
+is `docs/validation.md` (`make validation`). Targets are counted by what they test:
+*out of sample* (nothing was set or fitted to it: evidence for the model), *in sample* (a
+parameter was fitted to it, or it follows from what was fitted), and checks of the code
+(inputs and closed forms), which are not counted."""),
     SETUP,
     code('''
 from sim import validation
 
 table, raw = validation.validate(quick=True)
-print(f"{int(table.met.sum())} of {len(table)} targets met (fast subset)")
+for kind, c in validation.summary_counts(table).items():
+    print(f"{kind:28s} {c['met']} of {c['of']} met")
+print("(only out-of-sample targets are evidence for the model; in-sample ones were fitted, "
+      "inputs and closed forms check the code)")
 ''', check=True),
     code('''
 show = table[["key", "section", "published", "value", "low", "high", "kind", "met"]].copy()

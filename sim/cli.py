@@ -144,8 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
                                       "forms, OCR breaches, clinical effects, participation "
                                       "and trust, deterrence) and write validation.md and its "
                                       "figures.")
-    p_vm.add_argument("--out", type=Path, default=Path("docs"),
-                      help="folder for validation.md and figures/ (default: docs)")
+    p_vm.add_argument("--out", type=Path, default=None,
+                      help="folder for validation.md and figures/ (default: docs; with "
+                           "--json, nothing is written unless --out is given)")
+    p_vm.add_argument("--json", action="store_true",
+                      help="print every target (kind, met, value, interval, band, source) and "
+                           "the counts per kind as JSON")
     p_vm.add_argument("--quick", action="store_true",
                       help="the fast subset with fewer replications (what the tests run)")
     p_vm.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
@@ -274,19 +278,38 @@ def _check_counts(args, default_reps: int) -> int:
 
 
 def _cmd_validate_model(args) -> int:
-    from .validation import write_report
+    from .validation import summary_counts, validate, write_report
 
     if args.seed < 0:
         raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
-    if args.out.exists() and not args.out.is_dir():
-        raise CliError(f"--out {args.out}: not a folder")
-    table, path = write_report(args.out, quick=args.quick, seed=args.seed,
-                               progress=not args.no_progress)
-    met = int(table["met"].sum())
+    out = args.out if args.out is not None else (None if args.json else Path("docs"))
+    if out is not None and out.exists() and not out.is_dir():
+        raise CliError(f"--out {out}: not a folder")
+    progress = not args.no_progress and not args.json
+    if out is not None:
+        table, path = write_report(out, quick=args.quick, seed=args.seed, progress=progress)
+    else:
+        table, path = validate(quick=args.quick, seed=args.seed, progress=progress)[0], None
+    counts = summary_counts(table)
+    if args.json:
+        cols = ["key", "kind", "quantitative", "counted", "met", "value", "ci_low", "ci_high",
+                "low", "high", "unit", "published", "source", "section", "title", "why",
+                "note"]
+        rows = [{c: (None if isinstance(v, float) and not math.isfinite(v) else v)
+                 for c, v in r.items()} for r in table[cols].to_dict(orient="records")]
+        print(json.dumps({"quick": args.quick, "seed": args.seed, "counts": counts,
+                          "targets": rows, "report": str(path) if path else None},
+                         indent=2, default=float))
+        return 0
     for _, r in table.iterrows():
         mark = "met    " if r.met else "NOT MET"
-        print(f"{mark} {r.key:28s} model {r.value:.4g} (band {r.low:.4g} to {r.high:.4g})")
-    print(f"{met} of {len(table)} targets met; report: {path}")
+        print(f"{mark} {r.kind:13s} {r.key:28s} model {r.value:.4g} "
+              f"(band {r.low:.4g} to {r.high:.4g})")
+    oos, q = counts["out-of-sample"], counts["out-of-sample, quantitative"]
+    ins = counts["in-sample"]
+    print(f"out of sample: {oos['met']} of {oos['of']} met ({q['met']} of {q['of']} "
+          f"quantitative); in sample: {ins['met']} of {ins['of']}; checks of the code (not "
+          f"counted): {counts['input']['of'] + counts['closed form']['of']}; report: {path}")
     return 0
 
 

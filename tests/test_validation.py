@@ -29,8 +29,24 @@ def test_every_target_has_a_source_band_and_measure():
     for t in validation.TARGETS:
         assert t.source and t.published and t.section.startswith("§"), t.key
         assert t.low <= t.high, t.key
-        assert t.kind in {"emergent", "calibrated", "input", "closed form"}, t.key
+        assert t.kind in validation.KINDS, t.key
         assert set(t.experiments) <= set(validation.EXPERIMENTS), t.key
+        # an in-sample target says what it was fitted to; checks of the code never count
+        assert (t.kind == "in-sample") == bool(t.why), t.key
+        assert t.counted == (t.kind in ("in-sample", "out-of-sample")), t.key
+
+
+def test_targets_are_counted_by_what_they_test():
+    kinds = {t.key: t.kind for t in validation.TARGETS}
+    # closed forms and an input coming back out test no part of the agent-based model
+    for key in ("uniqueness_closed_form", "correct_match_closed_form", "sweeney_uniform"):
+        assert kinds[key] == "closed form"
+    assert kinds["lookup_where_available"] == "input"
+    # fitted, or following from what was fitted or put in: in sample
+    for key in ("rate_hacking", "size_ks", "share_hacking_count", "share_hacking_records",
+                "skew_sex", "skew_age", "deterrence_elasticity", "opt_out_refusal"):
+        assert kinds[key] == "in-sample", key
+    assert kinds["ed_information_gap"] == "out-of-sample"
 
 
 def test_quick_report_meets_the_core_targets(quick):
@@ -55,18 +71,41 @@ def test_report_markdown_lists_every_target_and_every_miss(quick, tmp_path):
     text = validation.report_markdown(table, figures_=figs, relative_to=tmp_path, quick=True)
     for title in table["title"]:
         assert title in text
-    n_met = int(table["met"].sum())
-    assert f"{n_met} of {len(table)} targets met" in text
+    oos = table[table["kind"] == "out-of-sample"]
+    assert f"**Out of sample: {int(oos.met.sum())} of {len(oos)} targets met**" in text
+    # checks of the code are listed apart, after the evidence, and not counted
+    assert text.index("## Out of sample") < text.index("## In sample") < text.index(
+        "## Checks of the code")
     for _, r in table[~table["met"]].iterrows():
         assert r.note in text
 
 
 def test_committed_report_is_the_full_one():
     text = (ROOT / "docs" / "validation.md").read_text()
-    m = re.search(r"\*\*(\d+) of (\d+) targets met", text)
-    assert m and int(m.group(2)) == len(validation.TARGETS)
+    m = re.search(r"\*\*Out of sample: (\d+) of (\d+) targets met", text)
+    oos = [t for t in validation.TARGETS if t.kind == "out-of-sample"]
+    assert m and int(m.group(2)) == len(oos)
     assert "--quick" not in text.split("\n")[2]
-    assert int(m.group(1)) >= 0.8 * int(m.group(2))
+    assert all(f"| {t.title} |" in text for t in validation.TARGETS)
+
+
+def test_validate_model_json_lists_every_target_with_its_kind(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "sim", "validate-model", "--quick", "--json"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    quick = [t for t in validation.TARGETS if t.quick]
+    assert [t["key"] for t in doc["targets"]] == [t.key for t in quick]
+    for t in doc["targets"]:
+        assert {"kind", "met", "value", "low", "high", "source", "counted"} <= set(t)
+        assert t["counted"] == (t["kind"] in ("in-sample", "out-of-sample"))
+    c = doc["counts"]
+    assert c["out-of-sample"]["of"] == sum(t.kind == "out-of-sample" for t in quick)
+    assert doc["report"] is None  # --json writes nothing unless --out is given
 
 
 # ----------------------------------------------------------------- lever effects
