@@ -48,6 +48,8 @@ def main() -> int:
                 "select").select_option("2000")
             cmp.locator(".widget-dropdown", has_text="Plausible worlds").locator(
                 "select").select_option("16")
+            expect(cmp.locator(".worlds-note")).to_contain_text("across 16 worlds",
+                                                                timeout=30_000)
             cmp.locator(".compare-button").click()
             expect(cmp.locator(".robustness-panel table.robustness")).to_be_visible(
                 timeout=300_000)
@@ -72,6 +74,8 @@ def main() -> int:
                 "select").select_option("2000")
             db.locator(".widget-dropdown", has_text="Plausible worlds").locator(
                 "select").select_option("16")
+            expect(db.locator(".worlds-note")).to_contain_text("across 16 worlds",
+                                                               timeout=30_000)
             db.locator(".test-claim").click()
             expect(db.locator(".claim-verdict")).to_contain_text("Verdict on",
                                                                   timeout=300_000)

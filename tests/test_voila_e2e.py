@@ -95,7 +95,7 @@ def app(browser, voila_url):
     page.goto(voila_url, timeout=120_000)
     page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
     select(page, "Simulated residents", "1000")
-    select(page, "Plausible worlds", NO_WORLDS)
+    select_worlds(page, NO_WORLDS)
     yield page
     page.close()
 
@@ -119,6 +119,18 @@ def select(page, label: str, value: str) -> None:
     """Choose ``value`` in the comparison dashboard's dropdown labelled ``label``."""
     page.locator(f"{CMP} .widget-dropdown", has_text=label).first.locator(
         "select").select_option(value)
+
+
+def select_worlds(page, value: str) -> None:
+    """Choose how many plausible worlds, and wait until the kernel has it.
+
+    ipywidgets holds back a model's next update while one is pending, so a click on
+    Compare right after a choice can reach the kernel first; the note beside the control
+    is written by the kernel, so it says when the choice has arrived.
+    """
+    select(page, "Plausible worlds", value)
+    note = "replication noise only" if value == NO_WORLDS else f"across {value} worlds"
+    expect()(page.locator(f"{CMP} .worlds-note")).to_contain_text(note, timeout=30_000)
 
 
 def wait_for_result(page, number: int) -> None:
@@ -282,6 +294,8 @@ def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
         "select").select_option("1000")
     debate.locator(".widget-dropdown", has_text="Plausible worlds").locator(
         "select").select_option("8")
+    expect()(debate.locator(".worlds-note")).to_contain_text("across 8 worlds",
+                                                             timeout=30_000)
     debate.locator(".test-claim").click()
     expect()(debate.locator(".claim-verdict")).to_contain_text("Verdict on", timeout=180_000)
     # then the claim across the plausible worlds: how often every prediction holds
@@ -352,7 +366,7 @@ def test_the_robustness_stage_runs_cancels_and_goes_out_of_date(app):
     page = app
     robust = page.locator(f"{CMP} .robustness-panel")
     verdict = page.locator(f"{CMP} .verdict")
-    select(page, "Plausible worlds", "8")
+    select_worlds(page, "8")
     page.locator(f"{CMP} .compare-button").click()
     expect()(robust.locator("table.robustness")).to_be_visible(timeout=240_000)
     expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled(timeout=60_000)
@@ -366,12 +380,12 @@ def test_the_robustness_stage_runs_cancels_and_goes_out_of_date(app):
     page.screenshot(path=str(ARTIFACTS / "voila_robustness.png"), full_page=True)
     # an input changed: the whole result, its robustness included, is out of date
     stale = page.locator(f"{CMP} .stale-flag")
-    select(page, "Plausible worlds", "64")
+    select_worlds(page, "64")
     expect()(stale).to_contain_text("Out of date", timeout=30_000)
-    select(page, "Plausible worlds", "8")
+    select_worlds(page, "8")
     expect()(stale).to_have_text("", timeout=30_000)
     # Cancel while the worlds run: the stage stops, the replication verdict stays
-    select(page, "Plausible worlds", "64")
+    select_worlds(page, "64")
     page.locator(f"{CMP} .compare-button").click()
     expect()(robust).to_contain_text("Testing the verdict across 64", timeout=120_000)
     page.locator(f"{CMP} .cancel-button").click()

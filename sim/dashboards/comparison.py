@@ -85,6 +85,10 @@ class ComparisonDashboard(W.VBox):
                      ("64", 64)], value=worlds, description="Plausible worlds",
             style={"description_width": "initial"}, layout=W.Layout(width="300px"))
         self.worlds.add_class("worlds-choice")
+        self.worlds_note = W.HTML()  # what the robustness stage will cost, before it runs
+        self.worlds_note.add_class("worlds-note")
+        self.worlds.observe(lambda _: self._note_worlds(), names="value")
+        self._note_worlds()
         self.button = W.Button(description="Compare", button_style="primary", icon="play")
         self.button.add_class("compare-button")
         self.cancel = W.Button(description="Cancel", icon="stop", disabled=True)
@@ -145,7 +149,7 @@ class ComparisonDashboard(W.VBox):
         self.results_box.add_class("comparison-results")
         right = W.VBox([h["verdict"], self.stale, self.results_box],
                        layout=W.Layout(flex="1"))
-        super().__init__([self._title, W.HBox([self.settings, self.worlds]),
+        super().__init__([self._title, W.HBox([self.settings, self.worlds, self.worlds_note]),
                           W.HBox([self.button, self.cancel, self.work.progress,
                                   self.work.status]),
                           self.invalid, W.HBox([left, right])])
@@ -161,6 +165,17 @@ class ComparisonDashboard(W.VBox):
     def _on_baseline(self, change) -> None:
         self.assumptions.set_values(load_scenario(change["new"]).params)
         self._on_change(None)
+
+    def _note_worlds(self) -> None:
+        """Say beside the control what the robustness stage will run after the verdict."""
+        from ..robustness import NOISE_REPS, WORLD_REPS
+
+        n = self.worlds.value
+        runs = 2 * n * WORLD_REPS + 2 * NOISE_REPS
+        self.worlds_note.value = (
+            f"<span style='color:#555;font-size:0.85em'>then {runs} more runs across "
+            f"{n} worlds</span>" if n else
+            "<span style='color:#b26a00;font-size:0.85em'>replication noise only</span>")
 
     def _on_change(self, _change) -> None:
         """Any control changed: refuse invalid inputs, mark a result for other inputs."""

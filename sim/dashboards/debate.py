@@ -7,7 +7,7 @@ import html
 import ipywidgets as W
 
 from ..claims import CLAIMS
-from ..robustness import DEFAULT_WORLDS
+from ..robustness import DEFAULT_WORLDS, NOISE_REPS, WORLD_REPS
 from ..verdicts import claim_verdict
 from .common import Background, Cancelled, Settings, failed_runs, first_error
 from .runner import Runner
@@ -43,6 +43,8 @@ class DebateDashboard(W.VBox):
                      ("64", 64)], value=worlds, description="Plausible worlds",
             style={"description_width": "initial"}, layout=W.Layout(width="300px"))
         self.worlds.add_class("worlds-choice")
+        self.worlds_note = W.HTML()  # what the worlds will cost (written by the kernel)
+        self.worlds_note.add_class("worlds-note")
         self.button = W.Button(description="Test this claim", button_style="primary",
                                icon="play")
         self.button.add_class("test-claim")
@@ -65,7 +67,7 @@ class DebateDashboard(W.VBox):
                    "tested across plausible worlds (every uncertain assumption drawn from "
                    "its plausible range): <i>robust</i> when it holds in at least 90% of "
                    "them, or it <i>depends on</i> the assumption named.</p>"),
-            self.pick, self.about, W.HBox([self.settings, self.worlds]),
+            self.pick, self.about, W.HBox([self.settings, self.worlds, self.worlds_note]),
             W.HBox([self.button, self.cancel, self.work.progress, self.work.status]),
             self.verdict, self.across])
         self.add_class("debate-dashboard")
@@ -87,6 +89,12 @@ class DebateDashboard(W.VBox):
             f"baseline:</p><ul>{preds}</ul>")
         self.verdict.value = "<i>Press Test this claim.</i>"
         self.across.value = ""
+        n = self.worlds.value
+        self.worlds_note.value = (
+            f"<span style='color:#555;font-size:0.85em'>then "
+            f"{2 * n * WORLD_REPS + 2 * NOISE_REPS} more runs across {n} worlds</span>"
+            if n else "<span style='color:#b26a00;font-size:0.85em'>replication noise only"
+            "</span>")
 
     def _inputs(self) -> tuple:
         s = self.settings
