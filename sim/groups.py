@@ -1,7 +1,8 @@
 """Who bears the risk and who gains: outcomes broken down by groups of residents.
 
-Dimensions: privacy attitude, age band, home region, and (for care) whether the encounter
-was at home or away. Privacy outcomes are per resident (share exposed, harm per 1,000);
+Dimensions: privacy attitude, age band, home region (China's provinces by default), town or
+country, whether the resident uses a smartphone (and so can show a code or keep records on
+the device), and (for care) whether the encounter was at home or away. Privacy outcomes are per resident (share exposed, harm per 1,000);
 clinical utility is per encounter (share of needed value delivered).
 """
 
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .geography import region_names
 from .outcomes import harm_by_resident
 from .population import Attitude
 
@@ -34,11 +36,14 @@ class GroupAccounts:
         self.labels = {
             "attitude": [a.name.lower() for a in Attitude],
             "age_band": [label for _, _, label in AGE_BANDS],
-            "region": [f"Region {r + 1}" for r in range(model.p["n_regions"])],
+            "region": region_names(model.p),
+            "settlement": ["urban", "rural"],
+            "smartphone": ["smartphone user", "no smartphone"],
             "care_location": ["at home", "away from home"],
         }
         self.codes = {"attitude": pop.attitude, "age_band": self.age_band,
-                      "region": pop.region}
+                      "region": pop.region, "settlement": (~pop.urban).astype(np.int8),
+                      "smartphone": (~pop.has_phone).astype(np.int8)}
         self.need = {d: np.zeros(len(v)) for d, v in self.labels.items()}
         self.got = {d: np.zeros(len(v)) for d, v in self.labels.items()}
 

@@ -151,7 +151,10 @@ class Institution(mesa.Agent):
                 InstitutionKind.SECONDARY: "secondary_per_region",
                 InstitutionKind.CLINIC: "clinics_per_region",
             }[kind]]
-            self.represents = max(1, round(REAL_COUNTS[kind] / (model.p["n_regions"] * per_region)))
+            # real institutions are spread over the regions as the residents are (a node of
+            # Guangdong stands for 35 times as many hospitals as one of Tibet)
+            share = float(model.pop.region_weight[region])
+            self.represents = max(1, round(REAL_COUNTS[kind] * share / per_region))
         elif kind in AGENCY_COUNTS:
             self.represents = AGENCY_COUNTS[kind]
         self.stores: list[Store] = []

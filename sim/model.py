@@ -46,6 +46,7 @@ from .network import add_flow, build_graph, resolve_feeds
 from .outcomes import OUTCOMES
 from .params import PARAMETERS
 from .policy import Policy
+from .geography import region_names
 from .population import Population
 from .records import Records
 from .risk import QuasiIdentifiers
@@ -175,7 +176,10 @@ class HealthDataModel(mesa.Model):
     Attributes:
         spec: the validated :class:`~sim.scenario.Scenario` (``model.scenario`` is ``None``).
         p: the parameter values (read-only mapping).
-        pop: the residents (:class:`~sim.population.Population`).
+        pop: the residents (:class:`~sim.population.Population`); ``pop.region`` holds each
+            resident's province, codes 0-30 by default.
+        region_names: the regions' English names (the 31 provinces by default), indexed by
+            ``pop.region``; ``region_names_zh`` their Chinese names.
         institution_list: the institutions, indexed by ``Institution.index``.
         graph: the data-sharing network (``networkx.MultiDiGraph``, :mod:`sim.network`).
         records: who holds whose records (:class:`~sim.records.Records`).
@@ -228,6 +232,10 @@ class HealthDataModel(mesa.Model):
         # residents
         self.pop = Population.generate(p, self.streams.get("population"))
         self.pop.init_state()
+        #: the regions' names in English and Chinese (China's provinces by default, in the
+        #: order of the codes in ``pop.region``; see :mod:`sim.geography`)
+        self.region_names = region_names(p)
+        self.region_names_zh = region_names(p, "zh")
         self.quasi_identifiers = QuasiIdentifiers(self.pop, catalogue)
 
         # institutions, their stores and the sharing network

@@ -297,9 +297,12 @@ _DECLARED: tuple[Parameter, ...] = (
       source="DESIGN.md levers; UCLA snooping cases calibration.md §2.6"),
     P(name="audit_strength", default=0.3, kind="lever", group="security", unit="probability",
       low=0.0, high=1.0,
-      help="Early-warning and audit: probability that an incident is ever detected.",
+      help="Access audit: probability that a staff member's or secondary user's access "
+           "without a reason is ever found (× (0.5 + purpose_binding)); it deters insiders "
+           "and function creep. External breaches are found with external_detection_probability.",
       source=f"{_CAL} §5.2: rule-based audit ~0 on confirmed cases, ML audit sensitivity "
-             "0.76-0.79 (Boxwala 2011); 42% of breaches detected internally (IBM 2024)"),
+             "0.76-0.79 on confirmed inappropriate EHR accesses (Boxwala 2011); "
+             "explanation-based auditing explains >90% of accesses (Fabbri 2013)"),
     P(name="purpose_binding", default=0.3, kind="lever", group="security", unit="probability",
       low=0.0, high=1.0,
       help="Probability that a query beyond the stated purpose is blocked (and that an "
@@ -466,9 +469,26 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="0-1", low=0.0, high=1.0,
       help="Trust at which a resident is equally likely to show the code at an encounter.",
       source="assumption (showing a code costs less than joining a scheme)"),
+    P(name="internet_use_all", default=0.730, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents who use the internet (99.7% of them by phone): with the two "
+           "below, sets who has a smartphone to show a code or hold records on.",
+      source="CNNIC 49th report (Dec 2021): 73.0% penetration; 70.4% in Dec 2020 (47th) "
+             "(shared/data/china/insurance_digital.csv, medium confidence)"),
+    P(name="internet_use_60plus", default=0.432, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents aged 60+ who use the internet (smartphone).",
+      source="CNNIC 49th report (Dec 2021): 43.2% of those 60+ "
+             "(shared/data/china/age_structure.csv, medium confidence)"),
+    P(name="internet_use_rural", default=0.576, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of rural residents who use the internet (smartphone).",
+      source="CNNIC 49th report (Dec 2021): 57.6% rural penetration "
+             "(shared/data/china/insurance_digital.csv, medium confidence)"),
     P(name="phone_present", default=0.95, kind="uncertainty", group="population",
       unit="probability", low=0.0, high=1.0,
-      help="Probability that the resident has the phone / code at hand at an encounter.",
+      help="Probability that a resident who uses a smartphone has it (and the code) at hand "
+           "at an encounter.",
       source="assumption"),
     P(name="emergency_incapacitated", default=0.3, kind="uncertainty", group="population",
       unit="probability", low=0.0, high=1.0,
@@ -676,6 +696,14 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="log10", low=0.0, high=3.0, help="Spread of loss and theft sizes (log10 sd).",
       source="within the OCR 500+ log10 spreads (0.6-0.9); held fixed while the median is "
              "fitted, since the portal cannot see below 500"),
+    P(name="breach_rate_transfer_factor", default=1.0, kind="uncertainty", group="threats",
+      unit="×", low=0.01, high=100.0,
+      help="China relative to the U.S.: multiplies the three breach-generating rates fitted "
+           "to the U.S. portal (external attempts, insider opportunities, losses and thefts).",
+      source=f"assumption: China has no breach register ({_CAL} §2.5; data/china/README.md), "
+             f"so breach generation is fitted to the U.S. OCR portal and carried over with "
+             f"this factor; 1 = the same rates per million residents (what institutions hold "
+             f"is already China's); its plausible range is argued in sim/plausible.py"),
     P(name="gain_log_sd", default=1.5, kind="uncertainty", group="threats", unit="log sd",
       low=0.0, high=3.0,
       help="How much one opportunity's gain differs from the next (log-normal, median 1): "
@@ -770,9 +798,24 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="detection_days_insider", default=400.0, kind="uncertainty", group="threats",
       unit="days", low=1.0, high=3650.0, help="Mean time to detect insider misuse.",
       source=f"{_CAL} §5.2: insider breaches 'more often taking years to detect' (DBIR 2019)"),
-    P(name="key_compromise_probability", default=0.2, kind="uncertainty", group="threats",
+    P(name="key_compromise_probability", default=0.45, kind="uncertainty", group="threats",
       unit="probability", low=0.0, high=1.0,
-      help="Chance that a breach of encrypted data also obtains the keys.", source="assumption"),
+      help="Share of breaches of encrypted stores that read the records anyway: the intruder "
+           "logs in with stolen credentials or takes the keys, and encryption at rest (disk or "
+           "database encryption, transparent to a logged-in user) decrypts for them; the rest "
+           "take copies or media without the keys.",
+      source="Verizon DBIR: use of stolen credentials in nearly half of all breaches (2022: "
+             "~45-50%, the top action), 37% of breaches used or stole credentials (2020), 63% "
+             "involved weak, default or stolen credentials (2016); 0.45 is the 2022 share. "
+             "Encryption at rest stops only off-line copies (media, backups, dumped files)"),
+    P(name="external_detection_probability", default=0.33, kind="uncertainty",
+      group="threats", unit="probability", low=0.0, high=1.0,
+      help="Probability that an external breach is ever detected by the breached holder "
+           "(by its own monitoring, a third party or the attackers), whatever the access "
+           "audit: audit_strength acts on insiders and secondary users.",
+      source=f"{_CAL} §2.4 and §5.2: 33% (2023) and 42% (2024) of breaches identified by the "
+             "organisation's own teams (IBM); only 33% of US breach victims were told by the "
+             "breached organisation (Accenture 2017)"),
     # ----------------------------------------------------------- institutions
     P(name="security_clinic", default=0.3, kind="uncertainty", group="institutions",
       unit="0-1", low=0.0, high=1.0, help="Security level of community clinics.",
@@ -806,12 +849,16 @@ _DECLARED: tuple[Parameter, ...] = (
       low=1e4, high=2e9,
       help="Population the sample represents (sets breach counts and re-identification "
            "class sizes).", source="NBS: 1.41 billion (2023)"),
-    P(name="n_regions", default=10, kind="setting", group="run", unit="regions", dtype=int,
-      low=1, high=100, help="Regions (provinces); each has its own institutions.",
-      source="model structure"),
-    P(name="counties_per_region", default=285, kind="setting", group="run", unit="counties",
+    P(name="n_regions", default=31, kind="setting", group="run", unit="regions", dtype=int,
+      low=1, high=100,
+      help="Regions, each with its own institutions. 31 (the default): China's provinces "
+           "with the 2020 census weights, age mixes and names; any other number: generic "
+           "regions of log-normal size.",
+      source="NBS 7th census communiqué No.3 (2020), Table 3-1: the 31 provincial-level "
+             "divisions (sim/data/china_provinces.csv, scripts/china_data.py)"),
+    P(name="counties_per_region", default=92, kind="setting", group="run", unit="counties",
       dtype=int, low=1, high=5000, help="Counties per region (quasi-identifier geography).",
-      source=f"{_CAL} §7: ≈2,850 county-level units (NBS)"),
+      source=f"{_CAL} §7: ≈2,850 county-level units (NBS), 92 per province on average"),
     P(name="clinics_per_region", default=4, kind="setting", group="run", unit="nodes",
       dtype=int, low=1, high=100, help="Community-clinic nodes per region.",
       source="model structure"),

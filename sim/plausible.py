@@ -94,11 +94,19 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         "fields add to a clinician's decision; the catalogue's values (sim/fields.py) are "
         "modellers' judgement, so the range runs from worthless (0) to twice that judgement"),
     "key_compromise_probability": P(
-        0.02, 0.8,
-        "assumption: no source gives how often a breach of encrypted health data also takes "
-        "the keys; ransomware and intrusions with administrator rights often do (keys on the "
-        "same servers), lost devices almost never, so the range runs from rare (2%) to most "
-        "intrusions (80%)"),
+        0.3, 0.8,
+        "Verizon DBIR: stolen credentials used in 37% (2020) to nearly half (2022) of "
+        "breaches, weak/default/stolen credentials in 63% (2016); an intruder logged in with "
+        "them, or with administrator rights on the live server where the keys sit, reads "
+        "records that encryption at rest decrypts for any logged-in user. From a little "
+        "under the credentials share (0.3: some stolen accounts cannot reach the records) to "
+        "credentials plus exploited live applications and ransomware crews with domain "
+        "rights (0.8); only off-line copies and lost media stay protected"),
+    "external_detection_probability": P(
+        0.2, 0.8,
+        f"IBM: 33% (2023) and 42% (2024) of breaches identified by the organisation's own "
+        f"teams, the rest disclosed by third parties or the attackers ({_CAL} §5.2); breaches "
+        f"nobody ever finds are not counted anywhere, so from 0.2 to 0.8"),
     "emergency_incapacitated": P(
         0.1, 0.6,
         "assumption: no source gives the share of emergency patients unable to unlock a phone "
@@ -259,12 +267,23 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         "assumption: showing a code costs less than joining a scheme, so it sits near or "
         "below participation_threshold; from 0.05 to a little above that threshold's "
         "default"),
+    "internet_use_all": P(
+        0.70, 0.78,
+        "CNNIC: 70.4% (Dec 2020), 73.0% (Dec 2021), rising ~2-3 pp a year "
+        "(insurance_digital.csv); from the 2020 figure to a few years' growth past 2021"),
+    "internet_use_60plus": P(
+        0.35, 0.60,
+        "CNNIC 43.2% at 60+ (Dec 2021, age_structure.csv); the fastest-growing group, and "
+        "some without their own phone are helped by family: from below it to well above"),
+    "internet_use_rural": P(
+        0.50, 0.70,
+        "CNNIC 57.6% rural (Dec 2021, insurance_digital.csv); from a little below it to "
+        "several years' growth above"),
     "phone_present": P(
-        0.6, 0.99,
-        "low: the share with an app-based code, nearly 900 M health-code applicants in 2020 "
-        "(≈64% of 1.41 B) and >75% of insured people using the insurance code in 2023 "
-        "(insurance_digital.csv), 43.2% internet use at 60+ (age_structure.csv); high: "
-        "nearly everyone carries the phone"),
+        0.8, 0.99,
+        "assumption: given a smartphone (who has one is set by the three internet_use_* "
+        "shares), whether it is at hand with the code; from four in five encounters to "
+        "nearly all"),
     "prevalence_chronic": P(
         0.15, 0.5,
         "assumption: the default is an order of magnitude of adult multimorbidity, no "
@@ -459,6 +478,22 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         0.5, 1.0,
         f"the portal cannot see below 500, so the spread is assumed; around the OCR 500+ "
         f"log10 spreads 0.6-0.9 ({_CAL} §2.2), widened"),
+    "breach_rate_transfer_factor": P(
+        0.25, 4.0,
+        f"assumption: there is no Chinese breach register (data/china/README.md), so the "
+        f"rates fitted to the U.S. portal are carried over and this factor is not measured. "
+        f"Reasons for more in China: a large look-up trade (¥1,200 a query, {_CAL} §2.5), "
+        f"insider sales of maternity records by nurses (incidents.csv), health-code apps "
+        f"at 59.9% PIPL compliance (insurance_digital.csv), and no mandatory public "
+        f"notification to make institutions invest; for fewer: less of the record is "
+        f"digital at small providers (2018 EMR levels 2.11 tertiary, 0.83 secondary), "
+        f"fewer ransomware groups work in Chinese, and 6,000-9,800 people a year are "
+        f"prosecuted for personal-information crime. The direction is unknown, so the range "
+        f"is symmetric on a log scale; its width, a factor 4 either way, is the U.S. "
+        f"portal's own change within a decade (199 breaches of 500+ in 2010, 745 in 2023, "
+        f"×3.7, {_CAL} §2.1): two countries' reporting, security spending and digitisation "
+        f"are assumed to differ at least as much as one country's over ten years",
+        scale="log"),
     "n_brokers": P(
         1, 5,
         f"assumption: China's look-up trade (¥1,200 a query, {_CAL} §2.5) shows brokers "
@@ -612,7 +647,10 @@ LABELS: Mapping[str, str] = MappingProxyType({
     "notified_harm_reduction": "how much harm a breach notice averts",
     "trust_half_life_days": "how long a trust shock lasts",
     "show_code_threshold": "the trust at which residents show their code",
-    "phone_present": "how often the phone with the code is at hand",
+    "internet_use_all": "how many residents use a smartphone",
+    "internet_use_60plus": "how many residents aged 60+ use a smartphone",
+    "internet_use_rural": "how many rural residents use a smartphone",
+    "phone_present": "how often a smartphone user has the code at hand",
     "emergency_incapacitated": "the share of emergency patients unable to show a code",
     "prevalence_chronic": "chronic-disease prevalence",
     "prevalence_mental": "mental-health record prevalence",
@@ -659,6 +697,7 @@ LABELS: Mapping[str, str] = MappingProxyType({
     "loss_theft_per_million_per_year": "how often records are lost or stolen",
     "loss_theft_log10_mean": "the typical loss or theft",
     "loss_theft_log10_sd": "how much losses vary",
+    "breach_rate_transfer_factor": "China's breach rates relative to the U.S. record",
     "gain_log_sd": "how much offenders' gains vary (deterrence at the margin)",
     "n_brokers": "the number of data brokers",
     "broker_buy_probability": "how often leaks reach brokers",
@@ -681,7 +720,9 @@ LABELS: Mapping[str, str] = MappingProxyType({
     "foreign_enforcement_factor": "how far enforcement reaches foreign groups",
     "detection_days_external": "how long external breaches go undetected",
     "detection_days_insider": "how long insider misuse goes undetected",
-    "key_compromise_probability": "how often a breach also steals the encryption keys",
+    "key_compromise_probability": "how often a breach defeats encryption at rest (stolen "
+                                  "credentials or keys)",
+    "external_detection_probability": "how often an external breach is ever detected",
     "security_clinic": "clinics' security",
     "security_hospital": "hospitals' security",
     "security_platform": "platforms' security",

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import geography
 from .fields import CONDITIONS
 
 __all__ = ["EPISODIC_CONDITIONS", "QI_COLUMNS", "Attitude", "Population"]
@@ -30,7 +31,7 @@ __all__ = ["EPISODIC_CONDITIONS", "QI_COLUMNS", "Attitude", "Population"]
 EPISODIC_CONDITIONS = ("surgery", "mental", "infectious", "reproductive")
 
 DAYS_PER_YEAR = 365
-MAX_AGE_YEARS = 80  # ages uniform over 0-79, as in calibration.md §1.5 closed-form checks
+MAX_AGE_YEARS = geography.MAX_AGE_YEARS  # ages 0-79 (the census's 80+ folded into 65-79)
 
 # Categorical marginals. Sources: ethnicity, Han 91.1% (2020 census, not verified here);
 # education and marital status: order of magnitude of the 2020 census (assumption);
@@ -77,9 +78,12 @@ class Population:
     """Struct-of-arrays state of all residents.
 
     Static attributes (drawn once from the ``population`` stream, identical across policies
-    compared on the same seed): region, county, birth_day, sex, occupation, ethnicity,
-    marital, education, trail, conditions, attitude, base_trust, u_link (the resident's
-    fixed uniform for probabilistic linkage) and the per-QI log-probabilities ``logp``.
+    compared on the same seed): region (the province, codes 0-30 in
+    :func:`sim.geography.provinces` order, by default), county, birth_day, sex, occupation,
+    ethnicity, marital, education, trail, conditions, attitude, base_trust, u_link (the
+    resident's fixed uniform for probabilistic linkage), urban, has_phone (uses a smartphone,
+    so can show a code or hold records on the device) and the per-QI log-probabilities
+    ``logp``. ``region_weight`` is each region's share of the represented population.
 
     Dynamic attributes (policy-dependent): participating, shared_fields, withholding,
     exposed_fields, notified, trust shocks.
@@ -104,6 +108,9 @@ class Population:
     age_years: np.ndarray
     care_propensity: np.ndarray
     episode_day: dict[str, np.ndarray]
+    urban: np.ndarray
+    has_phone: np.ndarray
+    region_weight: np.ndarray
     # dynamic state
     participating: np.ndarray | None = None
     shared_fields: np.ndarray | None = None
@@ -128,19 +135,38 @@ class Population:
         cpr = int(p["counties_per_region"])
         real = float(p["real_population"])
 
-        # geography: regions and counties of log-normally varying size
-        # (sigma 0.5 / 1.0, the heterogeneity calibration.md §1.5 tests)
-        w_region = rng.lognormal(0.0, 0.5, n_regions)
-        w_region /= w_region.sum()
+        # geography: China's 31 provinces with the 2020 census weights (``n_regions`` = 31),
+        # or generic regions of log-normal size (sigma 0.5); counties within a region of
+        # log-normally varying size (sigma 1.0, the heterogeneity calibration.md §1.5 tests)
+        china = geography.is_china(p)
+        if china:
+            prov = geography.provinces()
+            w_region = prov.weights
+            age_table = prov.age_weights()
+        else:
+            w_region = rng.lognormal(0.0, 0.5, n_regions)
+            w_region /= w_region.sum()
+            age_table = np.broadcast_to(geography.age_weights(), (n_regions, MAX_AGE_YEARS))
         w_county = rng.lognormal(0.0, 1.0, (n_regions, cpr))
         w_county /= w_county.sum(axis=1, keepdims=True)
         w_county_abs = (w_county * w_region[:, None]).ravel()
         county = _draw(rng, w_county_abs, n).astype(np.int32)
         region = (county // cpr).astype(np.int16)
 
-        birth_day = rng.integers(0, MAX_AGE_YEARS * DAYS_PER_YEAR, n).astype(np.int32)
-        birth_year = (birth_day // DAYS_PER_YEAR).astype(np.int16)
-        age_years = (MAX_AGE_YEARS - 1 - birth_year).astype(np.int16)
+        # ages by the census structure of the resident's province (national where the
+        # census reprints stop); the day of birth uniform within the year
+        u_age = rng.random(n)
+        age_years = np.empty(n, dtype=np.int16)
+        cum_age = np.cumsum(age_table, axis=1)
+        for r in range(n_regions):
+            rows = np.flatnonzero(region == r)
+            age_years[rows] = np.searchsorted(cum_age[r] / cum_age[r, -1], u_age[rows],
+                                              side="right").clip(0, MAX_AGE_YEARS - 1)
+        birth_year = (MAX_AGE_YEARS - 1 - age_years).astype(np.int16)
+        birth_day = (birth_year.astype(np.int32) * DAYS_PER_YEAR
+                     + rng.integers(0, DAYS_PER_YEAR, n)).astype(np.int32)
+        urban = rng.random(n) < geography.URBAN_SHARE
+        has_phone = rng.random(n) < geography.phone_probability(age_years, urban, p)
         sex = rng.integers(0, 2, n).astype(np.int8)
         occupation = _draw(rng, _OCCUPATION, n).astype(np.int8)
         ethnicity = _draw(rng, _ETHNICITY, n).astype(np.int8)
@@ -187,11 +213,13 @@ class Population:
             for c in EPISODIC_CONDITIONS
         }
 
-        # log-probabilities of each resident's QI values in the represented population
-        ndays = MAX_AGE_YEARS * DAYS_PER_YEAR
+        # log-probabilities of each resident's QI values in the represented population (the
+        # national age structure: a birth date's class counts people from every province)
+        w_age = (age_table * w_region[:, None]).sum(axis=0)
+        w_age /= w_age.sum()
         logp = {
-            "birth_date": np.full(n, -np.log(ndays)),
-            "birth_year": np.full(n, -np.log(MAX_AGE_YEARS)),
+            "birth_date": np.log(w_age[age_years] / DAYS_PER_YEAR),
+            "birth_year": np.log(w_age[age_years]),
             "sex": np.full(n, np.log(0.5)),
             "county": np.log(w_county_abs[county]),
             "region": np.log(w_region[region]),
@@ -208,7 +236,8 @@ class Population:
             sex=sex, occupation=occupation, ethnicity=ethnicity, marital=marital,
             education=education, trail=trail, conditions=conditions, attitude=attitude,
             base_trust=base_trust, u_link=u_link, logp=logp, age_years=age_years,
-            care_propensity=care_propensity, episode_day=episode_day,
+            care_propensity=care_propensity, episode_day=episode_day, urban=urban,
+            has_phone=has_phone, region_weight=np.asarray(w_region, dtype=float),
         )
 
     def init_state(self) -> None:

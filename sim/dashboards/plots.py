@@ -24,8 +24,12 @@ __all__ = ["group_changes", "plot_differences", "plot_group_changes", "plot_grou
            "plot_network", "plot_timeseries", "plot_tradeoff", "plot_worlds", "png"]
 
 #: how each group dimension is named for planners
-DIMENSIONS = {"attitude": "Privacy attitude", "age_band": "Age", "region": "Home region",
+DIMENSIONS = {"attitude": "Privacy attitude", "age_band": "Age", "region": "Home province",
+              "settlement": "Town or country", "smartphone": "Smartphone",
               "care_location": "Where care happens"}
+#: dimensions with more groups than this are left to the table, not the chart (31 provinces
+#: of a few hundred simulated residents each are mostly noise as bars)
+MAX_CHART_GROUPS = 12
 
 COLOURS = {"a": "#4c72b0", "b": "#dd8452"}
 
@@ -165,10 +169,14 @@ def plot_group_changes(cmp):
     Left, the change in residents exposed per 100,000; right, the change in clinical
     information delivered, percentage points. Green: better for the group, red: worse,
     grey: the interval includes zero. One block of bars
-    per dimension (privacy attitude, age, home region, where care happens); a dimension
-    with nothing to show is left out, so no panel is empty.
+    per dimension (privacy attitude, age, town or country, smartphone use, where care
+    happens); a dimension with nothing to show is left out, so no panel is empty, and one
+    with more than :data:`MAX_CHART_GROUPS` groups (the provinces) is left to the table.
     """
     ch = group_changes(cmp)
+    if not ch.empty:
+        sizes = ch.groupby("dimension")["group"].transform("size")
+        ch = ch[sizes <= MAX_CHART_GROUPS]
     if ch.empty:
         fig, ax = plt.subplots(figsize=(6, 1))
         ax.axis("off")
@@ -206,7 +214,7 @@ def plot_group_changes(cmp):
 def plot_groups(groups: dict[str, pd.DataFrame]):
     """Who bears the risk and who gains: exposure and utility by group, per arm."""
     dims = [("attitude", "privacy attitude"), ("age_band", "age band"),
-            ("care_location", "care at home / away")]
+            ("smartphone", "smartphone use"), ("care_location", "care at home / away")]
     fig, axes = plt.subplots(2, len(dims), figsize=(4.2 * len(dims), 6), squeeze=False)
     for j, (dim, title) in enumerate(dims):
         for row, metric, label in ((0, "residents_exposed_rate", "residents exposed"),
