@@ -73,7 +73,8 @@ def _providers(model: HealthDataModel) -> None:
     for r in range(n_reg):
         for t, (kind, k) in enumerate(tiers):
             for j in range(k):
-                inst = add_institution(model, kind, r, f"{_SHORT[kind]} r{r}-{j}")
+                inst = add_institution(model, kind, r,
+                                       f"{_SHORT[kind]} {model.region_names[r]} {j + 1}")
                 inst.provider_row = len(model.providers)
                 model.provider_table[r, t, j] = inst.provider_row
                 model.providers.append(inst)

@@ -59,7 +59,9 @@ class InstitutionKind(enum.Enum):
 
 _PROVIDERS = {InstitutionKind.TERTIARY, InstitutionKind.SECONDARY, InstitutionKind.CLINIC}
 
-#: real institutions of each provider tier in the country (NHC 2021, not verified here)
+#: real institutions of each provider tier in the country: NHC 2021 statistical bulletin,
+#: 3,275 tertiary and 10,848 secondary hospitals, 977,790 primary-care institutions
+#: (shared/data/china/health_system.csv, read via reprints)
 REAL_COUNTS = {
     InstitutionKind.TERTIARY: 3_275,
     InstitutionKind.SECONDARY: 10_848,
@@ -134,7 +136,7 @@ class Institution(mesa.Agent):
         index: position in ``model.institution_list`` (row of per-institution arrays).
         provider_row: row in the encounter table, ``-1`` if not a provider.
         kind_ordinal: position of ``kind`` in :class:`InstitutionKind` (for arrays).
-        label: a readable name ("clinic r3-2").
+        label: a readable name ("clinic Guangdong 2").
     """
 
     def __init__(self, model: HealthDataModel, kind: InstitutionKind, region: int,
