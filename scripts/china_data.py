@@ -1,4 +1,4 @@
-"""Build ``sim/data/china_provinces.csv`` from the sourced Chinese statistics.
+"""Build ``sim/data/china_provinces.csv`` and ``china_national.csv`` from sourced statistics.
 
     python scripts/china_data.py [--source ../shared/data/china]
 
@@ -6,8 +6,10 @@ Reads ``population_by_province.csv`` (2020 census, NBS communiqué No.3 and No.5
 project's shared data folder and writes one row per province: a code 0-30 in the census
 table's order, the English and Chinese names, the NBS region, the resident population and,
 where the stored reprints give it, the share aged 60+. Each row keeps the source address and
-note of the figures it was built from, so the model's geography can be traced to them. The
-written file is committed; this script only documents and repeats how it was made.
+note of the figures it was built from, so the model's geography can be traced to them.
+``china_national.csv`` holds the national figures the model draws residents with (the age
+structure and the urban share, from ``age_structure.csv``), each with its source. The
+written files are committed; this script only documents and repeats how they were made.
 """
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "sim" / "data" / "china_provinces.csv"
+OUT_NATIONAL = ROOT / "sim" / "data" / "china_national.csv"
+#: national quantity in the model -> its key in ``age_structure.csv`` (percent, 2020 census)
+NATIONAL = {"age_share_0_14": "share[age_0_14]", "age_share_15_59": "share[age_15_59]",
+            "age_share_60plus": "share[age_60plus]", "age_share_65plus": "share[age_65plus]",
+            "urban_share": "share[urban]"}
 _KEY = re.compile(r"^(?P<q>[a-z_0-9]+)\[(?P<en>[^|\]]+)\|(?P<zh>[^|\]]+)\|(?P<reg>[a-z]+)\]$")
 SUM_OF_PROVINCES = 1_409_778_724  # the census table's own total (without the military)
 
@@ -52,6 +59,31 @@ def build(source: Path) -> list[dict[str, str]]:
     return out
 
 
+def build_national(source: Path) -> list[dict[str, str]]:
+    """Return the national rows read from ``source/age_structure.csv`` (2020 values)."""
+    found: dict[str, dict[str, str]] = {}
+    with open(source / "age_structure.csv", newline="", encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            if rec["year"] == "2020" and rec["quantity"] in NATIONAL.values():
+                found[rec["quantity"]] = rec
+    missing = [k for k in NATIONAL.values() if k not in found]
+    if missing:
+        raise SystemExit(f"age_structure.csv lacks the 2020 values of {missing}")
+    return [{"quantity": name, "value": f'{float(found[key]["value"]) / 100:.4f}',
+             "unit": "share", "year": "2020",
+             "source": f'{found[key]["source_url"]} ({found[key]["source_note"]})'}
+            for name, key in NATIONAL.items()]
+
+
+def _write(path: Path, rows: list[dict[str, str]], cols: list[str]) -> None:
+    tmp = path.with_suffix(".csv.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    tmp.replace(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "data" / "china")
@@ -61,15 +93,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     rows = build(args.source)
-    cols = ["code", "name_en", "name_zh", "nbs_region", "population_2020", "share_60plus",
-            "source", "source_60plus"]
-    tmp = OUT.with_suffix(".csv.tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    tmp.replace(OUT)
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} provinces")
+    national = build_national(args.source)
+    _write(OUT, rows, ["code", "name_en", "name_zh", "nbs_region", "population_2020",
+                       "share_60plus", "source", "source_60plus"])
+    _write(OUT_NATIONAL, national, ["quantity", "value", "unit", "year", "source"])
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(rows)} provinces; "
+          f"{OUT_NATIONAL.relative_to(ROOT)}: {len(national)} national figures")
     return 0
 
 

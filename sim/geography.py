@@ -2,7 +2,7 @@
 
 The default world is China's: residents are drawn by province with the 2020 census weights
 (``sim/data/china_provinces.csv``, built by ``scripts/china_data.py`` from the sourced figures
-in the project's shared data), with the national age structure adjusted to a province's own
+in the project's shared data; the national figures in ``sim/data/china_national.csv``), with the national age structure adjusted to a province's own
 share aged 60+ where the census reprints give it, the national urban share, and smartphone
 (internet) use by age and by town and country from CNNIC. Setting ``n_regions`` to anything
 other than 31 gives generic regions of log-normal size instead (for experiments and tests).
@@ -25,13 +25,14 @@ import numpy as np
 __all__ = [
     "AGE_BANDS",
     "N_PROVINCES",
-    "NATIONAL_AGE_SHARES",
-    "URBAN_SHARE",
     "Provinces",
     "age_weights",
+    "national",
+    "national_age_shares",
     "phone_probability",
     "provinces",
     "region_names",
+    "urban_share",
 ]
 
 #: China's provincial-level divisions in the 2020 census (mainland; the active military,
@@ -39,17 +40,38 @@ __all__ = [
 N_PROVINCES = 31
 MAX_AGE_YEARS = 80  # the model's ages are 0-79 (see population.py)
 
-#: national age structure, 2020 census (NBS communiqué No.5, Table 5-1, read via reprint;
-#: ``shared/data/china/age_structure.csv``): 0-14 17.95%, 15-59 63.35%, 60+ 18.70%, 65+ 13.50%
-NATIONAL_AGE_SHARES = {"0-14": 0.1795, "15-59": 0.6335, "60-64": 0.1870 - 0.1350, "65+": 0.1350}
+
+@functools.cache
+def national() -> dict[str, float]:
+    """Return the national figures of ``sim/data/china_national.csv`` (shares, 2020 census).
+
+    ``age_share_0_14`` 0.1795, ``age_share_15_59`` 0.6335, ``age_share_60plus`` 0.1870,
+    ``age_share_65plus`` 0.1350 (NBS communiqué No.5, Table 5-1) and ``urban_share`` 0.6389
+    (NBS main-data release, 2021-05-11), each row with its source; built by
+    ``scripts/china_data.py``.
+    """
+    text = resources.files("sim").joinpath("data/china_national.csv").read_text("utf-8")
+    return {r["quantity"]: float(r["value"]) for r in csv.DictReader(text.splitlines())}
+
+
+def national_age_shares() -> dict[str, float]:
+    """Return the census share of each of the model's age bands (:data:`AGE_BANDS`)."""
+    n = national()
+    return {"0-14": n["age_share_0_14"], "15-59": n["age_share_15_59"],
+            "60-64": n["age_share_60plus"] - n["age_share_65plus"],
+            "65+": n["age_share_65plus"]}
+
+
 #: the model's age years in each band (ages are 0-79: the 80+, 2.5% of the census, are folded
 #: into 65-79; within a band ages are uniform, an approximation: the census reprints give
 #: only the broad bands)
 AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60-64": (60, 65), "65+": (65, 80)}
 
-#: urban share of the resident population, 2020 census (NBS main-data release, 2021-05-11:
-#: 63.89%); the reprints give no provincial split, so every province gets the national share
-URBAN_SHARE = 0.6389
+
+def urban_share() -> float:
+    """Return the urban share of residents (2020 census: 63.89%; the reprints give no
+    provincial split, so every province gets the national share)."""
+    return national()["urban_share"]
 
 
 def age_weights(share_60plus: float | None = None) -> np.ndarray:
@@ -61,8 +83,9 @@ def age_weights(share_60plus: float | None = None) -> np.ndarray:
             proportions within each side.
     """
     w = np.zeros(MAX_AGE_YEARS)
+    shares = national_age_shares()
     for band, (lo, hi) in AGE_BANDS.items():
-        w[lo:hi] = NATIONAL_AGE_SHARES[band] / (hi - lo)
+        w[lo:hi] = shares[band] / (hi - lo)
     if share_60plus is not None:
         old = w[60:].sum()
         w[60:] *= share_60plus / old
@@ -141,14 +164,16 @@ def phone_probability(age_years: np.ndarray, urban: np.ndarray,
     children count as users through a guardian's phone (assumption). Used: CNNIC internet
     penetration, overall, at 60+ and rural (``params.py``).
     """
-    old_share = NATIONAL_AGE_SHARES["60-64"] + NATIONAL_AGE_SHARES["65+"]
-    rural_share = 1.0 - URBAN_SHARE
+    old_share = national()["age_share_60plus"]
+    urban = np.asarray(urban, dtype=bool)
+    town_share = urban_share()
+    rural_share = 1.0 - town_share
     all_, old, rural = (float(p["internet_use_all"]), float(p["internet_use_60plus"]),
                         float(p["internet_use_rural"]))
     # rural users = factor × (mean town use) × rural share; mean town use = all / mix
     # => factor solves rural = factor × all / (urban + rural_share × factor)
-    factor = rural * URBAN_SHARE / max(all_ - rural * rural_share, 1e-9)
-    mix = URBAN_SHARE + rural_share * factor
+    factor = rural * town_share / max(all_ - rural * rural_share, 1e-9)
+    mix = town_share + rural_share * factor
     young = (all_ - old * old_share) / (1.0 - old_share)
     town = np.where(age_years >= 60, old, young) / mix
     prob = town * np.where(urban, 1.0, factor)

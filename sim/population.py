@@ -165,7 +165,7 @@ class Population:
         birth_year = (MAX_AGE_YEARS - 1 - age_years).astype(np.int16)
         birth_day = (birth_year.astype(np.int32) * DAYS_PER_YEAR
                      + rng.integers(0, DAYS_PER_YEAR, n)).astype(np.int32)
-        urban = rng.random(n) < geography.URBAN_SHARE
+        urban = rng.random(n) < geography.urban_share()
         has_phone = rng.random(n) < geography.phone_probability(age_years, urban, p)
         sex = rng.integers(0, 2, n).astype(np.int8)
         occupation = _draw(rng, _OCCUPATION, n).astype(np.int8)

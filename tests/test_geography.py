@@ -70,7 +70,7 @@ def test_age_weights_honour_a_province_share():
 
 def test_smartphone_use_reproduces_the_three_published_shares(big_pop):
     p = defaults()
-    assert abs(big_pop.urban.mean() - geography.URBAN_SHARE) < 0.005
+    assert abs(big_pop.urban.mean() - geography.urban_share()) < 0.005
     phone = big_pop.has_phone
     assert abs(phone.mean() - p["internet_use_all"]) < 0.01
     assert abs(phone[big_pop.age_years >= 60].mean() - p["internet_use_60plus"]) < 0.012
@@ -115,3 +115,5 @@ def test_the_data_file_is_rebuilt_from_the_sourced_statistics(tmp_path, monkeypa
         (ROOT / "sim" / "data" / "china_provinces.csv").read_text("utf-8"))))
     assert [r["population_2020"] for r in rows] == [r["population_2020"] for r in committed]
     assert [r["share_60plus"] for r in rows] == [r["share_60plus"] for r in committed]
+    national = {r["quantity"]: r["value"] for r in mod.build_national(SHARED)}
+    assert national == {k: f"{v:.4f}" for k, v in geography.national().items()}
