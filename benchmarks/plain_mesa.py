@@ -86,8 +86,15 @@ class ResidentAgent(mesa.Agent):
         m.acc["value_needed"] += need_v
         m.acc["value_delivered"] += got_v
         if away and et == E.EMERGENCY:
+            # a conscious patient tells their history (sim.care: patient_history_complete)
+            incap = rnd.random() < p["emergency_incapacitated"]
+            told = 0
+            if not incap and rnd.random() < p["patient_history_complete"]:
+                tellable = int(m.care.tellable) & ~(
+                    (m.policy.sensitive_clinical | m.policy.lifestyle) if withholding else 0)
+                told = needed & tellable
             m.acc["emerg_away_needed"] += need_v
-            m.acc["emerg_away_delivered"] += got_v
+            m.acc["emerg_away_delivered"] += m.value_of(delivered | told, et)
         m.acc["encounters"] += 1
         # record
         self.records[prov] = day

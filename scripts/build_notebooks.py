@@ -88,8 +88,10 @@ summary[["label", "unit", "direction", "mean", "ci_low", "ci_high"]].round(4)
   needed information clinicians actually get, weighted by how much each field matters for
   the kind of encounter; clinicians consult a shared record at about one encounter in five
   where one exists, as England's Summary Care Record was used. `emergency_info_rate` is the
-  same for emergencies far from home; `adverse_events_averted`, `duplicate_tests_avoided`
-  and `admissions_avoided` translate it into events per 1,000 residents.
+  share needed at emergencies far from home, counting what a conscious patient can tell as
+  well as the records; `adverse_events_averted`, `duplicate_tests_avoided` and
+  `admissions_avoided` are simulated events per 1,000 residents, drawn at the visits where
+  shared information was used with the published effect sizes.
 
 Units, directions and definitions of every outcome: `docs/outcomes.md`."""),
     code('''
@@ -144,7 +146,8 @@ cmp.differences[["mean_a", "mean_b", "diff_mean", "diff_low", "diff_high", "b_be
 
 Planners can do the same without code: pick a baseline and a reform, move the reform's
 levers, press **Compare**. It shows the verdict first, who bears the risk and who gains (by
-privacy attitude, age band, region, care at home or away), and exports a self-contained HTML
+privacy attitude, age band, province, town or country, smartphone use, care at home or
+away), and exports a self-contained HTML
 report and the reform as a scenario file that records only what differs.
 
 (The same dashboard runs as a web page with Voila: see the README.)"""),

@@ -39,13 +39,19 @@ def add_institution(model: HealthDataModel, kind: str | InstitutionKind, region:
 
 def add_store(model: HealthDataModel, inst: Institution, name: str, *, scope: str,
               key: int = -1, fields: int, identified: bool,
-              needs_participation: bool) -> Store | None:
-    """Give ``inst`` a store of records (skipped if it would hold no fields)."""
+              needs_participation: bool, members: str = "") -> Store | None:
+    """Give ``inst`` a store of records (skipped if it would hold no fields).
+
+    ``members``: a boolean population column of the only residents it can hold (the
+    insured, online payers, insurance-code users), ``""`` for anyone.
+    """
     if not fields:
         return None
+    if members and not isinstance(getattr(model.pop, members, None), np.ndarray):
+        raise ValueError(f"add_store: members={members!r} is not a population column")
     store = Store(name=name, institution=inst, scope=scope, key=key, fields=int(fields),
                   identified=bool(identified), needs_participation=needs_participation,
-                  index=len(model.stores))
+                  index=len(model.stores), members=members)
     bits = model.catalogue.unpack(np.array([store.fields], dtype=np.int64))[0]
     store.retail_value = float((bits * model.catalogue.vector("resale_value_yuan")).sum())
     inst.stores.append(store)
@@ -99,11 +105,11 @@ def _agencies(model: HealthDataModel) -> None:
               identified=pol.cross_domain_identified, needs_participation=False)
     ins = add_institution(model, InstitutionKind.INSURANCE, -1)
     add_store(model, ins, "settlement", scope="all", fields=pol.insurance_base, identified=True,
-              needs_participation=False)
+              needs_participation=False, members="insured")
     if pol.payment_base:
         pay = add_institution(model, InstitutionKind.PAYMENT, -1)
         add_store(model, pay, "payments", scope="everyone", fields=pol.payment_base,
-                  identified=True, needs_participation=False)
+                  identified=True, needs_participation=False, members="pays_online")
 
 
 def _integrated_views(model: HealthDataModel) -> None:
@@ -113,10 +119,11 @@ def _integrated_views(model: HealthDataModel) -> None:
         return  # the health record is not on a server: nothing to integrate with
     add_store(model, model.agency(InstitutionKind.INSURANCE), "integrated insurance view",
               scope="all", fields=pol.integrated_insurance,
-              identified=pol.cross_domain_identified, needs_participation=True)
+              identified=pol.cross_domain_identified, needs_participation=True,
+              members="insurance_code")
     if pol.integrated_payment:
         pay = model.agency(InstitutionKind.PAYMENT) or add_institution(
             model, InstitutionKind.PAYMENT, -1)
         add_store(model, pay, "integrated payment view", scope="all",
                   fields=pol.integrated_payment, identified=pol.cross_domain_identified,
-                  needs_participation=True)
+                  needs_participation=True, members="pays_online")

@@ -42,6 +42,8 @@ from scipy import optimize, stats
 from scipy.special import ndtr
 
 __all__ = [
+    "HOLDOUT_FIT_YEARS",
+    "HOLDOUT_TEST_YEARS",
     "OCR_THRESHOLD",
     "US_POPULATION",
     "CauseTarget",
@@ -51,8 +53,11 @@ __all__ = [
     "external_size_distribution",
     "fit_external_shape",
     "fit_truncated_lognormal",
+    "holdout_fit",
     "large_holder_share",
     "load_ocr",
+    "observed_interval",
+    "ocr_rows",
     "ocr_targets",
     "victim_table",
 ]
@@ -70,6 +75,10 @@ OCR_CAUSES = {
     "Improper Disposal": "theft_loss",
 }
 CAUSES = ("hacking", "unauthorized_access", "theft_loss")
+#: the hold-out by time: breach generation refitted on these years ...
+HOLDOUT_FIT_YEARS = (2019, 2021)
+#: ... and checked against these (sim.validation)
+HOLDOUT_TEST_YEARS = (2022, 2023)
 
 
 @cache
@@ -118,10 +127,24 @@ class CauseTarget:
 QUANTILE_LEVELS = tuple(np.round(np.arange(0.05, 0.96, 0.05), 2))
 
 
-def ocr_targets() -> dict[str, CauseTarget]:
-    """Calibration targets per cause and for all causes together (see :class:`CauseTarget`)."""
+def ocr_rows(years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The portal's rows, all of 2019-2023 or those of ``years`` (first, last; inclusive)."""
     df = load_ocr()
-    years = OCR_YEARS[1] - OCR_YEARS[0] + 1
+    if years is None:
+        return df
+    return df[(df["year"] >= years[0]) & (df["year"] <= years[1])]
+
+
+def ocr_targets(years: tuple[int, int] | None = None) -> dict[str, CauseTarget]:
+    """Calibration targets per cause and for all causes together (see :class:`CauseTarget`).
+
+    Args:
+        years: (first, last) to use only those years' rows (the hold-out by time,
+            :func:`holdout_fit`); default all of 2019-2023.
+    """
+    df = ocr_rows(years)
+    first, last = years or OCR_YEARS
+    years = last - first + 1
     per_m_year = 1.0 / (US_POPULATION / 1e6 * years)
     total_n, total_rec = len(df), float(df["n"].sum())
     out = {}
@@ -150,15 +173,15 @@ LARGE_HOLDERS = {
 OTHER_US_HOLDERS = ((6_100, 2e5), (900, 3e5), (200_000, 2e3))
 
 
-def large_holder_share() -> float:
+def large_holder_share(years: tuple[int, int] | None = None) -> float:
     """Share of the portal's hacking breaches (2019-23) at the six largest U.S. insurers."""
-    df = load_ocr()
+    df = ocr_rows(years)
     hack = df[df["cause"] == "hacking"]
     pattern = "|".join(LARGE_HOLDERS)
     return float(hack["name"].str.contains(pattern, case=False, na=False).mean())
 
 
-def estimate_attack_surface_exponent() -> float:
+def estimate_attack_surface_exponent(years: tuple[int, int] | None = None) -> float:
     """The attack surface exponent ``a`` implied by how often the largest holders are hit.
 
     If attackers find holders in proportion to records^a, the six largest U.S. insurers
@@ -168,7 +191,7 @@ def estimate_attack_surface_exponent() -> float:
     about one breach in eleven; the portal shows about one in fifty, so attack surface grows
     clearly less than in proportion to records held.
     """
-    observed = large_holder_share()
+    observed = large_holder_share(years)
     large = np.array(list(LARGE_HOLDERS.values())) * 1e6
 
     def share(a: float) -> float:
@@ -408,3 +431,112 @@ def calibrate_rates(params: Mapping[str, Any], *, iterations: int = 3,
             if got[cause] > 0:
                 p[name] = float(p[name]) * targets[cause].per_million_year / got[cause]
     return {name: float(p[name]) for name in RATE_PARAMETERS.values()}
+
+
+# ------------------------------------------------------------------ hold-out by time
+def _share_over(log10_median: float, log10_sd: float, threshold: float = OCR_THRESHOLD) -> float:
+    """Share of a log-normal's draws at or above ``threshold``."""
+    return float(stats.norm.sf(math.log10(threshold), log10_median, max(log10_sd, 1e-9)))
+
+
+@cache
+def holdout_fit(fit_years: tuple[int, int] = HOLDOUT_FIT_YEARS, *, seed: int = 1
+                ) -> dict[str, float]:
+    """Breach generation refitted on the portal's ``fit_years`` only (the hold-out by time).
+
+    The same steps as ``scripts/calibrate.py``, on the rows of ``fit_years``: the attack
+    surface exponent (:func:`estimate_attack_surface_exponent`), the external size model
+    (:func:`fit_external_shape`, one start: the declared defaults), and the medians of
+    insider sales and losses (:func:`fit_truncated_lognormal`, spreads held). The three rates
+    are rescaled from the declared defaults as one step of :func:`calibrate_rates` does
+    (counts are proportional to rates), analytically instead of by simulation: each by its
+    cause's 500+ rate in ``fit_years`` over 2019-23, and by how the refitted sizes change the
+    share of incidents reaching 500 records (for external attempts, the attempts the size
+    model implies for the fit years over those the declared defaults imply for 2019-23).
+
+    Returns:
+        Parameter overrides: a status quo run with them is the model fitted on ``fit_years``
+        (:mod:`sim.validation` checks it against the following years).
+    """
+    from .attackers import ExternalGroup
+    from .model import HealthDataModel
+    from .params import defaults
+
+    params = defaults()
+    full, part = ocr_targets(), ocr_targets(fit_years)
+    model = HealthDataModel(params, seed=seed)
+    v = victim_table(model)
+    n_targeted = sum(1 for a in model.attackers if isinstance(a, ExternalGroup) and a.targeted)
+    targeted = n_targeted * float(params["targeted_attacks_per_group_per_year"])
+    sd_inst = float(params["institution_size_log10_sd"])
+    shape = ("attack_surface_exponent", "breach_size_log10_mean", "breach_size_exponent",
+             "breach_size_log10_sd")
+    a = estimate_attack_surface_exponent(fit_years)
+    fit = fit_external_shape(v, part["hacking"], targeted_per_year=targeted,
+                             real_millions=model.real_millions,
+                             institution_size_log10_sd=sd_inst, attack_surface_exponent=a,
+                             start={k: float(params[k]) for k in shape})
+    # the attempts the declared shape implies for 2019-23 (the same analytic model)
+    grid = np.array([math.log10(OCR_THRESHOLD)])
+    per, tgt = external_size_distribution(
+        v, attack_surface_exponent=float(params["attack_surface_exponent"]),
+        log10_mean=float(params["breach_size_log10_mean"]),
+        exponent=float(params["breach_size_exponent"]),
+        log10_sd=float(params["breach_size_log10_sd"]), institution_size_log10_sd=sd_inst,
+        targeted_per_year=targeted, grid=grid)
+    base = (max(full["hacking"].per_million_year * model.real_millions - tgt[0], 1e-9)
+            / max(per[0], 1e-12) / model.real_millions)
+    out = {k: float(fit[k]) for k in shape}
+    out["external_attacks_per_million_per_year"] = (
+        float(params["external_attacks_per_million_per_year"])
+        * fit["external_attempts_per_million_per_year"] / base)
+    ocr = ocr_rows(fit_years)
+    for cause, prefix, rate in (("unauthorized_access", "insider_sale",
+                                 "insider_acts_per_million_per_year"),
+                                ("theft_loss", "loss_theft", "loss_theft_per_million_per_year")):
+        sd = float(params[f"{prefix}_log10_sd"])
+        x = np.log10(ocr.loc[ocr["cause"] == cause, "n"].to_numpy(dtype=float))
+        mu = fit_truncated_lognormal(x, sd=sd)
+        out[f"{prefix}_log10_mean"] = mu
+        out[rate] = (float(params[rate])
+                     * part[cause].per_million_year / full[cause].per_million_year
+                     * _share_over(float(params[f"{prefix}_log10_mean"]), sd)
+                     / _share_over(mu, sd))
+    return out
+
+
+def observed_interval(stat, years: tuple[int, int] = HOLDOUT_TEST_YEARS, *,
+                      n_boot: int = 1000, seed: int = 0, level: float = 0.95
+                      ) -> tuple[float, float, float]:
+    """A statistic of the portal's rows in ``years`` and its sampling interval.
+
+    The interval is a bootstrap over calendar months (the months of ``years`` resampled
+    with replacement, all of a month's rows together), so it keeps the month-to-month
+    over-dispersion of breach counts (var/mean ≈4, calibration.md §2.2) that a Poisson or
+    binomial interval would ignore.
+
+    Args:
+        stat: ``(sizes, causes, n_years) -> float``: the rows' sizes (people affected) and
+            causes (:data:`OCR_CAUSES` groups), as arrays, and the years they cover.
+        years: (first, last).
+        n_boot: bootstrap resamples.
+        seed: the resampling seed (fixed: the band is part of the target).
+        level: coverage of the interval.
+
+    Returns:
+        ``(value, low, high)``.
+    """
+    df = ocr_rows(years)
+    n_years = years[1] - years[0] + 1
+    sizes = df["n"].to_numpy(dtype=float)
+    causes = df["cause"].to_numpy(dtype=object)
+    month = df["date"].str[:7].to_numpy()
+    groups = [np.flatnonzero(month == m_) for m_ in np.unique(month)]
+    rng = np.random.default_rng(seed)
+    vals = np.empty(n_boot)
+    for b in range(n_boot):
+        rows = np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))])
+        vals[b] = stat(sizes[rows], causes[rows], n_years)
+    q = (1.0 - level) / 2.0
+    lo, hi = np.quantile(vals, [q, 1.0 - q])
+    return float(stat(sizes, causes, n_years)), float(lo), float(hi)

@@ -3,7 +3,25 @@
 Care events are drawn from the ``care`` stream alone, with a fixed number of uniforms per
 event, so two policies compared on one seed see the same residents fall ill on the same
 days at the same places (common random numbers); the policy only decides what happens
-next.
+next. What follows an encounter and does not depend on the policy either (whether the
+patient can tell their history, whether a test would be repeated, whether the visit would
+end in admission) is drawn from the ``care_followup`` stream, a fixed number of uniforms
+per event too (:data:`N_FOLLOWUP`), so the ``care`` stream's draws are as they were.
+
+At an emergency the clinician knows what the records they can open hold *and* what a
+conscious patient (or a relative with them) tells: with probability
+``patient_history_complete`` their history (allergies, medicines, conditions, past
+episodes; never test results or images, which only records carry; a resident who withholds
+from clinicians does not tell the sensitive fields either). An incapacitated patient
+(``emergency_incapacitated``) tells nothing. A shared record adds only what neither the
+institution's own record nor the patient supplied. Clinical utility (``value_delivered``)
+counts what records deliver, the emergency measures (gaps, information away from home)
+what the clinician knows from records and patient together.
+
+Repeat tests and emergency admissions avoided are simulated events: at each encounter
+where shared results (or shared information at an emergency) were used, one uniform
+decides whether the test would have been repeated, or the patient admitted, without them
+and whether it still is with them (probabilities from the input rate and odds ratio).
 """
 
 from __future__ import annotations
@@ -25,7 +43,9 @@ __all__ = ["ACCESS_TOTALS", "CareProcess", "Events", "odds_reduction"]
 ACCESS_TOTALS = ("encounters", "value_needed", "value_delivered", "emerg_away_needed",
                  "emerg_away_delivered", "ae_averted", "dup_avoided", "admissions_avoided",
                  "shared_available", "shared_lookups", "shared_reads", "code_requests",
-                 "code_shown", "emergencies", "emergency_gaps", "emergency_lookups")
+                 "code_shown", "emergencies", "emergency_gaps", "emergency_lookups",
+                 "emergency_told", "emergency_gaps_records", "dup_eligible",
+                 "admission_eligible")
 
 E = EncounterType
 _EMERGENCY, _CHRONIC = int(E.EMERGENCY), int(E.CHRONIC)  # plain ints: fast array comparisons
@@ -42,6 +62,13 @@ _TIER_SHARES = {
 }
 N_UNIFORMS = 8  # away?, tier, node, code gate, incapacitated, own system down, same institution,
 #                clinician looks up shared records
+N_FOLLOWUP = 3  # from the care_followup stream: patient tells their history, a test would be
+#                 repeated, the visit would end in admission
+#: fields no patient can tell from memory: results and images (only records carry them),
+#: the blood group (typed in the emergency department), claims, payments, location
+_NOT_TOLD = ("test_results", "imaging", "blood_type")
+_NOT_TOLD_CATEGORIES = (FieldCategory.IDENTIFIER, FieldCategory.FINANCIAL,
+                        FieldCategory.LOCATION)
 
 
 @dataclass
@@ -58,6 +85,10 @@ class Events:
     u_same: np.ndarray
     u_lookup: np.ndarray
     prior_local: np.ndarray | None = None  # last day this provider recorded the resident
+    # from the care_followup stream (``None``: nobody tells, nothing would be repeated)
+    u_tell: np.ndarray | None = None  # the patient tells their history if below the share
+    u_repeat: np.ndarray | None = None  # a test would be repeated without prior results
+    u_admit: np.ndarray | None = None  # the emergency visit would end in admission
 
     def __len__(self) -> int:
         return len(self.resident)
@@ -75,6 +106,7 @@ class CareProcess:
         p = model.p
         pop = model.pop
         self.rng = model.streams.get("care")
+        self.rng_followup = model.streams.get("care_followup")
         chronic = pop.conditions["chronic"]
         # residents use care unequally (a gamma-distributed propensity of mean 1, from the
         # population stream): many are seldom seen, a few often
@@ -121,6 +153,9 @@ class CareProcess:
         for c, bits in cond_bits.items():
             cm |= np.where(pop.conditions[c], bits, 0)
         self.needs_by_resident = cm | uncond
+        # what a conscious patient can tell about themselves
+        self.tellable = np.int64(cat.mask_where(
+            lambda f: f.name not in _NOT_TOLD and f.category not in _NOT_TOLD_CATEGORIES))
         self.needs_by_type = np.array(
             [cat.mask_where(lambda f, t=t: f.clinical_value[t] > 0) for t in EncounterType],
             dtype=np.int64)
@@ -196,9 +231,10 @@ class CareProcess:
             home[a] = m.provider_table[region, tier[a], node_k]
         else:
             away = np.zeros(len(res), dtype=bool)
+        f = self.rng_followup.random((len(res), N_FOLLOWUP))
         return Events(resident=res, etype=etype, provider=home, away=away,
                       u_gate=u[:, 3], u_incap=u[:, 4], u_down=u[:, 5], u_same=u[:, 6],
-                      u_lookup=u[:, 7])
+                      u_lookup=u[:, 7], u_tell=f[:, 0], u_repeat=f[:, 1], u_admit=f[:, 2])
 
     # -------------------------------------------------------------- recording
     def record(self, ev: Events) -> None:
@@ -225,6 +261,8 @@ class CareProcess:
         emerg = etype == _EMERGENCY
         continuity = np.where(emerg, 0.5, 1.0) * p["care_continuity"]
         seen_here = ev.prior_local >= thr
+        # an incapacitated emergency patient can neither show a code nor tell their history
+        incap = emerg & (ev.u_incap < p["emergency_incapacitated"])
         same = ev.u_same < continuity
         local = seen_here & same & inst_up
         # shared: another institution (possibly of this node) holds a record and the
@@ -251,8 +289,11 @@ class CareProcess:
             trust = m.behaviour.trust(res)
             s = p["participation_slope"]
             willing = 1.0 / (1.0 + np.exp(-(trust - p["show_code_threshold"]) / s))
-            incap = emerg & (ev.u_incap < p["emergency_incapacitated"])
-            shown = (ev.u_gate < p["phone_present"] * willing) & ~incap
+            # only a smartphone user can show the code (or carry records on the device;
+            # pop.has_phone: CNNIC use by age and town or country), and only if the phone
+            # is at hand, the resident willing and conscious
+            shown = (pop.has_phone[res] & (ev.u_gate < p["phone_present"] * willing)
+                     & ~incap)
             out["code_requests"] = float(ask.sum())
             out["code_shown"] = float((ask & shown).sum())
             if m.consent.break_glass:
@@ -269,42 +310,68 @@ class CareProcess:
                                      shared_fields)
         shared_fields = np.where(shared, shared_fields, 0)
         needed = self.needed_mask(res, etype)
-        delivered = needed & (local_fields | shared_fields)
-        need_v, got_v = self.mask_value(np.concatenate([needed, delivered]),
-                                        np.concatenate([etype, etype])).reshape(2, n)
-        m.groups.add_encounters(res, ev.away, need_v, got_v)
+        from_records = needed & (local_fields | shared_fields)
+        # at an emergency a conscious patient (or a relative) tells their history: with
+        # probability patient_history_complete all of it they know, less what a withholder
+        # keeps from clinicians (the same fields their records lack)
+        told = np.zeros(n, dtype=np.int64)
+        if ev.u_tell is not None:
+            tells = emerg & ~incap & (ev.u_tell < p["patient_history_complete"])
+            hide = np.int64(m.policy.sensitive_clinical | m.policy.lifestyle)
+            told_fields = np.where(pop.withholding[res], self.tellable & ~hide, self.tellable)
+            told = np.where(tells, needed & told_fields, 0)
+            out["emergency_told"] = float(tells.sum())
+        delivered = from_records | told
+        need_v, rec_v, got_v = self.mask_value(
+            np.concatenate([needed, from_records, delivered]),
+            np.concatenate([etype, etype, etype])).reshape(3, n)
+        # clinical utility counts what records deliver (what a design can change); the
+        # emergency measures below count the patient's account too
+        m.groups.add_encounters(res, ev.away, need_v, rec_v)
         out["encounters"] = float(n)
         out["value_needed"] = float(need_v.sum())
-        out["value_delivered"] = float(got_v.sum())
+        out["value_delivered"] = float(rec_v.sum())
         out["emergencies"] = float(emerg.sum())
         # an information gap: a field an emergency clinician cannot do without (allergies,
-        # medications, chronic conditions: value >= 0.9) needed and not at hand; Stiell
-        # 2003 counted gaps clinicians reported, 48% of them judged essential
+        # medications, chronic conditions: value >= 0.9) needed and neither in a record at
+        # hand nor told by the patient; Stiell 2003 counted gaps clinicians reported after
+        # patients and families had said what they could, 48% of them judged essential
         essential = needed & self.essential_emergency
         out["emergency_gaps"] = float((emerg & ((essential & ~delivered) != 0)).sum())
+        # the same from records alone (what the model counted before patients told)
+        out["emergency_gaps_records"] = float(
+            (emerg & ((essential & ~from_records) != 0)).sum())
         out["emergency_lookups"] = float((emerg & shared).sum())
         ea = ev.away & emerg
         out["emerg_away_needed"] = float(need_v[ea].sum())
         out["emerg_away_delivered"] = float(got_v[ea].sum())
-        # potential adverse drug events averted: medication history at hand where it is
-        # needed at a hospital encounter (Tam 2005 error rates; RR 0.55 with reconciliation)
+        # potential adverse drug events averted: medication history from a record at hand
+        # where it is needed at a hospital encounter (Tam 2005 error rates are those of
+        # histories taken from patients; RR 0.55 with electronic reconciliation)
         med = m.field_bit["medications"]
         hosp = (etype == _CHRONIC) | emerg
-        med_ok = ((delivered & med) != 0) & hosp
+        med_ok = ((from_records & med) != 0) & hosp
         per_ae = (p["med_history_error_rate"] * p["med_error_important"]
                   * (1.0 - p["reconciliation_relative_risk"]))
         out["ae_averted"] = float(med_ok.sum()) * per_ae
-        # duplicate tests avoided: prior results arrived from elsewhere; the odds of a repeat
-        # fall by the odds ratio when exchanged results are used (Rochester, calibration.md §3)
+        # duplicate tests avoided: prior results arrived from elsewhere and were used. A
+        # test is repeated without them with probability repeat_test_rate, with them at the
+        # probability the exchange odds ratio gives (Rochester, calibration.md §3); one
+        # uniform per encounter decides both, so an encounter's test is avoided exactly when
+        # it falls between the two (expected value: the difference of the probabilities)
         tests = m.field_bit["test_results"] | m.field_bit["imaging"]
         via_share = ((shared_fields & needed & tests) != 0) & ~((local_fields & tests) != 0)
-        out["dup_avoided"] = float(via_share.sum()) * odds_reduction(
-            p["repeat_test_rate"], p["repeat_test_odds_ratio"])
+        out["dup_eligible"] = float(via_share.sum())
+        out["dup_avoided"] = _avoided(via_share, ev.u_repeat, p["repeat_test_rate"],
+                                      p["repeat_test_odds_ratio"])
         # emergency admissions avoided where shared information reached the clinician
-        # (Vest 2015 OR 0.43; Frisse 2012 OR 0.27-0.48)
+        # (Vest 2015 OR 0.43; Frisse 2012 OR 0.27-0.48), drawn the same way. The odds ratios
+        # were measured against visits where patients told what they could, so they apply
+        # to every visit where the shared record was used
         used = ((shared_fields & needed & ~local_fields) != 0) & emerg
-        out["admissions_avoided"] = float(used.sum()) * odds_reduction(
-            p["ed_admission_rate"], p["hie_admission_odds_ratio"])
+        out["admission_eligible"] = float(used.sum())
+        out["admissions_avoided"] = _avoided(used, ev.u_admit, p["ed_admission_rate"],
+                                             p["hie_admission_odds_ratio"])
         out["shared_reads"] = float((shared_fields != 0).sum())
         return out
 
@@ -359,6 +426,17 @@ def _search_blocked(cum: np.ndarray, coarse: np.ndarray, keys: np.ndarray) -> np
         base += (cum[np.minimum(base + (step - 1), last)] <= keys) * step
         step //= 2
     return base
+
+
+def _avoided(eligible: np.ndarray, u: np.ndarray | None, p0: float, odds_ratio: float) -> float:
+    """Events avoided at ``eligible`` encounters: ``p1 <= u < p0`` (odds(p1) = OR·odds(p0)).
+
+    Without uniforms (``u is None``) the expected count, ``eligible.sum() · (p0 - p1)``.
+    """
+    if u is None:
+        return float(eligible.sum()) * odds_reduction(p0, odds_ratio)
+    p1 = p0 - odds_reduction(p0, odds_ratio)
+    return float((eligible & (u >= p1) & (u < p0)).sum())
 
 
 def odds_reduction(p0: float, odds_ratio: float) -> float:

@@ -30,7 +30,7 @@ from .cli_print import (
     print_summary,
 )
 from .cli_print import format_number as _fmt
-from .params import PARAMETERS, ParameterError
+from .params import PARAMETERS, ParameterError, unknown_name_help
 from .preflight import check_fits, check_out, safe_filename
 
 EXIT_USAGE = 2
@@ -244,7 +244,7 @@ def _overrides(args) -> dict[str, Any]:
         key = key.strip()
         param = PARAMETERS.get(key)
         if param is None:
-            raise CliError(f"--set {key}: unknown parameter; valid: {', '.join(PARAMETERS)}")
+            raise CliError(f"--set {key}: unknown parameter; {unknown_name_help(key)}")
         try:
             out[key] = param.parse_text(text)
         except ParameterError as e:

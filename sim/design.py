@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .params import PARAMETERS, Parameter, ParameterError
+from .params import PARAMETERS, Parameter, ParameterError, unknown_name_help
 
 __all__ = ["DESIGN_TYPES", "MAX_POINTS", "MAX_SAMPLES", "Design", "DesignError",
            "DesignSizeError", "Factor", "Point"]
@@ -200,8 +200,8 @@ def _factors(spec, where: str, discrete: bool) -> list[Factor]:
     for name, value in spec.items():
         p = PARAMETERS.get(name)
         if p is None:
-            raise DesignError(f"{where}: unknown parameter {name!r}; valid: "
-                              f"{', '.join(PARAMETERS)}")
+            raise DesignError(f"{where}: unknown parameter {name!r}; "
+                              f"{unknown_name_help(name)}")
         loc = f"{where}.{name}"
         categorical = p.dtype in (str, bool, list)
         if discrete or categorical:
@@ -252,8 +252,8 @@ def _policies(spec, where: str) -> list[Point]:
                 continue
             p = PARAMETERS.get(k)
             if p is None:
-                raise DesignError(f"{loc}: unknown parameter {k!r}; valid: "
-                                  f"{', '.join(PARAMETERS)}")
+                raise DesignError(f"{loc}: unknown parameter {k!r}; "
+                                  f"{unknown_name_help(k)}")
             values[k] = _check(p, v, f"{loc}.{k}")
         points.append(_point(values, label=pol["name"]))
     return points

@@ -286,7 +286,8 @@ def prim(runs: pd.DataFrame, outcome: str, limit: float, *, above: bool = True,
         kept, for categorical inputs), ``qp`` (PRIM's quasi-p-value of the restriction),
         and the box's ``coverage`` (share of all failures inside), ``density`` (share of
         the box's runs that fail), ``mass`` (share of runs inside) and ``runs``. Empty
-        when no box reaches ``threshold``.
+        when no box reaches ``threshold``, and when no run or every run fails (there is
+        nothing to tell apart).
 
     Raises:
         ImportError: EMA Workbench is not installed (``pip install -e ".[ema]"``).
@@ -318,7 +319,7 @@ def prim(runs: pd.DataFrame, outcome: str, limit: float, *, above: bool = True,
     x = pd.DataFrame(cols, index=ok.index)
     columns = ["box", "parameter", "low", "high", "values", "qp",
                "coverage", "density", "mass", "runs"]
-    if y.sum() == 0:
+    if y.sum() == 0 or y.sum() == len(y):  # no failure, or nothing but failures: no box
         return pd.DataFrame(columns=columns)
 
     import logging

@@ -1,10 +1,11 @@
 """China's geography and people: provinces, ages, town and country, phones.
 
 The default world is China's: residents are drawn by province with the 2020 census weights
-(``sim/data/china_provinces.csv``, built by ``scripts/china_data.py`` from the sourced figures
-in the project's shared data; the national figures in ``sim/data/china_national.csv``), with the national age structure adjusted to a province's own
-share aged 60+ where the census reprints give it, the national urban share, and smartphone
-(internet) use by age and by town and country from CNNIC. Setting ``n_regions`` to anything
+(``sim/data/china_provinces.csv``, built by ``scripts/china_data.py`` from the sourced
+figures in the project's shared data; the national figures in ``sim/data/china_national.csv``),
+with the national age structure adjusted to a province's own share aged 60+ where the census
+reprints give it, the national urban share, and smartphone (internet) use by age and by town
+and country from CNNIC. Setting ``n_regions`` to anything
 other than 31 gives generic regions of log-normal size instead (for experiments and tests).
 
 Every figure here carries its source; ``docs/odd.md`` (§3) explains how they are used and
@@ -69,8 +70,10 @@ AGE_BANDS = {"0-14": (0, 15), "15-59": (15, 60), "60-64": (60, 65), "65+": (65, 
 
 
 def urban_share() -> float:
-    """Return the urban share of residents (2020 census: 63.89%; the reprints give no
-    provincial split, so every province gets the national share)."""
+    """Return the urban share of residents (2020 census: 63.89%).
+
+    The reprints give no provincial split, so every province gets the national share.
+    """
     return national()["urban_share"]
 
 
@@ -114,6 +117,7 @@ class Provinces:
 
     @property
     def weights(self) -> np.ndarray:
+        """Each province's share of the 31 provinces' residents."""
         return self.population / self.population.sum()
 
     def age_weights(self) -> np.ndarray:

@@ -2,8 +2,9 @@
 
 Dimensions: privacy attitude, age band, home region (China's provinces by default), town or
 country, whether the resident uses a smartphone (and so can show a code or keep records on
-the device), and (for care) whether the encounter was at home or away. Privacy outcomes are per resident (share exposed, harm per 1,000);
-clinical utility is per encounter (share of needed value delivered).
+the device), and (for care) whether the encounter was at home or away. Privacy outcomes are
+per resident (share exposed, harm per 1,000); clinical utility is per encounter (share of
+needed value delivered).
 """
 
 from __future__ import annotations

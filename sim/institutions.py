@@ -110,6 +110,8 @@ class Store:
         index: position in ``model.stores``.
         feeders: provider rows feeding the store when ``scope`` is ``"providers"`` (set
             from the sharing network, :func:`sim.network.resolve_feeds`).
+        members: name of a boolean population column of the only residents the holder can
+            hold at all (``"insured"``, ``"pays_online"``, ``"insurance_code"``), or ``""``.
     """
 
     name: str
@@ -121,6 +123,7 @@ class Store:
     needs_participation: bool
     index: int = -1
     feeders: tuple[int, ...] = ()
+    members: str = ""
     retail_value: float = field(default=0.0, repr=False)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .exposure import Sampler, reidentify
+from .threats import normal_quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attackers import Attacker
@@ -145,7 +146,9 @@ class Ledger:
                 one for all or one per breach.
             attackers: who did each (``None`` for the scenario's shock).
             institutions: the node each victim belongs to (indices).
-            fraction: share of each victim's records taken.
+            fraction: share of each victim's records taken (an intrusion's, by the size
+                law, is re-read for what retention purged:
+                :meth:`sim.threats.Threats.kept_fractions`).
             scale: each victim's size relative to its node's average real institution
                 (:meth:`sim.threats.TargetTable.victim_scales`): it holds ``scale /
                 represents`` of the node's residents.
@@ -159,9 +162,22 @@ class Ledger:
         t = self.model.threats.targets
         idx = np.asarray(institutions, dtype=np.int64)
         k = len(idx)
-        taken = np.asarray(fraction) * np.asarray(scale)
+        kinds = _kinds(kind, k)
+        fraction = np.asarray(fraction, dtype=float)
+        # retention purged rows, not systems: an intrusion takes the share of what is kept
+        # that it would take of the unpurged institution (its size draw is u[2]); the
+        # shock's share and a lost device's records are what they are
+        intrusion = np.isin(kinds, ("exfiltration", "ransomware"))
+        if intrusion.any():
+            th = self.model.threats
+            rows = np.flatnonzero(intrusion)
+            fraction = fraction.copy()
+            fraction[rows] = th.kept_fractions(
+                idx[rows], t.records_real[idx[rows]] * np.asarray(scale)[rows],
+                normal_quantiles(np.asarray(u)[rows, 2]), fraction[rows])
+        taken = fraction * np.asarray(scale)
         no = np.zeros(k, dtype=bool)
-        self._today.append((_kinds(kind, k), list(attackers), idx, taken / t.represents[idx],
+        self._today.append((kinds, list(attackers), idx, taken / t.represents[idx],
                             taken * t.records_real[idx], np.asarray(usable, dtype=bool), u,
                             np.full(k, detect_now), [None] * k, no, no))
 

@@ -25,8 +25,14 @@ from .params import levers
 from .scenario import Scenario, load_scenario
 from .verdicts import row_change
 
-__all__ = ["LEVER_ALTERNATIVES", "LEVER_EXPLANATIONS", "lever_effects",
-           "lever_effects_markdown"]
+__all__ = ["HEADLINE_COUNTS", "HEADLINE_MEASURES", "LEVER_ALTERNATIVES", "LEVER_EXPLANATIONS",
+           "headline_effects", "lever_effects", "lever_effects_markdown"]
+
+#: what a setting's headline is measured in: records exposed and harm, whatever the lever
+#: acts on (an incident count weighs a five-record snoop like a platform breach)
+HEADLINE_MEASURES: tuple[str, ...] = ("records_exposed", "harm_per_1000")
+#: the incident counts given beside the headline, never as it
+HEADLINE_COUNTS: tuple[str, ...] = ("breaches", "insider_incidents", "function_creep_incidents")
 
 #: the settings each lever is moved to, against the plan (a lever missing here fails a test)
 LEVER_ALTERNATIVES: dict[str, list[dict[str, Any]]] = {
@@ -131,6 +137,56 @@ def _num(x: float, sign: bool = True) -> str:
     return f"{x:{plus}.3g}"
 
 
+def _pct(x: float, base: float) -> float:
+    return 100.0 * x / base if base and math.isfinite(base) and math.isfinite(x) else math.nan
+
+
+def headline_effects(table: pd.DataFrame) -> pd.DataFrame:
+    """Each setting's headline, in records exposed and harm, with incident counts beside it.
+
+    One row per ``(lever, setting)`` of a :func:`lever_effects` table: for each of
+    :data:`HEADLINE_MEASURES` and :data:`HEADLINE_COUNTS`, the change relative to the base
+    in percent, ``<outcome>_pct``, its interval (``_pct_low``, ``_pct_high``) and whether
+    it is a clear move (``_moves``, as in the table). A lever that cuts incidents but not
+    records exposed (enforcement deterring five-record snoops) shows a large count change
+    beside a headline that barely moves.
+    """
+    rows = []
+    keys = table[["lever", "setting"]].drop_duplicates().itertuples(index=False)
+    for lever, setting in keys:
+        sub = table[(table["lever"] == lever) & (table["setting"] == setting)]
+        sub = sub.set_index("outcome")
+        row: dict[str, Any] = {"lever": lever, "setting": setting}
+        for o in HEADLINE_MEASURES + HEADLINE_COUNTS:
+            if o not in sub.index:
+                continue
+            r = sub.loc[o]
+            row[f"{o}_pct"] = _pct(r.diff_mean, r.base_mean)
+            row[f"{o}_pct_low"] = _pct(r.diff_low, r.base_mean)
+            row[f"{o}_pct_high"] = _pct(r.diff_high, r.base_mean)
+            row[f"{o}_moves"] = r.moves
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _headline_line(h: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """One setting's headline sentence (records exposed and harm first, counts beside)."""
+    def part(o: str) -> str | None:
+        if f"{o}_pct" not in h or not math.isfinite(h[f"{o}_pct"]):
+            return None
+        moves = h[f"{o}_moves"] or "no clear change"
+        return (f"{labels.get(o, o)} {_num(h[f'{o}_pct'])}% [{_num(h[f'{o}_pct_low'])}%, "
+                f"{_num(h[f'{o}_pct_high'])}%] ({moves})")
+    head = [x for x in map(part, HEADLINE_MEASURES) if x]
+    beside = [x for x in map(part, HEADLINE_COUNTS) if x]
+    if not head:
+        return ""
+    line = "Headline, in records and harm: " + "; ".join(head) + "."
+    if beside:
+        line += " Beside it, incident counts: " + "; ".join(beside) + "."
+    return line
+
+
 def silent_levers(table: pd.DataFrame) -> list[str]:
     """Levers none of whose settings moves any outcome."""
     moved = table[table["moves"] != ""].groupby("lever").size()
@@ -175,14 +231,21 @@ def lever_effects_markdown(table: pd.DataFrame, *, base: str, reps: int, seed: i
         "",
     ]
     names = {p.name: p for p in levers()}
+    labels = dict(zip(table["outcome"], table["label"], strict=False))
+    heads = {(h["lever"], h["setting"]): h for h in headline_effects(table).to_dict("records")}
+    first = {o: i for i, o in enumerate(HEADLINE_MEASURES)}
     for lever in dict.fromkeys(table["lever"]):
         sub = table[table["lever"] == lever]
         lines += [f"## `{lever}`", "", names[lever].help if lever in names else "", ""]
         for setting in dict.fromkeys(sub["setting"]):
             s = sub[(sub["setting"] == setting) & sub["headline"]]
-            lines += [f"**{setting}**", "", "| outcome | base | change [95% interval] | |",
-                      "|---|---:|---|---|"]
+            head = _headline_line(heads.get((lever, setting), {}), labels)
+            lines += [f"**{setting}**", ""] + ([head, ""] if head else []) + [
+                "| outcome | base | change [95% interval] | |", "|---|---:|---|---|"]
             moved = s[s["moves"] != ""]
+            # records exposed and harm lead the table; counts and the rest follow
+            moved = moved.assign(_o=moved["outcome"].map(first).fillna(len(first)))
+            moved = moved.sort_values("_o", kind="stable")
             for _, r in moved.iterrows():
                 arrow = direction_arrow(r.direction)
                 base_value = _num(r.base_mean, sign=False)

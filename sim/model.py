@@ -39,6 +39,7 @@ from .build import add_institution, add_store, build_institutions
 from .care import ACCESS_TOTALS, CareProcess, Events
 from .consent import CONSENT_MODELS
 from .fields import CATALOGUE, FieldCatalogue
+from .geography import region_names
 from .groups import GroupAccounts
 from .institutions import HOLDINGS_REFRESH_DAYS, Institution, InstitutionKind, Store
 from .ledger import Ledger
@@ -46,7 +47,6 @@ from .network import add_flow, build_graph, resolve_feeds
 from .outcomes import OUTCOMES
 from .params import PARAMETERS
 from .policy import Policy
-from .geography import region_names
 from .population import Population
 from .records import Records
 from .risk import QuasiIdentifiers

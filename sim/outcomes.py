@@ -367,7 +367,9 @@ def _ttd(m):
     definition="Clinically needed information delivered at encounters, weighted by each "
                "field's clinical value for the encounter type, over all information needed. "
                "The institution's own records are always read; a shared record only when the "
-               "clinician consults it (shared_lookup_probability) and the design lets them.")
+               "clinician consults it (shared_lookup_probability) and the design lets them. "
+               "Records only: what patients tell in an emergency is counted in "
+               "emergency_info_rate, not here.")
 def _utility(m):
     t = m.totals
     return _ratio(t["value_delivered"], t["value_needed"])
@@ -376,7 +378,11 @@ def _utility(m):
 @register_outcome(
     "emergency_info_rate", unit="share of needed value", direction="max",
     label="Emergency information away from home",
-    definition="utility_rate restricted to emergency encounters away from the home region.")
+    definition="Clinically needed information the clinician has at emergency encounters away "
+               "from the home region, weighted by clinical value, over all information "
+               "needed: what records they can open deliver, plus what a conscious patient "
+               "(or a relative) tells with probability patient_history_complete (their "
+               "history, not results or images; nothing when incapacitated).")
 def _emerg(m):
     t = m.totals
     return _ratio(t["emerg_away_delivered"], t["emerg_away_needed"])
@@ -397,9 +403,12 @@ def _ae(m):
 @register_outcome(
     "duplicate_tests_avoided", unit="tests per 1,000 residents", direction="max",
     label="Duplicate tests avoided",
-    definition="Expected repeat tests or images avoided because prior results arrived from "
-               "another institution and were used: per such encounter, the repeat rate minus "
-               "the rate its odds fall to under the exchange odds ratio.")
+    definition="Repeat tests or images avoided because prior results arrived from another "
+               "institution and were used, counted as simulated events: at each such "
+               "encounter one draw decides whether the test would have been repeated "
+               "without them (repeat_test_rate) and whether it still is with them (the rate "
+               "under repeat_test_odds_ratio). Its expected value follows from those two "
+               "inputs: the model decides only where shared results are used.")
 def _dup(m):
     return _per_1000(m, m.totals["dup_avoided"])
 
@@ -407,9 +416,12 @@ def _dup(m):
 @register_outcome(
     "admissions_avoided", unit="admissions per 1,000 residents", direction="max",
     label="Emergency admissions avoided",
-    definition="Expected admissions avoided at emergency visits where shared information "
-               "from another institution was used: per such visit, the admission rate minus "
-               "the rate its odds fall to under the exchange odds ratio.")
+    definition="Admissions avoided at emergency visits where shared information from "
+               "another institution was used, counted as simulated events: at each such "
+               "visit one draw decides whether it would have ended in admission "
+               "(ed_admission_rate) and whether it still does (the rate under "
+               "hie_admission_odds_ratio). Its expected value follows from those two inputs: "
+               "the model decides only where shared information is used.")
 def _admissions(m):
     return _per_1000(m, m.totals["admissions_avoided"])
 

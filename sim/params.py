@@ -15,6 +15,7 @@ uncertainties with wide ranges.
 
 from __future__ import annotations
 
+import difflib
 import math
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -32,6 +33,7 @@ __all__ = [
     "defaults",
     "levers",
     "uncertainties",
+    "unknown_name_help",
 ]
 
 Kind = Literal["lever", "uncertainty", "setting"]
@@ -485,6 +487,20 @@ _DECLARED: tuple[Parameter, ...] = (
       help="Share of rural residents who use the internet (smartphone).",
       source="CNNIC 49th report (Dec 2021): 57.6% rural penetration "
              "(shared/data/china/insurance_digital.csv, medium confidence)"),
+    P(name="insurance_enrolment", default=0.954, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of residents enrolled in basic medical insurance: only they are in the "
+           "insurance bureau's settlement records.",
+      source="NHSA 2022 bulletin: 1,345.92 million enrollees (1,361.31 million in 2020), "
+             "of 1.41 billion; 'over 95%' (shared/data/china/insurance_digital.csv)"),
+    P(name="online_payment_share", default=0.863, kind="uncertainty", group="population",
+      unit="share", low=0.0, high=1.0,
+      help="Share of smartphone users who pay online: only they are in the payment "
+           "platform's records. Enrolled smartphone users also use the insurance code (the "
+           "e-voucher), which an integrated view reads.",
+      source="CNNIC 47th report (Dec 2020): 854 million online-payment users of 989 million "
+             "internet users; NHSA (Nov 2023): over 1 billion insurance-code users, over 75% "
+             "of the insured (shared/data/china/insurance_digital.csv)"),
     P(name="phone_present", default=0.95, kind="uncertainty", group="population",
       unit="probability", low=0.0, high=1.0,
       help="Probability that a resident who uses a smartphone has it (and the code) at hand "
@@ -494,6 +510,15 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="probability", low=0.0, high=1.0,
       help="Probability that an emergency patient cannot show a code or consent.",
       source="assumption"),
+    P(name="patient_history_complete", default=0.73, kind="uncertainty", group="population",
+      unit="probability", low=0.0, high=1.0,
+      help="Probability that a conscious emergency patient (or a relative with them) gives a "
+           "complete account of the history they can know (allergies, medicines, conditions, "
+           "past episodes; not test results or images). Incapacitated patients "
+           "(emergency_incapacitated) tell nothing.",
+      source=f"{_CAL} §3: medication histories taken from patients at admission have at "
+             f"least one error in 27-54% of patients (Tam 2005): 1 - 0.27; the same "
+             f"lower-end error rate as med_history_error_rate"),
     P(name="prevalence_chronic", default=0.3, kind="uncertainty", group="population",
       unit="share", low=0.0, high=1.0, help="Residents with a chronic condition.",
       source="assumption (order of magnitude of adult multimorbidity)"),
@@ -592,7 +617,7 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
       unit="groups", dtype=int, low=0, high=500,
       help="External criminal groups (exfiltration or ransomware).", source="assumption"),
-    P(name="external_attacks_per_million_per_year", default=6.89, kind="uncertainty",
+    P(name="external_attacks_per_million_per_year", default=6.60, kind="uncertainty",
       group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
       help="Attempts by opportunistic external groups, per million residents represented.",
       source=f"calibrated by simulating the status quo to 1.50 hacking breaches of 500+ records "
@@ -628,18 +653,18 @@ _DECLARED: tuple[Parameter, ...] = (
            "sd; 0.8: the largest tenth hold ~10× the median). A node standing for many "
            "institutions stands for small and large ones.",
       source="assumption: hospital and clinic sizes span an order of magnitude within a tier"),
-    P(name="breach_size_log10_mean", default=4.295, kind="uncertainty", group="threats",
+    P(name="breach_size_log10_mean", default=4.436, kind="uncertainty", group="threats",
       unit="log10(records)", low=0.0, high=9.0,
       help="Median records taken from an institution holding 100,000 records (log10).",
       source=f"fitted with breach_size_log10_sd and breach_size_exponent to the log10-size "
              f"quantiles and million-record tails of OCR 2019-23 hacking breaches of 500+ "
              f"(sim/calibration.py; {_CAL} §2.2: log10 mean 3.89, sd 0.89)"),
-    P(name="breach_size_log10_sd", default=0.598, kind="uncertainty", group="threats",
+    P(name="breach_size_log10_sd", default=0.534, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0,
       help="Spread of breach sizes at a given victim (log10 sd, log-normal); victims' own "
            "sizes add to it.",
       source="fitted with breach_size_log10_mean (sim/calibration.py)"),
-    P(name="breach_size_exponent", default=0.457, kind="uncertainty", group="threats",
+    P(name="breach_size_exponent", default=0.455, kind="uncertainty", group="threats",
       unit="-", low=0.0, high=1.0,
       help="How breach size grows with what the victim holds: size ∝ holdings^e (0: the same "
            "for all; 1: the same share of every store).",
@@ -654,7 +679,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="agents", dtype=int, low=0, high=50,
       help="Potential insiders (curious snoopers or sellers) per data-holding institution.",
       source="assumption"),
-    P(name="insider_acts_per_million_per_year", default=2.88, kind="uncertainty",
+    P(name="insider_acts_per_million_per_year", default=2.82, kind="uncertainty",
       group="threats", unit="opportunities per million residents per year", low=0.0,
       high=200.0, help="Opportunities insiders consider, per million residents represented.",
       source=f"calibrated by simulating the status quo to 0.39 unauthorized-access breaches of "
@@ -682,7 +707,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="records", low=0.0, high=1000.0,
       help="Records a curious insider opens in one episode.",
       source=f"{_CAL} §2.6 (UCLA: 939 patients over four years by one employee)"),
-    P(name="loss_theft_per_million_per_year", default=0.222, kind="uncertainty",
+    P(name="loss_theft_per_million_per_year", default=0.227, kind="uncertainty",
       group="threats", unit="incidents per million residents per year", low=0.0, high=50.0,
       help="Records lost, stolen or improperly disposed of (laptops, drives, paper), of any "
            "size, per million residents represented.",
@@ -881,6 +906,20 @@ if len(PARAMETERS) != len(_DECLARED):  # pragma: no cover - guards the declarati
     raise RuntimeError("duplicate parameter names in the declaration")
 if {p.group for p in _DECLARED} - {g for g, _ in GROUPS}:  # pragma: no cover
     raise RuntimeError("a parameter uses an undeclared group")
+
+
+def unknown_name_help(name: Any, extra: Iterable[str] = ()) -> str:
+    """What to say after "unknown parameter X": the closest names and where all are listed.
+
+    ~150 names are too many for one error line, so the message names the three closest
+    (``difflib``) and points to ``python -m sim list`` and ``docs/parameters.md``.
+    """
+    extra = list(extra)
+    close = difflib.get_close_matches(str(name), [*extra, *PARAMETERS], n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    also = f"{', '.join(extra)} and " if extra else ""
+    return (f"{hint}valid: {also}the {len(PARAMETERS)} parameters listed by "
+            f"'python -m sim list' (docs/parameters.md)")
 
 
 def defaults() -> dict[str, Any]:

@@ -112,6 +112,12 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         "assumption: no source gives the share of emergency patients unable to unlock a phone "
         "or consent; trauma, stroke, cardiac arrest and intoxication are a large part of "
         "emergency care, so from a tenth to more than half"),
+    "patient_history_complete": P(
+        0.4, 0.9,
+        f"medication histories taken from patients are wrong in 27-54% of patients (Tam 2005, "
+        f"{_CAL} §3), so 0.46-0.73 for the hardest item; widened down to 0.4 (an emergency "
+        f"leaves less time than an admission interview) and up to 0.9 (allergies and "
+        f"diagnoses are recalled better than full medicine lists)"),
     "gain_log_sd": P(
         0.75, 2.5,
         f"the elasticity it was set to reproduce (≈-0.5, Chalfin & McCrary) is itself "
@@ -124,7 +130,7 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         f"and million-record tails (sim/calibration.py): the fit is loose (the tails are "
         f"0.8-15 events a year), and mega-breaches of national stores (Anthem 79 M, Change "
         f"Healthcare 190 M, Shanghai ~1 B, {_CAL} §2.1, §2.6) argue for the upper end, so "
-        f"±0.2 around 0.457"),
+        f"±0.2 around 0.455"),
     # ------------------------------------------------------------------ population
     "share_concerned": P(
         0.1, 0.45,
@@ -279,6 +285,14 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         0.50, 0.70,
         "CNNIC 57.6% rural (Dec 2021, insurance_digital.csv); from a little below it to "
         "several years' growth above"),
+    "insurance_enrolment": P(
+        0.93, 0.98,
+        "NHSA: 95.4% (2022) to 96.5% (2020) of 1.41 billion, 'stable above 95%' "
+        "(insurance_digital.csv); from a little below to the 2020 figure plus margin"),
+    "online_payment_share": P(
+        0.75, 0.95,
+        "CNNIC 86% of internet users paid online in Dec 2020 (insurance_digital.csv), and "
+        "the share has grown since; from below it to nearly all smartphone users"),
     "phone_present": P(
         0.8, 0.99,
         "assumption: given a smartphone (who has one is set by the three internet_use_* "
@@ -414,15 +428,15 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         "are ≈8% of hospitals with ≈52% of hospital visits (health_system.csv, ≈12× the "
         "others' average); from a factor ~3 to ~30 between median and largest tenth"),
     "breach_size_log10_mean": P(
-        4.1, 4.5,
+        4.24, 4.64,
         f"the target's spread: the mean log10 size of hacking breaches ran 3.96 (2019) to "
         f"4.13 (2023) (ocr_breaches_2009_2024.csv) and the all-cause median 4,000-7,188 "
         f"({_CAL} §2.1); ±0.2 around the fit, which is joint with the exponent and spread"),
     "breach_size_log10_sd": P(
-        0.45, 0.8,
+        0.4, 0.7,
         f"the target's spread: hacking breaches' log10 sd was 0.83-1.04 by year 2019-23 "
         f"(ocr_breaches_2009_2024.csv), all causes 0.84-0.89 ({_CAL} §2.2); victims' sizes "
-        f"make up the rest, so about ±0.15 around the fitted 0.598"),
+        f"make up the rest, so about ±0.15 around the fitted 0.534"),
     "ransomware_downtime_days": P(
         3, 42,
         "assumption: industry reports of ~3 weeks are not verified here; from a few days "
@@ -650,8 +664,11 @@ LABELS: Mapping[str, str] = MappingProxyType({
     "internet_use_all": "how many residents use a smartphone",
     "internet_use_60plus": "how many residents aged 60+ use a smartphone",
     "internet_use_rural": "how many rural residents use a smartphone",
+    "insurance_enrolment": "how many residents are enrolled in basic medical insurance",
+    "online_payment_share": "how many smartphone users pay online",
     "phone_present": "how often a smartphone user has the code at hand",
     "emergency_incapacitated": "the share of emergency patients unable to show a code",
+    "patient_history_complete": "how often a conscious emergency patient can tell their history",
     "prevalence_chronic": "chronic-disease prevalence",
     "prevalence_mental": "mental-health record prevalence",
     "prevalence_infectious": "infectious-disease record prevalence",

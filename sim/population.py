@@ -82,8 +82,10 @@ class Population:
     :func:`sim.geography.provinces` order, by default), county, birth_day, sex, occupation,
     ethnicity, marital, education, trail, conditions, attitude, base_trust, u_link (the
     resident's fixed uniform for probabilistic linkage), urban, has_phone (uses a smartphone,
-    so can show a code or hold records on the device) and the per-QI log-probabilities
-    ``logp``. ``region_weight`` is each region's share of the represented population.
+    so can show a code or hold records on the device), insured (enrolled in basic medical
+    insurance), pays_online, insurance_code (uses the insurance e-voucher) and the per-QI
+    log-probabilities ``logp``. ``region_weight`` is each region's share of the represented
+    population.
 
     Dynamic attributes (policy-dependent): participating, shared_fields, withholding,
     exposed_fields, notified, trust shocks.
@@ -110,6 +112,9 @@ class Population:
     episode_day: dict[str, np.ndarray]
     urban: np.ndarray
     has_phone: np.ndarray
+    insured: np.ndarray
+    pays_online: np.ndarray
+    insurance_code: np.ndarray
     region_weight: np.ndarray
     # dynamic state
     participating: np.ndarray | None = None
@@ -213,6 +218,13 @@ class Population:
             for c in EPISODIC_CONDITIONS
         }
 
+        # who an insurer or the payment platform can hold at all (drawn last): enrolment in
+        # basic medical insurance; online payment among smartphone users; the insurance code
+        # (e-voucher) is used by enrolled smartphone users (NHSA: >75% of the insured)
+        insured = rng.random(n) < p["insurance_enrolment"]
+        pays_online = has_phone & (rng.random(n) < p["online_payment_share"])
+        insurance_code = insured & has_phone
+
         # log-probabilities of each resident's QI values in the represented population (the
         # national age structure: a birth date's class counts people from every province)
         w_age = (age_table * w_region[:, None]).sum(axis=0)
@@ -237,7 +249,8 @@ class Population:
             education=education, trail=trail, conditions=conditions, attitude=attitude,
             base_trust=base_trust, u_link=u_link, logp=logp, age_years=age_years,
             care_propensity=care_propensity, episode_day=episode_day, urban=urban,
-            has_phone=has_phone, region_weight=np.asarray(w_region, dtype=float),
+            has_phone=has_phone, insured=insured, pays_online=pays_online,
+            insurance_code=insurance_code, region_weight=np.asarray(w_region, dtype=float),
         )
 
     def init_state(self) -> None:

@@ -55,6 +55,8 @@ class Records:
             self.last_by_region[r] = self.last_visit[rows].max(axis=0)
         self._counts: np.ndarray | None = None
         self._counts_day = 0
+        self._unpurged: np.ndarray | None = None
+        self._unpurged_day = 0
         self._lists: dict[int, tuple[int, np.ndarray]] = {}
         # one-off episodes (operations, psychiatric episodes ...) by field bit
         self._episodes = []
@@ -119,6 +121,7 @@ class Records:
         """Forget every list and count (after the network's flows changed)."""
         self._lists.clear()
         self._counts = None
+        self._unpurged = None
 
     # ----------------------------------------------------------------- epochs
     def epoch(self, day: int | None = None) -> int:
@@ -131,10 +134,13 @@ class Records:
         return max(m.day - int(m.p["retention_days"]), int(NEVER) + 1)
 
     # ---------------------------------------------------------------- holdings
-    def held_mask(self, store: Store) -> np.ndarray:
-        """Whether each resident is held by ``store`` today (no caching)."""
+    def held_mask(self, store: Store, thr: int | None = None) -> np.ndarray:
+        """Whether each resident is held by ``store`` today (no caching).
+
+        ``thr``: the earliest last-visit day kept (default: today's retention threshold).
+        """
         m = self.model
-        thr = self.retention_threshold()
+        thr = self.retention_threshold() if thr is None else thr
         if store.scope == "provider":
             held = self.last_visit[store.key] >= thr
         elif store.scope == "region":
@@ -145,6 +151,8 @@ class Records:
             held = (self.last_visit[list(store.feeders)] >= thr).any(axis=0)
         else:
             held = np.ones(m.pop.n, dtype=bool)
+        if store.members:
+            held = held & getattr(m.pop, store.members)
         if store.needs_participation:
             held = held & m.pop.participating
         return held
@@ -179,10 +187,30 @@ class Records:
             self._recount()
         return self._counts
 
+    def unpurged_counts(self) -> np.ndarray:
+        """This epoch's :meth:`store_counts` had nothing been purged by retention.
+
+        What each store would hold if it kept every record of the ``history_years`` of
+        electronic care (the institution's size; retention deletes rows, it does not make
+        the institution smaller). The same array as :meth:`store_counts` while nothing has
+        fallen outside retention.
+        """
+        m = self.model
+        if self.retention_threshold() <= -365 * int(m.p["history_years"]):
+            return self.store_counts()
+        if self._unpurged is None or self.epoch(self._unpurged_day) != self.epoch():
+            self._unpurged = self._count(int(NEVER) + 1)
+            self._unpurged_day = m.day
+        return self._unpurged
+
     def _recount(self) -> None:
         """Count every store's residents in a few vectorised passes (no index lists)."""
+        self._counts = self._count(self.retention_threshold())
+        self._counts_day = self.model.day
+
+    def _count(self, thr: int) -> np.ndarray:
+        """Every store's residents with a last visit on or after day ``thr``."""
         m = self.model
-        thr = self.retention_threshold()
         part = m.pop.participating
         # row by row: a 1-D count is several times faster than count_nonzero(axis=1) on a
         # (providers, residents) table (measured 7 ms vs 33 ms at a million residents)
@@ -191,17 +219,16 @@ class Records:
         counts = np.zeros(len(m.stores), dtype=np.int64)
         cache: dict[tuple, int] = {}
         for st in m.stores:
-            key = (st.scope, st.key, st.feeders, st.needs_participation)
+            key = (st.scope, st.key, st.feeders, st.needs_participation, st.members)
             if key not in cache:
-                if st.scope == "provider" and not st.needs_participation:
+                if st.scope == "provider" and not st.needs_participation and not st.members:
                     cache[key] = int(prov_all[st.key])
-                elif st.scope == "everyone":
+                elif st.scope == "everyone" and not st.members:
                     cache[key] = int(part.sum()) if st.needs_participation else m.pop.n
                 else:
-                    cache[key] = int(np.count_nonzero(self.held_mask(st)))
+                    cache[key] = int(np.count_nonzero(self.held_mask(st, thr)))
             counts[st.index] = cache[key]
-        self._counts = counts
-        self._counts_day = m.day
+        return counts
 
     # ----------------------------------------------------------------- content
     def record_fields(self, store: Store, idx: np.ndarray) -> np.ndarray:

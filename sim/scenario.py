@@ -17,7 +17,7 @@ file anywhere gives back exactly the reform's parameters.
 Errors say what to fix, and where:
 
 * a YAML syntax error: the file, line and column;
-* an unknown key: the key, its line, and the valid keys;
+* an unknown key: the key, its line, the closest valid keys and where all are listed;
 * a bad value: the key, its line, the value and the allowed range or choices;
 * an ``extends`` cycle: the chain; a missing parent: the file and line that names it,
   the chain that led there, and the bundled scenarios;
@@ -44,7 +44,7 @@ from typing import Any
 import yaml
 
 from .frozen import FrozenMap
-from .params import PARAMETERS, ParameterError, defaults
+from .params import PARAMETERS, ParameterError, defaults, unknown_name_help
 from .yamlio import MAX_INT_DIGITS, YamlInputError, check_name, read_yaml, short
 
 __all__ = ["SCENARIO_DIRS", "Scenario", "ScenarioError", "export_reform_yaml",
@@ -389,8 +389,8 @@ def _from_mapping(data: dict[str, Any], *, lines: Mapping[str, int], where: str,
 def _validate_key(key: str, value: Any, where: str) -> Any:
     param = PARAMETERS.get(key)
     if param is None:
-        valid = ", ".join([*META_KEYS, *PARAMETERS])
-        raise ScenarioError(f"{where}: unknown key {short(key)}; valid keys: {valid}")
+        raise ScenarioError(f"{where}: unknown key {short(key)}; "
+                            f"{unknown_name_help(key, META_KEYS)}")
     return validate_value(param.name, value, where, error=ScenarioError)
 
 

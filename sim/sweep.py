@@ -42,7 +42,7 @@ import pandas as pd
 
 from .design import MAX_POINTS, MAX_SAMPLES, Design, DesignError, DesignSizeError
 from .experiment import failed_run, long_daily, param_columns, replication_seed, run_one
-from .params import PARAMETERS
+from .params import PARAMETERS, unknown_name_help
 from .scenario import Scenario, ScenarioError, load_scenario, validate_value
 from .store import SweepError, load_results, open_results, sweep_manifest
 from .yamlio import Document, YamlInputError, check_name, read_yaml, short
@@ -194,7 +194,7 @@ def load_sweep(source: str | Path | Mapping[str, Any], *, allow_large: bool = Fa
     for k, v in overrides.items():
         if k not in PARAMETERS:
             raise SweepError(f"{loc('overrides', k)}: overrides: unknown parameter "
-                             f"{short(k)}; valid: {', '.join(PARAMETERS)}")
+                             f"{short(k)}; {unknown_name_help(k)}")
         try:
             validate_value(k, v, error=SweepError)
         except SweepError as e:

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from .institutions import Institution, Store
+from .institutions import Institution, InstitutionKind, Store
 from .network import (
+    DEVICE,
     care_reads_gated,
     clinical_reach,
     code_gate,
@@ -118,11 +119,17 @@ class TargetTable:
         # worth adds up over the stores holding them
         people = np.zeros(n)
         worth = np.zeros(n)
+        unpurged = np.zeros(n)
         if m.stores:
             counts = m.records.store_counts().astype(float)
             np.maximum.at(people, self._owner, counts)
             worth = np.bincount(self._owner, weights=counts * self.threats.store_value,
                                 minlength=n)
+            np.maximum.at(unpurged, self._owner, m.records.unpurged_counts().astype(float))
+        #: per institution, the share of its records that retention has kept (1: nothing
+        #: purged): an intrusion reaches as deep into an institution whatever its
+        #: retention, and takes that share of what is kept (:meth:`Threats.kept_fractions`)
+        self.retained_share = np.divide(people, unpurged, out=np.ones(n), where=unpurged > 0)
         self.records_real = people * m.scale / self.represents
         self.value_per_record = np.divide(worth, people, out=np.zeros(n), where=people > 0)
         # an opportunistic attacker finds a real institution with probability proportional
@@ -135,7 +142,11 @@ class TargetTable:
         self._cum = (np.cumsum(weights) / weights.sum() if weights.sum() > 0
                      else np.ones(len(weights)))
         self._cum[-1] = np.inf  # u < 1 always lands on an institution
-        self.mean_fraction = self.threats.mean_breach_fraction(self.records_real)
+        # an intrusion takes the share of what is kept that it would take of the unpurged
+        # institution (Threats.kept_fractions)
+        self.mean_fraction = self.threats.mean_breach_fraction(
+            np.divide(self.records_real, self.retained_share, out=self.records_real.copy(),
+                      where=self.retained_share > 0))
         data = (self.mean_fraction * self.records_real * self.value_per_record
                 * self.threats.key_usable_probability)
         self._haul = {False: data,
@@ -279,10 +290,18 @@ class Threats:
 
     # --------------------------------------------------------- deterrence terms
     def detection_probability(self, family: str) -> float:
-        """Probability an incident by ``family`` is ever detected under the policy."""
+        """Probability an incident by ``family`` is ever detected under the policy.
+
+        Access audit (``audit_strength``) finds staff and secondary users who open records
+        without a reason: its sources measure exactly that (ML audit of EHR accesses,
+        Boxwala 2011; explanation-based auditing, Fabbri 2013; calibration.md §5.2), and
+        purpose binding makes an unexplained access stand out. An intrusion by an outside
+        group is found by other means (security monitoring, third parties, the attackers
+        themselves): ``external_detection_probability``, whatever the access audit.
+        """
         p = self.model.p
         if family == "external":
-            return float(p["audit_strength"])
+            return float(p["external_detection_probability"])
         if family in ("insider", "secondary"):
             return float(min(1.0, p["audit_strength"] * (0.5 + p["purpose_binding"])))
         return 0.0
@@ -296,10 +315,16 @@ class Threats:
         return float(p["enforcement_probability"] * factor)
 
     def detection_delay_days(self, family: str) -> float:
-        """Mean days to detection; early warning (audit strength) shortens it by up to 30%."""
+        """Mean days to detection.
+
+        External breaches: ``detection_days_external`` (IBM's time to discovery, measured
+        whatever the access audit). Insiders and secondary users: ``detection_days_insider``,
+        which access audit (``audit_strength``) shortens by up to 30%.
+        """
         p = self.model.p
-        base = p["detection_days_external"] if family == "external" else p["detection_days_insider"]
-        return float(base * (1.0 - 0.3 * p["audit_strength"]))
+        if family == "external":
+            return float(p["detection_days_external"])
+        return float(p["detection_days_insider"] * (1.0 - 0.3 * p["audit_strength"]))
 
     # -------------------------------------------------------------- breach size
     def _fraction_log10_mean(self, holdings_real):
@@ -326,6 +351,31 @@ class Threats:
         """Expected :meth:`breach_fraction` for stores of ``holdings_real`` records (array)."""
         return _mean_capped_lognormal(self._fraction_log10_mean(holdings_real),
                                       float(self.model.p["breach_size_log10_sd"]))
+
+    def unpurged_holdings(self, idx: np.ndarray, held_real: np.ndarray) -> np.ndarray:
+        """What victims holding ``held_real`` kept records would hold had nothing been purged."""
+        k = self.targets.retained_share[np.asarray(idx, dtype=np.int64)]
+        return np.divide(held_real, k, out=np.asarray(held_real, dtype=float).copy(),
+                         where=k > 0)
+
+    def kept_fractions(self, idx: np.ndarray, held_real: np.ndarray, z: np.ndarray,
+                       fraction: np.ndarray) -> np.ndarray:
+        """The share of each victim's kept records an intrusion takes, under retention.
+
+        The breach-size law (``breach_size_exponent``, fitted across institutions of
+        different sizes) says how deep an intrusion gets into an institution of a given
+        size. Retention deletes rows without making the institution smaller: the intrusion
+        gets as deep as into the unpurged institution (:meth:`unpurged_holdings`) and takes
+        that share of what is kept, so the records taken fall in proportion to the share
+        kept (not to its power ``e``). ``fraction``: the share the size law gives the kept
+        holdings ``held_real`` (kept where nothing was purged); ``z``: the same size draws.
+        """
+        idx = np.asarray(idx, dtype=np.int64)
+        purged = self.targets.retained_share[idx] < 1.0
+        if not purged.any():
+            return np.asarray(fraction, dtype=float)
+        full = self.breach_fractions(self.unpurged_holdings(idx, held_real), z)
+        return np.where(purged, full, fraction)
 
     def usable(self, u3: np.ndarray) -> np.ndarray:
         """Whether each stolen copy can be read: not encrypted, or its keys were taken."""
@@ -410,10 +460,33 @@ class Threats:
             stores += shared_stores_for(m, inst, breadth)
         return stores, region, recent
 
+    def central_code_lookup(self) -> bool:
+        """Whether officials can look up any resident's health-code status on a server.
+
+        Read from the sharing flows: where the record and the code live on the residents'
+        phones (the network's ``DEVICE`` node: providers write to the phone and read it
+        only when the resident shows the code), no server answers "what is this ID's code?"
+        and nobody can turn a code red from a desk. Under any other architecture the code
+        is issued and its status served centrally, from public health's test, infection and
+        vaccination data: Henan's officials needed nothing more to red-code 1,317 bank
+        depositors in 2022 (health code alone, no integration; calibration.md §2.6).
+        """
+        m = self.model
+        return not (m.architecture.on_device or DEVICE in m.graph)
+
     def secondary_reach(self, home: Institution) -> Reach:
-        """The integrated views a secondary user at ``home`` can query beyond their purpose."""
+        """What a secondary user at ``home`` can query beyond their purpose.
+
+        The integrated views (:func:`sim.network.integrated_views`: insurance and payment
+        codes merged with the health code, the location trail); and, for officials at
+        public health where the code's status is served centrally
+        (:meth:`central_code_lookup`), the public-health store behind the code's status,
+        under any integration: integration only adds fields to what they see.
+        """
         m = self.model
         stores = integrated_views(m, home)
+        if home.kind is InstitutionKind.PUBLIC_HEALTH and self.central_code_lookup():
+            stores = stores + [s for s in home.stores if s not in stores]
         if not stores:
             return Reach(stores=[])
         ix = np.array([s.index for s in stores])

@@ -4,7 +4,9 @@ An :class:`Experiment` is replications of one scenario (on common seeds) whose r
 targets in :mod:`sim.validation` read; its probe runs the model and returns what those
 targets need (breach counts and sizes, participation paths, insider incidents, ...).
 :func:`run_experiments` runs a set of them in parallel. The deterrence experiments are the
-grid ``_DETERRENCE`` (enforcement probability, penalty) on the status quo.
+grid ``_DETERRENCE`` (enforcement probability, penalty) on the status quo; ``holdout`` is the
+status quo with breach generation refitted on OCR 2019-21 only
+(:func:`sim.calibration.holdout_fit`, computed once in the parent).
 """
 
 from __future__ import annotations
@@ -58,6 +60,15 @@ def probe_status_quo(m) -> dict[str, Any]:
     tot = m.totals
     out["ed_gap"] = tot["emergency_gaps"] / max(tot["emergencies"], 1.0)
     out["mean_trust"] = float(m.behaviour.trust().mean())
+    # Chinese checks: hospital staff's sales of 500+ records (the criminal threshold for
+    # health information), hospital insider incidents as large as a leaked visitor list,
+    # and offenders sanctioned a year
+    hosp = t["institution_kind"].isin(["tertiary_hospital", "secondary_hospital"]) & ~t["blocked"]
+    sale = t[hosp & (t["kind"] == "insider_sale") & (t["records_real"] >= OCR_THRESHOLD)]
+    out["hospital_sales"] = sale["records_real"].to_numpy()
+    out["hospital_insider_6000"] = int((hosp & t["kind"].isin(["insider_snoop", "insider_sale"])
+                                        & (t["records_real"] >= 6000)).sum() / years)
+    out["sanctioned_per_year"] = float(t["sanctioned"].sum()) / years
     return out
 
 
@@ -65,7 +76,10 @@ def probe_plan(m) -> dict[str, Any]:
     """Run; clinical access statistics and trust under a design."""
     m.run()
     tot = m.totals
+    t = m.ledger.incident_table()
+    creep = t[(t["kind"] == "function_creep") & ~t["blocked"]]["records_real"].to_numpy()
     return {"ed_lookup": tot["emergency_lookups"] / max(tot["emergencies"], 1.0),
+            "creep_sizes": creep,
             "lookup_given_available": tot["shared_lookups"] / max(tot["shared_available"], 1),
             "mean_trust": float(m.behaviour.trust().mean()),
             "withholding": float(m.pop.withholding.mean())}
@@ -125,17 +139,24 @@ class Experiment:
     Attributes:
         name: key.
         scenario: bundled name or path.
-        overrides: parameter values on top.
+        overrides: parameter values on top, or a function returning them (called once,
+            in the parent, when the experiment runs: the hold-out fit).
         reps: replications (full report); ``quick_reps`` for the fast subset.
         probe: ``model -> dict``: runs the model and returns what the targets need.
     """
 
     name: str
     scenario: str
-    overrides: Mapping[str, Any]
+    overrides: Mapping[str, Any] | Callable[[], Mapping[str, Any]]
     reps: int
     quick_reps: int
     probe: Callable[[Any], dict[str, Any]]
+
+
+def _holdout_overrides() -> dict[str, float]:
+    from .calibration import holdout_fit
+
+    return holdout_fit()
 
 
 _DETERRENCE = {"enforcement_probability": (0.05, 0.1, 0.2, 0.4), "penalty_yuan": (1e6,)}
@@ -144,6 +165,8 @@ _DETERRENCE = {"enforcement_probability": (0.05, 0.1, 0.2, 0.4), "penalty_yuan":
 def _experiments() -> dict[str, Experiment]:
     ex = [
         Experiment("status_quo", "status_quo", {}, 8, 2, probe_status_quo),
+        # breach generation refitted on OCR 2019-21 only (calibration.holdout_fit)
+        Experiment("holdout", "status_quo", _holdout_overrides, 8, 2, probe_status_quo),
         Experiment("plan", "national_plan_2025", {}, 4, 1, probe_plan),
         Experiment("plan_opt_out", "national_plan_2025", {"consent_model": "opt_out"}, 4, 2,
                    probe_participation),
@@ -179,7 +202,7 @@ def run_experiments(names: Sequence[str], *, quick: bool = False, seed: int = 0,
     jobs = []
     for name in names:
         e = EXPERIMENTS[name]
-        ov = dict(e.overrides)
+        ov = dict(e.overrides() if callable(e.overrides) else e.overrides)
         if residents is not None and "n_residents" not in ov:
             ov["n_residents"] = residents
         jobs += [(name, r, e.scenario, ov, replication_seed(seed, r), e.probe)

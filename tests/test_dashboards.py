@@ -63,8 +63,11 @@ def test_comparison_dashboard_verdict_exports_and_cache(runner):
     assert "Key assumptions" in dash.brief_html and "<img" in dash.brief_html
     assert "<img" in dash.report_html and "the reform" in dash.report_html
     groups = dash.group_table(dash.result)
-    assert set(groups["dimension"]) == {"attitude", "age_band", "region", "care_location"}
-    assert "Region 1" in dash.groups_table.value and "nan" not in dash.groups_table.value
+    assert set(groups["dimension"]) == {"attitude", "age_band", "region", "settlement",
+                                        "smartphone", "care_location"}
+    # (a word match: Hunan, Henan, Hainan and Yunnan contain "nan")
+    assert "Guangdong" in dash.groups_table.value
+    assert not re.search(r"\bnan\b", dash.groups_table.value)
     # the exported reform extends the bundled baseline by name and sets what differs
     body = yaml.safe_load(dash.reform_yaml)
     assert body["extends"] == "status_quo"

@@ -144,12 +144,16 @@ def test_perform_experiments_runs_16_experiments(ew, monkeypatch):
     assert policies.ngroups == 2
     a, b = (out.loc[idx.tolist()].reset_index(drop=True)
             for idx in policies.groups.values())
-    assert not np.allclose(a["participation_rate"], b["participation_rate"])
+    cols = ["participation_rate", "utility_rate", "residents_exposed_rate", "mean_trust"]
+    assert not np.allclose(a[cols].to_numpy(dtype=float), b[cols].to_numpy(dtype=float))
     # the results as our runs table, ready for PRIM
     runs = sim_ema.results_table(experiments, outcomes)
     assert len(runs) == 16 and (runs["status"] == "ok").all()
     assert runs["param.consent_model"].map(type).eq(str).all()
-    assert isinstance(sim_ema.prim(runs, "participation_rate", 0.9), pd.DataFrame)
+    median = float(runs["utility_rate"].median())
+    assert isinstance(sim_ema.prim(runs, "utility_rate", median), pd.DataFrame)
+    # every run failing leaves nothing to tell apart: no box (EMA's Prim would assert)
+    assert sim_ema.prim(runs, "utility_rate", -1.0).empty
 
 
 def test_prim_finds_the_failing_box(ew):

@@ -117,3 +117,24 @@ def test_the_data_file_is_rebuilt_from_the_sourced_statistics(tmp_path, monkeypa
     assert [r["share_60plus"] for r in rows] == [r["share_60plus"] for r in committed]
     national = {r["quantity"]: r["value"] for r in mod.build_national(SHARED)}
     assert national == {k: f"{v:.4f}" for k, v in geography.national().items()}
+
+
+def test_insurer_and_payment_platform_hold_only_their_members():
+    """NHSA enrolment, the insurance e-voucher and online payment bound who they can hold."""
+    m = HealthDataModel("national_plan_2025", seed=2, n_residents=3000, n_days=5)
+    pop = m.pop
+    assert 0.9 < pop.insured.mean() < 0.99
+    assert not (pop.insurance_code & ~(pop.insured & pop.has_phone)).any()
+    assert not (pop.pays_online & ~pop.has_phone).any()
+    seen = set()
+    for st in m.stores:
+        if st.members:
+            held = m.records.held_mask(st)
+            assert not (held & ~getattr(pop, st.members)).any(), st.name
+            assert m.records.store_counts()[st.index] == held.sum()
+            seen.add(st.members)
+    assert seen == {"insured", "insurance_code", "pays_online"}
+    # and the shares move with their parameters
+    fewer = HealthDataModel("national_plan_2025", seed=2, n_residents=3000, n_days=5,
+                            insurance_enrolment=0.5)
+    assert fewer.pop.insured.mean() < 0.55

@@ -134,11 +134,14 @@ def test_pseudonyms_make_re_identification_a_measurement():
     assert pseud["marketer_risk"].between(0.0, 1.0).all()
 
 
-def test_code_integration_enables_function_creep():
+def test_code_integration_adds_function_creep_to_the_officials_lookup():
+    """Officials can misuse a central code lookup under any integration (Henan 2022 used
+    the health code alone); integration adds insurers' and payers' views, so more."""
     base = sim.run(BASE, seed=3, reps=REPS, overrides=OVERRIDES).runs
-    assert base["function_creep_incidents"].mean() > 0
+    creep = base["function_creep_incidents"].mean()
     r = d(("code_integration", "health_only"))
-    assert r["function_creep_incidents"] == -base["function_creep_incidents"].mean()
+    assert creep > 0
+    assert -creep < r["function_creep_incidents"] < 0
 
 
 def test_narrow_access_cuts_insider_incidents():
@@ -148,8 +151,11 @@ def test_narrow_access_cuts_insider_incidents():
 # ------------------------------------------------------------ security, enforcement
 def test_audit_detects_more_and_deters():
     r = d(("audit_strength", 0.9))
-    assert r["detected_share"] > 0.1
+    # audit finds staff and secondary users' accesses, not outside intruders (those are
+    # found with external_detection_probability), so the detected share moves less
+    assert r["detected_share"] > 0.03
     assert r["insider_incidents"] < 0
+    assert r["breaches"] == 0
 
 
 def test_purpose_binding_blocks_beyond_purpose_use():

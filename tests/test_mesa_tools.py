@@ -61,14 +61,15 @@ def test_seed_none_is_fresh_recorded_and_reproducible():
 
 
 def test_explicit_seed_gives_todays_numbers():
-    # numbers of the model before seed=None, rng= and the DataCollector (commit 0418c49)
+    # the model's numbers for this seed (China's world, issue 17), pinned so that a change
+    # to how seeds reach the streams or to the DataCollector shows here
     ours = HealthDataModel("status_quo", seed=7, **SMALL)
     assert ours.seed == 7
     summary = ours.run()
-    assert summary["utility_rate"] == 0.6606539732026873
-    assert summary["mean_trust"] == 0.6263217866554303
-    assert summary["records_exposed"] == 12.5 and summary["breaches"] == 71.0
-    assert ours.daily()["encounters"].tolist() == [3, 5, 4, 7, 5, 8, 7, 8, 6, 6, 7, 7]
+    assert summary["utility_rate"] == 0.6121263182359606
+    assert summary["mean_trust"] == 0.6161913996453813
+    assert summary["records_exposed"] == 15.0 and summary["breaches"] == 73.0
+    assert ours.daily()["encounters"].tolist() == [5, 6, 13, 5, 9, 9, 7, 5, 7, 9, 12, 8]
     # the DataCollector reads the model's values: it changes no number
     dc = ours.datacollector.get_model_vars_dataframe()
     daily = ours.daily()

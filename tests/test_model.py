@@ -83,8 +83,12 @@ def test_nothing_collected_means_no_exposure_and_no_utility():
     assert s["records_exposed"] == 0.0
     assert s["harm_per_1000"] == 0.0
     assert s["utility_rate"] == 0.0
-    assert s["emergency_info_rate"] == 0.0
     assert s["adverse_events_averted"] == 0.0
+    # in an emergency only what the patient tells is known; nobody tells: nothing
+    assert s["emergency_info_rate"] > 0.0
+    _m, silent = run_model(collection_scope="custom", collection_fields=[],
+                           patient_history_complete=0.0)
+    assert silent["emergency_info_rate"] == 0.0
 
 
 def _scope_means(scopes, reps, **kw):

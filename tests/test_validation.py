@@ -1,5 +1,6 @@
 """The validation report (fast subset) and the lever-effect table."""
 
+import math
 import re
 
 import pandas as pd
@@ -47,6 +48,32 @@ def test_targets_are_counted_by_what_they_test():
                 "skew_sex", "skew_age", "deterrence_elasticity", "opt_out_refusal"):
         assert kinds[key] == "in-sample", key
     assert kinds["ed_information_gap"] == "out-of-sample"
+    assert kinds["china_henan_campaign"] == "in-sample"  # the campaign size was set from it
+
+
+def test_enough_quantitative_out_of_sample_targets_and_a_fast_subset_of_each_kind():
+    oos = [t for t in validation.TARGETS if t.kind == "out-of-sample" and t.quantitative]
+    assert len(oos) >= 8
+    for t in oos:  # a real band from a source, and a reason if it is missed
+        assert math.isfinite(t.low) and math.isfinite(t.high) and t.low < t.high, t.key
+        assert t.if_missed, t.key
+    holdout = [t for t in oos if t.key.startswith("holdout_")]
+    assert len(holdout) >= 5 and all(t.experiments == ("holdout",) for t in holdout)
+    # the suite recomputes a subset of every kind, and every quantitative out-of-sample one
+    quick = [t for t in validation.TARGETS if t.quick]
+    assert {t.kind for t in quick} == set(validation.KINDS)
+    assert all(t.quick for t in oos)
+
+
+def test_holdout_targets_are_recomputed(quick):
+    table, raw = quick
+    got = table.set_index("key")
+    assert len(raw["holdout"]) >= 2
+    for key in ("holdout_rate_hacking", "holdout_share_hacking", "holdout_size_median"):
+        assert math.isfinite(got.loc[key, "value"]), key
+        assert got.loc[key, "kind"] == "out-of-sample" and got.loc[key, "quantitative"]
+    # the 2019-21 fit reproduces 2019-21 (shown beside the 2022-23 value), not 2022-23
+    assert 1.1 < got.loc["holdout_rate_hacking", "value"] < 1.6
 
 
 def test_quick_report_meets_the_core_targets(quick):

@@ -55,7 +55,8 @@ class ExternalGroup(Attacker):
         p = model.p
         roster = _spread(p["n_external_groups"], p["ransomware_share"], p["targeted_share"])
         n_opportunistic = sum(1 for _, targeted in roster if not targeted)
-        opp_rate = (p["external_attacks_per_million_per_year"] * model.real_millions / 365.0
+        opp_rate = (p["external_attacks_per_million_per_year"] * p["breach_rate_transfer_factor"]
+                    * model.real_millions / 365.0
                     / max(n_opportunistic, 1))
         tgt_rate = p["targeted_attacks_per_group_per_year"] / 365.0
         mine = [targeted for ransom, targeted in roster if ransom == cls.ransomware]

@@ -46,7 +46,8 @@ def insider_roster(model) -> list[tuple]:
     if per and holders:
         staff = np.array([inst.represents * STAFF_PER_INSTITUTION.get(inst.kind, STAFF_OTHER)
                           for inst in holders], dtype=float)
-        total = p["insider_acts_per_million_per_year"] * model.real_millions / 365.0
+        total = (p["insider_acts_per_million_per_year"] * p["breach_rate_transfer_factor"]
+                 * model.real_millions / 365.0)
         rates = total * staff / staff.sum() / per
         u = model.streams.fresh("insider_motives").random(len(holders) * per)
         for j in range(per):

@@ -30,7 +30,8 @@ class LostOrStolenMedia(Attacker):
     @classmethod
     def create(cls, model):
         """One process with ``loss_theft_per_million_per_year`` × real millions a year."""
-        rate = model.p["loss_theft_per_million_per_year"] * model.real_millions / 365.0
+        rate = (model.p["loss_theft_per_million_per_year"]
+                * model.p["breach_rate_transfer_factor"] * model.real_millions / 365.0)
         return [cls(model, ordinal=0, rate_per_day=rate)] if rate > 0 else []
 
     def choose_target(self, u):
