@@ -415,8 +415,8 @@ from sim.claims import CLAIMS
 from sim.plausible import PLAUSIBLE
 from sim.robustness import claim_across_worlds, robustness
 
-decisive = ["attack_surface_exponent", "lifestyle_clinical_value", "key_compromise_probability",
-            "emergency_incapacitated", "gain_log_sd", "breach_size_exponent"]
+decisive = ["breach_rate_transfer_factor", "attack_surface_exponent", "breach_size_exponent",
+            "lifestyle_clinical_value", "patient_history_complete", "key_compromise_probability"]
 ranges = pd.DataFrame([{"assumption": n, "default": sim.PARAMETERS[n].default,
                         "plausible": PLAUSIBLE[n].describe(),
                         "bounded by": "assumption" if PLAUSIBLE[n].assumption else "a source"}
