@@ -50,9 +50,12 @@ ACCESS_TOTALS = ("encounters", "value_needed", "value_delivered", "emerg_away_ne
 E = EncounterType
 _EMERGENCY, _CHRONIC = int(E.EMERGENCY), int(E.CHRONIC)  # plain ints: fast array comparisons
 # Where each encounter type happens at home: P(clinic, secondary, tertiary). Set so that the
-# year's visits split as China's do: primary care 42.5 bn, secondary hospitals 11.6 bn,
-# tertiary hospitals 22.3 bn visits (56% / 15% / 29% of the three; NHC statistical bulletin
-# 2021, not verified here): at the default rates 57% / 17% / 26%. Chronic follow-up is
+# year's visits split roughly as China's do: at the default rates 57% / 17% / 26%, with 6.7
+# visits per resident a year. The data (shared/data/china/health_system.csv): primary care
+# 4.25 bn visits, 50.2% of all, hospitals 3.88 bn, 45.8% (NHC 2021 bulletin); of graded
+# hospitals' visits 59% tertiary, 41% secondary (NHC monthly statistics, Jan-Oct 2019), i.e.
+# about 52% / 20% / 28% if every hospital visit were at a graded one (12% are at primary-level
+# or ungraded hospitals); 6.0 visits per person in 2021 and 2022, 6.8 in 2023. Chronic follow-up is
 # shared between family doctors and hospitals; emergencies go to hospitals (assumption).
 _TIER_SHARES = {
     E.ROUTINE: (0.62, 0.13, 0.25),

