@@ -426,8 +426,8 @@ class Threats:
             for inst in m.institution_list:
                 stores, region, recent = self._static_reach(inst)
                 factor = 1.0
-                if region is not None:
-                    factor /= max(m.p["n_regions"], 1)
+                if region is not None:  # the region's share of residents (provinces differ)
+                    factor *= float(m.pop.region_weight[region])
                 if recent is not None:
                     factor *= min(1.0, RECENT_CARE_DAYS / max(m.p["retention_days"], 1))
                 for st in stores:
