@@ -49,11 +49,13 @@ import numpy as np
 import pandas as pd
 
 from .calibration import (
+    CAUSES,
     HOLDOUT_FIT_YEARS,
     HOLDOUT_TEST_YEARS,
     US_POPULATION,
     load_ocr,
     observed_interval,
+    ocr_rows,
     ocr_targets,
 )
 from .experiment import mean_ci
@@ -183,15 +185,12 @@ def _not_zero(r) -> np.ndarray:
 
 
 # ------------------------------------------------------------ hold-out by time (§2.1)
-_OCR_CAUSES = ("hacking", "unauthorized_access", "theft_loss")
-
-
 def _ocr_stat(what: str) -> Callable:
     """A statistic of portal rows ``(sizes, causes, n_years) -> float`` (see ``_holdout``)."""
     per_m = US_POPULATION / 1e6
 
     def f(n, c, years):
-        ours = np.isin(c, _OCR_CAUSES)
+        ours = np.isin(c, CAUSES)
         if what.startswith("rate_"):
             return float((c == what[5:]).sum()) / per_m / years
         if what == "share_hacking":
@@ -207,7 +206,7 @@ def _model_stat(what: str, exp: str = "holdout") -> Callable:
     def f(r):
         out = []
         for x in r[exp]:
-            counts = {c: x[f"n_{c}"] for c in _OCR_CAUSES}
+            counts = {c: x[f"n_{c}"] for c in CAUSES}
             tot = sum(counts.values())
             if what.startswith("rate_"):
                 out.append(counts[what[5:]] * x["per_m_year"])
@@ -227,12 +226,11 @@ def _holdout(key: str, what: str, title: str, unit: str, fmt: str, if_missed: st
     The band is the 2022-23 value's 95% sampling interval (a bootstrap over its 24 months,
     :func:`sim.calibration.observed_interval`); the 2019-21 value is shown beside it.
     """
-    value, lo, hi = observed_interval(_ocr_stat(what), HOLDOUT_TEST_YEARS)
-    fit = _ocr_stat(what)
-    df = load_ocr()
-    fy = df[(df["year"] >= HOLDOUT_FIT_YEARS[0]) & (df["year"] <= HOLDOUT_FIT_YEARS[1])]
-    fitted = fit(fy["n"].to_numpy(dtype=float), fy["cause"].to_numpy(dtype=object),
-                 HOLDOUT_FIT_YEARS[1] - HOLDOUT_FIT_YEARS[0] + 1)
+    stat = _ocr_stat(what)
+    value, lo, hi = observed_interval(stat, HOLDOUT_TEST_YEARS)
+    fy = ocr_rows(HOLDOUT_FIT_YEARS)
+    fitted = stat(fy["n"].to_numpy(dtype=float), fy["cause"].to_numpy(dtype=object),
+                  HOLDOUT_FIT_YEARS[1] - HOLDOUT_FIT_YEARS[0] + 1)
     return Target(
         key, "§2.1, §2.2 (hold-out)", f"{title}, 2022-23, simulated with breach generation "
         "fitted on 2019-21 only", "OCR breach portal 2022-23 (sim/data); band: its 95% "
