@@ -8,7 +8,8 @@ table's order, the English and Chinese names, the NBS region, the resident popul
 where the stored reprints give it, the share aged 60+. Each row keeps the source address and
 note of the figures it was built from, so the model's geography can be traced to them.
 ``china_national.csv`` holds the national figures the model draws residents with (the age
-structure and the urban share, from ``age_structure.csv``), each with its source. The
+structure and the urban share, from ``age_structure.csv``) and the split of visits by level
+of care its hospitals are checked against (``health_system.csv``), each with its source. The
 written files are committed; this script only documents and repeats how they were made.
 """
 
@@ -28,6 +29,15 @@ NATIONAL = {"age_share_0_14": "share[age_0_14]", "age_share_15_59": "share[age_1
             "age_share_60plus": "share[age_60plus]", "age_share_65plus": "share[age_65plus]",
             "urban_share": "share[urban]"}
 _KEY = re.compile(r"^(?P<q>[a-z_0-9]+)\[(?P<en>[^|\]]+)\|(?P<zh>[^|\]]+)\|(?P<reg>[a-z]+)\]$")
+#: the split of visits by level of care (NHC monthly statistics, Jan-Oct 2019, one table):
+#: model tier -> the ``visits_jan_oct[...]`` rows it adds up. First-level care is the primary
+#: care institutions with the primary-level (grade 1) and ungraded hospitals; the shares are
+#: of visits to hospitals and primary care together (public-health and other institutions,
+#: 4% of visits, are not in the model)
+VISIT_TIERS = {"visit_share_first_level": ("primary_care_institutions",
+                                           "hospitals_primary_level", "hospitals_ungraded"),
+               "visit_share_secondary": ("hospitals_secondary",),
+               "visit_share_tertiary": ("hospitals_tertiary",)}
 SUM_OF_PROVINCES = 1_409_778_724  # the census table's own total (without the military)
 
 
@@ -69,10 +79,34 @@ def build_national(source: Path) -> list[dict[str, str]]:
     missing = [k for k in NATIONAL.values() if k not in found]
     if missing:
         raise SystemExit(f"age_structure.csv lacks the 2020 values of {missing}")
-    return [{"quantity": name, "value": f'{float(found[key]["value"]) / 100:.4f}',
+    rows = [{"quantity": name, "value": f'{float(found[key]["value"]) / 100:.4f}',
              "unit": "share", "year": "2020",
              "source": f'{found[key]["source_url"]} ({found[key]["source_note"]})'}
             for name, key in NATIONAL.items()]
+    return rows + build_visit_split(source)
+
+
+def build_visit_split(source: Path) -> list[dict[str, str]]:
+    """Return the split of visits by level of care (:data:`VISIT_TIERS`) from
+    ``source/health_system.csv``."""
+    visits: dict[str, dict[str, str]] = {}
+    with open(source / "health_system.csv", newline="", encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            m = re.match(r"^visits_jan_oct\[(?P<k>[a-z_]+)\]$", rec["quantity"])
+            if m and rec["year"] == "2019":
+                visits[m["k"]] = rec
+    keys = [k for ks in VISIT_TIERS.values() for k in ks]
+    missing = [k for k in keys if k not in visits]
+    if missing:
+        raise SystemExit(f"health_system.csv lacks the Jan-Oct 2019 visits of {missing}")
+    total = sum(float(visits[k]["value"]) for k in keys)
+    src = visits["hospitals_tertiary"]
+    return [{"quantity": name,
+             "value": f'{sum(float(visits[k]["value"]) for k in ks) / total:.4f}',
+             "unit": "share of visits", "year": "2019",
+             "source": f'{src["source_url"]} ({src["source_note"]}; '
+                       f'{" + ".join(ks)} over hospitals and primary care)'}
+            for name, ks in VISIT_TIERS.items()]
 
 
 def _write(path: Path, rows: list[dict[str, str]], cols: list[str]) -> None:

@@ -44,12 +44,14 @@ MAX_AGE_YEARS = 80  # the model's ages are 0-79 (see population.py)
 
 @functools.cache
 def national() -> dict[str, float]:
-    """Return the national figures of ``sim/data/china_national.csv`` (shares, 2020 census).
+    """Return the national figures of ``sim/data/china_national.csv`` (shares).
 
     ``age_share_0_14`` 0.1795, ``age_share_15_59`` 0.6335, ``age_share_60plus`` 0.1870,
     ``age_share_65plus`` 0.1350 (NBS communiqué No.5, Table 5-1) and ``urban_share`` 0.6389
-    (NBS main-data release, 2021-05-11), each row with its source; built by
-    ``scripts/china_data.py``.
+    (NBS main-data release, 2021-05-11), and the split of visits by level of care that
+    :mod:`sim.care` reproduces (``visit_share_first_level`` 0.598, ``visit_share_secondary``
+    0.165, ``visit_share_tertiary`` 0.237: NHC monthly statistics, Jan-Oct 2019), each row
+    with its source; built by ``scripts/china_data.py``.
     """
     text = resources.files("sim").joinpath("data/china_national.csv").read_text("utf-8")
     return {r["quantity"]: float(r["value"]) for r in csv.DictReader(text.splitlines())}

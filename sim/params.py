@@ -617,7 +617,7 @@ _DECLARED: tuple[Parameter, ...] = (
     P(name="n_external_groups", default=12, kind="uncertainty", group="threats",
       unit="groups", dtype=int, low=0, high=500,
       help="External criminal groups (exfiltration or ransomware).", source="assumption"),
-    P(name="external_attacks_per_million_per_year", default=6.60, kind="uncertainty",
+    P(name="external_attacks_per_million_per_year", default=6.51, kind="uncertainty",
       group="threats", unit="attempts per million residents per year", low=0.0, high=200.0,
       help="Attempts by opportunistic external groups, per million residents represented.",
       source=f"calibrated by simulating the status quo to 1.50 hacking breaches of 500+ records "
@@ -659,12 +659,12 @@ _DECLARED: tuple[Parameter, ...] = (
       source=f"fitted with breach_size_log10_sd and breach_size_exponent to the log10-size "
              f"quantiles and million-record tails of OCR 2019-23 hacking breaches of 500+ "
              f"(sim/calibration.py; {_CAL} §2.2: log10 mean 3.89, sd 0.89)"),
-    P(name="breach_size_log10_sd", default=0.534, kind="uncertainty", group="threats",
+    P(name="breach_size_log10_sd", default=0.503, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0,
       help="Spread of breach sizes at a given victim (log10 sd, log-normal); victims' own "
            "sizes add to it.",
       source="fitted with breach_size_log10_mean (sim/calibration.py)"),
-    P(name="breach_size_exponent", default=0.455, kind="uncertainty", group="threats",
+    P(name="breach_size_exponent", default=0.470, kind="uncertainty", group="threats",
       unit="-", low=0.0, high=1.0,
       help="How breach size grows with what the victim holds: size ∝ holdings^e (0: the same "
            "for all; 1: the same share of every store).",
@@ -679,7 +679,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="agents", dtype=int, low=0, high=50,
       help="Potential insiders (curious snoopers or sellers) per data-holding institution.",
       source="assumption"),
-    P(name="insider_acts_per_million_per_year", default=2.82, kind="uncertainty",
+    P(name="insider_acts_per_million_per_year", default=2.81, kind="uncertainty",
       group="threats", unit="opportunities per million residents per year", low=0.0,
       high=200.0, help="Opportunities insiders consider, per million residents represented.",
       source=f"calibrated by simulating the status quo to 0.39 unauthorized-access breaches of "
@@ -707,7 +707,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="records", low=0.0, high=1000.0,
       help="Records a curious insider opens in one episode.",
       source=f"{_CAL} §2.6 (UCLA: 939 patients over four years by one employee)"),
-    P(name="loss_theft_per_million_per_year", default=0.227, kind="uncertainty",
+    P(name="loss_theft_per_million_per_year", default=0.235, kind="uncertainty",
       group="threats", unit="incidents per million residents per year", low=0.0, high=50.0,
       help="Records lost, stolen or improperly disposed of (laptops, drives, paper), of any "
            "size, per million residents represented.",

@@ -130,7 +130,7 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         f"and million-record tails (sim/calibration.py): the fit is loose (the tails are "
         f"0.8-15 events a year), and mega-breaches of national stores (Anthem 79 M, Change "
         f"Healthcare 190 M, Shanghai ~1 B, {_CAL} §2.1, §2.6) argue for the upper end, so "
-        f"±0.2 around 0.455"),
+        f"about ±0.2 around the fitted 0.47"),
     # ------------------------------------------------------------------ population
     "share_concerned": P(
         0.1, 0.45,
@@ -436,7 +436,7 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         0.4, 0.7,
         f"the target's spread: hacking breaches' log10 sd was 0.83-1.04 by year 2019-23 "
         f"(ocr_breaches_2009_2024.csv), all causes 0.84-0.89 ({_CAL} §2.2); victims' sizes "
-        f"make up the rest, so about ±0.15 around the fitted 0.534"),
+        f"make up the rest, so 0.4-0.7 around the fitted 0.50"),
     "ransomware_downtime_days": P(
         3, 42,
         "assumption: industry reports of ~3 weeks are not verified here; from a few days "

@@ -138,3 +138,21 @@ def test_insurer_and_payment_platform_hold_only_their_members():
     fewer = HealthDataModel("national_plan_2025", seed=2, n_residents=3000, n_days=5,
                             insurance_enrolment=0.5)
     assert fewer.pop.insured.mean() < 0.55
+
+
+def test_visits_split_by_level_of_care_as_china_does():
+    """Simulated visits reach first-level care, secondary and tertiary hospitals in the NHC's
+    proportions (Jan-Oct 2019; sim/data/china_national.csv), within a point and a half."""
+    m = HealthDataModel({"n_residents": 20_000, "n_days": 30}, seed=1)
+    tier_of = np.full(int(m.provider_table.max()) + 1, -1)
+    for t in range(3):
+        rows = m.provider_table[:, t, :]
+        tier_of[rows[rows >= 0]] = t
+    counts = np.zeros(3)
+    for _ in range(60):
+        counts += np.bincount(tier_of[m.care.draw().provider], minlength=3)
+    n = geography.national()
+    published = np.array([n["visit_share_first_level"], n["visit_share_secondary"],
+                          n["visit_share_tertiary"]])
+    assert published.sum() == pytest.approx(1.0, abs=1e-3)
+    np.testing.assert_allclose(counts / counts.sum(), published, atol=0.015)
