@@ -156,3 +156,23 @@ def test_visits_split_by_level_of_care_as_china_does():
                           n["visit_share_tertiary"]])
     assert published.sum() == pytest.approx(1.0, abs=1e-3)
     np.testing.assert_allclose(counts / counts.sum(), published, atol=0.015)
+
+
+def test_away_visits_go_to_other_provinces_in_proportion_to_their_residents():
+    """A resident treated away from home is in another province, chosen by its census weight
+    (not uniformly: Guangdong receives 20 times Qinghai's share), and the node within it is
+    drawn evenly."""
+    m = HealthDataModel({"n_residents": 2000, "n_days": 2}, seed=1)
+    w = m.pop.region_weight
+    u = np.random.default_rng(0).random(400_000)
+    for own in (0, 25, 30):  # Beijing, Tibet, Xinjiang (the last code)
+        region, frac = m.care.away_region(np.full(len(u), own), u)
+        share = np.bincount(region, minlength=N_PROVINCES) / len(u)
+        expected = np.where(np.arange(N_PROVINCES) == own, 0.0, w) / (w.sum() - w[own])
+        assert share[own] == 0.0
+        np.testing.assert_allclose(share, expected, atol=0.003)
+        assert 0.0 <= frac.min() and frac.max() < 1.0
+        assert abs(frac.mean() - 0.5) < 0.005
+    own = np.random.default_rng(1).integers(0, N_PROVINCES, len(u))
+    region, _ = m.care.away_region(own, u)
+    assert not (region == own).any()
