@@ -211,6 +211,26 @@ def test_a_reform_keeps_its_own_settings(app):
     assert re.search(r"exposes [1-9][\d,]* more residents", verdict), verdict
 
 
+def test_the_verdict_names_every_outcome_the_table_marks_worse(app):
+    """Issue 18, defects 1 and 7: the trade-off line follows the headline, every row the
+    table marks worse is named in the verdict, and no number is in scientific notation."""
+    page = app
+    select(page, "Baseline", "on_device_consent")
+    select(page, "Reform from", "national_plan_2025")
+    verdict = run_to_end(page)
+    lines = verdict.splitlines()
+    trade = next(i for i, x in enumerate(lines) if x.startswith("The trade-off:"))
+    assert trade == 1 + next(i for i, x in enumerate(lines) if x.startswith("Compared with"))
+    worse = page.locator(f"{CMP} table.diffs tr", has_text="worse")
+    labels = [worse.nth(i).locator("td").first.inner_text().lstrip("↑↓ ").strip()
+              for i in range(worse.count())]
+    assert labels, "the plan makes something worse than on-device consent"
+    for label in labels:
+        assert label.lower() in verdict.lower(), (label, verdict)
+    shown = verdict + page.locator(f"{CMP} table.diffs").first.inner_text()
+    assert not re.search(r"\d(\.\d+)?e[+-]?\d", shown), shown
+
+
 def test_invalid_inputs_are_refused_at_the_controls(app):
     """Defect 4: shares of concerned and unconcerned residents adding up to more than 1.
 
