@@ -106,3 +106,52 @@ def test_numbers_on_screen_are_never_in_scientific_notation(x):
         assert float(text.replace(",", "")) == pytest.approx(x, rel=5e-3)
     assert human_number(x, sign=True).startswith(("+", "-"))
     assert human_number(np.nan) == "–"
+
+
+def test_the_network_marks_only_what_exposed_residents_and_names_every_flow_and_run():
+    """Issue 18, defect 7: red rings only where an incident reached simulated residents,
+    every flow colour in the legend, the central institutions labelled, and the run named
+    as the user chose it."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    from sim.dashboards.plots import plot_network
+    from sim.model import HealthDataModel
+
+    m = HealthDataModel("national_plan_2025", seed=0, n_residents=1500, n_days=90)
+    m.run()
+    fig = plot_network(m, run="replication 1 of your seed 7")
+    ax = fig.axes[0]
+    assert "replication 1 of your seed 7" in ax.get_title()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    flows = set(nx.get_edge_attributes(m.graph, "flow").values())
+    assert {f"flow: {f}" for f in flows} <= set(legend)
+    hit = m.ledger.incident_table()
+    reached = hit.loc[hit["residents_exposed"] > 0, "institution"].nunique()
+    ring = next(x for x in legend if x.startswith("exposed simulated residents"))
+    assert ring == f"exposed simulated residents ({reached} of {len(m.institution_list)})"
+    assert 0 < reached < len(m.institution_list)
+    labels = {t.get_text() for t in ax.texts}
+    assert {"national platform", "insurance bureau"} <= labels
+    plt.close(fig)
+    m = HealthDataModel("on_device_consent", seed=0, n_residents=800, n_days=10)
+    m.run()
+    fig = plot_network(m)  # the on-device hub, where every provider reads, is named
+    assert "residents' phones" in {t.get_text() for t in fig.axes[0].texts}
+    plt.close(fig)
+
+
+def test_the_trade_off_chart_says_the_verdict_tests_the_paired_difference():
+    import matplotlib.pyplot as plt
+
+    import sim
+    from sim.dashboards.plots import paired_note, plot_tradeoff
+
+    cmp = sim.compare("status_quo", "national_plan_2025", reps=3, engine="serial",
+                      overrides={"n_residents": 800, "n_days": 30})
+    note = paired_note(cmp)
+    e = cmp.differences.loc["residents_exposed_rate"]
+    assert f"{1e5 * e.diff_mean:+,.0f} [{1e5 * e.diff_low:+,.0f}, " in note
+    fig = plot_tradeoff(cmp)
+    assert any("paired difference" in t.get_text() for t in fig.texts)
+    plt.close(fig)

@@ -301,6 +301,32 @@ def test_the_frontier_never_shows_a_sweep_it_failed_to_load(app, tiny_sweep):
         parquet.write_bytes(data)
 
 
+def test_the_frontier_names_its_baseline_and_every_policy(app, tiny_sweep):
+    """Issue 18, defect 2: after a sweep loads the Baseline dropdown shows the policy the
+    changes are measured against, the table names it, every dot has a numbered row, and the
+    levels say what run they are over."""
+    page = app
+    fd = ".frontier-dashboard"
+    page.locator(".app-tabs").get_by_role("tab", name="Frontier", exact=True).click()
+    folder = page.locator(f"{fd} .sweep-folder input")
+    folder.fill(str(tiny_sweep))
+    folder.press("Enter")
+    page.locator(f"{fd} .load-sweep").click()
+    expect()(page.locator(f"{fd} .frontier-policy select option")).to_have_count(
+        2, timeout=60_000)
+    baseline = page.locator(f"{fd} .frontier-baseline select")
+    assert baseline.input_value() == "plan"
+    table = page.locator(f"{fd} .frontier-table")
+    expect()(table).to_contain_text("against the baseline: plan")
+    rows = table.locator("tr")
+    expect()(rows).to_have_count(3)  # the header and one numbered row per policy
+    assert [rows.nth(i).locator("td").first.inner_text() for i in (1, 2)] == ["1", "2"]
+    expect()(page.locator(f"{fd} .frontier-levels-note")).to_contain_text(
+        "800 simulated residents for 30 days")
+    risk = page.locator(f"{fd} .widget-dropdown", has_text="Risk (x)").locator("select")
+    assert "_" not in risk.locator("option:checked").inner_text()
+
+
 def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
     """One app, every view: tabs for Compare, Explore, Frontier and the debate."""
     page = app

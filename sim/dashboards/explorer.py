@@ -171,7 +171,8 @@ class PolicyExplorer(W.VBox):
             model = HealthDataModel(scen, seed=replication_seed(seed, 0))  # replication 0
             model.run()
             self.work.check()
-            self.fig_net.value = png(plot_network(model))
+            self.fig_net.value = png(plot_network(
+                model, run=f"replication 1 of your seed {seed}"))
             self.fig_net.layout.display = None
             self._on_change(None)
             self.work.status.value = f"done ({reps} replications)"
