@@ -155,3 +155,19 @@ def test_the_trade_off_chart_says_the_verdict_tests_the_paired_difference():
     fig = plot_tradeoff(cmp)
     assert any("paired difference" in t.get_text() for t in fig.texts)
     plt.close(fig)
+
+
+def test_a_note_names_the_arm_whose_design_fixes_an_outcome():
+    """Issue 18, defect 9: a reform with pseudonyms against the ID-card master index is not
+    told that *it* carries the ID-card number."""
+    import sim
+
+    cmp = sim.compare("national_plan_2025", "federated_pseudonymous", reps=2,
+                      engine="serial", overrides={"n_residents": 800, "n_days": 30})
+    note = cmp.differences.loc["reidentification_risk", "note"]
+    assert note.startswith("baseline: every record carries the ID-card number"), note
+    assert "the reform is measured" in note
+    back = sim.compare("federated_pseudonymous", "national_plan_2025", reps=2,
+                       engine="serial", overrides={"n_residents": 800, "n_days": 30})
+    assert back.differences.loc["reidentification_risk", "note"].startswith(
+        "reform: every record carries the ID-card number")
