@@ -390,3 +390,36 @@ def test_without_worlds_the_brief_says_the_robustness_stage_did_not_run(runner):
     dash.compare(block=True)
     assert "The robustness stage did not run" in dash.brief_html
     assert dash.robust.value == "" and not dash.fig_worlds.value
+
+
+def test_a_long_comparison_says_what_it_will_cost_and_waits_for_a_second_click():
+    """Issue 18, item 4: 50 replications of 50,000 residents for 1,095 days is not started
+    by one click; the status gives the time and memory, the same inputs start on the second
+    click, and other inputs ask again."""
+    calls = []
+
+    class Pool:  # a stand-in worker pool: records what was asked, runs nothing
+        workers = 2
+
+        def compare(self, *args, **kwargs):
+            calls.append(args)
+            raise RuntimeError("not run in this test")
+
+    dash = ComparisonDashboard(runner=Pool(), reps=50, residents=50000, worlds=0)
+    dash.settings.days.value = 1095
+    dash.compare(block=True)
+    assert calls == []
+    status = dash.work.status.value
+    assert "confirm-needed" in status and "Press Compare again" in status
+    seconds, _need = dash.estimate(*dash.scenarios(), 50, 0)
+    assert seconds > ComparisonDashboard.CONFIRM_SECONDS
+    assert re.search(r"about \d+ (s|minutes)", status) and "GB" in status
+    assert "100 runs of 50,000 residents for 1,095 days" in status
+    dash.compare(block=True)  # the same inputs: it starts
+    assert len(calls) == 1
+    dash.settings.seed.value = 3  # other inputs: the cost is shown again first
+    dash.compare(block=True)
+    assert len(calls) == 1 and "Press Compare again" in dash.work.status.value
+    quick = ComparisonDashboard(runner=Pool(), reps=2, residents=1000, worlds=0)
+    quick.compare(block=True)  # a small comparison starts at once
+    assert len(calls) == 2

@@ -231,6 +231,27 @@ def test_the_verdict_names_every_outcome_the_table_marks_worse(app):
     assert not re.search(r"\d(\.\d+)?e[+-]?\d", shown), shown
 
 
+def test_a_long_comparison_asks_before_it_starts(app):
+    """Issue 18, defect 4: 50 replications x 50,000 residents x 1,095 days shows its cost
+    and waits for a second click; nothing runs meanwhile."""
+    page = app
+    select(page, "Simulated residents", "50000")
+    for label in ("Replications", "Days"):  # to the slider's maximum, from the keyboard
+        handle = page.locator(f"{CMP} .widget-slider", has_text=label).first.locator(
+            ".noUi-handle")  # (the run settings come first; levers named "… days" follow)
+        handle.focus()
+        handle.press("End")
+    days = page.locator(f"{CMP} .widget-slider", has_text="Days").first.locator(
+        ".widget-readout")
+    expect()(days).to_have_text("1095", timeout=10_000)
+    page.locator(f"{CMP} .compare-button").click()
+    status = page.locator(f"{CMP} .confirm-needed")
+    expect()(status).to_contain_text("Press Compare again", timeout=30_000)
+    expect()(status).to_contain_text("100 runs of 50,000 residents for 1,095 days")
+    assert page.locator(f"{CMP} .result-inputs").inner_text().strip() == ""
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled()
+
+
 def test_invalid_inputs_are_refused_at_the_controls(app):
     """Defect 4: shares of concerned and unconcerned residents adding up to more than 1.
 

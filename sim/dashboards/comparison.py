@@ -12,6 +12,7 @@ failures; inputs the model refuses are refused at the controls, with the reason.
 from __future__ import annotations
 
 import html
+import math
 import time
 
 import ipywidgets as W
@@ -121,6 +122,7 @@ class ComparisonDashboard(W.VBox):
         self.result: CompareResult | None = None
         self.result_key: tuple | None = None  # the inputs of what is on screen
         self.running_key: tuple | None = None  # the inputs of the run in progress
+        self._confirm_key: tuple | None = None  # inputs whose cost was shown, awaiting a click
         self.timing: dict[str, float] = {}
 
         self.reform.observe(self._on_reform, names="value")
@@ -282,6 +284,8 @@ class ComparisonDashboard(W.VBox):
             return
         seed, reps = self.settings.seed.value, self.settings.reps.value
         worlds = self.worlds.value
+        if not self._confirmed(a, b, reps, worlds, key):
+            return
         baseline_name = self.baseline.value  # what the exports extend, as of this run
         # what was on screen answers other inputs (or these, about to be recomputed): clear
         self.result, self.result_key, self.running_key = None, None, key
@@ -330,6 +334,61 @@ class ComparisonDashboard(W.VBox):
                             "<div class='verdict-failed' style='color:#c62828'>The comparison "
                             f"failed: {html.escape(str(exc))}</div>"),
                         can_run=lambda: self._current_key() is not None)
+
+    #: a comparison expected to take longer than this (seconds) waits for a second click
+    CONFIRM_SECONDS = 30.0
+    #: ... and one whose runs together need more than this share of the machine's memory
+    CONFIRM_MEMORY_SHARE = 0.5
+
+    def estimate(self, a: Scenario, b: Scenario, reps: int, worlds: int) -> tuple[float, float]:
+        """Expected wall time (s) and peak memory (bytes) of a comparison on this pool.
+
+        From :func:`sim.preflight.estimate` (time and memory of one run from its parameters,
+        measured on the project's machine): the 2 × ``reps`` replications, then the
+        robustness stage's runs at its own size, shared among the pool's workers; memory is
+        one run per worker at once.
+        """
+        from ..preflight import estimate
+        from ..robustness import NOISE_REPS, WORLD_REPS, WORLD_RESIDENTS
+
+        workers = max(getattr(self.runner, "workers", 1) or 1, 1)
+        ea, eb = estimate(a.params), estimate(b.params)
+        seconds = reps * (ea.seconds + eb.seconds)
+        if worlds:
+            small = {"n_residents": min(int(a.params["n_residents"]), WORLD_RESIDENTS)}
+            per = (estimate({**a.params, **small}).seconds
+                   + estimate({**b.params, **small}).seconds)
+            seconds += per * (worlds * WORLD_REPS + NOISE_REPS)
+        return seconds / workers, max(ea.bytes, eb.bytes) * workers
+
+    def _confirmed(self, a: Scenario, b: Scenario, reps: int, worlds: int, key) -> bool:
+        """Whether to start now.
+
+        A long or large comparison first says what it will cost and starts on the second
+        click with the same inputs (issue 18, item 4).
+        """
+        from ..preflight import machine_memory
+
+        seconds, need = self.estimate(a, b, reps, worlds)
+        memory = machine_memory()
+        big = need > self.CONFIRM_MEMORY_SHARE * memory
+        if (seconds <= self.CONFIRM_SECONDS and not big) or self._confirm_key == key:
+            self._confirm_key = None
+            return True
+        self._confirm_key = key
+        minutes = seconds / 60
+        when = (f"about {seconds:.0f} s" if seconds < 120 else f"about {minutes:.0f} minutes")
+        mem = f"{need / 1e9:.1f} GB" + (f" of this machine's {memory / 1e9:.0f} GB"
+                                         if math.isfinite(memory) else "")
+        self.work.status.value = (
+            "<span class='confirm-needed' style='color:#b26a00'>This comparison will take "
+            f"{when} (an estimate, within about a factor of two) and need about {mem} "
+            f"({2 * reps} runs of {a.params['n_residents']:,} residents for "
+            f"{a.params['n_days']:,} days"
+            + (f", then the robustness stage across {worlds} worlds" if worlds else "")
+            + "). Press Compare again to start it, or make it smaller (fewer residents, "
+            "days or replications).</span>")
+        return False
 
     def _across_worlds(self, cmp: CompareResult, worlds: int, baseline_name: str,
                        runs_s: float) -> None:
