@@ -52,7 +52,7 @@ from .report import (
     group_changes_table,
     robustness_table,
 )
-from .runner import Runner
+from .runner import Runner, repair_note
 
 __all__ = ["ComparisonDashboard"]
 
@@ -317,9 +317,13 @@ class ComparisonDashboard(W.VBox):
             self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
             failed = _failures(cmp)
+            repaired = repair_note(self.runner)
+            self._repaired = [repaired] if repaired else []  # the worlds stage adds its own
             self.work.status.value = (
                 f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
-                + (f", {failed} failed" if failed else "") + ")")
+                + (f", {failed} failed" if failed else "") + ")"
+                + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
+                   if repaired else ""))
             if worlds and not failed:
                 self._across_worlds(cmp, worlds, baseline_name, t1 - t0)
 
@@ -446,10 +450,13 @@ class ComparisonDashboard(W.VBox):
         self._exports(cmp, baseline_name)
         self.timing["worlds_s"] = time.perf_counter() - t0
         n_failed = rob.settings["failed_runs"]
+        repaired = [*getattr(self, "_repaired", []), repair_note(self.runner)]
+        repaired = "; ".join(x for x in repaired if x)
         self.work.status.value = (
             f"done: replications and {worlds} plausible worlds ({plan.runs} runs in "
             f"{self.timing['worlds_s']:.1f} s" + (f", {n_failed} failed" if n_failed else "")
-            + ")")
+            + ")" + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
+                     if repaired else ""))
 
     def _current_key(self) -> tuple | None:
         try:
