@@ -423,3 +423,31 @@ def test_a_long_comparison_says_what_it_will_cost_and_waits_for_a_second_click()
     quick = ComparisonDashboard(runner=Pool(), reps=2, residents=1000, worlds=0)
     quick.compare(block=True)  # a small comparison starts at once
     assert len(calls) == 2
+
+
+def test_a_reform_file_is_opened_with_its_levers_and_run_size_or_refused_in_one_line():
+    """Issue 18, item 3: the app's own export (or any scenario file) opens as the reform;
+    a file the input gate refuses changes nothing and says why in one line."""
+    from sim.scenario import export_reform_yaml, load_scenario
+
+    dash = ComparisonDashboard(runner=Runner(workers=0), reps=2, residents=1000, worlds=0)
+    base = load_scenario("status_quo")
+    reform = load_scenario("national_plan_2025").with_overrides(
+        {"collection_scope": "maximal", "n_residents": 2000, "n_days": 180},
+        name="maximal plan")
+    text = export_reform_yaml(base, reform, "status_quo")
+    assert dash.open_reform("maximal_plan.yaml", text.encode())
+    assert dash.reform.label == "maximal plan (uploaded)"
+    assert dash.levers.values()["collection_scope"] == "maximal"
+    assert dash.settings.residents.value == 2000 and dash.settings.days.value == 180
+    _a, b = dash.scenarios()
+    assert b.params["collection_scope"] == "maximal" and b.params["n_residents"] == 2000
+    assert "upload-opened" in dash.work.status.value
+    before = (dash.reform.value, tuple(dash.reform.options))
+    bad = "name: x\nextends: national_plan_2025\ncollection_scope: everything\n"
+    assert not dash.open_reform("bad.yaml", bad.encode())
+    status = dash.work.status.value
+    assert "upload-refused" in status and "collection_scope" in status and "\n" not in status
+    assert (dash.reform.value, tuple(dash.reform.options)) == before
+    assert not dash.open_reform("binary.yaml", b"\xff\xfe\x00")
+    assert "not a UTF-8 text file" in dash.work.status.value

@@ -292,6 +292,34 @@ def test_the_reform_export_loads_anywhere_and_keeps_the_run(app, tmp_path):
     assert loaded.description != baseline.description
 
 
+def test_a_downloaded_reform_opens_again_by_upload(app, tmp_path):
+    """Issue 18, item 3: the reform file the app exports opens again through the upload
+    (levers back as exported); a file the input gate refuses is named with its reason."""
+    page = app
+    select(page, "Collection scope", "maximal")
+    run_to_end(page)
+    path = tmp_path / "my_reform.yaml"
+    path.write_text(yaml_export(page))
+    select(page, "Collection scope", "minimal")  # the controls move on
+    def upload(file) -> None:  # the upload button opens a file chooser
+        with page.expect_file_chooser() as chooser:
+            page.locator(f"{CMP} .reform-upload").click()
+        chooser.value.set_files(str(file))
+
+    upload(path)
+    expect()(page.locator(f"{CMP} .upload-opened")).to_contain_text("my_reform.yaml",
+                                                                    timeout=30_000)
+    reform = page.locator(f"{CMP} .widget-dropdown", has_text="Reform from").locator("select")
+    expect()(reform.locator("option:checked")).to_contain_text("(uploaded)")
+    scope = page.locator(f"{CMP} .widget-dropdown", has_text="Collection scope").first
+    expect()(scope.locator("select")).to_have_value("maximal")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nextends: national_plan_2025\ncollection_scope: everything\n")
+    upload(bad)
+    expect()(page.locator(f"{CMP} .upload-refused")).to_contain_text("collection_scope",
+                                                                     timeout=30_000)
+
+
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
     return make_tiny_sweep(tmp_path_factory.mktemp("sweeps") / "tiny")

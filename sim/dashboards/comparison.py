@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import html
 import math
+import tempfile
 import time
+from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
@@ -125,6 +127,13 @@ class ComparisonDashboard(W.VBox):
         self._confirm_key: tuple | None = None  # inputs whose cost was shown, awaiting a click
         self.timing: dict[str, float] = {}
 
+        #: a reform YAML from the planner's computer: the app's own export or any scenario
+        self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False,
+                                   description="Open a reform file", icon="upload",
+                                   layout=W.Layout(width="260px"))
+        self.upload.add_class("reform-upload")
+        self.upload.observe(self._on_upload, names="value")
+        self._upload_dir: Path | None = None
         self.reform.observe(self._on_reform, names="value")
         self.baseline.observe(self._on_baseline, names="value")
         self.levers.observe_all(self._on_change)
@@ -139,7 +148,7 @@ class ComparisonDashboard(W.VBox):
             "every_outcome", "over_time", "by_group_table", "across_worlds")}
         self._title = W.HTML(f"<h2>{tr('compare_title')}</h2><p style='max-width:900px'>"
                              f"{tr('compare_help')}</p>")
-        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.changes,
+        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.upload, self.changes,
                        h["reform_levers"], self.levers, h["assumptions"], self.assumptions],
                       layout=W.Layout(width="500px"))
         self.results_box = W.VBox([
@@ -167,6 +176,62 @@ class ComparisonDashboard(W.VBox):
     def _on_baseline(self, change) -> None:
         self.assumptions.set_values(load_scenario(change["new"]).params)
         self._on_change(None)
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if files:
+            f = files[0]
+            self.open_reform(f["name"], bytes(f["content"]))
+
+    def open_reform(self, filename: str, content: bytes) -> bool:
+        """Open a reform YAML (an upload): the reform starts from it, with its run size.
+
+        The file passes the same input gate as any scenario file; a file the gate refuses
+        changes nothing and the status line gives its one-line reason. A loaded reform is
+        added to "Reform from" as "<name> (uploaded)" and chosen, so its levers and
+        assumptions fill the controls; its simulated residents and days become the run
+        settings where the controls offer them.
+
+        Returns:
+            Whether the file was opened.
+        """
+        from ..preflight import safe_filename
+
+        def refuse(why: str) -> bool:
+            self.work.status.value = (
+                "<span class='upload-refused' style='color:#c62828'>"
+                f"{html.escape(filename)} not opened: {html.escape(why)}</span>")
+            return False
+
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return refuse("not a UTF-8 text file (a scenario is YAML text)")
+        if self._upload_dir is None:
+            self._upload_dir = Path(tempfile.mkdtemp(prefix="reforms_"))
+        stem = safe_filename(Path(filename).stem)[:80] or "reform"
+        path = self._upload_dir / f"{stem}.yaml"
+        k = 1
+        while path.exists():
+            k += 1
+            path = self._upload_dir / f"{stem}_{k}.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            scen = load_scenario(path)
+        except ScenarioError as exc:
+            path.unlink(missing_ok=True)
+            return refuse(str(exc).splitlines()[0].replace(str(path), filename))
+        options = [o if isinstance(o, tuple) else (o, o) for o in self.reform.options]
+        self.reform.options = [*options, (f"{scen.name} (uploaded)", str(path))]
+        self.reform.value = str(path)
+        settings = self.settings
+        if scen.params["n_residents"] in settings.residents.options:
+            settings.residents.value = scen.params["n_residents"]
+        if settings.days.min <= scen.params["n_days"] <= settings.days.max:
+            settings.days.value = scen.params["n_days"]
+        self.work.status.value = (f"<span class='upload-opened'>opened {html.escape(filename)}:"
+                                  f" {html.escape(scen.name)}</span>")
+        return True
 
     def _note_worlds(self) -> None:
         """Say beside the control what the robustness stage will run after the verdict."""
