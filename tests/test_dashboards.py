@@ -451,3 +451,33 @@ def test_a_reform_file_is_opened_with_its_levers_and_run_size_or_refused_in_one_
     assert (dash.reform.value, tuple(dash.reform.options)) == before
     assert not dash.open_reform("binary.yaml", b"\xff\xfe\x00")
     assert "not a UTF-8 text file" in dash.work.status.value
+
+
+def test_a_link_carries_the_inputs_and_a_bad_link_changes_nothing():
+    """Issue 18, item 3: the inputs on screen as a URL query; opening it in a fresh app
+    gives the same inputs (the same comparison key); a link with a value the model refuses,
+    an unknown input or an unoffered size is refused in one line and moves nothing."""
+    from sim.dashboards.app import WorkbenchApp
+
+    runner = Runner(workers=0)
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, worlds=0)
+    dash.levers.controls["collection_scope"].value = "maximal"
+    dash.assumptions.controls["attacker_skill"].value = 0.8
+    dash.settings.seed.value = 7
+    dash.settings.residents.value = 1000
+    query = dash.link_query()
+    assert "lever.collection_scope=%22maximal%22" in query and "seed=7" in query
+    assert "Link to these inputs" in dash.share.value and query.split("&")[0] in \
+        dash.share.value
+    app = WorkbenchApp(runner=runner, query=query)  # a fresh page opened with the link
+    assert app.compare.inputs_key() == dash.inputs_key()
+    fresh = ComparisonDashboard(runner=runner, worlds=0)
+    before = fresh.inputs_key()
+    for bad, field in ((query.replace("%22maximal%22", "%22everything%22"), "collection_scope"),
+                       (query + "&lever.nonsense=1", "lever.nonsense"),
+                       (query.replace("residents=1000", "residents=1234"), "residents"),
+                       (query.replace("baseline=status_quo", "baseline=..%2Fetc"), "baseline")):
+        assert not fresh.open_link(bad)
+        status = fresh.work.status.value
+        assert "link-refused" in status and field in status and "\n" not in status, status
+        assert fresh.inputs_key() == before

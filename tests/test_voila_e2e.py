@@ -320,6 +320,47 @@ def test_a_downloaded_reform_opens_again_by_upload(app, tmp_path):
                                                                      timeout=30_000)
 
 
+def test_the_inputs_travel_by_link_and_survive_a_reload(browser, voila_url):
+    """Issue 18, item 3: "Link to these inputs" opens a page with the same inputs, and
+    reloading that page keeps them."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    try:
+        page.goto(voila_url, timeout=120_000)
+        page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+        select(page, "Simulated residents", "1000")
+        select(page, "Collection scope", "maximal")
+        seed = page.locator(f"{CMP} .widget-text", has_text="Seed").locator("input")
+        seed.fill("7")
+        seed.press("Enter")
+        link = page.locator(f"{CMP} a.share-link-a")
+        expect()(link).to_have_attribute("href", re.compile(r"seed=7"), timeout=30_000)
+        expect()(link).to_have_attribute("href", re.compile("collection_scope"))
+        link.click()  # the page opens again, from the link
+
+        def inputs_are_back() -> None:
+            page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+            assert "seed=7" in page.url
+            scope = page.locator(f"{CMP} .widget-dropdown", has_text="Collection scope")
+            expect()(scope.first.locator("select")).to_have_value("maximal", timeout=60_000)
+            expect()(page.locator(f"{CMP} .widget-text", has_text="Seed").locator(
+                "input")).to_have_value("7")
+            residents = page.locator(f"{CMP} .widget-dropdown", has_text="Simulated residents")
+            expect()(residents.locator("select")).to_have_value("1000")
+
+        inputs_are_back()
+        page.reload(timeout=120_000)
+        inputs_are_back()
+        # the address follows the inputs as they change: a reload keeps them without the link
+        select(page, "Collection scope", "minimal")
+        page.wait_for_url(re.compile("minimal"), timeout=30_000)
+        page.reload(timeout=120_000)
+        page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+        scope = page.locator(f"{CMP} .widget-dropdown", has_text="Collection scope")
+        expect()(scope.first.locator("select")).to_have_value("minimal", timeout=60_000)
+    finally:
+        page.close()
+
+
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
     return make_tiny_sweep(tmp_path_factory.mktemp("sweeps") / "tiny")

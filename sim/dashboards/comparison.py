@@ -133,6 +133,11 @@ class ComparisonDashboard(W.VBox):
                                    layout=W.Layout(width="260px"))
         self.upload.add_class("reform-upload")
         self.upload.observe(self._on_upload, names="value")
+        self.share = W.HTML()  # a link that opens the app with these inputs
+        self.share.add_class("share-link")
+        # keeps the page's address in step with the inputs (a script run in the browser:
+        # reloading the page, or copying its address, keeps the inputs)
+        self._address = W.Output(layout=W.Layout(display="none"))
         self._upload_dir: Path | None = None
         self.reform.observe(self._on_reform, names="value")
         self.baseline.observe(self._on_baseline, names="value")
@@ -148,7 +153,8 @@ class ComparisonDashboard(W.VBox):
             "every_outcome", "over_time", "by_group_table", "across_worlds")}
         self._title = W.HTML(f"<h2>{tr('compare_title')}</h2><p style='max-width:900px'>"
                              f"{tr('compare_help')}</p>")
-        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.upload, self.changes,
+        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.upload, self.share,
+                       self._address, self.changes,
                        h["reform_levers"], self.levers, h["assumptions"], self.assumptions],
                       layout=W.Layout(width="500px"))
         self.results_box = W.VBox([
@@ -176,6 +182,133 @@ class ComparisonDashboard(W.VBox):
     def _on_baseline(self, change) -> None:
         self.assumptions.set_values(load_scenario(change["new"]).params)
         self._on_change(None)
+
+    # ----------------------------------------------------------- inputs by link
+    def link_query(self) -> str:
+        """The inputs on screen as a URL query: open ``?<query>`` to get them back.
+
+        ``baseline`` and ``reform`` (bundled names; an uploaded reform is carried by its
+        lever values), ``lever.<name>`` for each lever that differs from the reform's file,
+        ``assume.<name>`` for each assumption edited from the baseline's file, and the run
+        settings (``residents``, ``days``, ``seed``, ``reps``, ``worlds``). Values are JSON.
+        """
+        import json
+        from urllib.parse import urlencode
+
+        bundled = set(scenario_names())
+        reform = self.reform.value if self.reform.value in bundled else self.baseline.value
+        start, base = load_scenario(reform), load_scenario(self.baseline.value)
+        query = [("baseline", self.baseline.value), ("reform", reform)]
+        query += [(f"lever.{k}", json.dumps(v)) for k, v in self.levers.values().items()
+                  if start.params[k] != v]
+        query += [(f"assume.{k}", json.dumps(v)) for k, v in self.assumptions.values().items()
+                  if base.params[k] != v]
+        s = self.settings
+        query += [("residents", s.residents.value), ("days", s.days.value),
+                  ("seed", s.seed.value), ("reps", s.reps.value), ("worlds", self.worlds.value)]
+        return urlencode(query)
+
+    def _share_html(self) -> str:
+        try:
+            q = self.link_query()
+        except Exception:  # an input the model refuses: no link until it is fixed
+            return ""
+        self._set_address(q)
+        return (f"<a class='share-link-a' href='?{html.escape(q)}' target='_top' "
+                "style='font-size:0.85em'>Link to these inputs</a> <span style='color:#777;"
+                "font-size:0.8em'>(open it, bookmark it or send it: the app opens with "
+                "these inputs)</span>")
+
+    def _set_address(self, query: str) -> None:
+        """Put ``query`` in the page's address without reloading (history.replaceState).
+
+        Only in the served app (Voila tells the kernel ``SERVER_SOFTWARE=voila/…``): in
+        JupyterLab the address belongs to the Lab, not to this dashboard.
+        """
+        import json
+        import os
+
+        if not os.environ.get("SERVER_SOFTWARE", "").lower().startswith("voila"):
+            return
+        from IPython.display import Javascript, display
+
+        self._address.clear_output()
+        with self._address:
+            display(Javascript(
+                "try { const u = new URL(window.top.location.href); u.search = "
+                f"{json.dumps(query)}; window.top.history.replaceState(null, '', u); "
+                "} catch (e) {}"))
+
+    def open_link(self, query: str) -> bool:
+        """Set the inputs from a URL query made by :meth:`link_query` (the page's link).
+
+        Every value passes the input gate first: a link with an unknown name or a value the
+        model refuses changes nothing, and the status line names the field and what is
+        allowed.
+
+        Returns:
+            Whether the inputs were set.
+        """
+        import json
+        from urllib.parse import parse_qsl
+
+        def refuse(why: str) -> bool:
+            self.work.status.value = ("<span class='link-refused' style='color:#c62828'>"
+                                      f"link not opened: {html.escape(why)}</span>")
+            return False
+
+        pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+        if not pairs:
+            return False
+        given = dict(pairs)
+        names = set(scenario_names())
+        baseline = given.pop("baseline", self.baseline.value)
+        reform = given.pop("reform", self.reform.value)
+        for field, value in (("baseline", baseline), ("reform", reform)):
+            if value not in names:
+                return refuse(f"{field}: unknown scenario {value!r}; allowed: "
+                              f"{', '.join(sorted(names))}")
+        levers, assume = {}, {}
+        settings = {}
+        for key, text in given.items():
+            group, _, name = key.partition(".")
+            try:
+                value = json.loads(text) if group in ("lever", "assume") else int(text)
+            except ValueError:
+                return refuse(f"{key}: {text!r} is not a value")
+            if group == "lever" and name in self.levers.controls:
+                levers[name] = value
+            elif group == "assume" and name in self.assumptions.controls:
+                assume[name] = value
+            elif key in ("residents", "days", "seed", "reps", "worlds"):
+                settings[key] = value
+            else:
+                return refuse(f"{key}: not an input of this app")
+        try:  # the input gate, before any control moves
+            load_scenario(reform).with_overrides({**assume, **levers})
+            load_scenario(baseline).with_overrides(assume)
+        except ScenarioError as exc:
+            return refuse(str(exc).removeprefix("override: ").splitlines()[0])
+        s = self.settings
+        for key, widget in (("residents", s.residents), ("worlds", self.worlds)):
+            allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+            if key in settings and settings[key] not in allowed:
+                return refuse(f"{key}: {settings[key]} is not offered; allowed: "
+                              f"{', '.join(str(a) for a in allowed)}")
+        for key, widget in (("days", s.days), ("reps", s.reps), ("seed", s.seed)):
+            if key in settings and not widget.min <= settings[key] <= widget.max:
+                return refuse(f"{key}: {settings[key]} is out of range; allowed: "
+                              f"{widget.min} to {widget.max}")
+        self.baseline.value = baseline  # the files' own values first, then the link's
+        self.reform.value = reform
+        self.levers.set_values({**load_scenario(reform).params, **levers})
+        self.assumptions.set_values({**load_scenario(baseline).params, **assume})
+        for key, widget in (("residents", s.residents), ("days", s.days), ("seed", s.seed),
+                            ("reps", s.reps), ("worlds", self.worlds)):
+            if key in settings:
+                widget.value = settings[key]
+        self._on_change(None)
+        return True
 
     def _on_upload(self, change) -> None:
         files = change["new"]
@@ -249,6 +382,7 @@ class ComparisonDashboard(W.VBox):
         key = checked_inputs_key(self, tr("cannot_run", self.lang))
         if key is not None:
             self.changes.value = self._changes_html()
+            self.share.value = self._share_html()
         self._mark(key)
 
     def set_language(self, lang: str) -> None:
