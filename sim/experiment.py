@@ -434,8 +434,11 @@ def _comparison_note(outcome, params_a: Mapping[str, Any], params_b: Mapping[str
         return ra if ra == rb else f"baseline: {ra}; reform: {rb}"
     finite = d[np.isfinite(d)]
     if len(finite) == 0:
-        why = ra or rb
-        return f"not measured in these runs ({why})" if why else "not measured in these runs"
+        if ra or rb:  # one arm fixed by design: say which, not the other's reason
+            arm, why, other = ("baseline", ra, "reform") if ra else ("reform", rb, "baseline")
+            return (f"{arm}: {why}; the {other} is measured, but has nothing to be compared "
+                    "with")
+        return "not measured in these runs"
     if np.all(finite == 0.0):
         return "the same in every paired replication: this change does not act on it"
     return ""

@@ -164,6 +164,24 @@ VERDICT = {
                      "change of {n} worlds)",
         "w_better": "better", "w_worse": "worse", "w_none_word": "no clear change",
         "w_sep": "; ", "w_part": "{label}: {phrase}",
+        "t_line": "The trade-off: {summary}; {rest} ({counts}).",
+        "t_gain_exposure": "it protects {n} residents per 100,000 from exposure",
+        "t_gain_info": "it gives clinicians {n} percentage points more of the information "
+                       "they need",
+        "t_cost_exposure": "{n} more residents exposed per 100,000",
+        "t_cost_info": "{n} percentage points of the information clinicians need",
+        "t_worse_exposure": "it exposes {n} more residents per 100,000",
+        "t_worse_info": "it gives clinicians {n} percentage points less of the information "
+                        "they need",
+        "t_at_cost": "{gain} at a cost of {cost}",
+        "t_no_pair": "no clear change in exposure or in the information clinicians get",
+        "t_also_worse": "also worse on {labels}",
+        "t_nothing_else": "nothing else is clearly worse",
+        "t_none_worse": "no outcome is clearly worse",
+        "t_counts": "of {n} outcomes compared: {b} better, {w} worse, {z} no clear change or "
+                    "unclear",
+        "t_worse_list": "Clearly worse: {items}.",
+        "t_points": "points",
     },
     "zh": {
         "more": "增加", "fewer": "减少", "less": "减少",
@@ -192,6 +210,21 @@ VERDICT = {
         "w_jointly": "取决于多项假设的共同作用（{n}个情景中{b}个更好、{w}个更差、{z}个无明显变化）",
         "w_better": "更好", "w_worse": "更差", "w_none_word": "无明显变化",
         "w_sep": "；", "w_part": "{label}：{phrase}",
+        "t_line": "权衡：{summary}；{rest}（{counts}）。",
+        "t_gain_exposure": "每10万居民少暴露 {n} 人",
+        "t_gain_info": "医生获得的所需信息多 {n} 个百分点",
+        "t_cost_exposure": "每10万居民多暴露 {n} 人",
+        "t_cost_info": "医生获得的所需信息少 {n} 个百分点",
+        "t_worse_exposure": "每10万居民多暴露 {n} 人",
+        "t_worse_info": "医生获得的所需信息少 {n} 个百分点",
+        "t_at_cost": "{gain}，代价是{cost}",
+        "t_no_pair": "信息暴露和医生获得的信息均无明显变化",
+        "t_also_worse": "此外在{labels}上更差",
+        "t_nothing_else": "其他结果无明显变差",
+        "t_none_worse": "没有结果明显变差",
+        "t_counts": "{n}项结果中：{b}项更好、{w}项更差、{z}项无明显变化或不确定",
+        "t_worse_list": "明显更差：{items}。",
+        "t_points": "个百分点",
     },
 }
 
@@ -231,6 +264,26 @@ def choice_label(choice: str, lang: str = "en", parameter: str | None = None) ->
         if choice in _CHOICES_ZH:
             return _CHOICES_ZH[choice]
     return choice.replace("_break_glass", ", break glass").replace("_", " ")
+
+
+#: outcome units in Simplified Chinese (English: the declared unit itself)
+_UNITS_ZH = {
+    "0-1": "0-1分", "admissions per 1,000 residents": "次住院/千名居民",
+    "campaigns (real-world count)": "起行动（全国实际数）", "days": "天",
+    "events per 1,000 residents": "起事件/千名居民",
+    "harm points per 1,000 residents": "危害分/千名居民",
+    "incidents (real-world count)": "起事件（全国实际数）",
+    "institution-days (real-world)": "机构·天（全国实际数）", "probability": "概率",
+    "records per 1,000 residents": "条记录/千名居民", "share of catalogue fields": "目录字段比例",
+    "share of incidents": "事件比例", "share of leaked records": "泄露记录比例",
+    "share of needed value": "所需信息比例", "share of residents": "居民比例",
+    "system-days": "系统·天", "tests per 1,000 residents": "次检查/千名居民",
+}
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """An outcome's unit in ``lang`` (unknown units as declared)."""
+    return _UNITS_ZH.get(unit, unit) if lang == "zh" else unit
 
 
 def verdict_text(key: str, lang: str = "en") -> str:

@@ -150,26 +150,38 @@ def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
 
     fig = ax.figure if ax is not None else plt.figure(figsize=(7.5, 5))
     ax = ax if ax is not None else fig.add_subplot(111)
+    several = frontier["scenario"].nunique() > 1
+
+    def name(scen: str, what: str) -> str:  # the scenario only where there are several
+        return f"{scen}: {what}" if several else what
+
     for scen, g in frontier.groupby("scenario", sort=False):
         x, y = g[f"{risk}_mean"], g[f"{utility}_mean"]
         # outcomes are non-negative: a t-interval reaching below 0 is drawn to 0
         xerr = [x - g[f"{risk}_ci_low"].clip(lower=0), g[f"{risk}_ci_high"] - x]
         yerr = [y - g[f"{utility}_ci_low"].clip(lower=0), g[f"{utility}_ci_high"] - y]
         dom = g["dominated"].to_numpy()
-        ax.errorbar(x[dom], y[dom], xerr=np.array(xerr)[:, dom], yerr=np.array(yerr)[:, dom],
-                    fmt="o", color="0.6", alpha=0.7, label=f"{scen}: dominated")
+        if dom.any():
+            ax.errorbar(x[dom], y[dom], xerr=np.array(xerr)[:, dom],
+                        yerr=np.array(yerr)[:, dom], fmt="o", color="0.6", alpha=0.7,
+                        label=name(scen, "dominated policy (another is better on both)"))
         ax.errorbar(x[~dom], y[~dom], xerr=np.array(xerr)[:, ~dom],
-                    yerr=np.array(yerr)[:, ~dom], fmt="o", label=f"{scen}: frontier")
+                    yerr=np.array(yerr)[:, ~dom], fmt="o",
+                    label=name(scen, "policy on the frontier (joined by the line)"))
         f = g[~dom].sort_values(f"{risk}_mean")
         ax.plot(f[f"{risk}_mean"], f[f"{utility}_mean"], "-", alpha=0.6)
         if "survives" in g:  # tested across the plausible worlds: ring the survivors
             s = g[g["survives"].fillna(False).astype(bool)]
             ax.scatter(s[f"{risk}_mean"], s[f"{utility}_mean"], s=220, facecolors="none",
                        edgecolors="black", linewidths=1.5, zorder=4,
-                       label=f"{scen}: on the frontier in ≥90% of plausible worlds")
-        for _, r in f.iterrows():
-            ax.annotate(str(r["point"])[:40], (r[f"{risk}_mean"], r[f"{utility}_mean"]),
-                        textcoords="offset points", xytext=(5, 5), fontsize=8)
+                       label=name(scen, "on the frontier in ≥90% of plausible worlds"))
+        # every dot is labelled: its number in the table beside the figure, or (without
+        # numbers) the policy itself
+        for _, r in g.iterrows():
+            text = str(r["number"]) if "number" in g else str(r["point"])[:40]
+            ax.annotate(text, (r[f"{risk}_mean"], r[f"{utility}_mean"]),
+                        textcoords="offset points", xytext=(5, 5), fontsize=8,
+                        color="0.4" if r["dominated"] else "black")
     ro, uo = OUTCOMES[risk], OUTCOMES[utility]
     ax.set_xlabel(f"{ro.label} ({ro.unit}) - lower is better")
     ax.set_ylabel(f"{uo.label} ({uo.unit}) - higher is better")

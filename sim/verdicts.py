@@ -24,12 +24,12 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from .i18n import outcome_label, verdict_text
+from .i18n import outcome_label, unit_label, verdict_text
 from .outcomes import MARGIN_RELATIVE, MARGIN_SHARE, OUTCOMES
 
 __all__ = ["Change", "change_class", "claim_verdict", "clear_change", "comparison_verdict",
-           "describe_change", "margin_of", "robustness_phrase", "robustness_sentence",
-           "row_change"]
+           "describe_change", "human_number", "margin_of", "outcome_verdicts",
+           "robustness_phrase", "robustness_sentence", "row_change", "tradeoff_sentences"]
 
 #: kept for callers of the old names: the default margins (:mod:`sim.outcomes`)
 MEANINGFUL_RELATIVE = MARGIN_RELATIVE
@@ -42,6 +42,29 @@ Change = Literal["higher", "lower", "none", "unclear"]
 
 def _fmt_count(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
+
+
+def human_number(x: float | None, sign: bool = False) -> str:
+    """A number as a person reads it, never in scientific notation.
+
+    Thousands separators and three significant digits: ``9.14e-07`` is ``0.00000091``,
+    below 10⁻⁸ it is ``0``.
+
+    Args:
+        x: the number (``None`` or not finite: an en dash).
+        sign: always show the sign (for changes).
+    """
+    if x is None or not math.isfinite(x):
+        return "–"
+    plus = "+" if sign else ""
+    ax = abs(x)
+    if ax >= 100 or ax == 0:
+        return f"{x:{plus},.0f}"
+    if ax >= 1:
+        return f"{x:{plus},.{2 if ax < 10 else 1}f}"
+    decimals = min(2 - math.floor(math.log10(ax)), 8)
+    text = f"{x:{plus}.{decimals}f}"
+    return text if any(c in "123456789" for c in text) else f"{0:{plus}.0f}"
 
 
 def margin_of(outcome: str, baseline: float, unit: str = "") -> float:
@@ -101,6 +124,133 @@ def clear_change(r) -> bool:
     margin (1% of the baseline's value; for 0-1 shares, at least 0.1 percentage point).
     """
     return row_change(r) in ("higher", "lower")
+
+
+def outcome_verdicts(differences: pd.DataFrame, headline_only: bool = True) -> pd.Series:
+    """Each outcome's verdict, as the comparison table, the verdict and the brief state it.
+
+    ``"better"`` or ``"worse"`` for the reform (a clear change, :func:`change_class`, in the
+    outcome's good or bad direction), ``"different"`` (a clear change of an outcome with no
+    good direction), ``"no clear change"``, ``"unclear"``, or ``"not compared"`` (fixed by
+    design or not measurable: the row's ``note``).
+
+    Args:
+        differences: :attr:`sim.experiment.CompareResult.differences`.
+        headline_only: only the outcomes shown by default (``headline``).
+    """
+    out = {}
+    for name, r in differences.iterrows():
+        if headline_only and not r.get("headline", True):
+            continue
+        if r.get("note", ""):
+            out[name] = "not compared"
+            continue
+        change = row_change(r)
+        if change in ("higher", "lower"):
+            out[name] = ("better" if r.b_better is True else "worse" if r.b_better is False
+                         else "different")
+        else:
+            out[name] = "unclear" if change == "unclear" else "no clear change"
+    return pd.Series(out, dtype=object)
+
+
+def _in_sentence(label: str, lang: str) -> str:
+    """An outcome label inside an English sentence: "Insider incidents" -> "insider incidents"."""
+    if lang != "en" or len(label) < 2 or label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _join(items: list[str], lang: str) -> str:
+    if lang != "en":
+        return "、".join(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _decimals(values) -> int:
+    """Decimals that show the largest of ``values`` to three significant digits."""
+    top = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if top >= 100 or top == 0:
+        return 0
+    return min(2 - math.floor(math.log10(top)), 8)
+
+
+def _change_text(r, lang: str) -> str:
+    """One outcome's change for the trade-off sentences.
+
+    E.g. ``705 → 944 (+239 [+154, +324] incidents)``: a change and its interval to the same
+    decimals; a 0-1 share in percent and percentage points, its interval cut at what is
+    possible.
+    """
+    lo, hi, a, b, mean = r.diff_low, r.diff_high, r.mean_a, r.mean_b, r.diff_mean
+    unit = unit_label(str(r.unit), lang)
+    if str(r.unit).startswith("share") and math.isfinite(a):
+        lo, hi = max(lo, -a), min(hi, 1.0 - a)
+        a, b, mean, lo, hi = (100 * v for v in (a, b, mean, lo, hi))
+        unit = verdict_text("t_points", lang)
+        ends = f"{human_number(a)}% → {human_number(b)}%"
+    else:
+        ends = f"{human_number(a)} → {human_number(b)}"
+    k = _decimals((mean, lo, hi))
+    return (f"{ends} ({mean:+,.{k}f} [{lo:+,.{k}f}, {hi:+,.{k}f}] {unit})"
+            if lang == "en" else
+            f"{ends}（{mean:+,.{k}f} [{lo:+,.{k}f}, {hi:+,.{k}f}] {unit}）")
+
+
+def tradeoff_sentences(differences: pd.DataFrame, lang: str = "en") -> list[str]:
+    """The trade-off in one line, then every outcome that is clearly worse, with its numbers.
+
+    E.g. "The trade-off: it protects 2,140 residents per 100,000 from exposure at a cost of
+    3.1 percentage points of the information clinicians need; also worse on external
+    breaches and downtime (of 20 outcomes compared: 6 better, 4 worse, 10 no clear change
+    or unclear)." and "Clearly worse: external breaches 1,100 → 1,140 (+41 [+25, +57]
+    incidents (real-world count)); …". Worse and better are those of
+    :func:`outcome_verdicts`, so the sentences name exactly the rows the table marks worse.
+    """
+    d = differences
+    verdicts = outcome_verdicts(d)
+
+    def t(key: str) -> str:
+        return verdict_text(key, lang)
+
+    gains, costs, worse_verbs = [], [], []
+    pair = {"residents_exposed_rate": (1e5, "exposure"), "utility_rate": (100, "info")}
+    for name, (scale, key) in pair.items():
+        if name not in verdicts or verdicts[name] not in ("better", "worse"):
+            continue
+        r = d.loc[name]
+        n = (_fmt_count(abs(r.diff_mean) * scale) if key == "exposure"
+             else f"{abs(r.diff_mean) * scale:.1f}")
+        if verdicts[name] == "better":
+            gains.append(t(f"t_gain_{key}").format(n=n))
+        else:
+            costs.append(t(f"t_cost_{key}").format(n=n))
+            worse_verbs.append(t(f"t_worse_{key}").format(n=n))
+    if gains and costs:
+        summary = t("t_at_cost").format(gain=_join(gains, lang), cost=_join(costs, lang))
+    elif gains or worse_verbs:
+        summary = _join(gains or worse_verbs, lang)
+    else:
+        summary = t("t_no_pair")
+    worse = [n for n, v in verdicts.items() if v == "worse"]
+    others = [n for n in worse if n not in pair]
+    labels = [_in_sentence(outcome_label(n, lang), lang) for n in others]
+    if others:
+        rest = t("t_also_worse").format(labels=_join(labels, lang))
+    elif worse:
+        rest = t("t_nothing_else")
+    else:
+        rest = t("t_none_worse")
+    compared = verdicts[verdicts != "not compared"]
+    counts = t("t_counts").format(
+        n=len(compared), b=int((compared == "better").sum()), w=len(worse),
+        z=int(compared.isin(["no clear change", "unclear", "different"]).sum()))
+    out = [t("t_line").format(summary=summary, rest=rest, counts=counts)]
+    if worse:
+        items = [f"{_in_sentence(outcome_label(n, lang), lang)} {_change_text(d.loc[n], lang)}"
+                 for n in worse]
+        out.append(t("t_worse_list").format(items=t("label_sep").join(items)))
+    return out
 
 
 #: the outcomes the verdict's robustness sentence covers, in order
@@ -177,7 +327,9 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
     The first sentence is the headline, in one convention (residents per 100,000 and
     percentage points): e.g. "Compared with the baseline, the reform exposes 2,140 fewer
     residents per 100,000 [1,900, 2,380] and gives clinicians 3.1 percentage points less of
-    the information they need [2.6, 3.6] (69% → 66%)." Later sentences cover emergencies away from
+    the information they need [2.6, 3.6] (69% → 66%)." The trade-off follows at once
+    (:func:`tradeoff_sentences`): the gain against the cost in one line, and every outcome
+    that is clearly worse, with its numbers. Later sentences cover emergencies away from
     home, harm, insider incidents, function creep and broker dossiers. A change whose 95%
     interval includes zero, or that is too small to matter (:func:`clear_change`), is
     called "no clear change"; intervals are cut at what is possible (a share cannot pass 0
@@ -233,6 +385,7 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
         reform = reform[:1].lower() + reform[1:]
     out.append(t("headline").format(reform=reform, exposure=exposure, care=care,
                                     baseline=baseline or t("baseline")))
+    out.extend(tradeoff_sentences(d, lang))
     if robustness is not None:
         sure = robustness_sentence(robustness, lang)
         if sure:

@@ -390,3 +390,94 @@ def test_without_worlds_the_brief_says_the_robustness_stage_did_not_run(runner):
     dash.compare(block=True)
     assert "The robustness stage did not run" in dash.brief_html
     assert dash.robust.value == "" and not dash.fig_worlds.value
+
+
+def test_a_long_comparison_says_what_it_will_cost_and_waits_for_a_second_click():
+    """Issue 18, item 4: 50 replications of 50,000 residents for 1,095 days is not started
+    by one click; the status gives the time and memory, the same inputs start on the second
+    click, and other inputs ask again."""
+    calls = []
+
+    class Pool:  # a stand-in worker pool: records what was asked, runs nothing
+        workers = 2
+
+        def compare(self, *args, **kwargs):
+            calls.append(args)
+            raise RuntimeError("not run in this test")
+
+    dash = ComparisonDashboard(runner=Pool(), reps=50, residents=50000, worlds=0)
+    dash.settings.days.value = 1095
+    dash.compare(block=True)
+    assert calls == []
+    status = dash.work.status.value
+    assert "confirm-needed" in status and "Press Compare again" in status
+    seconds, _need = dash.estimate(*dash.scenarios(), 50, 0)
+    assert seconds > ComparisonDashboard.CONFIRM_SECONDS
+    assert re.search(r"about \d+ (s|minutes)", status) and "GB" in status
+    assert "100 runs of 50,000 residents for 1,095 days" in status
+    dash.compare(block=True)  # the same inputs: it starts
+    assert len(calls) == 1
+    dash.settings.seed.value = 3  # other inputs: the cost is shown again first
+    dash.compare(block=True)
+    assert len(calls) == 1 and "Press Compare again" in dash.work.status.value
+    quick = ComparisonDashboard(runner=Pool(), reps=2, residents=1000, worlds=0)
+    quick.compare(block=True)  # a small comparison starts at once
+    assert len(calls) == 2
+
+
+def test_a_reform_file_is_opened_with_its_levers_and_run_size_or_refused_in_one_line():
+    """Issue 18, item 3: the app's own export (or any scenario file) opens as the reform;
+    a file the input gate refuses changes nothing and says why in one line."""
+    from sim.scenario import export_reform_yaml, load_scenario
+
+    dash = ComparisonDashboard(runner=Runner(workers=0), reps=2, residents=1000, worlds=0)
+    base = load_scenario("status_quo")
+    reform = load_scenario("national_plan_2025").with_overrides(
+        {"collection_scope": "maximal", "n_residents": 2000, "n_days": 180},
+        name="maximal plan")
+    text = export_reform_yaml(base, reform, "status_quo")
+    assert dash.open_reform("maximal_plan.yaml", text.encode())
+    assert dash.reform.label == "maximal plan (uploaded)"
+    assert dash.levers.values()["collection_scope"] == "maximal"
+    assert dash.settings.residents.value == 2000 and dash.settings.days.value == 180
+    _a, b = dash.scenarios()
+    assert b.params["collection_scope"] == "maximal" and b.params["n_residents"] == 2000
+    assert "upload-opened" in dash.work.status.value
+    before = (dash.reform.value, tuple(dash.reform.options))
+    bad = "name: x\nextends: national_plan_2025\ncollection_scope: everything\n"
+    assert not dash.open_reform("bad.yaml", bad.encode())
+    status = dash.work.status.value
+    assert "upload-refused" in status and "collection_scope" in status and "\n" not in status
+    assert (dash.reform.value, tuple(dash.reform.options)) == before
+    assert not dash.open_reform("binary.yaml", b"\xff\xfe\x00")
+    assert "not a UTF-8 text file" in dash.work.status.value
+
+
+def test_a_link_carries_the_inputs_and_a_bad_link_changes_nothing():
+    """Issue 18, item 3: the inputs on screen as a URL query; opening it in a fresh app
+    gives the same inputs (the same comparison key); a link with a value the model refuses,
+    an unknown input or an unoffered size is refused in one line and moves nothing."""
+    from sim.dashboards.app import WorkbenchApp
+
+    runner = Runner(workers=0)
+    dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, worlds=0)
+    dash.levers.controls["collection_scope"].value = "maximal"
+    dash.assumptions.controls["attacker_skill"].value = 0.8
+    dash.settings.seed.value = 7
+    dash.settings.residents.value = 1000
+    query = dash.link_query()
+    assert "lever.collection_scope=%22maximal%22" in query and "seed=7" in query
+    assert "Link to these inputs" in dash.share.value and query.split("&")[0] in \
+        dash.share.value
+    app = WorkbenchApp(runner=runner, query=query)  # a fresh page opened with the link
+    assert app.compare.inputs_key() == dash.inputs_key()
+    fresh = ComparisonDashboard(runner=runner, worlds=0)
+    before = fresh.inputs_key()
+    for bad, field in ((query.replace("%22maximal%22", "%22everything%22"), "collection_scope"),
+                       (query + "&lever.nonsense=1", "lever.nonsense"),
+                       (query.replace("residents=1000", "residents=1234"), "residents"),
+                       (query.replace("baseline=status_quo", "baseline=..%2Fetc"), "baseline")):
+        assert not fresh.open_link(bad)
+        status = fresh.work.status.value
+        assert "link-refused" in status and field in status and "\n" not in status, status
+        assert fresh.inputs_key() == before

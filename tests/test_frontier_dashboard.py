@@ -124,7 +124,7 @@ def test_a_drawing_failure_after_a_control_change_clears(sweep, monkeypatch):
         raise ValueError("cannot plot this")
 
     monkeypatch.setattr(frontier_module, "pareto_frontier", broken)
-    fd.risk.value = next(o for o in fd.risk.options if o != fd.risk.value)  # must not raise
+    fd.risk.value = next(v for _, v in fd.risk.options if v != fd.risk.value)  # must not raise
     assert "cannot plot this" in _cleared(fd)
 
 
@@ -156,3 +156,39 @@ def test_the_frontier_is_tested_across_plausible_worlds(sweep):
     assert "on the frontier in plausible worlds" not in dash.table.value
     dash.clear()
     assert dash.survival is None and dash.test_button.disabled
+
+
+def test_a_newcomer_can_read_the_frontier(sweep):
+    """Issue 18, defect 2: the baseline is chosen and named, every dot is numbered with its
+    policy in words in the table, the legend says what the marks mean, the axes and
+    dropdowns are in words, and the levels say what run they are over."""
+    import matplotlib.pyplot as plt
+
+    from sim.pareto import plot_frontier
+
+    fd = FrontierDashboard()
+    _loaded(fd, sweep)
+    assert fd.baseline.value == "plan"
+    assert "against the baseline: plan" in fd.table.value
+    f = fd.frontier
+    assert list(f["number"]) == list(range(1, len(f) + 1))
+    for n in f["number"]:
+        assert f"<tr><td>{n}</td>" in fd.table.value
+    assert "Architecture: " in fd.table.value or "silos" in fd.table.value
+    fig = plot_frontier(f, risk=fd.risk.value, utility=fd.utility.value)
+    ax = fig.axes[0]
+    _, labels = ax.get_legend_handles_labels()
+    assert labels and not any("national_plan_2025" in x for x in labels), labels
+    assert "_" not in ax.get_xlabel() and "_" not in ax.get_ylabel()
+    assert {t.get_text() for t in ax.texts} == {str(n) for n in f["number"]}
+    plt.close(fig)
+    assert dict(fd.risk.options)["Residents exposed"] == "residents_exposed_rate"
+    assert "800 simulated residents for 30 days" in fd.levels_note.value
+    fd.baseline.value = "silos"  # another baseline is named where the changes are
+    assert "against the baseline: silos" in fd.table.value
+
+
+def test_policies_are_put_in_words():
+    assert (frontier_module.policy_in_words("architecture=national, consent_model=opt_out")
+            == "Architecture: national; Consent model: opt out")
+    assert frontier_module.policy_in_words("plan") == "plan"

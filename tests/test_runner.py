@@ -114,11 +114,16 @@ def test_a_killed_worker_is_replaced_and_the_compare_completes():
                              partial=lambda c: seen.append(len(c.a.runs)))
         assert killed and not alive(killed[0])
         assert runner._pool is not first_pool[0]  # the broken pool was replaced
+        # ... and said so: one death, the runs the broken pool lost were repeated
+        assert runner.repaired["deaths"] == 1 and runner.repaired["repeated"] >= 1
+        from sim.dashboards.runner import repair_note
+        assert repair_note(runner).startswith("a worker process stopped")
         assert_same_compare(got, clean, reps)
         assert seen and seen == sorted(seen) and seen[-1] < reps
         # the next compare (new inputs) runs on the new pool
         later = runner.compare(a, b, seed=12, reps=3)
         assert_same_compare(later, Runner(workers=0).compare(a, b, seed=12, reps=3), 3)
+        assert runner.repaired == {"deaths": 0, "repeated": 0}  # nothing to say this time
         # and identical inputs come from the cache
         assert runner.compare(a, b, seed=11, reps=reps).a is got.a
     finally:

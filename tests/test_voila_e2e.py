@@ -211,6 +211,47 @@ def test_a_reform_keeps_its_own_settings(app):
     assert re.search(r"exposes [1-9][\d,]* more residents", verdict), verdict
 
 
+def test_the_verdict_names_every_outcome_the_table_marks_worse(app):
+    """Issue 18, defects 1 and 7: the trade-off line follows the headline, every row the
+    table marks worse is named in the verdict, and no number is in scientific notation."""
+    page = app
+    select(page, "Baseline", "on_device_consent")
+    select(page, "Reform from", "national_plan_2025")
+    verdict = run_to_end(page)
+    lines = verdict.splitlines()
+    trade = next(i for i, x in enumerate(lines) if x.startswith("The trade-off:"))
+    assert trade == 1 + next(i for i, x in enumerate(lines) if x.startswith("Compared with"))
+    worse = page.locator(f"{CMP} table.diffs tr", has_text="worse")
+    labels = [worse.nth(i).locator("td").first.inner_text().lstrip("↑↓ ").strip()
+              for i in range(worse.count())]
+    assert labels, "the plan makes something worse than on-device consent"
+    for label in labels:
+        assert label.lower() in verdict.lower(), (label, verdict)
+    shown = verdict + page.locator(f"{CMP} table.diffs").first.inner_text()
+    assert not re.search(r"\d(\.\d+)?e[+-]?\d", shown), shown
+
+
+def test_a_long_comparison_asks_before_it_starts(app):
+    """Issue 18, defect 4: 50 replications x 50,000 residents x 1,095 days shows its cost
+    and waits for a second click; nothing runs meanwhile."""
+    page = app
+    select(page, "Simulated residents", "50000")
+    for label in ("Replications", "Days"):  # to the slider's maximum, from the keyboard
+        handle = page.locator(f"{CMP} .widget-slider", has_text=label).first.locator(
+            ".noUi-handle")  # (the run settings come first; levers named "… days" follow)
+        handle.focus()
+        handle.press("End")
+    days = page.locator(f"{CMP} .widget-slider", has_text="Days").first.locator(
+        ".widget-readout")
+    expect()(days).to_have_text("1095", timeout=10_000)
+    page.locator(f"{CMP} .compare-button").click()
+    status = page.locator(f"{CMP} .confirm-needed")
+    expect()(status).to_contain_text("Press Compare again", timeout=30_000)
+    expect()(status).to_contain_text("100 runs of 50,000 residents for 1,095 days")
+    assert page.locator(f"{CMP} .result-inputs").inner_text().strip() == ""
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled()
+
+
 def test_invalid_inputs_are_refused_at_the_controls(app):
     """Defect 4: shares of concerned and unconcerned residents adding up to more than 1.
 
@@ -251,6 +292,75 @@ def test_the_reform_export_loads_anywhere_and_keeps_the_run(app, tmp_path):
     assert loaded.description != baseline.description
 
 
+def test_a_downloaded_reform_opens_again_by_upload(app, tmp_path):
+    """Issue 18, item 3: the reform file the app exports opens again through the upload
+    (levers back as exported); a file the input gate refuses is named with its reason."""
+    page = app
+    select(page, "Collection scope", "maximal")
+    run_to_end(page)
+    path = tmp_path / "my_reform.yaml"
+    path.write_text(yaml_export(page))
+    select(page, "Collection scope", "minimal")  # the controls move on
+    def upload(file) -> None:  # the upload button opens a file chooser
+        with page.expect_file_chooser() as chooser:
+            page.locator(f"{CMP} .reform-upload").click()
+        chooser.value.set_files(str(file))
+
+    upload(path)
+    expect()(page.locator(f"{CMP} .upload-opened")).to_contain_text("my_reform.yaml",
+                                                                    timeout=30_000)
+    reform = page.locator(f"{CMP} .widget-dropdown", has_text="Reform from").locator("select")
+    expect()(reform.locator("option:checked")).to_contain_text("(uploaded)")
+    scope = page.locator(f"{CMP} .widget-dropdown", has_text="Collection scope").first
+    expect()(scope.locator("select")).to_have_value("maximal")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nextends: national_plan_2025\ncollection_scope: everything\n")
+    upload(bad)
+    expect()(page.locator(f"{CMP} .upload-refused")).to_contain_text("collection_scope",
+                                                                     timeout=30_000)
+
+
+def test_the_inputs_travel_by_link_and_survive_a_reload(browser, voila_url):
+    """Issue 18, item 3: "Link to these inputs" opens a page with the same inputs, and
+    reloading that page keeps them."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    try:
+        page.goto(voila_url, timeout=120_000)
+        page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+        select(page, "Simulated residents", "1000")
+        select(page, "Collection scope", "maximal")
+        seed = page.locator(f"{CMP} .widget-text", has_text="Seed").locator("input")
+        seed.fill("7")
+        seed.press("Enter")
+        link = page.locator(f"{CMP} a.share-link-a")
+        expect()(link).to_have_attribute("href", re.compile(r"seed=7"), timeout=30_000)
+        expect()(link).to_have_attribute("href", re.compile("collection_scope"))
+        link.click()  # the page opens again, from the link
+
+        def inputs_are_back() -> None:
+            page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+            assert "seed=7" in page.url
+            scope = page.locator(f"{CMP} .widget-dropdown", has_text="Collection scope")
+            expect()(scope.first.locator("select")).to_have_value("maximal", timeout=60_000)
+            expect()(page.locator(f"{CMP} .widget-text", has_text="Seed").locator(
+                "input")).to_have_value("7")
+            residents = page.locator(f"{CMP} .widget-dropdown", has_text="Simulated residents")
+            expect()(residents.locator("select")).to_have_value("1000")
+
+        inputs_are_back()
+        page.reload(timeout=120_000)
+        inputs_are_back()
+        # the address follows the inputs as they change: a reload keeps them without the link
+        select(page, "Collection scope", "minimal")
+        page.wait_for_url(re.compile("minimal"), timeout=30_000)
+        page.reload(timeout=120_000)
+        page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+        scope = page.locator(f"{CMP} .widget-dropdown", has_text="Collection scope")
+        expect()(scope.first.locator("select")).to_have_value("minimal", timeout=60_000)
+    finally:
+        page.close()
+
+
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
     return make_tiny_sweep(tmp_path_factory.mktemp("sweeps") / "tiny")
@@ -279,6 +389,32 @@ def test_the_frontier_never_shows_a_sweep_it_failed_to_load(app, tiny_sweep):
             "src") != shown
     finally:
         parquet.write_bytes(data)
+
+
+def test_the_frontier_names_its_baseline_and_every_policy(app, tiny_sweep):
+    """Issue 18, defect 2: after a sweep loads the Baseline dropdown shows the policy the
+    changes are measured against, the table names it, every dot has a numbered row, and the
+    levels say what run they are over."""
+    page = app
+    fd = ".frontier-dashboard"
+    page.locator(".app-tabs").get_by_role("tab", name="Frontier", exact=True).click()
+    folder = page.locator(f"{fd} .sweep-folder input")
+    folder.fill(str(tiny_sweep))
+    folder.press("Enter")
+    page.locator(f"{fd} .load-sweep").click()
+    expect()(page.locator(f"{fd} .frontier-policy select option")).to_have_count(
+        2, timeout=60_000)
+    baseline = page.locator(f"{fd} .frontier-baseline select")
+    assert baseline.input_value() == "plan"
+    table = page.locator(f"{fd} .frontier-table")
+    expect()(table).to_contain_text("against the baseline: plan")
+    rows = table.locator("tr")
+    expect()(rows).to_have_count(3)  # the header and one numbered row per policy
+    assert [rows.nth(i).locator("td").first.inner_text() for i in (1, 2)] == ["1", "2"]
+    expect()(page.locator(f"{fd} .frontier-levels-note")).to_contain_text(
+        "800 simulated residents for 30 days")
+    risk = page.locator(f"{fd} .widget-dropdown", has_text="Risk (x)").locator("select")
+    assert "_" not in risk.locator("option:checked").inner_text()
 
 
 def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
@@ -329,6 +465,9 @@ def test_a_killed_worker_does_not_break_the_app(app, voila_url):
     os.kill(workers[0].pid, signal.SIGKILL)
     wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
     assert "the reform" in page.locator(f"{CMP} .verdict").inner_text()
+    # issue 18, defect 5: the repair is reported, not silent
+    expect()(page.locator(f"{CMP} .worker-repaired")).to_contain_text(
+        "a worker process stopped", timeout=30_000)
     select(page, "Collection scope", "minimal")
     assert "the reform" in run_to_end(page)
     assert "process pool" not in page.locator(f"{CMP} .verdict").inner_text()

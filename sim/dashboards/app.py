@@ -9,6 +9,8 @@ computed verdicts). The dashboards that run models share one warm worker pool.
 
 from __future__ import annotations
 
+import os
+
 import ipywidgets as W
 
 from ..i18n import LANGUAGES, tr
@@ -35,10 +37,13 @@ class WorkbenchApp(W.VBox):
         baseline: the comparison's starting baseline (bundled name).
         reform: the comparison's starting reform (bundled name).
         runner: the worker pool shared by the comparison and the explorer.
+        query: a URL query to open the comparison with (default: the page's own, which
+            Voila passes to the kernel as ``QUERY_STRING``; see
+            :meth:`ComparisonDashboard.link_query`).
     """
 
     def __init__(self, baseline: str = "national_plan_2025", reform: str = "on_device_consent",
-                 runner: Runner | None = None) -> None:
+                 runner: Runner | None = None, query: str | None = None) -> None:
         self.runner = runner or Runner()
         self.compare = ComparisonDashboard(baseline=baseline, reform=reform, runner=self.runner)
         self.explore = PolicyExplorer(scenario=reform, runner=self.runner)
@@ -53,6 +58,11 @@ class WorkbenchApp(W.VBox):
         self.language.add_class("language-switch")
         self.language.observe(lambda c: self.set_language(c["new"]), names="value")
         super().__init__([W.HBox([self.intro, self.language]), self.tabs])
+        # a link to a comparison opens with its inputs: Voila gives the kernel the page's
+        # query string (QUERY_STRING); the Compare tab's "Link to these inputs" writes one
+        query = os.environ.get("QUERY_STRING", "") if query is None else query
+        if query:
+            self.compare.open_link(query)
 
     def set_language(self, lang: str) -> None:
         """Labels, headings and verdicts in ``lang`` (English or Simplified Chinese)."""

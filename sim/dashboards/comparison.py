@@ -12,7 +12,10 @@ failures; inputs the model refuses are refused at the controls, with the reason.
 from __future__ import annotations
 
 import html
+import math
+import tempfile
 import time
+from pathlib import Path
 
 import ipywidgets as W
 import pandas as pd
@@ -51,7 +54,7 @@ from .report import (
     group_changes_table,
     robustness_table,
 )
-from .runner import Runner
+from .runner import Runner, repair_note
 
 __all__ = ["ComparisonDashboard"]
 
@@ -121,8 +124,21 @@ class ComparisonDashboard(W.VBox):
         self.result: CompareResult | None = None
         self.result_key: tuple | None = None  # the inputs of what is on screen
         self.running_key: tuple | None = None  # the inputs of the run in progress
+        self._confirm_key: tuple | None = None  # inputs whose cost was shown, awaiting a click
         self.timing: dict[str, float] = {}
 
+        #: a reform YAML from the planner's computer: the app's own export or any scenario
+        self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False,
+                                   description="Open a reform file", icon="upload",
+                                   layout=W.Layout(width="260px"))
+        self.upload.add_class("reform-upload")
+        self.upload.observe(self._on_upload, names="value")
+        self.share = W.HTML()  # a link that opens the app with these inputs
+        self.share.add_class("share-link")
+        # keeps the page's address in step with the inputs (a script run in the browser:
+        # reloading the page, or copying its address, keeps the inputs)
+        self._address = W.Output(layout=W.Layout(display="none"))
+        self._upload_dir: Path | None = None
         self.reform.observe(self._on_reform, names="value")
         self.baseline.observe(self._on_baseline, names="value")
         self.levers.observe_all(self._on_change)
@@ -137,7 +153,8 @@ class ComparisonDashboard(W.VBox):
             "every_outcome", "over_time", "by_group_table", "across_worlds")}
         self._title = W.HTML(f"<h2>{tr('compare_title')}</h2><p style='max-width:900px'>"
                              f"{tr('compare_help')}</p>")
-        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.changes,
+        left = W.VBox([h["scenarios"], self.baseline, self.reform, self.upload, self.share,
+                       self._address, self.changes,
                        h["reform_levers"], self.levers, h["assumptions"], self.assumptions],
                       layout=W.Layout(width="500px"))
         self.results_box = W.VBox([
@@ -166,6 +183,189 @@ class ComparisonDashboard(W.VBox):
         self.assumptions.set_values(load_scenario(change["new"]).params)
         self._on_change(None)
 
+    # ----------------------------------------------------------- inputs by link
+    def link_query(self) -> str:
+        """The inputs on screen as a URL query: open ``?<query>`` to get them back.
+
+        ``baseline`` and ``reform`` (bundled names; an uploaded reform is carried by its
+        lever values), ``lever.<name>`` for each lever that differs from the reform's file,
+        ``assume.<name>`` for each assumption edited from the baseline's file, and the run
+        settings (``residents``, ``days``, ``seed``, ``reps``, ``worlds``). Values are JSON.
+        """
+        import json
+        from urllib.parse import urlencode
+
+        bundled = set(scenario_names())
+        reform = self.reform.value if self.reform.value in bundled else self.baseline.value
+        start, base = load_scenario(reform), load_scenario(self.baseline.value)
+        query = [("baseline", self.baseline.value), ("reform", reform)]
+        query += [(f"lever.{k}", json.dumps(v)) for k, v in self.levers.values().items()
+                  if start.params[k] != v]
+        query += [(f"assume.{k}", json.dumps(v)) for k, v in self.assumptions.values().items()
+                  if base.params[k] != v]
+        s = self.settings
+        query += [("residents", s.residents.value), ("days", s.days.value),
+                  ("seed", s.seed.value), ("reps", s.reps.value), ("worlds", self.worlds.value)]
+        return urlencode(query)
+
+    def _share_html(self) -> str:
+        try:
+            q = self.link_query()
+        except Exception:  # an input the model refuses: no link until it is fixed
+            return ""
+        self._set_address(q)
+        return (f"<a class='share-link-a' href='?{html.escape(q)}' target='_top' "
+                "style='font-size:0.85em'>Link to these inputs</a> <span style='color:#777;"
+                "font-size:0.8em'>(open it, bookmark it or send it: the app opens with "
+                "these inputs)</span>")
+
+    def _set_address(self, query: str) -> None:
+        """Put ``query`` in the page's address without reloading (history.replaceState).
+
+        Only in the served app (Voila tells the kernel ``SERVER_SOFTWARE=voila/…``): in
+        JupyterLab the address belongs to the Lab, not to this dashboard.
+        """
+        import json
+        import os
+
+        if not os.environ.get("SERVER_SOFTWARE", "").lower().startswith("voila"):
+            return
+        from IPython.display import Javascript, display
+
+        self._address.clear_output()
+        with self._address:
+            display(Javascript(
+                "try { const u = new URL(window.top.location.href); u.search = "
+                f"{json.dumps(query)}; window.top.history.replaceState(null, '', u); "
+                "} catch (e) {}"))
+
+    def open_link(self, query: str) -> bool:
+        """Set the inputs from a URL query made by :meth:`link_query` (the page's link).
+
+        Every value passes the input gate first: a link with an unknown name or a value the
+        model refuses changes nothing, and the status line names the field and what is
+        allowed.
+
+        Returns:
+            Whether the inputs were set.
+        """
+        import json
+        from urllib.parse import parse_qsl
+
+        def refuse(why: str) -> bool:
+            self.work.status.value = ("<span class='link-refused' style='color:#c62828'>"
+                                      f"link not opened: {html.escape(why)}</span>")
+            return False
+
+        pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+        if not pairs:
+            return False
+        given = dict(pairs)
+        names = set(scenario_names())
+        baseline = given.pop("baseline", self.baseline.value)
+        reform = given.pop("reform", self.reform.value)
+        for field, value in (("baseline", baseline), ("reform", reform)):
+            if value not in names:
+                return refuse(f"{field}: unknown scenario {value!r}; allowed: "
+                              f"{', '.join(sorted(names))}")
+        levers, assume = {}, {}
+        settings = {}
+        for key, text in given.items():
+            group, _, name = key.partition(".")
+            try:
+                value = json.loads(text) if group in ("lever", "assume") else int(text)
+            except ValueError:
+                return refuse(f"{key}: {text!r} is not a value")
+            if group == "lever" and name in self.levers.controls:
+                levers[name] = value
+            elif group == "assume" and name in self.assumptions.controls:
+                assume[name] = value
+            elif key in ("residents", "days", "seed", "reps", "worlds"):
+                settings[key] = value
+            else:
+                return refuse(f"{key}: not an input of this app")
+        try:  # the input gate, before any control moves
+            load_scenario(reform).with_overrides({**assume, **levers})
+            load_scenario(baseline).with_overrides(assume)
+        except ScenarioError as exc:
+            return refuse(str(exc).removeprefix("override: ").splitlines()[0])
+        s = self.settings
+        for key, widget in (("residents", s.residents), ("worlds", self.worlds)):
+            allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+            if key in settings and settings[key] not in allowed:
+                return refuse(f"{key}: {settings[key]} is not offered; allowed: "
+                              f"{', '.join(str(a) for a in allowed)}")
+        for key, widget in (("days", s.days), ("reps", s.reps), ("seed", s.seed)):
+            if key in settings and not widget.min <= settings[key] <= widget.max:
+                return refuse(f"{key}: {settings[key]} is out of range; allowed: "
+                              f"{widget.min} to {widget.max}")
+        self.baseline.value = baseline  # the files' own values first, then the link's
+        self.reform.value = reform
+        self.levers.set_values({**load_scenario(reform).params, **levers})
+        self.assumptions.set_values({**load_scenario(baseline).params, **assume})
+        for key, widget in (("residents", s.residents), ("days", s.days), ("seed", s.seed),
+                            ("reps", s.reps), ("worlds", self.worlds)):
+            if key in settings:
+                widget.value = settings[key]
+        self._on_change(None)
+        return True
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if files:
+            f = files[0]
+            self.open_reform(f["name"], bytes(f["content"]))
+
+    def open_reform(self, filename: str, content: bytes) -> bool:
+        """Open a reform YAML (an upload): the reform starts from it, with its run size.
+
+        The file passes the same input gate as any scenario file; a file the gate refuses
+        changes nothing and the status line gives its one-line reason. A loaded reform is
+        added to "Reform from" as "<name> (uploaded)" and chosen, so its levers and
+        assumptions fill the controls; its simulated residents and days become the run
+        settings where the controls offer them.
+
+        Returns:
+            Whether the file was opened.
+        """
+        from ..preflight import safe_filename
+
+        def refuse(why: str) -> bool:
+            self.work.status.value = (
+                "<span class='upload-refused' style='color:#c62828'>"
+                f"{html.escape(filename)} not opened: {html.escape(why)}</span>")
+            return False
+
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            return refuse("not a UTF-8 text file (a scenario is YAML text)")
+        if self._upload_dir is None:
+            self._upload_dir = Path(tempfile.mkdtemp(prefix="reforms_"))
+        stem = safe_filename(Path(filename).stem)[:80] or "reform"
+        path = self._upload_dir / f"{stem}.yaml"
+        k = 1
+        while path.exists():
+            k += 1
+            path = self._upload_dir / f"{stem}_{k}.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            scen = load_scenario(path)
+        except ScenarioError as exc:
+            path.unlink(missing_ok=True)
+            return refuse(str(exc).splitlines()[0].replace(str(path), filename))
+        options = [o if isinstance(o, tuple) else (o, o) for o in self.reform.options]
+        self.reform.options = [*options, (f"{scen.name} (uploaded)", str(path))]
+        self.reform.value = str(path)
+        settings = self.settings
+        if scen.params["n_residents"] in settings.residents.options:
+            settings.residents.value = scen.params["n_residents"]
+        if settings.days.min <= scen.params["n_days"] <= settings.days.max:
+            settings.days.value = scen.params["n_days"]
+        self.work.status.value = (f"<span class='upload-opened'>opened {html.escape(filename)}:"
+                                  f" {html.escape(scen.name)}</span>")
+        return True
+
     def _note_worlds(self) -> None:
         """Say beside the control what the robustness stage will run after the verdict."""
         from ..robustness import NOISE_REPS, WORLD_REPS
@@ -182,6 +382,7 @@ class ComparisonDashboard(W.VBox):
         key = checked_inputs_key(self, tr("cannot_run", self.lang))
         if key is not None:
             self.changes.value = self._changes_html()
+            self.share.value = self._share_html()
         self._mark(key)
 
     def set_language(self, lang: str) -> None:
@@ -282,6 +483,8 @@ class ComparisonDashboard(W.VBox):
             return
         seed, reps = self.settings.seed.value, self.settings.reps.value
         worlds = self.worlds.value
+        if not self._confirmed(a, b, reps, worlds, key):
+            return
         baseline_name = self.baseline.value  # what the exports extend, as of this run
         # what was on screen answers other inputs (or these, about to be recomputed): clear
         self.result, self.result_key, self.running_key = None, None, key
@@ -313,9 +516,13 @@ class ComparisonDashboard(W.VBox):
             self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
             failed = _failures(cmp)
+            repaired = repair_note(self.runner)
+            self._repaired = [repaired] if repaired else []  # the worlds stage adds its own
             self.work.status.value = (
                 f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
-                + (f", {failed} failed" if failed else "") + ")")
+                + (f", {failed} failed" if failed else "") + ")"
+                + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
+                   if repaired else ""))
             if worlds and not failed:
                 self._across_worlds(cmp, worlds, baseline_name, t1 - t0)
 
@@ -330,6 +537,61 @@ class ComparisonDashboard(W.VBox):
                             "<div class='verdict-failed' style='color:#c62828'>The comparison "
                             f"failed: {html.escape(str(exc))}</div>"),
                         can_run=lambda: self._current_key() is not None)
+
+    #: a comparison expected to take longer than this (seconds) waits for a second click
+    CONFIRM_SECONDS = 30.0
+    #: ... and one whose runs together need more than this share of the machine's memory
+    CONFIRM_MEMORY_SHARE = 0.5
+
+    def estimate(self, a: Scenario, b: Scenario, reps: int, worlds: int) -> tuple[float, float]:
+        """Expected wall time (s) and peak memory (bytes) of a comparison on this pool.
+
+        From :func:`sim.preflight.estimate` (time and memory of one run from its parameters,
+        measured on the project's machine): the 2 × ``reps`` replications, then the
+        robustness stage's runs at its own size, shared among the pool's workers; memory is
+        one run per worker at once.
+        """
+        from ..preflight import estimate
+        from ..robustness import NOISE_REPS, WORLD_REPS, WORLD_RESIDENTS
+
+        workers = max(getattr(self.runner, "workers", 1) or 1, 1)
+        ea, eb = estimate(a.params), estimate(b.params)
+        seconds = reps * (ea.seconds + eb.seconds)
+        if worlds:
+            small = {"n_residents": min(int(a.params["n_residents"]), WORLD_RESIDENTS)}
+            per = (estimate({**a.params, **small}).seconds
+                   + estimate({**b.params, **small}).seconds)
+            seconds += per * (worlds * WORLD_REPS + NOISE_REPS)
+        return seconds / workers, max(ea.bytes, eb.bytes) * workers
+
+    def _confirmed(self, a: Scenario, b: Scenario, reps: int, worlds: int, key) -> bool:
+        """Whether to start now.
+
+        A long or large comparison first says what it will cost and starts on the second
+        click with the same inputs (issue 18, item 4).
+        """
+        from ..preflight import machine_memory
+
+        seconds, need = self.estimate(a, b, reps, worlds)
+        memory = machine_memory()
+        big = need > self.CONFIRM_MEMORY_SHARE * memory
+        if (seconds <= self.CONFIRM_SECONDS and not big) or self._confirm_key == key:
+            self._confirm_key = None
+            return True
+        self._confirm_key = key
+        minutes = seconds / 60
+        when = (f"about {seconds:.0f} s" if seconds < 120 else f"about {minutes:.0f} minutes")
+        mem = f"{need / 1e9:.1f} GB" + (f" of this machine's {memory / 1e9:.0f} GB"
+                                         if math.isfinite(memory) else "")
+        self.work.status.value = (
+            "<span class='confirm-needed' style='color:#b26a00'>This comparison will take "
+            f"{when} (an estimate, within about a factor of two) and need about {mem} "
+            f"({2 * reps} runs of {a.params['n_residents']:,} residents for "
+            f"{a.params['n_days']:,} days"
+            + (f", then the robustness stage across {worlds} worlds" if worlds else "")
+            + "). Press Compare again to start it, or make it smaller (fewer residents, "
+            "days or replications).</span>")
+        return False
 
     def _across_worlds(self, cmp: CompareResult, worlds: int, baseline_name: str,
                        runs_s: float) -> None:
@@ -387,10 +649,13 @@ class ComparisonDashboard(W.VBox):
         self._exports(cmp, baseline_name)
         self.timing["worlds_s"] = time.perf_counter() - t0
         n_failed = rob.settings["failed_runs"]
+        repaired = [*getattr(self, "_repaired", []), repair_note(self.runner)]
+        repaired = "; ".join(x for x in repaired if x)
         self.work.status.value = (
             f"done: replications and {worlds} plausible worlds ({plan.runs} runs in "
             f"{self.timing['worlds_s']:.1f} s" + (f", {n_failed} failed" if n_failed else "")
-            + ")")
+            + ")" + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
+                     if repaired else ""))
 
     def _current_key(self) -> tuple | None:
         try:

@@ -11,6 +11,7 @@ from ..experiment import RunResult, replication_seed
 from ..model import HealthDataModel
 from ..outcomes import OUTCOMES, direction_arrow
 from ..scenario import Scenario, ScenarioError, load_scenario
+from ..verdicts import human_number
 from .common import (
     Background,
     Settings,
@@ -48,16 +49,17 @@ def outcome_table_html(result: RunResult) -> str:
                             f"<td>{_value(r['mean'])}</td>"
                             f"<td colspan=2><i>{html.escape(why)}</i></td></tr>")
                 continue
-            ci = (f"[{r.ci_low:.3g}, {r.ci_high:.3g}]" if math.isfinite(r.ci_low) else "")
+            ci = (f"[{human_number(r.ci_low)}, {human_number(r.ci_high)}]"
+                  if math.isfinite(r.ci_low) else "")
             rows.append(f"<tr title='{html.escape(OUTCOMES[name].definition)}'>"
-                        f"<td>{arrow} {html.escape(r.label)}</td><td>{r['mean']:.4g}</td>"
+                        f"<td>{arrow} {html.escape(r.label)}</td><td>{human_number(r['mean'])}</td>"
                         f"<td>{ci}</td><td>{html.escape(r.unit)}</td></tr>")
     return ("<table class='outcomes'><tr><th>outcome</th><th>mean</th><th>95% interval</th>"
             "<th>unit</th></tr>" + "".join(rows) + "</table>")
 
 
 def _value(x: float) -> str:
-    return f"{x:.4g}" if math.isfinite(x) else "–"
+    return human_number(x)
 
 
 class PolicyExplorer(W.VBox):
@@ -169,7 +171,8 @@ class PolicyExplorer(W.VBox):
             model = HealthDataModel(scen, seed=replication_seed(seed, 0))  # replication 0
             model.run()
             self.work.check()
-            self.fig_net.value = png(plot_network(model))
+            self.fig_net.value = png(plot_network(
+                model, run=f"replication 1 of your seed {seed}"))
             self.fig_net.layout.display = None
             self._on_change(None)
             self.work.status.value = f"done ({reps} replications)"

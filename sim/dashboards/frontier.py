@@ -13,6 +13,7 @@ from ..analysis import pareto_frontier, plot_frontier, plot_sensitivity, sensiti
 from ..outcomes import OUTCOMES
 from ..store import DamagedResultError
 from ..sweep import SweepError, load_results, load_sweep, run_sweep, sweep_manifest
+from ..verdicts import human_number
 from .common import Background, image
 from .plots import png
 from .runner import Runner
@@ -44,6 +45,42 @@ def builtin_sweeps(n_residents: int = 2000, n_days: int = 180) -> dict[str, dict
                                                        "samples": 6}}}
 
 
+def policy_in_words(point: str) -> str:
+    """A sweep point's label in words; a named policy stays as named.
+
+    ``"architecture=national, consent_model=opt_out"`` is ``"Architecture: national;
+    Consent model: opt out"``.
+    """
+    from ..i18n import choice_label, lever_label
+
+    parts = [p.split("=", 1) for p in str(point).split(", ")]
+    if not all(len(p) == 2 for p in parts):
+        return str(point)
+    return "; ".join(f"{lever_label(k)}: {choice_label(v, parameter=k)}" for k, v in parts)
+
+
+def levels_note(runs: pd.DataFrame, risk: str) -> str:
+    """Why the frontier's levels differ from the Compare tab's: the runs' size and length.
+
+    Exposure and counts add up over a run, so a sweep of short runs shows lower levels than
+    a comparison of a year; the note names the sweep's size, so the two are read alike.
+    """
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+
+    def one(col: str) -> str:
+        if col not in ok or ok[col].nunique() != 1:
+            return "various"
+        return f"{int(ok[col].iloc[0]):,}"
+
+    o = OUTCOMES[risk]
+    return ("<p class='frontier-levels' style='font-size:0.85em;color:#555'>Levels are over "
+            f"this sweep's runs: {one('param.n_residents')} simulated residents for "
+            f"{one('param.n_days')} days each. {html.escape(o.label)} adds up over a run, so "
+            "runs of another length or size (the Compare tab's, or another sweep's) show "
+            "other levels; compare the changes against the baseline, not the levels, "
+            "across tabs.</p>")
+
+
 class FrontierDashboard(W.VBox):
     """The frontier dashboard.
 
@@ -70,9 +107,10 @@ class FrontierDashboard(W.VBox):
         self.load = W.Button(description="Load", icon="folder-open")
         self.builtin = W.Dropdown(options=list(builtin_sweeps()), description="or run")
         self.run_button = W.Button(description="Run small sweep", icon="play")
-        self.risk = W.Dropdown(options=privacy, value="residents_exposed_rate",
-                               description="Risk (x)")
-        self.utility = W.Dropdown(options=care, value="utility_rate", description="Utility (y)")
+        self.risk = W.Dropdown(options=[(OUTCOMES[n].label, n) for n in privacy],
+                               value="residents_exposed_rate", description="Risk (x)")
+        self.utility = W.Dropdown(options=[(OUTCOMES[n].label, n) for n in care],
+                                  value="utility_rate", description="Utility (y)")
         self.baseline = W.Dropdown(options=[], description="Baseline")
         self.policy = W.Dropdown(options=[], description="Policy")
         self.worlds = W.Dropdown(options=[8, 16, 32], value=16, description="Plausible worlds",
@@ -84,6 +122,8 @@ class FrontierDashboard(W.VBox):
         self.work = Background(self.run_button, cancel=self.cancel)
         self.survival: pd.DataFrame | None = None  # the frontier across the worlds
         self.fig = image(width="820px")
+        self.levels_note = W.HTML()  # what the levels are over (run size), beside Compare's
+        self.levels_note.add_class("frontier-levels-note")
         self.table = W.HTML()
         self.detail = W.HTML()
         self.sens_fig = image()
@@ -105,13 +145,16 @@ class FrontierDashboard(W.VBox):
             W.HBox([self.path, self.load]), W.HBox([self.builtin, self.run_button]),
             W.HBox([self.work.progress, self.work.status]),
             W.HBox([self.risk, self.utility, self.baseline]),
-            W.HBox([self.worlds, self.test_button, self.cancel]), self.fig, self.table,
+            W.HBox([self.worlds, self.test_button, self.cancel]), self.fig, self.levels_note,
+            self.table,
             W.HTML("<h3>A policy</h3>"), self.policy, self.detail,
             W.HTML("<h3>Sensitivity</h3>"), self.sens_fig, self.sens_table])
         self.add_class("frontier-dashboard")
         self.path.add_class("sweep-folder")
         self.load.add_class("load-sweep")
         self.fig.add_class("frontier-figure")
+        self.table.add_class("frontier-table")
+        self.baseline.add_class("frontier-baseline")
         self.work.status.add_class("frontier-status")
         self.policy.add_class("frontier-policy")
         if results:
@@ -135,7 +178,10 @@ class FrontierDashboard(W.VBox):
             points = list(dict.fromkeys(runs["point"]))
             self._quiet = True
             try:
+                # the baseline every change is measured against is chosen and shown, never
+                # blank: the first policy of the sweep, as pareto_frontier takes by default
                 self.baseline.options = points
+                self.baseline.value = points[0]
                 self.policy.options = points
             finally:
                 self._quiet = False
@@ -162,6 +208,7 @@ class FrontierDashboard(W.VBox):
         self.fig.value = b""
         self.sens_fig.value = b""
         self.table.value = self.detail.value = self.sens_table.value = ""
+        self.levels_note.value = ""
 
     def _fail(self, folder: str | Path, exc: BaseException, what: str = "Cannot load") -> None:
         """Clear the display and show one line: ``what``, the folder and what is wrong."""
@@ -224,8 +271,10 @@ class FrontierDashboard(W.VBox):
         if tested:
             f = f.merge(s[["scenario", "point", "on_frontier_worlds", "worlds", "survives"]],
                         on=["scenario", "point"], how="left")
+        f = f.assign(number=range(1, len(f) + 1))  # the figure's labels, the table's first column
         self.frontier = f
         self.fig.value = png(plot_frontier(f, risk=self.risk.value, utility=self.utility.value))
+        self.levels_note.value = levels_note(self.runs, self.risk.value)
 
         def worlds_cell(r) -> str:
             if not tested or pd.isna(r.worlds):
@@ -233,13 +282,20 @@ class FrontierDashboard(W.VBox):
             mark = " ◯" if r.survives else ""
             return f"<td>{int(r.on_frontier_worlds)} of {int(r.worlds)}{mark}</td>"
 
-        rows = "".join(f"<tr><td>{'★' if r.on_frontier else ''}</td><td>{html.escape(r.point)}"
-                       f"</td><td>{html.escape(r.verdict)}</td>{worlds_cell(r)}</tr>"
-                       for r in f.itertuples(index=False))
+        base = self.baseline.value or (f["point"].iloc[0] if len(f) else "")
+        rows = "".join(
+            f"<tr><td>{r.number}</td><td>{'★ on the frontier' if r.on_frontier else 'dominated'}"
+            f"</td><td title='{html.escape(r.point)}'>{html.escape(policy_in_words(r.point))}"
+            f"</td><td>{html.escape(r.verdict)}</td>{worlds_cell(r)}</tr>"
+            for r in f.itertuples(index=False))
         extra = ("<th>on the frontier in plausible worlds (◯: in ≥90%)</th>"
                  if tested else "")
-        self.table.value = ("<table><tr><th></th><th>policy</th><th>against the baseline</th>"
-                            f"{extra}</tr>" + rows + "</table>")
+        self.table.value = (
+            "<table><tr><th>#</th><th></th><th>policy</th><th>against the baseline: "
+            f"{html.escape(policy_in_words(base))}</th>{extra}</tr>" + rows + "</table>"
+            "<p style='font-size:0.85em;color:#555'>★ on the frontier: no other policy is "
+            "lower on the risk and higher on the utility at once. Dominated: another policy "
+            "is better on both. # is the number beside each dot in the figure.</p>")
         self.show_policy()
 
     def test_worlds(self, block: bool = False) -> None:
@@ -339,7 +395,7 @@ class FrontierDashboard(W.VBox):
         table = sensitivity(self.runs, self.manifest,
                             [self.risk.value, "harm_per_1000", self.utility.value])
         self.sens_fig.value = png(plot_sensitivity(table))
-        self.sens_table.value = table.to_html(index=False, float_format=lambda x: f"{x:.3g}",
+        self.sens_table.value = table.to_html(index=False, float_format=human_number,
                                               border=0)
 
 

@@ -20,8 +20,18 @@ import pandas as pd
 from ..model import DAILY_SERIES
 from ..outcomes import OUTCOMES
 
-__all__ = ["group_changes", "plot_differences", "plot_group_changes", "plot_groups",
-           "plot_network", "plot_timeseries", "plot_tradeoff", "plot_worlds", "png"]
+__all__ = [
+    "group_changes",
+    "paired_note",
+    "plot_differences",
+    "plot_group_changes",
+    "plot_groups",
+    "plot_network",
+    "plot_timeseries",
+    "plot_tradeoff",
+    "plot_worlds",
+    "png",
+]
 
 #: how each group dimension is named for planners
 DIMENSIONS = {"attitude": "Privacy attitude", "age_band": "Age", "region": "Home province",
@@ -133,8 +143,33 @@ def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform")):
     ax.set_ylabel("clinical information delivered (% of what is needed)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
-    fig.tight_layout()
+    note = paired_note(cmp)
+    if note:
+        fig.text(0.01, 0.01, note, fontsize=7.5, color="0.3", ha="left", va="bottom",
+                 wrap=True)
+    fig.tight_layout(rect=(0, 0.12 if note else 0, 1, 1))
     return fig
+
+
+def paired_note(cmp) -> str:
+    """What the trade-off chart's bars are, and the paired differences the verdict tests.
+
+    Each arm's bars are its own interval over replications; the two arms share their seeds,
+    so the difference is measured pair by pair, with a much narrower interval: bars that
+    overlap do not mean "no clear change".
+    """
+    d = cmp.differences
+    if "residents_exposed_rate" not in d.index or "utility_rate" not in d.index:
+        return ""
+    e, u = d.loc["residents_exposed_rate"], d.loc["utility_rate"]
+    if not (np.isfinite(e.diff_mean) and np.isfinite(u.diff_mean)):
+        return ""
+    return ("Bars: each arm's own 95% interval over its replications. The verdict tests the "
+            "paired difference (both arms run on the same seeds), whose interval is "
+            f"narrower: {1e5 * e.diff_mean:+,.0f} [{1e5 * e.diff_low:+,.0f}, "
+            f"{1e5 * e.diff_high:+,.0f}] residents exposed per 100,000 and "
+            f"{100 * u.diff_mean:+.1f} [{100 * u.diff_low:+.1f}, {100 * u.diff_high:+.1f}] "
+            "points of information. Bars that overlap do not mean no clear change.")
 
 
 def group_changes(cmp) -> pd.DataFrame:
@@ -242,16 +277,25 @@ _KIND_COLOUR = {
     "community_clinic": "#8fbc8f", "secondary_hospital": "#5f9ea0",
     "tertiary_hospital": "#2f4f4f", "public_health": "#daa520", "insurance_bureau": "#cd853f",
     "payment_platform": "#9370db", "regional_platform": "#4682b4",
-    "national_platform": "#b22222", "record_locator": "#708090",
+    "national_platform": "#1a237e", "record_locator": "#708090",
     "break_glass_service": "#ff8c00",
 }
 
 
-def plot_network(model, ax=None):
+def plot_network(model, ax=None, run: str | None = None):
     """Draw the institutions' data-sharing network.
 
-    Node colour = kind, size = records held, red ring = breached during the run; edges =
-    data flows under the policy.
+    Node colour = kind, size = records held, red ring = an institution whose breach, loss
+    or sale exposed simulated residents during the run (a node stands for many real
+    institutions, so incidents somewhere among them are near certain; the ring marks those
+    that reached the people simulated); edges = data flows under the policy, every kind in
+    the legend.
+
+    Args:
+        model: a model that has run.
+        ax: axes to draw on (default: a new figure).
+        run: how to name the run in the title, e.g. ``"replication 1 of seed 7"`` (default:
+            the model's own seed).
     """
     g = model.graph
     fig = ax.figure if ax is not None else plt.figure(figsize=(8, 6.5))
@@ -275,11 +319,10 @@ def plot_network(model, ax=None):
             pos[inst.index] = (0.45 * np.cos(angle), 0.45 * np.sin(angle))
     pos["device"] = (0.0, 0.0)  # the residents' phones (on-device architecture)
     flows = nx.get_edge_attributes(g, "flow")  # (source, destination, key): kind
-    styles = {"upload": ("#b22222", 0.9), "access": ("0.7", 0.4), "index": ("#b22222", 0.6),
-              "disease report": ("#daa520", 0.4), "claims": ("#cd853f", 0.4)}
-    for flow in sorted(set(flows.values())):
+    present = sorted(set(flows.values()))
+    for flow in present:
         edges = [e[:2] for e, f in flows.items() if f == flow]
-        colour, width = styles.get(flow, ("#9370db", 0.6))
+        colour, width = _FLOW_STYLES.get(flow, _OTHER_FLOW)
         nx.draw_networkx_edges(g, pos, edgelist=edges, ax=ax, edge_color=colour, width=width,
                                alpha=0.5, arrows=False)
     t = model.threats.targets
@@ -287,28 +330,41 @@ def plot_network(model, ax=None):
     nodes = [i.index for i in model.institution_list]
     colours = [_KIND_COLOUR.get(i.kind.value, "grey") for i in model.institution_list]
     hit = model.ledger.incident_table()
-    hit = set(hit.loc[hit["cause"] != "unauthorized_access", "institution"])
+    hit = set(hit.loc[hit["residents_exposed"] > 0, "institution"])
     breached = [i.label in hit for i in model.institution_list]
     nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size[nodes], node_color=colours,
                            edgecolors=["red" if b else "white" for b in breached],
                            linewidths=[2.0 if b else 0.5 for b in breached], ax=ax)
     labels = {i.index: i.kind.value.replace("_", " ") for i in central}
-    labels.update({i.index: i.label for i in model.institution_list
+    labels.update({i.index: "regional platforms" for i in model.institution_list
                    if i.kind.value == "regional_platform" and i.region == 0})
-    nx.draw_networkx_labels(g, pos, labels=labels, font_size=7, ax=ax)
+    if "device" in g:  # the hub of an on-device design: every provider reads the phones
+        labels["device"] = "residents' phones"
+    nx.draw_networkx_labels(g, pos, labels=labels, font_size=7, ax=ax,
+                            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none",
+                                  "pad": 0.5})
     handles = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=k.replace("_", " "))
                for k, c in _KIND_COLOUR.items()
                if any(i.kind.value == k for i in model.institution_list)]
     handles.append(plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
-                              markeredgecolor="red", label="breached in this run"))
-    handles += [plt.Line2D([], [], color=c, label=f) for f, (c, _) in styles.items()
-                if f in set(flows.values())]
+                              markeredgecolor="red",
+                              label=f"exposed simulated residents ({sum(breached)} of "
+                                    f"{len(breached)})"))
+    handles += [plt.Line2D([], [], color=_FLOW_STYLES.get(f, _OTHER_FLOW)[0],
+                           label=f"flow: {f}") for f in present]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(f"Data-sharing network: {model.p['architecture']} architecture "
-                 f"(one run, seed {model.seed_value})", fontsize=10)
+                 f"(one run: {run or f'seed {model.seed_value}'})", fontsize=10)
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+#: how each kind of data flow is drawn: (colour, width)
+_FLOW_STYLES = {"upload": ("#e57373", 0.9), "access": ("0.7", 0.4), "index": ("#ad1457", 0.6),
+                "disease report": ("#daa520", 0.4), "claims": ("#cd853f", 0.4),
+                "integration": ("#9370db", 0.6)}
+_OTHER_FLOW = ("#4682b4", 0.6)  # a flow kind added by an extension
 
 
 _CLASS_COLOURS = {"better": "#2e7d32", "worse": "#c62828", "no clear change": "#9e9e9e"}

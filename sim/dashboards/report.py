@@ -14,7 +14,7 @@ from ..analysis import comparison_verdict
 from ..experiment import CompareResult
 from ..i18n import outcome_label
 from ..outcomes import OUTCOMES, direction_arrow
-from ..verdicts import row_change
+from ..verdicts import human_number, outcome_verdicts
 
 __all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table",
            "robustness_table"]
@@ -26,10 +26,7 @@ def _img(png: bytes, alt: str) -> str:
 
 
 def _num(x: float) -> str:
-    if x is None or not math.isfinite(x):
-        return "–"
-    ax = abs(x)
-    return f"{x:,.0f}" if ax >= 100 else f"{x:,.3g}"
+    return human_number(x)
 
 
 def differences_table(cmp: CompareResult, lang: str = "en") -> str:
@@ -39,6 +36,7 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     reason).
     """
     changed, unchanged, noted = [], [], []
+    verdicts = outcome_verdicts(cmp.differences)  # the words the verdict's sentences use
     for _name, r in cmp.differences.iterrows():
         if not r.get("headline", True):
             continue
@@ -51,12 +49,7 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
             noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"
                          f"{html.escape(note)}</td></tr>")
             continue
-        change = row_change(r)  # the one rule: the interval and the outcome's margin
-        if change in ("higher", "lower"):
-            verdict = ("better" if r.b_better is True else "worse" if r.b_better is False
-                       else "different")
-        else:
-            verdict = "unclear" if change == "unclear" else "no clear change"
+        verdict = verdicts[_name]  # the one rule: the interval and the outcome's margin
         colour = {"better": "#2e7d32", "worse": "#c62828"}.get(verdict, "#555")
         lo, hi = r.diff_low, r.diff_high
         if str(r.unit).startswith("share") and math.isfinite(r.mean_a):

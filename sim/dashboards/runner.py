@@ -59,6 +59,9 @@ class Runner:
         self._pool_lock = threading.Lock()  # guards _pool and _closes (close() needs no _lock)
         self._closes = 0  # bumped by close(): a request under way stops
         self._exit_hook = False
+        #: what the last request had to repair: worker processes found dead (mid-run or
+        #: since the last request) and replications run again because of them
+        self.repaired = {"deaths": 0, "repeated": 0}
 
     def _executor(self, closes: int) -> Executor:
         """The warm pool (a new one if there is none or it is broken)."""
@@ -70,6 +73,7 @@ class Runner:
             if self._pool is not None and getattr(self._pool, "_broken", False):
                 stop_pool(self._pool)  # a worker died between requests
                 self._pool = None
+                self.repaired["deaths"] += 1
             if self._pool is None:
                 self._pool = process_pool(self.workers, die_with_parent=True)
                 if not self._exit_hook:
@@ -116,6 +120,7 @@ class Runner:
         """
         with self._lock:
             closes = self._closes
+            self.repaired = {"deaths": 0, "repeated": 0}
             keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
             todo = [(i, s) for i, (s, k) in enumerate(zip(scenarios, keys, strict=True))
                     if k not in self._cache]
@@ -191,6 +196,8 @@ class Runner:
             if not lost:
                 return
             deaths += 1
+            self.repaired["deaths"] += 1
+            self.repaired["repeated"] += len(lost)
             pending = sorted(lost, key=order.__getitem__)
             for t in pending:
                 losses[t] += 1
@@ -230,6 +237,23 @@ class Runner:
 
         ra, rb = self.run_many([a, b], seed, reps, progress, on_partial if partial else None)
         return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
+
+
+def repair_note(runner) -> str:
+    """A few words on what the last request of ``runner`` had to repair ("" if nothing).
+
+    E.g. "a worker process stopped (killed, or out of memory) and was replaced; 9 runs were
+    repeated, so this took longer".
+    """
+    done = getattr(runner, "repaired", None) or {}
+    deaths, repeated = int(done.get("deaths", 0)), int(done.get("repeated", 0))
+    if not deaths:
+        return ""
+    who = ("a worker process stopped" if deaths == 1
+           else f"worker processes stopped {deaths} times")
+    again = (f"; {repeated} run{'s were' if repeated != 1 else ' was'} repeated, so this took "
+             "longer" if repeated else "")
+    return f"{who} (killed, or out of memory) and was replaced{again}"
 
 
 def _all_ok(result: RunResult) -> bool:
