@@ -462,7 +462,7 @@ whose rank correlation with the change is strongest."""),
 import warnings
 with warnings.catch_warnings():  # EMA Workbench warns that an optional engine is missing
     warnings.simplefilter("ignore")
-    import ema_workbench  # noqa: F401
+    import ema_workbench
 '''),
     code('''
 from scipy.stats import spearmanr

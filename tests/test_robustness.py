@@ -348,10 +348,14 @@ def test_minimal_collections_care_cost_is_decided_by_the_value_of_lifestyle_fiel
 @pytest.mark.parametrize("seed", [0, 1])
 def test_on_device_care_is_decided_by_how_often_the_national_store_is_hit(seed):
     # under the plan a ransomware hit on the national platform takes shared records down;
-    # how often it is found (attack_surface_exponent) decides what on-device storage gains.
+    # how often it is hit decides what on-device storage gains: how often it is found
+    # (attack_surface_exponent) and how often an attack on it succeeds (security_platform).
+    # The two trade places between seeds (seed 1 names security_platform first since the
+    # tier split of visits moved records off the tertiary nodes); both must be named.
     # 32 worlds: with ~110 uncertainties sampled, 16 worlds on seed 0 name none
-    assert _decider("on_device_consent", "utility_rate", seed, 32)[0] == \
-        "attack_surface_exponent"
+    deciders = _decider("on_device_consent", "utility_rate", seed, 32)
+    assert deciders[0] in ("attack_surface_exponent", "security_platform"), deciders
+    assert "attack_surface_exponent" in deciders, deciders
 
 
 def test_the_attack_surface_exponent_really_moves_the_on_device_care_difference():
