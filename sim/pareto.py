@@ -175,9 +175,10 @@ def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
             ax.scatter(s[f"{risk}_mean"], s[f"{utility}_mean"], s=220, facecolors="none",
                        edgecolors="black", linewidths=1.5, zorder=4,
                        label=name(scen, "on the frontier in ≥90% of plausible worlds"))
-        # every dot is labelled: its number in the table beside the figure, or (without
-        # numbers) the policy itself
-        for _, r in g.iterrows():
+        # with a ``number`` column (the dashboard's table beside the figure) every dot
+        # carries its number; without one, the frontier's policies carry their names
+        labelled = g if "number" in g else g[~dom]
+        for _, r in labelled.iterrows():
             text = str(r["number"]) if "number" in g else str(r["point"])[:40]
             ax.annotate(text, (r[f"{risk}_mean"], r[f"{utility}_mean"]),
                         textcoords="offset points", xytext=(5, 5), fontsize=8,
