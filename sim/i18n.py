@@ -52,6 +52,23 @@ _UI = {
         "residents": "Simulated residents", "days": "Days", "language": "Language",
         "reform_changes": "The reform changes {n} setting(s) of the baseline",
         "same_as_baseline": "The reform is the same as the baseline.",
+        "t_outcome": "outcome", "t_unit": "unit", "t_base": "baseline", "t_reform": "reform",
+        "t_diff": "reform − baseline", "t_ci": "95% interval", "t_is": "reform is",
+        "v_better": "better", "v_worse": "worse", "v_different": "different",
+        "v_unclear": "unclear", "v_none": "no clear change",
+        "t_unchanged": "{n} outcomes with no clear change (the interval within the outcome's "
+                       "margin: 1% of the baseline, 0.1 point for a share) or an unclear one "
+                       "(an interval too wide to tell)",
+        "t_noted": "{n} outcomes not compared, and why",
+        "share_link": "Link to these inputs",
+        "share_help": "(open it, bookmark it or send it: the app opens with these inputs)",
+        "result_line": "Result {n}: {a} against {b}, {reps} replications from seed {seed}, "
+                       "{residents:,} simulated residents, {days} days.",
+        "confirm": "This comparison will take {when} (an estimate, within about a factor of "
+                   "two) and need about {mem} ({runs} runs of {residents:,} residents for "
+                   "{days:,} days{worlds}). Press Compare again to start it, or make it "
+                   "smaller (fewer residents, days or replications).",
+        "confirm_worlds": ", then the robustness stage across {n} worlds",
     },
     "zh": {
         "app_title": "健康数据政策工作台",
@@ -83,6 +100,21 @@ _UI = {
         "days": "天数", "language": "语言",
         "reform_changes": "改革方案改变了基线的 {n} 项设置",
         "same_as_baseline": "改革方案与基线相同。",
+        "t_outcome": "结果指标", "t_unit": "单位", "t_base": "基线", "t_reform": "改革方案",
+        "t_diff": "改革方案 − 基线", "t_ci": "95%区间", "t_is": "改革方案",
+        "v_better": "更好", "v_worse": "更差", "v_different": "不同",
+        "v_unclear": "不确定", "v_none": "无明显变化",
+        "t_unchanged": "{n}项结果无明显变化（区间在该指标的容差内：基线的1%，"
+                       "比例指标为0.1个百分点）或不确定（区间太宽，无法判断）",
+        "t_noted": "{n}项结果未比较及原因",
+        "share_link": "指向这些输入的链接",
+        "share_help": "（打开、收藏或发送此链接：工作台将以这些输入打开）",
+        "result_line": "结果{n}：{a} 对比 {b}，从随机种子{seed}起重复{reps}次，"
+                       "模拟居民{residents:,}人，{days}天。",
+        "confirm": "此次比较预计需要{when}（估计值，误差约在两倍以内），内存约{mem}（{runs}次运行，"
+                   "每次{residents:,}名居民、{days:,}天{worlds}）。再次点击“比较”开始运行，"
+                   "或缩小规模（减少居民数、天数或重复次数）。",
+        "confirm_worlds": "，随后在{n}个可能情景中进行稳健性检验",
     },
 }
 

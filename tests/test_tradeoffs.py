@@ -171,3 +171,20 @@ def test_a_note_names_the_arm_whose_design_fixes_an_outcome():
                        engine="serial", overrides={"n_residents": 800, "n_days": 30})
     assert back.differences.loc["reidentification_risk", "note"].startswith(
         "reform: every record carries the ID-card number")
+
+
+def test_the_comparison_table_speaks_chinese():
+    """Issue 18, item 6 (the table): headers, units and better/worse in Chinese."""
+    d = _differences(PLAN_VS_ON_DEVICE)
+
+    class Cmp:
+        differences = d
+
+    zh = differences_table(Cmp(), "zh")
+    assert "<th>改革方案 − 基线</th>" in zh and ">更差</td>" in zh and ">更好</td>" in zh
+    assert "起事件（全国实际数）" in zh
+    for english in (">worse<", ">better<", "<th>outcome</th>", "incidents (real-world count)",
+                    "outcomes with no clear change"):
+        assert english not in zh, english
+    en = differences_table(Cmp())
+    assert ">worse</td>" in en and "<th>reform − baseline</th>" in en

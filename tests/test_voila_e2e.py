@@ -544,5 +544,10 @@ def test_the_app_speaks_chinese(app):
     expect()(page.locator(".app-tabs").get_by_role("tab", name="比较")).to_be_visible(
         timeout=30_000)
     expect()(page.locator(f"{CMP} .verdict")).to_contain_text("与基线", timeout=30_000)
+    expect()(page.locator(f"{CMP} .verdict")).to_contain_text("权衡：")
+    table = page.locator(f"{CMP} table.diffs").first
+    expect()(table).to_contain_text("改革方案 − 基线")
+    assert not re.search(r"\b(better|worse|outcome|interval)\b", table.inner_text())
+    expect()(page.locator(f"{CMP} a.share-link-a")).to_have_text("指向这些输入的链接")
     expect()(page.locator(f"{CMP} .stale-flag")).to_have_text("")
     page.screenshot(path=str(ARTIFACTS / "voila_chinese.png"), full_page=False)

@@ -215,9 +215,8 @@ class ComparisonDashboard(W.VBox):
             return ""
         self._set_address(q)
         return (f"<a class='share-link-a' href='?{html.escape(q)}' target='_top' "
-                "style='font-size:0.85em'>Link to these inputs</a> <span style='color:#777;"
-                "font-size:0.8em'>(open it, bookmark it or send it: the app opens with "
-                "these inputs)</span>")
+                f"style='font-size:0.85em'>{tr('share_link', self.lang)}</a> <span "
+                f"style='color:#777;font-size:0.8em'>{tr('share_help', self.lang)}</span>")
 
     def _set_address(self, query: str) -> None:
         """Put ``query`` in the page's address without reloading (history.replaceState).
@@ -508,10 +507,11 @@ class ComparisonDashboard(W.VBox):
             self._show(cmp, t0, baseline_name)
             self.runs_done += 1
             self.answered.value = (
-                f"<div style='color:#555;font-size:0.9em'>Result {self.runs_done}: "
-                f"{html.escape(a.name)} against {html.escape(b.name)}, {reps} replications "
-                f"from seed {seed}, {a.params['n_residents']:,} simulated residents, "
-                f"{a.params['n_days']} days.</div>")
+                "<div style='color:#555;font-size:0.9em'>" + html.escape(
+                    tr("result_line", self.lang).format(
+                        n=self.runs_done, a=a.name, b=b.name, reps=reps, seed=seed,
+                        residents=a.params["n_residents"], days=a.params["n_days"]))
+                + "</div>")
             self.result, self.result_key, self.running_key = cmp, key, None
             self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
@@ -579,18 +579,21 @@ class ComparisonDashboard(W.VBox):
             self._confirm_key = None
             return True
         self._confirm_key = key
-        minutes = seconds / 60
-        when = (f"about {seconds:.0f} s" if seconds < 120 else f"about {minutes:.0f} minutes")
-        mem = f"{need / 1e9:.1f} GB" + (f" of this machine's {memory / 1e9:.0f} GB"
-                                         if math.isfinite(memory) else "")
-        self.work.status.value = (
-            "<span class='confirm-needed' style='color:#b26a00'>This comparison will take "
-            f"{when} (an estimate, within about a factor of two) and need about {mem} "
-            f"({2 * reps} runs of {a.params['n_residents']:,} residents for "
-            f"{a.params['n_days']:,} days"
-            + (f", then the robustness stage across {worlds} worlds" if worlds else "")
-            + "). Press Compare again to start it, or make it smaller (fewer residents, "
-            "days or replications).</span>")
+        zh = self.lang == "zh"
+        if seconds < 120:
+            when = f"约{seconds:.0f}秒" if zh else f"about {seconds:.0f} s"
+        else:
+            when = f"约{seconds / 60:.0f}分钟" if zh else f"about {seconds / 60:.0f} minutes"
+        mem = f"{need / 1e9:.1f} GB"
+        if math.isfinite(memory):
+            mem += (f"（本机共{memory / 1e9:.0f} GB）" if zh
+                    else f" of this machine's {memory / 1e9:.0f} GB")
+        text = tr("confirm", self.lang).format(
+            when=when, mem=mem, runs=2 * reps, residents=a.params["n_residents"],
+            days=a.params["n_days"],
+            worlds=tr("confirm_worlds", self.lang).format(n=worlds) if worlds else "")
+        self.work.status.value = ("<span class='confirm-needed' style='color:#b26a00'>"
+                                  f"{html.escape(text)}</span>")
         return False
 
     def _across_worlds(self, cmp: CompareResult, worlds: int, baseline_name: str,

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import __version__
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
-from ..i18n import outcome_label
+from ..i18n import outcome_label, tr, unit_label, verdict_text
 from ..outcomes import OUTCOMES, direction_arrow
 from ..verdicts import human_number, outcome_verdicts
 
@@ -37,6 +37,8 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     """
     changed, unchanged, noted = [], [], []
     verdicts = outcome_verdicts(cmp.differences)  # the words the verdict's sentences use
+    words = {"better": "v_better", "worse": "v_worse", "different": "v_different",
+             "unclear": "v_unclear", "no clear change": "v_none"}
     for _name, r in cmp.differences.iterrows():
         if not r.get("headline", True):
             continue
@@ -46,31 +48,34 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
                  f"{html.escape(name)}</td>")
         note = r.get("note", "")
         if note:  # fixed by design or not measured: say why instead of printing numbers
+            why = note if lang == "en" else verdict_text("not_compared", lang).format(
+                labels=name, note="")
             noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"
-                         f"{html.escape(note)}</td></tr>")
+                         f"{html.escape(why)}</td></tr>")
             continue
         verdict = verdicts[_name]  # the one rule: the interval and the outcome's margin
         colour = {"better": "#2e7d32", "worse": "#c62828"}.get(verdict, "#555")
         lo, hi = r.diff_low, r.diff_high
         if str(r.unit).startswith("share") and math.isfinite(r.mean_a):
             lo, hi = max(lo, -r.mean_a), min(hi, 1.0 - r.mean_a)  # a share stays in [0, 1]
-        row = (f"<tr>{label}<td>{html.escape(r.unit)}</td>"
+        row = (f"<tr>{label}<td>{html.escape(unit_label(str(r.unit), lang))}</td>"
                f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
                f"<td>{_num(r.diff_mean)}</td><td>[{_num(lo)}, {_num(hi)}]"
-               f"</td><td style='color:{colour}'>{verdict}</td></tr>")
+               f"</td><td style='color:{colour}' class='verdict-{verdict.replace(' ', '-')}'>"
+               f"{html.escape(tr(words[verdict], lang))}</td></tr>")
         (unchanged if verdict in ("no clear change", "unclear") else changed).append(row)
-    head = ("<thead><tr><th>outcome</th><th>unit</th><th>baseline</th><th>reform</th>"
-            "<th>reform − baseline</th><th>95% interval</th><th>reform is</th></tr></thead>")
+    head = "<thead><tr>" + "".join(
+        f"<th>{html.escape(tr(k, lang))}</th>" for k in
+        ("t_outcome", "t_unit", "t_base", "t_reform", "t_diff", "t_ci", "t_is")) + "</tr></thead>"
     out = f"<table class='diffs'>{head}<tbody>{''.join(changed)}</tbody></table>"
     if unchanged:
-        out += (f"<details><summary>{len(unchanged)} outcomes with no clear change (the "
-                "interval within the outcome's margin: 1% of the baseline, 0.1 point for a "
-                "share) or an unclear one (an interval too wide to tell)"
+        out += (f"<details><summary>{html.escape(tr('t_unchanged', lang).format(n=len(unchanged)))}"
                 f"</summary><table class='diffs'>{head}<tbody>{''.join(unchanged)}"
                 "</tbody></table></details>")
     if noted:
-        out += (f"<details><summary>{len(noted)} outcomes not compared, and why</summary>"
-                f"<table class='diffs'><tbody>{''.join(noted)}</tbody></table></details>")
+        out += (f"<details><summary>{html.escape(tr('t_noted', lang).format(n=len(noted)))}"
+                f"</summary><table class='diffs'><tbody>{''.join(noted)}</tbody></table>"
+                "</details>")
     return out
 
 
