@@ -54,9 +54,9 @@ class ResidentAgent(mesa.Agent):
         u = rnd.random()
         tier = 0 if u <= tier_cum[0] else (1 if u <= tier_cum[1] else 2)
         away = rnd.random() < m.care.away_share[et] and p["n_regions"] > 1
-        if away:
-            shift = 1 + rnd.randrange(p["n_regions"] - 1)
-            region = (self.region + shift) % p["n_regions"]
+        if away:  # another region, in proportion to its residents (as CareProcess.away_region)
+            others = [r for r in range(p["n_regions"]) if r != self.region]
+            region = rnd.choices(others, weights=[m.pop.region_weight[r] for r in others])[0]
             per = int(m.nodes_per_tier[tier])
             prov = int(m.provider_table[region, tier, rnd.randrange(per)])
         else:
