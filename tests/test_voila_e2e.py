@@ -465,11 +465,22 @@ def test_a_killed_worker_does_not_break_the_app(app, voila_url):
     os.kill(workers[0].pid, signal.SIGKILL)
     wait_for_result(page, page.evaluate("window.__runs = (window.__runs || 0) + 1"))
     assert "the reform" in page.locator(f"{CMP} .verdict").inner_text()
-    # issue 18, defect 5: the repair is reported, not silent
-    expect()(page.locator(f"{CMP} .worker-repaired")).to_contain_text(
-        "a worker process stopped", timeout=30_000)
+
+    def repair_said(timeout: int) -> bool:  # issue 18, defect 5: said, not silent
+        try:
+            expect()(page.locator(f"{CMP} .worker-repaired")).to_contain_text(
+                "a worker process stopped", timeout=timeout)
+        except AssertionError:
+            return False
+        return True
+
+    # killed while its runs were under way, the repair is said at once; killed after they
+    # had all finished (1,000 residents run fast), the next request finds the pool broken,
+    # replaces it and says so
+    at_once = repair_said(10_000)
     select(page, "Collection scope", "minimal")
     assert "the reform" in run_to_end(page)
+    assert at_once or repair_said(30_000)
     assert "process pool" not in page.locator(f"{CMP} .verdict").inner_text()
 
 
