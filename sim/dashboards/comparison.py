@@ -367,10 +367,8 @@ class ComparisonDashboard(W.VBox):
 
     def _note_worlds(self) -> None:
         """Say beside the control what the robustness stage will run after the verdict."""
-        from ..robustness import NOISE_REPS, WORLD_REPS
-
         n = self.worlds.value
-        runs = 2 * n * WORLD_REPS + 2 * NOISE_REPS
+        runs = 2 * _world_runs_per_arm(n)
         self.worlds_note.value = (
             f"<span style='color:#555;font-size:0.85em'>then {runs} more runs across "
             f"{n} worlds</span>" if n else
@@ -552,7 +550,7 @@ class ComparisonDashboard(W.VBox):
         one run per worker at once.
         """
         from ..preflight import estimate
-        from ..robustness import NOISE_REPS, WORLD_REPS, WORLD_RESIDENTS
+        from ..robustness import WORLD_RESIDENTS
 
         workers = max(getattr(self.runner, "workers", 1) or 1, 1)
         ea, eb = estimate(a.params), estimate(b.params)
@@ -561,7 +559,7 @@ class ComparisonDashboard(W.VBox):
             small = {"n_residents": min(int(a.params["n_residents"]), WORLD_RESIDENTS)}
             per = (estimate({**a.params, **small}).seconds
                    + estimate({**b.params, **small}).seconds)
-            seconds += per * (worlds * WORLD_REPS + NOISE_REPS)
+            seconds += per * _world_runs_per_arm(worlds)
         return seconds / workers, max(ea.bytes, eb.bytes) * workers
 
     def _confirmed(self, a: Scenario, b: Scenario, reps: int, worlds: int, key) -> bool:
@@ -797,3 +795,14 @@ def _failures(cmp: CompareResult) -> int:
 
 def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name).strip("_")
+
+
+def _world_runs_per_arm(worlds: int) -> int:
+    """Runs of each arm in the robustness stage.
+
+    Every world, then the noise replications at the arms' own values: what the note beside
+    the control and the cost estimate both count.
+    """
+    from ..robustness import NOISE_REPS, WORLD_REPS
+
+    return worlds * WORLD_REPS + NOISE_REPS
