@@ -23,6 +23,7 @@ import contextlib
 import multiprocessing as mp
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -35,8 +36,8 @@ from concurrent.futures import (
 )
 from concurrent.futures.process import BrokenProcessPool
 
-__all__ = ["ENGINES", "IsolatedExecutor", "SerialExecutor", "default_workers", "executor",
-           "process_pool", "stop_pool"]
+__all__ = ["ENGINES", "IsolatedExecutor", "SerialExecutor", "connect_dask", "default_workers",
+           "executor", "process_pool", "stop_pool", "task_cancelled"]
 
 ENGINES = ("serial", "processes", "dask")
 DASK_CONNECT_TIMEOUT = "20s"  # how long to try reaching a --scheduler address
@@ -231,37 +232,85 @@ def executor(engine: str = "processes", workers: int | None = None,
 
 @contextlib.contextmanager
 def _dask_executor(n: int, scheduler: str | None) -> Iterator[Executor]:
-    try:
-        import dask
-        from dask.distributed import Client, LocalCluster
-    except ImportError as e:  # pragma: no cover - depends on the install
-        raise ValueError("engine dask needs dask[distributed]: pip install 'dask[distributed]'"
-                         ) from e
-    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
     cluster = None
     if scheduler:
-        try:
-            client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as e:
-            raise ValueError(f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} "
-                             f"({e}); start one with 'dask scheduler' or drop --scheduler"
-                             ) from None
-        try:  # a scheduler without workers would hold every run forever
-            client.wait_for_workers(1, timeout=max(DASK_WORKER_TIMEOUT, 0.1))
-        except BaseException as e:
-            client.close()
-            if not isinstance(e, TimeoutError | OSError):  # Ctrl-C while waiting
-                raise
-            raise ValueError(f"--scheduler: the Dask scheduler at {scheduler!r} has no "
-                             f"workers after {DASK_WORKER_TIMEOUT:g} s; start one with "
-                             f"'dask worker {scheduler}' or drop --scheduler") from None
+        client = connect_dask(scheduler)
     else:
+        LocalCluster = _dask().LocalCluster
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                host="127.0.0.1", dashboard_address=None)
-        client = Client(cluster)
+        client = _dask().Client(cluster)
     try:
         yield client.get_executor(pure=False)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask():
+    """``dask.distributed``, with the nanny's ``MALLOC_TRIM_THRESHOLD_`` unset."""
+    try:
+        import dask
+        import dask.distributed
+    except ImportError as e:  # pragma: no cover - depends on the install
+        raise ValueError("engine dask needs dask[distributed]: pip install 'dask[distributed]'"
+                         ) from e
+    dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+    return dask.distributed
+
+
+def connect_dask(scheduler: str, option: str = "--scheduler"):
+    """A :class:`distributed.Client` of the running scheduler at ``scheduler``.
+
+    Waits (at most :data:`DASK_WORKER_TIMEOUT` s) for its first worker: a scheduler with
+    none would hold every run forever.
+
+    Raises:
+        ValueError: naming ``option`` when the scheduler cannot be reached or has no worker.
+    """
+    Client = _dask().Client
+    try:
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as e:
+        raise ValueError(f"{option}: cannot reach a Dask scheduler at {scheduler!r} "
+                         f"({e}); start one with 'dask scheduler' or drop {option}"
+                         ) from None
+    try:
+        client.wait_for_workers(1, timeout=max(DASK_WORKER_TIMEOUT, 0.1))
+    except BaseException as e:
+        client.close()
+        if not isinstance(e, TimeoutError | OSError):  # Ctrl-C while waiting
+            raise
+        raise ValueError(f"{option}: the Dask scheduler at {scheduler!r} has no "
+                         f"workers after {DASK_WORKER_TIMEOUT:g} s; start one with "
+                         f"'dask worker {scheduler}' or drop {option}") from None
+    return client
+
+
+def task_cancelled() -> Callable[[], bool] | None:
+    """A cheap test of whether the task running in this thread was cancelled (or None).
+
+    In a Dask worker, a task whose future is cancelled (or whose client went away) keeps
+    running in its thread, using the core others wait for: Dask cannot interrupt it. The
+    worker marks it ``cancelled`` in its own state, though, and a long task can read that
+    (a dictionary lookup, no message to the scheduler) and stop. Outside a Dask task (this
+    process, a local process pool, whose workers are simply terminated) this returns None.
+    """
+    if "distributed.worker" not in sys.modules:  # not a Dask worker (and no slow import)
+        return None
+    from distributed import get_worker
+    from distributed.worker import thread_state
+    key = getattr(thread_state, "key", None)
+    if key is None:
+        return None
+    try:
+        tasks = get_worker().state.tasks
+    except (ValueError, AttributeError):  # not in a worker; an unknown Dask layout
+        return None
+
+    def cancelled() -> bool:
+        ts = tasks.get(key)
+        return ts is None or ts.state in ("cancelled", "released", "forgotten")
+
+    return cancelled

@@ -17,13 +17,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import as_completed
+from concurrent.futures import CancelledError, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .engines import task_cancelled
 from .outcomes import OUTCOMES
 from .scenario import Scenario, load_scenario
 from .yamlio import one_line
@@ -87,7 +88,15 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
         model = HealthDataModel(scenario, seed=seed)
         if model_hook is not None:
             model_hook(model)
-        summary = model.run()
+        stop = task_cancelled()  # a Dask task cancelled by its page stops within a day
+        if stop is None:
+            summary = model.run()
+        else:
+            while model.running:
+                if stop():
+                    raise CancelledError("cancelled while running")
+                model.step()
+            summary = model.summary()
         daily = model.daily().reset_index()
         groups = model.breakdown()
         row.update(status="ok", error="")

@@ -244,3 +244,214 @@ def test_workers_end_when_their_owner_is_killed():
         child.kill()
         child.wait(5)
         kill_all(pids)
+
+
+def test_stop_ends_the_request_and_its_running_workers_at_once():
+    """Issue 18, defect 4: Cancel (a ``stop`` that turns True) ends the request within a
+    poll and no worker computes on after it (they were mid-run: they are ended)."""
+    big = sim.load_scenario("status_quo").with_overrides(
+        {"n_residents": 100_000, "n_days": 730})
+    runner = Runner(workers=2)
+    pressed = threading.Event()
+    outcome = []
+
+    def work():
+        try:
+            runner.run_many([big], seed=0, reps=6, stop=pressed.is_set)
+            outcome.append("finished")
+        except BaseException as e:
+            outcome.append(e)
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    pids = worker_pids(runner, 2)
+    try:
+        time.sleep(0.5)  # the workers are busy
+        t0 = time.monotonic()
+        pressed.set()
+        t.join(5)
+        took = time.monotonic() - t0
+        assert not t.is_alive() and isinstance(outcome[0], CancelledError)
+        assert took < 2.0, f"the request took {took:.1f} s to stop"
+        assert wait_gone(pids, 2.0) == [], "a worker computes on after Cancel"
+        # the next request starts a fresh pool and completes
+        (res,) = runner.run_many([tiny("status_quo")], seed=0, reps=2)
+        assert (res.runs["status"] == "ok").all()
+    finally:
+        runner.close()
+        kill_all(pids)
+
+
+def test_stop_while_waiting_for_another_request():
+    """A page whose request waits for another tab's to finish can still cancel at once."""
+    runner = Runner(workers=0)
+    with runner._lock:  # another request holds the runner
+        t0 = time.monotonic()
+        with pytest.raises(CancelledError):
+            runner.run_many([tiny("status_quo")], seed=0, reps=1, stop=lambda: True)
+        assert time.monotonic() - t0 < 1.0
+
+
+# ---------------------------------------------------------------- results kept on disk
+
+
+def test_results_on_disk_serve_another_runner_and_survive_a_restart(tmp_path):
+    """Issue 18, item 5: a question asked again, by another page or after a restart, is
+    answered from the disk without running, with the same numbers."""
+    a, b = tiny("status_quo"), tiny("national_plan_2025")
+    first = Runner(workers=0, cache_dir=tmp_path)
+    want = first.compare(a, b, seed=3, reps=2)
+    assert len(first.disk.entries()) == 2
+    calls = []
+    other = Runner(workers=0, cache_dir=tmp_path)  # a new page, or the server restarted
+    got = other.compare(a, b, seed=3, reps=2, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(0, 0)], "nothing should have run"
+    assert_same_compare(got, want, reps=2)
+    assert got.a.scenario is a  # the result names the scenario asked for
+    # other inputs are other entries: another seed, another replication count
+    other.run_many([a], seed=4, reps=2)
+    other.run_many([a], seed=3, reps=3)
+    assert len(other.disk.entries()) == 4
+
+
+def test_the_disk_cache_is_keyed_by_the_code(tmp_path, monkeypatch):
+    """A result of other code (an edited model, another version) is never served."""
+    from sim.dashboards import cache
+
+    a = tiny("status_quo")
+    Runner(workers=0, cache_dir=tmp_path).run_many([a], seed=0, reps=1)
+    monkeypatch.setattr(cache, "code_version", lambda: "edited")
+    calls = []
+    Runner(workers=0, cache_dir=tmp_path).run_many([a], seed=0, reps=1,
+                                                     progress=lambda d, t: calls.append(t))
+    assert calls[0] == 1, "a result of other code was served"
+
+
+def test_a_damaged_or_failed_entry_is_run_again(tmp_path, monkeypatch):
+    a = tiny("status_quo")
+    r = Runner(workers=0, cache_dir=tmp_path)
+    (want,) = r.run_many([a], seed=0, reps=1)
+    (entry,) = r.disk.entries()
+    (entry / "daily.parquet").write_bytes(b"not parquet")
+    calls = []
+    (got,) = Runner(workers=0, cache_dir=tmp_path).run_many(
+        [a], seed=0, reps=1, progress=lambda d, t: calls.append(t))
+    assert calls[0] == 1  # read as a miss, and run
+    pd.testing.assert_frame_equal(numbers(got), numbers(want))
+    # a failed run is never stored
+    monkeypatch.setattr(runner_mod, "run_params", _failing_run)
+    b = tiny("national_plan_2025")
+    fresh = Runner(workers=0, cache_dir=tmp_path / "other")
+    (bad,) = fresh.run_many([b], seed=0, reps=1)
+    assert (bad.runs["status"] == "error").all()
+    assert fresh.disk.entries() == []
+
+
+def _failing_run(name, params, seed, rep=0):
+    from sim.experiment import failed_run
+    return ({"scenario": name, "rep": rep, "seed": seed, "runtime_s": 0.0,
+             **failed_run(RuntimeError("boom"))}, pd.DataFrame({"day": []}), pd.DataFrame())
+
+
+def test_the_disk_cache_keeps_within_its_size_by_dropping_the_least_recently_used(tmp_path):
+    from sim.dashboards.cache import ResultCache
+
+    r = Runner(workers=0, cache_dir=tmp_path)
+    (one,) = r.run_many([tiny("status_quo")], seed=0, reps=1)
+    size = r.disk.size()
+    cache = ResultCache(tmp_path, max_bytes=int(2.5 * size))
+    (two,) = Runner(workers=0).run_many([tiny("status_quo")], seed=1, reps=1)
+    (three,) = Runner(workers=0).run_many([tiny("status_quo")], seed=2, reps=1)
+    cache.put(two, 1)
+    time.sleep(0.05)
+    assert cache.get(one.scenario, 0, 1) is not None  # used: now the most recent
+    time.sleep(0.05)
+    cache.put(three, 1)  # over the limit: the least recently used (seed 1) goes
+    assert cache.get(one.scenario, 1, 1) is None
+    assert cache.get(one.scenario, 0, 1) is not None
+    assert cache.get(one.scenario, 2, 1) is not None
+    assert cache.size() <= cache.max_bytes
+
+
+def test_an_unusable_cache_folder_is_refused_with_its_name(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ValueError, match=r"cannot use the folder .*file"):
+        Runner(workers=0, cache_dir=blocker / "cache")
+
+
+# ---------------------------------------------------------------- a shared Dask cluster
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    from sim.engines import _dask
+
+    _dask()  # the nanny's malloc setting, as the app's cluster has it
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as c:
+        yield c
+
+
+def test_a_shared_cluster_gives_the_same_numbers(cluster, monkeypatch):
+    """Pages of one server share the cluster's workers (``HEALTHSIM_SCHEDULER``): the
+    numbers are those of this kernel's own workers, and no worker process is started here."""
+    monkeypatch.setenv(runner_mod.SCHEDULER_ENV, cluster.scheduler_address)
+    a, b = tiny("status_quo"), tiny("national_plan_2025")
+    shared = Runner()
+    try:
+        assert shared.shared and shared.workers == 2
+        got = shared.compare(a, b, seed=5, reps=3)
+        assert shared._pool is None
+    finally:
+        shared.close()
+    want = Runner(workers=0).compare(a, b, seed=5, reps=3)
+    assert_same_compare(got, want, reps=3)
+
+
+def test_cancel_on_a_shared_cluster_stops_the_running_tasks(cluster):
+    """Issue 18, defect 4, with a shared pool: the workers cannot be ended (other pages use
+    them), so a cancelled task stops itself within a simulated day."""
+    big = sim.load_scenario("status_quo").with_overrides(
+        {"n_residents": 100_000, "n_days": 730})
+    runner = Runner(scheduler=cluster.scheduler_address)
+    client = runner._connect()
+
+    def executing() -> int:
+        return sum(client.run(lambda dask_worker: dask_worker.state.executing_count).values())
+
+    pressed = threading.Event()
+    outcome = []
+
+    def work():
+        try:
+            runner.run_many([big], seed=0, reps=4, stop=pressed.is_set)
+            outcome.append("finished")
+        except BaseException as e:
+            outcome.append(e)
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    try:
+        end = time.monotonic() + 30
+        while executing() < 2 and time.monotonic() < end:
+            time.sleep(0.1)
+        assert executing() == 2, "both workers should be running a replication"
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        pressed.set()
+        t.join(5)
+        assert isinstance(outcome[0], CancelledError)
+        while executing() and time.monotonic() - t0 < 10:
+            time.sleep(0.05)
+        took = time.monotonic() - t0
+        assert executing() == 0 and took < 2.0, f"tasks ran on {took:.1f} s after Cancel"
+    finally:
+        runner.close()
+
+
+def test_an_unreachable_scheduler_is_named():
+    runner = Runner(scheduler="tcp://127.0.0.1:9")
+    with pytest.raises(ValueError, match="HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler"):
+        runner.run_many([tiny("status_quo")], seed=0, reps=1)

@@ -7,6 +7,7 @@ import html
 import threading
 import traceback
 from collections.abc import Callable
+from concurrent.futures import CancelledError
 
 import ipywidgets as W
 
@@ -131,6 +132,14 @@ class Background:
         if self._cancelled.is_set():
             raise Cancelled
 
+    def cancelled(self) -> bool:
+        """Whether Cancel was pressed.
+
+        What a job gives the Runner as ``stop``, so that its runs stop at once rather than
+        at the next progress report.
+        """
+        return self._cancelled.is_set()
+
     def on_progress(self, done: int, total: int) -> None:
         """Update the bar (called from the worker thread); stops the job if cancelled."""
         self.check()
@@ -161,7 +170,7 @@ class Background:
         def wrapped():
             try:
                 job()
-            except Cancelled:
+            except (Cancelled, CancelledError):  # CancelledError: the Runner's runs stopped
                 self.status.value = "cancelled"
                 if on_cancel is not None:
                     on_cancel()

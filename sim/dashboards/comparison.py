@@ -15,6 +15,7 @@ import html
 import math
 import tempfile
 import time
+from concurrent.futures import CancelledError
 from pathlib import Path
 
 import ipywidgets as W
@@ -499,7 +500,7 @@ class ComparisonDashboard(W.VBox):
                 self.timing.setdefault("first_provisional_s", time.perf_counter() - t0)
 
             cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress,
-                                      partial=provisional)
+                                      partial=provisional, stop=self.work.cancelled)
             self.work.check()
             t1 = time.perf_counter()
             self._show(cmp, t0, baseline_name)
@@ -630,9 +631,9 @@ class ComparisonDashboard(W.VBox):
         t0 = time.perf_counter()
         try:
             results, central = plan.execute(lambda sc, sd, r: self.runner.run_many(
-                sc, sd, r, progress=self.work.on_progress))
+                sc, sd, r, progress=self.work.on_progress, stop=self.work.cancelled))
             self.work.check()
-        except Cancelled:
+        except (Cancelled, CancelledError):
             self.robust.value = (
                 "<div class='robustness-cancelled' style='color:#b26a00'>"
                 f"{tr('worlds_cancelled', self.lang)}</div>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from concurrent.futures import CancelledError
 
 import ipywidgets as W
 
@@ -115,7 +116,8 @@ class DebateDashboard(W.VBox):
         self.across.value = ""
 
         def job():
-            cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress)
+            cmp = self.runner.compare(a, b, seed, reps, progress=self.work.on_progress,
+                                      stop=self.work.cancelled)
             self.work.check()
             if self._inputs() != asked:  # the claim or the settings changed meanwhile
                 self.verdict.value = ("<i>The claim or the settings changed while it ran: "
@@ -157,9 +159,10 @@ class DebateDashboard(W.VBox):
                              f"({plan.runs} runs)…</i>")
         try:
             results, central = plan.execute(lambda sc, sd, r: self.runner.run_many(
-                sc, sd, r, progress=self.work.on_progress))
+                sc, sd, r, progress=self.work.on_progress, stop=self.work.cancelled))
             self.work.check()
-        except Cancelled:  # the replication verdict above stays; this stage says it stopped
+        except (Cancelled, CancelledError):  # the replication verdict above stays; this
+            # stage says it stopped
             self.across.value = ("<div style='color:#b26a00'>Cancelled: the claim was not "
                                  "tested across the plausible worlds.</div>")
             self.work.status.value = "cancelled (plausible worlds)"

@@ -153,7 +153,8 @@ class PolicyExplorer(W.VBox):
         self._on_change(None)
 
         def job():
-            (res,) = self.runner.run_many([scen], seed, reps, progress=self.work.on_progress)
+            (res,) = self.runner.run_many([scen], seed, reps, progress=self.work.on_progress,
+                                          stop=self.work.cancelled)
             failed = failed_runs(res)
             if failed:
                 self.table.value = (f"<div style='color:#c62828'>{failed} of {reps} "

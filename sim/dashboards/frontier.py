@@ -335,7 +335,7 @@ class FrontierDashboard(W.VBox):
 
                 def run(scens, seed, reps, _offset=done[0], _total=total * worlds):
                     return self.runner.run_many(
-                        scens, seed, reps,
+                        scens, seed, reps, stop=self.work.cancelled,
                         progress=lambda d, t: self.work.on_progress(_offset + d, _total))
 
                 t = frontier_across_worlds(list(pols.values()), worlds, rep_seed, risk=risk,

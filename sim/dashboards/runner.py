@@ -1,27 +1,39 @@
-"""Runs for the dashboards: a warm pool of worker processes, progress, and a cache.
+"""Runs for the dashboards: a warm pool of workers, progress, Cancel and a cache.
 
 A dashboard asks for replications of one or two scenarios on the same seeds. The
-:class:`Runner` keeps worker processes alive between clicks (starting them costs more than
-a small run), reports progress as runs finish, and returns cached results when the same
-inputs come back.
+:class:`Runner` keeps workers alive between clicks (starting them costs more than a small
+run), reports progress as runs finish, stops at once when the page cancels, and returns
+cached results when the same inputs come back.
 
-The pool is expendable: a worker that dies (the kernel's memory killer, a crash) breaks a
-``ProcessPoolExecutor`` for good, so the Runner replaces the pool and runs the lost
-replications again (at most :data:`MAX_RETRIES` times per request). Workers end with the
-process that owns them, however it ends (see :func:`sim.engines.exit_with_parent`), and
-:meth:`Runner.close` stops work under way at once instead of waiting for it.
+Where the runs happen:
+
+* by default, in worker processes of this kernel (one per core). The pool is expendable: a
+  worker that dies (the kernel's memory killer, a crash) breaks a ``ProcessPoolExecutor``
+  for good, so the Runner replaces the pool and runs the lost replications again (at most
+  :data:`MAX_RETRIES` times per request). Workers end with the process that owns them,
+  however it ends (see :func:`sim.engines.exit_with_parent`); Cancel terminates them;
+* on a **shared Dask cluster** when ``scheduler`` (or the environment variable
+  :data:`SCHEDULER_ENV`) names one: every page of a server then shares its workers, so the
+  number of worker processes is the server's, not two per page (``python -m sim app``
+  starts such a cluster on this machine; any Dask cluster serves). Cancel cancels this
+  page's tasks, and a task already running stops within a simulated day
+  (:func:`sim.engines.task_cancelled`); Dask itself reruns the tasks of a worker that died.
+
+With ``cache_dir`` (or :data:`CACHE_ENV`) complete results are also kept on disk
+(:class:`~sim.dashboards.cache.ResultCache`), shared by every page and kept across restarts.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
-from ..engines import SerialExecutor, default_workers, process_pool, stop_pool
+from ..engines import SerialExecutor, connect_dask, default_workers, process_pool, stop_pool
 from ..experiment import (
     CompareResult,
     RunResult,
@@ -32,7 +44,12 @@ from ..experiment import (
 )
 from ..scenario import Scenario
 
-__all__ = ["MAX_RETRIES", "Runner"]
+__all__ = ["CACHE_ENV", "MAX_RETRIES", "SCHEDULER_ENV", "Runner", "repair_note"]
+
+#: the environment variable naming a Dask scheduler for every page's runs
+SCHEDULER_ENV = "HEALTHSIM_SCHEDULER"
+#: the environment variable naming a folder for results kept on disk
+CACHE_ENV = "HEALTHSIM_CACHE_DIR"
 
 #: how many times one request replaces a broken pool and re-runs the lost replications
 MAX_RETRIES = 2
@@ -48,11 +65,29 @@ class Runner:
     failure can be shown) but run again next time.
 
     Args:
-        workers: worker processes (default: the available cores); 0 runs in this process.
+        workers: worker processes of this kernel (default: the available cores); 0 runs in
+            this process. Ignored with a ``scheduler``.
+        scheduler: a Dask scheduler's address (``tcp://host:8786``) whose workers run every
+            request (default, when ``workers`` is not given either: the
+            :data:`SCHEDULER_ENV` environment variable, if set).
+        cache_dir: a folder keeping complete results on disk for every Runner that uses it
+            (default: the :data:`CACHE_ENV` environment variable, if set; else results are
+            kept in this process only).
     """
 
-    def __init__(self, workers: int | None = None) -> None:
-        self.workers = default_workers() if workers is None else workers
+    def __init__(self, workers: int | None = None, *, scheduler: str | None = None,
+                 cache_dir: str | os.PathLike | None = None) -> None:
+        self._workers = default_workers() if workers is None else workers
+        if scheduler is None and workers is None:
+            scheduler = os.environ.get(SCHEDULER_ENV) or None
+        self.scheduler = scheduler or None
+        cache_dir = cache_dir or os.environ.get(CACHE_ENV) or None
+        if cache_dir:
+            from .cache import ResultCache
+            self.disk: ResultCache | None = ResultCache(cache_dir)
+        else:
+            self.disk = None
+        self._client = None  # the Dask client, once connected
         self._pool: ProcessPoolExecutor | None = None
         self._cache: dict[tuple, RunResult] = {}
         self._lock = threading.Lock()  # one request at a time
@@ -63,9 +98,37 @@ class Runner:
         #: since the last request) and replications run again because of them
         self.repaired = {"deaths": 0, "repeated": 0}
 
+    @property
+    def workers(self) -> int:
+        """How many runs go at once.
+
+        This kernel's worker processes, or the threads of the shared cluster's workers.
+        """
+        if self.scheduler:
+            client = self._connect()
+            return max(sum(client.nthreads().values()), 1)
+        return self._workers
+
+    @property
+    def shared(self) -> bool:
+        """Whether the runs go to a shared Dask cluster (not this kernel's own workers)."""
+        return bool(self.scheduler)
+
+    def _connect(self):
+        """The Dask client (connected on first use)."""
+        with self._pool_lock:
+            if self._client is None:
+                self._client = connect_dask(self.scheduler, option=SCHEDULER_ENV)
+                if not self._exit_hook:
+                    _at_exit(self.close)
+                    self._exit_hook = True
+            return self._client
+
     def _executor(self, closes: int) -> Executor:
         """The warm pool (a new one if there is none or it is broken)."""
-        if self.workers == 0:
+        if self.scheduler:
+            return self._connect().get_executor(pure=False)
+        if self._workers == 0:
             return SerialExecutor()
         with self._pool_lock:
             if self._closes != closes:
@@ -75,7 +138,7 @@ class Runner:
                 self._pool = None
                 self.repaired["deaths"] += 1
             if self._pool is None:
-                self._pool = process_pool(self.workers, die_with_parent=True)
+                self._pool = process_pool(self._workers, die_with_parent=True)
                 if not self._exit_hook:
                     _at_exit(self.close)
                     self._exit_hook = True
@@ -90,38 +153,55 @@ class Runner:
             stop_pool(pool)
 
     def close(self) -> None:
-        """Stop the worker processes now, ending any run under way.
+        """Stop the workers now, ending any run under way.
 
-        The workers are terminated (running replications are not waited for, queued ones
-        never start); a request under way raises :class:`concurrent.futures.CancelledError`
-        within :data:`POLL_S` seconds. The cache is kept, and a later request starts a new
-        pool, so this also serves to cancel a run.
+        This kernel's workers are terminated (running replications are not waited for,
+        queued ones never start); with a shared cluster, this Runner's tasks are cancelled
+        and its connection closed (the cluster's workers stay, for other pages). A request
+        under way raises :class:`concurrent.futures.CancelledError` within :data:`POLL_S`
+        seconds. The cache is kept, and a later request starts a new pool or connection.
         """
         with self._pool_lock:
             self._closes += 1
             pool, self._pool = self._pool, None
+            client, self._client = self._client, None
         if pool is not None:
             stop_pool(pool)
+        if client is not None:
+            with contextlib.suppress(Exception):  # closing after the cluster went away
+                client.close(timeout=2)
 
     def run_many(self, scenarios: Sequence[Scenario], seed: int, reps: int,
                  progress: Callable[[int, int], None] | None = None,
                  partial: Callable[[list[RunResult]], None] | None = None,
+                 stop: Callable[[], bool] | None = None,
                  ) -> list[RunResult]:
         """Replications of each scenario on the same seeds (cached per scenario).
 
         Replications are submitted in order (replication 0 of every scenario first), so
         complete sets arrive early; ``partial`` is called with the results so far each time
         another replication is complete for every scenario (from the second one on).
+        ``stop`` is polled every :data:`POLL_S` seconds: once it returns True the request
+        ends and its runs stop (this kernel's workers are terminated; a shared cluster's
+        tasks are cancelled), as they do when a callback raises.
 
         Raises:
             RuntimeError: when worker processes died more than :data:`MAX_RETRIES` times
                 during this request (nothing is cached).
-            concurrent.futures.CancelledError: when :meth:`close` was called meanwhile.
+            concurrent.futures.CancelledError: when :meth:`close` was called or ``stop``
+                returned True meanwhile.
         """
-        with self._lock:
+        while not self._lock.acquire(timeout=POLL_S):  # another tab's request is running
+            if stop is not None and stop():
+                raise CancelledError("cancelled while waiting for another request")
+        try:
             closes = self._closes
             self.repaired = {"deaths": 0, "repeated": 0}
             keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
+            if self.disk is not None:  # another page, or this server before a restart
+                for s, k in zip(scenarios, keys, strict=True):
+                    if k not in self._cache and (hit := self.disk.get(s, seed, reps)):
+                        self._cache[k] = hit
             todo = [(i, s) for i, (s, k) in enumerate(zip(scenarios, keys, strict=True))
                     if k not in self._cache]
             total = len(todo) * reps
@@ -132,7 +212,7 @@ class Runner:
             if todo:
                 parts: dict[int, list] = {i: [] for i, _ in todo}
                 complete = 0
-                runs = self._replications(scenarios, todo, seed, reps, closes)
+                runs = self._replications(scenarios, todo, seed, reps, closes, stop)
                 with contextlib.closing(runs):  # stopping early cancels the queued runs
                     for i, rep, out in runs:
                         parts[i].append((rep, *out))
@@ -150,10 +230,15 @@ class Runner:
                     fresh[i] = assemble_result(s, seed, parts[i])
                     if _all_ok(fresh[i]):  # a failed run is shown, never served again
                         self._cache[keys[i]] = fresh[i]
+                        if self.disk is not None:
+                            self.disk.put(fresh[i], reps)
             return [fresh[i] if i in fresh else self._cache[k] for i, k in enumerate(keys)]
+        finally:
+            self._lock.release()
 
     def _replications(self, scenarios: Sequence[Scenario], todo: list[tuple[int, Scenario]],
-                      seed: int, reps: int, closes: int) -> Iterator[tuple[int, int, tuple]]:
+                      seed: int, reps: int, closes: int, stop: Callable[[], bool] | None = None,
+                      ) -> Iterator[tuple[int, int, tuple]]:
         """Yield ``(scenario index, rep, run_params output)`` as each replication finishes.
 
         A dead worker breaks the pool: the pool is replaced and what it lost runs again
@@ -182,7 +267,7 @@ class Runner:
                     if self._closes != closes:
                         raise CancelledError("the runner was closed while running") from e
                     raise
-                for f in self._finished(futs, closes):
+                for f in self._finished(futs, closes, stop):
                     try:
                         out = f.result()
                     except BrokenProcessPool as e:
@@ -191,8 +276,12 @@ class Runner:
                         continue
                     yield (*futs[f], out)
             finally:
-                for f in futs:  # stopped early (an error, a callback raised): drop queued work
-                    f.cancel()
+                # stopped early (Cancel, an error, a callback raised): drop the queued work;
+                # a shared cluster's running tasks stop themselves once cancelled, but this
+                # kernel's workers would compute on for nobody: end them
+                running = [f for f in futs if not f.cancel() and not f.done()]
+                if running and isinstance(ex, ProcessPoolExecutor):
+                    self._discard(ex)
             if not lost:
                 return
             deaths += 1
@@ -211,31 +300,37 @@ class Runner:
                     "try fewer simulated residents") from broken
             self._discard(ex)  # a fresh pool runs the lost replications again
 
-    def _finished(self, futs: dict[Future, tuple[int, int]], closes: int) -> Iterator[Future]:
+    def _finished(self, futs: dict[Future, tuple[int, int]], closes: int,
+                  stop: Callable[[], bool] | None = None) -> Iterator[Future]:
         """``futs`` as they finish (in submission order when several have).
 
         Polls, rather than :func:`concurrent.futures.as_completed`, so that :meth:`close`
-        ends the wait at once whatever state the pool was left in.
+        or ``stop`` ends the wait at once whatever state the pool was left in.
         """
         remaining = set(futs)
         while remaining:
             if self._closes != closes:
                 raise CancelledError("the runner was closed while running")
+            if stop is not None and stop():
+                raise CancelledError("cancelled")
             finished, remaining = wait(remaining, timeout=POLL_S, return_when=FIRST_COMPLETED)
             yield from (f for f in futs if f in finished)
 
     def compare(self, a: Scenario, b: Scenario, seed: int, reps: int,
                 progress: Callable[[int, int], None] | None = None,
-                partial: Callable[[CompareResult], None] | None = None) -> CompareResult:
+                partial: Callable[[CompareResult], None] | None = None,
+                stop: Callable[[], bool] | None = None) -> CompareResult:
         """Baseline ``a`` against reform ``b`` on the same seeds (paired differences).
 
-        ``partial`` receives a provisional comparison on the replications complete so far.
+        ``partial`` receives a provisional comparison on the replications complete so far;
+        ``stop`` as in :meth:`run_many`.
         """
         def on_partial(results):
             ra, rb = results
             partial(CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs)))
 
-        ra, rb = self.run_many([a, b], seed, reps, progress, on_partial if partial else None)
+        ra, rb = self.run_many([a, b], seed, reps, progress, on_partial if partial else None,
+                               stop)
         return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
 
 
