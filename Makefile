@@ -32,25 +32,14 @@ test-latest:
 	.venv-latest/bin/python -c "import sys, mesa, numpy, pandas; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__, 'NumPy', numpy.__version__, 'pandas', pandas.__version__)"
 	.venv-latest/bin/python -m pytest -q -o addopts="" -p no:cacheprovider tests --ignore=tests/test_voila_e2e.py
 
-# Kernels are freed when the page closes: Voila's page asks the server to shut its kernel
-# down on `beforeunload` (POST /voila/api/shutdown/<kernel>), and ipykernel ends its child
-# processes on shutdown. For the pages that never say goodbye (browser crash, lost network,
-# laptop asleep) jupyter_server's culler (MappingKernelManager, voila 0.5 / jupyter_server 2;
-# these options are not in `voila --help-all` but reach Voila's kernel manager) shuts down
-# any kernel with no page connected (cull_connected stays False, the default) after 300 s
-# without activity, checking every 60 s; cull_busy=True also culls a kernel left busy by a
-# run nobody is watching (a run still posting progress counts as activity). The dashboards'
-# worker processes end with their kernel however it ends (sim.engines.exit_with_parent).
-# Closing or leaving the page shuts its kernel down at once: Voila's page sends a shutdown
-# beacon, which Voila 0.5 rejects unless its XSRF check is off (the page never gets the
-# _xsrf cookie). What the check guarded here is the POST to shut a kernel down: another
-# web page in the same browser could then send it, but only with the kernel's random id.
-# Opening the app (a GET, never covered by the check) starts a kernel either way, and the
-# server listens on 127.0.0.1 only.
+# One server for a team (sim/serve.py): every page's runs go to one shared pool of worker
+# processes (a Dask cluster on 127.0.0.1, one worker per core) instead of two per page,
+# results are cached on disk (~/.cache/healthsim-workbench/results) for every page and
+# across restarts, and a page that closes frees its kernel at once (one that vanishes,
+# within about a minute: Voila's kernel culler). On a cluster:
+#   .venv/bin/python -m sim app --scheduler tcp://HOST:8786
 app: setup
-	$(BIN)/voila notebooks/app.ipynb --no-browser --port=8866 --Voila.ip=127.0.0.1 \
-	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60 \
-	  --MappingKernelManager.cull_busy=True "--Voila.tornado_settings={'disable_check_xsrf': True}"
+	$(BIN)/python -m sim app --port 8866
 
 lab: setup
 	$(BIN)/jupyter lab notebooks/

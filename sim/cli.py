@@ -189,6 +189,27 @@ def build_parser() -> argparse.ArgumentParser:
     p_ur.add_argument("--workers", type=int, default=None,
                       help="worker processes (default: available cores)")
     p_ur.add_argument("--progress", action="store_true", help="show progress bars")
+
+    p_app = sub.add_parser(
+        "app", help="serve the planner's app to a team (Voila, shared workers, cache)",
+        description="Serve the planner's app on 127.0.0.1 (what 'make app' runs): every "
+                    "page's runs go to one shared pool of worker processes (a Dask cluster "
+                    "started here, or --scheduler), and results are kept on disk so a "
+                    "question asked before is answered at once. Ctrl-C stops.")
+    p_app.add_argument("--port", type=int, default=8866, help="Voila's port (default 8866)")
+    p_app.add_argument("--workers", type=int, default=None,
+                       help="shared worker processes (default: available cores)")
+    p_app.add_argument("--scheduler", default=None,
+                       help="a running Dask scheduler to run on instead, e.g. "
+                            "tcp://10.0.0.5:8786")
+    p_app.add_argument("--memory-limit", default=None,
+                       help="each local worker's memory limit, e.g. 4GB (default: the "
+                            "machine's memory shared equally)")
+    p_app.add_argument("--cache-dir", type=Path, default=None,
+                       help="folder for cached results (default "
+                            "~/.cache/healthsim-workbench/results)")
+    p_app.add_argument("--no-cache", action="store_true",
+                       help="keep results in each page only")
     return parser
 
 
@@ -218,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_lever_effects(args)
         if args.command == "uncertainty-report":
             return _cmd_uncertainty_report(args)
+        if args.command == "app":
+            return _cmd_app(args)
     except CliError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -409,6 +432,16 @@ def _cmd_uncertainty_report(args) -> int:
     print(f"wrote {args.out} and {figure}: {s['runs']:,} runs in {seconds / 60:.1f} min"
           f"{dropped}")
     return 0
+
+
+def _cmd_app(args) -> int:
+    from .serve import serve
+
+    if not 1 <= args.port <= 65535:
+        raise CliError(f"--port: {args.port} is not allowed; give a port from 1 to 65535")
+    return serve(port=args.port, workers=args.workers, scheduler=args.scheduler,
+                 cache_dir="" if args.no_cache else args.cache_dir,
+                 memory_limit=args.memory_limit)
 
 
 def _cmd_validate(args) -> int:

@@ -66,6 +66,9 @@ def test_set_overrides_a_parameter(capsys):
     (["run", "status_quo", "--reps", "0"], "--reps"),
     (["run", "status_quo", "--days", "0"], "--days"),
     (["validate", "status_quo", "--set", "architecture=cloud"], "architecture"),
+    (["app", "--port", "0"], "--port: 0 is not allowed"),
+    (["app", "--workers", "0"], "--workers: 0 is not allowed"),
+    (["app", "--cache-dir", "README.md/results"], "cannot use the folder"),
 ])
 def test_invalid_input_one_line_exit_2(args, needle):
     code, _out, err = cli(*args)

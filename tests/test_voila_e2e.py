@@ -22,6 +22,9 @@ from pathlib import Path
 import pytest
 from conftest import make_tiny_sweep
 
+from sim.dashboards.runner import CACHE_ENV, SCHEDULER_ENV
+from sim.serve import voila_args
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -41,34 +44,38 @@ def voila_url():
     ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
     log = open(ARTIFACTS.parent / ".voila.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", "notebooks/app.ipynb", "--no-browser",
-         f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
-         # as `make app`: idle kernels (and their worker pools) are culled
-         "--MappingKernelManager.cull_idle_timeout=300",
-         "--MappingKernelManager.cull_interval=60", "--MappingKernelManager.cull_busy=True",
-         # and a page that closes shuts its kernel down (see the Makefile's app target)
-         "--Voila.tornado_settings={'disable_check_xsrf': True}"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
+    # Voila as `python -m sim app` runs it (the same culler and page-close settings), but
+    # each page with worker processes of its own (no shared cluster, no disk cache: the
+    # tests below kill and count a page's own workers)
+    env = {k: v for k, v in os.environ.items() if k not in (SCHEDULER_ENV, CACHE_ENV)}
+    proc = subprocess.Popen([*voila_args(port), "--show_tracebacks=True"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    _wait_for_port(proc, port, "voila", "tests/.voila.log")
+    _VOILA_PID[:] = [proc.pid]  # the tests below look for the kernels it starts
+    yield f"http://127.0.0.1:{port}/"
+    _stop(proc)
+    log.close()
+
+
+def _wait_for_port(proc: subprocess.Popen, port: int, what: str, log: str) -> None:
+    deadline = time.time() + 90
     while time.time() < deadline:
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
+                return
         if proc.poll() is not None:
-            raise RuntimeError("voila exited; see tests/.voila.log")
+            raise RuntimeError(f"{what} exited; see {log}")
         time.sleep(0.2)
-    else:
-        proc.terminate()
-        raise RuntimeError("voila did not start within 60 s")
-    _VOILA_PID[:] = [proc.pid]  # the tests below look for the kernels it starts
-    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    raise RuntimeError(f"{what} did not start within 90 s; see {log}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
-        proc.wait(timeout=20)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -567,3 +574,149 @@ def test_the_app_speaks_chinese(app):
     expect()(page.locator(f"{CMP} a.share-link-a")).to_have_text("指向这些输入的链接")
     expect()(page.locator(f"{CMP} .stale-flag")).to_have_text("")
     page.screenshot(path=str(ARTIFACTS / "voila_chinese.png"), full_page=False)
+
+
+# ------------------------------------------------- Cancel, and one server for a team
+
+
+def long_runs(page) -> None:
+    """50,000 residents for 1,095 days: runs of several seconds each (and a confirm step)."""
+    select(page, "Simulated residents", "50000")
+    handle = page.locator(f"{CMP} .widget-slider", has_text="Days").first.locator(
+        ".noUi-handle")
+    handle.focus()
+    handle.press("End")
+    expect()(page.locator(f"{CMP} .widget-slider", has_text="Days").first.locator(
+        ".widget-readout")).to_have_text("1095", timeout=10_000)
+    page.locator(f"{CMP} .compare-button").click()
+    expect()(page.locator(f"{CMP} .confirm-needed")).to_contain_text("Press Compare again",
+                                                                      timeout=30_000)
+    page.locator(f"{CMP} .compare-button").click()  # yes, run it
+    expect()(page.locator(CMP)).to_contain_text("running 0 of 20 runs", timeout=30_000)
+
+
+def cancel_now(page) -> float:
+    """Press Cancel; return the seconds until the page says the run was cancelled."""
+    t0 = time.monotonic()
+    page.locator(f"{CMP} .cancel-button").click()
+    expect()(page.locator(f"{CMP} .verdict")).to_contain_text(
+        "Cancelled: nothing shown", timeout=30_000)
+    return time.monotonic() - t0
+
+
+def cpu_seconds(procs) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except Exception:  # ended meanwhile: computes nothing more
+            pass
+    return total
+
+
+def test_cancel_stops_the_runs_within_two_seconds(app, voila_url):
+    """Issue 18, defect 4: Cancel took 8-30 s and a worker computed for a minute after it.
+    Now the page says so within two seconds and its worker processes are ended."""
+    page = app
+    kernels = _kernel_and_workers(voila_url_pid())[0]
+    mine = max(kernels, key=lambda k: k.create_time())
+    long_runs(page)
+    time.sleep(2.0)  # mid-run: each run takes several seconds
+    workers = [w for w in mine.children(recursive=True)
+               if "resource_tracker" not in " ".join(w.cmdline())]
+    assert workers, "the comparison should be running in worker processes"
+    took = cancel_now(page)
+    assert took < 2.5, f"Cancel took {took:.1f} s"
+    end = time.monotonic() + 2.0
+    while time.monotonic() < end and any(w.is_running() and w.status() != "zombie"
+                                         for w in workers):
+        time.sleep(0.1)
+    left = [w.pid for w in workers if w.is_running() and w.status() != "zombie"]
+    assert not left, f"workers still computing after Cancel: {left}"
+    expect()(page.locator(f"{CMP} .compare-button")).to_be_enabled(timeout=10_000)
+
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory):
+    """``python -m sim app``: one Voila, one shared cluster of 2 workers, a disk cache."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no browser at {CHROMIUM} (.ci/run installs Debian's chromium)")
+    psutil = pytest.importorskip("psutil")
+    port = _free_port()
+    cache = tmp_path_factory.mktemp("results")
+    log = open(ARTIFACTS.parent / ".team.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "sim", "app", f"--port={port}",
+                             "--workers=2", f"--cache-dir={cache}"],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    _wait_for_port(proc, port, "python -m sim app", "tests/.team.log")
+    server = psutil.Process(proc.pid)
+    yield {"url": f"http://127.0.0.1:{port}/", "server": server, "cache": cache}
+    _stop(proc)
+    log.close()
+
+
+def _team_processes(server):
+    """The shared cluster's processes and the pages' kernels, under ``python -m sim app``."""
+    voila = [p for p in server.children() if "voila" in " ".join(p.cmdline())]
+    kernels = [k for v in voila for k in v.children()
+               if "ipykernel" in " ".join(k.cmdline())]
+    pages = {p.pid for v in voila for p in v.children(recursive=True)} | {v.pid for v in voila}
+    cluster = [p for p in server.children(recursive=True) if p.pid not in pages]
+    return cluster, kernels
+
+
+def open_team_page(browser, url):
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(url, timeout=120_000)
+    page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
+    select(page, "Simulated residents", "1000")
+    select_worlds(page, NO_WORLDS)
+    return page
+
+
+def test_pages_of_a_team_server_share_its_workers_and_its_cache(browser, team):
+    """Issue 18, item 5: every page's runs go to the server's shared workers (a page starts
+    no worker process of its own), and a question one page asked is answered from the
+    cache for the next."""
+    first = open_team_page(browser, team["url"])
+    try:
+        verdict = run_to_end(first)
+        cluster, kernels = _team_processes(team["server"])
+        assert len(cluster) >= 2, "the shared cluster's workers"
+        assert kernels and all(not k.children() for k in kernels), \
+            "a page started worker processes of its own"
+        assert "all from the cache" not in first.locator(CMP).inner_text()
+    finally:
+        first.close()
+    second = open_team_page(browser, team["url"])
+    try:
+        t0 = time.monotonic()
+        assert run_to_end(second) == verdict
+        took = time.monotonic() - t0
+        expect()(second.locator(f"{CMP} .from-cache")).to_have_text("all from the cache")
+        assert took < 20, f"a cached answer took {took:.1f} s"
+    finally:
+        second.close()
+
+
+def test_cancel_on_a_team_server_stops_the_shared_workers(browser, team):
+    """Defect 4 with a shared pool: the shared workers cannot be ended (other pages use
+    them); the page's cancelled runs stop themselves, and the workers fall idle at once."""
+    page = open_team_page(browser, team["url"])
+    try:
+        long_runs(page)
+        time.sleep(3.0)
+        cluster, _ = _team_processes(team["server"])
+        before = cpu_seconds(cluster)
+        time.sleep(1.0)
+        assert cpu_seconds(cluster) - before > 0.8, "the shared workers should be computing"
+        took = cancel_now(page)
+        assert took < 2.5, f"Cancel took {took:.1f} s"
+        time.sleep(max(0.0, 2.0 - took))
+        before = cpu_seconds(cluster)
+        time.sleep(1.0)
+        busy = cpu_seconds(cluster) - before
+        assert busy < 0.3, f"the shared workers computed {busy:.2f} s in the second after"
+    finally:
+        page.close()

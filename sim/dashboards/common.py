@@ -112,6 +112,8 @@ class Background:
                                       layout=W.Layout(width="300px", visibility="hidden"))
         self.status = W.HTML("")
         self.thread: threading.Thread | None = None
+        #: how many runs the job's last request needed (0: answered from the cache)
+        self.ran: int | None = None
         self._cancelled = threading.Event()
         if cancel is not None:
             cancel.on_click(lambda _: self.cancel())
@@ -143,6 +145,7 @@ class Background:
     def on_progress(self, done: int, total: int) -> None:
         """Update the bar (called from the worker thread); stops the job if cancelled."""
         self.check()
+        self.ran = total  # runs the request needed (0: all of it from the cache)
         self.progress.max = max(total, 1)
         self.progress.value = done
         self.status.value = f"running {done} of {total} runs…" if total else "from the cache"
@@ -161,6 +164,7 @@ class Background:
             self.status.value = "still working on the last request…"
             return
         self._cancelled.clear()
+        self.ran = None
         self.progress.layout.visibility = "visible"
         if self.button is not None:
             self.button.disabled = True

@@ -519,6 +519,8 @@ class ComparisonDashboard(W.VBox):
             self._repaired = [repaired] if repaired else []  # the worlds stage adds its own
             self.work.status.value = (
                 f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
+                + (", <span class='from-cache'>all from the cache</span>"
+                   if self.work.ran == 0 else "")
                 + (f", {failed} failed" if failed else "") + ")"
                 + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
                    if repaired else ""))
