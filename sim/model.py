@@ -21,8 +21,11 @@ docs/odd.md §3 is generated from the list and the phases' docstrings.
 from __future__ import annotations
 
 import inspect
+import itertools
 import math
 import time
+import weakref
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -55,6 +58,28 @@ from .scenario import Scenario, load_scenario
 from .threats import Threats
 
 __all__ = ["COLLECTED", "DAILY_SERIES", "Day", "HealthDataModel"]
+
+
+class _WeakIdCounters(weakref.WeakKeyDictionary):
+    """Mesa's per-model counters of agent ids, keyed weakly (a model no longer used is freed).
+
+    Mesa up to 3.3 (what pip installs on Python 3.11) keeps them in a class attribute,
+    ``Agent._ids = defaultdict(itertools.count)`` keyed by the model itself, so every model
+    ever built stays in memory with all its arrays (about 17 MB a run at 4,000 residents: a
+    warm worker or a sweep grew without bound). Mesa 3.4 fixed it (mesa/mesa#3179, #3180);
+    on older versions the same mapping, held weakly, replaces it.
+    """
+
+    def __getitem__(self, model):
+        try:
+            return super().__getitem__(model)
+        except KeyError:
+            counter = self[model] = itertools.count(1)
+            return counter
+
+
+if isinstance(mesa.Agent.__dict__.get("_ids"), defaultdict):  # Mesa < 3.4
+    mesa.Agent._ids = _WeakIdCounters(mesa.Agent._ids)
 
 #: daily time-series columns, with their units
 DAILY_SERIES = {
