@@ -73,10 +73,12 @@ def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float,
 
 
 def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
-            model_hook: Callable[[Any], None] | None = None,
-            ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
-    """Run one replication; return its row (with ``status``), daily table and group table.
+            model_hook: Callable[[Any], None] | None = None, residents: bool = False,
+            ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Run one replication; return its row (with ``status``), daily, group and resident tables.
 
+    The resident table (one row per resident, :meth:`sim.groups.GroupAccounts.residents`:
+    what pairs two arms resident by resident) is filled only when ``residents`` is True.
     A run that raises is returned as a row with ``status="error"`` and the message; its
     outcomes are NaN (never another run's values).
     """
@@ -99,15 +101,17 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
             summary = model.summary()
         daily = model.daily().reset_index()
         groups = model.breakdown()
+        people = model.groups.residents() if residents else pd.DataFrame()
         row.update(status="ok", error="")
         row.update(summary)
     except Exception as exc:
         row.update(failed_run(exc))
         daily = pd.DataFrame({"day": []})
         groups = pd.DataFrame()
+        people = pd.DataFrame()
     row["runtime_s"] = time.perf_counter() - t0
     row.update(param_columns(scenario.params))
-    return row, daily, groups
+    return row, daily, groups, people
 
 
 def failed_run(exc: BaseException, **fields: Any) -> dict[str, Any]:
@@ -138,14 +142,15 @@ def long_daily(daily: pd.DataFrame, **ids: Any) -> pd.DataFrame:
 
 
 def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
-               ) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+               residents: bool = False,
+               ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`run_one` for a scenario given as its name and a plain dict of parameters.
 
     What worker processes run (a :class:`~sim.scenario.Scenario` pickles too, but the
     name and a plain dict are all a worker needs).
     """
     scen = Scenario(name=name, description="", params=params)
-    return run_one(scen, seed, rep=rep)
+    return run_one(scen, seed, rep=rep, residents=residents)
 
 
 @dataclass
@@ -160,6 +165,9 @@ class RunResult:
         groups: outcomes by group of residents per replication (``scenario, rep, seed,
             dimension, group, residents, residents_exposed_rate, harm_per_1000,
             utility_rate``).
+        residents: each resident's outcomes per replication (``rep`` and the columns of
+            :meth:`sim.groups.GroupAccounts.residents`), when the runs were asked for them
+            (the dashboards do: winners and losers); else empty.
     """
 
     scenario: Scenario
@@ -167,6 +175,7 @@ class RunResult:
     runs: pd.DataFrame
     daily: pd.DataFrame
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    residents: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self, level: float = 0.95) -> pd.DataFrame:
         """Mean and interval of every outcome (see :func:`summarize`)."""
@@ -196,6 +205,26 @@ class CompareResult:
     b: RunResult
     differences: pd.DataFrame = field(repr=False)
     robustness: Any = field(default=None, repr=False)
+
+    def winners(self, level: float = 0.95) -> pd.DataFrame:
+        """Shares of residents better and worse off under the reform, by group.
+
+        Resident by resident on common random numbers (see
+        :func:`sim.groups.winners_and_losers`), averaged over replications with a
+        ``level`` interval (:func:`sim.groups.summarize_winners`).
+
+        Raises:
+            ValueError: when the runs kept no per-resident outcomes (run with
+                ``residents=True``; the dashboards do) or the arms' residents differ.
+        """
+        from .groups import group_labels, summarize_winners, winners_and_losers
+
+        if not len(self.a.residents) or not len(self.b.residents):
+            raise ValueError("these runs kept no per-resident outcomes: compare with "
+                             "residents=True to count winners and losers")
+        table = winners_and_losers(self.a.residents, self.b.residents,
+                                   group_labels(self.a.scenario.params))
+        return summarize_winners(table, level)
 
     @property
     def runs(self) -> pd.DataFrame:
@@ -230,7 +259,7 @@ class CompareResult:
 
 def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 0,
         reps: int = 1, *, overrides: Mapping[str, Any] | None = None,
-        progress: bool = False) -> RunResult:
+        progress: bool = False, residents: bool = False) -> RunResult:
     """Run ``reps`` replications of a scenario.
 
     Args:
@@ -239,6 +268,7 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
         reps: number of replications (at least 1).
         overrides: parameter values applied on top of the scenario.
         progress: show a progress bar (tqdm, notebook-aware).
+        residents: keep each resident's outcomes (:attr:`RunResult.residents`).
 
     Returns:
         A :class:`RunResult`.
@@ -251,7 +281,8 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     _check_seed_reps(seed, reps)
     parts = []
     for rep in _progress(range(reps), progress, f"{scen.name}"):
-        parts.append((rep, *run_one(scen, replication_seed(seed, rep), rep=rep)))
+        parts.append((rep, *run_one(scen, replication_seed(seed, rep), rep=rep,
+                                    residents=residents)))
     return assemble_result(scen, seed, parts)
 
 
@@ -282,20 +313,23 @@ def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
 
 
 def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:
-    """Build a :class:`RunResult` from ``(rep, row, daily, groups)`` tuples of :func:`run_one`."""
+    """Build a :class:`RunResult` from ``(rep, *output)`` tuples of :func:`run_one`."""
     parts = sorted(parts, key=lambda t: t[0])
-    rows, dailies, groups = [], [], []
-    for rep, row, daily, grp in parts:
+    rows, dailies, groups, people = [], [], [], []
+    for rep, row, daily, grp, *more in parts:
         rows.append(row)
         if len(daily):
             dailies.append(long_daily(daily, scenario=scen.name, rep=rep, seed=row["seed"]))
         if len(grp):
             groups.append(grp.assign(scenario=scen.name, rep=rep, seed=row["seed"]))
+        if more and len(more[0]):
+            people.append(more[0].assign(rep=np.int16(rep)))
     daily = (pd.concat(dailies, ignore_index=True) if dailies else
              pd.DataFrame(columns=["scenario", "rep", "seed", "day", "series", "value"]))
     groups_df = pd.concat(groups, ignore_index=True) if groups else pd.DataFrame()
+    people_df = pd.concat(people, ignore_index=True) if people else pd.DataFrame()
     return RunResult(scenario=scen, seed=seed, runs=pd.DataFrame(rows), daily=daily,
-                     groups=groups_df)
+                     groups=groups_df, residents=people_df)
 
 
 def compare(a: Scenario | Mapping[str, Any] | str | None,
@@ -303,7 +337,7 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
             overrides: Mapping[str, Any] | None = None, progress: bool = False,
             level: float = 0.95, worlds: int | None = None, world_reps: int | None = None,
             world_size: Mapping[str, Any] | None = None, engine: str = "processes",
-            workers: int | None = None) -> CompareResult:
+            workers: int | None = None, residents: bool = False) -> CompareResult:
     """Run two scenarios on the same seeds and return paired differences ``b − a``.
 
     Args:
@@ -322,6 +356,8 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
             :data:`sim.robustness.WORLD_RESIDENTS` residents).
         engine: where the worlds run (:func:`sim.engines.executor`).
         workers: worker processes for the worlds.
+        residents: keep each resident's outcomes, for :meth:`CompareResult.winners`
+            (about 22 bytes per resident and replication).
 
     Returns:
         A :class:`CompareResult` whose ``differences`` has one row per outcome, and with
@@ -331,8 +367,8 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
         >>> cmp = compare("national_plan_2025", "minimal_collection", worlds=32)  # doctest: +SKIP
         >>> cmp.robustness.table.loc["utility_rate", "summary"]  # doctest: +SKIP
     """
-    ra = run(a, seed, reps, overrides=overrides, progress=progress)
-    rb = run(b, seed, reps, overrides=overrides, progress=progress)
+    ra = run(a, seed, reps, overrides=overrides, progress=progress, residents=residents)
+    rb = run(b, seed, reps, overrides=overrides, progress=progress, residents=residents)
     result = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
     if worlds:
         from .robustness import WORLD_REPS, robustness

@@ -33,6 +33,10 @@ _UI = {
         "reform_from": "Reform from", "scenarios": "Scenarios",
         "reform_levers": "Reform levers", "assumptions": "Assumptions (both arms)",
         "verdict": "Verdict", "who_gains": "Who bears the risk, who gains",
+        "winners_help": "The same simulated residents live in both arms (common random "
+                        "numbers), so each one's outcomes can be compared. Exposure is "
+                        "partly chance (which incident hits whom), so some residents are "
+                        "newly exposed even under a safer policy: compare the two shares.",
         "every_outcome": "Every outcome", "over_time": "Over time",
         "by_group_table": "Change by group (table)",
         "across_worlds": "How sure: across the plausible worlds",
@@ -85,6 +89,9 @@ _UI = {
         "scenarios": "情景", "reform_levers": "改革方案的政策杠杆",
         "assumptions": "假设（两组共用）", "verdict": "结论",
         "who_gains": "谁承担风险，谁受益", "every_outcome": "全部结果指标",
+        "winners_help": "两种政策下是同一批模拟居民（共同随机数），因此可以逐个比较。"
+                        "是否遭泄露部分取决于偶然（哪起事件波及谁），即使政策更安全，也会有"
+                        "居民新遭泄露：请比较两个比例。",
         "over_time": "随时间变化", "by_group_table": "各群体的变化（表格）",
         "across_worlds": "结论有多可靠：在各种可能情景中检验",
         "plausible_worlds": "可能情景数",
@@ -321,3 +328,26 @@ def unit_label(unit: str, lang: str = "en") -> str:
 def verdict_text(key: str, lang: str = "en") -> str:
     """A verdict template or word in ``lang``."""
     return VERDICT.get(lang, VERDICT["en"]).get(key) or VERDICT["en"][key]
+
+
+#: the groups of residents in Simplified Chinese (provinces: their own Chinese names)
+_GROUPS_ZH = {
+    "concerned": "重视隐私", "pragmatic": "务实", "unconcerned": "不在意隐私",
+    "0-17": "0-17岁", "18-39": "18-39岁", "40-64": "40-64岁", "65+": "65岁及以上",
+    "urban": "城镇", "rural": "农村", "smartphone user": "使用智能手机",
+    "no smartphone": "不使用智能手机", "at home": "在本地就医", "away from home": "异地就医",
+    "all residents": "全体居民",
+}
+
+
+def group_label(dimension: str, group: str, lang: str = "en") -> str:
+    """A group of residents' name in ``lang`` (e.g. ``no smartphone`` → 不使用智能手机)."""
+    if lang != "zh":
+        return group
+    if dimension == "region":
+        from .geography import provinces
+
+        p = provinces()
+        if group in p.names_en:
+            return p.names_zh[p.names_en.index(group)]
+    return _GROUPS_ZH.get(group, group)

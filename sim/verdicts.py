@@ -502,3 +502,44 @@ def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
     head = (f"Verdict on \"{claim}\": {word} ({held} of {n} predictions borne out, "
             f"{against} against, {unclear} unclear).")
     return [head, *lines]
+
+
+def winners_sentence(winners: pd.DataFrame, lang: str = "en") -> str:
+    """Winners and losers in one sentence, resident by resident.
+
+    ``winners`` is :meth:`sim.experiment.CompareResult.winners`. Names the group (of the
+    charted dimensions) with the largest share worse off in clinical information when it is
+    clearly above the all-resident share. E.g. "Resident by resident: 14% get at least 5
+    points more of the clinical information their care needs and 9% get that much less
+    (most often: no smartphone, 24%); 15% are spared an exposure and 11% are newly exposed."
+    """
+    w = winners.set_index(["outcome", "dimension", "group"])
+    try:
+        clin = w.loc[("clinical", "all", "all residents")]
+        priv = w.loc[("privacy", "all", "all residents")]
+    except KeyError:
+        return ""
+    pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
+    worst = None
+    sub = winners[(winners["outcome"] == "clinical")
+                  & ~winners["dimension"].isin(["all", "region"])].dropna(subset=["worse"])
+    if len(sub):
+        top = sub.loc[sub["worse"].idxmax()]
+        if top["worse_lo"] > clin["worse_hi"]:  # clearly worse than residents overall
+            worst = top
+    if lang == "zh":
+        from .i18n import group_label
+
+        most = (f"（{group_label(worst['dimension'], worst['group'], 'zh')}最多，"
+                f"{pct(worst['worse'])}）" if worst is not None else "")
+        return (f"逐个居民比较：{pct(clin['better'])}的居民获得的诊疗所需信息至少多5个百分点，"
+                f"{pct(clin['worse'])}至少少5个百分点{most}；{pct(priv['better'])}免于泄露，"
+                f"{pct(priv['worse'])}新遭泄露。")
+    most = ""
+    if worst is not None:
+        who = f"aged {worst['group']}" if worst["dimension"] == "age_band" else worst["group"]
+        most = f" (most often: {who}, {pct(worst['worse'])})"
+    return (f"Resident by resident: {pct(clin['better'])} get at least 5 points more of the "
+            f"clinical information their care needs and {pct(clin['worse'])} get that much "
+            f"less{most}; {pct(priv['better'])} are spared an exposure and "
+            f"{pct(priv['worse'])} are newly exposed.")

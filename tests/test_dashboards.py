@@ -159,9 +159,10 @@ def test_failed_replications_are_shown_as_failures_not_as_no_change(runner, monk
     def boom(model):
         raise MemoryError("Unable to allocate 158 GiB")
 
-    def failing(scenario, seed, *, rep=0, model_hook=None):
+    def failing(scenario, seed, *, rep=0, model_hook=None, residents=False):
         reform = scenario.name.startswith("national_plan_2025")  # every reform run fails
-        return real(scenario, seed, rep=rep, model_hook=boom if reform else model_hook)
+        return real(scenario, seed, rep=rep, model_hook=boom if reform else model_hook,
+                    residents=residents)
 
     monkeypatch.setattr(ex, "run_one", failing)
     dash.compare(block=True)

@@ -231,7 +231,7 @@ def test_a_model_no_longer_used_is_freed():
 
     scen = sim.load_scenario("status_quo").with_overrides({"n_residents": 300, "n_days": 10})
     for seed in range(3):
-        row, _daily, _groups = run_one(scen, seed, model_hook=hook)
+        row, *_ = run_one(scen, seed, model_hook=hook)
         assert row["status"] == "ok"
     gc.collect()
     assert len(refs) == 3 and all(r() is None for r in refs), "a finished run's model is kept"

@@ -68,7 +68,7 @@ def test_the_estimate_follows_the_tables_and_the_override_skips_the_check():
 def test_a_failed_replication_is_reported_in_one_line(capsys, monkeypatch):
     real = experiment.run_one
 
-    def failing(scenario, seed, *, rep=0, model_hook=None):
+    def failing(scenario, seed, *, rep=0, model_hook=None, residents=False):
         def boom(model):
             raise MemoryError("Unable to allocate 158 GiB")
         return real(scenario, seed, rep=rep, model_hook=boom)

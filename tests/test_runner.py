@@ -73,6 +73,23 @@ def worker_pids(runner: Runner, n: int, timeout: float = 10.0) -> list[int]:
     raise AssertionError("the pool's workers did not start")
 
 
+def in_background(runner: Runner, scen, reps: int, stop=None):
+    """Start ``runner.run_many([scen], 0, reps)`` in a thread; return it and a list that
+    receives "finished" or the exception it raised."""
+    outcome: list = []
+
+    def work():
+        try:
+            runner.run_many([scen], seed=0, reps=reps, stop=stop)
+            outcome.append("finished")
+        except BaseException as e:
+            outcome.append(e)
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    return t, outcome
+
+
 def numbers(res) -> pd.DataFrame:
     """A run's rows without what depends on the machine (wall time)."""
     return res.runs.drop(columns=["runtime_s"]).reset_index(drop=True)
@@ -130,11 +147,11 @@ def test_a_killed_worker_is_replaced_and_the_compare_completes():
         runner.close()
 
 
-def _dies_on_rep_1(name, params, seed, rep=0):
+def _dies_on_rep_1(name, params, seed, rep=0, residents=False):
     """A replication whose worker always dies (run in a forked worker)."""
     if rep == 1:
         os.kill(os.getpid(), signal.SIGKILL)
-    return run_params(name, params, seed, rep)
+    return run_params(name, params, seed, rep, residents)
 
 
 def test_a_worker_that_keeps_dying_gives_a_clear_error_and_caches_nothing(monkeypatch):
@@ -161,9 +178,9 @@ def test_failed_runs_are_returned_but_never_cached(monkeypatch):
                        params=MappingProxyType({**good.params, "n_residents": -3}))
     calls = []
 
-    def counting(name, params, seed, rep=0):
+    def counting(name, params, seed, rep=0, residents=False):
         calls.append(name)
-        return run_params(name, params, seed, rep)
+        return run_params(name, params, seed, rep, residents)
 
     monkeypatch.setattr(runner_mod, "run_params", counting)
     runner = Runner(workers=0)
@@ -183,17 +200,7 @@ def test_close_stops_running_work_at_once():
     big = sim.load_scenario("status_quo").with_overrides(
         {"n_residents": 100_000, "n_days": 730})
     runner = Runner(workers=2)
-    outcome = []
-
-    def work():
-        try:
-            runner.run_many([big], seed=0, reps=6)
-            outcome.append("finished")
-        except BaseException as e:
-            outcome.append(e)
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
+    t, outcome = in_background(runner, big, reps=6)
     pids = worker_pids(runner, 2)
     try:
         time.sleep(0.5)  # the workers are busy
@@ -253,17 +260,7 @@ def test_stop_ends_the_request_and_its_running_workers_at_once():
         {"n_residents": 100_000, "n_days": 730})
     runner = Runner(workers=2)
     pressed = threading.Event()
-    outcome = []
-
-    def work():
-        try:
-            runner.run_many([big], seed=0, reps=6, stop=pressed.is_set)
-            outcome.append("finished")
-        except BaseException as e:
-            outcome.append(e)
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
+    t, outcome = in_background(runner, big, reps=6, stop=pressed.is_set)
     pids = worker_pids(runner, 2)
     try:
         time.sleep(0.5)  # the workers are busy
@@ -347,10 +344,11 @@ def test_a_damaged_or_failed_entry_is_run_again(tmp_path, monkeypatch):
     assert fresh.disk.entries() == []
 
 
-def _failing_run(name, params, seed, rep=0):
+def _failing_run(name, params, seed, rep=0, residents=False):
     from sim.experiment import failed_run
     return ({"scenario": name, "rep": rep, "seed": seed, "runtime_s": 0.0,
-             **failed_run(RuntimeError("boom"))}, pd.DataFrame({"day": []}), pd.DataFrame())
+             **failed_run(RuntimeError("boom"))}, pd.DataFrame({"day": []}), pd.DataFrame(),
+            pd.DataFrame())
 
 
 def test_the_disk_cache_keeps_within_its_size_by_dropping_the_least_recently_used(tmp_path):
@@ -422,17 +420,7 @@ def test_cancel_on_a_shared_cluster_stops_the_running_tasks(cluster):
         return sum(client.run(lambda dask_worker: dask_worker.state.executing_count).values())
 
     pressed = threading.Event()
-    outcome = []
-
-    def work():
-        try:
-            runner.run_many([big], seed=0, reps=4, stop=pressed.is_set)
-            outcome.append("finished")
-        except BaseException as e:
-            outcome.append(e)
-
-    t = threading.Thread(target=work, daemon=True)
-    t.start()
+    t, outcome = in_background(runner, big, reps=4, stop=pressed.is_set)
     try:
         end = time.monotonic() + 30
         while executing() < 2 and time.monotonic() < end:

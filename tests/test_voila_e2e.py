@@ -98,13 +98,19 @@ def app(browser, voila_url):
 
     The robustness stage is off (no plausible worlds) except in the tests about it.
     """
+    page = open_page(browser, voila_url)
+    yield page
+    page.close()
+
+
+def open_page(browser, url: str):
+    """A new page of the app at ``url``, at 1,000 residents with no plausible worlds."""
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    page.goto(voila_url, timeout=120_000)
+    page.goto(url, timeout=120_000)
     page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
     select(page, "Simulated residents", "1000")
     select_worlds(page, NO_WORLDS)
-    yield page
-    page.close()
+    return page
 
 
 #: the worlds choice that turns the robustness stage off
@@ -166,6 +172,10 @@ def test_compare_change_a_lever_compare_again(app):
     figure = page.locator(f"{CMP} .figure-differences")
     first_src = figure.get_attribute("src")
     assert first_src
+    # issue 18, item 1: winners and losers, resident by resident
+    expect()(page.locator(f"{CMP} .figure-winners")).to_be_visible()
+    expect()(page.locator(f"{CMP} .winners-note")).to_contain_text(
+        "Resident by resident:")
     select(page, "Collection scope", "maximal")
     second = run_to_end(page)
     assert "(edited)" in second  # the reform now differs from its file
@@ -666,20 +676,11 @@ def _team_processes(server):
     return cluster, kernels
 
 
-def open_team_page(browser, url):
-    page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    page.goto(url, timeout=120_000)
-    page.locator(f"{CMP} .compare-button").wait_for(timeout=120_000)
-    select(page, "Simulated residents", "1000")
-    select_worlds(page, NO_WORLDS)
-    return page
-
-
 def test_pages_of_a_team_server_share_its_workers_and_its_cache(browser, team):
     """Issue 18, item 5: every page's runs go to the server's shared workers (a page starts
     no worker process of its own), and a question one page asked is answered from the
     cache for the next."""
-    first = open_team_page(browser, team["url"])
+    first = open_page(browser, team["url"])
     try:
         verdict = run_to_end(first)
         cluster, kernels = _team_processes(team["server"])
@@ -689,7 +690,7 @@ def test_pages_of_a_team_server_share_its_workers_and_its_cache(browser, team):
         assert "all from the cache" not in first.locator(CMP).inner_text()
     finally:
         first.close()
-    second = open_team_page(browser, team["url"])
+    second = open_page(browser, team["url"])
     try:
         t0 = time.monotonic()
         assert run_to_end(second) == verdict
@@ -703,7 +704,7 @@ def test_pages_of_a_team_server_share_its_workers_and_its_cache(browser, team):
 def test_cancel_on_a_team_server_stops_the_shared_workers(browser, team):
     """Defect 4 with a shared pool: the shared workers cannot be ended (other pages use
     them); the page's cancelled runs stop themselves, and the workers fall idle at once."""
-    page = open_team_page(browser, team["url"])
+    page = open_page(browser, team["url"])
     try:
         long_runs(page)
         time.sleep(3.0)

@@ -35,7 +35,7 @@ from ..scenario import Scenario
 
 __all__ = ["ResultCache", "code_version"]
 
-TABLES = ("runs", "daily", "groups")
+TABLES = ("runs", "daily", "groups", "residents")
 #: the cache's default size limit (bytes): about 2,000 comparisons of 20 replications
 DEFAULT_MAX_BYTES = 1 << 30
 

@@ -27,6 +27,7 @@ from ..i18n import choice_label, lever_label, tr
 from ..params import PARAMETERS
 from ..robustness import DEFAULT_WORLDS
 from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
+from ..verdicts import winners_sentence
 from .common import (
     Background,
     Cancelled,
@@ -45,6 +46,7 @@ from .plots import (
     plot_group_changes,
     plot_timeseries,
     plot_tradeoff,
+    plot_winners,
     plot_worlds,
     png,
 )
@@ -108,6 +110,10 @@ class ComparisonDashboard(W.VBox):
         self.fig_tradeoff.add_class("figure-tradeoff")
         self.fig_groups.add_class("figure-groups")
         self.fig_diff.add_class("figure-differences")
+        self.fig_winners = image()  # residents better and worse off, resident by resident
+        self.fig_winners.add_class("figure-winners")
+        self.winners_note = W.HTML()
+        self.winners_note.add_class("winners-note")
         self.changes = W.HTML()  # what the reform changes, before anything runs
         self.changes.add_class("reform-changes")
         self.groups_table = W.HTML()
@@ -161,7 +167,8 @@ class ComparisonDashboard(W.VBox):
         self.results_box = W.VBox([
             self.answered, self.verdict, self.fig_tradeoff,
             h["across_worlds"], self.robust, self.fig_worlds,
-            h["who_gains"], self.fig_groups, self.exports,
+            h["who_gains"], self.fig_groups, self.winners_note, self.fig_winners,
+            self.exports,
             h["every_outcome"], self.table, self.fig_diff,
             h["over_time"], self.fig_time, h["by_group_table"], self.groups_table])
         self.results_box.add_class("comparison-results")
@@ -673,10 +680,11 @@ class ComparisonDashboard(W.VBox):
         self.answered.value = ""
         self.table.value = ""
         self.groups_table.value = ""
+        self.winners_note.value = ""
         self.exports.value = ""
         self.robust.value = ""
         for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time,
-                    self.fig_worlds):
+                    self.fig_worlds, self.fig_winners):
             fig.value = b""
             fig.layout.display = "none"
 
@@ -733,6 +741,16 @@ class ComparisonDashboard(W.VBox):
             fig.layout.display = None
         changes = group_changes(cmp)
         self.groups_table.value = group_changes_table(changes)
+        if len(cmp.a.residents) and len(cmp.b.residents):  # kept by the Runner
+            winners = cmp.winners()
+            figs["Residents better and worse off"] = png(plot_winners(winners))
+            self.fig_winners.value = figs["Residents better and worse off"]
+            self.fig_winners.layout.display = None
+            self.winners_note.value = (
+                "<div style='max-width:900px;color:#333'>"
+                f"{html.escape(winners_sentence(winners, self.lang))} "
+                f"<span style='color:#777'>{html.escape(tr('winners_help', self.lang))}"
+                "</span></div>")
         self._figs, self._group_changes = figs, changes
         self._exports(cmp, baseline_name or self.baseline.value)
 

@@ -29,6 +29,7 @@ __all__ = [
     "plot_network",
     "plot_timeseries",
     "plot_tradeoff",
+    "plot_winners",
     "plot_worlds",
     "png",
 ]
@@ -242,6 +243,62 @@ def plot_group_changes(cmp):
         ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.tick_params(axis="x", labelsize=8)
     axes[0].set_yticks(y, ch["label"], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_winners(winners: pd.DataFrame):
+    """Winners and losers, resident by resident: shares better and worse off per group.
+
+    ``winners`` is :meth:`sim.experiment.CompareResult.winners`. Left, privacy (green:
+    spared an exposure the baseline gave them; red: newly exposed); right, clinical
+    information (green: at least 5 points more of what their care needed; red: at least 5
+    points less), among the residents of each group, with 95% intervals over
+    replications. The rest of each group is unchanged. Provinces are left to the table.
+    """
+    w = winners[winners["dimension"] != "region"]
+    if w.empty:
+        fig, ax = plt.subplots(figsize=(6, 1))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no per-resident results", ha="center", va="center")
+        return fig
+    groups = w[w["outcome"] == "privacy"][["dimension", "group"]].drop_duplicates()
+    labels = ["All residents" if d == "all" else f"{DIMENSIONS.get(d, d)}: {g}"
+              for d, g in zip(groups["dimension"], groups["group"], strict=True)]
+    y = np.arange(len(groups))[::-1]
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.3 * len(groups) + 1.6), sharey=True)
+    for ax, outcome, title in (
+            (axes[0], "privacy", "privacy: % spared an exposure (green) or newly exposed (red)"),
+            (axes[1], "clinical", "clinical information: % with ≥5 points more (green) or "
+                                  "less (red)")):
+        part = groups.merge(w[w["outcome"] == outcome], on=["dimension", "group"], how="left")
+        better, worse = 100 * part["better"].to_numpy(float), 100 * part["worse"].to_numpy(float)
+        ax.barh(y, np.nan_to_num(better), color="#55a868", alpha=0.85)
+        ax.barh(y, -np.nan_to_num(worse), color="#c44e52", alpha=0.85)
+        for col, sign in (("better", 1), ("worse", -1)):
+            v = 100 * part[col].to_numpy(float)
+            lo, hi = 100 * part[f"{col}_lo"].to_numpy(float), 100 * part[f"{col}_hi"].to_numpy(
+                float)
+            ok = np.isfinite(lo) & np.isfinite(v)
+            ax.errorbar(sign * v[ok], y[ok], xerr=[(v - lo)[ok], (hi - v)[ok]], fmt="none",
+                        ecolor="black", capsize=2, linewidth=0.8)
+            end = np.where(np.isfinite(hi), hi, v)  # labels beyond the interval's end
+            for yy, vv, ee in zip(y[np.isfinite(v)], v[np.isfinite(v)],
+                                  end[np.isfinite(v)], strict=True):
+                ax.text(sign * (ee + 0.6), yy, f"{vv:.0f}%", va="center", fontsize=7,
+                        ha="left" if sign > 0 else "right")
+        ax.axvline(0, color="black", linewidth=0.8)
+        his = 100 * part[["better_hi", "worse_hi"]].to_numpy(float)
+        top = np.nanmax(np.r_[better, worse, his.ravel(), 1.0])
+        ax.set_xlim(-1.3 * top - 2, 1.3 * top + 2)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda x, _: f"{abs(x):.0f}%"))
+        ax.set_title(title, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labelsize=8)
+    axes[0].set_yticks(y, labels, fontsize=8)
+    fig.suptitle("Residents better and worse off under the reform (the same residents in both "
+                 "arms)", fontsize=10)
     fig.tight_layout()
     return fig
 

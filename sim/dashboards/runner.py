@@ -87,6 +87,8 @@ class Runner:
             self.disk: ResultCache | None = ResultCache(cache_dir)
         else:
             self.disk = None
+        #: keep each resident's outcomes (winners and losers: :meth:`CompareResult.winners`)
+        self.residents = True
         self._client = None  # the Dask client, once connected
         self._pool: ProcessPoolExecutor | None = None
         self._cache: dict[tuple, RunResult] = {}
@@ -259,7 +261,8 @@ class Runner:
                     for i, rep in pending:
                         s = scenarios[i]
                         futs[ex.submit(run_params, s.name, dict(s.params),
-                                       replication_seed(seed, rep), rep)] = (i, rep)
+                                       replication_seed(seed, rep), rep,
+                                       self.residents)] = (i, rep)
                 except BrokenProcessPool as e:  # broke while submitting
                     broken = e
                     lost = pending[len(futs):]
