@@ -26,6 +26,7 @@ and whether it still is with them (probabilities from the input rate and odds ra
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ACCESS_TOTALS", "CareProcess", "Events", "odds_reduction"]
 
 #: what :meth:`CareProcess.access` adds up each day
+#: encounters kept before their fields are tallied (bounds the memory: ~17 bytes each)
+_FIELD_BATCH = 200_000
+
 ACCESS_TOTALS = ("encounters", "value_needed", "value_delivered", "emerg_away_needed",
                  "emerg_away_delivered", "ae_averted", "dup_avoided", "admissions_avoided",
                  "shared_available", "shared_lookups", "shared_reads", "code_requests",
@@ -148,6 +152,12 @@ class CareProcess:
         values[:, soft] *= p["lifestyle_clinical_value"]
         self.clinical_values = values
         self._value_tables = _byte_tables(values)
+        # where the clinical value comes from, field by field: the day's needed and
+        # delivered masks are kept and tallied in batches (a few NumPy calls per batch)
+        self._by_field: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._by_field_n = 0
+        self.field_needed = np.zeros(len(cat))
+        self.field_delivered = np.zeros(len(cat))
         # which fields each resident's care can need: unconditional ones, and those of
         # the conditions they have
         cond_bits = dict.fromkeys(CONDITIONS, 0)
@@ -180,6 +190,32 @@ class CareProcess:
     def needed_mask(self, res: np.ndarray, etype: np.ndarray) -> np.ndarray:
         """Fields clinically needed at each encounter."""
         return self.needs_by_type[etype] & self.needs_by_resident[res]
+
+    def _tally_fields(self) -> None:
+        """Add the kept encounters' needed and delivered value to each field's totals."""
+        if not self._by_field:
+            return
+        etype, needed, got = (np.concatenate(x) for x in zip(*self._by_field, strict=True))
+        self._by_field, self._by_field_n = [], 0
+        cat = self.model.catalogue
+        for et in np.unique(etype):
+            sel = etype == et
+            value = self.clinical_values[et]
+            self.field_needed += cat.unpack(needed[sel]).sum(axis=0) * value
+            self.field_delivered += cat.unpack(got[sel]).sum(axis=0) * value
+
+    def information_by_field(self) -> dict[str, float]:
+        """Each field's part of the clinical utility rate, so far (they add up to it).
+
+        ``utility_from.<field>``: the clinical value delivered from records in that field,
+        as a share of all the value needed. A reform that changes the utility rate changes
+        these parts; the avoided events each follow a few of them (adverse drug events:
+        medications; repeat tests: test results and imaging).
+        """
+        self._tally_fields()
+        total = self.field_needed.sum()
+        return {f"utility_from.{f.name}": (float(v / total) if total > 0 else math.nan)
+                for f, v in zip(self.model.catalogue, self.field_delivered, strict=True)}
 
     # ------------------------------------------------------------------ history
     def initial_history(self, last_visit: np.ndarray) -> None:
@@ -358,6 +394,10 @@ class CareProcess:
         # clinical utility counts what records deliver (what a design can change); the
         # emergency measures below count the patient's account too
         m.groups.add_encounters(res, ev.away, need_v, rec_v)
+        self._by_field.append((etype, needed, from_records))
+        self._by_field_n += n
+        if self._by_field_n >= _FIELD_BATCH:
+            self._tally_fields()
         out["encounters"] = float(n)
         out["value_needed"] = float(need_v.sum())
         out["value_delivered"] = float(rec_v.sum())

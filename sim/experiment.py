@@ -104,6 +104,7 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
         people = model.groups.residents() if residents else pd.DataFrame()
         row.update(status="ok", error="")
         row.update(summary)
+        row.update(model.care.information_by_field())  # utility_rate's parts by field
     except Exception as exc:
         row.update(failed_run(exc))
         daily = pd.DataFrame({"day": []})

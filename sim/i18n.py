@@ -351,3 +351,25 @@ def group_label(dimension: str, group: str, lang: str = "en") -> str:
         if group in p.names_en:
             return p.names_zh[p.names_en.index(group)]
     return _GROUPS_ZH.get(group, group)
+
+
+#: the record fields in Simplified Chinese (English: the name with spaces)
+_FIELDS_ZH = {
+    "id_number": "身份证号", "name_phone": "姓名和电话", "birth_date": "出生日期",
+    "birth_year": "出生年份", "sex": "性别", "county": "县区", "region": "省份",
+    "occupation": "职业", "ethnicity": "民族", "marital_status": "婚姻状况",
+    "education": "教育程度", "allergies": "过敏史", "medications": "用药记录",
+    "chronic_conditions": "慢性病", "blood_type": "血型", "vaccinations": "疫苗接种",
+    "test_results": "检验结果", "imaging": "影像检查", "surgery_history": "手术史",
+    "mental_health": "精神健康", "infectious_disease": "传染病", "reproductive_health": "生殖健康",
+    "genetic_family_history": "遗传和家族史", "smoking": "吸烟", "drinking": "饮酒",
+    "exercise": "运动", "diet": "饮食", "sleep": "睡眠", "insurance_claims": "医保结算",
+    "payment_transactions": "支付记录", "location_trail": "行程轨迹",
+}
+
+
+def field_label(name: str, lang: str = "en") -> str:
+    """A record field's name for people (``test_results`` → test results, 检验结果)."""
+    if lang == "zh":
+        return _FIELDS_ZH.get(name, name)
+    return name.replace("_", " ")

@@ -543,3 +543,71 @@ def winners_sentence(winners: pd.DataFrame, lang: str = "en") -> str:
             f"clinical information their care needs and {pct(clin['worse'])} get that much "
             f"less{most}; {pct(priv['better'])} are spared an exposure and "
             f"{pct(priv['worse'])} are newly exposed.")
+
+
+#: the fields each avoided-event outcome follows (sim.care.CareProcess.access)
+EVENT_FIELDS = {"adverse_events_averted": ("medications",),
+                "duplicate_tests_avoided": ("test_results", "imaging")}
+
+
+def information_sources(runs_a: pd.DataFrame, runs_b: pd.DataFrame, lang: str = "en",
+                        level: float = 0.95, top: int = 5) -> str:
+    """Where a clear change in clinical information comes from, field by field.
+
+    The utility rate is the sum of its parts by field (``utility_from.<field>`` columns of
+    the runs, :meth:`sim.care.CareProcess.information_by_field`); the avoided events follow
+    a few fields only. So clinical information can fall overall while avoided adverse
+    events rise (fewer lifestyle fields, more medication lists), and the sentence says
+    which fields moved, with their paired changes in points. Empty when the utility rate
+    shows no clear change or the runs have no field columns.
+    """
+    from .experiment import paired_stats
+
+    cols = [c for c in runs_a.columns if c.startswith("utility_from.") and c in runs_b]
+    if not cols or "utility_rate" not in runs_a:
+        return ""
+    def ok(runs: pd.DataFrame) -> pd.DataFrame:
+        runs = runs[runs["status"] == "ok"] if "status" in runs else runs
+        return runs.set_index("seed")
+
+    stats = pd.DataFrame({name: st for name, _d, st in paired_stats(
+        ok(runs_a), ok(runs_b), ["utility_rate", *cols], level)}).T
+    total = stats.loc["utility_rate"]
+    if not (total["diff_low"] > 0 or total["diff_high"] < 0):
+        return ""
+    parts = stats.loc[cols]
+    clear = parts[((parts["diff_low"] > 0) | (parts["diff_high"] < 0))
+                  & (parts["diff_mean"].abs() >= 0.001)]
+    clear = clear.reindex(clear["diff_mean"].abs().sort_values(ascending=False).index)
+    if clear.empty:
+        return ""
+    from .i18n import field_label
+
+    def pts(x: float) -> str:
+        return f"{100 * x:+.1f}"
+
+    named = [(c[len("utility_from."):], float(r["diff_mean"])) for c, r in
+             clear.head(top).iterrows()]
+    events = {f: v for f, v in ((c[len("utility_from."):], float(r["diff_mean"]))
+                                for c, r in parts.iterrows())
+              if f in ("medications", "test_results", "imaging")}
+    change = float(total["diff_mean"])
+    moved = sum(events.values())
+    same = "none" if abs(moved) < 0.0005 else ("with" if moved * change > 0 else "against")
+    if lang == "zh":
+        lst = "，".join(f"{field_label(f, 'zh')}{pts(v)}" for f, v in named)
+        ev = "，".join(f"{field_label(f, 'zh')}{pts(v)}" for f, v in events.items())
+        tail = {"none": "所以避免的事件几乎不变", "with": "避免的事件随之同向变化",
+                "against": "所以避免的事件反向变化"}[same]
+        return (f"诊疗信息{'增加' if change > 0 else '减少'}{abs(100 * change):.1f}个百分点，"
+                f"主要来自：{lst}。避免的事件只取决于用药记录（药物不良事件）以及检验结果和"
+                f"影像检查（重复检查）：这里分别为{ev}个百分点，{tail}。")
+    lst = ", ".join(f"{field_label(f)} {pts(v)}" for f, v in named)
+    ev = ", ".join(f"{field_label(f)} {pts(v)}" for f, v in events.items())
+    tail = {"none": "that is why the avoided events hardly change",
+            "with": "the avoided events move with it",
+            "against": "that is why the avoided events move the other way"}[same]
+    return (f"Clinical information {'rises' if change > 0 else 'falls'} by "
+            f"{abs(100 * change):.1f} points, most of it from {lst}. The avoided events "
+            f"follow only medications (adverse drug events) and test results and imaging "
+            f"(repeat tests): here {ev} points; {tail}.")

@@ -721,3 +721,14 @@ def test_cancel_on_a_team_server_stops_the_shared_workers(browser, team):
         assert busy < 0.3, f"the shared workers computed {busy:.2f} s in the second after"
     finally:
         page.close()
+
+
+def test_a_fall_in_clinical_information_is_explained_by_its_fields(app):
+    """Issue 18, defect 9: clinical information falls while the avoided events hold (or
+    rise); the page says which fields moved and why the events follow only a few."""
+    page = app
+    select(page, "Reform from", "minimal_collection")
+    run_to_end(page)
+    note = page.locator(f"{CMP} .information-sources")
+    expect()(note).to_contain_text("Clinical information falls by")
+    expect()(note).to_contain_text("The avoided events follow only medications")

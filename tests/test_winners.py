@@ -126,3 +126,43 @@ def test_the_dashboard_shows_winners_and_clears_them(on_device):
     assert "Residents better and worse off" in dash._figs
     dash._clear_figures()
     assert dash.fig_winners.value == b"" and dash.winners_note.value == ""
+
+
+# ------------------------------------------- where a change in clinical information comes from
+
+
+def test_the_utility_rate_is_the_sum_of_its_parts_by_field():
+    from sim.experiment import run_one
+
+    scen = sim.load_scenario("national_plan_2025").with_overrides(
+        {"n_residents": 1500, "n_days": 120})
+    row, *_ = run_one(scen, 3)
+    parts = {k: v for k, v in row.items() if k.startswith("utility_from.")}
+    assert len(parts) == len(sim.model.HealthDataModel(scen, seed=0).catalogue)
+    assert sum(parts.values()) == pytest.approx(row["utility_rate"], rel=1e-9)
+    assert parts["utility_from.medications"] > 0 and parts["utility_from.location_trail"] == 0
+
+
+def test_information_falling_while_avoided_events_hold_is_explained():
+    """Issue 18, defect 9: minimal collection loses 7 points of clinical information while
+    the avoided events do not move; the sentence says which fields went and why."""
+    from sim.verdicts import information_sources
+
+    cmp = sim.compare("national_plan_2025", "minimal_collection", seed=0, reps=3,
+                      overrides={"n_residents": 1500})
+    d = cmp.differences
+    assert d.loc["utility_rate", "diff_high"] < 0
+    assert d.loc["duplicate_tests_avoided", "diff_mean"] == 0
+    en = information_sources(cmp.a.runs, cmp.b.runs)
+    assert en.startswith("Clinical information falls by")
+    assert "smoking" in en and "hardly change" in en
+    zh = information_sources(cmp.a.runs, cmp.b.runs, "zh")
+    assert zh.startswith("诊疗信息减少") and "吸烟" in zh
+
+
+def test_no_explanation_without_a_clear_change():
+    from sim.verdicts import information_sources
+
+    cmp = sim.compare("national_plan_2025", "national_plan_2025", seed=0, reps=2,
+                      overrides={"n_residents": 800, "n_days": 60})
+    assert information_sources(cmp.a.runs, cmp.b.runs) == ""

@@ -27,7 +27,7 @@ from ..i18n import choice_label, lever_label, tr
 from ..params import PARAMETERS
 from ..robustness import DEFAULT_WORLDS
 from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
-from ..verdicts import winners_sentence
+from ..verdicts import information_sources, winners_sentence
 from .common import (
     Background,
     Cancelled,
@@ -114,6 +114,8 @@ class ComparisonDashboard(W.VBox):
         self.fig_winners.add_class("figure-winners")
         self.winners_note = W.HTML()
         self.winners_note.add_class("winners-note")
+        self.info_note = W.HTML()  # where a change in clinical information comes from
+        self.info_note.add_class("information-sources")
         self.changes = W.HTML()  # what the reform changes, before anything runs
         self.changes.add_class("reform-changes")
         self.groups_table = W.HTML()
@@ -169,7 +171,7 @@ class ComparisonDashboard(W.VBox):
             h["across_worlds"], self.robust, self.fig_worlds,
             h["who_gains"], self.fig_groups, self.winners_note, self.fig_winners,
             self.exports,
-            h["every_outcome"], self.table, self.fig_diff,
+            h["every_outcome"], self.table, self.info_note, self.fig_diff,
             h["over_time"], self.fig_time, h["by_group_table"], self.groups_table])
         self.results_box.add_class("comparison-results")
         right = W.VBox([h["verdict"], self.stale, self.results_box],
@@ -681,6 +683,7 @@ class ComparisonDashboard(W.VBox):
         self.table.value = ""
         self.groups_table.value = ""
         self.winners_note.value = ""
+        self.info_note.value = ""
         self.exports.value = ""
         self.robust.value = ""
         for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time,
@@ -741,6 +744,9 @@ class ComparisonDashboard(W.VBox):
             fig.layout.display = None
         changes = group_changes(cmp)
         self.groups_table.value = group_changes_table(changes)
+        sources = information_sources(cmp.a.runs, cmp.b.runs, self.lang)
+        self.info_note.value = (f"<div style='max-width:900px;color:#333;margin:0.4em 0'>"
+                                f"{html.escape(sources)}</div>" if sources else "")
         if len(cmp.a.residents) and len(cmp.b.residents):  # kept by the Runner
             winners = cmp.winners()
             figs["Residents better and worse off"] = png(plot_winners(winners))
