@@ -443,3 +443,28 @@ def test_an_unreachable_scheduler_is_named():
     runner = Runner(scheduler="tcp://127.0.0.1:9")
     with pytest.raises(ValueError, match="HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler"):
         runner.run_many([tiny("status_quo")], seed=0, reps=1)
+
+
+def test_pages_asking_the_same_question_at_once_compute_it_once(cluster):
+    """Two planners asking the same question on a shared cluster: each replication runs
+    once and both get it (the run's key is a hash of its inputs)."""
+    from distributed import get_task_stream
+
+    scen = sim.load_scenario("status_quo").with_overrides({"n_residents": 3000, "n_days": 120})
+    one, two = (Runner(scheduler=cluster.scheduler_address) for _ in range(2))
+    try:
+        client = one._connect()
+        out: dict = {}
+        with get_task_stream(client) as ts:
+            threads = [threading.Thread(target=lambda r=r, k=k: out.__setitem__(
+                k, r.run_many([scen], seed=11, reps=3))) for k, r in (("one", one), ("two", two))]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(120)
+        runs = [t for t in ts.data if "run_params" in t["key"]]
+        assert len(runs) == 3, f"{len(runs)} runs computed for 3 replications"
+        pd.testing.assert_frame_equal(numbers(out["one"][0]), numbers(out["two"][0]))
+    finally:
+        one.close()
+        two.close()

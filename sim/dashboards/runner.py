@@ -129,7 +129,10 @@ class Runner:
     def _executor(self, closes: int) -> Executor:
         """The warm pool (a new one if there is none or it is broken)."""
         if self.scheduler:
-            return self._connect().get_executor(pure=False)
+            # pure: a run's key is a hash of its inputs, so the same replication asked by
+            # several pages at once is computed once and given to each (and a page's Cancel
+            # leaves a run that another page still wants alone)
+            return self._connect().get_executor(pure=True)
         if self._workers == 0:
             return SerialExecutor()
         with self._pool_lock:
