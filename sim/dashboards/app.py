@@ -66,8 +66,13 @@ class WorkbenchApp(W.VBox):
 
     def set_language(self, lang: str) -> None:
         """Labels, headings and verdicts in ``lang`` (English or Simplified Chinese)."""
+        from .fonts import INSTALL_HINT, cjk_font
+
+        missing = (f"<p class='font-missing' style='color:#b26a00'>{INSTALL_HINT}</p>"
+                   if lang == "zh" and cjk_font() is None else "")
         self.intro.value = (f"<h1 style='margin-bottom:0'>{tr('app_title', lang)}</h1>"
-                            f"<p style='max-width:900px;color:#444'>{tr('app_intro', lang)}</p>")
+                            f"<p style='max-width:900px;color:#444'>{tr('app_intro', lang)}</p>"
+                            + missing)
         self.tabs.titles = tuple(tr(k, lang) for k in ("tab_compare", "tab_explore",
                                                           "tab_frontier", "tab_debate"))
         self.compare.set_language(lang)

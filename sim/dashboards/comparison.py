@@ -409,6 +409,8 @@ class ComparisonDashboard(W.VBox):
         self.assumptions.set_language(lang)
         if self.result is not None and self.result_key is not None:
             self._show_verdict(self.result)
+            if not self.work.busy and not _failures(self.result):
+                self._draw(self.result)  # the charts in the new language (downloads stay)
         self._on_change(None)
 
     def _changes_html(self) -> str:
@@ -724,20 +726,28 @@ class ComparisonDashboard(W.VBox):
     def _show(self, cmp: CompareResult, t0: float | None = None,
               baseline_name: str | None = None) -> None:
         """Verdict and table first (what a planner reads), then the figures and exports."""
-        a, b = cmp.a.scenario, cmp.b.scenario
         self._show_verdict(cmp)
         if t0 is not None:
             self.timing["verdict_s"] = time.perf_counter() - t0
         if _failures(cmp):
             return
+        figs, changes = self._draw(cmp)
+        self._figs, self._group_changes = figs, changes
+        self._exports(cmp, baseline_name or self.baseline.value)
+
+    def _draw(self, cmp: CompareResult) -> tuple[dict[str, bytes], pd.DataFrame]:
+        """The figures, the group table and the notes, in the page's language."""
+        a, b = cmp.a.scenario, cmp.b.scenario
         figs = {
             "Risk and clinical information, baseline and reform":
-                png(plot_tradeoff(cmp)),
-            "Who bears the risk, who gains": png(plot_group_changes(cmp)),
-            "Every outcome, reform vs baseline": png(plot_differences(cmp.differences)),
+                png(plot_tradeoff(cmp, lang=self.lang)),
+            "Who bears the risk, who gains": png(plot_group_changes(cmp, self.lang)),
+            "Every outcome, reform vs baseline": png(plot_differences(cmp.differences,
+                                                                      lang=self.lang)),
             "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily})),
         }
-        self.work.check()
+        if self.work.busy:  # drawn by the run (not by a language switch afterwards)
+            self.work.check()
         for fig, value in zip((self.fig_tradeoff, self.fig_groups, self.fig_diff,
                                self.fig_time), figs.values(), strict=True):
             fig.value = value
@@ -749,7 +759,7 @@ class ComparisonDashboard(W.VBox):
                                 f"{html.escape(sources)}</div>" if sources else "")
         if len(cmp.a.residents) and len(cmp.b.residents):  # kept by the Runner
             winners = cmp.winners()
-            figs["Residents better and worse off"] = png(plot_winners(winners))
+            figs["Residents better and worse off"] = png(plot_winners(winners, self.lang))
             self.fig_winners.value = figs["Residents better and worse off"]
             self.fig_winners.layout.display = None
             self.winners_note.value = (
@@ -757,8 +767,7 @@ class ComparisonDashboard(W.VBox):
                 f"{html.escape(winners_sentence(winners, self.lang))} "
                 f"<span style='color:#777'>{html.escape(tr('winners_help', self.lang))}"
                 "</span></div>")
-        self._figs, self._group_changes = figs, changes
-        self._exports(cmp, baseline_name or self.baseline.value)
+        return figs, changes
 
     def _exports(self, cmp: CompareResult, baseline_name: str) -> None:
         """The downloads: the brief, the full report and the reform scenario.

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..model import DAILY_SERIES
 from ..outcomes import OUTCOMES
+from .fonts import use_cjk_font
 
 __all__ = [
     "group_changes",
@@ -38,11 +39,49 @@ __all__ = [
 DIMENSIONS = {"attitude": "Privacy attitude", "age_band": "Age", "region": "Home province",
               "settlement": "Town or country", "smartphone": "Smartphone",
               "care_location": "Where care happens"}
+#: the same in Simplified Chinese
+DIMENSIONS_ZH = {"attitude": "隐私态度", "age_band": "年龄", "region": "户籍省份",
+                 "settlement": "城乡", "smartphone": "智能手机", "care_location": "就医地点"}
+
+#: the charts' own words in Simplified Chinese (English: the key itself)
+_CHART_ZH = {
+    "baseline": "基准", "reform": "改革",
+    "privacy risk: residents exposed per 100,000 (95% interval)":
+        "隐私风险：每10万居民中遭泄露人数（95%区间）",
+    "clinical information delivered (% of what is needed)": "提供的诊疗信息（占所需的%）",
+    "change, reform vs baseline (% of baseline; 95% interval)":
+        "改革相对基准的变化（占基准的%；95%区间）",
+    "baseline 0": "基准为0",
+    "residents exposed per 100,000 (reform − baseline)": "每10万居民中遭泄露人数（改革−基准）",
+    "information delivered, percentage points (reform − baseline)":
+        "提供的诊疗信息，百分点（改革−基准）",
+    "no group results": "无分组结果", "no per-resident results": "无逐个居民结果",
+    "All residents": "全体居民",
+    "privacy: % spared an exposure (green) or newly exposed (red)":
+        "隐私：免于泄露（绿）或新遭泄露（红）的比例",
+    "clinical information: % with ≥5 points more (green) or less (red)":
+        "诊疗信息：至少多（绿）或少（红）5个百分点的比例",
+    "Residents better and worse off under the reform (the same residents in both arms)":
+        "改革后境况变好与变差的居民（两种政策下为同一批居民）",
+}
+
+
+def _t(text: str, lang: str) -> str:
+    """A chart string in ``lang``."""
+    return _CHART_ZH.get(text, text) if lang == "zh" else text
+
+
+def _dimension(dim: str, lang: str) -> str:
+    return (DIMENSIONS_ZH if lang == "zh" else DIMENSIONS).get(dim, dim)
+
+
 #: dimensions with more groups than this are left to the table, not the chart (31 provinces
 #: of a few hundred simulated residents each are mostly noise as bars)
 MAX_CHART_GROUPS = 12
 
 COLOURS = {"a": "#4c72b0", "b": "#dd8452"}
+
+use_cjk_font()  # Chinese labels drawn from a CJK font, Latin ones as before
 
 
 def png(fig, dpi: int = 100) -> bytes:
@@ -89,8 +128,10 @@ _KEY = ["residents_exposed_rate", "harm_per_1000", "insider_incidents",
         "duplicate_tests_avoided", "admissions_avoided", "participation_rate"]
 
 
-def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY)):
+def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY), lang: str = "en"):
     """Paired differences B − A relative to A, with 95% intervals; green where B is better."""
+    from ..i18n import outcome_label
+
     d = differences.loc[[o for o in outcomes if o in differences.index]]
     if "note" in d:  # outcomes fixed by design in both arms carry no comparison
         d = d[d["note"].fillna("") == ""]
@@ -105,20 +146,20 @@ def plot_differences(differences: pd.DataFrame, outcomes=tuple(_KEY)):
     ax.barh(y, rel.fillna(0), color=colours, alpha=0.8)
     ax.errorbar(rel.fillna(0), y, xerr=[(rel - lo).fillna(0), (hi - rel).fillna(0)],
                 fmt="none", ecolor="black", capsize=3)
-    labels = [f"{OUTCOMES[o].label} ({OUTCOMES[o].arrow})" for o in d.index]
+    labels = [f"{outcome_label(o, lang)} ({OUTCOMES[o].arrow})" for o in d.index]
     ax.set_yticks(y, labels, fontsize=9)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("change, reform vs baseline (% of baseline; 95% interval)")
+    ax.set_xlabel(_t("change, reform vs baseline (% of baseline; 95% interval)", lang))
     for yi, o in zip(y, d.index, strict=True):
         if not np.isfinite(rel[o]):
-            ax.annotate("baseline 0", (0, yi), fontsize=8, va="center", xytext=(4, 0),
+            ax.annotate(_t("baseline 0", lang), (0, yi), fontsize=8, va="center", xytext=(4, 0),
                         textcoords="offset points")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
 
 
-def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform")):
+def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform"), lang: str = "en"):
     """Baseline and reform on one risk × utility plane, each with its 95% intervals.
 
     x: residents exposed per 100,000 (re-identifiable, with a sensitive field); y: the
@@ -136,15 +177,15 @@ def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform")):
         xerr = [[x - xl], [xh - x]] if np.isfinite(xl) else None
         yerr = [[y - yl], [yh - y]] if np.isfinite(yl) else None
         ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", ms=9, color=colour,
-                    capsize=4, label=f"{label}: {res.scenario.name}")
+                    capsize=4, label=f"{_t(label, lang)}: {res.scenario.name}")
         points.append((x, y))
     (x0, y0), (x1, y1) = points
     ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "0.4"})
-    ax.set_xlabel("privacy risk: residents exposed per 100,000 (95% interval)")
-    ax.set_ylabel("clinical information delivered (% of what is needed)")
+    ax.set_xlabel(_t("privacy risk: residents exposed per 100,000 (95% interval)", lang))
+    ax.set_ylabel(_t("clinical information delivered (% of what is needed)", lang))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="best")
-    note = paired_note(cmp)
+    note = paired_note(cmp, lang)
     if note:
         fig.text(0.01, 0.01, note, fontsize=7.5, color="0.3", ha="left", va="bottom",
                  wrap=True)
@@ -152,7 +193,7 @@ def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform")):
     return fig
 
 
-def paired_note(cmp) -> str:
+def paired_note(cmp, lang: str = "en") -> str:
     """What the trade-off chart's bars are, and the paired differences the verdict tests.
 
     Each arm's bars are its own interval over replications; the two arms share their seeds,
@@ -165,6 +206,12 @@ def paired_note(cmp) -> str:
     e, u = d.loc["residents_exposed_rate"], d.loc["utility_rate"]
     if not (np.isfinite(e.diff_mean) and np.isfinite(u.diff_mean)):
         return ""
+    if lang == "zh":
+        return ("误差线：各方案自身重复运行的95%区间。结论检验的是配对差异（两方案使用相同"
+                f"随机种子），其区间更窄：每10万居民遭泄露人数{1e5 * e.diff_mean:+,.0f} "
+                f"[{1e5 * e.diff_low:+,.0f}, {1e5 * e.diff_high:+,.0f}]，诊疗信息"
+                f"{100 * u.diff_mean:+.1f} [{100 * u.diff_low:+.1f}, {100 * u.diff_high:+.1f}]"
+                "个百分点。误差线重叠并不表示没有明确变化。")
     return ("Bars: each arm's own 95% interval over its replications. The verdict tests the "
             "paired difference (both arms run on the same seeds), whose interval is "
             f"narrower: {1e5 * e.diff_mean:+,.0f} [{1e5 * e.diff_low:+,.0f}, "
@@ -199,7 +246,7 @@ def group_changes(cmp) -> pd.DataFrame:
     return out[out["exposed_change"].notna() | out["utility_change"].notna()]
 
 
-def plot_group_changes(cmp):
+def plot_group_changes(cmp, lang: str = "en"):
     """Winners and losers: the change for each group of residents, with 95% intervals.
 
     Left, the change in residents exposed per 100,000; right, the change in clinical
@@ -216,17 +263,19 @@ def plot_group_changes(cmp):
     if ch.empty:
         fig, ax = plt.subplots(figsize=(6, 1))
         ax.axis("off")
-        ax.text(0.5, 0.5, "no group results", ha="center", va="center")
+        ax.text(0.5, 0.5, _t("no group results", lang), ha="center", va="center")
         return fig
-    ch = ch.assign(label=[f"{DIMENSIONS.get(d, d)}: {g}" for d, g in
+    from ..i18n import group_label
+
+    ch = ch.assign(label=[f"{_dimension(d, lang)}: {group_label(d, g, lang)}" for d, g in
                           zip(ch["dimension"], ch["group"], strict=True)])
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.3 * len(ch) + 1.4), sharey=True)
     y = np.arange(len(ch))[::-1]
     for ax, name, good, title in (
             (axes[0], "exposed_change", "lower",
-             "residents exposed per 100,000 (reform − baseline)"),
+             _t("residents exposed per 100,000 (reform − baseline)", lang)),
             (axes[1], "utility_change", "higher",
-             "information delivered, percentage points (reform − baseline)")):
+             _t("information delivered, percentage points (reform − baseline)", lang))):
         v = ch[name].to_numpy(dtype=float)
         lo, hi = ch[f"{name}_low"].to_numpy(dtype=float), ch[f"{name}_high"].to_numpy(dtype=float)
         better = v < 0 if good == "lower" else v > 0
@@ -247,7 +296,7 @@ def plot_group_changes(cmp):
     return fig
 
 
-def plot_winners(winners: pd.DataFrame):
+def plot_winners(winners: pd.DataFrame, lang: str = "en"):
     """Winners and losers, resident by resident: shares better and worse off per group.
 
     ``winners`` is :meth:`sim.experiment.CompareResult.winners`. Left, privacy (green:
@@ -260,17 +309,21 @@ def plot_winners(winners: pd.DataFrame):
     if w.empty:
         fig, ax = plt.subplots(figsize=(6, 1))
         ax.axis("off")
-        ax.text(0.5, 0.5, "no per-resident results", ha="center", va="center")
+        ax.text(0.5, 0.5, _t("no per-resident results", lang), ha="center", va="center")
         return fig
     groups = w[w["outcome"] == "privacy"][["dimension", "group"]].drop_duplicates()
-    labels = ["All residents" if d == "all" else f"{DIMENSIONS.get(d, d)}: {g}"
+    from ..i18n import group_label
+
+    labels = [_t("All residents", lang) if d == "all" else
+              f"{_dimension(d, lang)}: {group_label(d, g, lang)}"
               for d, g in zip(groups["dimension"], groups["group"], strict=True)]
     y = np.arange(len(groups))[::-1]
     fig, axes = plt.subplots(1, 2, figsize=(11, 0.3 * len(groups) + 1.6), sharey=True)
     for ax, outcome, title in (
-            (axes[0], "privacy", "privacy: % spared an exposure (green) or newly exposed (red)"),
-            (axes[1], "clinical", "clinical information: % with ≥5 points more (green) or "
-                                  "less (red)")):
+            (axes[0], "privacy",
+             _t("privacy: % spared an exposure (green) or newly exposed (red)", lang)),
+            (axes[1], "clinical",
+             _t("clinical information: % with ≥5 points more (green) or less (red)", lang))):
         part = groups.merge(w[w["outcome"] == outcome], on=["dimension", "group"], how="left")
         better, worse = 100 * part["better"].to_numpy(float), 100 * part["worse"].to_numpy(float)
         ax.barh(y, np.nan_to_num(better), color="#55a868", alpha=0.85)
@@ -297,8 +350,8 @@ def plot_winners(winners: pd.DataFrame):
         ax.grid(axis="x", alpha=0.3)
         ax.tick_params(axis="x", labelsize=8)
     axes[0].set_yticks(y, labels, fontsize=8)
-    fig.suptitle("Residents better and worse off under the reform (the same residents in both "
-                 "arms)", fontsize=10)
+    fig.suptitle(_t("Residents better and worse off under the reform (the same residents in "
+                    "both arms)", lang), fontsize=10)
     fig.tight_layout()
     return fig
 
