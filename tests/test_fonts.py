@@ -56,6 +56,7 @@ def test_the_comparison_charts_switch_to_chinese_with_every_glyph(font):
     from sim.dashboards.plots import (
         plot_differences,
         plot_group_changes,
+        plot_timeseries,
         plot_tradeoff,
         plot_winners,
         png,
@@ -67,7 +68,7 @@ def test_the_comparison_charts_switch_to_chinese_with_every_glyph(font):
     dash.settings.reps.value = 2
     dash.compare(block=True)
     english = {f: getattr(dash, f).value for f in ("fig_tradeoff", "fig_groups", "fig_diff",
-                                                    "fig_winners")}
+                                                    "fig_winners", "fig_time")}
     dash.set_language("zh")
     for f, before in english.items():
         assert getattr(dash, f).value != before, f"{f} was not drawn again in Chinese"
@@ -76,5 +77,19 @@ def test_the_comparison_charts_switch_to_chinese_with_every_glyph(font):
         warnings.simplefilter("error")
         for fig in (plot_tradeoff(cmp, lang="zh"), plot_group_changes(cmp, "zh"),
                     plot_differences(cmp.differences, lang="zh"),
-                    plot_winners(cmp.winners(), "zh")):
+                    plot_winners(cmp.winners(), "zh"),
+                    plot_timeseries({"a": cmp.a.daily, "b": cmp.b.daily}, lang="zh")):
             png(fig)
+
+
+def test_the_worlds_chart_in_chinese(font):
+    import sim
+    from sim.dashboards.plots import plot_worlds, png
+
+    cmp = sim.compare("national_plan_2025", "minimal_collection", seed=0, reps=2,
+                      overrides={"n_residents": 600, "n_days": 90}, worlds=4, world_reps=1,
+                      world_size={"n_residents": 600, "n_days": 90}, engine="serial")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        zh = png(plot_worlds(cmp.robustness, lang="zh"))
+    assert zh != png(plot_worlds(cmp.robustness))

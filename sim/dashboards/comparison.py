@@ -411,6 +411,8 @@ class ComparisonDashboard(W.VBox):
             self._show_verdict(self.result)
             if not self.work.busy and not _failures(self.result):
                 self._draw(self.result)  # the charts in the new language (downloads stay)
+                if self.result.robustness is not None:
+                    self.fig_worlds.value = png(plot_worlds(self.result.robustness, lang=lang))
         self._on_change(None)
 
     def _changes_html(self) -> str:
@@ -659,7 +661,7 @@ class ComparisonDashboard(W.VBox):
         cmp.robustness = rob                     # Cancel was pressed meanwhile
         self._show_verdict(cmp)
         self.robust.value = robustness_table(rob)
-        self.fig_worlds.value = png(plot_worlds(rob))
+        self.fig_worlds.value = png(plot_worlds(rob, lang=self.lang))
         self.fig_worlds.layout.display = None
         self._exports(cmp, baseline_name)
         self.timing["worlds_s"] = time.perf_counter() - t0
@@ -744,7 +746,8 @@ class ComparisonDashboard(W.VBox):
             "Who bears the risk, who gains": png(plot_group_changes(cmp, self.lang)),
             "Every outcome, reform vs baseline": png(plot_differences(cmp.differences,
                                                                       lang=self.lang)),
-            "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily})),
+            "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily},
+                                                lang=self.lang)),
         }
         if self.work.busy:  # drawn by the run (not by a language switch afterwards)
             self.work.check()
@@ -778,7 +781,8 @@ class ComparisonDashboard(W.VBox):
         a, b = cmp.a.scenario, cmp.b.scenario
         figs = dict(self._figs)
         if cmp.robustness is not None:
-            figs["Across the plausible worlds"] = png(plot_worlds(cmp.robustness))
+            figs["Across the plausible worlds"] = png(plot_worlds(cmp.robustness,
+                                                                  lang=self.lang))
         report = comparison_report(cmp, figs, self._group_changes).encode("utf-8")
         yaml_text = export_reform_yaml(a, b, baseline_name, seed=cmp.a.seed,
                                        reps=len(cmp.a.runs)).encode("utf-8")

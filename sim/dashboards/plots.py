@@ -63,6 +63,16 @@ _CHART_ZH = {
         "诊疗信息：至少多（绿）或少（红）5个百分点的比例",
     "Residents better and worse off under the reform (the same residents in both arms)":
         "改革后境况变好与变差的居民（两种政策下为同一批居民）",
+    "day": "天", "worlds, in order of the change": "各情景世界（按变化排序）",
+    "reform − baseline, % of baseline": "改革−基准，占基准的%",
+    "better": "更好", "worse": "更差", "higher": "更高", "lower": "更低",
+    "no clear change": "无明确变化",
+    # the daily series
+    "residents exposed rate": "居民泄露比例", "utility rate": "诊疗信息比例",
+    "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "数据泄露",
+    "emergency info rate": "急诊信息比例", "withholding rate": "隐瞒信息比例",
+    "share of residents (cumulative)": "居民比例（累计）", "share of needed value": "所需信息比例",
+    "share of residents": "居民比例", "0-1": "0-1", "incidents": "起事件",
 }
 
 
@@ -94,12 +104,14 @@ def png(fig, dpi: int = 100) -> bytes:
 
 def plot_timeseries(daily: dict[str, pd.DataFrame],
                     series: tuple[str, ...] = ("residents_exposed_rate", "utility_rate",
-                                               "participation_rate", "mean_trust")):
+                                               "participation_rate", "mean_trust"),
+                    lang: str = "en"):
     """Daily series per arm: mean over replications with the 10th-90th percentile band.
 
     Args:
         daily: arm label -> long daily table (``rep, day, series, value``).
         series: which series (see :data:`sim.model.DAILY_SERIES`).
+        lang: the language of the chart's words (``"en"`` or ``"zh"``).
     """
     fig, axes = plt.subplots(1, len(series), figsize=(4.2 * len(series), 3.2), squeeze=False)
     for ax, name in zip(axes[0], series, strict=True):
@@ -113,9 +125,9 @@ def plot_timeseries(daily: dict[str, pd.DataFrame],
             ax.plot(w.index, w.mean(axis=1), color=colour, label=label)
             ax.fill_between(w.index, w.quantile(0.1, axis=1), w.quantile(0.9, axis=1),
                             color=colour, alpha=0.2, linewidth=0)
-        ax.set_title(name.replace("_", " "), fontsize=10)
-        ax.set_xlabel("day")
-        ax.set_ylabel(DAILY_SERIES.get(name, ""), fontsize=8)
+        ax.set_title(_t(name.replace("_", " "), lang), fontsize=10)
+        ax.set_xlabel(_t("day", lang))
+        ax.set_ylabel(_t(DAILY_SERIES.get(name, ""), lang), fontsize=8)
         ax.grid(alpha=0.3)
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
@@ -481,7 +493,7 @@ _CLASS_COLOURS = {"better": "#2e7d32", "worse": "#c62828", "no clear change": "#
 
 
 def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
-                               "emergency_info_rate", "harm_per_1000")):
+                               "emergency_info_rate", "harm_per_1000"), lang: str = "en"):
     """Each world's change against the assumption that decides it, one panel per outcome.
 
     A dot per plausible world: the reform's estimated change in percent of that world's
@@ -494,7 +506,9 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
     Args:
         rob: a :class:`sim.robustness.RobustnessResult`.
         outcomes: the outcomes to draw (those not compared are left out).
+        lang: the language of the chart's words (``"en"`` or ``"zh"``).
     """
+    from ..i18n import lever_label, outcome_label
     from ..robustness import _CHANGE_WORDS
 
     table = rob.table
@@ -510,10 +524,11 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
         x_name = r.turn_parameter or (r.decided_by[0] if len(r.decided_by) else "")
         if x_name:
             x = rob.samples.set_index("world").loc[w.index, x_name]
-            ax.set_xlabel(x_name.replace("_", " "), fontsize=8)
+            ax.set_xlabel(lever_label(x_name, lang) if lang == "zh" else
+                          x_name.replace("_", " "), fontsize=8)
         else:
             x = w.relative.rank(method="first")
-            ax.set_xlabel("worlds, in order of the change", fontsize=8)
+            ax.set_xlabel(_t("worlds, in order of the change", lang), fontsize=8)
         with np.errstate(divide="ignore", invalid="ignore"):
             band = 100.0 * (w.margin / w.mean_a.abs()).replace([np.inf, -np.inf], np.nan)
         width = float(np.nanmedian(band)) if band.notna().any() else 0.0
@@ -523,18 +538,25 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
             m = (cls == word).to_numpy()
             if m.any():
                 ax.scatter(np.asarray(x)[m], w.relative.to_numpy()[m], s=18, color=colour,
-                           label=word, zorder=3)
+                           label=_t(word, lang), zorder=3)
         if r.turn_parameter:
             ax.axvline(r.turn_threshold, color="#333", linestyle="--", linewidth=1)
-        verdict = (f"robust: {r.change}" if r.verdict == "robust" else
-                   f"depends on {r.turn_parameter}" if r.verdict == "depends" and
-                   r.turn_parameter else r.verdict)
-        ax.set_title(f"{r.label}\n{verdict}", fontsize=9)
-        ax.set_ylabel("reform − baseline, % of baseline", fontsize=8)
+        if lang == "zh":
+            verdict = (f"稳健：{_t(r.change, lang)}" if r.verdict == "robust" else
+                       f"取决于{lever_label(r.turn_parameter, lang)}" if r.verdict == "depends"
+                       and r.turn_parameter else _t(r.verdict, lang) if r.verdict in _CHART_ZH
+                       else "取决于多个假设")
+        else:
+            verdict = (f"robust: {r.change}" if r.verdict == "robust" else
+                       f"depends on {r.turn_parameter}" if r.verdict == "depends" and
+                       r.turn_parameter else r.verdict)
+        ax.set_title(f"{outcome_label(name, lang)}\n{verdict}", fontsize=9)
+        ax.set_ylabel(_t("reform − baseline, % of baseline", lang), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     if names:
         axes[0][0].legend(fontsize=7, loc="best")
-    fig.suptitle(f"Across {rob.settings['worlds']} plausible worlds", fontsize=10)
+    fig.suptitle(f"跨{rob.settings['worlds']}个可能情景世界" if lang == "zh" else
+                 f"Across {rob.settings['worlds']} plausible worlds", fontsize=10)
     fig.tight_layout()
     return fig
