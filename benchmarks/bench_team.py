@@ -187,7 +187,8 @@ def bench(mode: str, n_pages: int) -> dict:
                 first = compare_all(pages, 1)
                 sampler.stop()
                 out.update(peak_rss_mb=sampler.peak / 2**20, peak_procs=sampler.procs,
-                           verdict_first_s=min(first), verdict_last_s=max(first))
+                           verdict_first_s=min(first), verdict_last_s=max(first),
+                           verdict_mean_s=sum(first) / len(first))
                 again = compare_all(pages, 2)  # the same five questions again
                 out.update(again_last_s=max(again))
                 # close as a tab closes (the page says goodbye: its kernel is shut down)
@@ -242,7 +243,8 @@ def main() -> int:
     for r in results:
         print(f"| {r['mode']} | {r['idle_procs']} processes, {r['idle_rss_mb']:.0f} MB | "
               f"{r['peak_procs']} processes, {r['peak_rss_mb']:.0f} MB | "
-              f"{r['verdict_first_s']:.0f}-{r['verdict_last_s']:.0f} s | "
+              f"{r['verdict_first_s']:.0f}-{r['verdict_last_s']:.0f} s "
+              f"(mean {r['verdict_mean_s']:.0f} s) | "
               f"{r['again_last_s']:.1f} s | all freed in {r['freed_s']:.0f} s "
               f"({r['left_after_close']} left; {r['procs_after_close']} processes, "
               f"{r['rss_after_close_mb']:.0f} MB) |")
