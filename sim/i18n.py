@@ -66,6 +66,15 @@ _UI = {
         "t_noted": "{n} outcomes not compared, and why",
         "share_link": "Link to these inputs",
         "share_help": "(open it, bookmark it or send it: the app opens with these inputs)",
+        "worlds_none": "none: replication noise only",
+        "worlds_then": "then {runs} more runs across {n} worlds",
+        "worlds_noise": "replication noise only",
+        "open_reform_file": "Open a reform file",
+        "status_running": "running {done} of {total} runs…", "status_cache": "from the cache",
+        "status_cancelled": "cancelled", "status_cancelling": "cancelling…",
+        "status_busy": "still working on the last request…",
+        "status_done": "done in {s:.1f} s ({runs} runs",
+        "status_failed": ", {n} failed", "status_all_cached": "all from the cache",
         "result_line": "Result {n}: {a} against {b}, {reps} replications from seed {seed}, "
                        "{residents:,} simulated residents, {days} days.",
         "confirm": "This comparison will take {when} (an estimate, within about a factor of "
@@ -116,6 +125,15 @@ _UI = {
         "t_noted": "{n}项结果未比较及原因",
         "share_link": "指向这些输入的链接",
         "share_help": "（打开、收藏或发送此链接：工作台将以这些输入打开）",
+        "worlds_none": "无：仅重复运行噪声",
+        "worlds_then": "之后在{n}个情景世界中再运行{runs}次",
+        "worlds_noise": "仅重复运行噪声",
+        "open_reform_file": "打开改革方案文件",
+        "status_running": "正在运行：{done}/{total}次…", "status_cache": "来自缓存",
+        "status_cancelled": "已取消", "status_cancelling": "正在取消…",
+        "status_busy": "仍在处理上一个请求…",
+        "status_done": "完成，用时{s:.1f}秒（{runs}次运行",
+        "status_failed": "，{n}次失败", "status_all_cached": "全部来自缓存",
         "result_line": "结果{n}：{a} 对比 {b}，从随机种子{seed}起重复{reps}次，"
                        "模拟居民{residents:,}人，{days}天。",
         "confirm": "此次比较预计需要{when}（估计值，误差约在两倍以内），内存约{mem}（{runs}次运行，"

@@ -583,6 +583,10 @@ def test_the_app_speaks_chinese(app):
     assert not re.search(r"\b(better|worse|outcome|interval)\b", table.inner_text())
     expect()(page.locator(f"{CMP} a.share-link-a")).to_have_text("指向这些输入的链接")
     expect()(page.locator(f"{CMP} .stale-flag")).to_have_text("")
+    # the run's own lines and the controls written at run time follow the switch
+    expect()(page.locator(f"{CMP} .result-inputs")).to_contain_text("结果1：")
+    expect()(page.locator(f"{CMP} .worlds-note")).to_contain_text("仅重复运行噪声")
+    assert "replication noise" not in page.locator(f"{CMP} .worlds-choice").inner_text()
     # the notes and charts under the verdict are drawn again in Chinese
     expect()(page.locator(f"{CMP} .winners-note")).to_contain_text("逐个居民比较",
                                                                    timeout=30_000)

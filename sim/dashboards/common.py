@@ -11,6 +11,7 @@ from concurrent.futures import CancelledError
 
 import ipywidgets as W
 
+from ..i18n import tr
 from ..scenario import list_scenarios
 
 __all__ = ["Background", "Cancelled", "Settings", "checked_inputs_key", "download_link",
@@ -114,6 +115,8 @@ class Background:
         self.thread: threading.Thread | None = None
         #: how many runs the job's last request needed (0: answered from the cache)
         self.ran: int | None = None
+        #: the language of the status line (set by the dashboard's language switch)
+        self.lang = "en"
         self._cancelled = threading.Event()
         if cancel is not None:
             cancel.on_click(lambda _: self.cancel())
@@ -127,7 +130,7 @@ class Background:
         """Ask the running job to stop."""
         if self.busy:
             self._cancelled.set()
-            self.status.value = "cancelling…"
+            self.status.value = tr("status_cancelling", self.lang)
 
     def check(self) -> None:
         """Raise :class:`Cancelled` if Cancel was pressed (call from the job)."""
@@ -148,7 +151,8 @@ class Background:
         self.ran = total  # runs the request needed (0: all of it from the cache)
         self.progress.max = max(total, 1)
         self.progress.value = done
-        self.status.value = f"running {done} of {total} runs…" if total else "from the cache"
+        self.status.value = (tr("status_running", self.lang).format(done=done, total=total)
+                             if total else tr("status_cache", self.lang))
 
     def start(self, job: Callable[[], None], block: bool = False,
               on_cancel: Callable[[], None] | None = None,
@@ -161,7 +165,7 @@ class Background:
         (the inputs now on screen can run).
         """
         if self.busy:
-            self.status.value = "still working on the last request…"
+            self.status.value = tr("status_busy", self.lang)
             return
         self._cancelled.clear()
         self.ran = None
@@ -175,7 +179,7 @@ class Background:
             try:
                 job()
             except (Cancelled, CancelledError):  # CancelledError: the Runner's runs stopped
-                self.status.value = "cancelled"
+                self.status.value = tr("status_cancelled", self.lang)
                 if on_cancel is not None:
                     on_cancel()
             except Exception as exc:  # shown to the user, never swallowed silently

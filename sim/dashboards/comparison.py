@@ -93,7 +93,8 @@ class ComparisonDashboard(W.VBox):
         self.worlds.add_class("worlds-choice")
         self.worlds_note = W.HTML()  # what the robustness stage will cost, before it runs
         self.worlds_note.add_class("worlds-note")
-        self.worlds.observe(lambda _: self._note_worlds(), names="value")
+        self._relabelling = False  # the worlds control is being relabelled (no value change)
+        self.worlds.observe(lambda _: self._relabelling or self._note_worlds(), names="value")
         self._note_worlds()
         self.button = W.Button(description="Compare", button_style="primary", icon="play")
         self.button.add_class("compare-button")
@@ -127,6 +128,7 @@ class ComparisonDashboard(W.VBox):
         self.stale = W.HTML()
         self.stale.add_class("stale-flag")
         self.answered = W.HTML()  # which inputs the result on screen answers
+        self._answered_args: dict | None = None
         self.answered.add_class("result-inputs")
         self.runs_done = 0
         self.results_box: W.VBox | None = None
@@ -375,17 +377,27 @@ class ComparisonDashboard(W.VBox):
                                   f" {html.escape(scen.name)}</span>")
         return True
 
+    def _answer_line(self) -> None:
+        """Which inputs the result on screen answers, in the page's language."""
+        self.answered.value = (
+            "<div style='color:#555;font-size:0.9em'>"
+            + html.escape(tr("result_line", self.lang).format(**self._answered_args))
+            + "</div>")
+
     def _note_worlds(self) -> None:
         """Say beside the control what the robustness stage will run after the verdict."""
         n = self.worlds.value
         runs = 2 * _world_runs_per_arm(n)
+        lang = getattr(self, "lang", "en")
         self.worlds_note.value = (
-            f"<span style='color:#555;font-size:0.85em'>then {runs} more runs across "
-            f"{n} worlds</span>" if n else
-            "<span style='color:#b26a00;font-size:0.85em'>replication noise only</span>")
+            f"<span style='color:#555;font-size:0.85em'>"
+            f"{tr('worlds_then', lang).format(runs=runs, n=n)}</span>" if n else
+            f"<span style='color:#b26a00;font-size:0.85em'>{tr('worlds_noise', lang)}</span>")
 
     def _on_change(self, _change) -> None:
         """Any control changed: refuse invalid inputs, mark a result for other inputs."""
+        if self._relabelling:
+            return
         key = checked_inputs_key(self, tr("cannot_run", self.lang))
         if key is not None:
             self.changes.value = self._changes_html()
@@ -405,6 +417,18 @@ class ComparisonDashboard(W.VBox):
         self.reform.description = tr("reform_from", lang)
         self.settings.set_language(lang)
         self.worlds.description = tr("plausible_worlds", lang)
+        self.work.lang = lang
+        self.upload.description = tr("open_reform_file", lang)
+        worlds, self._relabelling = self.worlds.value, True
+        try:  # relabelling passes through the first option: put the value back
+            self.worlds.options = [(tr("worlds_none", lang), 0),
+                                   *((str(n), n) for n in (8, 16, 32, 64))]
+            self.worlds.value = worlds
+        finally:
+            self._relabelling = False
+        self._note_worlds()
+        if self._answered_args is not None:
+            self._answer_line()
         self.levers.set_language(lang)
         self.assumptions.set_language(lang)
         if self.result is not None and self.result_key is not None:
@@ -518,12 +542,10 @@ class ComparisonDashboard(W.VBox):
             t1 = time.perf_counter()
             self._show(cmp, t0, baseline_name)
             self.runs_done += 1
-            self.answered.value = (
-                "<div style='color:#555;font-size:0.9em'>" + html.escape(
-                    tr("result_line", self.lang).format(
-                        n=self.runs_done, a=a.name, b=b.name, reps=reps, seed=seed,
-                        residents=a.params["n_residents"], days=a.params["n_days"]))
-                + "</div>")
+            self._answered_args = dict(
+                n=self.runs_done, a=a.name, b=b.name, reps=reps, seed=seed,
+                residents=a.params["n_residents"], days=a.params["n_days"])
+            self._answer_line()
             self.result, self.result_key, self.running_key = cmp, key, None
             self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
@@ -531,10 +553,11 @@ class ComparisonDashboard(W.VBox):
             repaired = repair_note(self.runner)
             self._repaired = [repaired] if repaired else []  # the worlds stage adds its own
             self.work.status.value = (
-                f"done in {self.timing['total_s']:.1f} s ({2 * reps} runs"
-                + (", <span class='from-cache'>all from the cache</span>"
+                tr("status_done", self.lang).format(s=self.timing["total_s"], runs=2 * reps)
+                + (f", <span class='from-cache'>{tr('status_all_cached', self.lang)}</span>"
                    if self.work.ran == 0 else "")
-                + (f", {failed} failed" if failed else "") + ")"
+                + (tr("status_failed", self.lang).format(n=failed) if failed else "")
+                + ("）" if self.lang == "zh" else ")")
                 + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
                    if repaired else ""))
             if worlds and not failed:
@@ -684,6 +707,7 @@ class ComparisonDashboard(W.VBox):
         """Empty every result slot (no stale figure, table or download stays on screen)."""
         self.verdict.value = verdict
         self.answered.value = ""
+        self._answered_args = None
         self.table.value = ""
         self.groups_table.value = ""
         self.winners_note.value = ""
