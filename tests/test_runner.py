@@ -439,7 +439,8 @@ def test_cancel_on_a_shared_cluster_stops_the_running_tasks(cluster):
         runner.close()
 
 
-def test_an_unreachable_scheduler_is_named():
+def test_an_unreachable_scheduler_is_named(monkeypatch):
+    monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")
     runner = Runner(scheduler="tcp://127.0.0.1:9")
     with pytest.raises(ValueError, match="HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler"):
         runner.run_many([tiny("status_quo")], seed=0, reps=1)
@@ -468,3 +469,13 @@ def test_pages_asking_the_same_question_at_once_compute_it_once(cluster):
     finally:
         one.close()
         two.close()
+
+
+def test_the_dashboard_says_when_the_shared_cluster_is_unreachable(monkeypatch):
+    from sim.dashboards import ComparisonDashboard
+
+    monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")
+    dash = ComparisonDashboard(runner=Runner(scheduler="tcp://127.0.0.1:9"), worlds=0)
+    dash.compare(block=True)
+    assert "not run" in dash.work.status.value
+    assert "HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler" in dash.work.status.value

@@ -518,7 +518,12 @@ class ComparisonDashboard(W.VBox):
             return
         seed, reps = self.settings.seed.value, self.settings.reps.value
         worlds = self.worlds.value
-        if not self._confirmed(a, b, reps, worlds, key):
+        try:
+            if not self._confirmed(a, b, reps, worlds, key):
+                return
+        except ValueError as exc:  # the shared cluster cannot be reached (named)
+            self.work.status.value = (f"<span style='color:#c62828'>not run: "
+                                      f"{html.escape(str(exc))}</span>")
             return
         baseline_name = self.baseline.value  # what the exports extend, as of this run
         # what was on screen answers other inputs (or these, about to be recomputed): clear
