@@ -111,6 +111,13 @@ class GroupAccounts:
                "need": self.need_r.astype(np.float32), "got": self.got_r.astype(np.float32)}
         for dim, codes in self.codes.items():
             out[dim] = np.asarray(codes).astype(np.int16 if dim == "region" else np.int8)
+        # who the resident is beyond their groups: conditions and how much care they use
+        # (pairing two arms is refused when these differ: other population assumptions)
+        conditions = np.zeros(m.pop.n, dtype=np.int16)
+        for bit, has in enumerate(m.pop.conditions.values()):
+            conditions |= np.asarray(has, dtype=np.int16) << bit
+        out["conditions"] = conditions
+        out["care_propensity"] = np.asarray(m.pop.care_propensity, dtype=np.float32)
         return pd.DataFrame(out)
 
 
@@ -155,9 +162,11 @@ def winners_and_losers(a: pd.DataFrame, b: pd.DataFrame, labels: dict[str, list[
         raise ValueError("the two arms do not have the same residents (other seeds or "
                          "population sizes): they cannot be compared resident by resident")
     dims = [d for d in WINNER_DIMENSIONS if d == "all" or d in a.columns]
-    if any(not (a[d].to_numpy() == b[d].to_numpy()).all() for d in dims if d != "all"):
-        raise ValueError("the two arms' residents differ in their groups (a population "
-                         "parameter differs): they cannot be compared resident by resident")
+    person = [d for d in dims if d != "all"] + [c for c in ("conditions", "care_propensity")
+                                                if c in a.columns and c in b.columns]
+    if any(not (a[c].to_numpy() == b[c].to_numpy()).all() for c in person):
+        raise ValueError("the two arms' residents are not the same people (a population "
+                         "assumption differs): they cannot be compared resident by resident")
     with np.errstate(invalid="ignore", divide="ignore"):
         ua = np.where(a["need"] > 0, a["got"] / a["need"], np.nan)
         ub = np.where(b["need"] > 0, b["got"] / b["need"], np.nan)

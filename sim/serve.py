@@ -94,24 +94,24 @@ def serve(port: int = 8866, workers: int | None = None, scheduler: str | None = 
     cache = default_cache_dir() if cache_dir is None else cache_dir
     if cache:
         ResultCache(cache)  # refuse an unusable folder now, not in every page
-    cluster = client = None
-    if scheduler:
-        client = connect_dask(scheduler)  # fails here, in one line, if unreachable
-        where = scheduler
-    else:
-        cluster = _dask().LocalCluster(
-            n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-            host="127.0.0.1", dashboard_address=None,
-            **({"memory_limit": memory_limit} if memory_limit else {}))
-        where = cluster.scheduler_address
-    env = {**os.environ, SCHEDULER_ENV: where, CACHE_ENV: str(cache) if cache else ""}
-    voila = subprocess.Popen(voila_args(port), cwd=ROOT, env=env)
+    cluster = client = voila = None
 
     def stop(*_):
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
+        if scheduler:
+            client = connect_dask(scheduler)  # fails here, in one line, if unreachable
+            where = scheduler
+        else:
+            cluster = _dask().LocalCluster(
+                n_workers=workers or default_workers(), threads_per_worker=1,
+                processes=True, host="127.0.0.1", dashboard_address=None,
+                **({"memory_limit": memory_limit} if memory_limit else {}))
+            where = cluster.scheduler_address
+        env = {**os.environ, SCHEDULER_ENV: where, CACHE_ENV: str(cache) if cache else ""}
+        voila = subprocess.Popen(voila_args(port), cwd=ROOT, env=env)
         n = (len(cluster.workers) if cluster is not None
              else len(client.scheduler_info()["workers"]))
         ready(f"the app: http://127.0.0.1:{port}/  (runs on {n} shared worker"
@@ -122,7 +122,7 @@ def serve(port: int = 8866, workers: int | None = None, scheduler: str | None = 
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if voila.poll() is None:
+        if voila is not None and voila.poll() is None:
             voila.terminate()
             try:
                 voila.wait(timeout=20)

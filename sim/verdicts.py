@@ -519,6 +519,9 @@ def winners_sentence(winners: pd.DataFrame, lang: str = "en") -> str:
         priv = w.loc[("privacy", "all", "all residents")]
     except KeyError:
         return ""
+    if not all(np.isfinite(float(x)) for x in (clin["better"], clin["worse"], priv["better"],
+                                                priv["worse"])):
+        return ""  # no resident needed care in both arms (a very short run)
     pct = lambda x: f"{100 * x:.0f}%"  # noqa: E731
     worst = None
     sub = winners[(winners["outcome"] == "clinical")
@@ -586,28 +589,31 @@ def information_sources(runs_a: pd.DataFrame, runs_b: pd.DataFrame, lang: str = 
     def pts(x: float) -> str:
         return f"{100 * x:+.1f}"
 
-    named = [(c[len("utility_from."):], float(r["diff_mean"])) for c, r in
-             clear.head(top).iterrows()]
-    events = {f: v for f, v in ((c[len("utility_from."):], float(r["diff_mean"]))
-                                for c, r in parts.iterrows())
-              if f in ("medications", "test_results", "imaging")}
     change = float(total["diff_mean"])
-    moved = sum(events.values())
-    same = "none" if abs(moved) < 0.0005 else ("with" if moved * change > 0 else "against")
+    field = {c[len("utility_from."):]: r for c, r in clear.iterrows()}
+    named = [(f, float(r["diff_mean"])) for f, r in field.items()
+             if r["diff_mean"] * change > 0][:top]  # the fields that moved with the total
+    offset = [(f, float(r["diff_mean"])) for f, r in field.items()
+              if r["diff_mean"] * change < 0][:2]  # ... and the largest against it
+
+    def event_part(fields: tuple[str, ...]) -> float:
+        return float(sum(parts.loc[f"utility_from.{f}", "diff_mean"] for f in fields
+                         if f"utility_from.{f}" in parts.index))
+
+    med, tests = event_part(("medications",)), event_part(("test_results", "imaging"))
     if lang == "zh":
         lst = "，".join(f"{field_label(f, 'zh')}{pts(v)}" for f, v in named)
-        ev = "，".join(f"{field_label(f, 'zh')}{pts(v)}" for f, v in events.items())
-        tail = {"none": "所以避免的事件几乎不变", "with": "避免的事件随之同向变化",
-                "against": "所以避免的事件反向变化"}[same]
+        off = ("；被" + "，".join(f"{field_label(f, 'zh')}{pts(v)}" for f, v in offset)
+               + "部分抵消" if offset else "")
         return (f"诊疗信息{'增加' if change > 0 else '减少'}{abs(100 * change):.1f}个百分点，"
-                f"主要来自：{lst}。避免的事件只取决于用药记录（药物不良事件）以及检验结果和"
-                f"影像检查（重复检查）：这里分别为{ev}个百分点，{tail}。")
+                f"主要来自：{lst}{off}。避免的事件只取决于部分字段：避免的药物不良事件取决于"
+                f"用药记录（{pts(med)}个百分点），避免的重复检查取决于检验结果和影像检查"
+                f"（{pts(tests)}个百分点），因此不必与诊疗信息总体同向变化。")
     lst = ", ".join(f"{field_label(f)} {pts(v)}" for f, v in named)
-    ev = ", ".join(f"{field_label(f)} {pts(v)}" for f, v in events.items())
-    tail = {"none": "that is why the avoided events hardly change",
-            "with": "the avoided events move with it",
-            "against": "that is why the avoided events move the other way"}[same]
+    off = ("; partly offset by " + ", ".join(f"{field_label(f)} {pts(v)}" for f, v in offset)
+           if offset else "")
     return (f"Clinical information {'rises' if change > 0 else 'falls'} by "
-            f"{abs(100 * change):.1f} points, most of it from {lst}. The avoided events "
-            f"follow only medications (adverse drug events) and test results and imaging "
-            f"(repeat tests): here {ev} points; {tail}.")
+            f"{abs(100 * change):.1f} points, most of it from {lst}{off}. The avoided events "
+            f"follow only some fields: adverse drug events averted follow medications "
+            f"({pts(med)} points), repeat tests avoided follow test results and imaging "
+            f"({pts(tests)}), so they need not move with clinical information overall.")

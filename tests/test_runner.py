@@ -479,3 +479,22 @@ def test_the_dashboard_says_when_the_shared_cluster_is_unreachable(monkeypatch):
     dash.compare(block=True)
     assert "not run" in dash.work.status.value
     assert "HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler" in dash.work.status.value
+
+
+def test_a_shared_cluster_stores_results_under_its_workers_code(cluster, tmp_path):
+    """The disk cache keys a result by the code of the processes that computed it (the
+    cluster's workers, asked once), so a kernel with other code never finds it."""
+    from sim.dashboards.cache import code_version
+
+    shared = Runner(scheduler=cluster.scheduler_address, cache_dir=tmp_path)
+    try:
+        (want,) = shared.run_many([tiny("status_quo")], seed=2, reps=2)
+        assert shared._runs_code == code_version()
+        assert len(shared.disk.entries()) == 1
+    finally:
+        shared.close()
+    calls = []
+    (got,) = Runner(workers=0, cache_dir=tmp_path).run_many(
+        [tiny("status_quo")], seed=2, reps=2, progress=lambda d, t: calls.append(t))
+    assert calls == [0]
+    pd.testing.assert_frame_equal(numbers(got), numbers(want))

@@ -738,4 +738,4 @@ def test_a_fall_in_clinical_information_is_explained_by_its_fields(app):
     run_to_end(page)
     note = page.locator(f"{CMP} .information-sources")
     expect()(note).to_contain_text("Clinical information falls by")
-    expect()(note).to_contain_text("The avoided events follow only medications")
+    expect()(note).to_contain_text("The avoided events follow only some fields")

@@ -47,7 +47,7 @@ def test_arms_with_other_residents_are_refused():
     with pytest.raises(ValueError, match="same residents"):
         winners_and_losers(a, table([True], [1], [1]), labels)
     other = table([True, False], [1, 1], [1, 1], age_band=np.array([1, 0], np.int8))
-    with pytest.raises(ValueError, match="differ in their groups"):
+    with pytest.raises(ValueError, match="not the same people"):
         winners_and_losers(a, other, labels)
 
 
@@ -124,6 +124,11 @@ def test_the_dashboard_shows_winners_and_clears_them(on_device):
     assert dash.fig_winners.value and dash.fig_winners.layout.display is None
     assert "Resident by resident:" in dash.winners_note.value
     assert "Residents better and worse off" in dash._figs
+    # arms that are not the same people: said, and the verdict and other charts stay
+    dash.result.b.residents["conditions"] += 1
+    dash._draw(dash.result)
+    assert "not the same people" in dash.winners_note.value
+    assert dash.fig_winners.value == b"" and dash.fig_tradeoff.value
     dash._clear_figures()
     assert dash.fig_winners.value == b"" and dash.winners_note.value == ""
 
@@ -155,7 +160,7 @@ def test_information_falling_while_avoided_events_hold_is_explained():
     assert d.loc["duplicate_tests_avoided", "diff_mean"] == 0
     en = information_sources(cmp.a.runs, cmp.b.runs)
     assert en.startswith("Clinical information falls by")
-    assert "smoking" in en and "hardly change" in en
+    assert "smoking" in en and "medications (+0.0 points)" in en
     zh = information_sources(cmp.a.runs, cmp.b.runs, "zh")
     assert zh.startswith("诊疗信息减少") and "吸烟" in zh
 
@@ -166,3 +171,13 @@ def test_no_explanation_without_a_clear_change():
     cmp = sim.compare("national_plan_2025", "national_plan_2025", seed=0, reps=2,
                       overrides={"n_residents": 800, "n_days": 60})
     assert information_sources(cmp.a.runs, cmp.b.runs) == ""
+
+
+def test_residents_with_other_conditions_are_not_paired():
+    """Other population assumptions (e.g. disease prevalence) make other people even where
+    their groups agree: refused, never paired."""
+    labels = group_labels(sim.load_scenario("status_quo").params)
+    a = table([True, False], [1, 1], [1, 1]).assign(conditions=np.int16(0))
+    b = a.assign(conditions=np.array([0, 3], np.int16))
+    with pytest.raises(ValueError, match="not the same people"):
+        winners_and_losers(a, b, labels)

@@ -36,7 +36,7 @@ from ..scenario import Scenario
 __all__ = ["ResultCache", "code_version"]
 
 TABLES = ("runs", "daily", "groups", "residents")
-#: the cache's default size limit (bytes): about 2,000 comparisons of 20 replications
+#: the cache's default size limit (bytes): hundreds of comparisons at the app's default size
 DEFAULT_MAX_BYTES = 1 << 30
 
 
@@ -79,18 +79,23 @@ class ResultCache:
             raise ValueError(f"result cache: cannot use the folder {str(self.root)!r} ({e})"
                              ) from None
 
-    def key(self, scenario: Scenario, seed: int, reps: int) -> str:
-        """The entry's name: a hash of the inputs and of :func:`code_version`."""
+    def key(self, scenario: Scenario, seed: int, reps: int, code: str | None = None) -> str:
+        """The entry's name: a hash of the inputs and of the code that runs them.
+
+        ``code``: the :func:`code_version` of the processes that run the simulations
+        (default: this process's).
+        """
         blob = json.dumps({"name": scenario.name, "params": scenario.sha256, "seed": int(seed),
-                           "reps": int(reps), "code": code_version()}, sort_keys=True)
+                           "reps": int(reps), "code": code or code_version()}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / key
 
-    def get(self, scenario: Scenario, seed: int, reps: int) -> RunResult | None:
+    def get(self, scenario: Scenario, seed: int, reps: int,
+            code: str | None = None) -> RunResult | None:
         """The stored result for these inputs, or None (missing or unreadable)."""
-        path = self._path(self.key(scenario, seed, reps))
+        path = self._path(self.key(scenario, seed, reps, code))
         try:
             tables = {t: pd.read_parquet(path / f"{t}.parquet") for t in TABLES}
             os.utime(path)  # its last use, for the size limit
@@ -98,9 +103,9 @@ class ResultCache:
             return None
         return RunResult(scenario=scenario, seed=seed, **tables)
 
-    def put(self, result: RunResult, reps: int) -> None:
+    def put(self, result: RunResult, reps: int, code: str | None = None) -> None:
         """Store ``result`` (atomically; a failure to write only loses the saving)."""
-        path = self._path(self.key(result.scenario, result.seed, reps))
+        path = self._path(self.key(result.scenario, result.seed, reps, code))
         if path.exists():
             return
         try:
@@ -111,7 +116,7 @@ class ResultCache:
                     getattr(result, t).to_parquet(tmp / f"{t}.parquet")
                 (tmp / "inputs.json").write_text(json.dumps(
                     {"scenario": result.scenario.name, "params": dict(result.scenario.params),
-                     "seed": result.seed, "reps": reps, "code": code_version(),
+                     "seed": result.seed, "reps": reps, "code": code or code_version(),
                      "stored": time.strftime("%Y-%m-%dT%H:%M:%S")}, default=str, indent=1))
                 os.rename(tmp, path)  # another page may have stored it first: keep theirs
             finally:

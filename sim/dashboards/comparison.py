@@ -596,7 +596,10 @@ class ComparisonDashboard(W.VBox):
         from ..preflight import estimate
         from ..robustness import WORLD_RESIDENTS
 
-        workers = max(getattr(self.runner, "workers", 1) or 1, 1)
+        try:
+            workers = max(getattr(self.runner, "workers", 1) or 1, 1)
+        except OSError:  # the shared cluster went away meanwhile: the run will say so
+            workers = 1
         ea, eb = estimate(a.params), estimate(b.params)
         seconds = reps * (ea.seconds + eb.seconds)
         if worlds:
@@ -789,8 +792,16 @@ class ComparisonDashboard(W.VBox):
         sources = information_sources(cmp.a.runs, cmp.b.runs, self.lang)
         self.info_note.value = (f"<div style='max-width:900px;color:#333;margin:0.4em 0'>"
                                 f"{html.escape(sources)}</div>" if sources else "")
-        if len(cmp.a.residents) and len(cmp.b.residents):  # kept by the Runner
-            winners = cmp.winners()
+        try:  # kept by the Runner; refused when the arms are not the same people
+            winners = (cmp.winners() if len(cmp.a.residents) and len(cmp.b.residents)
+                       else None)
+        except ValueError as exc:
+            winners = None
+            self.winners_note.value = (f"<div style='color:#777;max-width:900px'>"
+                                       f"{html.escape(str(exc))}</div>")
+            self.fig_winners.value = b""
+            self.fig_winners.layout.display = "none"
+        if winners is not None:
             figs["Residents better and worse off"] = png(plot_winners(winners, self.lang))
             self.fig_winners.value = figs["Residents better and worse off"]
             self.fig_winners.layout.display = None

@@ -83,13 +83,16 @@ class Runner:
         self.scheduler = scheduler or None
         cache_dir = cache_dir or os.environ.get(CACHE_ENV) or None
         if cache_dir:
-            from .cache import ResultCache
+            from .cache import ResultCache, code_version
             self.disk: ResultCache | None = ResultCache(cache_dir)
+            code_version()  # now: the code this kernel (and the workers it forks) loaded
         else:
             self.disk = None
+        self._runs_code: str | None = None  # the code version of the processes that run
         #: keep each resident's outcomes (winners and losers: :meth:`CompareResult.winners`)
         self.residents = True
         self._client = None  # the Dask client, once connected
+        self._threads: int | None = None  # the shared cluster's threads, once asked
         self._pool: ProcessPoolExecutor | None = None
         self._cache: dict[tuple, RunResult] = {}
         self._lock = threading.Lock()  # one request at a time
@@ -107,8 +110,9 @@ class Runner:
         This kernel's worker processes, or the threads of the shared cluster's workers.
         """
         if self.scheduler:
-            client = self._connect()
-            return max(sum(client.nthreads().values()), 1)
+            if self._threads is None:
+                self._threads = max(sum(self._connect().nthreads().values()), 1)
+            return self._threads
         return self._workers
 
     @property
@@ -119,12 +123,33 @@ class Runner:
     def _connect(self):
         """The Dask client (connected on first use)."""
         with self._pool_lock:
+            if self._client is not None and self._client.status in ("closing", "closed"):
+                self._client = None  # the scheduler went away: connect again
             if self._client is None:
                 self._client = connect_dask(self.scheduler, option=SCHEDULER_ENV)
                 if not self._exit_hook:
                     _at_exit(self.close)
                     self._exit_hook = True
             return self._client
+
+    def _code(self) -> str | None:
+        """The code version of the processes that run this Runner's simulations.
+
+        This kernel's (its workers are forked from it), or the shared cluster's workers',
+        asked once: a result is stored and found under the code that computed it. None
+        (no disk cache) when the cluster's workers run different versions or cannot say.
+        """
+        from .cache import code_version
+
+        if not self.scheduler:
+            return code_version()
+        if self._runs_code is None:
+            try:
+                versions = set(self._connect().run(code_version).values())
+            except Exception:  # a cluster that cannot say: no disk cache
+                versions = set()
+            self._runs_code = versions.pop() if len(versions) == 1 else ""
+        return self._runs_code or None
 
     def _executor(self, closes: int) -> Executor:
         """The warm pool (a new one if there is none or it is broken)."""
@@ -203,9 +228,10 @@ class Runner:
             closes = self._closes
             self.repaired = {"deaths": 0, "repeated": 0}
             keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
-            if self.disk is not None:  # another page, or this server before a restart
+            code = self._code() if self.disk is not None else None
+            if code:  # another page, or this server before a restart
                 for s, k in zip(scenarios, keys, strict=True):
-                    if k not in self._cache and (hit := self.disk.get(s, seed, reps)):
+                    if k not in self._cache and (hit := self.disk.get(s, seed, reps, code)):
                         self._cache[k] = hit
             todo = [(i, s) for i, (s, k) in enumerate(zip(scenarios, keys, strict=True))
                     if k not in self._cache]
@@ -235,8 +261,8 @@ class Runner:
                     fresh[i] = assemble_result(s, seed, parts[i])
                     if _all_ok(fresh[i]):  # a failed run is shown, never served again
                         self._cache[keys[i]] = fresh[i]
-                        if self.disk is not None:
-                            self.disk.put(fresh[i], reps)
+                        if code:
+                            self.disk.put(fresh[i], reps, code)
             return [fresh[i] if i in fresh else self._cache[k] for i, k in enumerate(keys)]
         finally:
             self._lock.release()
@@ -280,6 +306,16 @@ class Runner:
                         broken = broken or e
                         lost.append(futs[f])
                         continue
+                    except (CancelledError, Exception) as e:
+                        if not self.scheduler:
+                            raise
+                        # the shared cluster failed it (a worker killed over and over, the
+                        # scheduler gone): a failure, never taken for the page's Cancel
+                        i, rep = futs[f]
+                        raise RuntimeError(
+                            f"the shared cluster could not run {scenarios[i].name} "
+                            f"replication {rep} ({type(e).__name__}: {e}); try again, or "
+                            "fewer simulated residents") from e
                     yield (*futs[f], out)
             finally:
                 # stopped early (Cancel, an error, a callback raised): drop the queued work;
