@@ -440,6 +440,7 @@ def test_cancel_on_a_shared_cluster_stops_the_running_tasks(cluster):
 
 
 def test_an_unreachable_scheduler_is_named(monkeypatch):
+    pytest.importorskip("distributed")
     monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")
     runner = Runner(scheduler="tcp://127.0.0.1:9")
     with pytest.raises(ValueError, match="HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler"):
@@ -474,6 +475,7 @@ def test_pages_asking_the_same_question_at_once_compute_it_once(cluster):
 def test_the_dashboard_says_when_the_shared_cluster_is_unreachable(monkeypatch):
     from sim.dashboards import ComparisonDashboard
 
+    pytest.importorskip("distributed")
     monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")
     dash = ComparisonDashboard(runner=Runner(scheduler="tcp://127.0.0.1:9"), worlds=0)
     dash.compare(block=True)
