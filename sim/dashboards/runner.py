@@ -127,10 +127,14 @@ class Runner:
                 self._client = None  # the scheduler went away: connect again
             if self._client is None:
                 self._client = connect_dask(self.scheduler, option=SCHEDULER_ENV)
-                if not self._exit_hook:
-                    _at_exit(self.close)
-                    self._exit_hook = True
+                self._close_at_exit()
             return self._client
+
+    def _close_at_exit(self) -> None:
+        """Register :meth:`close` to run when the interpreter exits (once)."""
+        if not self._exit_hook:
+            _at_exit(self.close)
+            self._exit_hook = True
 
     def _code(self) -> str | None:
         """The code version of the processes that run this Runner's simulations.
@@ -169,9 +173,7 @@ class Runner:
                 self.repaired["deaths"] += 1
             if self._pool is None:
                 self._pool = process_pool(self._workers, die_with_parent=True)
-                if not self._exit_hook:
-                    _at_exit(self.close)
-                    self._exit_hook = True
+                self._close_at_exit()
             return self._pool
 
     def _discard(self, pool: Executor) -> None:
