@@ -5,11 +5,18 @@ The plan's planners work in Chinese. :func:`tr` looks up a user-interface string
 and their choices, and :func:`sim.verdicts.comparison_verdict` writes its sentences from the
 templates here (``lang="zh"``). English is the reference: a key missing in another language
 falls back to it, so nothing is ever shown blank.
+
+The strings live in catalogues by area: the Compare tab's and the verdict's here, and the
+other tabs', the charts' and the reports' in the modules beside this one
+(:mod:`sim.i18n.explore`, :mod:`~sim.i18n.frontier`, :mod:`~sim.i18n.debate`,
+:mod:`~sim.i18n.charts`, :mod:`~sim.i18n.params`, :mod:`~sim.i18n.report`), each a
+``UI = {"en": {...}, "zh": {...}}`` merged into one table at import. A key may appear in
+one catalogue only.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "choice_label", "lever_label", "outcome_label", "tr"]
+__all__ = ["LANGUAGES", "chart_text", "choice_label", "lever_label", "outcome_label", "tr"]
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -295,9 +302,16 @@ def tr(key: str, lang: str = "en") -> str:
     return _UI.get(lang, {}).get(key) or _UI["en"][key]
 
 
+def chart_text(text: str, lang: str = "en") -> str:
+    """A chart's words (written in English in the plotting code) in ``lang``."""
+    from .charts import CHART_ZH
+
+    return CHART_ZH.get(text, text) if lang == "zh" else text
+
+
 def outcome_label(name: str, lang: str = "en") -> str:
     """An outcome's label in ``lang``."""
-    from .outcomes import OUTCOMES
+    from ..outcomes import OUTCOMES
 
     return (_OUTCOMES_ZH.get(name) if lang == "zh" else None) or OUTCOMES[name].label
 
@@ -363,7 +377,7 @@ def group_label(dimension: str, group: str, lang: str = "en") -> str:
     if lang != "zh":
         return group
     if dimension == "region":
-        from .geography import provinces
+        from ..geography import provinces
 
         p = provinces()
         if group in p.names_en:
@@ -391,3 +405,19 @@ def field_label(name: str, lang: str = "en") -> str:
     if lang == "zh":
         return _FIELDS_ZH.get(name, name)
     return name.replace("_", " ")
+
+
+def _merge(*catalogues: dict[str, dict[str, str]]) -> None:
+    """Add each area's catalogue to :data:`_UI`; a key defined twice is an error."""
+    for catalogue in catalogues:
+        for lang, strings in catalogue.items():
+            table = _UI.setdefault(lang, {})
+            twice = sorted(set(strings) & set(table))
+            if twice:
+                raise RuntimeError(f"i18n: keys defined in two catalogues: {twice}")
+            table.update(strings)
+
+
+from . import charts, debate, explore, frontier, params, report  # noqa: E402
+
+_merge(charts.UI, debate.UI, explore.UI, frontier.UI, params.UI, report.UI)

@@ -1,0 +1,11 @@
+"""Strings of the Explore tab: one policy in detail, in English and Simplified Chinese.
+
+Merged into :func:`sim.i18n.tr`'s table; English is the reference.
+"""
+
+UI: dict[str, dict[str, str]] = {
+    "en": {
+    },
+    "zh": {
+    },
+}
