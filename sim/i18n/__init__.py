@@ -9,14 +9,16 @@ falls back to it, so nothing is ever shown blank.
 The strings live in catalogues by area: the Compare tab's and the verdict's here, and the
 other tabs', the charts' and the reports' in the modules beside this one
 (:mod:`sim.i18n.explore`, :mod:`~sim.i18n.frontier`, :mod:`~sim.i18n.debate`,
-:mod:`~sim.i18n.charts`, :mod:`~sim.i18n.params`, :mod:`~sim.i18n.report`), each a
+:mod:`~sim.i18n.charts`, :mod:`~sim.i18n.params`, :mod:`~sim.i18n.outcomes`,
+:mod:`~sim.i18n.report`), each a
 ``UI = {"en": {...}, "zh": {...}}`` merged into one table at import. A key may appear in
 one catalogue only.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGUAGES", "chart_text", "choice_label", "lever_label", "outcome_label", "tr"]
+__all__ = ["LANGUAGES", "chart_text", "choice_label", "lever_label", "outcome_definition",
+           "outcome_label", "param_help", "pinned_reason", "tr"]
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -316,6 +318,35 @@ def outcome_label(name: str, lang: str = "en") -> str:
     return (_OUTCOMES_ZH.get(name) if lang == "zh" else None) or OUTCOMES[name].label
 
 
+def outcome_definition(name: str, lang: str = "en") -> str:
+    """An outcome's one- or two-sentence definition for planners, in ``lang``."""
+    from ..outcomes import OUTCOMES
+    from .outcomes import DEFINITIONS_ZH
+
+    return (DEFINITIONS_ZH.get(name) if lang == "zh" else None) or OUTCOMES[name].definition
+
+
+def pinned_reason(name: str, params, lang: str = "en") -> str | None:
+    """Why outcome ``name`` is fixed by design under ``params``, in ``lang`` (or ``None``).
+
+    The reasons are written in English by the outcomes' ``pinned`` functions; the Chinese
+    is looked up by that English text (:data:`sim.i18n.outcomes.PINNED_ZH`).
+    """
+    from ..outcomes import OUTCOMES
+    from .outcomes import PINNED_ZH
+
+    why = OUTCOMES[name].pinned_reason(params)
+    return (PINNED_ZH.get(why) or why) if (why and lang == "zh") else why
+
+
+def param_help(name: str, lang: str = "en") -> str:
+    """A parameter's one-line help (what it means, where its value comes from) in ``lang``."""
+    from ..params import PARAMETERS
+    from .params import HELP_ZH
+
+    return (HELP_ZH.get(name) if lang == "zh" else None) or PARAMETERS[name].help
+
+
 def lever_label(name: str, lang: str = "en") -> str:
     """A parameter's label in ``lang`` (the declared name in words, for English)."""
     if lang == "zh" and name in _LEVERS_ZH:
@@ -418,6 +449,6 @@ def _merge(*catalogues: dict[str, dict[str, str]]) -> None:
             table.update(strings)
 
 
-from . import charts, debate, explore, frontier, params, report  # noqa: E402
+from . import charts, debate, explore, frontier, outcomes, params, report  # noqa: E402
 
-_merge(charts.UI, debate.UI, explore.UI, frontier.UI, params.UI, report.UI)
+_merge(charts.UI, debate.UI, explore.UI, frontier.UI, outcomes.UI, params.UI, report.UI)

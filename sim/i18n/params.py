@@ -10,3 +10,7 @@ UI: dict[str, dict[str, str]] = {
     "zh": {
     },
 }
+
+#: each parameter's help in Simplified Chinese, by parameter name (see :func:`sim.i18n.param_help`)
+HELP_ZH: dict[str, str] = {
+}
