@@ -371,6 +371,26 @@ def test_the_disk_cache_keeps_within_its_size_by_dropping_the_least_recently_use
     assert cache.size() <= cache.max_bytes
 
 
+def test_half_written_entries_left_by_a_killed_writer_are_swept(tmp_path):
+    """A process killed while writing leaves a ``.tmp-*`` folder: the next store removes
+    it once it is older than any live write, and leaves a fresh one (a write under way)."""
+    from sim.dashboards.cache import STALE_WRITE_S, ResultCache
+
+    cache = ResultCache(tmp_path)
+    old, fresh = tmp_path / "ab" / ".tmp-old", tmp_path / "cd" / ".tmp-fresh"
+    for d in (old, fresh):
+        d.mkdir(parents=True)
+        (d / "runs.parquet").write_bytes(b"x" * 100)
+    past = time.time() - STALE_WRITE_S - 60
+    os.utime(old, (past, past))
+    (res,) = Runner(workers=0).run_many([tiny("status_quo")], seed=0, reps=1)
+    cache.put(res, 1)
+    assert not old.exists() and fresh.exists()
+    assert cache.get(res.scenario, 0, 1) is not None
+    cache.clear()
+    assert not fresh.exists() and cache.entries() == []
+
+
 def test_an_unusable_cache_folder_is_refused_with_its_name(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")

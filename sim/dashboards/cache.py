@@ -62,6 +62,10 @@ def code_version() -> str:
     return h.hexdigest()
 
 
+#: a half-written entry older than this was left by a process that died while writing it
+STALE_WRITE_S = 3600
+
+
 class ResultCache:
     """Complete results on disk, keyed by scenario, seed, replications and code.
 
@@ -134,7 +138,16 @@ class ResultCache:
         return sum(_size(p) for p in self.entries())
 
     def _trim(self) -> None:
-        """Remove the least recently used entries while the cache exceeds ``max_bytes``."""
+        """Remove the least recently used entries while the cache exceeds ``max_bytes``.
+
+        Also removes half-written entries (``.tmp-*``) older than :data:`STALE_WRITE_S`: a
+        process killed while writing leaves one behind; a live write takes seconds.
+        """
+        now = time.time()
+        for tmp in self.root.glob("??/.tmp-*"):
+            with contextlib.suppress(OSError):
+                if now - tmp.stat().st_mtime > STALE_WRITE_S:
+                    shutil.rmtree(tmp, ignore_errors=True)
         sized = []
         for p in self.entries():
             with contextlib.suppress(OSError):
@@ -147,8 +160,8 @@ class ResultCache:
             total -= s
 
     def clear(self) -> None:
-        """Remove every entry."""
-        for p in self.entries():
+        """Remove every entry (and every half-written one)."""
+        for p in [*self.entries(), *self.root.glob("??/.tmp-*")]:
             shutil.rmtree(p, ignore_errors=True)
 
 
