@@ -14,7 +14,10 @@
   at once; a page that vanishes (crash, lost network) has its kernel culled
   :data:`CULL_IDLE_S` seconds after its last activity (see :func:`voila_args`).
 
-Ctrl-C (or SIGTERM) stops Voila, then the cluster this command started.
+Ctrl-C (or SIGTERM) stops Voila, then the cluster this command started. If this process
+is killed outright (SIGKILL, the memory killer), Voila is told to stop too (on Linux, by the
+kernel: :func:`_parent_death_signal`), and the cluster's workers exit when their parent
+goes (Dask's own watch), so nothing is left serving or holding memory.
 """
 
 from __future__ import annotations
@@ -57,6 +60,29 @@ def voila_args(port: int, notebook: str | os.PathLike = NOTEBOOK) -> list[str]:
             f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
             "--MappingKernelManager.cull_busy=True",
             "--Voila.tornado_settings={'disable_check_xsrf': True}"]
+
+
+def _parent_death_signal():
+    """A ``preexec_fn`` that has the child sent SIGTERM when this process dies (Linux).
+
+    ``prctl(PR_SET_PDEATHSIG)`` is resolved here, before the fork, so the child only makes
+    the one system call (no import, no allocation: safe though the cluster's threads run).
+    ``None`` where there is no such call (the child then outlives a killed server).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+
+    def preexec() -> None:
+        prctl(pr_set_pdeathsig, sigterm)
+
+    return preexec
 
 
 def default_cache_dir() -> Path:
@@ -111,7 +137,8 @@ def serve(port: int = 8866, workers: int | None = None, scheduler: str | None = 
                 **({"memory_limit": memory_limit} if memory_limit else {}))
             where = cluster.scheduler_address
         env = {**os.environ, SCHEDULER_ENV: where, CACHE_ENV: str(cache) if cache else ""}
-        voila = subprocess.Popen(voila_args(port), cwd=ROOT, env=env)
+        voila = subprocess.Popen(voila_args(port), cwd=ROOT, env=env,
+                                 preexec_fn=_parent_death_signal())
         n = (len(cluster.workers) if cluster is not None
              else len(client.scheduler_info()["workers"]))
         ready(f"the app: http://127.0.0.1:{port}/  (runs on {n} shared worker"
