@@ -459,6 +459,44 @@ def test_cancel_on_a_shared_cluster_stops_the_running_tasks(cluster):
         runner.close()
 
 
+def test_a_shared_worker_that_dies_is_reported(cluster):
+    """Issue 18, defect 5, on the team server: a shared worker killed mid-run (as the
+    memory killer would). Dask reruns its replication elsewhere; the page is told that a
+    worker stopped and how many of its runs were repeated, as with its own pool."""
+    psutil = pytest.importorskip("psutil")
+    big = sim.load_scenario("status_quo").with_overrides(
+        {"n_residents": 60_000, "n_days": 240})
+    runner = Runner(scheduler=cluster.scheduler_address)
+    client = runner._connect()
+    pids = client.run(os.getpid)
+
+    def executing() -> dict:
+        return client.run(lambda dask_worker: dask_worker.state.executing_count)
+
+    outcome: list = []
+    t = threading.Thread(target=lambda: outcome.append(
+        runner.run_many([big], seed=0, reps=4)), daemon=True)
+    t.start()
+    try:
+        end = time.monotonic() + 30
+        while sum(executing().values()) < 2 and time.monotonic() < end:
+            time.sleep(0.1)
+        busy = [w for w, n in executing().items() if n]
+        assert busy, "a worker should be running a replication"
+        psutil.Process(pids[busy[0]]).kill()
+        t.join(120)
+        assert not t.is_alive()
+        (res,) = outcome[0]
+        assert len(res.runs) == 4 and (res.runs["status"] == "ok").all()
+        assert runner.repaired["deaths"] >= 1 and runner.repaired["repeated"] >= 1
+        assert "repeated" in runner_mod.repair_note(runner)
+    finally:
+        runner.close()
+    end = time.monotonic() + 60  # the nanny starts a new worker for the next tests
+    while len(cluster.scheduler_info["workers"]) < 2 and time.monotonic() < end:
+        time.sleep(0.2)
+
+
 def test_an_unreachable_scheduler_is_named(monkeypatch):
     pytest.importorskip("distributed")
     monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")

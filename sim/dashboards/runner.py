@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
+from .. import __version__
 from ..engines import SerialExecutor, connect_dask, default_workers, process_pool, stop_pool
 from ..experiment import (
     CompareResult,
@@ -55,6 +56,17 @@ CACHE_ENV = "HEALTHSIM_CACHE_DIR"
 MAX_RETRIES = 2
 #: how often a request waiting for runs checks whether :meth:`Runner.close` was called (s)
 POLL_S = 0.2
+
+
+def _task_key(args: tuple) -> str:
+    """The shared cluster's name for the run of ``run_params(*args)``.
+
+    A hash of its inputs and of this package's version: every page asking for that run
+    gets the one task.
+    """
+    from dask.base import tokenize
+
+    return f"run_params-{tokenize(__version__, *args)}"
 
 
 class Runner:
@@ -282,18 +294,24 @@ class Runner:
         order = {task: n for n, task in enumerate(pending)}
         losses = dict.fromkeys(pending, 0)  # how many breaks each replication was lost in
         deaths = 0
+        workers = self._shared_workers()  # the shared cluster's, to see which ones stop
         while pending:
             ex = self._executor(closes)
             futs: dict[Future, tuple[int, int]] = {}
+            task_keys: list[str] = []  # the shared cluster's names of these runs
             lost: list[tuple[int, int]] = []
             broken: BaseException | None = None
             try:
                 try:
                     for i, rep in pending:
                         s = scenarios[i]
-                        futs[ex.submit(run_params, s.name, dict(s.params),
-                                       replication_seed(seed, rep), rep,
-                                       self.residents)] = (i, rep)
+                        args = (s.name, dict(s.params), replication_seed(seed, rep), rep,
+                                self.residents)
+                        # on the shared cluster a run's key is a hash of its inputs (pages
+                        # asking the same run share it) and known here (to count repeats)
+                        key = {"key": _task_key(args)} if self.scheduler else {}
+                        futs[ex.submit(run_params, *args, **key)] = (i, rep)
+                        task_keys.extend(key.values())
                 except BrokenProcessPool as e:  # broke while submitting
                     broken = e
                     lost = pending[len(futs):]
@@ -319,6 +337,8 @@ class Runner:
                             f"replication {rep} ({type(e).__name__}: {e}); try again, or "
                             "fewer simulated residents") from e
                     yield (*futs[f], out)
+                if workers is not None:  # Dask repeated a dead worker's runs: say so
+                    self._count_shared_repairs(task_keys, workers)
             finally:
                 # stopped early (Cancel, an error, a callback raised): drop the queued work;
                 # a shared cluster's running tasks stop themselves once cancelled, but this
@@ -343,6 +363,37 @@ class Runner:
                     f"({scenarios[i].name} replication {rep} was lost each time); "
                     "try fewer simulated residents") from broken
             self._discard(ex)  # a fresh pool runs the lost replications again
+
+    def _shared_workers(self) -> set[str] | None:
+        """The shared cluster's worker addresses now (``None``: not shared, or unknown)."""
+        if not self.scheduler:
+            return None
+        try:
+            return set(self._connect().scheduler_info()["workers"])
+        except Exception:  # the cluster cannot say: nothing to report, nothing broken
+            return None
+
+    def _count_shared_repairs(self, keys: list[str], workers: set[str]) -> None:
+        """Count the shared workers that stopped during this request, and its runs repeated.
+
+        Added to :attr:`repaired`. Dask reruns on another worker what a dead worker was
+        running (and counts it in the task's ``suspicious``); the page is told, as with its
+        own pool.
+        """
+        def repeated(dask_scheduler, keys):
+            tasks = dask_scheduler.tasks
+            return sum(1 for k in keys if k in tasks and tasks[k].suspicious)
+
+        try:
+            client = self._connect()
+            now = set(client.scheduler_info()["workers"])
+            runs_again = client.run_on_scheduler(repeated, keys=keys)
+        except Exception:  # the count is a courtesy: never fail a finished request over it
+            return
+        gone = len(workers - now)
+        if gone or runs_again:
+            self.repaired["deaths"] += max(gone, 1)
+            self.repaired["repeated"] += int(runs_again)
 
     def _finished(self, futs: dict[Future, tuple[int, int]], closes: int,
                   stop: Callable[[], bool] | None = None) -> Iterator[Future]:
