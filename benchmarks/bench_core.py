@@ -3,6 +3,13 @@
     python benchmarks/bench_core.py            # full: includes 1,000,000 residents × 365 days
     python benchmarks/bench_core.py --quick    # skip the million-resident runs
     python benchmarks/bench_core.py --json out.json
+    python benchmarks/bench_core.py --against 7013dac   # ratios against a revision
+
+``--against REV`` checks ``REV`` out in a temporary git worktree and times it and the
+current code in the same sitting, alternately (old, new, new, old, ...), each round in a
+fresh process with one warm-up run, so that a machine that is slower now than an hour ago
+slows both: it reports each side's median and the ratio old / new (above 1: the current
+code is faster), with the spread of the per-round ratios.
 
 Measures, on this machine:
 
@@ -102,12 +109,110 @@ def million(days: int = 365, scenario: str | None = None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+AGAINST_CODE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+import sim
+assert sim.__file__.startswith({root!r}), sim.__file__  # this tree's code, not another
+out = {{}}
+for name in {cases!r}:
+    sim.run(name, seed=10_000)  # warm-up: imports, caches, compiled code
+    times = []
+    for s in {seeds!r}:
+        t0 = time.perf_counter()
+        sim.run(name, seed=s)
+        times.append(time.perf_counter() - t0)
+    out[name or "default"] = times
+print(json.dumps(out))
+"""
+
+#: what ``--against`` times: the declared defaults and the 2025 plan, via ``sim.run``
+AGAINST_CASES = (None, "national_plan_2025")
+
+
+def _time_tree(root: Path, seeds: list[int]) -> dict[str, list[float]]:
+    code = AGAINST_CODE.format(root=str(root), cases=AGAINST_CASES, seeds=seeds)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=3600)
+    if out.returncode:
+        raise RuntimeError(f"timing {root} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def against(rev: str, rounds: int = 6, seeds: int = 3) -> dict:
+    """Time revision ``rev`` and the current code alternately; medians and ratios."""
+    import tempfile
+
+    root = HERE.parent
+    try:
+        sha = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify",
+                              f"{rev}^{{commit}}"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+    except (subprocess.CalledProcessError, FileNotFoundError):
+        raise ValueError(f"--against: {rev!r} is not a revision of {root} "
+                         "(give a commit, tag or branch)") from None
+    with tempfile.TemporaryDirectory(prefix="bench-against-") as tmp:
+        tree = Path(tmp) / sha[:12]
+        subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", "--quiet",
+                        str(tree), sha], check=True)
+        try:
+            times: dict[str, dict[str, list[float]]] = {"old": {}, "new": {}}
+            per_round: dict[str, list[float]] = {}
+            for r in range(rounds):
+                order = (("old", tree), ("new", root))
+                got = {}
+                for side, where in (order if r % 2 == 0 else order[::-1]):
+                    print(f"round {r + 1}/{rounds}: {side} ({where.name}) ...", flush=True)
+                    got[side] = _time_tree(where, list(range(seeds)))
+                    for case, ts in got[side].items():
+                        times[side].setdefault(case, []).extend(ts)
+                for case in got["new"]:
+                    per_round.setdefault(case, []).append(
+                        statistics.median(got["old"][case]) / statistics.median(got["new"][case]))
+        finally:
+            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force",
+                            str(tree)], check=False)
+    return {"against": rev, "against_sha": sha, "rounds": rounds, "seeds_per_round": seeds,
+            "cases": {case: {"old_median_s": statistics.median(times["old"][case]),
+                             "new_median_s": statistics.median(times["new"][case]),
+                             "speedup": (statistics.median(times["old"][case])
+                                         / statistics.median(times["new"][case])),
+                             "speedup_per_round": per_round[case]}
+                      for case in times["new"]}}
+
+
+def print_against(res: dict) -> None:
+    print(f"\nagainst {res['against']} ({res['against_sha'][:10]}), {res['rounds']} rounds "
+          f"× {res['seeds_per_round']} seeds, alternating, via sim.run (10,000 × 365):")
+    print(f"{'case':24s} {'old s':>8s} {'new s':>8s} {'old/new':>8s}  per round")
+    for case, d in res["cases"].items():
+        spread = f"{min(d['speedup_per_round']):.2f}-{max(d['speedup_per_round']):.2f}"
+        print(f"{case:24s} {d['old_median_s']:8.3f} {d['new_median_s']:8.3f} "
+              f"{d['speedup']:8.2f}  {spread}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="skip the 1,000,000-resident runs")
     ap.add_argument("--seeds", type=int, default=5, help="seeds for the 10,000 runs")
     ap.add_argument("--json", type=Path, default=None, help="also write results here")
+    ap.add_argument("--against", metavar="REV", default=None,
+                    help="time revision REV and the current code alternately; ratios")
+    ap.add_argument("--rounds", type=int, default=6, help="--against: alternating rounds")
     args = ap.parse_args(argv)
+    if args.against:
+        if args.rounds < 1 or args.seeds < 1:
+            print("bench_core: --rounds and --seeds must be at least 1", file=sys.stderr)
+            return 2
+        try:
+            res = against(args.against, rounds=args.rounds, seeds=args.seeds)
+        except ValueError as e:
+            print(f"bench_core: {e}", file=sys.stderr)
+            return 2
+        print_against(res)
+        if args.json:
+            args.json.write_text(json.dumps(res, indent=2))
+        return 0
     seeds = list(range(args.seeds))
     res: dict = {"machine": {"python": platform.python_version(), "numpy": np.__version__,
                              "mesa": __import__("mesa").__version__, "sim": sim.__version__,
