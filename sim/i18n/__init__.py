@@ -469,8 +469,8 @@ _UNITS_ZH = {
     "share of incidents": "事件比例", "share of leaked records": "泄露记录比例",
     "share of needed value": "所需信息比例", "share of residents": "居民比例",
     "system-days": "系统·天", "tests per 1,000 residents": "次检查/千名居民",
-    # the parameters' units
-    "agents": "个主体", "attempts per group per year": "次/团伙/年",
+    # the parameters' units ("-": none)
+    "-": "无单位", "agents": "个主体", "attempts per group per year": "次/团伙/年",
     "attempts per million residents per year": "次/百万居民/年", "counties": "个县区",
     "day": "第几天", "field names": "字段名", "gamma shape": "伽马分布形状参数",
     "groups": "个团伙", "incidents per million residents per year": "起/百万居民/年",
