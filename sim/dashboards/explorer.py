@@ -110,8 +110,8 @@ class PolicyExplorer(W.VBox):
         #: them without a rerun: the seed and replication 0's model (the network picture)
         self._seed: int | None = None
         self._network_model: HealthDataModel | None = None
-        #: the table's message when it shows no result, and the status line the run wrote,
-        #: each as (key, arguments, text on screen) so that a language switch rewrites them
+        #: the table's message when it shows no result (key, arguments) and the status line
+        #: the run wrote (key, arguments, text on screen), for a language switch to rewrite
         self._message: tuple[str, dict] = ("ex_press_run", {})
         self._status: tuple[str, dict, str] | None = None
         self.pick.observe(lambda c: self.panel.set_values(load_scenario(c["new"]).params),
@@ -192,7 +192,6 @@ class PolicyExplorer(W.VBox):
 
     def run(self, block: bool = False) -> None:
         """Run replications (in the background unless ``block``) and show the outcomes."""
-        self.work.lang = self.lang
         if self.work.busy:  # one run at a time; touch nothing of the one in progress
             self.work.status.value = tr("status_busy", self.lang)
             return
