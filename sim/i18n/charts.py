@@ -39,8 +39,8 @@ CHART_ZH = {
     "better": "更好", "worse": "更差", "higher": "更高", "lower": "更低",
     "no clear change": "无明确变化",
     # the daily series
-    "residents exposed rate": "居民泄露比例", "utility rate": "诊疗信息比例",
-    "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "数据泄露",
+    "residents exposed rate": "信息暴露的居民比例", "utility rate": "诊疗信息比例",
+    "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "外部入侵",
     "emergency info rate": "急诊信息比例", "withholding rate": "隐瞒信息比例",
     "share of residents (cumulative)": "居民比例（累计）", "share of needed value": "所需信息比例",
     "share of residents": "居民比例", "0-1": "0-1", "incidents": "起事件",
