@@ -108,6 +108,35 @@ def test_policy_explorer_runs_and_draws_the_network(runner):
     assert ex.fig_net.value[:4] == b"\x89PNG" and ex.fig_time.value[:4] == b"\x89PNG"
 
 
+def test_the_explorer_redraws_its_result_in_another_language(runner, monkeypatch):
+    """The language switch redraws the table and both charts, never reruns the model."""
+    from sim.dashboards import explorer
+
+    ex = PolicyExplorer("national_plan_2025", runner=runner, reps=2)
+    ex.settings.residents.value = 1000
+    ex.settings.days.value = 30
+    ex.panel.controls["audit_strength"].value = 0.9  # an edited scenario
+    ex.run(block=True)
+    english, result = ex.table.value, ex.result
+    assert "done (2 replications)" in ex.work.status.value
+
+    def no_rerun(*_a, **_kw):
+        raise AssertionError("the language switch reran the model")
+
+    monkeypatch.setattr(explorer, "HealthDataModel", no_rerun)
+    monkeypatch.setattr(runner, "run_many", no_rerun)
+    drawn, real = [], explorer.plot_network  # the kept model of replication 0, redrawn
+    monkeypatch.setattr(explorer, "plot_network", lambda *a, **kw: drawn.append(kw) or real(
+        *a, **kw))
+    ex.set_language("zh")
+    assert ex.result is result and ex.stale.value == ""
+    assert "信息暴露的居民" in ex.table.value and "隐私风险" in ex.table.value
+    assert ex.button.description == "运行" and ex.work.status.value == "完成（2次重复运行）"
+    assert drawn[-1]["lang"] == "zh" and "随机种子0" in drawn[-1]["run"]
+    ex.set_language("en")
+    assert ex.table.value == english and ex.work.status.value == "done (2 replications)"
+
+
 def test_errors_are_shown_not_swallowed(runner):
     dash = ComparisonDashboard(runner=runner, worlds=0)
 

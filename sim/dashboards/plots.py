@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 from ..i18n import chart_text as _t  # the charts' words, in a language
+from ..i18n import choice_label
 from ..i18n.charts import CHART_ZH as _CHART_ZH
 from ..i18n.charts import DIMENSIONS, DIMENSIONS_ZH  # DIMENSIONS: re-exported
 
@@ -363,7 +364,7 @@ _KIND_COLOUR = {
 }
 
 
-def plot_network(model, ax=None, run: str | None = None):
+def plot_network(model, ax=None, run: str | None = None, lang: str = "en"):
     """Draw the institutions' data-sharing network.
 
     Node colour = kind, size = records held, red ring = an institution whose breach, loss
@@ -375,8 +376,9 @@ def plot_network(model, ax=None, run: str | None = None):
     Args:
         model: a model that has run.
         ax: axes to draw on (default: a new figure).
-        run: how to name the run in the title, e.g. ``"replication 1 of seed 7"`` (default:
-            the model's own seed).
+        run: how to name the run in the title, e.g. ``"replication 1 of seed 7"``, in
+            ``lang`` (default: the model's own seed).
+        lang: the language of the chart's words (``"en"`` or ``"zh"``).
     """
     g = model.graph
     fig = ax.figure if ax is not None else plt.figure(figsize=(8, 6.5))
@@ -416,26 +418,33 @@ def plot_network(model, ax=None, run: str | None = None):
     nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size[nodes], node_color=colours,
                            edgecolors=["red" if b else "white" for b in breached],
                            linewidths=[2.0 if b else 0.5 for b in breached], ax=ax)
-    labels = {i.index: i.kind.value.replace("_", " ") for i in central}
-    labels.update({i.index: "regional platforms" for i in model.institution_list
+    labels = {i.index: _t(i.kind.value.replace("_", " "), lang) for i in central}
+    labels.update({i.index: _t("regional platforms", lang) for i in model.institution_list
                    if i.kind.value == "regional_platform" and i.region == 0})
     if "device" in g:  # the hub of an on-device design: every provider reads the phones
-        labels["device"] = "residents' phones"
+        labels["device"] = _t("residents' phones", lang)
     nx.draw_networkx_labels(g, pos, labels=labels, font_size=7, ax=ax,
+                            font_family=plt.rcParams["font.family"],  # with the CJK fallback
                             bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none",
                                   "pad": 0.5})
-    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=k.replace("_", " "))
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=c,
+                          label=_t(k.replace("_", " "), lang))
                for k, c in _KIND_COLOUR.items()
                if any(i.kind.value == k for i in model.institution_list)]
     handles.append(plt.Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
                               markeredgecolor="red",
-                              label=f"exposed simulated residents ({sum(breached)} of "
-                                    f"{len(breached)})"))
+                              label=_t("exposed simulated residents ({k} of {n})", lang).format(
+                                  k=sum(breached), n=len(breached))))
     handles += [plt.Line2D([], [], color=_FLOW_STYLES.get(f, _OTHER_FLOW)[0],
-                           label=f"flow: {f}") for f in present]
+                           label=_t("flow: {flow}", lang).format(flow=_t(f, lang)))
+                for f in present]
     ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title(f"Data-sharing network: {model.p['architecture']} architecture "
-                 f"(one run: {run or f'seed {model.seed_value}'})", fontsize=10)
+    architecture = model.p["architecture"]
+    if lang != "en":  # English: the declared name itself
+        architecture = choice_label(architecture, lang, "architecture")
+    run = run or _t("seed {seed}", lang).format(seed=model.seed_value)
+    ax.set_title(_t("Data-sharing network: {architecture} architecture (one run: {run})", lang)
+                 .format(architecture=architecture, run=run), fontsize=10)
     ax.axis("off")
     fig.tight_layout()
     return fig

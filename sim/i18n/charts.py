@@ -39,11 +39,33 @@ CHART_ZH = {
     "better": "更好", "worse": "更差", "higher": "更高", "lower": "更低",
     "no clear change": "无明确变化",
     # the daily series
-    "residents exposed rate": "居民泄露比例", "utility rate": "诊疗信息比例",
-    "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "数据泄露",
+    "residents exposed rate": "信息暴露的居民比例", "utility rate": "诊疗信息比例",
+    "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "外部入侵",
     "emergency info rate": "急诊信息比例", "withholding rate": "隐瞒信息比例",
     "share of residents (cumulative)": "居民比例（累计）", "share of needed value": "所需信息比例",
     "share of residents": "居民比例", "0-1": "0-1", "incidents": "起事件",
+    # the other daily series and their units (sim.model.DAILY_SERIES)
+    "encounters": "就诊次数", "insider incidents": "内部人员事件",
+    "function creep incidents": "超范围使用行动", "records exposed": "暴露的记录",
+    "detected": "被发现的事件", "institutions down": "停机机构", "consent reviews": "重新考虑同意",
+    "share of needed value (emergencies away from home)": "所需信息比例（异地急诊）",
+    "campaigns": "起行动", "records per 1,000 residents": "条记录/千名居民",
+    "incidents detected": "起被发现的事件", "real institutions down": "停机的实际机构数",
+    "residents": "居民人数",
+    # the institution network (plot_network)
+    "Data-sharing network: {architecture} architecture (one run: {run})":
+        "数据共享网络：“{architecture}”架构（单次运行：{run}）",
+    "seed {seed}": "随机种子{seed}",
+    "exposed simulated residents ({k} of {n})": "使模拟居民信息暴露的机构（{n}个中的{k}个）",
+    "flow: {flow}": "数据流：{flow}",
+    "tertiary hospital": "三级医院", "secondary hospital": "二级医院",
+    "community clinic": "基层医疗机构", "public health": "疾控机构",
+    "insurance bureau": "医保部门", "payment platform": "支付平台",
+    "regional platform": "区域平台", "regional platforms": "区域平台",
+    "national platform": "全国平台", "record locator": "记录定位服务",
+    "break glass service": "紧急调阅服务", "residents' phones": "居民手机",
+    "upload": "上传", "access": "调阅", "index": "索引登记", "disease report": "疾病报告",
+    "claims": "医保结算", "integration": "码整合", "emergency summary": "急诊摘要",
 }
 
 
