@@ -191,7 +191,7 @@ class FrontierDashboard(W.VBox):
         self.runs: pd.DataFrame | None = None
         self.manifest: dict | None = None
         self.frontier: pd.DataFrame | None = None
-        self.sensitivity: pd.DataFrame | None = None  # the ranking shown, if any
+        self.ranking: pd.DataFrame | None = None  # the sensitivity ranking shown, if any
         self._quiet = False  # True while load_folder/clear set the dropdowns themselves
         # the status line this dashboard wrote last (catalogue key, values), and its text:
         # the language switch says it again in the new language if it is still shown
@@ -325,7 +325,7 @@ class FrontierDashboard(W.VBox):
     def clear(self) -> None:
         """Forget the shown sweep: empty its figures, tables and policy lists."""
         self.runs = self.manifest = self.frontier = self.survival = None
-        self.sensitivity = None
+        self.ranking = None
         self.test_button.disabled = True
         self._quiet = True
         try:
@@ -550,16 +550,16 @@ class FrontierDashboard(W.VBox):
 
     def show_sensitivity(self) -> None:
         """Sensitivity ranking, if the sweep is a Sobol or Morris design."""
-        self.sensitivity = None
+        self.ranking = None
         if self.manifest is not None and self.manifest["design"]["type"] in ("sobol", "morris"):
-            self.sensitivity = sensitivity(self.runs, self.manifest,
+            self.ranking = sensitivity(self.runs, self.manifest,
                                            [self.risk.value, "harm_per_1000",
                                             self.utility.value])
         self._draw_sensitivity()
 
     def _draw_sensitivity(self) -> None:
         """Draw the sensitivity ranking computed last, in the dashboard's language."""
-        lang, table = self.lang, self.sensitivity
+        lang, table = self.lang, self.ranking
         if table is None:
             self.sens_table.value = f"<i>{tr('fr_sens_needed', lang)}</i>"
             self.sens_fig.value = b""
