@@ -20,7 +20,7 @@ import pandas as pd
 from .outcomes import OUTCOMES
 from .summaries import _ok
 
-__all__ = ["discover", "plot_sensitivity", "sensitivity", "sensitivity_indices"]
+__all__ = ["discover", "factor_label", "plot_sensitivity", "sensitivity", "sensitivity_indices"]
 
 
 # ----------------------------------------------------------------------- sensitivity
@@ -96,18 +96,36 @@ def sensitivity(runs: pd.DataFrame, manifest: Mapping[str, Any],
     return pd.concat(out, ignore_index=True)
 
 
-def plot_sensitivity(table: pd.DataFrame):
-    """Bar charts of the sensitivity ranking, one panel per outcome."""
+def factor_label(name: str, lang: str = "en") -> str:
+    """A sensitivity factor (a parameter's name) for the reader of ``lang``.
+
+    English shows the parameter's name as the sweep file writes it; other languages show
+    the parameter's label (:func:`sim.i18n.lever_label`).
+    """
+    from .i18n import lever_label
+
+    return name if lang == "en" else lever_label(name, lang)
+
+
+def plot_sensitivity(table: pd.DataFrame, lang: str = "en"):
+    """Bar charts of the sensitivity ranking, one panel per outcome.
+
+    ``lang`` is the language of the chart's words (``"en"`` or ``"zh"``).
+    """
     import matplotlib.pyplot as plt
+
+    from .i18n import chart_text as _t
+    from .i18n import outcome_label
 
     outcomes = list(dict.fromkeys(table["outcome"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(5 * len(outcomes), 5), squeeze=False)
     value, conf = (("ST", "ST_conf") if "ST" in table else ("mu_star", "mu_star_conf"))
     for ax, o in zip(axes[0], outcomes, strict=True):
         t = table[table["outcome"] == o].iloc[::-1]
-        ax.barh(t["factor"], t[value], xerr=t[conf], color="tab:blue", alpha=0.8)
-        ax.set_title(f"{OUTCOMES[o].label}" if o in OUTCOMES else o)
-        ax.set_xlabel("total-order Sobol index" if value == "ST" else "Morris μ*")
+        ax.barh([factor_label(f, lang) for f in t["factor"]], t[value], xerr=t[conf],
+                color="tab:blue", alpha=0.8)
+        ax.set_title(outcome_label(o, lang) if o in OUTCOMES else o)
+        ax.set_xlabel(_t("total-order Sobol index" if value == "ST" else "Morris μ*", lang))
         ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig

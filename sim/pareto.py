@@ -13,6 +13,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from .i18n import chart_text as _t
+from .i18n import outcome_label, tr, unit_label
 from .outcomes import OUTCOMES
 from .summaries import KEYS, _ok, _order, _resolve_point, paired_vs_baseline, policy_summary
 from .verdicts import change_class, margin_of
@@ -43,7 +45,7 @@ def pareto_mask(risk: np.ndarray, utility: np.ndarray) -> np.ndarray:
 
 def pareto_frontier(runs: pd.DataFrame, risk: str = "residents_exposed_rate",
                     utility: str = "utility_rate", baseline: str | None = None,
-                    level: float = 0.95) -> pd.DataFrame:
+                    level: float = 0.95, lang: str = "en") -> pd.DataFrame:
     """The privacy-risk versus clinical-utility frontier across the policies swept.
 
     Args:
@@ -52,6 +54,7 @@ def pareto_frontier(runs: pd.DataFrame, risk: str = "residents_exposed_rate",
         utility: a clinical outcome to maximise.
         baseline: the point the plain-language lines compare against (default: first).
         level: interval level.
+        lang: the language of the ``verdict`` lines (``"en"`` or ``"zh"``).
 
     Returns:
         One row per (scenario, point): means and intervals of both outcomes,
@@ -80,13 +83,13 @@ def pareto_frontier(runs: pd.DataFrame, risk: str = "residents_exposed_rate",
     verdicts = []
     for r in wide.itertuples(index=False):
         if not r.on_frontier:
-            verdicts.append("dominated")
+            verdicts.append(tr("fr_v_dominated", lang))
             continue
         if r.point_id == base_id:
-            verdicts.append("baseline")
+            verdicts.append(tr("fr_v_baseline", lang))
             continue
         d = diffs[(diffs["scenario"] == r.scenario) & (diffs["point_id"] == r.point_id)]
-        verdicts.append(_verdict(d.set_index("outcome"), risk, utility))
+        verdicts.append(_verdict(d.set_index("outcome"), risk, utility, lang))
     wide["verdict"] = verdicts
     return wide
 
@@ -104,47 +107,52 @@ def _clear(row) -> str:
     return change_class(row.diff_mean, margin, row.diff_low, row.diff_high)
 
 
-def _change(row, label: str, up: str, down: str, suffix: str = "") -> str:
-    """Describe a relative change in words.
+def _change(row, label: str, up: str, down: str, lang: str = "en") -> str:
+    """Describe a relative change in words, in ``lang``.
 
     'cuts residents exposed by 62% [55, 68]' when the change is clear (the one rule of
     :func:`sim.verdicts.change_class`: its interval excludes zero and it reaches the
     outcome's margin); otherwise the signed change with its interval and 'no clear change'
-    (or 'unclear' when it reaches the margin but the interval includes zero).
+    (or 'unclear' when it reaches the margin but the interval includes zero). ``up`` and
+    ``down`` are the catalogue keys of the clear rise and fall (``fr_v_raises`` …).
     """
     m, lo, hi = row.rel_mean, row.rel_low, row.rel_high
     if not math.isfinite(m):
-        return f"{label}: no baseline level to compare with"
+        return tr("fr_v_no_level", lang).format(label=label)
     cls = _clear(row)
     if cls in ("higher", "lower"):
         a, b = sorted((abs(lo), abs(hi)))
-        word = up if m > 0 else down
-        return f"{word} {label} by {_p(abs(m))}% [{_p(a)}, {_p(b)}]{suffix}"
+        return tr(up if m > 0 else down, lang).format(label=label, p=_p(abs(m)), a=_p(a),
+                                                      b=_p(b))
     interval = f" [{_p(lo, True)}, {_p(hi, True)}]" if math.isfinite(lo) else ""
-    what = "unclear change" if cls == "unclear" else "no clear change"
-    return f"{what} in {label} ({_p(m, True)}%{interval})"
+    key = "fr_v_unclear" if cls == "unclear" else "fr_v_no_clear"
+    return tr(key, lang).format(label=label, m=_p(m, True), interval=interval)
 
 
-def _verdict(d: pd.DataFrame, risk: str, utility: str) -> str:
-    rl, ul = OUTCOMES[risk].label.lower(), OUTCOMES[utility].label.lower()
-    risk_part = _change(d.loc[risk], rl, "raises", "cuts")
+def _verdict(d: pd.DataFrame, risk: str, utility: str, lang: str = "en") -> str:
+    """A frontier policy's line against the baseline, in ``lang``."""
+    # outcome labels read inside a sentence (lower case in English; Chinese has no case)
+    rl, ul = outcome_label(risk, lang).lower(), outcome_label(utility, lang).lower()
+    risk_part = _change(d.loc[risk], rl, "fr_v_raises", "fr_v_cuts", lang)
     u = d.loc[utility]
     m, lo, hi = u.rel_mean, u.rel_low, u.rel_high
     if math.isfinite(m) and _clear(u) in ("higher", "lower"):
         a, b = sorted((abs(lo), abs(hi)))
-        util_part = (f"for {_p(abs(m))}% [{_p(a)}, {_p(b)}] "
-                     f"{'more' if m > 0 else 'less'} {ul}")
+        util_part = tr("fr_v_for_more" if m > 0 else "fr_v_for_less", lang).format(
+            p=_p(abs(m)), a=_p(a), b=_p(b), label=ul)
     else:
-        util_part = "with " + _change(u, ul, "more", "less")
-    return f"{risk_part} {util_part}"
+        util_part = tr("fr_v_with", lang).format(
+            change=_change(u, ul, "fr_v_more_by", "fr_v_less_by", lang))
+    return tr("fr_v_line", lang).format(risk=risk_part, utility=util_part)
 
 
 def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
-                  utility: str = "utility_rate", ax=None):
+                  utility: str = "utility_rate", ax=None, lang: str = "en"):
     """Risk (x) against utility (y) with 95% intervals; frontier policies joined.
 
     With a ``survives`` column (:func:`sim.robustness.frontier_across_worlds`), the
     policies whose place on the frontier survives the plausible worlds are ringed.
+    ``lang`` is the language of the chart's words (``"en"`` or ``"zh"``).
     """
     import matplotlib.pyplot as plt
 
@@ -153,6 +161,7 @@ def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
     several = frontier["scenario"].nunique() > 1
 
     def name(scen: str, what: str) -> str:  # the scenario only where there are several
+        what = _t(what, lang)
         return f"{scen}: {what}" if several else what
 
     for scen, g in frontier.groupby("scenario", sort=False):
@@ -184,9 +193,11 @@ def plot_frontier(frontier: pd.DataFrame, risk: str = "residents_exposed_rate",
                         textcoords="offset points", xytext=(5, 5), fontsize=8,
                         color="0.4" if r["dominated"] else "black")
     ro, uo = OUTCOMES[risk], OUTCOMES[utility]
-    ax.set_xlabel(f"{ro.label} ({ro.unit}) - lower is better")
-    ax.set_ylabel(f"{uo.label} ({uo.unit}) - higher is better")
-    ax.set_title("Privacy risk against clinical utility (means, 95% intervals)")
+    ax.set_xlabel(_t("{label} ({unit}) - lower is better", lang).format(
+        label=outcome_label(risk, lang), unit=unit_label(ro.unit, lang)))
+    ax.set_ylabel(_t("{label} ({unit}) - higher is better", lang).format(
+        label=outcome_label(utility, lang), unit=unit_label(uo.unit, lang)))
+    ax.set_title(_t("Privacy risk against clinical utility (means, 95% intervals)", lang))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()

@@ -192,3 +192,39 @@ def test_policies_are_put_in_words():
     assert (frontier_module.policy_in_words("architecture=national, consent_model=opt_out")
             == "Architecture: national; Consent model: opt out")
     assert frontier_module.policy_in_words("plan") == "plan"
+
+
+def test_the_language_switch_redraws_the_sweep_without_running_it(sweep, monkeypatch):
+    """In Chinese the frontier, its table, the policy and the survival across the worlds
+    are redrawn from what was computed (no run), every chosen value stays, and back in
+    English the screen is as it was."""
+    from sim.dashboards.runner import Runner
+
+    runner = Runner(workers=0)
+    dash = FrontierDashboard(sweep, runner=runner)
+    dash.worlds.value = 8
+    dash.test_worlds(block=True)
+    dash.policy.value = "silos"
+
+    def chosen() -> tuple:
+        return (dash.risk.value, dash.utility.value, dash.baseline.value, dash.policy.value,
+                dash.worlds.value, dash.builtin.value)
+
+    before, english = chosen(), {w: getattr(dash, w).value for w in
+                                 ("table", "detail", "levels_note", "sens_table")}
+    status = dash.work.status.value
+
+    def no_run(*_a, **_k):
+        raise AssertionError("the language switch ran something")
+
+    monkeypatch.setattr(runner, "run_many", no_run)
+    dash.set_language("zh")
+    assert chosen() == before and dash.survival is not None
+    assert "相对基线（plan）" in dash.table.value and "8个中" in dash.table.value
+    assert "系统架构：各机构分散存储" in dash.detail.value
+    assert "已在8个可能情景中检验" in dash.work.status.value
+    assert dash.baseline.options == (("plan", "plan"), ("silos", "silos"))
+    dash.set_language("en")
+    assert chosen() == before and dash.work.status.value == status
+    assert {w: getattr(dash, w).value for w in english} == english
+    runner.close()

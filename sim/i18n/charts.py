@@ -66,6 +66,16 @@ CHART_ZH = {
     "break glass service": "紧急调阅服务", "residents' phones": "居民手机",
     "upload": "上传", "access": "调阅", "index": "索引登记", "disease report": "疾病报告",
     "claims": "医保结算", "integration": "码整合", "emergency summary": "急诊摘要",
+    # the frontier (sim.pareto.plot_frontier) and the sensitivity ranking
+    "dominated policy (another is better on both)": "被超越的政策（另有政策两方面都更好）",
+    "policy on the frontier (joined by the line)": "位于前沿的政策（以线相连）",
+    "on the frontier in ≥90% of plausible worlds": "在至少90%的可能情景中位于前沿",
+    "{label} ({unit}) - lower is better": "{label}（{unit}）——越低越好",
+    "{label} ({unit}) - higher is better": "{label}（{unit}）——越高越好",
+    "Privacy risk against clinical utility (means, 95% intervals)":
+        "隐私风险与临床效用（均值，95%区间）",
+    "total-order Sobol index": "总效应敏感性指数（索博尔法）",
+    "Morris μ*": "平均绝对基本效应 μ*（莫里斯法）",
 }
 
 
