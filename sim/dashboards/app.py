@@ -77,3 +77,4 @@ class WorkbenchApp(W.VBox):
                                                           "tab_frontier", "tab_debate"))
         self.compare.set_language(lang)
         self.explore.set_language(lang)
+        self.debate.set_language(lang)
