@@ -47,6 +47,8 @@ import numpy as np
 import pandas as pd
 
 from .experiment import RunResult, _comparison_note, _params_of
+from .i18n import lever_label, outcome_label, tr
+from .i18n.debate import note_text
 from .outcomes import OUTCOMES
 from .plausible import PLAUSIBLE, from_unit
 from .scenario import Scenario, load_scenario
@@ -69,6 +71,7 @@ __all__ = [
     "policies_from_runs",
     "robustness",
     "screened",
+    "summary_text",
 ]
 
 #: worlds drawn by default. Among ~100 assumptions the largest rank correlation that chance
@@ -335,13 +338,16 @@ class RobustnessResult:
     runs: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
 
-    def run_size_text(self) -> str:
-        """What the worlds ran, in words (for every output that shows the stage)."""
+    def run_size_text(self, lang: str = "en") -> str:
+        """What the worlds ran, in words (for every output that shows the stage).
+
+        Args:
+            lang: ``"en"`` or ``"zh"``.
+        """
         s = self.settings
-        return (f"{s['worlds']} plausible worlds × {s['reps']} paired replications, "
-                f"{s['n_residents']:,} simulated residents, {s['n_days']} days, seed "
-                f"{s['seed']}; {len(s['varied'])} uncertainties sampled "
-                f"({s['method'].replace('_', ' ')})")
+        return tr("db_run_size_worlds", lang).format(
+            worlds=s["worlds"], reps=s["reps"], residents=s["n_residents"], days=s["n_days"],
+            seed=s["seed"], k=len(s["varied"]), method=tr(f"db_method_{s['method']}", lang))
 
     def outcome_json(self, outcome: str) -> dict[str, Any]:
         """The ``robustness`` object of one outcome in ``compare --json``."""
@@ -508,7 +514,7 @@ def judge(plan: WorldPlan, results: Sequence[RunResult],
 
 # ------------------------------------------------------------------------------ claims
 def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
-                        claim: str) -> tuple[list[str], pd.DataFrame]:
+                        claim: str, lang: str = "en") -> tuple[list[str], pd.DataFrame]:
     """A claim of the debate judged across the plausible worlds.
 
     Each prediction (``"lower"``, ``"higher"``, ``"unchanged"``, as in
@@ -523,7 +529,9 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
     Args:
         rob: the claim's comparison across the worlds (:func:`robustness`).
         expect: outcome -> predicted change.
-        claim: the claim, in a phrase.
+        claim: the claim, in a phrase (in ``lang``).
+        lang: ``"en"`` or ``"zh"``: the language of the lines (the table's ``summary``
+            stays in English).
 
     Returns:
         ``(lines, table)``: the verdict line and one line per prediction; a table with one
@@ -550,34 +558,38 @@ def claim_across_worlds(rob: RobustnessResult, expect: Mapping[str, str],
                      "worlds": k, "share": holds.sum() / k if k else math.nan,
                      "verdict": r.verdict, "decided_by": r.decided_by, "summary": r.summary})
     table = pd.DataFrame(rows)
+
+    def t(key: str) -> str:
+        return tr(key, lang)
+
     if holds_all is None:
-        head = f"Across {n} plausible worlds, \"{claim}\": no prediction can be measured."
+        head = t("db_cw_unmeasurable").format(n=n, claim=claim)
     else:
         k = int(holds_all.sum())
         if k >= ROBUST_SHARE * n:
-            word = "robust: supported"
+            word = t("db_cw_robust_yes")
         elif k <= (1 - ROBUST_SHARE) * n:
-            word = "robust: not supported"
+            word = t("db_cw_robust_no")
         else:
-            word = "depends on the assumptions"
+            word = t("db_cw_depends")
             varied = rob.settings["varied"]
             X = rob.samples.set_index("world").loc[range(n), varied].to_numpy(dtype=float)
             split = _best_stump(X, holds_all.astype(int), _shuffles(rob.settings["seed"], n))
             if split is not None:
-                side = {1: "supported", 0: "not supported"}
-                word = (f"depends on {plain_name(varied[split['var']])}: "
-                        f"{side[split['left']]} when it is ≤ "
-                        f"{_fmt_threshold(split['threshold'])}, {side[split['right']]} above")
-        head = (f"Across {n} plausible worlds, \"{claim}\": {word} (every prediction holds "
-                f"in {k} of {n} worlds).")
+                side = {1: t("db_cw_yes"), 0: t("db_cw_no")}
+                word = t("db_cw_depends_on").format(
+                    what=plain_name(varied[split["var"]], lang), left=side[split["left"]],
+                    t=_fmt_threshold(split["threshold"]), right=side[split["right"]])
+        head = t("db_cw_head").format(n=n, claim=claim, word=word, k=k)
     lines = [head]
     for r in table.itertuples():
+        words = dict(want=t(f"db_want_{r.predicted}"), outcome=r.outcome,
+                     label=outcome_label(r.outcome, lang),
+                     summary=summary_text(rob.table.loc[r.outcome], lang))
         if r.verdict == "not measurable":
-            lines.append(f"  - predicted {r.predicted} {r.outcome}: not measurable "
-                         f"({r.summary})")
+            lines.append(t("db_cw_line_nm").format(**words))
         else:
-            lines.append(f"  - predicted {r.predicted} {r.outcome}: holds in {r.holds} of "
-                         f"{r.worlds} worlds. {r.summary}")
+            lines.append(t("db_cw_line").format(holds=r.holds, worlds=r.worlds, **words))
     return lines, table
 
 
@@ -752,7 +764,7 @@ def _judge_outcome(name: str, d: np.ndarray, rel: np.ndarray, classes: np.ndarra
         "turn_below": "", "turn_above": "", "turn_p": math.nan, "summary": "", "note": ""}
     if (note and not note.startswith("the same in every")) or n < 4:
         row["note"] = note or "fewer than 4 worlds gave a value"
-        row["summary"] = f"Not compared: {row['note']}."
+        row["summary"] = tr("db_rs_not_compared").format(note=row["note"])
         return row
     if "the same in every" in note:
         row["note"] = "the same in every world and replication: this change does not act on it"
@@ -901,19 +913,26 @@ def _rank_deciders(X: np.ndarray, d: np.ndarray, perms: np.ndarray,
 
 
 # ------------------------------------------------------------------------------ words
-def plain_name(parameter: str) -> str:
-    """An assumption in plain words, with its name: ``"how much ... (lifestyle_...)"``."""
+def plain_name(parameter: str, lang: str = "en") -> str:
+    """An assumption in plain words, with its name: ``"how much ... (lifestyle_...)"``.
+
+    Args:
+        parameter: the parameter's name.
+        lang: ``"en"`` or ``"zh"`` (the parameter's label, :func:`sim.i18n.lever_label`).
+    """
     from .plausible import LABELS
 
+    if lang != "en":
+        return f"{lever_label(parameter, lang)}（{parameter}）"
     return f"{LABELS[parameter]} ({parameter})" if parameter in LABELS else parameter
 
 
-def _fmt_effect(x: float, unit: str) -> str:
+def _fmt_effect(x: float, unit: str, lang: str = "en") -> str:
     if not math.isfinite(x):
         return "–"
     if unit.startswith("share") or unit in ("probability", "0-1"):
         pp = 100 * x
-        return f"{pp:+.2f} pp" if abs(pp) < 1 else f"{pp:+.1f} pp"
+        return tr("db_rs_pp", lang).format(x=f"{pp:+.2f}" if abs(pp) < 1 else f"{pp:+.1f}")
     ax = abs(x)
     return f"{x:+,.0f}" if ax >= 100 else f"{x:+.3g}" if ax >= 1 else f"{x:+.2g}"
 
@@ -927,42 +946,67 @@ def _fmt_threshold(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
 
 
-def _spread(row: Mapping[str, Any], unit: str) -> str:
-    eff = f"{_fmt_effect(row['effect_p05'], unit)} to {_fmt_effect(row['effect_p95'], unit)}"
+def _spread(row: Mapping[str, Any], unit: str, lang: str = "en") -> str:
+    text = tr("db_rs_spread", lang).format(lo=_fmt_effect(row["effect_p05"], unit, lang),
+                                           hi=_fmt_effect(row["effect_p95"], unit, lang))
     if math.isfinite(row["relative_p05"]):
-        eff += f", {_fmt_pct(row['relative_p05'])} to {_fmt_pct(row['relative_p95'])}"
-    return f"5-95% of worlds: {eff}"
+        text += tr("db_rs_spread_rel", lang).format(lo=_fmt_pct(row["relative_p05"]),
+                                                    hi=_fmt_pct(row["relative_p95"]))
+    return text
 
 
-def _summary(row: Mapping[str, Any], o) -> str:
+def _summary(row: Mapping[str, Any], o, lang: str = "en") -> str:
+    """An outcome's verdict across the worlds in a sentence (the table's ``summary``)."""
+    def t(key: str) -> str:
+        return tr(key, lang)
+
+    def word(w: str) -> str:
+        return t("db_rs_nochange" if w == "no clear change" else f"db_rs_{w}") if w else w
+
     n = row["worlds"]
-    counts = (f"better in {row['better']}, worse in {row['worse']}, no clear change in "
-              f"{row['no_clear_change']} of {n} worlds")
-    spread = _spread(row, o.unit)
+    counts = t("db_rs_counts").format(b=row["better"], w=row["worse"],
+                                      z=row["no_clear_change"], n=n)
+    spread = _spread(row, o.unit, lang)
     turn = ""
     if row["turn_parameter"]:
-        turn = (f"{row['turn_below']} when it is ≤ {_fmt_threshold(row['turn_threshold'])}, "
-                f"{row['turn_above']} above")
+        turn = t("db_rs_turn").format(below=word(row["turn_below"]),
+                                      t=_fmt_threshold(row["turn_threshold"]),
+                                      above=word(row["turn_above"]))
     size = [p for p in row["decided_by"] if p != row["turn_parameter"]]
     if row["verdict"] == "robust":
         k = row[row["change"]]
-        text = f"Robust: {row['change']} in {k} of {n} plausible worlds ({spread})"
+        text = t("db_rs_robust").format(change=word(row["change"]), k=k, n=n, spread=spread)
         if row["decided_by"]:
-            text += f"; its size turns most on {plain_name(row['decided_by'][0])}"
-        return text + "."
+            text += t("db_rs_size_on").format(what=plain_name(row["decided_by"][0], lang))
+        return text + t("db_rs_end")
     if row["verdict"] == "no clear change":
-        text = f"No clear change in {row['no_clear_change']} of {n} plausible worlds"
+        text = t("db_rs_none").format(z=row["no_clear_change"], n=n)
         if row["better"] or row["worse"]:
-            text += f" (better in {row['better']}, worse in {row['worse']}"
-            text += (f"; {plain_name(row['turn_parameter'])}: {turn})" if turn else ")")
-        return text + "."
+            text += t("db_rs_none_split").format(b=row["better"], w=row["worse"])
+            text += (t("db_rs_none_turn").format(what=plain_name(row["turn_parameter"], lang),
+                                                 turn=turn) if turn else t("db_rs_none_end"))
+        return text + t("db_rs_end")
     if turn:
-        return (f"Depends on {plain_name(row['turn_parameter'])}: {turn} ({counts}; "
-                f"{spread}).")
-    text = f"Depends on the assumptions jointly: {counts}; no single one decides it ({spread})"
+        return t("db_rs_depends").format(what=plain_name(row["turn_parameter"], lang),
+                                         turn=turn, counts=counts,
+                                         spread=spread) + t("db_rs_end")
+    text = t("db_rs_jointly").format(counts=counts, spread=spread)
     if size:
-        text += f"; the size turns most on {plain_name(size[0])}"
-    return text + "."
+        text += t("db_rs_jointly_size").format(what=plain_name(size[0], lang))
+    return text + t("db_rs_end")
+
+
+def summary_text(row: Mapping[str, Any], lang: str = "en") -> str:
+    """An outcome's ``summary`` (a row of :attr:`RobustnessResult.table`) in ``lang``.
+
+    English is the table's own ``summary``; another language is written anew from the
+    row's numbers, with the same words for the same verdict.
+    """
+    if lang == "en":
+        return row["summary"]
+    if row["verdict"] == "not compared":
+        return tr("db_rs_not_compared", lang).format(note=note_text(row["note"], lang))
+    return _summary(row, OUTCOMES[row.name], lang)
 
 
 def _pct(x: np.ndarray, q: float) -> float:

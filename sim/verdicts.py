@@ -287,7 +287,7 @@ def robustness_phrase(r, lang: str = "en") -> str:
         return t("w_none").format(k=int(r.no_clear_change), n=n)
     if r.turn_parameter:
         thr = r.turn_threshold
-        return t("w_depends").format(what=plain_name(r.turn_parameter),
+        return t("w_depends").format(what=plain_name(r.turn_parameter, lang),
                                      t=f"{thr:,.0f}" if abs(thr) >= 100 else f"{thr:.3g}",
                                      below=word(r.turn_below), above=word(r.turn_above))
     return t("w_jointly").format(b=int(r.better), w=int(r.worse), z=int(r.no_clear_change),
@@ -426,18 +426,27 @@ def comparison_verdict(differences: pd.DataFrame, baseline: str | None = None,
     return out
 
 
-def describe_change(differences: pd.DataFrame, outcome: str) -> str:
+def describe_change(differences: pd.DataFrame, outcome: str, lang: str = "en") -> str:
     """One outcome's paired change in words, with its interval.
 
     E.g. ``"Harm: 2,170 → 1,040 (−1,130 [−1,400, −860], −52%)"``; a change within the
     outcome's margin ends with "no clear change", one as large whose interval includes zero
     with "unclear" (:func:`change_class`); an outcome fixed by design gives the reason.
+
+    Args:
+        differences: :attr:`sim.experiment.CompareResult.differences`.
+        outcome: the outcome (a row of ``differences``).
+        lang: ``"en"`` or ``"zh"`` (the outcome's label, the words and the reason).
     """
+    from .i18n import tr
+    from .i18n.debate import note_text
+
     r = differences.loc[outcome]
-    label = r.label
+    label = (outcome_label(str(outcome), lang) if lang != "en" and outcome in OUTCOMES
+             else r.label)
     note = r.get("note", "") if hasattr(r, "get") else ""
     if note:
-        return f"{label}: not compared ({note})"
+        return tr("db_dc_not_compared", lang).format(label=label, note=note_text(note, lang))
 
     def num(x: float) -> str:
         if not math.isfinite(x):
@@ -445,18 +454,19 @@ def describe_change(differences: pd.DataFrame, outcome: str) -> str:
         ax = abs(x)
         return f"{x:,.0f}" if ax >= 100 else (f"{x:.2f}" if ax >= 1 else f"{x:.3g}")
 
-    rel = (f", {100 * r.diff_mean / r.mean_a:+.0f}%"
+    rel = (tr("db_dc_rel", lang).format(pct=100 * r.diff_mean / r.mean_a)
            if math.isfinite(r.mean_a) and r.mean_a != 0 and math.isfinite(r.diff_mean) else "")
-    text = (f"{label}: {num(r.mean_a)} → {num(r.mean_b)} ({num(r.diff_mean)} "
-            f"[{num(r.diff_low)}, {num(r.diff_high)}]{rel})")
+    text = tr("db_dc_change", lang).format(label=label, a=num(r.mean_a), b=num(r.mean_b),
+                                           d=num(r.diff_mean), lo=num(r.diff_low),
+                                           hi=num(r.diff_high), rel=rel)
     cls = row_change(r)
     if cls == "unclear":
-        return text + ", unclear (within the replication noise)"
-    return text if cls in ("higher", "lower") else text + ", no clear change"
+        return text + tr("db_dc_unclear", lang)
+    return text if cls in ("higher", "lower") else text + tr("db_dc_none", lang)
 
 
 def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
-                  claim: str) -> list[str]:
+                  claim: str, lang: str = "en") -> list[str]:
     """A claim's verdict computed from a paired comparison, not written against it.
 
     Args:
@@ -464,43 +474,48 @@ def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
         expect: what the claim predicts for each outcome: ``"lower"``, ``"higher"`` or
             ``"unchanged"``, judged by :func:`change_class` (``"unchanged"`` holds when the
             change is within the outcome's equivalence margin).
-        claim: the claim, in a phrase.
+        claim: the claim, in a phrase (in ``lang``).
+        lang: ``"en"`` or ``"zh"``: the language of the lines (:mod:`sim.i18n.debate`).
 
     Returns:
         Lines: the verdict (*supported*, *partly supported*, *not supported* or
         *contradicted*, with the count of predictions borne out), then one line per
         outcome: what was predicted, what happened (:func:`describe_change`).
     """
+    from .i18n import tr
+
     held, against, unclear = 0, 0, 0
     lines = []
     for outcome, want in expect.items():
         r = differences.loc[outcome]
         cls = row_change(r)
         if r.get("note", ""):
-            status = "not measurable"
+            status = "not_measurable"
             unclear += 1
         elif cls == "unclear":  # describe_change says why
-            status, unclear = "not shown", unclear + 1
+            status, unclear = "not_shown", unclear + 1
         elif (want, cls) in (("unchanged", "none"), ("lower", "lower"), ("higher", "higher")):
-            status, held = "as predicted", held + 1
+            status, held = "as_predicted", held + 1
         elif cls == "none":  # predicted a change, found none worth a word
-            status, unclear = "no clear change", unclear + 1
+            status, unclear = "no_clear_change", unclear + 1
         else:
-            status, against = "against the prediction", against + 1
-        lines.append(f"  - predicted {want}, {status}: {describe_change(differences, outcome)}")
+            status, against = "against", against + 1
+        lines.append(tr("db_cv_line", lang).format(
+            want=tr(f"db_want_{want}", lang), status=tr(f"db_st_{status}", lang),
+            change=describe_change(differences, outcome, lang)))
     n = len(expect)
     if held == n:
         word = "supported"
     elif against and not held:
         word = "contradicted"
     elif against:
-        word = "partly supported, partly contradicted"
+        word = "mixed"
     elif held:
-        word = "partly supported"
+        word = "partly"
     else:
-        word = "not shown either way"
-    head = (f"Verdict on \"{claim}\": {word} ({held} of {n} predictions borne out, "
-            f"{against} against, {unclear} unclear).")
+        word = "neither"
+    head = tr("db_cv_head", lang).format(claim=claim, word=tr(f"db_cv_{word}", lang),
+                                         held=held, n=n, against=against, unclear=unclear)
     return [head, *lines]
 
 

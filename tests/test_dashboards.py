@@ -361,6 +361,35 @@ def test_the_debate_never_shows_a_verdict_for_another_claim(runner, monkeypatch)
     assert "Verdict on" not in dash.verdict.value and "changed" in dash.verdict.value
 
 
+def test_the_debate_redraws_its_verdict_in_another_language_without_running(runner,
+                                                                             monkeypatch):
+    from sim.dashboards.debate import DebateDashboard
+
+    dash = DebateDashboard(runner=runner, reps=2, worlds=8)
+    dash.settings.residents.value = 1000
+    dash.settings.days.value = 30
+    dash.pick.value = "value"
+    dash.test(block=True)
+    english = (dash.about.value, dash.verdict.value, dash.across.value,
+               dash.work.status.value)
+    assert "Verdict on" in english[1] and "Across 8 plausible worlds" in english[2]
+
+    def no_run(*args, **kw):
+        raise AssertionError("the language switch ran the model")
+
+    monkeypatch.setattr(runner, "compare", no_run)
+    monkeypatch.setattr(runner, "run_many", no_run)
+    dash.set_language("zh")
+    assert dash.pick.value == "value" and dash.worlds.value == 8
+    assert "对“数据的转卖价值降到十分之一" in dash.verdict.value
+    assert "在8个可能情景中检验" in dash.across.value and "拉丁超立方抽样" in dash.across.value
+    assert "Verdict on" not in dash.verdict.value and "实验：" in dash.about.value
+    assert dash.work.status.value.startswith("完成")
+    dash.set_language("en")
+    assert (dash.about.value, dash.verdict.value, dash.across.value,
+            dash.work.status.value) == english
+
+
 def test_policy_explorer_refuses_inputs_the_model_refuses(runner, monkeypatch):
     ex = PolicyExplorer("national_plan_2025", runner=runner, reps=2)
     refuse_many_concerned(monkeypatch)

@@ -78,3 +78,4 @@ class WorkbenchApp(W.VBox):
         self.compare.set_language(lang)
         self.explore.set_language(lang)
         self.frontier.set_language(lang)
+        self.debate.set_language(lang)
