@@ -20,8 +20,8 @@ from sim.dashboards import comparison, explorer, frontier, plots
 from sim.dashboards.app import WorkbenchApp
 from sim.dashboards.runner import Runner
 
-#: the tiny sweep's own policy names (chosen by the test, as a planner names a point)
-SWEEP_NAMES = ("plan", "silos")
+#: the tiny sweep's own names and its policies' (chosen by the test, as a planner names them)
+SWEEP_NAMES = ("plan", "silos", "tiny")
 
 
 @pytest.fixture(scope="module")
