@@ -15,10 +15,26 @@ from ..i18n import tr
 from ..scenario import list_scenarios
 
 __all__ = ["Background", "Cancelled", "Settings", "checked_inputs_key", "download_link",
-           "failed_runs", "first_error", "image", "plain_message", "scenario_names"]
+           "failed_runs", "first_error", "image", "plain_message", "scenario_label",
+           "scenario_names"]
 
 #: dashboard default population: small enough for a 10-replication comparison in ~2 s
 DASHBOARD_RESIDENTS = 4000
+
+
+def scenario_label(name: str, lang: str = "en") -> str:
+    """A scenario's name as shown in ``lang``.
+
+    The dashboard names an edited reform ``"<file> (edited)"`` (and ``"<name> (reform)"``
+    when it would have the baseline's name); those words are shown in ``lang``, the name
+    itself never changes.
+    """
+    if lang == "en":
+        return name
+    for suffix, key in ((" (reform)", "rp_as_reform"), (" (edited)", "rp_edited")):
+        if name.endswith(suffix):
+            return scenario_label(name.removesuffix(suffix), lang) + tr(key, lang)
+    return name
 
 
 def plain_message(text: str, lang: str = "en") -> str:

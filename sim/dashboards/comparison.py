@@ -38,6 +38,7 @@ from .common import (
     first_error,
     image,
     plain_message,
+    scenario_label,
     scenario_names,
 )
 from .controls import ParameterPanel
@@ -61,6 +62,15 @@ from .report import (
 from .runner import Runner, repair_note
 
 __all__ = ["ComparisonDashboard"]
+
+#: the figures' titles (the report's headings) by their catalogue keys
+_FIG_KEYS = {"tradeoff": "rp_fig_tradeoff", "groups": "rp_fig_groups",
+             "differences": "rp_fig_differences", "daily": "rp_fig_daily",
+             "winners": "rp_fig_winners", "worlds": "rp_fig_worlds"}
+#: ... each figure's English title (what the dashboard keys its figures by)
+_TITLE = {name: tr(key) for name, key in _FIG_KEYS.items()}
+#: the catalogue key of each English title
+_FIGURES = {tr(key): key for key in _FIG_KEYS.values()}
 
 
 class ComparisonDashboard(W.VBox):
@@ -399,7 +409,9 @@ class ComparisonDashboard(W.VBox):
         """Which inputs the result on screen answers, in the page's language."""
         self.answered.value = (
             "<div style='color:#555;font-size:0.9em'>"
-            + html.escape(tr("result_line", self.lang).format(**self._answered_args))
+            + html.escape(tr("result_line", self.lang).format(**{
+                **self._answered_args, "a": scenario_label(self._answered_args["a"], self.lang),
+                "b": scenario_label(self._answered_args["b"], self.lang)}))
             + "</div>")
 
     def _note_worlds(self) -> None:
@@ -794,8 +806,10 @@ class ComparisonDashboard(W.VBox):
             return
         lang = self.lang
         lines = comparison_verdict(cmp.differences,
-                                   tr("rp_the_baseline", lang).format(name=a.name),
-                                   tr("rp_the_reform", lang).format(name=b.name),
+                                   tr("rp_the_baseline", lang).format(
+                                       name=scenario_label(a.name, lang)),
+                                   tr("rp_the_reform", lang).format(
+                                       name=scenario_label(b.name, lang)),
                                    robustness=cmp.robustness,
                                    **({"lang": lang} if lang != "en" else {}))
         note = ""
@@ -823,12 +837,13 @@ class ComparisonDashboard(W.VBox):
     def _draw(self, cmp: CompareResult) -> tuple[dict[str, bytes], pd.DataFrame]:
         """The figures, the group table and the notes, in the page's language."""
         a, b = cmp.a.scenario, cmp.b.scenario
-        figs = {  # keyed by the catalogue's key of each figure's title
-            "rp_fig_tradeoff": png(plot_tradeoff(cmp, lang=self.lang)),
-            "rp_fig_groups": png(plot_group_changes(cmp, self.lang)),
-            "rp_fig_differences": png(plot_differences(cmp.differences, lang=self.lang)),
-            "rp_fig_daily": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily},
-                                                lang=self.lang)),
+        figs = {  # keyed by each figure's English title (its catalogue key: _FIGURES)
+            _TITLE["tradeoff"]: png(plot_tradeoff(cmp, lang=self.lang)),
+            _TITLE["groups"]: png(plot_group_changes(cmp, self.lang)),
+            _TITLE["differences"]: png(plot_differences(cmp.differences, lang=self.lang)),
+            _TITLE["daily"]: png(plot_timeseries({scenario_label(a.name, self.lang): cmp.a.daily,
+                                                  scenario_label(b.name, self.lang): cmp.b.daily},
+                                                 lang=self.lang)),
         }
         if self.work.busy:  # drawn by the run (not by a language switch afterwards)
             self.work.check()
@@ -852,8 +867,8 @@ class ComparisonDashboard(W.VBox):
             self.fig_winners.value = b""
             self.fig_winners.layout.display = "none"
         if winners is not None:
-            figs["rp_fig_winners"] = png(plot_winners(winners, self.lang))
-            self.fig_winners.value = figs["rp_fig_winners"]
+            figs[_TITLE["winners"]] = png(plot_winners(winners, self.lang))
+            self.fig_winners.value = figs[_TITLE["winners"]]
             self.fig_winners.layout.display = None
             self.winners_note.value = (
                 "<div style='max-width:900px;color:#333'>"
@@ -873,14 +888,14 @@ class ComparisonDashboard(W.VBox):
         self._baseline_name = baseline_name  # made again on a language switch
         figs = dict(self._figs)
         if cmp.robustness is not None:
-            figs["rp_fig_worlds"] = (self.fig_worlds.value if self.fig_worlds.value else
+            figs[_TITLE["worlds"]] = (self.fig_worlds.value if self.fig_worlds.value else
                                      png(plot_worlds(cmp.robustness, lang=lang)))
-        titled = {tr(key, lang): value for key, value in figs.items()}
+        titled = {tr(_FIGURES[title], lang): value for title, value in figs.items()}
         report = comparison_report(cmp, titled, self._group_changes, lang).encode("utf-8")
         yaml_text = export_reform_yaml(a, b, baseline_name, seed=cmp.a.seed,
                                        reps=len(cmp.a.runs)).encode("utf-8")
         reform_file = f"{_slug(b.name)}.yaml"
-        brief = brief_report(cmp, figs["rp_fig_tradeoff"], baseline_name, reform_file,
+        brief = brief_report(cmp, figs[_TITLE["tradeoff"]], baseline_name, reform_file,
                              lang).encode("utf-8")
         self.exports.value = (
             download_link(brief, f"brief_{_slug(b.name)}_vs_{a.name}.html", "text/html",

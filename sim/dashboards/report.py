@@ -341,11 +341,19 @@ def group_changes_table(changes: pd.DataFrame, lang: str = "en") -> str:
 
 def _verdict(cmp: CompareResult, lang: str) -> list[str]:
     """The verdict's sentences in ``lang`` (as the Compare tab shows them)."""
-    a, b = cmp.a.scenario, cmp.b.scenario
+    a, b = _names(cmp, lang)
     extra = {"lang": lang} if lang != "en" else {}
-    return comparison_verdict(cmp.differences, tr("rp_the_baseline", lang).format(name=a.name),
-                              tr("rp_the_reform", lang).format(name=b.name),
+    return comparison_verdict(cmp.differences, tr("rp_the_baseline", lang).format(name=a),
+                              tr("rp_the_reform", lang).format(name=b),
                               robustness=cmp.robustness, **extra)
+
+
+def _names(cmp: CompareResult, lang: str) -> tuple[str, str]:
+    """The two arms' names as shown in ``lang`` (see :func:`~.common.scenario_label`)."""
+    from .common import scenario_label
+
+    return (scenario_label(cmp.a.scenario.name, lang),
+            scenario_label(cmp.b.scenario.name, lang))
 
 
 def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
@@ -359,6 +367,7 @@ def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
         lang: the language of the page (``"en"`` or ``"zh"``; ``<html lang=...>`` too).
     """
     a, b = cmp.a.scenario, cmp.b.scenario
+    name_a, name_b = _names(cmp, lang)
     verdict = _verdict(cmp, lang)
     changed = b.diff(a)
 
@@ -396,7 +405,7 @@ def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
         version=__version__, when=when, sha_a=a.sha256, sha_b=b.sha256))
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else html.escape(lang)}"><head><meta charset="utf-8">
-<title>{html.escape(tr("rp_title", lang).format(a=a.name, b=b.name))}</title>
+<title>{html.escape(tr("rp_title", lang).format(a=name_a, b=name_b))}</title>
 <style>
  body {{font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; color: #222}}
  .verdict {{font-size: 1.15em; background: #f3f6fa; padding: 1em; border-left: 4px solid #4c72b0}}
@@ -406,8 +415,8 @@ def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
  .note {{color: #555; font-size: 0.85em}}
 </style></head><body>
 <h1>{t("rp_h1")}</h1>
-<p>{t("rp_baseline")}{_colon(lang)}<b>{html.escape(a.name)}</b> — {_description(a, lang)}<br>
-{t("rp_reform")}{_colon(lang)}<b>{html.escape(b.name)}</b> — {_description(b, lang)}</p>
+<p>{t("rp_baseline")}{_colon(lang)}<b>{html.escape(name_a)}</b>{_description(a, lang)}<br>
+{t("rp_reform")}{_colon(lang)}<b>{html.escape(name_b)}</b>{_description(b, lang)}</p>
 <div class="verdict">{"<br>".join(html.escape(v) for v in verdict)}</div>
 <p class="note">{paired}</p>
 <h2>{t("rp_h_all")}</h2>{differences_table(cmp, lang)}
@@ -430,17 +439,18 @@ def _colon(lang: str) -> str:
 
 
 def _description(scenario, lang: str) -> str:
-    """A scenario's description in ``lang``.
+    """`` — <description>`` of a scenario in ``lang``.
 
-    A bundled scenario's own words, translated; none for another scenario in another
+    A bundled scenario's own words, translated; nothing for another scenario in another
     language than English.
     """
     if lang == "en":
-        return html.escape(scenario.description)
+        return f" — {html.escape(scenario.description)}"
     from ..i18n.report import SCENARIOS_ZH
 
-    stem = scenario.name.removesuffix(" (edited)").removesuffix(" (reform)")
-    return html.escape(SCENARIOS_ZH.get(stem, "") if lang == "zh" else "")
+    stem = scenario.name.removesuffix(" (reform)").removesuffix(" (edited)")
+    text = SCENARIOS_ZH.get(stem, "") if lang == "zh" else ""
+    return f" — {html.escape(text)}" if text else ""
 
 
 #: the assumptions a verdict leans on most (README "Status and limits"), shown in the brief
@@ -495,6 +505,7 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
     from ..scenario import rerun_command
 
     a, b = cmp.a.scenario, cmp.b.scenario
+    name_a, name_b = _names(cmp, lang)
     rob = cmp.robustness
     verdict = _verdict(cmp, lang)
     keys = key_assumptions(cmp)
@@ -543,14 +554,14 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
                             reps=len(cmp.a.runs)) or (
         f"python -m sim compare {tr('rp_rerun_files', lang)} "
         f"--seed {cmp.a.seed} --reps {len(cmp.a.runs)}")
-    caveats = html.escape(tr("rp_caveats", lang).format(
+    caveats = (tr("rp_caveats", lang).format(  # the catalogue's text (HTML) with numbers
         reps=len(cmp.a.runs), residents=n["n_residents"], real=n["real_population"],
         days=n["n_days"]))
     reproduce = html.escape(tr("rp_reproduce", lang).format(version=__version__,
                                                             sha=b.sha256))
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else html.escape(lang)}"><head><meta charset="utf-8">
-<title>{html.escape(tr("rp_brief_title", lang).format(b=b.name, a=a.name))}</title>
+<title>{html.escape(tr("rp_brief_title", lang).format(b=name_b, a=name_a))}</title>
 <style>
  body {{font-family: system-ui, sans-serif; max-width: 780px; margin: 1.5em auto; color: #222;
         font-size: 14px}}
@@ -560,7 +571,7 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
  border-bottom: 1px solid #eee; vertical-align: top}} .note {{color: #666; font-size: 0.85em}}
  @media print {{ body {{margin: 0}} }}
 </style></head><body>
-<h1 style="font-size:1.4em">{html.escape(tr("rp_against", lang).format(b=b.name, a=a.name))}</h1>
+<h1 style="font-size:1.4em">{html.escape(tr("rp_against", lang).format(b=name_b, a=name_a))}</h1>
 <div class="headline">{html.escape(verdict[0])}</div>
 <ul>{"".join(f"<li>{html.escape(v)}</li>" for v in verdict[1:n_lines])}</ul>
 {_img(tradeoff_png, tr("rp_chart_alt", lang))}

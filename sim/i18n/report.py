@@ -17,6 +17,7 @@ UI: dict[str, dict[str, str]] = {
         "rp_upload_not_text": "not a UTF-8 text file (a scenario is YAML text)",
         "rp_upload_opened": "opened {file}: {name}",
         "rp_uploaded": "{name} (uploaded)",
+        "rp_edited": " (edited)", "rp_as_reform": " (reform)",
         "rp_not_run": "not run: {why}",
         "rp_cancelled_nothing": "Cancelled: nothing shown.",
         "rp_failed": "The comparison failed: {why}",
@@ -81,11 +82,11 @@ UI: dict[str, dict[str, str]] = {
         "rp_h1": "Baseline versus reform",
         "rp_baseline": "Baseline", "rp_reform": "Reform",
         "rp_the_baseline": "the baseline ({name})", "rp_the_reform": "The reform ({name})",
-        "rp_paired": "Both arms ran on the same {reps} replication seeds (master seed {seed}; "
-                     "common random numbers), {residents:,} simulated residents standing for "
-                     "{real:,.0f}, {days} days. Intervals are 95% t-intervals of the paired "
+        "rp_paired": "Both arms ran on the same {reps} replication seeds (master seed\n{seed}; "
+                     "common random numbers), {residents:,} simulated residents standing\nfor "
+                     "{real:,.0f}, {days} days. Intervals are 95% t-intervals of the\npaired "
                      "differences. Counts of incidents are real-world counts for the "
-                     "represented population; other counts are per 1,000 simulated residents.",
+                     "represented\npopulation; other counts are per 1,000 simulated residents.",
         "rp_h_all": "All outcomes",
         "rp_h_sure": "How sure: across the plausible worlds",
         "rp_h_changes": "What the reform changes",
@@ -96,7 +97,7 @@ UI: dict[str, dict[str, str]] = {
                           "intervals.",
         "rp_h_figures": "Figures", "rp_h_provenance": "Provenance",
         "rp_provenance": "healthcode-workbench {version}; generated {when}; baseline "
-                         "parameters sha256 {sha_a}; reform parameters sha256 {sha_b}. Re-run "
+                         "parameters\nsha256 {sha_a}; reform parameters sha256 {sha_b}. Re-run "
                          "with",
         "rp_no_worlds": "<b>The robustness stage did not run</b>: every interval above is "
                         "replication noise at one set of assumed values.",
@@ -151,6 +152,7 @@ UI: dict[str, dict[str, str]] = {
         "rp_upload_not_text": "不是 UTF-8 文本文件（情景文件应为 YAML 文本）",
         "rp_upload_opened": "已打开 {file}：{name}",
         "rp_uploaded": "{name}（已上传）",
+        "rp_edited": "（已修改）", "rp_as_reform": "（改革方案）",
         "rp_not_run": "未运行：{why}",
         "rp_cancelled_nothing": "已取消：未显示任何结果。",
         "rp_failed": "比较失败：{why}",
