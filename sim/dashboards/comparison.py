@@ -115,9 +115,10 @@ class ComparisonDashboard(W.VBox):
         self.invalid.add_class("invalid-inputs")
         self.work = Background(self.button, cancel=self.cancel)
         self.verdict = W.HTML(f"<i>{tr('press_compare')}</i>")
-        #: the message in the verdict's place while there is no result (drawn again in a
+        #: the message in the verdict's place while no verdict is shown (drawn again in a
         #: new language): ``lang -> HTML``
-        self._message: Callable[[str], str] = lambda lang: f"<i>{tr('press_compare', lang)}</i>"
+        self._message: Callable[[str], str] | None = (
+            lambda lang: f"<i>{tr('press_compare', lang)}</i>")
         self.verdict.add_class("verdict")
         self.table = W.HTML()
         self.fig_tradeoff, self.fig_groups = image(width="640px"), image()
@@ -435,7 +436,13 @@ class ComparisonDashboard(W.VBox):
         self._mark(key)
 
     def set_language(self, lang: str) -> None:
-        """Show labels, headings and the verdict in ``lang`` (``"en"`` or ``"zh"``)."""
+        """Show labels, headings and the verdict in ``lang`` (``"en"`` or ``"zh"``).
+
+        Everything on screen is written again in ``lang`` from what is already there: the
+        message or verdict, the status line, the tables, the charts and the downloads (the
+        brief and the report are made again in ``lang``). Nothing is recomputed and the
+        result is not marked out of date.
+        """
         self.lang = lang
         for key, widget in self._headings.items():
             widget.value = f"<h3>{tr(key, lang)}</h3>"
@@ -468,7 +475,7 @@ class ComparisonDashboard(W.VBox):
             self._answer_line()
         self.levers.set_language(lang)
         self.assumptions.set_language(lang)
-        if self.result is None:
+        if self._message is not None:  # no verdict on screen: the message in its place
             self.verdict.value = self._message(lang)
         if self._robust_message is not None:
             self.robust.value = self._robust_message(lang)
@@ -793,6 +800,7 @@ class ComparisonDashboard(W.VBox):
     def _show_verdict(self, cmp: CompareResult, provisional: int | None = None) -> None:
         """The verdict and the table; ``provisional``: out of how many replications."""
         a, b = cmp.a.scenario, cmp.b.scenario
+        self._message = None  # a verdict, not a message, is in the verdict's place
         failed = _failures(cmp)
         if failed:  # a failure is shown as one, never as "no clear change"
             total = len(cmp.a.runs) + len(cmp.b.runs)
