@@ -288,7 +288,7 @@ def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
                to.format(a=_num(r.effect_p05), b=_num(r.effect_p95)))
         deciders = ", ".join(
             f"<code>{html.escape(p)}</code>" if lang == "en" else
-            f"<span title='{html.escape(p)}'>{html.escape(_param_name(p, lang))}</span>"
+            html.escape(_param_name(p, lang))
             for p in r.decided_by) or "–"
         rows.append(
             f"<tr>{label}<td style='color:{colour.get(r.verdict, '#555')};"
