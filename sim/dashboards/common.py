@@ -15,10 +15,48 @@ from ..i18n import tr
 from ..scenario import list_scenarios
 
 __all__ = ["Background", "Cancelled", "Settings", "checked_inputs_key", "download_link",
-           "failed_runs", "first_error", "image", "scenario_names"]
+           "failed_runs", "first_error", "image", "plain_message", "scenario_label",
+           "scenario_names"]
 
 #: dashboard default population: small enough for a 10-replication comparison in ~2 s
 DASHBOARD_RESIDENTS = 4000
+
+
+def scenario_label(name: str, lang: str = "en") -> str:
+    """A scenario's name as shown in ``lang``.
+
+    The dashboard names an edited reform ``"<file> (edited)"`` (and ``"<name> (reform)"``
+    when it would have the baseline's name); those words are shown in ``lang``, the name
+    itself never changes.
+    """
+    if lang == "en":
+        return name
+    for suffix, key in ((" (reform)", "rp_as_reform"), (" (edited)", "rp_edited")):
+        if name.endswith(suffix):
+            return scenario_label(name.removesuffix(suffix), lang) + tr(key, lang)
+    return name
+
+
+def plain_message(text: str, lang: str = "en") -> str:
+    """A message of the model or the runner (written in English) in ``lang``.
+
+    Known messages (:data:`sim.i18n.report.MESSAGES_ZH`, exact, and
+    :data:`~sim.i18n.report.PATTERNS_ZH`, with their values) are translated; any other
+    is shown as written.
+    """
+    if lang != "zh" or not text:
+        return text
+    import re
+
+    from ..i18n.report import MESSAGES_ZH, PATTERNS_ZH
+
+    if text in MESSAGES_ZH:
+        return MESSAGES_ZH[text]
+    for pattern, zh in PATTERNS_ZH:
+        m = re.fullmatch(pattern, text, flags=re.S)
+        if m:
+            return zh.format(None, *m.groups())
+    return text
 
 
 def checked_inputs_key(dash, cannot_run: str = "Cannot run these inputs:") -> tuple | None:
@@ -117,9 +155,25 @@ class Background:
         self.ran: int | None = None
         #: the language of the status line (set by the dashboard's language switch)
         self.lang = "en"
+        self._said: Callable[[str], str] | None = None  # what say() showed, by language
+        self._shown = ""  # ... and the text it showed
         self._cancelled = threading.Event()
         if cancel is not None:
             cancel.on_click(lambda _: self.cancel())
+
+    def say(self, text: Callable[[str], str]) -> None:
+        """Show ``text(lang)`` on the status line, and again after a language switch."""
+        self._said = text
+        self.status.value = self._shown = text(self.lang)
+
+    def set_language(self, lang: str) -> None:
+        """Write the status line in ``lang`` from now on.
+
+        The line on screen is redrawn in ``lang`` if it is still the one :meth:`say` showed.
+        """
+        self.lang = lang
+        if self._said is not None and self.status.value == self._shown:
+            self.say(self._said)
 
     @property
     def busy(self) -> bool:
@@ -130,7 +184,7 @@ class Background:
         """Ask the running job to stop."""
         if self.busy:
             self._cancelled.set()
-            self.status.value = tr("status_cancelling", self.lang)
+            self.say(lambda lang: tr("status_cancelling", lang))
 
     def check(self) -> None:
         """Raise :class:`Cancelled` if Cancel was pressed (call from the job)."""
@@ -151,8 +205,8 @@ class Background:
         self.ran = total  # runs the request needed (0: all of it from the cache)
         self.progress.max = max(total, 1)
         self.progress.value = done
-        self.status.value = (tr("status_running", self.lang).format(done=done, total=total)
-                             if total else tr("status_cache", self.lang))
+        self.say(lambda lang: tr("status_running", lang).format(done=done, total=total)
+                 if total else tr("status_cache", lang))
 
     def start(self, job: Callable[[], None], block: bool = False,
               on_cancel: Callable[[], None] | None = None,
@@ -165,7 +219,7 @@ class Background:
         (the inputs now on screen can run).
         """
         if self.busy:
-            self.status.value = tr("status_busy", self.lang)
+            self.say(lambda lang: tr("status_busy", lang))
             return
         self._cancelled.clear()
         self.ran = None
@@ -179,12 +233,14 @@ class Background:
             try:
                 job()
             except (Cancelled, CancelledError):  # CancelledError: the Runner's runs stopped
-                self.status.value = tr("status_cancelled", self.lang)
+                self.say(lambda lang: tr("status_cancelled", lang))
                 if on_cancel is not None:
                     on_cancel()
             except Exception as exc:  # shown to the user, never swallowed silently
-                self.status.value = (f"<span style='color:#c62828'>error: "
-                                     f"{html.escape(str(exc))}</span>")
+                why = str(exc)  # (``exc`` is gone after the except block; the line is not)
+                self.say(lambda lang: "<span style='color:#c62828'>" + html.escape(
+                    tr("rp_status_error", lang).format(why=plain_message(why, lang)))
+                    + "</span>")
                 traceback.print_exc()
                 if on_error is not None:
                     on_error(exc)

@@ -15,6 +15,7 @@ import html
 import math
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import CancelledError
 from pathlib import Path
 
@@ -23,8 +24,7 @@ import pandas as pd
 
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
-from ..i18n import choice_label, lever_label, tr
-from ..params import PARAMETERS
+from ..i18n import choice_label, lever_label, param_help, tr
 from ..robustness import DEFAULT_WORLDS
 from ..scenario import Scenario, ScenarioError, export_reform_yaml, load_scenario
 from ..verdicts import information_sources, winners_sentence
@@ -37,6 +37,8 @@ from .common import (
     failed_runs,
     first_error,
     image,
+    plain_message,
+    scenario_label,
     scenario_names,
 )
 from .controls import ParameterPanel
@@ -60,6 +62,15 @@ from .report import (
 from .runner import Runner, repair_note
 
 __all__ = ["ComparisonDashboard"]
+
+#: the figures' titles (the report's headings) by their catalogue keys
+_FIG_KEYS = {"tradeoff": "rp_fig_tradeoff", "groups": "rp_fig_groups",
+             "differences": "rp_fig_differences", "daily": "rp_fig_daily",
+             "winners": "rp_fig_winners", "worlds": "rp_fig_worlds"}
+#: ... each figure's English title (what the dashboard keys its figures by)
+_TITLE = {name: tr(key) for name, key in _FIG_KEYS.items()}
+#: the catalogue key of each English title
+_FIGURES = {tr(key): key for key in _FIG_KEYS.values()}
 
 
 class ComparisonDashboard(W.VBox):
@@ -103,7 +114,11 @@ class ComparisonDashboard(W.VBox):
         self.invalid = W.HTML()
         self.invalid.add_class("invalid-inputs")
         self.work = Background(self.button, cancel=self.cancel)
-        self.verdict = W.HTML("<i>Press Compare to run.</i>")
+        self.verdict = W.HTML(f"<i>{tr('press_compare')}</i>")
+        #: the message in the verdict's place while no verdict is shown (drawn again in a
+        #: new language): ``lang -> HTML``
+        self._message: Callable[[str], str] | None = (
+            lambda lang: f"<i>{tr('press_compare', lang)}</i>")
         self.verdict.add_class("verdict")
         self.table = W.HTML()
         self.fig_tradeoff, self.fig_groups = image(width="640px"), image()
@@ -137,6 +152,8 @@ class ComparisonDashboard(W.VBox):
         self.running_key: tuple | None = None  # the inputs of the run in progress
         self._confirm_key: tuple | None = None  # inputs whose cost was shown, awaiting a click
         self.timing: dict[str, float] = {}
+        self._robust_message: Callable[[str], str] | None = None  # the worlds stage's message
+        self._baseline_name = baseline  # the baseline file the downloads extend
 
         #: a reform YAML from the planner's computer: the app's own export or any scenario
         self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False,
@@ -150,6 +167,7 @@ class ComparisonDashboard(W.VBox):
         # reloading the page, or copying its address, keeps the inputs)
         self._address = W.Output(layout=W.Layout(display="none"))
         self._upload_dir: Path | None = None
+        self._uploaded: dict[str, str] = {}  # uploaded reform files: path -> scenario name
         self.reform.observe(self._on_reform, names="value")
         self.baseline.observe(self._on_baseline, names="value")
         self.levers.observe_all(self._on_change)
@@ -188,10 +206,14 @@ class ComparisonDashboard(W.VBox):
 
     # ------------------------------------------------------------------- inputs
     def _on_reform(self, change) -> None:
+        if self._relabelling:  # the uploaded files' labels change language: no new inputs
+            return
         self.levers.set_values(load_scenario(change["new"]).params)
         self._on_change(None)  # a new reform file is new inputs even if no lever moved
 
     def _on_baseline(self, change) -> None:
+        if self._relabelling:
+            return
         self.assumptions.set_values(load_scenario(change["new"]).params)
         self._on_change(None)
 
@@ -263,9 +285,10 @@ class ComparisonDashboard(W.VBox):
         import json
         from urllib.parse import parse_qsl
 
-        def refuse(why: str) -> bool:
-            self.work.status.value = ("<span class='link-refused' style='color:#c62828'>"
-                                      f"link not opened: {html.escape(why)}</span>")
+        def refuse(why: Callable[[str], str]) -> bool:
+            self.work.say(lambda lang: "<span class='link-refused' style='color:#c62828'>"
+                          + html.escape(tr("rp_link_refused", lang).format(why=why(lang)))
+                          + "</span>")
             return False
 
         pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
@@ -277,8 +300,8 @@ class ComparisonDashboard(W.VBox):
         reform = given.pop("reform", self.reform.value)
         for field, value in (("baseline", baseline), ("reform", reform)):
             if value not in names:
-                return refuse(f"{field}: unknown scenario {value!r}; allowed: "
-                              f"{', '.join(sorted(names))}")
+                return refuse(lambda lang, f=field, v=value: tr("rp_link_unknown", lang).format(
+                    field=f, value=v, allowed=", ".join(sorted(names))))
         levers, assume = {}, {}
         settings = {}
         for key, text in given.items():
@@ -286,7 +309,8 @@ class ComparisonDashboard(W.VBox):
             try:
                 value = json.loads(text) if group in ("lever", "assume") else int(text)
             except ValueError:
-                return refuse(f"{key}: {text!r} is not a value")
+                return refuse(lambda lang, k=key, x=text: tr("rp_link_not_value", lang).format(
+                    key=k, text=x))
             if group == "lever" and name in self.levers.controls:
                 levers[name] = value
             elif group == "assume" and name in self.assumptions.controls:
@@ -294,22 +318,24 @@ class ComparisonDashboard(W.VBox):
             elif key in ("residents", "days", "seed", "reps", "worlds"):
                 settings[key] = value
             else:
-                return refuse(f"{key}: not an input of this app")
+                return refuse(lambda lang, k=key: tr("rp_link_not_input", lang).format(key=k))
         try:  # the input gate, before any control moves
             load_scenario(reform).with_overrides({**assume, **levers})
             load_scenario(baseline).with_overrides(assume)
         except ScenarioError as exc:
-            return refuse(str(exc).removeprefix("override: ").splitlines()[0])
+            why = str(exc).removeprefix("override: ").splitlines()[0]
+            return refuse(lambda lang: plain_message(why, lang))
         s = self.settings
         for key, widget in (("residents", s.residents), ("worlds", self.worlds)):
             allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
             if key in settings and settings[key] not in allowed:
-                return refuse(f"{key}: {settings[key]} is not offered; allowed: "
-                              f"{', '.join(str(a) for a in allowed)}")
+                return refuse(lambda lang, k=key, v=settings[key], a=allowed: tr(
+                    "rp_link_not_offered", lang).format(
+                        key=k, value=v, allowed=", ".join(str(x) for x in a)))
         for key, widget in (("days", s.days), ("reps", s.reps), ("seed", s.seed)):
             if key in settings and not widget.min <= settings[key] <= widget.max:
-                return refuse(f"{key}: {settings[key]} is out of range; allowed: "
-                              f"{widget.min} to {widget.max}")
+                return refuse(lambda lang, k=key, v=settings[key], w=widget: tr(
+                    "rp_link_range", lang).format(key=k, value=v, low=w.min, high=w.max))
         self.baseline.value = baseline  # the files' own values first, then the link's
         self.reform.value = reform
         self.levers.set_values({**load_scenario(reform).params, **levers})
@@ -341,16 +367,16 @@ class ComparisonDashboard(W.VBox):
         """
         from ..preflight import safe_filename
 
-        def refuse(why: str) -> bool:
-            self.work.status.value = (
-                "<span class='upload-refused' style='color:#c62828'>"
-                f"{html.escape(filename)} not opened: {html.escape(why)}</span>")
+        def refuse(why: Callable[[str], str]) -> bool:
+            self.work.say(lambda lang: "<span class='upload-refused' style='color:#c62828'>"
+                          + html.escape(tr("rp_upload_refused", lang).format(
+                              file=filename, why=why(lang))) + "</span>")
             return False
 
         try:
             text = content.decode("utf-8")
         except UnicodeDecodeError:
-            return refuse("not a UTF-8 text file (a scenario is YAML text)")
+            return refuse(lambda lang: tr("rp_upload_not_text", lang))
         if self._upload_dir is None:
             self._upload_dir = Path(tempfile.mkdtemp(prefix="reforms_"))
         stem = safe_filename(Path(filename).stem)[:80] or "reform"
@@ -364,24 +390,29 @@ class ComparisonDashboard(W.VBox):
             scen = load_scenario(path)
         except ScenarioError as exc:
             path.unlink(missing_ok=True)
-            return refuse(str(exc).splitlines()[0].replace(str(path), filename))
+            why = str(exc).splitlines()[0].replace(str(path), filename)
+            return refuse(lambda lang: plain_message(why, lang))
         options = [o if isinstance(o, tuple) else (o, o) for o in self.reform.options]
-        self.reform.options = [*options, (f"{scen.name} (uploaded)", str(path))]
+        self._uploaded[str(path)] = scen.name
+        self.reform.options = [*options, (tr("rp_uploaded", self.lang).format(name=scen.name),
+                                          str(path))]
         self.reform.value = str(path)
         settings = self.settings
         if scen.params["n_residents"] in settings.residents.options:
             settings.residents.value = scen.params["n_residents"]
         if settings.days.min <= scen.params["n_days"] <= settings.days.max:
             settings.days.value = scen.params["n_days"]
-        self.work.status.value = (f"<span class='upload-opened'>opened {html.escape(filename)}:"
-                                  f" {html.escape(scen.name)}</span>")
+        self.work.say(lambda lang: "<span class='upload-opened'>" + html.escape(
+            tr("rp_upload_opened", lang).format(file=filename, name=scen.name)) + "</span>")
         return True
 
     def _answer_line(self) -> None:
         """Which inputs the result on screen answers, in the page's language."""
         self.answered.value = (
             "<div style='color:#555;font-size:0.9em'>"
-            + html.escape(tr("result_line", self.lang).format(**self._answered_args))
+            + html.escape(tr("result_line", self.lang).format(**{
+                **self._answered_args, "a": scenario_label(self._answered_args["a"], self.lang),
+                "b": scenario_label(self._answered_args["b"], self.lang)}))
             + "</div>")
 
     def _note_worlds(self) -> None:
@@ -405,7 +436,13 @@ class ComparisonDashboard(W.VBox):
         self._mark(key)
 
     def set_language(self, lang: str) -> None:
-        """Show labels, headings and the verdict in ``lang`` (``"en"`` or ``"zh"``)."""
+        """Show labels, headings and the verdict in ``lang`` (``"en"`` or ``"zh"``).
+
+        Everything on screen is written again in ``lang`` from what is already there: the
+        message or verdict, the status line, the tables, the charts and the downloads (the
+        brief and the report are made again in ``lang``). Nothing is recomputed and the
+        result is not marked out of date.
+        """
         self.lang = lang
         for key, widget in self._headings.items():
             widget.value = f"<h3>{tr(key, lang)}</h3>"
@@ -417,13 +454,20 @@ class ComparisonDashboard(W.VBox):
         self.reform.description = tr("reform_from", lang)
         self.settings.set_language(lang)
         self.worlds.description = tr("plausible_worlds", lang)
-        self.work.lang = lang
+        self.work.set_language(lang)  # the status line on screen too
         self.upload.description = tr("open_reform_file", lang)
-        worlds, self._relabelling = self.worlds.value, True
+        worlds, reform, self._relabelling = self.worlds.value, self.reform.value, True
         try:  # relabelling passes through the first option: put the value back
             self.worlds.options = [(tr("worlds_none", lang), 0),
                                    *((str(n), n) for n in (8, 16, 32, 64))]
             self.worlds.value = worlds
+            if self._uploaded:  # "<name> (uploaded)" in the new language
+                self.reform.options = [
+                    (tr("rp_uploaded", lang).format(name=self._uploaded[value]), value)
+                    if value in self._uploaded else (label, value)
+                    for label, value in (o if isinstance(o, tuple) else (o, o)
+                                         for o in self.reform.options)]
+                self.reform.value = reform
         finally:
             self._relabelling = False
         self._note_worlds()
@@ -431,12 +475,20 @@ class ComparisonDashboard(W.VBox):
             self._answer_line()
         self.levers.set_language(lang)
         self.assumptions.set_language(lang)
+        if self._message is not None:  # no verdict on screen: the message in its place
+            self.verdict.value = self._message(lang)
+        if self._robust_message is not None:
+            self.robust.value = self._robust_message(lang)
         if self.result is not None and self.result_key is not None:
             self._show_verdict(self.result)
             if not self.work.busy and not _failures(self.result):
-                self._draw(self.result)  # the charts in the new language (downloads stay)
-                if self.result.robustness is not None:
-                    self.fig_worlds.value = png(plot_worlds(self.result.robustness, lang=lang))
+                # the charts, tables and downloads in the new language, from the same result
+                self._figs, self._group_changes = self._draw(self.result)
+                rob = self.result.robustness
+                if rob is not None:
+                    self.robust.value = robustness_table(rob, lang=lang)
+                    self.fig_worlds.value = png(plot_worlds(rob, lang=lang))
+                self._exports(self.result, self._baseline_name)
         self._on_change(None)
 
     def _changes_html(self) -> str:
@@ -446,7 +498,7 @@ class ComparisonDashboard(W.VBox):
         if not diff:
             return f"<div style='color:#b26a00'>{tr('same_as_baseline', self.lang)}</div>"
         items = "".join(
-            f"<li title='{html.escape(PARAMETERS[k].help)}'>"
+            f"<li title='{html.escape(param_help(k, self.lang))}'>"
             f"{html.escape(lever_label(k, self.lang))}: "
             f"{html.escape(_show_value(a.params[k], self.lang, k))} → "
             f"{html.escape(_show_value(v, self.lang, k))}</li>"
@@ -505,16 +557,19 @@ class ComparisonDashboard(W.VBox):
     def compare(self, block: bool = False) -> None:
         """Run the comparison (in the background unless ``block``) and show it."""
         if self.work.busy:  # one run at a time; touch nothing of the one in progress
-            self.work.status.value = "still working on the last request…"
+            self.work.say(lambda lang: tr("status_busy", lang))
             return
+
+        def not_run(why: str) -> None:
+            self.work.say(lambda lang: "<span style='color:#c62828'>" + html.escape(
+                tr("rp_not_run", lang).format(why=plain_message(why, lang))) + "</span>")
+
         try:
             a, b = self.scenarios()
             key = self.inputs_key()
         except ScenarioError as exc:  # refused at the controls: say why, run nothing
             self._on_change(None)
-            self.work.status.value = (f"<span style='color:#c62828'>not run: "
-                                      f"{html.escape(str(exc).removeprefix('override: '))}"
-                                      "</span>")
+            not_run(str(exc).removeprefix("override: "))
             return
         seed, reps = self.settings.seed.value, self.settings.reps.value
         worlds = self.worlds.value
@@ -522,13 +577,12 @@ class ComparisonDashboard(W.VBox):
             if not self._confirmed(a, b, reps, worlds, key):
                 return
         except ValueError as exc:  # the shared cluster cannot be reached (named)
-            self.work.status.value = (f"<span style='color:#c62828'>not run: "
-                                      f"{html.escape(str(exc))}</span>")
+            not_run(str(exc))
             return
         baseline_name = self.baseline.value  # what the exports extend, as of this run
         # what was on screen answers other inputs (or these, about to be recomputed): clear
         self.result, self.result_key, self.running_key = None, None, key
-        self._clear_figures(f"<i>{tr('running', self.lang)}</i>")
+        self._clear_figures(lambda lang: f"<i>{tr('running', lang)}</i>")
         self._mark(self._current_key())
 
         def job():
@@ -555,29 +609,35 @@ class ComparisonDashboard(W.VBox):
             self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
             failed = _failures(cmp)
-            repaired = repair_note(self.runner)
-            self._repaired = [repaired] if repaired else []  # the worlds stage adds its own
-            self.work.status.value = (
-                tr("status_done", self.lang).format(s=self.timing["total_s"], runs=2 * reps)
-                + (f", <span class='from-cache'>{tr('status_all_cached', self.lang)}</span>"
-                   if self.work.ran == 0 else "")
-                + (tr("status_failed", self.lang).format(n=failed) if failed else "")
-                + ("）" if self.lang == "zh" else ")")
-                + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
-                   if repaired else ""))
+            self._repaired = [_repairs(self.runner)]  # the worlds stage adds its own
+            seconds, cached = self.timing["total_s"], self.work.ran == 0
+
+            def status(lang: str) -> str:
+                return (tr("status_done", lang).format(s=seconds, runs=2 * reps)
+                        + (f", <span class='from-cache'>{tr('status_all_cached', lang)}</span>"
+                           if cached else "")
+                        + (tr("status_failed", lang).format(n=failed) if failed else "")
+                        + tr("rp_close", lang) + _repairs_html(self._repaired, lang))
+
+            self.work.say(status)
             if worlds and not failed:
                 self._across_worlds(cmp, worlds, baseline_name, t1 - t0)
 
-        def stopped(message: str) -> None:  # cancelled or failed: nothing half-shown stays
+        def stopped(message: Callable[[str], str]) -> None:  # nothing half-shown stays
             self.result, self.result_key, self.running_key = None, None, None
             self._clear_figures(message)
             self._mark(None)
 
+        def failed(exc: Exception) -> None:
+            why = str(exc)
+            stopped(lambda lang: "<div class='verdict-failed' style='color:#c62828'>"
+                    + html.escape(tr("rp_failed", lang).format(why=plain_message(why, lang)))
+                    + "</div>")
+
         self.work.start(job, block=block,
-                        on_cancel=lambda: stopped("<i>Cancelled: nothing shown.</i>"),
-                        on_error=lambda exc: stopped(
-                            "<div class='verdict-failed' style='color:#c62828'>The comparison "
-                            f"failed: {html.escape(str(exc))}</div>"),
+                        on_cancel=lambda: stopped(
+                            lambda lang: f"<i>{tr('rp_cancelled_nothing', lang)}</i>"),
+                        on_error=failed,
                         can_run=lambda: self._current_key() is not None)
 
     #: a comparison expected to take longer than this (seconds) waits for a second click
@@ -624,21 +684,20 @@ class ComparisonDashboard(W.VBox):
             self._confirm_key = None
             return True
         self._confirm_key = key
-        zh = self.lang == "zh"
-        if seconds < 120:
-            when = f"约{seconds:.0f}秒" if zh else f"about {seconds:.0f} s"
-        else:
-            when = f"约{seconds / 60:.0f}分钟" if zh else f"about {seconds / 60:.0f} minutes"
-        mem = f"{need / 1e9:.1f} GB"
-        if math.isfinite(memory):
-            mem += (f"（本机共{memory / 1e9:.0f} GB）" if zh
-                    else f" of this machine's {memory / 1e9:.0f} GB")
-        text = tr("confirm", self.lang).format(
-            when=when, mem=mem, runs=2 * reps, residents=a.params["n_residents"],
-            days=a.params["n_days"],
-            worlds=tr("confirm_worlds", self.lang).format(n=worlds) if worlds else "")
-        self.work.status.value = ("<span class='confirm-needed' style='color:#b26a00'>"
-                                  f"{html.escape(text)}</span>")
+
+        def text(lang: str) -> str:
+            when = (tr("rp_seconds", lang).format(n=seconds) if seconds < 120 else
+                    tr("rp_minutes", lang).format(n=seconds / 60))
+            mem = f"{need / 1e9:.1f} GB"
+            if math.isfinite(memory):
+                mem += tr("rp_of_machine", lang).format(gb=memory / 1e9)
+            return tr("confirm", lang).format(
+                when=when, mem=mem, runs=2 * reps, residents=a.params["n_residents"],
+                days=a.params["n_days"],
+                worlds=tr("confirm_worlds", lang).format(n=worlds) if worlds else "")
+
+        self.work.say(lambda lang: "<span class='confirm-needed' style='color:#b26a00'>"
+                      f"{html.escape(text(lang))}</span>")
         return False
 
     def _across_worlds(self, cmp: CompareResult, worlds: int, baseline_name: str,
@@ -656,11 +715,13 @@ class ComparisonDashboard(W.VBox):
         a, b = cmp.a.scenario, cmp.b.scenario
 
         def failed(exc: Exception) -> None:  # say so, and keep the replication verdict
-            self.robust.value = (
-                "<div class='robustness-failed' style='color:#c62828'>The robustness stage "
-                f"failed: {html.escape(str(exc))}. The verdict above shows replication noise "
-                "at the assumed values only.</div>")
-            self.work.status.value = "done; the robustness stage failed"
+            why = str(exc)
+            self._robust_message = lambda lang: (
+                "<div class='robustness-failed' style='color:#c62828'>" + html.escape(
+                    tr("rp_worlds_failed", lang).format(why=plain_message(why, lang)))
+                + "</div>")
+            self.robust.value = self._robust_message(self.lang)
+            self.work.say(lambda lang: tr("rp_worlds_failed_status", lang))
 
         try:
             plan = rb.plan_worlds(a, b, worlds, cmp.a.seed)
@@ -669,21 +730,21 @@ class ComparisonDashboard(W.VBox):
             return
         per_run = runs_s / max(len(cmp.a.runs) + len(cmp.b.runs), 1)
         est = per_run * plan.runs  # the replications' wall time per run, on the same pool
-        about = "" if est < 1 else (f", about {est:.0f} s" if self.lang != "zh" else
-                                    f"，约{est:.0f}秒")  # no estimate from a cached result
-        self.robust.value = (
-            f"<i>{tr('testing_worlds', self.lang).format(n=worlds, runs=plan.runs, s=about)}"
-            "</i>")
+        self._robust_message = lambda lang: "<i>{}</i>".format(tr("testing_worlds", lang).format(
+            n=worlds, runs=plan.runs,
+            s="" if est < 1 else tr("rp_about_s", lang).format(s=est)))  # none when cached
+        self.robust.value = self._robust_message(self.lang)
         t0 = time.perf_counter()
         try:
             results, central = plan.execute(lambda sc, sd, r: self.runner.run_many(
                 sc, sd, r, progress=self.work.on_progress, stop=self.work.cancelled))
             self.work.check()
         except (Cancelled, CancelledError):
-            self.robust.value = (
+            self._robust_message = lambda lang: (
                 "<div class='robustness-cancelled' style='color:#b26a00'>"
-                f"{tr('worlds_cancelled', self.lang)}</div>")
-            self.work.status.value = tr("worlds_cancelled_status", self.lang)
+                f"{tr('worlds_cancelled', lang)}</div>")
+            self.robust.value = self._robust_message(self.lang)
+            self.work.say(lambda lang: tr("worlds_cancelled_status", lang))
             return
         except RuntimeError as exc:  # worker processes kept dying (the Runner's message)
             failed(exc)
@@ -691,19 +752,22 @@ class ComparisonDashboard(W.VBox):
         rob = rb.judge(plan, results, central)  # the runs are done: show them, even if
         cmp.robustness = rob                     # Cancel was pressed meanwhile
         self._show_verdict(cmp)
-        self.robust.value = robustness_table(rob)
+        self._robust_message = None
+        self.robust.value = robustness_table(rob, lang=self.lang)
         self.fig_worlds.value = png(plot_worlds(rob, lang=self.lang))
         self.fig_worlds.layout.display = None
         self._exports(cmp, baseline_name)
         self.timing["worlds_s"] = time.perf_counter() - t0
-        n_failed = rob.settings["failed_runs"]
-        repaired = [*getattr(self, "_repaired", []), repair_note(self.runner)]
-        repaired = "; ".join(x for x in repaired if x)
-        self.work.status.value = (
-            f"done: replications and {worlds} plausible worlds ({plan.runs} runs in "
-            f"{self.timing['worlds_s']:.1f} s" + (f", {n_failed} failed" if n_failed else "")
-            + ")" + (f"; <span class='worker-repaired'>{html.escape(repaired)}</span>"
-                     if repaired else ""))
+        n_failed, seconds = rob.settings["failed_runs"], self.timing["worlds_s"]
+        repairs = [*getattr(self, "_repaired", []), _repairs(self.runner)]
+
+        def status(lang: str) -> str:
+            failed = tr("rp_worlds_failed_runs", lang).format(n=n_failed) if n_failed else ""
+            return (tr("rp_worlds_done", lang).format(n=worlds, runs=plan.runs, s=seconds,
+                                                      failed=failed)
+                    + _repairs_html(repairs, lang))
+
+        self.work.say(status)
 
     def _current_key(self) -> tuple | None:
         try:
@@ -711,9 +775,15 @@ class ComparisonDashboard(W.VBox):
         except ScenarioError:
             return None
 
-    def _clear_figures(self, verdict: str = "<i>Press Compare to run.</i>") -> None:
-        """Empty every result slot (no stale figure, table or download stays on screen)."""
-        self.verdict.value = verdict
+    def _clear_figures(self, verdict: Callable[[str], str] | None = None) -> None:
+        """Empty every result slot (no stale figure, table or download stays on screen).
+
+        ``verdict``: the message in the verdict's place, by language (default: press
+        Compare to run).
+        """
+        self._message = verdict or (lambda lang: f"<i>{tr('press_compare', lang)}</i>")
+        self.verdict.value = self._message(self.lang)
+        self._robust_message = None
         self.answered.value = ""
         self._answered_args = None
         self.table.value = ""
@@ -730,28 +800,31 @@ class ComparisonDashboard(W.VBox):
     def _show_verdict(self, cmp: CompareResult, provisional: int | None = None) -> None:
         """The verdict and the table; ``provisional``: out of how many replications."""
         a, b = cmp.a.scenario, cmp.b.scenario
+        self._message = None  # a verdict, not a message, is in the verdict's place
         failed = _failures(cmp)
         if failed:  # a failure is shown as one, never as "no clear change"
             total = len(cmp.a.runs) + len(cmp.b.runs)
+            error = plain_message(first_error(cmp.a, cmp.b), self.lang)
             self.verdict.value = (
                 "<div class='verdict-text verdict-failed' style='font-size:1.1em;"
                 "background:#fdecea;padding:0.8em;border-left:4px solid #c62828'>"
-                f"{failed} of {total} replications failed, so there is no verdict. "
-                f"First error: {html.escape(first_error(cmp.a, cmp.b))}</div>")
+                + html.escape(tr("rp_reps_failed", self.lang).format(
+                    failed=failed, total=total, error=error)) + "</div>")
             self.table.value = ""
             return
-        if self.lang == "zh":
-            lines = comparison_verdict(cmp.differences, f"基线（{a.name}）",
-                                       f"改革方案（{b.name}）", lang="zh",
-                                       robustness=cmp.robustness)
-        else:
-            lines = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                       f"The reform ({b.name})", robustness=cmp.robustness)
+        lang = self.lang
+        lines = comparison_verdict(cmp.differences,
+                                   tr("rp_the_baseline", lang).format(
+                                       name=scenario_label(a.name, lang)),
+                                   tr("rp_the_reform", lang).format(
+                                       name=scenario_label(b.name, lang)),
+                                   robustness=cmp.robustness,
+                                   **({"lang": lang} if lang != "en" else {}))
         note = ""
         if provisional:
-            note = (f"<div style='color:#b26a00;font-size:0.85em'>provisional: "
-                    f"{len(cmp.a.runs)} of {provisional} replications so far; intervals "
-                    "will narrow</div>")
+            note = ("<div style='color:#b26a00;font-size:0.85em'>" + html.escape(
+                tr("rp_provisional", lang).format(done=len(cmp.a.runs), total=provisional))
+                + "</div>")
         self.verdict.value = ("<div class='verdict-text' style='font-size:1.1em;"
                               "background:#f3f6fa;padding:0.8em;border-left:4px solid #4c72b0'>"
                               + "<br>".join(html.escape(x) for x in lines) + note + "</div>")
@@ -772,14 +845,13 @@ class ComparisonDashboard(W.VBox):
     def _draw(self, cmp: CompareResult) -> tuple[dict[str, bytes], pd.DataFrame]:
         """The figures, the group table and the notes, in the page's language."""
         a, b = cmp.a.scenario, cmp.b.scenario
-        figs = {
-            "Risk and clinical information, baseline and reform":
-                png(plot_tradeoff(cmp, lang=self.lang)),
-            "Who bears the risk, who gains": png(plot_group_changes(cmp, self.lang)),
-            "Every outcome, reform vs baseline": png(plot_differences(cmp.differences,
-                                                                      lang=self.lang)),
-            "Daily series": png(plot_timeseries({a.name: cmp.a.daily, b.name: cmp.b.daily},
-                                                lang=self.lang)),
+        figs = {  # keyed by each figure's English title (its catalogue key: _FIGURES)
+            _TITLE["tradeoff"]: png(plot_tradeoff(cmp, lang=self.lang)),
+            _TITLE["groups"]: png(plot_group_changes(cmp, self.lang)),
+            _TITLE["differences"]: png(plot_differences(cmp.differences, lang=self.lang)),
+            _TITLE["daily"]: png(plot_timeseries({scenario_label(a.name, self.lang): cmp.a.daily,
+                                                  scenario_label(b.name, self.lang): cmp.b.daily},
+                                                 lang=self.lang)),
         }
         if self.work.busy:  # drawn by the run (not by a language switch afterwards)
             self.work.check()
@@ -788,7 +860,7 @@ class ComparisonDashboard(W.VBox):
             fig.value = value
             fig.layout.display = None
         changes = group_changes(cmp)
-        self.groups_table.value = group_changes_table(changes)
+        self.groups_table.value = group_changes_table(changes, self.lang)
         sources = information_sources(cmp.a.runs, cmp.b.runs, self.lang)
         self.info_note.value = (f"<div style='max-width:900px;color:#333;margin:0.4em 0'>"
                                 f"{html.escape(sources)}</div>" if sources else "")
@@ -798,12 +870,13 @@ class ComparisonDashboard(W.VBox):
         except ValueError as exc:
             winners = None
             self.winners_note.value = (f"<div style='color:#777;max-width:900px'>"
-                                       f"{html.escape(str(exc))}</div>")
+                                       f"{html.escape(plain_message(str(exc), self.lang))}"
+                                       "</div>")
             self.fig_winners.value = b""
             self.fig_winners.layout.display = "none"
         if winners is not None:
-            figs["Residents better and worse off"] = png(plot_winners(winners, self.lang))
-            self.fig_winners.value = figs["Residents better and worse off"]
+            figs[_TITLE["winners"]] = png(plot_winners(winners, self.lang))
+            self.fig_winners.value = figs[_TITLE["winners"]]
             self.fig_winners.layout.display = None
             self.winners_note.value = (
                 "<div style='max-width:900px;color:#333'>"
@@ -819,23 +892,26 @@ class ComparisonDashboard(W.VBox):
         and the report say that it did not run.
         """
         a, b = cmp.a.scenario, cmp.b.scenario
+        lang = self.lang
+        self._baseline_name = baseline_name  # made again on a language switch
         figs = dict(self._figs)
         if cmp.robustness is not None:
-            figs["Across the plausible worlds"] = png(plot_worlds(cmp.robustness,
-                                                                  lang=self.lang))
-        report = comparison_report(cmp, figs, self._group_changes).encode("utf-8")
+            figs[_TITLE["worlds"]] = (self.fig_worlds.value if self.fig_worlds.value else
+                                     png(plot_worlds(cmp.robustness, lang=lang)))
+        titled = {tr(_FIGURES[title], lang): value for title, value in figs.items()}
+        report = comparison_report(cmp, titled, self._group_changes, lang).encode("utf-8")
         yaml_text = export_reform_yaml(a, b, baseline_name, seed=cmp.a.seed,
                                        reps=len(cmp.a.runs)).encode("utf-8")
         reform_file = f"{_slug(b.name)}.yaml"
-        brief = brief_report(cmp, figs["Risk and clinical information, baseline and reform"],
-                             baseline_name, reform_file).encode("utf-8")
+        brief = brief_report(cmp, figs[_TITLE["tradeoff"]], baseline_name, reform_file,
+                             lang).encode("utf-8")
         self.exports.value = (
             download_link(brief, f"brief_{_slug(b.name)}_vs_{a.name}.html", "text/html",
-                          "⬇ One-page brief (HTML)")
+                          tr("rp_dl_brief", lang))
             + download_link(report, f"comparison_{a.name}_vs_{_slug(b.name)}.html",
-                            "text/html", "⬇ Full report (HTML)")
+                            "text/html", tr("rp_dl_report", lang))
             + download_link(yaml_text, reform_file, "application/x-yaml",
-                            "⬇ Reform scenario (YAML: loads anywhere, reruns the same)"))
+                            tr("rp_dl_yaml", lang)))
         self.brief_html = brief.decode("utf-8")
         self.report_html = report.decode("utf-8")
         self.reform_yaml = yaml_text.decode("utf-8")
@@ -886,3 +962,20 @@ def _world_runs_per_arm(worlds: int) -> int:
     from ..robustness import NOISE_REPS, WORLD_REPS
 
     return worlds * WORLD_REPS + NOISE_REPS
+
+
+def _repairs(runner) -> dict[str, int]:
+    """What the last request of ``runner`` had to repair (a copy; see :func:`repair_note`)."""
+    return dict(getattr(runner, "repaired", None) or {})
+
+
+def _repairs_html(repairs, lang: str) -> str:
+    """The status line's note on replaced workers, in ``lang`` ("" if none were).
+
+    ``repairs``: :func:`_repairs` of each stage of the request.
+    """
+    from types import SimpleNamespace
+
+    notes = [repair_note(SimpleNamespace(repaired=r), lang) for r in repairs if r]
+    text = ("; " if lang == "en" else "；").join(n for n in notes if n)
+    return f"; <span class='worker-repaired'>{html.escape(text)}</span>" if text else ""

@@ -139,6 +139,7 @@ def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform"), lang: s
     goes from the baseline to the reform: down-left is safer and worse for care.
     """
     from ..experiment import mean_ci
+    from .common import scenario_label  # the names' words in ``lang``
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     points = []
@@ -149,7 +150,8 @@ def plot_tradeoff(cmp, labels: tuple[str, str] = ("baseline", "reform"), lang: s
         xerr = [[x - xl], [xh - x]] if np.isfinite(xl) else None
         yerr = [[y - yl], [yh - y]] if np.isfinite(yl) else None
         ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", ms=9, color=colour,
-                    capsize=4, label=f"{_t(label, lang)}: {res.scenario.name}")
+                    capsize=4,
+                    label=f"{_t(label, lang)}: {scenario_label(res.scenario.name, lang)}")
         points.append((x, y))
     (x0, y0), (x1, y1) = points
     ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "0.4"})

@@ -1,4 +1,10 @@
-"""A self-contained HTML report of a comparison (figures embedded as PNG)."""
+"""A self-contained HTML report of a comparison (figures embedded as PNG).
+
+Every function that writes text takes ``lang`` (``"en"`` or ``"zh"``): headings,
+explanations, table headers and captions come from the catalogue (:mod:`sim.i18n.report`),
+the names of outcomes, parameters and groups from :mod:`sim.i18n`. English is the reference
+and reads exactly as it did before the reports had a second language.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,29 @@ import base64
 import datetime as dt
 import html
 import math
+import re
 
 import pandas as pd
 
 from .. import __version__
 from ..analysis import comparison_verdict
 from ..experiment import CompareResult
-from ..i18n import outcome_label, tr, unit_label, verdict_text
+from ..i18n import (
+    group_label,
+    lever_label,
+    outcome_definition,
+    outcome_label,
+    param_help,
+    pinned_reason,
+    tr,
+    unit_label,
+)
 from ..outcomes import OUTCOMES, direction_arrow
 from ..verdicts import human_number, outcome_verdicts
 
 __all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table",
-           "robustness_table"]
+           "key_assumptions", "note_text", "robustness_table", "run_size_text",
+           "worlds_summary"]
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -29,27 +46,87 @@ def _num(x: float) -> str:
     return human_number(x)
 
 
+def _arm_params(cmp) -> tuple[dict | None, dict | None]:
+    """The two arms' parameters (``None`` where ``cmp`` does not carry them)."""
+    out = []
+    for arm in ("a", "b"):
+        scenario = getattr(getattr(cmp, arm, None), "scenario", None)
+        out.append(getattr(scenario, "params", None))
+    return out[0], out[1]
+
+
+#: notes (written in English by sim.experiment and sim.robustness) that are catalogue keys
+_NOTES = {"not measured in these runs": "rp_note_unmeasured",
+          "the same in every paired replication: this change does not act on it":
+              "rp_note_same",
+          "the same in every world and replication: this change does not act on it":
+              "rp_note_same_worlds",
+          "fewer than 4 worlds gave a value": "rp_note_few_worlds"}
+_ONE_ARM = re.compile(r"(baseline|reform): (.*); the (baseline|reform) is measured, but has "
+                      r"nothing to be compared with")
+
+
+def note_text(name: str, note: str, lang: str = "en", params_a=None, params_b=None) -> str:
+    """Why outcome ``name`` is not compared, in ``lang``.
+
+    Args:
+        name: the outcome.
+        note: the English note of :mod:`sim.experiment` or :mod:`sim.robustness`.
+        lang: ``"en"`` (``note`` itself) or ``"zh"``: the note written again from its
+            parts, each arm's reason by :func:`sim.i18n.pinned_reason` under its
+            parameters ``params_a``/``params_b`` where they give that reason.
+        params_a: the baseline's parameters (optional).
+        params_b: the reform's parameters (optional).
+    """
+    if lang == "en" or not note:
+        return note
+    if note in _NOTES:
+        return tr(_NOTES[note], lang)
+
+    def reason(text: str) -> str:
+        for params in (params_a, params_b):
+            if params is not None and name in OUTCOMES:
+                try:
+                    if OUTCOMES[name].pinned_reason(params) == text:
+                        return pinned_reason(name, params, lang) or text
+                except (KeyError, TypeError):
+                    pass
+        from ..i18n.outcomes import PINNED_ZH
+
+        return PINNED_ZH.get(text, text) if lang == "zh" else text
+
+    if note.startswith("baseline: ") and "; reform: " in note:
+        ra, rb = note.removeprefix("baseline: ").split("; reform: ", 1)
+        return tr("rp_note_arms", lang).format(a=reason(ra), b=reason(rb))
+    m = _ONE_ARM.fullmatch(note)
+    if m:
+        return tr("rp_note_one_arm", lang).format(arm=tr(f"rp_p_{m[1]}", lang),
+                                                 why=reason(m[2]),
+                                                 other=tr(f"rp_p_{m[3]}", lang))
+    return reason(note)
+
+
 def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     """The paired differences as HTML, the outcomes that changed first.
 
     Folded away below: those that did not change clearly, and those not compared (with the
-    reason).
+    reason). ``lang``: the language of the words, the outcomes' names and their definitions
+    (each name's tooltip).
     """
     changed, unchanged, noted = [], [], []
     verdicts = outcome_verdicts(cmp.differences)  # the words the verdict's sentences use
     words = {"better": "v_better", "worse": "v_worse", "different": "v_different",
              "unclear": "v_unclear", "no clear change": "v_none"}
+    params_a, params_b = _arm_params(cmp)
     for _name, r in cmp.differences.iterrows():
         if not r.get("headline", True):
             continue
         arrow = direction_arrow(r.direction)
         name = outcome_label(_name, lang) if lang != "en" else r.label
-        label = (f"<td title='{html.escape(OUTCOMES[_name].definition)}'>{arrow} "
-                 f"{html.escape(name)}</td>")
+        label = f"<td title='{_tip(_name, lang)}'>{arrow} {html.escape(name)}</td>"
         note = r.get("note", "")
         if note:  # fixed by design or not measured: say why instead of printing numbers
-            why = note if lang == "en" else verdict_text("not_compared", lang).format(
-                labels=name, note="")
+            why = note_text(_name, note, lang, params_a, params_b)
             noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"
                          f"{html.escape(why)}</td></tr>")
             continue
@@ -79,17 +156,104 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     return out
 
 
+def _tip(name: str, lang: str) -> str:
+    """Outcome ``name``'s definition in ``lang``, escaped for a ``title`` attribute."""
+    return html.escape(outcome_definition(name, lang))
+
+
 def _pct(x: float) -> str:
     """A percent change: one decimal under 10% (never "-0%"), none above."""
     return f"{x:+.1f}%" if abs(x) < 10 else f"{x:+.0f}%"
 
 
-def robustness_table(rob, headline_only: bool = True) -> str:
+def _param_name(parameter: str, lang: str) -> str:
+    """An assumption's name: as declared in English, its label in another language."""
+    return parameter if lang == "en" else lever_label(parameter, lang)
+
+
+def run_size_text(rob, lang: str = "en") -> str:
+    """What the robustness stage ran, in words in ``lang`` (English: ``rob.run_size_text()``)."""
+    if lang == "en":
+        return rob.run_size_text()
+    from ..i18n.report import METHODS_ZH
+
+    s = rob.settings
+    method = METHODS_ZH.get(s["method"], s["method"]) if lang == "zh" else s["method"]
+    return tr("rp_run_size", lang).format(worlds=s["worlds"], reps=s["reps"],
+                                          residents=s["n_residents"], days=s["n_days"],
+                                          seed=s["seed"], varied=len(s["varied"]),
+                                          method=method)
+
+
+def _word(word: str, lang: str) -> str:
+    """A class of change (``better``, ``worse``, ``higher``, ``lower``, ``no clear change``)."""
+    keys = {"better": "rp_r_better", "worse": "rp_r_worse", "higher": "rp_r_higher",
+            "lower": "rp_r_lower", "no clear change": "rp_r_none",
+            "not compared": "rp_r_not_compared"}
+    return tr(keys[word], lang) if word in keys else word
+
+
+def worlds_summary(row, lang: str = "en") -> str:
+    """One robustness row's one-line summary in ``lang``.
+
+    English is the line :mod:`sim.robustness` wrote (``row.summary``); another language
+    writes it again from the row's fields, in the same order.
+    """
+    if lang == "en":
+        return row.summary
+    from ..robustness import _fmt_effect, _fmt_threshold
+
+    def t(key: str) -> str:
+        return tr(key, lang)
+
+    def effect(x: float) -> str:
+        text = _fmt_effect(x, str(row.unit))
+        return t("rp_s_pp").format(x=text[:-3]) if text.endswith(" pp") else text
+
+    if row.verdict == "not compared":
+        return t("rp_s_not_compared").format(note=note_text(row.name, row.note, lang))
+    n = row.worlds
+    counts = t("rp_s_counts").format(b=row.better, w=row.worse, z=row.no_clear_change, n=n)
+    eff = t("rp_r_to").format(a=effect(row.effect_p05), b=effect(row.effect_p95))
+    if math.isfinite(row.relative_p05):
+        eff += "，" + t("rp_r_to").format(a=_pct(row.relative_p05), b=_pct(row.relative_p95))
+    spread = t("rp_s_spread").format(eff=eff)
+    turn = ""
+    if row.turn_parameter:
+        turn = t("rp_s_turn").format(below=_word(row.turn_below, lang),
+                                     t=_fmt_threshold(row.turn_threshold),
+                                     above=_word(row.turn_above, lang))
+    size = [p for p in row.decided_by if p != row.turn_parameter]
+    if row.verdict == "robust":
+        text = t("rp_s_robust").format(change=_word(row.change, lang), k=row[row.change],
+                                       n=n, spread=spread)
+        if len(row.decided_by):
+            text += t("rp_s_size").format(name=lever_label(row.decided_by[0], lang))
+        return text + t("rp_s_end")
+    if row.verdict == "no clear change":
+        text = t("rp_s_none").format(z=row.no_clear_change, n=n)
+        if row.better or row.worse:
+            text += t("rp_s_none_some").format(b=row.better, w=row.worse)
+            text += (t("rp_s_none_turn").format(name=lever_label(row.turn_parameter, lang),
+                                                turn=turn) if turn else t("rp_s_close"))
+        return text + t("rp_s_end")
+    if turn:
+        return t("rp_s_depends").format(name=lever_label(row.turn_parameter, lang), turn=turn,
+                                        counts=counts, spread=spread)
+    text = t("rp_s_jointly").format(counts=counts, spread=spread)
+    if size:
+        text += t("rp_s_jointly_size").format(name=lever_label(size[0], lang))
+    return text + t("rp_s_end")
+
+
+def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
     """The robustness stage as HTML: each outcome's verdict across the plausible worlds.
 
     One row per outcome: the verdict (*robust*, *depends on X*, *no clear change*), how many
     worlds were better, worse or unchanged, the change's 5-95% spread across worlds, what
     decides it (with the threshold where the answer turns), and the one-line summary.
+    ``lang``: the language of every word (the deciding assumptions are named by their
+    declared names in English, by their labels in another language).
     """
     colour = {"robust": "#2e7d32", "depends": "#b26a00", "no clear change": "#555",
               "not compared": "#777"}
@@ -97,45 +261,65 @@ def robustness_table(rob, headline_only: bool = True) -> str:
     for name, r in rob.table.iterrows():
         if headline_only and name in OUTCOMES and not OUTCOMES[name].headline:
             continue
-        label = (f"<td title='{html.escape(OUTCOMES[name].definition)}'>"
-                 f"{direction_arrow(r.direction)} {html.escape(r.label)}</td>"
+        text = r.label if lang == "en" or name not in OUTCOMES else outcome_label(name, lang)
+        label = (f"<td title='{_tip(name, lang)}'>"
+                 f"{direction_arrow(r.direction)} {html.escape(text)}</td>"
                  if name in OUTCOMES else f"<td>{html.escape(name)}</td>")
         if r.verdict == "not compared":
             noted.append(f"<tr>{label}<td colspan=5 class='note' style='text-align:left'>"
-                         f"{html.escape(r.note)}</td></tr>")
+                         f"{html.escape(note_text(name, r.note, lang))}</td></tr>")
             continue
-        word = (f"robust: {r.change}" if r.verdict == "robust" else
-                f"depends on {r.turn_parameter}" if r.verdict == "depends" and r.turn_parameter
-                else "depends on several" if r.verdict == "depends" else r.verdict)
-        rel = (f"{_pct(r.relative_p05)} to {_pct(r.relative_p95)}"
+        if lang == "en":
+            word = (f"robust: {r.change}" if r.verdict == "robust" else
+                    f"depends on {r.turn_parameter}" if r.verdict == "depends"
+                    and r.turn_parameter else "depends on several" if r.verdict == "depends"
+                    else r.verdict)
+        else:
+            word = (tr("rp_r_robust", lang).format(change=_word(r.change, lang))
+                    if r.verdict == "robust" else
+                    tr("rp_r_depends_on", lang).format(what=_param_name(r.turn_parameter,
+                                                                        lang))
+                    if r.verdict == "depends" and r.turn_parameter else
+                    tr("rp_r_depends_several", lang) if r.verdict == "depends"
+                    else _word(r.verdict, lang))
+        to = tr("rp_r_to", lang)
+        rel = (to.format(a=_pct(r.relative_p05), b=_pct(r.relative_p95))
                if math.isfinite(r.relative_p05) else
-               f"{_num(r.effect_p05)} to {_num(r.effect_p95)}")
-        deciders = ", ".join(f"<code>{html.escape(p)}</code>" for p in r.decided_by) or "–"
+               to.format(a=_num(r.effect_p05), b=_num(r.effect_p95)))
+        deciders = ", ".join(
+            f"<code>{html.escape(p)}</code>" if lang == "en" else
+            html.escape(_param_name(p, lang))
+            for p in r.decided_by) or "–"
         rows.append(
             f"<tr>{label}<td style='color:{colour.get(r.verdict, '#555')};"
             f"text-align:left'>{html.escape(word)}</td>"
             f"<td>{r.better} / {r.worse} / {r.no_clear_change}</td><td>{rel}</td>"
             f"<td style='text-align:left'>{deciders}</td>"
             f"<td class='note' style='text-align:left;max-width:380px'>"
-            f"{html.escape(r.summary)}</td></tr>")
-    head = ("<thead><tr><th>outcome</th><th>across the worlds</th><th>worlds better / "
-            "worse / no clear change</th><th>change, 5-95% of worlds</th><th>decided by"
-            "</th><th>in words</th></tr></thead>")
-    out = (f"<p class='note'>{html.escape(rob.run_size_text())}. A world is a draw of every "
-           "uncertain assumption from its plausible range; both policies run in it on the "
-           "same seeds.</p>"
+            f"{html.escape(worlds_summary(r, lang))}</td></tr>")
+    head = ("<thead><tr>" + "".join(f"<th>{html.escape(tr(k, lang))}</th>" for k in (
+        "rp_r_outcome", "rp_r_across", "rp_r_counts", "rp_r_spread", "rp_r_decided",
+        "rp_r_words")) + "</tr></thead>")
+    world = tr("rp_r_world", lang)
+    out = (f"<p class='note'>{html.escape(run_size_text(rob, lang))}"
+           f"{'. ' if lang == 'en' else '。'}{html.escape(world)}</p>"
            f"<table class='robustness'>{head}<tbody>{''.join(rows)}</tbody></table>")
     if noted:
-        out += (f"<details><summary>{len(noted)} outcomes not compared, and why</summary>"
-                f"<table><tbody>{''.join(noted)}</tbody></table></details>")
+        out += (f"<details><summary>{html.escape(tr('rp_r_noted', lang).format(n=len(noted)))}"
+                f"</summary><table><tbody>{''.join(noted)}</tbody></table></details>")
     return out
 
 
-def group_changes_table(changes: pd.DataFrame) -> str:
-    """Winners and losers as an HTML table: the change per group with its interval."""
+def group_changes_table(changes: pd.DataFrame, lang: str = "en") -> str:
+    """Winners and losers as an HTML table: the change per group with its interval.
+
+    ``lang``: the language of the headers and of the groups' names.
+    """
     if changes.empty:
-        return "<i>No group results.</i>"
-    from .plots import DIMENSIONS
+        return f"<i>{html.escape(tr('rp_no_groups', lang))}</i>"
+    from ..i18n.charts import DIMENSIONS, DIMENSIONS_ZH
+
+    dims = DIMENSIONS_ZH if lang == "zh" else DIMENSIONS
 
     def cell(v, lo, hi, digits):
         if not math.isfinite(v):
@@ -144,43 +328,84 @@ def group_changes_table(changes: pd.DataFrame) -> str:
         return f"{v:+.{digits}f}{ci}"
 
     rows = "".join(
-        f"<tr><td>{html.escape(DIMENSIONS.get(r.dimension, r.dimension))}</td>"
-        f"<td>{html.escape(str(r.group))}</td>"
+        f"<tr><td>{html.escape(dims.get(r.dimension, r.dimension))}</td>"
+        f"<td>{html.escape(group_label(r.dimension, str(r.group), lang))}</td>"
         f"<td>{cell(r.exposed_change, r.exposed_change_low, r.exposed_change_high, 0)}</td>"
         f"<td>{cell(r.utility_change, r.utility_change_low, r.utility_change_high, 1)}</td>"
         "</tr>" for r in changes.itertuples(index=False))
-    return ("<table class='groups'><thead><tr><th>group</th><th></th>"
-            "<th>residents exposed per 100,000</th><th>information delivered, percentage "
-            "points</th></tr></thead><tbody>" + rows + "</tbody></table>")
+    return (f"<table class='groups'><thead><tr><th>{html.escape(tr('rp_g_group', lang))}</th>"
+            f"<th></th><th>{html.escape(tr('rp_g_exposed', lang))}</th>"
+            f"<th>{html.escape(tr('rp_g_info', lang))}</th></tr></thead><tbody>" + rows
+            + "</tbody></table>")
+
+
+def _verdict(cmp: CompareResult, lang: str) -> list[str]:
+    """The verdict's sentences in ``lang`` (as the Compare tab shows them)."""
+    a, b = _names(cmp, lang)
+    extra = {"lang": lang} if lang != "en" else {}
+    return comparison_verdict(cmp.differences, tr("rp_the_baseline", lang).format(name=a),
+                              tr("rp_the_reform", lang).format(name=b),
+                              robustness=cmp.robustness, **extra)
+
+
+def _names(cmp: CompareResult, lang: str) -> tuple[str, str]:
+    """The two arms' names as shown in ``lang`` (see :func:`~.common.scenario_label`)."""
+    from .common import scenario_label
+
+    return (scenario_label(cmp.a.scenario.name, lang),
+            scenario_label(cmp.b.scenario.name, lang))
 
 
 def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
-                      groups: pd.DataFrame | None = None) -> str:
+                      groups: pd.DataFrame | None = None, lang: str = "en") -> str:
     """The comparison as one HTML page: verdict, table, figures, parameters, provenance.
 
     Args:
         cmp: the comparison.
-        figures: title -> PNG bytes.
+        figures: title -> PNG bytes (titles in ``lang``).
         groups: optional table of outcomes by group (both arms).
+        lang: the language of the page (``"en"`` or ``"zh"``; ``<html lang=...>`` too).
     """
     a, b = cmp.a.scenario, cmp.b.scenario
-    verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                 f"The reform ({b.name})", robustness=cmp.robustness)
+    name_a, name_b = _names(cmp, lang)
+    verdict = _verdict(cmp, lang)
     changed = b.diff(a)
-    params = "".join(f"<tr><td><code>{html.escape(k)}</code></td>"
-                     f"<td>{html.escape(str(a.params[k]))}</td>"
-                     f"<td>{html.escape(str(v))}</td></tr>" for k, v in changed.items())
-    figs = "".join(f"<h3>{html.escape(t)}</h3>{_img(p, t)}" for t, p in figures.items())
+
+    def t(key: str) -> str:
+        return html.escape(tr(key, lang))
+
+    def name(k: str) -> str:  # the declared name in English, the label in another language
+        return (f"<code>{html.escape(k)}</code>" if lang == "en" else
+                html.escape(lever_label(k, lang)))
+
+    def value(k: str, v) -> str:
+        if lang != "en" and isinstance(v, str):
+            from ..i18n import choice_label
+
+            return html.escape(choice_label(v, lang, k))
+        return html.escape(str(v))
+
+    params = "".join(f"<tr><td>{name(k)}</td>"
+                     f"<td>{value(k, a.params[k])}</td>"
+                     f"<td>{value(k, v)}</td></tr>" for k, v in changed.items())
+    figs = "".join(f"<h3>{html.escape(title)}</h3>{_img(p, title)}"
+                   for title, p in figures.items())
     grp = ""
     if groups is not None and not groups.empty:
-        grp = ("<h2>Who bears the risk, who gains</h2><p class='note'>Change for each group "
-               "of residents, reform − baseline, with 95% intervals.</p>"
-               + group_changes_table(groups))
+        grp = (f"<h2>{t('rp_h_groups')}</h2><p class='note'>{t('rp_groups_note')}</p>"
+               + group_changes_table(groups, lang))
     n = cmp.a.scenario.params
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if lang != "en":
+        when = when.removesuffix(" UTC") + "（协调世界时）"
+    paired = html.escape(tr("rp_paired", lang).format(
+        reps=len(cmp.a.runs), seed=cmp.a.seed, residents=n["n_residents"],
+        real=n["real_population"], days=n["n_days"]))
+    provenance = html.escape(tr("rp_provenance", lang).format(
+        version=__version__, when=when, sha_a=a.sha256, sha_b=b.sha256))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Comparison: {html.escape(a.name)} vs {html.escape(b.name)}</title>
+<html lang="{'zh-CN' if lang == 'zh' else html.escape(lang)}"><head><meta charset="utf-8">
+<title>{html.escape(tr("rp_title", lang).format(a=name_a, b=name_b))}</title>
 <style>
  body {{font-family: system-ui, sans-serif; max-width: 1000px; margin: 2em auto; color: #222}}
  .verdict {{font-size: 1.15em; background: #f3f6fa; padding: 1em; border-left: 4px solid #4c72b0}}
@@ -189,29 +414,43 @@ def comparison_report(cmp: CompareResult, figures: dict[str, bytes],
  td:first-child, th:first-child {{text-align: left}}
  .note {{color: #555; font-size: 0.85em}}
 </style></head><body>
-<h1>Baseline versus reform</h1>
-<p>Baseline: <b>{html.escape(a.name)}</b> — {html.escape(a.description)}<br>
-Reform: <b>{html.escape(b.name)}</b> — {html.escape(b.description)}</p>
+<h1>{t("rp_h1")}</h1>
+<p>{t("rp_baseline")}{_colon(lang)}<b>{html.escape(name_a)}</b>{_description(a, lang)}<br>
+{t("rp_reform")}{_colon(lang)}<b>{html.escape(name_b)}</b>{_description(b, lang)}</p>
 <div class="verdict">{"<br>".join(html.escape(v) for v in verdict)}</div>
-<p class="note">Both arms ran on the same {len(cmp.a.runs)} replication seeds (master seed
-{cmp.a.seed}; common random numbers), {n['n_residents']:,} simulated residents standing
-for {n['real_population']:,.0f}, {n['n_days']} days. Intervals are 95% t-intervals of the
-paired differences. Counts of incidents are real-world counts for the represented
-population; other counts are per 1,000 simulated residents.</p>
-<h2>All outcomes</h2>{differences_table(cmp)}
-<h2>How sure: across the plausible worlds</h2>{_robustness_section(cmp)}
-<h2>What the reform changes</h2>
-<table><thead><tr><th>parameter</th><th>baseline</th><th>reform</th></tr></thead>
-<tbody>{params or "<tr><td colspan=3>nothing</td></tr>"}</tbody></table>
+<p class="note">{paired}</p>
+<h2>{t("rp_h_all")}</h2>{differences_table(cmp, lang)}
+<h2>{t("rp_h_sure")}</h2>{_robustness_section(cmp, lang)}
+<h2>{t("rp_h_changes")}</h2>
+<table><thead><tr><th>{t("rp_p_parameter")}</th><th>{t("rp_p_baseline")}</th><th>{t("rp_p_reform")}</th></tr></thead>
+<tbody>{params or f"<tr><td colspan=3>{t('rp_nothing')}</td></tr>"}</tbody></table>
 {grp}
-<h2>Figures</h2>{figs}
-<h2>Provenance</h2>
-<p class="note">healthcode-workbench {__version__}; generated {when}; baseline parameters
-sha256 {a.sha256}; reform parameters sha256 {b.sha256}. Re-run with
+<h2>{t("rp_h_figures")}</h2>{figs}
+<h2>{t("rp_h_provenance")}</h2>
+<p class="note">{provenance}
 <code>python -m sim compare A.yaml B.yaml --seed {cmp.a.seed} --reps {len(cmp.a.runs)}
---residents {n['n_residents']} --days {n['n_days']}</code>.</p>
+--residents {n['n_residents']} --days {n['n_days']}</code>{'.' if lang == 'en' else '。'}</p>
 </body></html>
 """
+
+
+def _colon(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
+def _description(scenario, lang: str) -> str:
+    """`` — <description>`` of a scenario in ``lang``.
+
+    A bundled scenario's own words, translated; nothing for another scenario in another
+    language than English.
+    """
+    if lang == "en":
+        return f" — {html.escape(scenario.description)}"
+    from ..i18n.report import SCENARIOS_ZH
+
+    stem = scenario.name.removesuffix(" (reform)").removesuffix(" (edited)")
+    text = SCENARIOS_ZH.get(stem, "") if lang == "zh" else ""
+    return f" — {html.escape(text)}" if text else ""
 
 
 #: the assumptions a verdict leans on most (README "Status and limits"), shown in the brief
@@ -228,7 +467,8 @@ def key_assumptions(cmp: CompareResult, most: int = 6) -> list[str]:
     """The assumptions this comparison's answer turns on, most decisive first.
 
     From the robustness stage when it ran (each headline outcome's ``decided_by``, in
-    order), else the fixed :data:`KEY_ASSUMPTIONS`.
+    order), else the fixed :data:`KEY_ASSUMPTIONS`. Parameter names (the same in every
+    language: the brief names them with :func:`sim.i18n.lever_label`).
     """
     rob = cmp.robustness
     if rob is None:
@@ -240,64 +480,88 @@ def key_assumptions(cmp: CompareResult, most: int = 6) -> list[str]:
     return out[:most] or list(KEY_ASSUMPTIONS)
 
 
-def _robustness_section(cmp: CompareResult) -> str:
+def _robustness_section(cmp: CompareResult, lang: str = "en") -> str:
     if cmp.robustness is None:
-        return ("<p class='note'><b>The robustness stage did not run</b>: every interval "
-                "above is replication noise at one set of assumed values.</p>")
-    return robustness_table(cmp.robustness)
+        return f"<p class='note'>{tr('rp_no_worlds', lang)}</p>"
+    return robustness_table(cmp.robustness, lang=lang)
 
 
 def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
-                 reform_file: str = "reform.yaml") -> str:
+                 reform_file: str = "reform.yaml", lang: str = "en") -> str:
     """A one-page brief: the headline, the chart, key assumptions, caveats, how to rerun.
 
     Args:
         cmp: the comparison.
-        tradeoff_png: the risk × utility chart (:func:`sim.dashboards.plots.plot_tradeoff`).
+        tradeoff_png: the risk × utility chart (:func:`sim.dashboards.plots.plot_tradeoff`,
+            drawn in ``lang``).
         baseline_file: the bundled baseline's name (for the rerun command).
         reform_file: the file name the reform scenario is downloaded under.
+        lang: the language of the brief (``"en"`` or ``"zh"``); the rerun command stays as
+            it is typed.
     """
+    from ..i18n import choice_label
     from ..params import PARAMETERS
     from ..plausible import PLAUSIBLE
     from ..scenario import rerun_command
 
     a, b = cmp.a.scenario, cmp.b.scenario
+    name_a, name_b = _names(cmp, lang)
     rob = cmp.robustness
-    verdict = comparison_verdict(cmp.differences, f"the baseline ({a.name})",
-                                 f"The reform ({b.name})", robustness=rob)
+    verdict = _verdict(cmp, lang)
     keys = key_assumptions(cmp)
+
+    def t(key: str) -> str:
+        return html.escape(tr(key, lang))
 
     def plausible(k: str) -> str:
         r = PLAUSIBLE.get(k)
+        if lang != "en":  # the sources are cited in English: the help says where from
+            source = html.escape(param_help(k, lang))
+            return (t("rp_plausible").format(range=html.escape(r.describe()), source=source)
+                    if r is not None else source)
         if r is None:
             return html.escape(PARAMETERS[k].source)
         return (f"plausible {html.escape(r.describe())}: {html.escape(r.source)}")
 
+    def value(k: str, v) -> str:
+        if lang != "en" and isinstance(v, str):
+            return html.escape(choice_label(v, lang, k))
+        return html.escape(str(v))
+
+    def name(k: str) -> str:
+        return html.escape(k.replace("_", " ") if lang == "en" else lever_label(k, lang))
+
     assumptions = "".join(
-        f"<tr><td>{html.escape(k.replace('_', ' '))}</td><td>{html.escape(str(a.params[k]))}"
-        + (f" (reform: {html.escape(str(b.params[k]))})" if b.params[k] != a.params[k] else "")
+        f"<tr><td>{name(k)}</td><td>{value(k, a.params[k])}"
+        + (t("rp_reform_value").replace("{value}", value(k, b.params[k]))
+           if b.params[k] != a.params[k] else "")
         + f"</td><td class='note'>{plausible(k)}</td></tr>"
         for k in keys)
     n_lines = 4 if rob is None else 5  # the headline, the "how sure" line, three more
     if rob is None:
-        sure = ("<p class='note'><b>The robustness stage did not run</b>: the intervals "
-                "show replication noise at one set of assumed values only, not what we do "
-                "not know. Rerun with plausible worlds before relying on this.</p>")
+        sure = f"<p class='note'>{tr('rp_brief_no_worlds', lang)}</p>"
     else:
-        sure = ("<h2 style='font-size:1.1em'>How sure: across the plausible worlds</h2>"
-                f"<p class='note'>{html.escape(rob.run_size_text())}.</p><ul>"
-                + "".join(f"<li><b>{html.escape(r.label)}</b>: {html.escape(r.summary)}</li>"
+        sure = (f"<h2 style='font-size:1.1em'>{t('rp_h_sure')}</h2>"
+                f"<p class='note'>{html.escape(run_size_text(rob, lang))}"
+                f"{'.' if lang == 'en' else '。'}</p><ul>"
+                + "".join(f"<li><b>{html.escape(_row_label(_n, r, lang))}</b>"
+                          f"{_colon(lang)}{html.escape(worlds_summary(r, lang))}</li>"
                           for _n, r in rob.table.iterrows()
                           if _n in WORLD_OUTCOMES and r.verdict != "not compared")
                 + "</ul>")
     n = a.params
     command = rerun_command(a, b, baseline_file, reform_file, seed=cmp.a.seed,
                             reps=len(cmp.a.runs)) or (
-        "python -m sim compare <baseline file> <reform file> "
+        f"python -m sim compare {tr('rp_rerun_files', lang)} "
         f"--seed {cmp.a.seed} --reps {len(cmp.a.runs)}")
+    caveats = (tr("rp_caveats", lang).format(  # the catalogue's text (HTML) with numbers
+        reps=len(cmp.a.runs), residents=n["n_residents"], real=n["real_population"],
+        days=n["n_days"]))
+    reproduce = html.escape(tr("rp_reproduce", lang).format(version=__version__,
+                                                            sha=b.sha256))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Brief: {html.escape(b.name)} against {html.escape(a.name)}</title>
+<html lang="{'zh-CN' if lang == 'zh' else html.escape(lang)}"><head><meta charset="utf-8">
+<title>{html.escape(tr("rp_brief_title", lang).format(b=name_b, a=name_a))}</title>
 <style>
  body {{font-family: system-ui, sans-serif; max-width: 780px; margin: 1.5em auto; color: #222;
         font-size: 14px}}
@@ -307,21 +571,21 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
  border-bottom: 1px solid #eee; vertical-align: top}} .note {{color: #666; font-size: 0.85em}}
  @media print {{ body {{margin: 0}} }}
 </style></head><body>
-<h1 style="font-size:1.4em">{html.escape(b.name)} against {html.escape(a.name)}</h1>
+<h1 style="font-size:1.4em">{html.escape(tr("rp_against", lang).format(b=name_b, a=name_a))}</h1>
 <div class="headline">{html.escape(verdict[0])}</div>
 <ul>{"".join(f"<li>{html.escape(v)}</li>" for v in verdict[1:n_lines])}</ul>
-{_img(tradeoff_png, "risk and clinical information, baseline and reform")}
+{_img(tradeoff_png, tr("rp_chart_alt", lang))}
 {sure}
-<h2 style="font-size:1.1em">Key assumptions</h2>
+<h2 style="font-size:1.1em">{t("rp_h_key")}</h2>
 <table>{assumptions}</table>
-<h2 style="font-size:1.1em">Caveats</h2>
-<p class="note">A model, not a forecast: read the differences between the two policies, with
-their 95% intervals over {len(cmp.a.runs)} paired replications, before absolute levels.
-Breach generation is calibrated to U.S. breach-portal data scaled to the represented
-population; the national stores of a plan are the model's prediction. {n['n_residents']:,}
-simulated residents stand for {n['real_population']:,.0f}; {n['n_days']} days.</p>
-<h2 style="font-size:1.1em">How to reproduce</h2>
-<p class="note"><code>{html.escape(command)}</code> with the downloaded reform scenario
-(healthcode-workbench {__version__}; reform parameters sha256 {b.sha256}).</p>
+<h2 style="font-size:1.1em">{t("rp_h_caveats")}</h2>
+<p class="note">{caveats}</p>
+<h2 style="font-size:1.1em">{t("rp_h_reproduce")}</h2>
+<p class="note"><code>{html.escape(command)}</code> {reproduce}</p>
 </body></html>
 """
+
+
+def _row_label(name: str, row, lang: str) -> str:
+    """A robustness row's outcome label in ``lang``."""
+    return row.label if lang == "en" or name not in OUTCOMES else outcome_label(name, lang)

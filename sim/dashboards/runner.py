@@ -429,21 +429,23 @@ class Runner:
         return CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
 
 
-def repair_note(runner) -> str:
+def repair_note(runner, lang: str = "en") -> str:
     """A few words on what the last request of ``runner`` had to repair ("" if nothing).
 
     E.g. "a worker process stopped (killed, or out of memory) and was replaced; 9 runs were
-    repeated, so this took longer".
+    repeated, so this took longer"; ``lang``: the language of the words.
     """
+    from ..i18n import tr
+
     done = getattr(runner, "repaired", None) or {}
     deaths, repeated = int(done.get("deaths", 0)), int(done.get("repeated", 0))
     if not deaths:
         return ""
-    who = ("a worker process stopped" if deaths == 1
-           else f"worker processes stopped {deaths} times")
-    again = (f"; {repeated} run{'s were' if repeated != 1 else ' was'} repeated, so this took "
-             "longer" if repeated else "")
-    return f"{who} (killed, or out of memory) and was replaced{again}"
+    who = (tr("rp_worker_stopped", lang) if deaths == 1
+           else tr("rp_workers_stopped", lang).format(n=deaths))
+    again = (tr("rp_repeated", lang).format(n=repeated, s="s were" if repeated != 1 else " was")
+             if repeated else "")
+    return tr("rp_replaced", lang).format(who=who, again=again)
 
 
 def _all_ok(result: RunResult) -> bool:
