@@ -5,7 +5,8 @@
 Latin letters is English unless it is part of an identifier (a scenario or file name, which
 carries ``_``, a digit, a dot or a slash), the language button's "English", one of a few
 abbreviations Chinese readers use as they are (:data:`ABBREVIATIONS`), or a name the test
-chose itself (``allowed``).
+chose itself (``allowed``). A command to type (HTML ``<code>`` or ``<pre>``, as the brief's
+rerun command) is not prose and stays as typed.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ def english_words(text: str, allowed=()) -> list[str]:
 
 
 def html_text(markup: str) -> str:
-    """The text a reader sees in ``markup``, with tooltips (``title=``) and alt text."""
-    markup = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", markup)
+    """The text a reader sees in ``markup``, with tooltips (``title=``) and alt text.
+
+    Commands to type (``<code>``, ``<pre>``) are left out: they stay as typed.
+    """
+    markup = re.sub(r"(?is)<(style|script|code|pre)\b.*?</\1>", " ", markup)
     extra = re.findall(r"""(?:title|alt|placeholder)=(["'])(.*?)\1""", markup)
     text = re.sub(r"(?s)<[^>]*>", " ", markup)
     return html.unescape(" ".join([text, *(v for _q, v in extra)]))

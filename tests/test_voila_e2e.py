@@ -597,8 +597,10 @@ def test_the_app_speaks_chinese(app):
 TABS_ZH = (("比较", CMP), ("探索", ".policy-explorer"), ("前沿", ".frontier-dashboard"),
            ("争论", ".debate-dashboard"))
 
-#: everything a reader sees in an element: its text, its dropdowns' choices, its tooltips
-_SEEN_JS = """el => [el.innerText,
+#: everything a reader sees in an element: its text (but commands to type, in <code>), its
+#: dropdowns' choices, its tooltips
+_SEEN_JS = """el => [[...el.querySelectorAll('code, pre')].reduce(
+    (text, c) => text.replace(c.innerText, ' '), el.innerText),
   ...[...el.querySelectorAll('option')].map(o => o.textContent),
   ...[...el.querySelectorAll('[title]')].map(e => e.title)].join('\\n')"""
 

@@ -12,7 +12,6 @@ import base64
 import datetime as dt
 import html
 import math
-import re
 
 import pandas as pd
 
@@ -25,16 +24,16 @@ from ..i18n import (
     outcome_definition,
     outcome_label,
     param_help,
-    pinned_reason,
     tr,
     unit_label,
 )
+from ..i18n.debate import note_text
 from ..outcomes import OUTCOMES, direction_arrow
+from ..robustness import summary_text
 from ..verdicts import human_number, outcome_verdicts
 
 __all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table",
-           "key_assumptions", "note_text", "robustness_table", "run_size_text",
-           "worlds_summary"]
+           "key_assumptions", "robustness_table"]
 
 
 def _img(png: bytes, alt: str) -> str:
@@ -44,66 +43,6 @@ def _img(png: bytes, alt: str) -> str:
 
 def _num(x: float) -> str:
     return human_number(x)
-
-
-def _arm_params(cmp) -> tuple[dict | None, dict | None]:
-    """The two arms' parameters (``None`` where ``cmp`` does not carry them)."""
-    out = []
-    for arm in ("a", "b"):
-        scenario = getattr(getattr(cmp, arm, None), "scenario", None)
-        out.append(getattr(scenario, "params", None))
-    return out[0], out[1]
-
-
-#: notes (written in English by sim.experiment and sim.robustness) that are catalogue keys
-_NOTES = {"not measured in these runs": "rp_note_unmeasured",
-          "the same in every paired replication: this change does not act on it":
-              "rp_note_same",
-          "the same in every world and replication: this change does not act on it":
-              "rp_note_same_worlds",
-          "fewer than 4 worlds gave a value": "rp_note_few_worlds"}
-_ONE_ARM = re.compile(r"(baseline|reform): (.*); the (baseline|reform) is measured, but has "
-                      r"nothing to be compared with")
-
-
-def note_text(name: str, note: str, lang: str = "en", params_a=None, params_b=None) -> str:
-    """Why outcome ``name`` is not compared, in ``lang``.
-
-    Args:
-        name: the outcome.
-        note: the English note of :mod:`sim.experiment` or :mod:`sim.robustness`.
-        lang: ``"en"`` (``note`` itself) or ``"zh"``: the note written again from its
-            parts, each arm's reason by :func:`sim.i18n.pinned_reason` under its
-            parameters ``params_a``/``params_b`` where they give that reason.
-        params_a: the baseline's parameters (optional).
-        params_b: the reform's parameters (optional).
-    """
-    if lang == "en" or not note:
-        return note
-    if note in _NOTES:
-        return tr(_NOTES[note], lang)
-
-    def reason(text: str) -> str:
-        for params in (params_a, params_b):
-            if params is not None and name in OUTCOMES:
-                try:
-                    if OUTCOMES[name].pinned_reason(params) == text:
-                        return pinned_reason(name, params, lang) or text
-                except (KeyError, TypeError):
-                    pass
-        from ..i18n.outcomes import PINNED_ZH
-
-        return PINNED_ZH.get(text, text) if lang == "zh" else text
-
-    if note.startswith("baseline: ") and "; reform: " in note:
-        ra, rb = note.removeprefix("baseline: ").split("; reform: ", 1)
-        return tr("rp_note_arms", lang).format(a=reason(ra), b=reason(rb))
-    m = _ONE_ARM.fullmatch(note)
-    if m:
-        return tr("rp_note_one_arm", lang).format(arm=tr(f"rp_p_{m[1]}", lang),
-                                                 why=reason(m[2]),
-                                                 other=tr(f"rp_p_{m[3]}", lang))
-    return reason(note)
 
 
 def differences_table(cmp: CompareResult, lang: str = "en") -> str:
@@ -117,7 +56,6 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     verdicts = outcome_verdicts(cmp.differences)  # the words the verdict's sentences use
     words = {"better": "v_better", "worse": "v_worse", "different": "v_different",
              "unclear": "v_unclear", "no clear change": "v_none"}
-    params_a, params_b = _arm_params(cmp)
     for _name, r in cmp.differences.iterrows():
         if not r.get("headline", True):
             continue
@@ -126,7 +64,7 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
         label = f"<td title='{_tip(_name, lang)}'>{arrow} {html.escape(name)}</td>"
         note = r.get("note", "")
         if note:  # fixed by design or not measured: say why instead of printing numbers
-            why = note_text(_name, note, lang, params_a, params_b)
+            why = note_text(note, lang)
             noted.append(f"<tr>{label}<td colspan=6 class='note' style='text-align:left'>"
                          f"{html.escape(why)}</td></tr>")
             continue
@@ -171,79 +109,12 @@ def _param_name(parameter: str, lang: str) -> str:
     return parameter if lang == "en" else lever_label(parameter, lang)
 
 
-def run_size_text(rob, lang: str = "en") -> str:
-    """What the robustness stage ran, in words in ``lang`` (English: ``rob.run_size_text()``)."""
-    if lang == "en":
-        return rob.run_size_text()
-    from ..i18n.report import METHODS_ZH
-
-    s = rob.settings
-    method = METHODS_ZH.get(s["method"], s["method"]) if lang == "zh" else s["method"]
-    return tr("rp_run_size", lang).format(worlds=s["worlds"], reps=s["reps"],
-                                          residents=s["n_residents"], days=s["n_days"],
-                                          seed=s["seed"], varied=len(s["varied"]),
-                                          method=method)
-
-
 def _word(word: str, lang: str) -> str:
     """A class of change (``better``, ``worse``, ``higher``, ``lower``, ``no clear change``)."""
     keys = {"better": "rp_r_better", "worse": "rp_r_worse", "higher": "rp_r_higher",
             "lower": "rp_r_lower", "no clear change": "rp_r_none",
             "not compared": "rp_r_not_compared"}
     return tr(keys[word], lang) if word in keys else word
-
-
-def worlds_summary(row, lang: str = "en") -> str:
-    """One robustness row's one-line summary in ``lang``.
-
-    English is the line :mod:`sim.robustness` wrote (``row.summary``); another language
-    writes it again from the row's fields, in the same order.
-    """
-    if lang == "en":
-        return row.summary
-    from ..robustness import _fmt_effect, _fmt_threshold
-
-    def t(key: str) -> str:
-        return tr(key, lang)
-
-    def effect(x: float) -> str:
-        text = _fmt_effect(x, str(row.unit))
-        return t("rp_s_pp").format(x=text[:-3]) if text.endswith(" pp") else text
-
-    if row.verdict == "not compared":
-        return t("rp_s_not_compared").format(note=note_text(row.name, row.note, lang))
-    n = row.worlds
-    counts = t("rp_s_counts").format(b=row.better, w=row.worse, z=row.no_clear_change, n=n)
-    eff = t("rp_r_to").format(a=effect(row.effect_p05), b=effect(row.effect_p95))
-    if math.isfinite(row.relative_p05):
-        eff += "，" + t("rp_r_to").format(a=_pct(row.relative_p05), b=_pct(row.relative_p95))
-    spread = t("rp_s_spread").format(eff=eff)
-    turn = ""
-    if row.turn_parameter:
-        turn = t("rp_s_turn").format(below=_word(row.turn_below, lang),
-                                     t=_fmt_threshold(row.turn_threshold),
-                                     above=_word(row.turn_above, lang))
-    size = [p for p in row.decided_by if p != row.turn_parameter]
-    if row.verdict == "robust":
-        text = t("rp_s_robust").format(change=_word(row.change, lang), k=row[row.change],
-                                       n=n, spread=spread)
-        if len(row.decided_by):
-            text += t("rp_s_size").format(name=lever_label(row.decided_by[0], lang))
-        return text + t("rp_s_end")
-    if row.verdict == "no clear change":
-        text = t("rp_s_none").format(z=row.no_clear_change, n=n)
-        if row.better or row.worse:
-            text += t("rp_s_none_some").format(b=row.better, w=row.worse)
-            text += (t("rp_s_none_turn").format(name=lever_label(row.turn_parameter, lang),
-                                                turn=turn) if turn else t("rp_s_close"))
-        return text + t("rp_s_end")
-    if turn:
-        return t("rp_s_depends").format(name=lever_label(row.turn_parameter, lang), turn=turn,
-                                        counts=counts, spread=spread)
-    text = t("rp_s_jointly").format(counts=counts, spread=spread)
-    if size:
-        text += t("rp_s_jointly_size").format(name=lever_label(size[0], lang))
-    return text + t("rp_s_end")
 
 
 def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
@@ -267,7 +138,7 @@ def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
                  if name in OUTCOMES else f"<td>{html.escape(name)}</td>")
         if r.verdict == "not compared":
             noted.append(f"<tr>{label}<td colspan=5 class='note' style='text-align:left'>"
-                         f"{html.escape(note_text(name, r.note, lang))}</td></tr>")
+                         f"{html.escape(note_text(r.note, lang))}</td></tr>")
             continue
         if lang == "en":
             word = (f"robust: {r.change}" if r.verdict == "robust" else
@@ -296,12 +167,12 @@ def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
             f"<td>{r.better} / {r.worse} / {r.no_clear_change}</td><td>{rel}</td>"
             f"<td style='text-align:left'>{deciders}</td>"
             f"<td class='note' style='text-align:left;max-width:380px'>"
-            f"{html.escape(worlds_summary(r, lang))}</td></tr>")
+            f"{html.escape(summary_text(r, lang))}</td></tr>")
     head = ("<thead><tr>" + "".join(f"<th>{html.escape(tr(k, lang))}</th>" for k in (
         "rp_r_outcome", "rp_r_across", "rp_r_counts", "rp_r_spread", "rp_r_decided",
         "rp_r_words")) + "</tr></thead>")
     world = tr("rp_r_world", lang)
-    out = (f"<p class='note'>{html.escape(run_size_text(rob, lang))}"
+    out = (f"<p class='note'>{html.escape(rob.run_size_text(lang))}"
            f"{'. ' if lang == 'en' else '。'}{html.escape(world)}</p>"
            f"<table class='robustness'>{head}<tbody>{''.join(rows)}</tbody></table>")
     if noted:
@@ -542,10 +413,10 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
         sure = f"<p class='note'>{tr('rp_brief_no_worlds', lang)}</p>"
     else:
         sure = (f"<h2 style='font-size:1.1em'>{t('rp_h_sure')}</h2>"
-                f"<p class='note'>{html.escape(run_size_text(rob, lang))}"
+                f"<p class='note'>{html.escape(rob.run_size_text(lang))}"
                 f"{'.' if lang == 'en' else '。'}</p><ul>"
                 + "".join(f"<li><b>{html.escape(_row_label(_n, r, lang))}</b>"
-                          f"{_colon(lang)}{html.escape(worlds_summary(r, lang))}</li>"
+                          f"{_colon(lang)}{html.escape(summary_text(r, lang))}</li>"
                           for _n, r in rob.table.iterrows()
                           if _n in WORLD_OUTCOMES and r.verdict != "not compared")
                 + "</ul>")

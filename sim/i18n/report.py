@@ -50,14 +50,6 @@ UI: dict[str, dict[str, str]] = {
         "rp_repeated": "; {n} run{s} repeated, so this took longer",
         "rp_replaced": "{who} (killed, or out of memory) and was replaced{again}",
         # notes: why an outcome is not compared
-        "rp_note_arms": "baseline: {a}; reform: {b}",
-        "rp_note_one_arm": "{arm}: {why}; the {other} is measured, but has nothing to be "
-                           "compared with",
-        "rp_note_unmeasured": "not measured in these runs",
-        "rp_note_same": "the same in every paired replication: this change does not act on it",
-        "rp_note_same_worlds": "the same in every world and replication: this change does "
-                               "not act on it",
-        "rp_note_few_worlds": "fewer than 4 worlds gave a value",
         # the differences and group tables
         "rp_no_groups": "No group results.",
         "rp_g_group": "group",
@@ -123,23 +115,6 @@ UI: dict[str, dict[str, str]] = {
                         "reform parameters sha256 {sha}).",
         "rp_rerun_files": "<baseline file> <reform file>",
         # a robustness summary (sim.robustness writes the English one itself)
-        "rp_s_counts": "better in {b}, worse in {w}, no clear change in {z} of {n} worlds",
-        "rp_s_spread": "5-95% of worlds: {eff}",
-        "rp_s_turn": "{below} when it is ≤ {t}, {above} above",
-        "rp_s_robust": "Robust: {change} in {k} of {n} plausible worlds ({spread})",
-        "rp_s_size": "; its size turns most on {name}",
-        "rp_s_none": "No clear change in {z} of {n} plausible worlds",
-        "rp_s_none_some": " (better in {b}, worse in {w}",
-        "rp_s_none_turn": "; {name}: {turn})",
-        "rp_s_depends": "Depends on {name}: {turn} ({counts}; {spread}).",
-        "rp_s_jointly": "Depends on the assumptions jointly: {counts}; no single one decides "
-                        "it ({spread})",
-        "rp_s_jointly_size": "; the size turns most on {name}",
-        "rp_s_not_compared": "Not compared: {note}.",
-        "rp_s_end": ".", "rp_s_close": ")", "rp_s_pp": "{x} pp",
-        "rp_run_size": "{worlds} plausible worlds × {reps} paired replications, "
-                       "{residents:,} simulated residents, {days} days, seed {seed}; "
-                       "{varied} uncertainties sampled ({method})",
     },
     "zh": {
         "rp_link_refused": "链接未打开：{why}",
@@ -179,12 +154,6 @@ UI: dict[str, dict[str, str]] = {
         "rp_workers_stopped": "工作进程意外停止{n}次",
         "rp_repeated": "；{n}次运行已重做，因此耗时更长",
         "rp_replaced": "{who}（被终止或内存不足），已替换{again}",
-        "rp_note_arms": "基线：{a}；改革方案：{b}",
-        "rp_note_one_arm": "{arm}：{why}；{other}虽有测量，但没有可比较的对象",
-        "rp_note_unmeasured": "本次运行未测量",
-        "rp_note_same": "在每次配对重复运行中都相同：此项改变不影响该指标",
-        "rp_note_same_worlds": "在每个情景和每次重复运行中都相同：此项改变不影响该指标",
-        "rp_note_few_worlds": "给出数值的情景不足4个",
         "rp_no_groups": "无分组结果。",
         "rp_g_group": "群体",
         "rp_g_exposed": "每10万居民中信息暴露的人数",
@@ -238,26 +207,9 @@ UI: dict[str, dict[str, str]] = {
         "rp_reproduce": "（使用下载的改革方案情景文件；健康数据政策工作台 {version} 版；"
                         "改革方案参数 sha256 {sha}）。",
         "rp_rerun_files": "<基线文件> <改革方案文件>",
-        "rp_s_counts": "{n}个情景中{b}个更好、{w}个更差、{z}个无明显变化",
-        "rp_s_spread": "5%-95%的情景：{eff}",
-        "rp_s_turn": "≤ {t} 时{below}，高于时{above}",
-        "rp_s_robust": "稳健：{n}个可能情景中{k}个{change}（{spread}）",
-        "rp_s_size": "；变化大小主要取决于{name}",
-        "rp_s_none": "{n}个可能情景中{z}个无明显变化",
-        "rp_s_none_some": "（{b}个更好、{w}个更差",
-        "rp_s_none_turn": "；{name}：{turn}）",
-        "rp_s_depends": "取决于{name}：{turn}（{counts}；{spread}）。",
-        "rp_s_jointly": "取决于多项假设的共同作用：{counts}；没有单个假设起决定作用（{spread}）",
-        "rp_s_jointly_size": "；变化大小主要取决于{name}",
-        "rp_s_not_compared": "未比较：{note}。",
-        "rp_s_end": "。", "rp_s_close": "）", "rp_s_pp": "{x}个百分点",
-        "rp_run_size": "{worlds}个可能情景 × 每个{reps}次配对重复运行，模拟居民{residents:,}人，"
-                       "{days}天，随机种子{seed}；抽样{varied}个不确定假设（{method}）",
     },
 }
 
-#: sampling methods of the robustness stage in Simplified Chinese
-METHODS_ZH = {"latin_hypercube": "拉丁超立方抽样", "sobol": "索博尔序列（加扰）"}
 
 #: the bundled scenarios' descriptions in Simplified Chinese, by scenario name
 SCENARIOS_ZH = {
