@@ -598,11 +598,13 @@ TABS_ZH = (("比较", CMP), ("探索", ".policy-explorer"), ("前沿", ".frontie
            ("争论", ".debate-dashboard"))
 
 #: everything a reader sees in an element: its text (but commands to type, in <code>), its
-#: dropdowns' choices, its tooltips
+#: dropdowns' choices, the tooltips of what is shown (ipywidgets writes "null" into a
+#: label's tooltip when it has none: a visible one counts)
 _SEEN_JS = """el => [[...el.querySelectorAll('code, pre')].reduce(
     (text, c) => text.replace(c.innerText, ' '), el.innerText),
   ...[...el.querySelectorAll('option')].map(o => o.textContent),
-  ...[...el.querySelectorAll('[title]')].map(e => e.title)].join('\\n')"""
+  ...[...el.querySelectorAll('[title]')].filter(e => e.checkVisibility()).map(
+    e => e.title)].join('\\n')"""
 
 
 def test_no_english_is_left_in_chinese_mode(app, tiny_sweep):
@@ -639,7 +641,9 @@ def test_no_english_is_left_in_chinese_mode(app, tiny_sweep):
     debate.locator(".widget-dropdown", has_text="Simulated residents").locator(
         "select").select_option("1000")
     debate.locator(".widget-dropdown", has_text="Plausible worlds").locator(
-        "select").select_option("0")
+        "select").select_option(NO_WORLDS)
+    expect()(debate.locator(".worlds-note")).to_contain_text("replication noise only",
+                                                             timeout=30_000)
     debate.locator(".test-claim").click()
     expect()(debate.locator(".claim-verdict")).to_contain_text("Verdict on", timeout=180_000)
 
@@ -649,9 +653,13 @@ def test_no_english_is_left_in_chinese_mode(app, tiny_sweep):
         tabs.get_by_role("tab", name=title, exact=True).click(timeout=30_000)
         element = page.locator(panel)
         expect()(element).to_be_visible(timeout=30_000)
-        time.sleep(1.0)  # the redraw in Chinese reaches the page
-        seen = element.evaluate(_SEEN_JS)
-        words = english_words(seen, allowed=("plan", "silos", "tiny"))
+        deadline = time.monotonic() + 60  # the kernel redraws the results in Chinese
+        while True:
+            seen = element.evaluate(_SEEN_JS)
+            words = english_words(seen, allowed=("plan", "silos", "tiny"))
+            if not words or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         if words:
             left[title] = sorted(set(words))
         page.screenshot(path=str(ARTIFACTS / f"voila_chinese_{panel.strip('.')}.png"),

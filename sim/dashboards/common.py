@@ -119,6 +119,7 @@ class Settings(W.HBox):
         self.days = W.IntSlider(value=days, min=30, max=1095, step=5, description="Days",
                                 continuous_update=False, style=style)
         super().__init__([self.reps, self.seed, self.residents, self.days])
+        self.set_language("en")  # the tooltips (a label without one shows "null" on hover)
 
     def set_language(self, lang: str) -> None:
         """Label the settings in ``lang``."""
@@ -127,6 +128,7 @@ class Settings(W.HBox):
         for widget, key in ((self.reps, "replications"), (self.seed, "seed"),
                             (self.residents, "residents"), (self.days, "days")):
             widget.description = tr(key, lang)
+            widget.tooltip = tr(f"tip_{key}", lang)
 
     def overrides(self) -> dict:
         """Parameter values the settings fix."""

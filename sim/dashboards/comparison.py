@@ -158,6 +158,7 @@ class ComparisonDashboard(W.VBox):
         #: a reform YAML from the planner's computer: the app's own export or any scenario
         self.upload = W.FileUpload(accept=".yaml,.yml", multiple=False,
                                    description="Open a reform file", icon="upload",
+                                   tooltip=tr("open_reform_file_tip"),
                                    layout=W.Layout(width="260px"))
         self.upload.add_class("reform-upload")
         self.upload.observe(self._on_upload, names="value")
@@ -456,6 +457,7 @@ class ComparisonDashboard(W.VBox):
         self.worlds.description = tr("plausible_worlds", lang)
         self.work.set_language(lang)  # the status line on screen too
         self.upload.description = tr("open_reform_file", lang)
+        self.upload.tooltip = tr("open_reform_file_tip", lang)
         worlds, reform, self._relabelling = self.worlds.value, self.reform.value, True
         try:  # relabelling passes through the first option: put the value back
             self.worlds.options = [(tr("worlds_none", lang), 0),

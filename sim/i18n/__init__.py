@@ -79,6 +79,15 @@ _UI = {
         "worlds_then": "then {runs} more runs across {n} worlds",
         "worlds_noise": "replication noise only",
         "open_reform_file": "Open a reform file",
+        "open_reform_file_tip": "A reform scenario file (YAML): this app's own download or "
+                                "any valid scenario file; it becomes the reform, its settings "
+                                "on the levers",
+        "tip_replications": "Runs of each policy, each on its own seed (the same seeds for "
+                            "both): more narrow the 95% intervals and take longer",
+        "tip_seed": "The first random seed: the same seed gives the same numbers",
+        "tip_residents": "Simulated residents, each standing for many real ones: more give "
+                         "steadier numbers and take longer",
+        "tip_days": "Simulated days",
         "status_running": "running {done} of {total} runs…", "status_cache": "from the cache",
         "status_cancelled": "cancelled", "status_cancelling": "cancelling…",
         "status_busy": "still working on the last request…",
@@ -138,6 +147,14 @@ _UI = {
         "worlds_then": "之后在{n}个情景世界中再运行{runs}次",
         "worlds_noise": "仅重复运行噪声",
         "open_reform_file": "打开改革方案文件",
+        "open_reform_file_tip": "改革方案文件（YAML）：本应用下载的文件或任何有效的情景文件；"
+                                "打开后即作为改革方案，其设置显示在政策杠杆上",
+        "tip_replications": "每种政策的运行次数，每次使用各自的随机种子（两种政策使用相同的种子）："
+                            "次数越多，95%区间越窄，耗时越长",
+        "tip_seed": "第一个随机种子：相同的种子给出相同的结果",
+        "tip_residents": "模拟居民人数，每名模拟居民代表许多真实居民："
+                         "人数越多，结果越稳定，耗时越长",
+        "tip_days": "模拟天数",
         "status_running": "正在运行：{done}/{total}次…", "status_cache": "来自缓存",
         "status_cancelled": "已取消", "status_cancelling": "正在取消…",
         "status_busy": "仍在处理上一个请求…",
