@@ -16,28 +16,29 @@ DIMENSIONS_ZH = {"attitude": "隐私态度", "age_band": "年龄", "region": "�
 
 #: the charts' own words in Simplified Chinese (English: the key itself)
 CHART_ZH = {
-    "baseline": "基准", "reform": "改革",
+    "baseline": "基线", "reform": "改革方案",
     "privacy risk: residents exposed per 100,000 (95% interval)":
-        "隐私风险：每10万居民中遭泄露人数（95%区间）",
+        "隐私风险：每10万居民中信息暴露的人数（95%区间）",
     "clinical information delivered (% of what is needed)": "提供的诊疗信息（占所需的%）",
     "change, reform vs baseline (% of baseline; 95% interval)":
-        "改革相对基准的变化（占基准的%；95%区间）",
-    "baseline 0": "基准为0",
-    "residents exposed per 100,000 (reform − baseline)": "每10万居民中遭泄露人数（改革−基准）",
+        "改革方案相对基线的变化（占基线的%；95%区间）",
+    "baseline 0": "基线为0",
+    "residents exposed per 100,000 (reform − baseline)":
+        "每10万居民中信息暴露的人数（改革方案−基线）",
     "information delivered, percentage points (reform − baseline)":
-        "提供的诊疗信息，百分点（改革−基准）",
+        "提供的诊疗信息，百分点（改革方案−基线）",
     "no group results": "无分组结果", "no per-resident results": "无逐个居民结果",
     "All residents": "全体居民",
     "privacy: % spared an exposure (green) or newly exposed (red)":
-        "隐私：免于泄露（绿）或新遭泄露（红）的比例",
+        "隐私：免于信息暴露（绿）或新遭信息暴露（红）的比例",
     "clinical information: % with ≥5 points more (green) or less (red)":
         "诊疗信息：至少多（绿）或少（红）5个百分点的比例",
     "Residents better and worse off under the reform (the same residents in both arms)":
         "改革后境况变好与变差的居民（两种政策下为同一批居民）",
     "day": "天", "worlds, in order of the change": "各情景世界（按变化排序）",
-    "reform − baseline, % of baseline": "改革−基准，占基准的%",
+    "reform − baseline, % of baseline": "改革方案−基线，占基线的%",
     "better": "更好", "worse": "更差", "higher": "更高", "lower": "更低",
-    "no clear change": "无明确变化",
+    "no clear change": "无明显变化",
     # the daily series
     "residents exposed rate": "信息暴露的居民比例", "utility rate": "诊疗信息比例",
     "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "外部入侵",
