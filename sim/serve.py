@@ -66,8 +66,10 @@ def _parent_death_signal():
     """A ``preexec_fn`` that has the child sent SIGTERM when this process dies (Linux).
 
     ``prctl(PR_SET_PDEATHSIG)`` is resolved here, before the fork, so the child only makes
-    the one system call (no import, no allocation: safe though the cluster's threads run).
-    ``None`` where there is no such call (the child then outlives a killed server).
+    the one call through ctypes (no import, no lock another thread could hold). If this
+    process died between the fork and that call, the child would miss the signal: it checks
+    that its parent is still the one that started it, and exits otherwise. ``None`` where
+    there is no such call (the child then outlives a killed server).
     """
     if not sys.platform.startswith("linux"):
         return None
@@ -78,9 +80,12 @@ def _parent_death_signal():
     except (OSError, AttributeError):
         return None
     pr_set_pdeathsig, sigterm = 1, int(signal.SIGTERM)
+    parent = os.getpid()
 
     def preexec() -> None:
         prctl(pr_set_pdeathsig, sigterm)
+        if os.getppid() != parent:  # the server died before the call above
+            os._exit(1)
 
     return preexec
 

@@ -551,8 +551,8 @@ def winners_sentence(winners: pd.DataFrame, lang: str = "en") -> str:
         most = (f"（{group_label(worst['dimension'], worst['group'], 'zh')}最多，"
                 f"{pct(worst['worse'])}）" if worst is not None else "")
         return (f"逐个居民比较：{pct(clin['better'])}的居民获得的诊疗所需信息至少多5个百分点，"
-                f"{pct(clin['worse'])}至少少5个百分点{most}；{pct(priv['better'])}免于泄露，"
-                f"{pct(priv['worse'])}新遭泄露。")
+                f"{pct(clin['worse'])}至少少5个百分点{most}；{pct(priv['better'])}免于信息暴露，"
+                f"{pct(priv['worse'])}新遭信息暴露。")
     most = ""
     if worst is not None:
         who = f"aged {worst['group']}" if worst["dimension"] == "age_band" else worst["group"]

@@ -134,3 +134,34 @@ def test_the_debate_is_chinese(app):
     dash.test(block=True)
     assert "claim-verdict" in dash.verdict._dom_classes
     assert left(widget_texts(dash)) == []
+
+
+def test_a_switch_during_the_worlds_stage_leaves_nothing_in_english():
+    """The language is switched while the plausible worlds run (a switch does not redraw
+    under a running job): when the stage ends the charts, notes and downloads are drawn
+    again in Chinese, and the brief embeds the Chinese charts."""
+    runner = Runner(workers=0)
+    try:
+        app = WorkbenchApp(runner=runner, query="")
+        dash = app.compare
+        small(dash.settings)
+        dash.worlds.value = 8
+        real, calls = runner.run_many, []
+
+        def switching(*args, **kw):
+            calls.append(1)
+            if len(calls) == 2:  # the worlds stage's first request, the verdict on screen
+                assert dash.work.busy
+                app.language.value = "zh"
+            return real(*args, **kw)
+
+        runner.run_many = switching
+        dash.compare()
+        dash.work.thread.join(600)
+        assert dash.result is not None and dash.result.robustness is not None
+        assert len(calls) >= 2
+        assert left(widget_texts(dash, panels(app))) == []
+        assert left([html_text(dash.brief_html)]) == []
+        assert left([html_text(dash.report_html)]) == []
+    finally:
+        runner.close()

@@ -382,7 +382,7 @@ def test_the_debate_redraws_its_verdict_in_another_language_without_running(runn
     dash.set_language("zh")
     assert dash.pick.value == "value" and dash.worlds.value == 8
     assert "对“数据的转卖价值降到十分之一" in dash.verdict.value
-    assert "在8个可能情景中检验" in dash.across.value and "拉丁超立方抽样" in dash.across.value
+    assert "在8个可能世界中检验" in dash.across.value and "拉丁超立方抽样" in dash.across.value
     assert "Verdict on" not in dash.verdict.value and "实验：" in dash.about.value
     assert dash.work.status.value.startswith("完成")
     dash.set_language("en")

@@ -222,7 +222,7 @@ def test_the_language_switch_redraws_the_sweep_without_running_it(sweep, monkeyp
     assert chosen() == before and dash.survival is not None
     assert "相对基线（plan）" in dash.table.value and "8个中" in dash.table.value
     assert "系统架构：各机构分散存储" in dash.detail.value
-    assert "已在8个可能情景中检验" in dash.work.status.value
+    assert "已在8个可能世界中检验" in dash.work.status.value
     assert dash.baseline.options == (("plan", "plan"), ("silos", "silos"))
     dash.set_language("en")
     assert chosen() == before and dash.work.status.value == status

@@ -178,6 +178,7 @@ class ComparisonDashboard(W.VBox):
         self.button.on_click(lambda _: self.compare())
 
         self.lang = "en"
+        self._drawn_in = "en"  # the language of the charts on screen (and in the downloads)
         h = self._headings = {key: W.HTML(f"<h3>{tr(key)}</h3>") for key in (
             "scenarios", "reform_levers", "assumptions", "verdict", "who_gains",
             "every_outcome", "over_time", "by_group_table", "across_worlds")}
@@ -753,6 +754,10 @@ class ComparisonDashboard(W.VBox):
             return
         rob = rb.judge(plan, results, central)  # the runs are done: show them, even if
         cmp.robustness = rob                     # Cancel was pressed meanwhile
+        if self._drawn_in != self.lang:
+            # the language was switched while the worlds ran (the switch does not redraw
+            # under a running job): the charts, notes and downloads in the page's language
+            self._figs, self._group_changes = self._draw(cmp)
         self._show_verdict(cmp)
         self._robust_message = None
         self.robust.value = robustness_table(rob, lang=self.lang)
@@ -846,6 +851,7 @@ class ComparisonDashboard(W.VBox):
 
     def _draw(self, cmp: CompareResult) -> tuple[dict[str, bytes], pd.DataFrame]:
         """The figures, the group table and the notes, in the page's language."""
+        self._drawn_in = self.lang  # the downloads embed these figures: their language
         a, b = cmp.a.scenario, cmp.b.scenario
         figs = {  # keyed by each figure's English title (its catalogue key: _FIGURES)
             _TITLE["tradeoff"]: png(plot_tradeoff(cmp, lang=self.lang)),

@@ -98,7 +98,7 @@ class DebateDashboard(W.VBox):
         language; nothing is run again and nothing becomes out of date.
         """
         self.lang = lang
-        self.work.lang = lang
+        self.work.set_language(lang)  # its own status lines (running, cancelled, errors)
         self.settings.set_language(lang)
         self.pick.description = tr("db_claim", lang)
         self.worlds.description = tr("plausible_worlds", lang)

@@ -271,7 +271,7 @@ class PolicyExplorer(W.VBox):
         current.
         """
         self.lang = lang
-        self.work.lang = lang
+        self.work.set_language(lang)  # its own status lines (running, cancelled, errors)
         self._write_headings()
         self.pick.description = tr("ex_scenario", lang)
         self.button.description = tr("ex_run", lang)

@@ -241,7 +241,8 @@ class FrontierDashboard(W.VBox):
         the worlds) is redrawn in the new language from what was computed: nothing runs
         again, and every chosen value stays.
         """
-        self.lang = self.work.lang = lang
+        self.lang = lang
+        self.work.set_language(lang)  # its own status lines (running, cancelled, errors)
         self._title.value = tr("fr_title", lang)
         self._h_policy.value = f"<h3>{tr('fr_a_policy', lang)}</h3>"
         self._h_sens.value = f"<h3>{tr('fr_sensitivity', lang)}</h3>"

@@ -182,7 +182,7 @@ def paired_note(cmp, lang: str = "en") -> str:
         return ""
     if lang == "zh":
         return ("误差线：各方案自身重复运行的95%区间。结论检验的是配对差异（两方案使用相同"
-                f"随机种子），其区间更窄：每10万居民遭泄露人数{1e5 * e.diff_mean:+,.0f} "
+                f"随机种子），其区间更窄：每10万居民中信息暴露的人数{1e5 * e.diff_mean:+,.0f} "
                 f"[{1e5 * e.diff_low:+,.0f}, {1e5 * e.diff_high:+,.0f}]，诊疗信息"
                 f"{100 * u.diff_mean:+.1f} [{100 * u.diff_low:+.1f}, {100 * u.diff_high:+.1f}]"
                 "个百分点。误差线重叠并不表示没有明确变化。")
@@ -526,7 +526,7 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
         ax.grid(alpha=0.3)
     if names:
         axes[0][0].legend(fontsize=7, loc="best")
-    fig.suptitle(f"跨{rob.settings['worlds']}个可能情景世界" if lang == "zh" else
+    fig.suptitle(f"跨{rob.settings['worlds']}个可能世界" if lang == "zh" else
                  f"Across {rob.settings['worlds']} plausible worlds", fontsize=10)
     fig.tight_layout()
     return fig

@@ -386,10 +386,12 @@ def brief_report(cmp: CompareResult, tradeoff_png: bytes, baseline_file: str,
 
     def plausible(k: str) -> str:
         r = PLAUSIBLE.get(k)
-        if lang != "en":  # the sources are cited in English: the help says where from
-            source = html.escape(param_help(k, lang))
-            return (t("rp_plausible").format(range=html.escape(r.describe()), source=source)
-                    if r is not None else source)
+        if lang != "en":  # the evidence for a range is written in English (not translated):
+            # the brief says what the assumption means, and where its evidence is
+            meaning = html.escape(param_help(k, lang))
+            return (t("rp_plausible_meaning").format(range=html.escape(r.describe()),
+                                                      meaning=meaning)
+                    if r is not None else t("rp_meaning").format(meaning=meaning))
         if r is None:
             return html.escape(PARAMETERS[k].source)
         return (f"plausible {html.escape(r.describe())}: {html.escape(r.source)}")

@@ -58,15 +58,16 @@ MAX_RETRIES = 2
 POLL_S = 0.2
 
 
-def _task_key(args: tuple) -> str:
+def _task_key(code: str, args: tuple) -> str:
     """The shared cluster's name for the run of ``run_params(*args)``.
 
-    A hash of its inputs and of this package's version: every page asking for that run
-    gets the one task.
+    A hash of its inputs and of ``code``, the code version of the workers that run it:
+    every page asking for that run gets the one task, and workers restarted on other code
+    never hand back a result of the old.
     """
     from dask.base import tokenize
 
-    return f"run_params-{tokenize(__version__, *args)}"
+    return f"run_params-{tokenize(code, *args)}"
 
 
 class Runner:
@@ -295,6 +296,7 @@ class Runner:
         losses = dict.fromkeys(pending, 0)  # how many breaks each replication was lost in
         deaths = 0
         workers = self._shared_workers()  # the shared cluster's, to see which ones stop
+        code = (self._code() or __version__) if self.scheduler else ""  # in the task keys
         while pending:
             ex = self._executor(closes)
             futs: dict[Future, tuple[int, int]] = {}
@@ -309,7 +311,7 @@ class Runner:
                                 self.residents)
                         # on the shared cluster a run's key is a hash of its inputs (pages
                         # asking the same run share it) and known here (to count repeats)
-                        key = {"key": _task_key(args)} if self.scheduler else {}
+                        key = {"key": _task_key(code, args)} if self.scheduler else {}
                         futs[ex.submit(run_params, *args, **key)] = (i, rep)
                         task_keys.extend(key.values())
                 except BrokenProcessPool as e:  # broke while submitting
@@ -390,9 +392,8 @@ class Runner:
             runs_again = client.run_on_scheduler(repeated, keys=keys)
         except Exception:  # the count is a courtesy: never fail a finished request over it
             return
-        gone = len(workers - now)
-        if gone or runs_again:
-            self.repaired["deaths"] += max(gone, 1)
+        if runs_again:  # a worker that left without touching these runs is not this page's
+            self.repaired["deaths"] += max(len(workers - now), 1)
             self.repaired["repeated"] += int(runs_again)
 
     def _finished(self, futs: dict[Future, tuple[int, int]], closes: int,

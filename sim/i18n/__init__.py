@@ -82,8 +82,9 @@ _UI = {
         "open_reform_file_tip": "A reform scenario file (YAML): this app's own download or "
                                 "any valid scenario file; it becomes the reform, its settings "
                                 "on the levers",
-        "tip_replications": "Runs of each policy, each on its own seed (the same seeds for "
-                            "both): more narrow the 95% intervals and take longer",
+        "tip_replications": "Runs of each policy, each on its own seed (policies compared "
+                            "share the seeds): more runs give narrower 95% intervals and "
+                            "take longer",
         "tip_seed": "The first random seed: the same seed gives the same numbers",
         "tip_residents": "Simulated residents, each standing for many real ones: more give "
                          "steadier numbers and take longer",
@@ -117,12 +118,12 @@ _UI = {
         "assumptions": "假设（两组共用）", "verdict": "结论",
         "who_gains": "谁承担风险，谁受益", "every_outcome": "全部结果指标",
         "winners_help": "两种政策下是同一批模拟居民（共同随机数），因此可以逐个比较。"
-                        "是否遭泄露部分取决于偶然（哪起事件波及谁），即使政策更安全，也会有"
-                        "居民新遭泄露：请比较两个比例。",
+                        "信息是否暴露部分取决于偶然（哪起事件波及谁），即使政策更安全，也会有"
+                        "居民新遭信息暴露：请比较两个比例。",
         "over_time": "随时间变化", "by_group_table": "各群体的变化（表格）",
-        "across_worlds": "结论有多可靠：在各种可能情景中检验",
-        "plausible_worlds": "可能情景数",
-        "testing_worlds": "正在{n}个可能情景中检验结论（{runs}次运行{s}）：每个不确定"
+        "across_worlds": "结论有多可靠：在各种可能世界中检验",
+        "plausible_worlds": "可能世界数",
+        "testing_worlds": "正在{n}个可能世界中检验结论（{runs}次运行{s}）：每个不确定"
                           "假设在其合理范围内抽取，两种政策使用相同随机种子…",
         "worlds_cancelled": "稳健性检验已取消：上面的结论只反映在假定参数下的重复运行噪声，"
                             "不反映我们未知的因素。",
@@ -144,13 +145,13 @@ _UI = {
         "share_link": "指向这些输入的链接",
         "share_help": "（打开、收藏或发送此链接：工作台将以这些输入打开）",
         "worlds_none": "无：仅重复运行噪声",
-        "worlds_then": "之后在{n}个情景世界中再运行{runs}次",
+        "worlds_then": "之后在{n}个可能世界中再运行{runs}次",
         "worlds_noise": "仅重复运行噪声",
         "open_reform_file": "打开改革方案文件",
         "open_reform_file_tip": "改革方案文件（YAML）：本应用下载的文件或任何有效的情景文件；"
                                 "打开后即作为改革方案，其设置显示在政策杠杆上",
-        "tip_replications": "每种政策的运行次数，每次使用各自的随机种子（两种政策使用相同的种子）："
-                            "次数越多，95%区间越窄，耗时越长",
+        "tip_replications": "每种政策的运行次数，每次使用各自的随机种子（相互比较的政策使用相同的"
+                            "种子）：次数越多，95%区间越窄，耗时越长",
         "tip_seed": "第一个随机种子：相同的种子给出相同的结果",
         "tip_residents": "模拟居民人数，每名模拟居民代表许多真实居民："
                          "人数越多，结果越稳定，耗时越长",
@@ -165,7 +166,7 @@ _UI = {
         "confirm": "此次比较预计需要{when}（估计值，误差约在两倍以内），内存约{mem}（{runs}次运行，"
                    "每次{residents:,}名居民、{days:,}天{worlds}）。再次点击“比较”开始运行，"
                    "或缩小规模（减少居民数、天数或重复次数）。",
-        "confirm_worlds": "，随后在{n}个可能情景中进行稳健性检验",
+        "confirm_worlds": "，随后在{n}个可能世界中进行稳健性检验",
     },
 }
 
@@ -374,12 +375,13 @@ VERDICT = {
         "dossier": "数据经纪商掌握过半完整档案的居民每10万人{word} {n} 人 {ci}（{a}% → {b}%）。",
         "not_compared": "未比较（{labels}）：按设计固定或无法测量，不作比较。",
         "baseline": "基线", "reform": "改革方案",
-        "worlds_line": "稳健性（{n}个可能情景，{size}）：{parts}。",
-        "worlds_size": "每个情景模拟 {residents:,} 名居民",
-        "w_robust": "稳健，{n}个情景中{k}个{word}（{lo} 至 {hi}）",
-        "w_none": "{n}个情景中{k}个无明显变化",
+        "worlds_line": "稳健性（{n}个可能世界，{size}）：{parts}。",
+        "worlds_size": "每个可能世界模拟 {residents:,} 名居民",
+        "w_robust": "稳健，{n}个可能世界中{k}个{word}（{lo} 至 {hi}）",
+        "w_none": "{n}个可能世界中{k}个无明显变化",
         "w_depends": "取决于{what}：≤ {t} 时{below}，高于时{above}",
-        "w_jointly": "取决于多项假设的共同作用（{n}个情景中{b}个更好、{w}个更差、{z}个无明显变化）",
+        "w_jointly": "取决于多项假设的共同作用（{n}个可能世界中{b}个更好、{w}个更差、"
+                     "{z}个无明显变化）",
         "w_better": "更好", "w_worse": "更差", "w_none_word": "无明显变化",
         "w_sep": "；", "w_part": "{label}：{phrase}",
         "t_line": "权衡：{summary}；{rest}（{counts}）。",

@@ -35,14 +35,14 @@ CHART_ZH = {
         "诊疗信息：至少多（绿）或少（红）5个百分点的比例",
     "Residents better and worse off under the reform (the same residents in both arms)":
         "改革后境况变好与变差的居民（两种政策下为同一批居民）",
-    "day": "天", "worlds, in order of the change": "各情景世界（按变化排序）",
+    "day": "天", "worlds, in order of the change": "各可能世界（按变化排序）",
     "reform − baseline, % of baseline": "改革方案−基线，占基线的%",
     "better": "更好", "worse": "更差", "higher": "更高", "lower": "更低",
     "no clear change": "无明显变化",
     # the daily series
-    "residents exposed rate": "信息暴露的居民比例", "utility rate": "诊疗信息比例",
-    "participation rate": "参与比例", "mean trust": "平均信任度", "breaches": "外部入侵",
-    "emergency info rate": "急诊信息比例", "withholding rate": "隐瞒信息比例",
+    "residents exposed rate": "信息暴露的居民比例", "utility rate": "临床效用（所需信息比例）",
+    "participation rate": "参与率", "mean trust": "平均信任度", "breaches": "外部入侵",
+    "emergency info rate": "异地急诊时可获得的信息", "withholding rate": "向医生隐瞒信息的居民比例",
     "share of residents (cumulative)": "居民比例（累计）", "share of needed value": "所需信息比例",
     "share of residents": "居民比例", "0-1": "0-1", "incidents": "起事件",
     # the other daily series and their units (sim.model.DAILY_SERIES)
@@ -70,7 +70,7 @@ CHART_ZH = {
     # the frontier (sim.pareto.plot_frontier) and the sensitivity ranking
     "dominated policy (another is better on both)": "被超越的政策（另有政策两方面都更好）",
     "policy on the frontier (joined by the line)": "位于前沿的政策（以线相连）",
-    "on the frontier in ≥90% of plausible worlds": "在至少90%的可能情景中位于前沿",
+    "on the frontier in ≥90% of plausible worlds": "在至少90%的可能世界中位于前沿",
     "{label} ({unit}) - lower is better": "{label}（{unit}）——越低越好",
     "{label} ({unit}) - higher is better": "{label}（{unit}）——越高越好",
     "Privacy risk against clinical utility (means, 95% intervals)":

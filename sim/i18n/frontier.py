@@ -87,8 +87,8 @@ UI: dict[str, dict[str, str]] = {
         "fr_folder": "扫描结果文件夹", "fr_folder_hint": "results/<扫描结果文件夹>",
         "fr_load": "载入", "fr_or_run": "或运行", "fr_run_small": "运行小规模扫描",
         "fr_risk": "风险（横轴）", "fr_utility": "效用（纵轴）", "fr_baseline": "基线",
-        "fr_policy": "政策", "fr_worlds": "可能情景数",
-        "fr_test": "在可能情景中检验", "fr_cancel": "取消",
+        "fr_policy": "政策", "fr_worlds": "可能世界数",
+        "fr_test": "在可能世界中检验", "fr_cancel": "取消",
         "fr_sweep_architecture": "系统架构比较（小规模）",
         "fr_sweep_collection": "采集范围 × 同意模式（小规模）",
         "fr_sweep_morris": "敏感性分析，莫里斯法（小规模）",
@@ -96,9 +96,9 @@ UI: dict[str, dict[str, str]] = {
         "fr_fail_line": "{what} {folder}：{why}",
         "fr_cannot_load": "无法载入", "fr_cannot_run": "无法运行",
         "fr_run_failed": "{name} 运行失败，输出文件夹",
-        "fr_too_many": "共{n}个政策：太多，无法在各可能情景中检验（最多{most}个）",
+        "fr_too_many": "共{n}个政策：太多，无法在各可能世界中检验（最多{most}个）",
         "fr_no_pairs": "此扫描中没有哪个情景包含两个可比较的政策",
-        "fr_tested": "已在{worlds}个可能情景中检验：{total}个政策中有{n}个在至少90%的情景中"
+        "fr_tested": "已在{worlds}个可能世界中检验：{total}个政策中有{n}个在至少90%的可能世界中"
                      "仍位于前沿",
         "fr_levels": "以下水平来自本次扫描的运行：每次模拟{residents}名居民、{days}天。"
                      "“{label}”随运行累积，因此规模或时长不同的运行（如“比较”页或其他扫描）"
@@ -106,7 +106,7 @@ UI: dict[str, dict[str, str]] = {
         "fr_various": "不一",
         "fr_on_frontier": "★ 位于前沿", "fr_dominated": "被超越",
         "fr_th_policy": "政策", "fr_th_against": "相对基线（{base}）",
-        "fr_th_worlds": "在可能情景中位于前沿（◯：至少90%）",
+        "fr_th_worlds": "在可能世界中位于前沿（◯：至少90%）",
         "fr_k_of_n": "{n}个中{k}个",
         "fr_table_note": "★ 位于前沿：没有其他政策能同时做到风险更低、效用更高。"
                          "被超越：另有政策在两方面都更好。# 是图中每个点旁的编号。",

@@ -104,6 +104,9 @@ UI: dict[str, dict[str, str]] = {
         "rp_h_key": "Key assumptions", "rp_h_caveats": "Caveats",
         "rp_h_reproduce": "How to reproduce",
         "rp_plausible": "plausible {range}: {source}",
+        "rp_plausible_meaning": "plausible {range}. Meaning: {meaning} (the range's evidence: "
+                                "docs/uncertainty.md)",
+        "rp_meaning": "Meaning: {meaning} (the evidence: docs/uncertainty.md)",
         "rp_reform_value": " (reform: {value})",
         "rp_caveats": "A model, not a forecast: read the differences between the two "
                       "policies, with\ntheir 95% intervals over {reps} paired replications, "
@@ -136,7 +139,7 @@ UI: dict[str, dict[str, str]] = {
         "rp_provisional": "初步结果：目前已完成{done}/{total}次重复运行；区间还会收窄",
         "rp_worlds_failed": "稳健性检验失败：{why}。上面的结论只反映在假定参数下的重复运行噪声。",
         "rp_worlds_failed_status": "完成；稳健性检验失败",
-        "rp_worlds_done": "完成：重复运行及{n}个可能情景（{runs}次运行，用时{s:.1f}秒{failed}）",
+        "rp_worlds_done": "完成：重复运行及{n}个可能世界（{runs}次运行，用时{s:.1f}秒{failed}）",
         "rp_worlds_failed_runs": "，{n}次失败",
         "rp_about_s": "，约{s:.0f}秒",
         "rp_seconds": "约{n:.0f}秒", "rp_minutes": "约{n:.0f}分钟",
@@ -149,7 +152,7 @@ UI: dict[str, dict[str, str]] = {
         "rp_fig_groups": "谁承担风险，谁受益",
         "rp_fig_differences": "全部结果指标：改革方案相对基线",
         "rp_fig_daily": "逐日序列", "rp_fig_winners": "境况变好与变差的居民",
-        "rp_fig_worlds": "在各种可能情景中",
+        "rp_fig_worlds": "在各种可能世界中",
         "rp_worker_stopped": "一个工作进程意外停止",
         "rp_workers_stopped": "工作进程意外停止{n}次",
         "rp_repeated": "；{n}次运行已重做，因此耗时更长",
@@ -158,9 +161,9 @@ UI: dict[str, dict[str, str]] = {
         "rp_g_group": "群体",
         "rp_g_exposed": "每10万居民中信息暴露的人数",
         "rp_g_info": "提供的诊疗信息（个百分点）",
-        "rp_r_outcome": "结果指标", "rp_r_across": "在各情景中",
-        "rp_r_counts": "更好 / 更差 / 无明显变化的情景数",
-        "rp_r_spread": "变化（5%-95%的情景）", "rp_r_decided": "决定因素",
+        "rp_r_outcome": "结果指标", "rp_r_across": "在各可能世界中",
+        "rp_r_counts": "更好 / 更差 / 无明显变化的可能世界数",
+        "rp_r_spread": "变化（5%-95%的可能世界）", "rp_r_decided": "决定因素",
         "rp_r_words": "说明",
         "rp_r_robust": "稳健：{change}", "rp_r_depends_on": "取决于{what}",
         "rp_r_depends_several": "取决于多个假设",
@@ -168,8 +171,8 @@ UI: dict[str, dict[str, str]] = {
         "rp_r_better": "更好", "rp_r_worse": "更差",
         "rp_r_higher": "更高", "rp_r_lower": "更低",
         "rp_r_to": "{a} 至 {b}",
-        "rp_r_world": "每个情景是把每个不确定假设在其合理范围内各抽取一次；两种政策在同一情景中"
-                      "使用相同的随机种子运行。",
+        "rp_r_world": "每个可能世界是把每个不确定假设在其合理范围内各抽取一次；"
+                      "两种政策在同一可能世界中使用相同的随机种子运行。",
         "rp_r_noted": "{n}项结果未比较及原因",
         "rp_title": "比较：{a} 对比 {b}",
         "rp_h1": "基线与改革方案",
@@ -179,7 +182,7 @@ UI: dict[str, dict[str, str]] = {
                      "模拟居民{residents:,}人，代表{real:,.0f}人，{days}天。区间为配对差值的"
                      "95% t区间。事件数为所代表人口的全国实际数；其他计数按每千名模拟居民计。",
         "rp_h_all": "全部结果指标",
-        "rp_h_sure": "结论有多可靠：在各种可能情景中检验",
+        "rp_h_sure": "结论有多可靠：在各种可能世界中检验",
         "rp_h_changes": "改革方案改变了什么",
         "rp_p_parameter": "参数", "rp_p_baseline": "基线", "rp_p_reform": "改革方案",
         "rp_nothing": "无",
@@ -194,11 +197,14 @@ UI: dict[str, dict[str, str]] = {
         "rp_against": "{b} 对比 {a}",
         "rp_chart_alt": "基线与改革方案的隐私风险和诊疗信息",
         "rp_brief_no_worlds": "<b>未进行稳健性检验</b>：区间只反映在一组假定参数下的重复运行"
-                              "噪声，不反映我们未知的因素。依据本结果决策前，请在可能情景中"
+                              "噪声，不反映我们未知的因素。依据本结果决策前，请在可能世界中"
                               "重新运行。",
         "rp_h_key": "关键假设", "rp_h_caveats": "注意事项",
         "rp_h_reproduce": "如何复现",
         "rp_plausible": "合理范围 {range}：{source}",
+        "rp_plausible_meaning": "合理范围 {range}。含义：{meaning}（该范围的依据见英文文档 "
+                                "docs/uncertainty.md）",
+        "rp_meaning": "含义：{meaning}（依据见英文文档 docs/uncertainty.md）",
         "rp_reform_value": "（改革方案：{value}）",
         "rp_caveats": "这是模型，不是预测：请先看两种政策之间的差异及其基于{reps}次配对重复运行的"
                       "95%区间，再看绝对水平。数据泄露的发生频率按美国数据泄露通报平台的数据"
