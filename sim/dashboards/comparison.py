@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import math
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import CancelledError
@@ -179,6 +180,9 @@ class ComparisonDashboard(W.VBox):
 
         self.lang = "en"
         self._drawn_in = "en"  # the language of the charts on screen (and in the downloads)
+        #: held while the result's text, charts and downloads are written (by the run, or
+        #: by a language switch), so that the two never interleave
+        self._screen = threading.RLock()
         h = self._headings = {key: W.HTML(f"<h3>{tr(key)}</h3>") for key in (
             "scenarios", "reform_levers", "assumptions", "verdict", "who_gains",
             "every_outcome", "over_time", "by_group_table", "across_worlds")}
@@ -445,54 +449,56 @@ class ComparisonDashboard(W.VBox):
         brief and the report are made again in ``lang``). Nothing is recomputed and the
         result is not marked out of date.
         """
-        self.lang = lang
-        for key, widget in self._headings.items():
-            widget.value = f"<h3>{tr(key, lang)}</h3>"
-        self._title.value = (f"<h2>{tr('compare_title', lang)}</h2><p style='max-width:"
-                             f"900px'>{tr('compare_help', lang)}</p>")
-        self.button.description = tr("compare", lang)
-        self.cancel.description = tr("cancel", lang)
-        self.baseline.description = tr("baseline", lang)
-        self.reform.description = tr("reform_from", lang)
-        self.settings.set_language(lang)
-        self.worlds.description = tr("plausible_worlds", lang)
-        self.work.set_language(lang)  # the status line on screen too
-        self.upload.description = tr("open_reform_file", lang)
-        self.upload.tooltip = tr("open_reform_file_tip", lang)
-        worlds, reform, self._relabelling = self.worlds.value, self.reform.value, True
-        try:  # relabelling passes through the first option: put the value back
-            self.worlds.options = [(tr("worlds_none", lang), 0),
-                                   *((str(n), n) for n in (8, 16, 32, 64))]
-            self.worlds.value = worlds
-            if self._uploaded:  # "<name> (uploaded)" in the new language
-                self.reform.options = [
-                    (tr("rp_uploaded", lang).format(name=self._uploaded[value]), value)
-                    if value in self._uploaded else (label, value)
-                    for label, value in (o if isinstance(o, tuple) else (o, o)
-                                         for o in self.reform.options)]
-                self.reform.value = reform
-        finally:
-            self._relabelling = False
-        self._note_worlds()
-        if self._answered_args is not None:
-            self._answer_line()
-        self.levers.set_language(lang)
-        self.assumptions.set_language(lang)
-        if self._message is not None:  # no verdict on screen: the message in its place
-            self.verdict.value = self._message(lang)
-        if self._robust_message is not None:
-            self.robust.value = self._robust_message(lang)
-        if self.result is not None and self.result_key is not None:
-            self._show_verdict(self.result)
-            if not self.work.busy and not _failures(self.result):
-                # the charts, tables and downloads in the new language, from the same result
-                self._figs, self._group_changes = self._draw(self.result)
-                rob = self.result.robustness
-                if rob is not None:
-                    self.robust.value = robustness_table(rob, lang=lang)
-                    self.fig_worlds.value = png(plot_worlds(rob, lang=lang))
-                self._exports(self.result, self._baseline_name)
-        self._on_change(None)
+        with self._screen:  # never between a run's writes
+            self.lang = lang
+            for key, widget in self._headings.items():
+                widget.value = f"<h3>{tr(key, lang)}</h3>"
+            self._title.value = (f"<h2>{tr('compare_title', lang)}</h2><p style='max-width:"
+                                 f"900px'>{tr('compare_help', lang)}</p>")
+            self.button.description = tr("compare", lang)
+            self.cancel.description = tr("cancel", lang)
+            self.baseline.description = tr("baseline", lang)
+            self.reform.description = tr("reform_from", lang)
+            self.settings.set_language(lang)
+            self.worlds.description = tr("plausible_worlds", lang)
+            self.work.set_language(lang)  # the status line on screen too
+            self.upload.description = tr("open_reform_file", lang)
+            self.upload.tooltip = tr("open_reform_file_tip", lang)
+            worlds, reform, self._relabelling = self.worlds.value, self.reform.value, True
+            try:  # relabelling passes through the first option: put the value back
+                self.worlds.options = [(tr("worlds_none", lang), 0),
+                                       *((str(n), n) for n in (8, 16, 32, 64))]
+                self.worlds.value = worlds
+                if self._uploaded:  # "<name> (uploaded)" in the new language
+                    self.reform.options = [
+                        (tr("rp_uploaded", lang).format(name=self._uploaded[value]), value)
+                        if value in self._uploaded else (label, value)
+                        for label, value in (o if isinstance(o, tuple) else (o, o)
+                                             for o in self.reform.options)]
+                    self.reform.value = reform
+            finally:
+                self._relabelling = False
+            self._note_worlds()
+            if self._answered_args is not None:
+                self._answer_line()
+            self.levers.set_language(lang)
+            self.assumptions.set_language(lang)
+            if self._message is not None:  # no verdict on screen: the message in its place
+                self.verdict.value = self._message(lang)
+            if self._robust_message is not None:
+                self.robust.value = self._robust_message(lang)
+            if self.result is not None and self.result_key is not None:
+                self._show_verdict(self.result)
+                if not _failures(self.result):
+                    # the charts, tables and downloads in the new language, from the same
+                    # result (also during the worlds stage: the run waits for this)
+                    self._figs, self._group_changes = self._draw(self.result, in_job=False)
+                    rob = self.result.robustness
+                    if rob is not None:
+                        self.robust.value = robustness_table(rob, lang=lang)
+                        self.fig_worlds.value = png(plot_worlds(rob, lang=lang))
+                    self._exports(self.result, self._baseline_name)
+            self._on_change(None)
 
     def _changes_html(self) -> str:
         """What the reform sets differently from the baseline, in plain words."""
@@ -594,7 +600,8 @@ class ComparisonDashboard(W.VBox):
 
             def provisional(partial_cmp: CompareResult) -> None:
                 self.work.check()
-                self._show_verdict(partial_cmp, provisional=reps)
+                with self._screen:
+                    self._show_verdict(partial_cmp, provisional=reps)
                 self._mark(self._current_key())
                 self.timing.setdefault("first_provisional_s", time.perf_counter() - t0)
 
@@ -602,14 +609,15 @@ class ComparisonDashboard(W.VBox):
                                       partial=provisional, stop=self.work.cancelled)
             self.work.check()
             t1 = time.perf_counter()
-            self._show(cmp, t0, baseline_name)
-            self.runs_done += 1
-            self._answered_args = dict(
-                n=self.runs_done, a=a.name, b=b.name, reps=reps, seed=seed,
-                residents=a.params["n_residents"], days=a.params["n_days"])
-            self._answer_line()
-            self.result, self.result_key, self.running_key = cmp, key, None
-            self._mark(self._current_key())
+            with self._screen:  # a language switch meanwhile waits, then redraws all of it
+                self._show(cmp, t0, baseline_name)
+                self.runs_done += 1
+                self._answered_args = dict(
+                    n=self.runs_done, a=a.name, b=b.name, reps=reps, seed=seed,
+                    residents=a.params["n_residents"], days=a.params["n_days"])
+                self._answer_line()
+                self.result, self.result_key, self.running_key = cmp, key, None
+                self._mark(self._current_key())
             self.timing.update(runs_s=t1 - t0, total_s=time.perf_counter() - t0)
             failed = _failures(cmp)
             self._repaired = [_repairs(self.runner)]  # the worlds stage adds its own
@@ -719,11 +727,10 @@ class ComparisonDashboard(W.VBox):
 
         def failed(exc: Exception) -> None:  # say so, and keep the replication verdict
             why = str(exc)
-            self._robust_message = lambda lang: (
+            self._say_robust(lambda lang: (
                 "<div class='robustness-failed' style='color:#c62828'>" + html.escape(
                     tr("rp_worlds_failed", lang).format(why=plain_message(why, lang)))
-                + "</div>")
-            self.robust.value = self._robust_message(self.lang)
+                + "</div>"))
             self.work.say(lambda lang: tr("rp_worlds_failed_status", lang))
 
         try:
@@ -733,37 +740,34 @@ class ComparisonDashboard(W.VBox):
             return
         per_run = runs_s / max(len(cmp.a.runs) + len(cmp.b.runs), 1)
         est = per_run * plan.runs  # the replications' wall time per run, on the same pool
-        self._robust_message = lambda lang: "<i>{}</i>".format(tr("testing_worlds", lang).format(
+        self._say_robust(lambda lang: "<i>{}</i>".format(tr("testing_worlds", lang).format(
             n=worlds, runs=plan.runs,
-            s="" if est < 1 else tr("rp_about_s", lang).format(s=est)))  # none when cached
-        self.robust.value = self._robust_message(self.lang)
+            s="" if est < 1 else tr("rp_about_s", lang).format(s=est))))  # none when cached
         t0 = time.perf_counter()
         try:
             results, central = plan.execute(lambda sc, sd, r: self.runner.run_many(
                 sc, sd, r, progress=self.work.on_progress, stop=self.work.cancelled))
             self.work.check()
         except (Cancelled, CancelledError):
-            self._robust_message = lambda lang: (
+            self._say_robust(lambda lang: (
                 "<div class='robustness-cancelled' style='color:#b26a00'>"
-                f"{tr('worlds_cancelled', lang)}</div>")
-            self.robust.value = self._robust_message(self.lang)
+                f"{tr('worlds_cancelled', lang)}</div>"))
             self.work.say(lambda lang: tr("worlds_cancelled_status", lang))
             return
         except RuntimeError as exc:  # worker processes kept dying (the Runner's message)
             failed(exc)
             return
         rob = rb.judge(plan, results, central)  # the runs are done: show them, even if
-        cmp.robustness = rob                     # Cancel was pressed meanwhile
-        if self._drawn_in != self.lang:
-            # the language was switched while the worlds ran (the switch does not redraw
-            # under a running job): the charts, notes and downloads in the page's language
-            self._figs, self._group_changes = self._draw(cmp)
-        self._show_verdict(cmp)
-        self._robust_message = None
-        self.robust.value = robustness_table(rob, lang=self.lang)
-        self.fig_worlds.value = png(plot_worlds(rob, lang=self.lang))
-        self.fig_worlds.layout.display = None
-        self._exports(cmp, baseline_name)
+        with self._screen:                      # Cancel was pressed meanwhile
+            cmp.robustness = rob
+            if self._drawn_in != self.lang:  # a safeguard: a switch redraws them itself
+                self._figs, self._group_changes = self._draw(cmp, in_job=False)
+            self._show_verdict(cmp)
+            self._robust_message = None
+            self.robust.value = robustness_table(rob, lang=self.lang)
+            self.fig_worlds.value = png(plot_worlds(rob, lang=self.lang))
+            self.fig_worlds.layout.display = None
+            self._exports(cmp, baseline_name)
         self.timing["worlds_s"] = time.perf_counter() - t0
         n_failed, seconds = rob.settings["failed_runs"], self.timing["worlds_s"]
         repairs = [*getattr(self, "_repaired", []), _repairs(self.runner)]
@@ -775,6 +779,12 @@ class ComparisonDashboard(W.VBox):
                     + _repairs_html(repairs, lang))
 
         self.work.say(status)
+
+    def _say_robust(self, message: Callable[[str], str]) -> None:
+        """Show ``message(lang)`` in the robustness stage's place, and again after a switch."""
+        with self._screen:
+            self._robust_message = message
+            self.robust.value = message(self.lang)
 
     def _current_key(self) -> tuple | None:
         try:
@@ -788,21 +798,22 @@ class ComparisonDashboard(W.VBox):
         ``verdict``: the message in the verdict's place, by language (default: press
         Compare to run).
         """
-        self._message = verdict or (lambda lang: f"<i>{tr('press_compare', lang)}</i>")
-        self.verdict.value = self._message(self.lang)
-        self._robust_message = None
-        self.answered.value = ""
-        self._answered_args = None
-        self.table.value = ""
-        self.groups_table.value = ""
-        self.winners_note.value = ""
-        self.info_note.value = ""
-        self.exports.value = ""
-        self.robust.value = ""
-        for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time,
-                    self.fig_worlds, self.fig_winners):
-            fig.value = b""
-            fig.layout.display = "none"
+        with self._screen:
+            self._message = verdict or (lambda lang: f"<i>{tr('press_compare', lang)}</i>")
+            self.verdict.value = self._message(self.lang)
+            self._robust_message = None
+            self.answered.value = ""
+            self._answered_args = None
+            self.table.value = ""
+            self.groups_table.value = ""
+            self.winners_note.value = ""
+            self.info_note.value = ""
+            self.exports.value = ""
+            self.robust.value = ""
+            for fig in (self.fig_tradeoff, self.fig_groups, self.fig_diff, self.fig_time,
+                        self.fig_worlds, self.fig_winners):
+                fig.value = b""
+                fig.layout.display = "none"
 
     def _show_verdict(self, cmp: CompareResult, provisional: int | None = None) -> None:
         """The verdict and the table; ``provisional``: out of how many replications."""
@@ -849,8 +860,13 @@ class ComparisonDashboard(W.VBox):
         self._figs, self._group_changes = figs, changes
         self._exports(cmp, baseline_name or self.baseline.value)
 
-    def _draw(self, cmp: CompareResult) -> tuple[dict[str, bytes], pd.DataFrame]:
-        """The figures, the group table and the notes, in the page's language."""
+    def _draw(self, cmp: CompareResult, in_job: bool = True
+              ) -> tuple[dict[str, bytes], pd.DataFrame]:
+        """The figures, the group table and the notes, in the page's language.
+
+        ``in_job``: drawn by the run (which stops here if Cancel was pressed), not by a
+        language switch.
+        """
         self._drawn_in = self.lang  # the downloads embed these figures: their language
         a, b = cmp.a.scenario, cmp.b.scenario
         figs = {  # keyed by each figure's English title (its catalogue key: _FIGURES)
@@ -861,7 +877,7 @@ class ComparisonDashboard(W.VBox):
                                                   scenario_label(b.name, self.lang): cmp.b.daily},
                                                  lang=self.lang)),
         }
-        if self.work.busy:  # drawn by the run (not by a language switch afterwards)
+        if in_job:
             self.work.check()
         for fig, value in zip((self.fig_tradeoff, self.fig_groups, self.fig_diff,
                                self.fig_time), figs.values(), strict=True):
