@@ -23,6 +23,7 @@ from .common import (
     failed_runs,
     first_error,
     image,
+    plain_message,
     scenario_names,
 )
 from .controls import ParameterPanel
@@ -164,7 +165,9 @@ class PolicyExplorer(W.VBox):
     def _show_message(self, key: str, **args) -> None:
         """Show message ``key`` in the table's place, in the page's language."""
         self._message = (key, args)
-        text = tr(key, self.lang).format(**{k: html.escape(str(v)) for k, v in args.items()})
+        text = tr(key, self.lang).format(**{  # an error's known wording in the language too
+            k: html.escape(plain_message(str(v), self.lang) if k == "error" else str(v))
+            for k, v in args.items()})
         self.table.value = (f"<i>{text}</i>" if key in _NOTES else
                             f"<div style='color:#c62828'>{text}</div>")
 
