@@ -24,6 +24,7 @@ from .common import (
     first_error,
     image,
     plain_message,
+    scenario_label,
     scenario_names,
 )
 from .controls import ParameterPanel
@@ -183,15 +184,7 @@ class PolicyExplorer(W.VBox):
         values = {**self.panel.values(), **self.settings.overrides()}
         changed = any(base.params[k] != v for k, v in values.items()
                       if k not in ("n_residents", "n_days"))
-        return base.with_overrides(values,
-                                   name=base.name + tr("ex_edited") if changed else None)
-
-    def _arm_name(self, name: str) -> str:
-        """A scenario's name as the charts show it: an edited one marked in the page's language."""
-        suffix = tr("ex_edited")
-        if name.endswith(suffix):
-            return name.removesuffix(suffix) + tr("ex_edited", self.lang)
-        return name
+        return base.with_overrides(values, name=f"{base.name} (edited)" if changed else None)
 
     def run(self, block: bool = False) -> None:
         """Run replications (in the background unless ``block``) and show the outcomes."""
@@ -250,7 +243,7 @@ class PolicyExplorer(W.VBox):
     def _draw_timeseries(self) -> None:
         res = self.result
         self.fig_time.value = png(plot_timeseries(
-            {self._arm_name(res.scenario.name): res.daily},
+            {scenario_label(res.scenario.name, self.lang): res.daily},
             ("residents_exposed_rate", "utility_rate", "breaches", "mean_trust"),
             lang=self.lang))
         self.fig_time.layout.display = None
