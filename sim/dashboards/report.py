@@ -140,19 +140,12 @@ def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
             noted.append(f"<tr>{label}<td colspan=5 class='note' style='text-align:left'>"
                          f"{html.escape(note_text(r.note, lang))}</td></tr>")
             continue
-        if lang == "en":
-            word = (f"robust: {r.change}" if r.verdict == "robust" else
-                    f"depends on {r.turn_parameter}" if r.verdict == "depends"
-                    and r.turn_parameter else "depends on several" if r.verdict == "depends"
-                    else r.verdict)
-        else:
-            word = (tr("rp_r_robust", lang).format(change=_word(r.change, lang))
-                    if r.verdict == "robust" else
-                    tr("rp_r_depends_on", lang).format(what=_param_name(r.turn_parameter,
-                                                                        lang))
-                    if r.verdict == "depends" and r.turn_parameter else
-                    tr("rp_r_depends_several", lang) if r.verdict == "depends"
-                    else _word(r.verdict, lang))
+        word = (tr("rp_r_robust", lang).format(change=_word(r.change, lang))
+                if r.verdict == "robust" else
+                tr("rp_r_depends_on", lang).format(what=_param_name(r.turn_parameter, lang))
+                if r.verdict == "depends" and r.turn_parameter else
+                tr("rp_r_depends_several", lang) if r.verdict == "depends"
+                else _word(r.verdict, lang))
         to = tr("rp_r_to", lang)
         rel = (to.format(a=_pct(r.relative_p05), b=_pct(r.relative_p95))
                if math.isfinite(r.relative_p05) else
