@@ -179,7 +179,6 @@ class ComparisonDashboard(W.VBox):
         self.button.on_click(lambda _: self.compare())
 
         self.lang = "en"
-        self._drawn_in = "en"  # the language of the charts on screen (and in the downloads)
         #: held while the result's text, charts and downloads are written (by the run, or
         #: by a language switch), so that the two never interleave
         self._screen = threading.RLock()
@@ -760,8 +759,6 @@ class ComparisonDashboard(W.VBox):
         rob = rb.judge(plan, results, central)  # the runs are done: show them, even if
         with self._screen:                      # Cancel was pressed meanwhile
             cmp.robustness = rob
-            if self._drawn_in != self.lang:  # a safeguard: a switch redraws them itself
-                self._figs, self._group_changes = self._draw(cmp, in_job=False)
             self._show_verdict(cmp)
             self._robust_message = None
             self.robust.value = robustness_table(rob, lang=self.lang)
@@ -867,7 +864,6 @@ class ComparisonDashboard(W.VBox):
         ``in_job``: drawn by the run (which stops here if Cancel was pressed), not by a
         language switch.
         """
-        self._drawn_in = self.lang  # the downloads embed these figures: their language
         a, b = cmp.a.scenario, cmp.b.scenario
         figs = {  # keyed by each figure's English title (its catalogue key: _FIGURES)
             _TITLE["tradeoff"]: png(plot_tradeoff(cmp, lang=self.lang)),
