@@ -188,3 +188,82 @@ def test_trust_shock_with_the_clock_moved_back_is_still_the_formula():
     m.day = 10
     want = pop.shock * b.decay_per_day ** (10 - pop.shock_day)
     np.testing.assert_array_equal(b.current_shock(), want)
+
+
+# ------------------------------------------------------------- compiled kernels
+def plain_histogram(table, lo, width):
+    hist = np.stack([np.bincount(row[row != NEVER].astype(np.int64) - lo, minlength=width)
+                     for row in table]) if len(table) else np.zeros((0, width), np.int64)
+    return hist, np.count_nonzero(table != NEVER, axis=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shape=st.tuples(st.integers(0, 6), st.integers(1, 40)), seed=st.integers(0, 2**32 - 1),
+       n_writes=st.integers(0, 80), below_col=st.integers(0, 30))
+def test_record_visits_keeps_the_histograms_of_a_fresh_count(shape, seed, n_writes, below_col):
+    """Random tables, writes with repeated pairs, any threshold column: the kept counts
+    equal a recount of the written table, which equals the plain fancy-index write."""
+    from sim.kernels import histogram_rows, record_visits
+
+    rng = np.random.default_rng(seed)
+    lo, day, width = -20, 5, 40
+    table = np.where(rng.random(shape) < 0.4, NEVER,
+                     rng.integers(lo, day, shape)).astype(np.int16)
+    hist, seen = histogram_rows(table, NEVER, lo, width)
+    want_hist, want_seen = plain_histogram(table, lo, width)
+    np.testing.assert_array_equal(hist, want_hist)
+    np.testing.assert_array_equal(seen, want_seen)
+    below = hist[:, :below_col].sum(axis=1).astype(np.int64)
+    if shape[0] == 0:
+        return
+    rows = rng.integers(0, shape[0], n_writes)
+    cols = rng.integers(0, shape[1], n_writes)
+    rows, cols = np.concatenate([rows, rows[:5]]), np.concatenate([cols, cols[:5]])  # repeats
+    plain = table.copy()
+    plain[rows, cols] = day
+    record_visits(table, hist, seen, below, below_col, rows, cols, day, NEVER, lo)
+    np.testing.assert_array_equal(table, plain)
+    want_hist, want_seen = plain_histogram(plain, lo, width)
+    np.testing.assert_array_equal(hist, want_hist)
+    np.testing.assert_array_equal(seen, want_seen)
+    np.testing.assert_array_equal(below, want_hist[:, :below_col].sum(axis=1))
+
+
+def test_the_compiled_kernels_equal_their_python(monkeypatch):
+    """The machine code and the Python it was compiled from agree (NUMBA_DISABLE_JIT)."""
+    from sim.kernels import histogram_rows
+
+    rng = np.random.default_rng(3)
+    table = np.where(rng.random((5, 300)) < 0.3, NEVER, rng.integers(-50, 9, (5, 300)))
+    table = table.astype(np.int16)
+    for a, b in zip(histogram_rows(table, NEVER, -51, 70),
+                    histogram_rows.py_func(table, NEVER, -51, 70), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("retention_days", [0, 10, 3650])
+def test_store_counts_equal_a_count_of_the_table_through_a_run(retention_days):
+    """Every epoch's provider counts, and any threshold asked in between, are the count of
+    the last-visit table itself (the old row-by-row count)."""
+    m = HealthDataModel("national_plan_2025", seed=4,
+                        **small(n_days=30, retention_days=retention_days))
+    rec = m.records
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        m.step()
+        thrs = [rec.retention_threshold(), int(NEVER) + 1,
+                int(rng.integers(-400, m.day + 2))]
+        for thr in thrs:
+            np.testing.assert_array_equal(
+                rec._provider_counts(thr), np.count_nonzero(rec.last_visit >= thr, axis=1))
+
+
+def test_import_sim_does_not_import_numba():
+    """Numba (~0.3 s to import) is loaded by the first kernel call, not by ``import sim``."""
+    import subprocess
+    import sys
+
+    code = "import sys, sim; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,105 @@
+"""Compiled loops for the model's hot paths.
+
+Some of a day's work is a loop over a few thousand (at a million residents, a few hundred
+thousand) elements that NumPy can only express as many whole-array passes or with
+``np.unique`` to undo duplicates; one pass of a compiled loop does it. Each kernel here is
+plain Python over NumPy arrays, compiled by `Numba <https://numba.readthedocs.io>`_ the
+first time it is called and cached on disk (``__pycache__`` beside this file, or
+``NUMBA_CACHE_DIR``), so ``import sim`` does not import Numba and a fresh process loads the
+machine code instead of compiling it again.
+
+Why Numba: the kernels are short loops over arrays the model already keeps (no new data
+layout, as Polars or a compiled extension would need), it is what Starsim and Covasim use for
+the same purpose, and ``NUMBA_DISABLE_JIT=1`` runs the very same Python, which is how a
+kernel is debugged.
+
+The model's methods stay the readable definition: each kernel's docstring names the plain
+NumPy computation it equals, and ``tests/test_fast_paths.py`` holds it there on random
+inputs and through whole runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+import numpy as np
+
+__all__ = ["compiled", "histogram_rows", "record_visits"]
+
+_lock = threading.Lock()
+
+
+def compiled(fn):
+    """Compile ``fn`` with Numba (``njit``, cached on disk) the first time it is called.
+
+    The plain function stays available as ``.py_func`` (what tests compare against, and
+    what runs under ``NUMBA_DISABLE_JIT=1``).
+    """
+    state: dict = {}
+
+    @functools.wraps(fn)
+    def call(*args):
+        f = state.get("f")
+        if f is None:
+            with _lock:
+                f = state.get("f")
+                if f is None:
+                    import numba
+
+                    f = state["f"] = numba.njit(cache=True, nogil=True)(fn)
+        return f(*args)
+
+    call.py_func = fn
+    return call
+
+
+@compiled
+def histogram_rows(table, never, lo, width):
+    """Per row of ``table``, how many cells hold each day, and how many are not ``never``.
+
+    Returns ``(hist, seen)``: ``hist[q, d - lo]`` is the number of cells of row ``q``
+    equal to day ``d`` (``np.bincount(row[row != never] - lo, minlength=width)``) and
+    ``seen[q]`` the number of cells that are not ``never``. One pass over the table.
+    """
+    n_rows, n = table.shape
+    hist = np.zeros((n_rows, width), dtype=np.int32)
+    seen = np.zeros(n_rows, dtype=np.int64)
+    for q in range(n_rows):
+        for r in range(n):
+            d = table[q, r]
+            if d != never:
+                if d < lo or d - lo >= width:
+                    raise ValueError("histogram_rows: a day outside [lo, lo + width)")
+                hist[q, d - lo] += 1
+                seen[q] += 1
+    return hist, seen
+
+
+@compiled
+def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, lo):
+    """Write ``day`` into ``table[rows[i], cols[i]]`` and keep the row histograms.
+
+    ``hist``/``seen`` are :func:`histogram_rows` of ``table``, and ``below[q]`` the number
+    of cells of row ``q`` that are not ``never`` and hold a day whose column ``d - lo`` is
+    under ``below_col``; all three stay equal to what a fresh count of the updated table
+    would give. A pair listed twice is written once. The table's plain update is
+    ``table[rows, cols] = day``.
+    """
+    day_col = day - lo
+    for i in range(rows.shape[0]):
+        q = rows[i]
+        r = cols[i]
+        old = table[q, r]
+        if old == day:
+            continue  # already today's (the same pair earlier in the list)
+        if old == never:
+            seen[q] += 1
+        else:
+            hist[q, old - lo] -= 1
+            if old - lo < below_col:
+                below[q] -= 1
+        hist[q, day_col] += 1
+        if day_col < below_col:
+            below[q] += 1
+        table[q, r] = day
