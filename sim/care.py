@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .fields import CONDITIONS, EncounterType, FieldCategory
+from .kernels import byte_table_sums, count_bits_by_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
@@ -152,9 +153,12 @@ class CareProcess:
         values[:, soft] *= p["lifestyle_clinical_value"]
         self.clinical_values = values
         self._value_tables = _byte_tables(values)
-        # where the clinical value comes from, field by field: the day's needed and
-        # delivered masks are kept and tallied in batches (a few NumPy calls per batch)
-        self._by_field: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        # where the clinical value comes from, field by field: each day's needed and
+        # delivered fields are counted by encounter type, and the counts turned into value
+        # in batches of _FIELD_BATCH encounters
+        self._needed_counts = np.zeros((len(EncounterType), len(cat)), dtype=np.int64)
+        self._got_counts = np.zeros_like(self._needed_counts)
+        self._type_seen = np.zeros(len(EncounterType), dtype=bool)
         self._by_field_n = 0
         self.field_needed = np.zeros(len(cat))
         self.field_delivered = np.zeros(len(cat))
@@ -181,11 +185,9 @@ class CareProcess:
     # ------------------------------------------------------------------ values
     def mask_value(self, masks: np.ndarray, etype: np.ndarray) -> np.ndarray:
         """Clinical value of each event's field mask for its encounter type."""
-        t = self._value_tables
-        out = t[etype, 0, masks & 255]
-        for b in range(1, t.shape[1]):
-            out += t[etype, b, (masks >> (8 * b)) & 255]
-        return out
+        # Σ over the mask's bytes of a per-byte table (a kernel: byte_table_sums)
+        return byte_table_sums(self._value_tables, np.asarray(masks, dtype=np.int64),
+                               np.asarray(etype, dtype=np.int64))
 
     def needed_mask(self, res: np.ndarray, etype: np.ndarray) -> np.ndarray:
         """Fields clinically needed at each encounter."""
@@ -193,16 +195,14 @@ class CareProcess:
 
     def _tally_fields(self) -> None:
         """Add the kept encounters' needed and delivered value to each field's totals."""
-        if not self._by_field:
-            return
-        etype, needed, got = (np.concatenate(x) for x in zip(*self._by_field, strict=True))
-        self._by_field, self._by_field_n = [], 0
-        cat = self.model.catalogue
-        for et in np.unique(etype):
-            sel = etype == et
+        for et in np.flatnonzero(self._type_seen):
             value = self.clinical_values[et]
-            self.field_needed += cat.unpack(needed[sel]).sum(axis=0) * value
-            self.field_delivered += cat.unpack(got[sel]).sum(axis=0) * value
+            self.field_needed += self._needed_counts[et] * value
+            self.field_delivered += self._got_counts[et] * value
+        self._needed_counts[:] = 0
+        self._got_counts[:] = 0
+        self._type_seen[:] = False
+        self._by_field_n = 0
 
     def information_by_field(self) -> dict[str, float]:
         """Each field's part of the clinical utility rate, so far (they add up to it).
@@ -394,7 +394,10 @@ class CareProcess:
         # clinical utility counts what records deliver (what a design can change); the
         # emergency measures below count the patient's account too
         m.groups.add_encounters(res, ev.away, need_v, rec_v)
-        self._by_field.append((etype, needed, from_records))
+        et64 = etype.astype(np.int64)
+        count_bits_by_type(et64, needed, self._needed_counts)
+        count_bits_by_type(et64, from_records, self._got_counts)
+        self._type_seen[et64] = True
         self._by_field_n += n
         if self._by_field_n >= _FIELD_BATCH:
             self._tally_fields()

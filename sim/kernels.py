@@ -25,7 +25,8 @@ import threading
 
 import numpy as np
 
-__all__ = ["compiled", "histogram_rows", "record_visits"]
+__all__ = ["byte_table_sums", "compiled", "count_bits_by_type", "histogram_rows",
+           "record_visits"]
 
 _lock = threading.Lock()
 
@@ -103,3 +104,43 @@ def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, l
         if day_col < below_col:
             below[q] += 1
         table[q, r] = day
+
+
+@compiled
+def count_bits_by_type(etype, masks, counts):
+    """Add to ``counts[t, f]`` the number of ``masks`` of type ``t`` with bit ``f`` set.
+
+    The plain computation, per type ``t``: ``counts[t] += unpack(masks[etype == t]).sum(0)``
+    (``sim.fields.FieldCatalogue.unpack``); here one pass without the ``(n, fields)``
+    boolean table.
+    """
+    n_fields = counts.shape[1]
+    for i in range(masks.shape[0]):
+        m = masks[i]
+        t = etype[i]
+        f = 0
+        while m != 0 and f < n_fields:
+            if m & 1:
+                counts[t, f] += 1
+            m >>= 1
+            f += 1
+
+
+@compiled
+def byte_table_sums(tables, masks, etype):
+    """``out[i] = Σ_b tables[etype[i], b, byte b of masks[i]]``, bytes in order.
+
+    The same additions, in the same order, as ``tables[etype, 0, masks & 255] + tables[etype,
+    1, (masks >> 8) & 255] + ...`` (``sim.care.CareProcess.mask_value``): equal to the last
+    bit, not only to rounding.
+    """
+    n_bytes = tables.shape[1]
+    out = np.empty(masks.shape[0])
+    for i in range(masks.shape[0]):
+        m = masks[i]
+        t = etype[i]
+        acc = tables[t, 0, m & 255]
+        for b in range(1, n_bytes):
+            acc += tables[t, b, (m >> (8 * b)) & 255]
+        out[i] = acc
+    return out

@@ -267,3 +267,45 @@ def test_import_sim_does_not_import_numba():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(0, 300), n_fields=st.integers(1, 62), seed=st.integers(0, 2**32 - 1))
+def test_field_counts_by_type_equal_the_unpacked_table(n, n_fields, seed):
+    from sim.fields import CATALOGUE
+    from sim.kernels import count_bits_by_type
+
+    rng = np.random.default_rng(seed)
+    masks = rng.integers(0, 2**n_fields, n, dtype=np.int64)
+    etype = rng.integers(0, 4, n).astype(np.int64)
+    counts = rng.integers(0, 5, (4, n_fields)).astype(np.int64)  # added to, not replaced
+    want = counts.copy()
+    bits = ((masks.astype(np.uint64)[:, None] >> np.arange(n_fields, dtype=np.uint64))
+            & np.uint64(1)).astype(bool)
+    for t in range(4):
+        want[t] += bits[etype == t].sum(axis=0)
+    count_bits_by_type(etype, masks, counts)
+    np.testing.assert_array_equal(counts, want)
+    if n_fields == len(CATALOGUE.fields):  # the catalogue's own unpack is the same table
+        np.testing.assert_array_equal(CATALOGUE.unpack(masks), bits)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 300), seed=st.integers(0, 2**32 - 1))
+def test_mask_values_equal_the_byte_table_lookups_to_the_last_bit(n, seed):
+    from sim.care import _byte_tables
+
+    m = plan_model(n_days=1)
+    rng = np.random.default_rng(seed)
+    n_fields = len(m.catalogue.fields)
+    masks = rng.integers(0, 2**n_fields, n, dtype=np.int64)
+    etype = rng.integers(0, m.care.clinical_values.shape[0], n).astype(np.int8)
+    t = _byte_tables(m.care.clinical_values)
+    want = t[etype, 0, masks & 255]
+    for b in range(1, t.shape[1]):
+        want = want + t[etype, b, (masks >> (8 * b)) & 255]
+    got = m.care.mask_value(masks, etype)
+    assert got.tobytes() == want.tobytes()  # the same additions in the same order
+    bits = m.catalogue.unpack(masks)
+    np.testing.assert_allclose(got, (bits * m.care.clinical_values[etype]).sum(axis=1),
+                               rtol=1e-12, atol=1e-12)
