@@ -167,6 +167,7 @@ class Behaviour:
         self._scheduled: dict[int, list[np.ndarray]] = {}
         self._shocked: list[np.ndarray] = []
         self._shocked_idx = np.zeros(0, dtype=np.int64)
+        self._is_shocked = np.zeros(pop.n, dtype=bool)
 
     # ----------------------------------------------------------------- trust
     def current_shock(self, idx: np.ndarray | None = None) -> np.ndarray:
@@ -200,7 +201,13 @@ class Behaviour:
     def shocked_residents(self) -> np.ndarray:
         """Residents who have ever had a personal trust shock (notified of a breach)."""
         if self._shocked:
-            self._shocked_idx = np.union1d(self._shocked_idx, np.concatenate(self._shocked))
+            # = np.union1d(shocked, new): the new ones inserted in order, without sorting
+            # the whole (growing) list again each day
+            new = np.unique(np.concatenate(self._shocked))
+            new = new[~self._is_shocked[new]]
+            self._is_shocked[new] = True
+            self._shocked_idx = np.insert(self._shocked_idx,
+                                          self._shocked_idx.searchsorted(new), new)
             self._shocked = []
         return self._shocked_idx
 

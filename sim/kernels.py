@@ -49,10 +49,24 @@ def compiled(fn):
                     import numba
 
                     f = state["f"] = numba.njit(cache=True, nogil=True)(fn)
-        return f(*args)
+        return _canonical(f(*args))
 
     call.py_func = fn
     return call
+
+
+def _canonical(out):
+    """Arrays a kernel returns, viewed with NumPy's own dtype object.
+
+    Numba's arrays carry an equal but distinct ``dtype`` instance, and NumPy's fast paths
+    compare dtypes by identity: ``np.add.at(acc, idx, kernel_output)`` measured 30-60x
+    slower (2-4 ms instead of 0.06 ms for 30,000 values) until the array is re-viewed.
+    """
+    if isinstance(out, np.ndarray):
+        return out.view(out.dtype.type) if out.dtype.fields is None else out
+    if isinstance(out, tuple):
+        return tuple(_canonical(x) for x in out)
+    return out
 
 
 @compiled
@@ -78,19 +92,27 @@ def histogram_rows(table, never, lo, width):
 
 
 @compiled
-def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, lo):
-    """Write ``day`` into ``table[rows[i], cols[i]]`` and keep the row histograms.
+def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, lo, last_any,
+                  last_by_group, row_group):
+    """Write ``day`` into ``table[rows[i], cols[i]]``; return each pair's previous value.
 
-    ``hist``/``seen`` are :func:`histogram_rows` of ``table``, and ``below[q]`` the number
-    of cells of row ``q`` that are not ``never`` and hold a day whose column ``d - lo`` is
-    under ``below_col``; all three stay equal to what a fresh count of the updated table
-    would give. A pair listed twice is written once. The table's plain update is
-    ``table[rows, cols] = day``.
+    The plain update is ``prior = table[rows, cols]; table[rows, cols] = day;
+    last_any[cols] = day; last_by_group[row_group[rows], cols] = day`` (a pair listed twice
+    is written once, and both get the value before the write). ``hist``/``seen`` are
+    :func:`histogram_rows` of ``table``, and ``below[q]`` the number of cells of row ``q``
+    that are not ``never`` and hold a day whose column ``d - lo`` is under ``below_col``;
+    all three stay equal to what a fresh count of the updated table would give.
     """
+    n = rows.shape[0]
+    prior = np.empty(n, dtype=table.dtype)
+    for i in range(n):
+        prior[i] = table[rows[i], cols[i]]
     day_col = day - lo
-    for i in range(rows.shape[0]):
+    for i in range(n):
         q = rows[i]
         r = cols[i]
+        last_any[r] = day
+        last_by_group[row_group[q], r] = day
         old = table[q, r]
         if old == day:
             continue  # already today's (the same pair earlier in the list)
@@ -104,6 +126,7 @@ def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, l
         if day_col < below_col:
             below[q] += 1
         table[q, r] = day
+    return prior
 
 
 @compiled

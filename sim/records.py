@@ -58,6 +58,7 @@ class Records:
             self.last_visit, NEVER, self._day_lo, model.n_days - self._day_lo + 1)
         self._below = np.zeros(model.n_providers, dtype=np.int64)
         self._below_col = 0  # _below counts the days of columns under this one
+        self._provider_region = np.asarray(model.provider_region, dtype=np.int64)
         self.last_by_region = np.full((n_regions, model.pop.n), NEVER, dtype=np.int16)
         for r in range(n_regions):
             rows = np.flatnonzero(model.provider_region == r)
@@ -86,25 +87,24 @@ class Records:
     def record(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
         """Providers record today's encounters; return each one's previous date there."""
         day = self.model.day
-        prior = self.last_visit[providers, residents]
         if day - self._day_lo >= self._hist.shape[1]:  # run past n_days: widen
             grow = np.zeros((len(self._hist), day - self._day_lo + 1 - self._hist.shape[1]),
                             dtype=self._hist.dtype)
             self._hist = np.concatenate([self._hist, grow], axis=1)
-        # = self.last_visit[providers, residents] = day, keeping the day histograms
-        record_visits(self.last_visit, self._hist, self._seen, self._below, self._below_col,
-                      np.asarray(providers, dtype=np.int64),
-                      np.asarray(residents, dtype=np.int64), day, NEVER, self._day_lo)
-        if self._top_provider is not None:
+        if self._top_provider is not None:  # (reads last_any as it was before today)
             top = self._top_provider
             moved = residents[top[residents] != providers]  # latest record: a new provider
             self._second[moved] = self.last_any[moved]
             top[residents] = providers
             # seen by two providers today: whichever one the table kept, the other is today
             self._second[residents[top[residents] != providers]] = day
-        self.last_any[residents] = day
-        self.last_by_region[self.model.provider_region[providers], residents] = day
-        return prior
+        # = prior = last_visit[providers, residents]; last_visit[providers, residents] = day;
+        # last_any[residents] = day; last_by_region[region of providers, residents] = day,
+        # keeping the day histograms (a compiled loop: one pass, no temporaries)
+        return record_visits(self.last_visit, self._hist, self._seen, self._below,
+                             self._below_col, np.asarray(providers, dtype=np.int64),
+                             np.asarray(residents, dtype=np.int64), day, NEVER, self._day_lo,
+                             self.last_any, self.last_by_region, self._provider_region)
 
     def last_elsewhere(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
         """The last day a provider other than ``providers[i]`` recorded ``residents[i]``.

@@ -220,9 +220,20 @@ def test_record_visits_keeps_the_histograms_of_a_fresh_count(shape, seed, n_writ
     cols = rng.integers(0, shape[1], n_writes)
     rows, cols = np.concatenate([rows, rows[:5]]), np.concatenate([cols, cols[:5]])  # repeats
     plain = table.copy()
+    want_prior = plain[rows, cols]
     plain[rows, cols] = day
-    record_visits(table, hist, seen, below, below_col, rows, cols, day, NEVER, lo)
+    group = rng.integers(0, 3, shape[0])
+    last_any = table.max(axis=0)
+    by_group = np.full((3, shape[1]), NEVER, dtype=np.int16)
+    want_any, want_by_group = last_any.copy(), by_group.copy()
+    want_any[cols] = day
+    want_by_group[group[rows], cols] = day
+    prior = record_visits(table, hist, seen, below, below_col, rows, cols, day, NEVER, lo,
+                          last_any, by_group, group)
+    np.testing.assert_array_equal(prior, want_prior)
     np.testing.assert_array_equal(table, plain)
+    np.testing.assert_array_equal(last_any, want_any)
+    np.testing.assert_array_equal(by_group, want_by_group)
     want_hist, want_seen = plain_histogram(plain, lo, width)
     np.testing.assert_array_equal(hist, want_hist)
     np.testing.assert_array_equal(seen, want_seen)
@@ -309,3 +320,29 @@ def test_mask_values_equal_the_byte_table_lookups_to_the_last_bit(n, seed):
     bits = m.catalogue.unpack(masks)
     np.testing.assert_allclose(got, (bits * m.care.clinical_values[etype]).sum(axis=1),
                                rtol=1e-12, atol=1e-12)
+
+
+def test_kernel_outputs_carry_numpys_own_dtype():
+    """NumPy's ufunc.at fast path needs the canonical dtype object (Numba's is a copy)."""
+    from sim.kernels import byte_table_sums, histogram_rows
+
+    out = byte_table_sums(np.ones((1, 1, 256)), np.arange(5, dtype=np.int64),
+                          np.zeros(5, dtype=np.int64))
+    assert out.dtype is np.dtype(np.float64)
+    hist, seen = histogram_rows(np.zeros((2, 3), dtype=np.int16), NEVER, -1, 3)
+    assert hist.dtype is np.dtype(np.int32) and seen.dtype is np.dtype(np.int64)
+
+
+@settings(max_examples=30, deadline=None)
+@given(batches=st.lists(st.lists(st.integers(0, 199), max_size=30), max_size=8))
+def test_shocked_residents_are_the_sorted_union_of_every_notification(batches):
+    m = HealthDataModel(seed=1, **small(n_residents=200, n_days=5))
+    b = m.behaviour
+    want = np.zeros(0, dtype=np.int64)
+    for i, batch in enumerate(batches):
+        idx = np.array(batch, dtype=np.int64)
+        b._shocked.append(idx)
+        want = np.union1d(want, idx)
+        if i % 2:  # asked on some days only: several batches between two asks
+            np.testing.assert_array_equal(b.shocked_residents(), want)
+    np.testing.assert_array_equal(b.shocked_residents(), want)
