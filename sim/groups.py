@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .geography import region_names
+from .kernels import add_by_group
 from .outcomes import harm_by_resident
 from .population import Attitude
 
@@ -56,10 +57,35 @@ class GroupAccounts:
         #: each resident's clinical value needed and delivered over the run
         self.need_r = np.zeros(pop.n)
         self.got_r = np.zeros(pop.n)
+        self._stacked: np.ndarray | None = None  # the codes as one (dimensions, residents) table
 
     def add_encounters(self, res: np.ndarray, away: np.ndarray, need_v: np.ndarray,
                        got_v: np.ndarray) -> None:
-        """Add a day's encounters (clinical value needed and delivered) to each group."""
+        """Add a day's encounters (clinical value needed and delivered) to each group.
+
+        One compiled pass (:func:`sim.kernels.add_by_group`) makes the same sums, in the
+        same order, as :meth:`add_encounters_plain`, the definition.
+        """
+        dims = list(self.codes)
+        if list(self.labels) != [*dims, "care_location"]:  # groups changed by an extension
+            self.add_encounters_plain(res, away, need_v, got_v)
+            return
+        if self._stacked is None:
+            self._stacked = np.stack([np.asarray(self.codes[d], dtype=np.int16) for d in dims])
+        width = max(len(v) for v in self.labels.values())
+        need_day = np.zeros((len(dims) + 1, width))
+        got_day = np.zeros_like(need_day)
+        add_by_group(self.need_r, self.got_r, np.asarray(res, dtype=np.int64),
+                     np.asarray(away, dtype=np.int64), need_v, got_v, self._stacked,
+                     need_day, got_day)
+        for row, (dim, labels) in enumerate(self.labels.items()):
+            k = len(labels)
+            self.need[dim] += need_day[row, :k]
+            self.got[dim] += got_day[row, :k]
+
+    def add_encounters_plain(self, res: np.ndarray, away: np.ndarray, need_v: np.ndarray,
+                             got_v: np.ndarray) -> None:
+        """:meth:`add_encounters` in NumPy: what the compiled pass is held to."""
         np.add.at(self.need_r, res, need_v)
         np.add.at(self.got_r, res, got_v)
         for dim, labels in self.labels.items():

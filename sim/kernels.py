@@ -25,7 +25,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["byte_table_sums", "compiled", "count_bits_by_type", "histogram_rows",
+__all__ = ["add_by_group", "byte_table_sums", "compiled", "count_bits_by_type", "histogram_rows",
            "record_visits"]
 
 _lock = threading.Lock()
@@ -167,3 +167,32 @@ def byte_table_sums(tables, masks, etype):
             acc += tables[t, b, (m >> (8 * b)) & 255]
         out[i] = acc
     return out
+
+
+@compiled
+def add_by_group(need_r, got_r, res, away, need_v, got_v, codes, need_day, got_day):
+    """Add each encounter's value to its resident's and its groups' sums, in order.
+
+    The plain computation (``sim.groups.GroupAccounts.add_encounters_plain``):
+    ``np.add.at(need_r, res, need_v)`` (and ``got``), and per group dimension ``d``
+    ``need_day[d] = np.bincount(codes[d][res], weights=need_v)``, the last dimension
+    coded by ``away``; both add in the order of the encounters, as this loop does. A code
+    beyond ``need_day``'s width is left out, as ``bincount(...)[:width]`` leaves it.
+    """
+    n_dims = codes.shape[0]
+    width = need_day.shape[1]
+    for i in range(res.shape[0]):
+        r = res[i]
+        nv = need_v[i]
+        gv = got_v[i]
+        need_r[r] += nv
+        got_r[r] += gv
+        for d in range(n_dims):
+            c = codes[d, r]
+            if c < width:
+                need_day[d, c] += nv
+                got_day[d, c] += gv
+        c = away[i]
+        if c < width:
+            need_day[n_dims, c] += nv
+            got_day[n_dims, c] += gv
