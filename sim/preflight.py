@@ -26,13 +26,16 @@ from typing import Any
 __all__ = ["Estimate", "PreflightError", "check_fits", "check_out", "estimate",
            "machine_memory", "safe_filename"]
 
-#: measured on the project's machine (benchmarks/RESULTS.md): a default run costs about
-#: 0.15 s plus 12 µs per resident for a year, and holds about 600 bytes per resident besides
-#: its tables, on top of ~250 MB for Python and the libraries
-SECONDS_FIXED = 0.15
-SECONDS_PER_RESIDENT_YEAR = 12e-6
+#: measured on the project's machine (benchmarks/RESULTS.md, 2026-12-07): a default run
+#: (217 provider nodes) costs about 0.4 s plus 5.5 µs per resident for a year at 70 nodes,
+#: times sqrt(nodes / 70) (0.46 s at 4,000 residents, 0.58 s at 10,000, 1.8 s at 100,000,
+#: 8.8 s at a million), and holds about 600 bytes per resident besides its tables, on top of
+#: ~300 MB for Python and the libraries (Numba's compiler ~150 MB of it, 110 MB of which
+#: are shared library pages other processes share)
+SECONDS_FIXED = 0.4
+SECONDS_PER_RESIDENT_YEAR = 5.5e-6
 BYTES_PER_RESIDENT = 600
-BYTES_BASE = 250e6
+BYTES_BASE = 300e6
 ENCOUNTERS_PER_RESIDENT_DAY = 0.033  # a day's encounters, each reading every provider
 USABLE_SHARE = 0.8  # of the machine's memory, for the runs together
 
