@@ -866,8 +866,10 @@ _DECLARED: tuple[Parameter, ...] = (
       source="assumption (Anthem 2015 and Shanghai 2022 lost nearly all records)"),
     # -------------------------------------------------------------- settings
     P(name="n_residents", default=10_000, kind="setting", group="run", unit="residents",
-      dtype=int, low=100, high=5_000_000, help="Simulated residents (a representative sample).",
-      source="issue #2 (10,000 default, 1,000,000 must run)"),
+      dtype=int, low=100, high=20_000_000,
+      help="Simulated residents (a representative sample).",
+      source="issue #2 (10,000 default, 1,000,000 must run); issue #19 (10,000,000 on one "
+             "24 GB machine; the preflight memory check refuses what does not fit)"),
     P(name="n_days", default=365, kind="setting", group="run", unit="days", dtype=int, low=1,
       high=3650, help="Length of the run.", source="issue #2"),
     P(name="real_population", default=1.41e9, kind="setting", group="run", unit="persons",

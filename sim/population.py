@@ -242,7 +242,12 @@ class Population:
             "education": np.log(_EDUCATION[education]),
             "location_trail": np.full(n, -np.log(trail_cells)),
         }
-        logp = {k: v.astype(np.float64) for k, v in logp.items()}
+        # one (residents × quasi-identifiers) table, row-major (a leak reads whole rows:
+        # sim.risk.QuasiIdentifierModel), each name a view of its column
+        table = np.empty((n, len(logp)))
+        for j, v in enumerate(logp.values()):
+            table[:, j] = v
+        logp = {k: table[:, j] for j, k in enumerate(logp)}
         return cls(
             n=n, region=region, county=county, birth_day=birth_day, birth_year=birth_year,
             sex=sex, occupation=occupation, ethnicity=ethnicity, marital=marital,

@@ -244,7 +244,8 @@ class QuasiIdentifiers:
         self.pop = pop
         self.catalogue = catalogue
         self.field_bit = {f.name: 1 << i for i, f in enumerate(catalogue)}
-        self._logp: np.ndarray | None = None  # built on first use (a leak)
+        # (table, its columns in this model's order or None): set on first use (a leak)
+        self._logp: tuple[np.ndarray, np.ndarray | None] | None = None
 
     def _build(self) -> None:
         """Each resident's quasi-identifier log-probabilities as one (residents × QIs) table."""
@@ -252,9 +253,14 @@ class QuasiIdentifiers:
         b = self.field_bit
         names = [f.name for f in self.catalogue
                  if f.quasi_identifier and f.name != "marital_status"]
-        cols = [pop.logp[n] for n in names]
-        cols += [pop.logp["marital_status"], pop.logp["marital_marginal"]]
-        self._logp = np.stack(cols, axis=1)
+        cols = [*names, "marital_status", "marital_marginal"]
+        base = next(iter(pop.logp.values())).base
+        if base is not None and all(pop.logp[c].base is base for c in cols):
+            # the population keeps them as columns of one table: read its rows, no copy
+            order = list(pop.logp)
+            self._logp = (base, np.array([order.index(c) for c in cols]))
+        else:
+            self._logp = (np.stack([pop.logp[c] for c in cols], axis=1), None)
         bits = np.array([b[n] for n in names] + [0, 0], dtype=np.int64)
         gen = [f for f in self.catalogue if f.quasi_identifier and f.generalises]
         coarse = [np.int64(b[f.name]) for f in gen]
@@ -283,7 +289,10 @@ class QuasiIdentifiers:
         present = ((f[:, None] & bits[None, :]) != 0)
         present[:, -2] = mar & age
         present[:, -1] = mar & ~age
-        return np.einsum("ij,ij->i", present, self._logp[idx])
+        table, columns = self._logp
+        # (one fancy index over both axes: a C-ordered block, as einsum summed before)
+        rows = table[idx] if columns is None else table[np.asarray(idx)[:, None], columns]
+        return np.einsum("ij,ij->i", present, rows)
 
     def columns(self, idx: np.ndarray, fields: np.ndarray) -> dict[str, np.ndarray]:
         """Quasi-identifier columns of leaked records (``-1`` where a record lacks one)."""
