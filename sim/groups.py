@@ -57,7 +57,7 @@ class GroupAccounts:
         #: each resident's clinical value needed and delivered over the run
         self.need_r = np.zeros(pop.n)
         self.got_r = np.zeros(pop.n)
-        self._stacked: np.ndarray | None = None  # the codes as one (dimensions, residents) table
+        self._stacked: np.ndarray | None = None  # the codes as one (residents, dimensions) table
 
     def add_encounters(self, res: np.ndarray, away: np.ndarray, need_v: np.ndarray,
                        got_v: np.ndarray) -> None:
@@ -71,7 +71,9 @@ class GroupAccounts:
             self.add_encounters_plain(res, away, need_v, got_v)
             return
         if self._stacked is None:
-            self._stacked = np.stack([np.asarray(self.codes[d], dtype=np.int16) for d in dims])
+            # one row per resident: an encounter reads its resident's codes in one cache line
+            self._stacked = np.stack([np.asarray(self.codes[d], dtype=np.int16) for d in dims],
+                                     axis=1)
         width = max(len(v) for v in self.labels.values())
         need_day = np.zeros((len(dims) + 1, width))
         got_day = np.zeros_like(need_day)

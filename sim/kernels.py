@@ -175,11 +175,11 @@ def add_by_group(need_r, got_r, res, away, need_v, got_v, codes, need_day, got_d
 
     The plain computation (``sim.groups.GroupAccounts.add_encounters_plain``):
     ``np.add.at(need_r, res, need_v)`` (and ``got``), and per group dimension ``d``
-    ``need_day[d] = np.bincount(codes[d][res], weights=need_v)``, the last dimension
+    ``need_day[d] = np.bincount(codes[res, d], weights=need_v)``, the last dimension
     coded by ``away``; both add in the order of the encounters, as this loop does. A code
     beyond ``need_day``'s width is left out, as ``bincount(...)[:width]`` leaves it.
     """
-    n_dims = codes.shape[0]
+    n_dims = codes.shape[1]
     width = need_day.shape[1]
     for i in range(res.shape[0]):
         r = res[i]
@@ -188,7 +188,7 @@ def add_by_group(need_r, got_r, res, away, need_v, got_v, codes, need_day, got_d
         need_r[r] += nv
         got_r[r] += gv
         for d in range(n_dims):
-            c = codes[d, r]
+            c = codes[r, d]
             if c < width:
                 need_day[d, c] += nv
                 got_day[d, c] += gv
