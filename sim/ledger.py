@@ -46,6 +46,7 @@ def _kinds(kind, n: int) -> np.ndarray:
     return np.asarray(kind, dtype=object)
 
 
+_INTRUSIONS = frozenset({"exfiltration", "ransomware"})
 _NO_INT = np.zeros(0, dtype=np.int64)
 _NO_BOOL = np.zeros(0, dtype=bool)
 _NO_INT.flags.writeable = False
@@ -167,7 +168,8 @@ class Ledger:
         # retention purged rows, not systems: an intrusion takes the share of what is kept
         # that it would take of the unpurged institution (its size draw is u[2]); the
         # shock's share and a lost device's records are what they are
-        intrusion = np.isin(kinds, ("exfiltration", "ransomware"))
+        # (object array of a few names: a comprehension, not np.isin's sort)
+        intrusion = np.array([x in _INTRUSIONS for x in kinds.tolist()], dtype=bool)
         if intrusion.any():
             th = self.model.threats
             rows = np.flatnonzero(intrusion)
