@@ -46,13 +46,21 @@ def compiled(fn):
             with _lock:
                 f = state.get("f")
                 if f is None:
-                    import numba
-
-                    f = state["f"] = numba.njit(cache=True, nogil=True)(fn)
+                    state["f"] = f = _jit(fn)
         return _canonical(f(*args))
 
     call.py_func = fn
     return call
+
+
+def _jit(fn):
+    """``numba.njit`` with the disk cache, or without it where no cache folder is writable."""
+    import numba
+
+    try:
+        return numba.njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # "cannot cache ...: no locator available" (read-only install)
+        return numba.njit(nogil=True)(fn)
 
 
 def _canonical(out):

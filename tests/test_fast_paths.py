@@ -368,3 +368,24 @@ def test_group_sums_equal_the_plain_sums_to_the_last_bit(n, seed):
     for dim in plain.labels:
         assert fast.need[dim].tobytes() == plain.need[dim].tobytes(), dim
         assert fast.got[dim].tobytes() == plain.got[dim].tobytes(), dim
+
+
+def test_a_kernel_compiles_without_the_disk_cache_where_none_is_writable(monkeypatch):
+    """A read-only install (no cache folder Numba can write) still runs, uncached."""
+    import numba
+
+    from sim import kernels
+
+    real = numba.njit
+    asked = []
+
+    def njit(*args, **kw):
+        asked.append(kw.get("cache", False))
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    f = kernels.compiled(lambda x: x + 1)
+    assert f(np.arange(3)).tolist() == [1, 2, 3]
+    assert asked == [True, False]
