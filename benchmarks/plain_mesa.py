@@ -29,9 +29,9 @@ class ResidentAgent(mesa.Agent):
         self.home = [int(x) for x in model.home_provider[i]]
         self.rates = [float(model.care.rates[et][i]) / 365.0 for et in E]
         self.needs_mask = int(model.care.needs_by_resident[i])
+        lv = model.initial_last_visit
         self.records: dict[int, int] = {
-            int(j): int(model.records.last_visit[j, i]) for j in np.flatnonzero(
-                model.records.last_visit[:, i] > np.iinfo(np.int16).min)}
+            int(j): int(lv[j, i]) for j in np.flatnonzero(lv[:, i] > np.iinfo(np.int16).min)}
         self.base_trust = float(pop.base_trust[i])
 
     # -- the resident's day ------------------------------------------------------
@@ -118,8 +118,10 @@ class PlainMesaModel(HealthDataModel):
     def __init__(self, *args, **kw) -> None:
         super().__init__(*args, **kw)
         self.review_p = self.p["consent_reviews_per_year"] / 365.0
+        self.initial_last_visit = self.records.last_visit  # (the dense table, built once)
         self.residents = mesa.agent.AgentSet(
             [ResidentAgent(self, i) for i in range(self.pop.n)], random=self.random)
+        del self.initial_last_visit
         self.acc = dict.fromkeys(self.totals, 0.0)
         self._bits = [1 << k for k in range(len(self.catalogue))]
 

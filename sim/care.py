@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .fields import CONDITIONS, EncounterType, FieldCategory
-from .kernels import byte_table_sums, count_bits_by_type
+from .kernels import any_readable, byte_table_sums, count_bits_by_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
@@ -218,17 +218,18 @@ class CareProcess:
                 for f, v in zip(self.model.catalogue, self.field_delivered, strict=True)}
 
     # ------------------------------------------------------------------ history
-    def initial_history(self, last_visit: np.ndarray) -> None:
+    def initial_history(self, home_last: np.ndarray) -> None:
         """Fill records held at the start: each resident's last visit to each home node.
 
-        Days since the last visit are exponential with the resident's rate to that node
-        (memoryless visits), kept if within ``history_years``.
+        ``home_last[r, t]``: the day resident ``r`` was last seen at their home node of tier
+        ``t`` (``home_provider[r, t]``; :class:`sim.records.VisitTable`). Days since the last
+        visit are exponential with the resident's rate to that node (memoryless visits),
+        kept if within ``history_years``.
         """
         m = self.model
         rng = m.streams.get("care_history")
         horizon = 365 * m.p["history_years"]
         for tier in range(3):
-            node = m.home_provider[:, tier]
             rate = np.zeros(m.pop.n)
             for et in E:
                 share = _TIER_SHARES[et][tier] * (1.0 - self.away_share[et])
@@ -237,8 +238,8 @@ class CareProcess:
                 mean_gap = np.where(rate > 0, 365.0 / rate, np.inf)
                 days_since = rng.exponential(1.0, m.pop.n) * mean_gap
             have = days_since <= horizon
-            last_visit[node[have], np.flatnonzero(have)] = -np.ceil(days_since[have]).astype(
-                last_visit.dtype)
+            home_last[np.flatnonzero(have), tier] = -np.ceil(days_since[have]).astype(
+                home_last.dtype)
 
     # ------------------------------------------------------------------- events
     def draw(self) -> Events:
@@ -460,7 +461,7 @@ def readable_elsewhere(rec: Records, reach: np.ndarray, prov: np.ndarray, res: n
     (``same_node_elsewhere``). Three ways to the same answer, by the shape of ``reach``:
     nobody reads anybody (the status quo: nothing to look up); everybody reads everybody (a
     platform: the last record at any other provider, :meth:`Records.last_elsewhere`); else
-    the last-visit table's rows of the providers someone can read. ``shape`` is
+    each resident's nodes in the visit table (:class:`~sim.records.VisitTable`). ``shape`` is
     ``(readable providers, all read all)`` if known (:meth:`Threats.readable_providers`).
     """
     n = len(res)
@@ -470,13 +471,15 @@ def readable_elsewhere(rec: Records, reach: np.ndarray, prov: np.ndarray, res: n
         return np.zeros(n, dtype=bool)
     if everyone:
         return (rec.last_elsewhere(prov, res) >= thr) | same_node_elsewhere
-    row = np.full(len(reach), -1)
-    row[readable] = np.arange(len(readable))
-    held = rec.last_visit[readable[:, None], res] >= thr
-    own = row[prov]
-    mine = own >= 0
-    held[own[mine], np.flatnonzero(mine)] = same_node_elsewhere[mine]
-    return (held & reach[readable][:, prov]).any(axis=0)
+    is_readable = np.zeros(len(reach), dtype=bool)
+    is_readable[readable] = True
+    # = (held & reach[readable][:, prov]).any(axis=0) over the last-visit table's readable
+    # rows, the own node's cell replaced by same_node_elsewhere: read a resident's nodes
+    v = rec.visits
+    return any_readable(v.home, v.home_last, v.r_head, v.e_q, v.e_day, v.e_next_r,
+                        np.ascontiguousarray(reach, dtype=bool), is_readable,
+                        np.asarray(prov, dtype=np.int64), np.asarray(res, dtype=np.int64),
+                        thr, np.asarray(same_node_elsewhere, dtype=bool))
 
 
 #: cumulative rates per block of the two-level search, and the size from which it is used

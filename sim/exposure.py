@@ -97,7 +97,7 @@ class Sampler:
                 held = held[m.pop.region[held] == region]
             self._pool_cache[key] = (m.day, held)
         if recent_days is not None and home is not None and home.provider_row >= 0:
-            held = held[rec.last_visit[home.provider_row, held] >= m.day - recent_days]
+            held = held[rec.visits.days(home.provider_row, held) >= m.day - recent_days]
         return held
 
     def reach_pools(self, reach: Reach, home: Institution):

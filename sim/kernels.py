@@ -25,8 +25,9 @@ import threading
 
 import numpy as np
 
-__all__ = ["add_by_group", "byte_table_sums", "compiled", "count_bits_by_type", "histogram_rows",
-           "record_visits"]
+__all__ = ["add_by_group", "any_readable", "byte_table_sums", "compiled", "count_bits_by_type",
+           "home_histograms", "record_visits", "row_at_least", "top_two",
+           "visit_days"]
 
 _lock = threading.Lock()
 
@@ -77,51 +78,112 @@ def _canonical(out):
     return out
 
 
-@compiled
-def histogram_rows(table, never, lo, width):
-    """Per row of ``table``, how many cells hold each day, and how many are not ``never``.
+# ----------------------------------------------------------- the visit table
+# Who recorded whom last, and when, without a (providers × residents) table: a resident is
+# recorded at their three home nodes (one per tier, ``home[r, t]``: ``home_last[r, t]``)
+# and, when treated away from home, at other nodes: those visits are entries of two linked
+# lists, the resident's (``r_head`` / ``e_next_r``) and the node's (``q_head`` /
+# ``e_next_q``), each entry a node ``e_q``, a resident ``e_r`` and a day ``e_day``.
+# ``sim.records.VisitTable`` holds the arrays; its ``dense()`` is the plain table.
 
-    Returns ``(hist, seen)``: ``hist[q, d - lo]`` is the number of cells of row ``q``
-    equal to day ``d`` (``np.bincount(row[row != never] - lo, minlength=width)``) and
-    ``seen[q]`` the number of cells that are not ``never``. One pass over the table.
+@compiled
+def home_histograms(home, home_last, n_rows, never, lo, width):
+    """Per node, how many residents it last recorded on each day, from home visits only.
+
+    Returns ``(hist, seen)``: ``hist[q, d - lo]`` is the number of residents node ``q``
+    last recorded on day ``d`` (of the plain table's row ``q``: ``np.bincount(row[row !=
+    never] - lo, minlength=width)``) and ``seen[q]`` the number it ever recorded; for a
+    table with no visit away from home yet (the start of a run).
     """
-    n_rows, n = table.shape
     hist = np.zeros((n_rows, width), dtype=np.int32)
     seen = np.zeros(n_rows, dtype=np.int64)
-    for q in range(n_rows):
-        for r in range(n):
-            d = table[q, r]
+    for r in range(home.shape[0]):
+        for t in range(home.shape[1]):
+            d = home_last[r, t]
             if d != never:
                 if d < lo or d - lo >= width:
-                    raise ValueError("histogram_rows: a day outside [lo, lo + width)")
+                    raise ValueError("home_histograms: a day outside [lo, lo + width)")
+                q = home[r, t]
                 hist[q, d - lo] += 1
                 seen[q] += 1
     return hist, seen
 
 
 @compiled
-def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, lo, last_any,
-                  last_by_group, row_group):
-    """Write ``day`` into ``table[rows[i], cols[i]]``; return each pair's previous value.
+def visit_days(home, home_last, tier, r_head, e_q, e_day, e_next_r, rows, cols, never):
+    """The plain table's ``dense()[rows[i], cols[i]]``, pair by pair.
 
-    The plain update is ``prior = table[rows, cols]; table[rows, cols] = day;
-    last_any[cols] = day; last_by_group[row_group[rows], cols] = day`` (a pair listed twice
-    is written once, and both get the value before the write). ``hist``/``seen`` are
-    :func:`histogram_rows` of ``table``, and ``below[q]`` the number of cells of row ``q``
-    that are not ``never`` and hold a day whose column ``d - lo`` is under ``below_col``;
-    all three stay equal to what a fresh count of the updated table would give.
+    The day node ``rows[i]`` last recorded resident ``cols[i]`` (``never``: never).
+    """
+    out = np.empty(rows.shape[0], dtype=home_last.dtype)
+    for i in range(rows.shape[0]):
+        q = rows[i]
+        r = cols[i]
+        t = tier[q]
+        if home[r, t] == q:
+            out[i] = home_last[r, t]
+            continue
+        d = never
+        e = r_head[r]
+        while e >= 0:
+            if e_q[e] == q:
+                d = e_day[e]
+                break
+            e = e_next_r[e]
+        out[i] = d
+    return out
+
+
+@compiled
+def record_visits(home, home_last, tier, r_head, q_head, e_q, e_r, e_day, e_next_r, e_next_q,
+                  n_entries, hist, seen, below, below_col, rows, cols, day, never, lo,
+                  last_any, last_by_group, row_group):
+    """Node ``rows[i]`` records resident ``cols[i]`` today; return each pair's previous day.
+
+    The plain update on the dense table is ``prior = table[rows, cols]; table[rows, cols] =
+    day; last_any[cols] = day; last_by_group[row_group[rows], cols] = day`` (a pair listed
+    twice is written once, and both get the day before the write). A visit away from home
+    adds an entry the first time (the entry arrays must have room for ``len(rows)`` more;
+    ``n_entries[0]`` counts them). ``hist``/``seen`` are the table's row histograms
+    (:func:`home_histograms`), and ``below[q]`` the number of cells of row ``q`` that are
+    not ``never`` and hold a day whose column ``d - lo`` is under ``below_col``; all three
+    stay equal to a fresh count of the updated table.
     """
     n = rows.shape[0]
-    prior = np.empty(n, dtype=table.dtype)
+    prior = np.empty(n, dtype=home_last.dtype)  # (all read before any is written)
     for i in range(n):
-        prior[i] = table[rows[i], cols[i]]
+        q = rows[i]
+        r = cols[i]
+        t = tier[q]
+        if home[r, t] == q:
+            prior[i] = home_last[r, t]
+            continue
+        d = never
+        e = r_head[r]
+        while e >= 0:
+            if e_q[e] == q:
+                d = e_day[e]
+                break
+            e = e_next_r[e]
+        prior[i] = d
     day_col = day - lo
     for i in range(n):
         q = rows[i]
         r = cols[i]
         last_any[r] = day
         last_by_group[row_group[q], r] = day
-        old = table[q, r]
+        t = tier[q]
+        e = -1
+        if home[r, t] == q:
+            old = home_last[r, t]
+        else:
+            old = never
+            e = r_head[r]
+            while e >= 0:
+                if e_q[e] == q:
+                    old = e_day[e]
+                    break
+                e = e_next_r[e]
         if old == day:
             continue  # already today's (the same pair earlier in the list)
         if old == never:
@@ -133,8 +195,116 @@ def record_visits(table, hist, seen, below, below_col, rows, cols, day, never, l
         hist[q, day_col] += 1
         if day_col < below_col:
             below[q] += 1
-        table[q, r] = day
+        if home[r, t] == q:
+            home_last[r, t] = day
+        elif e >= 0:
+            e_day[e] = day
+        else:  # a first visit to this node away from home: a new entry on both lists
+            e = n_entries[0]
+            n_entries[0] += 1
+            e_q[e] = q
+            e_r[e] = r
+            e_day[e] = day
+            e_next_r[e] = r_head[r]
+            r_head[r] = e
+            e_next_q[e] = q_head[q]
+            q_head[q] = e
     return prior
+
+
+@compiled
+def row_at_least(home_last, members, member_tier, q_head, e_r, e_day, e_next_q, q, thr,
+                 out):
+    """Set ``out[r]`` where node ``q`` recorded resident ``r`` on or after day ``thr``.
+
+    ``dense()[q] >= thr`` (``out`` starts all False; several rows can be OR-ed into it).
+    ``members``: the residents whose home node of ``q``'s tier (``member_tier``) is ``q``.
+    """
+    for k in range(members.shape[0]):
+        r = members[k]
+        if home_last[r, member_tier] >= thr:
+            out[r] = True
+    e = q_head[q]
+    while e >= 0:
+        if e_day[e] >= thr:
+            out[e_r[e]] = True
+        e = e_next_q[e]
+
+
+@compiled
+def any_readable(home, home_last, r_head, e_q, e_day, e_next_r, reach, is_readable, prov,
+                 res, thr, same_node_elsewhere):
+    """Whether a node ``prov[i]`` may read holds a record of ``res[i]`` from ``thr`` on.
+
+    A node ``q`` may be read where it is readable and ``reach[q, prov[i]]``; at ``prov[i]``
+    itself the record counts where ``same_node_elsewhere[i]`` (``sim.care.
+    readable_elsewhere`` on the plain table; here a resident's nodes are read one by one).
+    """
+    n = prov.shape[0]
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        p = prov[i]
+        r = res[i]
+        if same_node_elsewhere[i] and is_readable[p] and reach[p, p]:
+            out[i] = True
+            continue
+        for t in range(home.shape[1]):
+            q = home[r, t]
+            if q != p and is_readable[q] and reach[q, p] and home_last[r, t] >= thr:
+                out[i] = True
+                break
+        if out[i]:
+            continue
+        e = r_head[r]
+        while e >= 0:
+            q = e_q[e]
+            if q != p and is_readable[q] and reach[q, p] and e_day[e] >= thr:
+                out[i] = True
+                break
+            e = e_next_r[e]
+    return out
+
+
+@compiled
+def top_two(home, home_last, r_head, e_q, e_day, e_next_r, never):
+    """Per resident, the node of the latest record and the latest record at any other node.
+
+    Equal to scanning the dense table's rows in order (``sim.records.Records``: the node is
+    the lowest-numbered of those holding the latest day, 0 if none; the other is ``never``
+    if there is none).
+    """
+    n = home.shape[0]
+    top = np.zeros(n, dtype=np.int64)
+    second = np.full(n, never, dtype=home_last.dtype)
+    for r in range(n):
+        best = never
+        bq = 0
+        for t in range(home.shape[1]):
+            d = home_last[r, t]
+            q = home[r, t]
+            if d > best or (d == best and d != never and q < bq):
+                best = d
+                bq = q
+        e = r_head[r]
+        while e >= 0:
+            d = e_day[e]
+            q = e_q[e]
+            if d > best or (d == best and d != never and q < bq):
+                best = d
+                bq = q
+            e = e_next_r[e]
+        sec = never
+        for t in range(home.shape[1]):
+            if home[r, t] != bq and home_last[r, t] > sec:
+                sec = home_last[r, t]
+        e = r_head[r]
+        while e >= 0:
+            if e_q[e] != bq and e_day[e] > sec:
+                sec = e_day[e]
+            e = e_next_r[e]
+        top[r] = bq
+        second[r] = sec
+    return top, second
 
 
 @compiled

@@ -13,28 +13,113 @@ one-off episodes that fell outside retention (:meth:`Records.recorded_mask`).
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .consent import ALL_FIELDS
 from .institutions import HOLDINGS_REFRESH_DAYS, Store
-from .kernels import histogram_rows, record_visits
+from .kernels import home_histograms, record_visits, row_at_least, top_two, visit_days
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["NEVER", "Records"]
+__all__ = ["NEVER", "Records", "VisitTable"]
 
 NEVER = np.iinfo(np.int16).min  # "no record" in the last-visit tables
+
+
+class VisitTable:
+    """The last day each provider node recorded each resident, stored by resident.
+
+    The plain form is a ``(providers, residents)`` table of days (:meth:`dense`), 217 cells
+    a resident of which a resident uses three (their home node of each tier) and a few more
+    when treated away from home: 434 bytes a resident, most of a million-resident run's
+    memory. Here a resident's home visits are a ``(residents, 3)`` table (``home_last``,
+    beside ``home``, the nodes) and every visit away from home an entry on two linked lists,
+    the resident's and the node's (:mod:`sim.kernels`, "the visit table"). Reads go through
+    compiled loops: :meth:`days` (cells), :meth:`rows_at_least` (a node's residents),
+    :meth:`sim.kernels.any_readable` and :meth:`sim.kernels.top_two` (a resident's nodes).
+    """
+
+    def __init__(self, home: np.ndarray, tier: np.ndarray, n_providers: int) -> None:
+        n = len(home)
+        self.home = np.ascontiguousarray(home, dtype=np.int64)
+        self.tier = np.asarray(tier, dtype=np.int64)
+        self.shape = (n_providers, n)
+        self.home_last = np.full((n, self.home.shape[1]), NEVER, dtype=np.int16)
+        self.r_head = np.full(n, -1, dtype=np.int64)
+        self.q_head = np.full(n_providers, -1, dtype=np.int64)
+        self.n_entries = np.zeros(1, dtype=np.int64)
+        self._alloc(1024)
+        # per node, the residents whose home node of its tier it is (sorted), for row reads
+        idx = np.int32 if n < np.iinfo(np.int32).max else np.int64
+        self._members: list[np.ndarray] = [np.zeros(0, dtype=idx)] * n_providers
+        for t in range(self.home.shape[1]):
+            order = np.argsort(self.home[:, t], kind="stable").astype(idx)
+            nodes = self.home[order, t]
+            bounds = np.flatnonzero(np.r_[True, nodes[1:] != nodes[:-1], True]) if n else []
+            for a, b in itertools.pairwise(bounds):
+                self._members[int(nodes[a])] = order[a:b]
+
+    def _alloc(self, cap: int) -> None:
+        old = getattr(self, "e_q", None)
+        k = int(self.n_entries[0])
+        arrays = {}
+        for name, dtype in (("e_q", np.int64), ("e_r", np.int64), ("e_day", np.int16),
+                            ("e_next_r", np.int64), ("e_next_q", np.int64)):
+            a = np.empty(cap, dtype=dtype)
+            if old is not None:
+                a[:k] = getattr(self, name)[:k]
+            arrays[name] = a
+        self.__dict__.update(arrays)
+
+    def reserve(self, k: int) -> None:
+        """Room for ``k`` more entries (a day's visits away from home at most)."""
+        need = int(self.n_entries[0]) + k
+        if need > len(self.e_q):
+            self._alloc(max(need, 2 * len(self.e_q)))
+
+    @property
+    def away_entries(self) -> int:
+        """How many (node, resident) visits away from home are held."""
+        return int(self.n_entries[0])
+
+    def days(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``dense()[rows, cols]``: the day each pair was last recorded (``NEVER``: never)."""
+        rows, cols = np.broadcast_arrays(np.asarray(rows, dtype=np.int64),
+                                         np.asarray(cols, dtype=np.int64))
+        return visit_days(self.home, self.home_last, self.tier, self.r_head, self.e_q,
+                          self.e_day, self.e_next_r, np.ascontiguousarray(rows),
+                          np.ascontiguousarray(cols), NEVER)
+
+    def rows_at_least(self, rows, thr: int) -> np.ndarray:
+        """``(dense()[rows] >= thr).any(axis=0)``: residents recorded at any of ``rows``."""
+        out = np.zeros(self.shape[1], dtype=bool)
+        for q in np.atleast_1d(rows).tolist():
+            row_at_least(self.home_last, self._members[q], int(self.tier[q]), self.q_head,
+                         self.e_r, self.e_day, self.e_next_q, q, thr, out)
+        return out
+
+    def dense(self) -> np.ndarray:
+        """The plain ``(providers, residents)`` table (built on each call: tests, small runs)."""
+        table = np.full(self.shape, NEVER, dtype=np.int16)
+        n = self.shape[1]
+        for t in range(self.home.shape[1]):
+            table[self.home[:, t], np.arange(n)] = self.home_last[:, t]
+        k = self.away_entries
+        table[self.e_q[:k], self.e_r[:k]] = self.e_day[:k]
+        return table
 
 
 class Records:
     """The last-visit tables and the holdings of every store.
 
     Attributes:
-        last_visit: ``(providers, residents)`` last day each provider recorded each
-            resident (``NEVER``: never, or before electronic records).
+        visits: the last day each provider recorded each resident (``NEVER``: never, or
+            before electronic records), a :class:`VisitTable`; ``last_visit`` is its plain
+            ``(providers, residents)`` table, built when asked.
         last_any: per resident, the last day any provider recorded them.
         last_by_region: ``(regions, residents)`` the last day a provider of each region did.
 
@@ -47,22 +132,31 @@ class Records:
     def __init__(self, model: HealthDataModel) -> None:
         self.model = model
         n_regions = int(model.p["n_regions"])
-        self.last_visit = np.full((model.n_providers, model.pop.n), NEVER, dtype=np.int16)
-        model.care.initial_history(self.last_visit)
-        self.last_any = self.last_visit.max(axis=0) if model.n_providers else None
+        tier = np.zeros(model.n_providers, dtype=np.int64)
+        table = model.provider_table
+        for t in range(table.shape[1]):
+            rows = table[:, t][table[:, t] >= 0]
+            tier[rows] = t
+        self.visits = VisitTable(model.home_provider, tier, model.n_providers)
+        model.care.initial_history(self.visits.home_last)
+        self.last_any = (self.visits.home_last.max(axis=1) if model.n_providers else None)
         # each provider's residents by the day of their last visit there: a store's count
         # is a sum over a few columns, not a pass over every resident (see _provider_counts)
         # (the history starts ``history_years`` before day 0: care.initial_history)
         self._day_lo = -365 * int(model.p["history_years"]) - 1
-        self._hist, self._seen = histogram_rows(
-            self.last_visit, NEVER, self._day_lo, model.n_days - self._day_lo + 1)
+        self._hist, self._seen = home_histograms(
+            self.visits.home, self.visits.home_last, model.n_providers, NEVER, self._day_lo,
+            model.n_days - self._day_lo + 1)
         self._below = np.zeros(model.n_providers, dtype=np.int64)
         self._below_col = 0  # _below counts the days of columns under this one
         self._provider_region = np.asarray(model.provider_region, dtype=np.int64)
-        self.last_by_region = np.full((n_regions, model.pop.n), NEVER, dtype=np.int16)
-        for r in range(n_regions):
-            rows = np.flatnonzero(model.provider_region == r)
-            self.last_by_region[r] = self.last_visit[rows].max(axis=0)
+        n = model.pop.n
+        self.last_by_region = np.full((n_regions, n), NEVER, dtype=np.int16)
+        everyone = np.arange(n)
+        for t in range(self.visits.home.shape[1]):  # (no visit away from home yet)
+            reg = self._provider_region[self.visits.home[:, t]]
+            self.last_by_region[reg, everyone] = np.maximum(
+                self.last_by_region[reg, everyone], self.visits.home_last[:, t])
         self._counts: np.ndarray | None = None
         self._counts_day = 0
         self._unpurged: np.ndarray | None = None
@@ -101,10 +195,23 @@ class Records:
         # = prior = last_visit[providers, residents]; last_visit[providers, residents] = day;
         # last_any[residents] = day; last_by_region[region of providers, residents] = day,
         # keeping the day histograms (a compiled loop: one pass, no temporaries)
-        return record_visits(self.last_visit, self._hist, self._seen, self._below,
-                             self._below_col, np.asarray(providers, dtype=np.int64),
+        v = self.visits
+        v.reserve(len(providers))
+        return record_visits(v.home, v.home_last, v.tier, v.r_head, v.q_head, v.e_q, v.e_r,
+                             v.e_day, v.e_next_r, v.e_next_q, v.n_entries, self._hist,
+                             self._seen, self._below, self._below_col,
+                             np.asarray(providers, dtype=np.int64),
                              np.asarray(residents, dtype=np.int64), day, NEVER, self._day_lo,
                              self.last_any, self.last_by_region, self._provider_region)
+
+    @property
+    def last_visit(self) -> np.ndarray:
+        """The plain ``(providers, residents)`` last-visit table, built from :attr:`visits`.
+
+        Each access builds it (2 bytes a cell): for tests, checks and small runs; the model
+        reads :attr:`visits`.
+        """
+        return self.visits.dense()
 
     def last_elsewhere(self, providers: np.ndarray, residents: np.ndarray) -> np.ndarray:
         """The last day a provider other than ``providers[i]`` recorded ``residents[i]``.
@@ -119,19 +226,18 @@ class Records:
         return np.where(self._top_provider[r] == providers, self._second[r], self.last_any[r])
 
     def _start_top_two(self) -> None:
-        """Find each resident's latest provider and latest other record, a row at a time."""
-        lv = self.last_visit
-        n_prov, n = lv.shape
-        top = np.zeros(n, dtype=np.int16 if n_prov <= np.iinfo(np.int16).max else np.int32)
-        best = np.full(n, NEVER, dtype=lv.dtype)
-        second = np.full(n, NEVER, dtype=lv.dtype)
-        for q in range(n_prov):
-            row = lv[q]
-            newer = row > best
-            np.maximum(second, np.where(newer, best, row), out=second)
-            top[newer] = q
-            np.maximum(best, row, out=best)
-        self._top_provider, self._second = top, second
+        """Find each resident's latest provider and latest other record.
+
+        The plain form scans the dense table's rows in order (:func:`top_two_plain`); here
+        each resident's few nodes are read (:func:`sim.kernels.top_two`).
+        """
+        v = self.visits
+        top, second = top_two(v.home, v.home_last, v.r_head, v.e_q, v.e_day, v.e_next_r,
+                              NEVER)
+        n_prov = self.visits.shape[0]
+        self._top_provider = top.astype(np.int16 if n_prov <= np.iinfo(np.int16).max
+                                        else np.int32)
+        self._second = second
 
     def invalidate(self) -> None:
         """Forget every list and count (after the network's flows changed)."""
@@ -158,13 +264,13 @@ class Records:
         m = self.model
         thr = self.retention_threshold() if thr is None else thr
         if store.scope == "provider":
-            held = self.last_visit[store.key] >= thr
+            held = self.visits.rows_at_least(store.key, thr)
         elif store.scope == "region":
             held = self.last_by_region[store.key] >= thr
         elif store.scope == "all":
             held = self.last_any >= thr
         elif store.scope == "providers":
-            held = (self.last_visit[list(store.feeders)] >= thr).any(axis=0)
+            held = self.visits.rows_at_least(list(store.feeders), thr)
         else:
             held = np.ones(m.pop.n, dtype=bool)
         if store.members:
@@ -309,3 +415,23 @@ class Records:
                 self._purge_from[e] = hi
         self._retained_oldest = oldest
         return self._retained
+
+
+def top_two_plain(last_visit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each resident's latest provider and latest record elsewhere, from the dense table.
+
+    Rows in order: the provider is the lowest-numbered one holding the latest day (0 if
+    none), the other the latest day at any other provider (``NEVER`` if none). The
+    definition :meth:`Records._start_top_two` is held to.
+    """
+    n_prov, n = last_visit.shape
+    top = np.zeros(n, dtype=np.int64)
+    best = np.full(n, NEVER, dtype=last_visit.dtype)
+    second = np.full(n, NEVER, dtype=last_visit.dtype)
+    for q in range(n_prov):
+        row = last_visit[q]
+        newer = row > best
+        np.maximum(second, np.where(newer, best, row), out=second)
+        top[newer] = q
+        np.maximum(best, row, out=best)
+    return top, second

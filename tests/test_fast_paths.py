@@ -197,58 +197,94 @@ def plain_histogram(table, lo, width):
     return hist, np.count_nonzero(table != NEVER, axis=1)
 
 
+def random_visits(rng, n_prov, n, lo):
+    """A visit table of ``n`` residents over ``n_prov`` nodes in three tiers, home visits
+    filled at random (as ``care.initial_history`` does)."""
+    from sim.records import VisitTable
+
+    tier = np.arange(n_prov) % 3
+    home = np.stack([rng.choice(np.flatnonzero(tier == t), n) for t in range(3)], axis=1)
+    v = VisitTable(home, tier, n_prov)
+    v.home_last[:] = np.where(rng.random((n, 3)) < 0.6, rng.integers(lo, 0, (n, 3)), NEVER)
+    return v
+
+
 @settings(max_examples=60, deadline=None)
-@given(shape=st.tuples(st.integers(0, 6), st.integers(1, 40)), seed=st.integers(0, 2**32 - 1),
-       n_writes=st.integers(0, 80), below_col=st.integers(0, 30))
-def test_record_visits_keeps_the_histograms_of_a_fresh_count(shape, seed, n_writes, below_col):
-    """Random tables, writes with repeated pairs, any threshold column: the kept counts
-    equal a recount of the written table, which equals the plain fancy-index write."""
-    from sim.kernels import histogram_rows, record_visits
+@given(n_prov=st.integers(3, 9), n=st.integers(1, 40), seed=st.integers(0, 2**32 - 1),
+       n_writes=st.integers(0, 60), below_col=st.integers(0, 30))
+def test_the_visit_table_is_the_plain_table_through_days_of_writes(n_prov, n, seed, n_writes,
+                                                                   below_col):
+    """Random home nodes and histories, three days of writes at home and away (pairs
+    repeated within a day): every read of the visit table, and the kept histograms, equal
+    the plain (providers, residents) table written by fancy indexing."""
+    from sim.kernels import home_histograms, record_visits
+    from sim.records import top_two_plain
 
     rng = np.random.default_rng(seed)
-    lo, day, width = -20, 5, 40
-    table = np.where(rng.random(shape) < 0.4, NEVER,
-                     rng.integers(lo, day, shape)).astype(np.int16)
-    hist, seen = histogram_rows(table, NEVER, lo, width)
-    want_hist, want_seen = plain_histogram(table, lo, width)
-    np.testing.assert_array_equal(hist, want_hist)
-    np.testing.assert_array_equal(seen, want_seen)
-    below = hist[:, :below_col].sum(axis=1).astype(np.int64)
-    if shape[0] == 0:
-        return
-    rows = rng.integers(0, shape[0], n_writes)
-    cols = rng.integers(0, shape[1], n_writes)
-    rows, cols = np.concatenate([rows, rows[:5]]), np.concatenate([cols, cols[:5]])  # repeats
-    plain = table.copy()
-    want_prior = plain[rows, cols]
-    plain[rows, cols] = day
-    group = rng.integers(0, 3, shape[0])
-    last_any = table.max(axis=0)
-    by_group = np.full((3, shape[1]), NEVER, dtype=np.int16)
-    want_any, want_by_group = last_any.copy(), by_group.copy()
-    want_any[cols] = day
-    want_by_group[group[rows], cols] = day
-    prior = record_visits(table, hist, seen, below, below_col, rows, cols, day, NEVER, lo,
-                          last_any, by_group, group)
-    np.testing.assert_array_equal(prior, want_prior)
-    np.testing.assert_array_equal(table, plain)
-    np.testing.assert_array_equal(last_any, want_any)
-    np.testing.assert_array_equal(by_group, want_by_group)
+    lo, width = -21, 40
+    v = random_visits(rng, n_prov, n, lo + 1)
+    plain = v.dense()
+    hist, seen = home_histograms(v.home, v.home_last, n_prov, NEVER, lo, width)
     want_hist, want_seen = plain_histogram(plain, lo, width)
     np.testing.assert_array_equal(hist, want_hist)
     np.testing.assert_array_equal(seen, want_seen)
-    np.testing.assert_array_equal(below, want_hist[:, :below_col].sum(axis=1))
+    below = hist[:, :below_col].sum(axis=1).astype(np.int64)
+    group = rng.integers(0, 3, n_prov)
+    last_any = plain.max(axis=0)
+    by_group = np.full((3, n), NEVER, dtype=np.int16)
+    for day in (1, 2, 5):
+        rows = rng.integers(0, n_prov, n_writes)
+        cols = rng.integers(0, n, n_writes)
+        rows, cols = np.concatenate([rows, rows[:5]]), np.concatenate([cols, cols[:5]])
+        want_prior = plain[rows, cols]
+        plain[rows, cols] = day
+        want_any, want_by_group = last_any.copy(), by_group.copy()
+        want_any[cols] = day
+        want_by_group[group[rows], cols] = day
+        v.reserve(len(rows))
+        prior = record_visits(v.home, v.home_last, v.tier, v.r_head, v.q_head, v.e_q, v.e_r,
+                              v.e_day, v.e_next_r, v.e_next_q, v.n_entries, hist, seen, below,
+                              below_col, rows, cols, day, NEVER, lo, last_any, by_group, group)
+        np.testing.assert_array_equal(prior, want_prior)
+        np.testing.assert_array_equal(v.dense(), plain)
+        np.testing.assert_array_equal(last_any, want_any)
+        np.testing.assert_array_equal(by_group, want_by_group)
+        want_hist, want_seen = plain_histogram(plain, lo, width)
+        np.testing.assert_array_equal(hist, want_hist)
+        np.testing.assert_array_equal(seen, want_seen)
+        np.testing.assert_array_equal(below, want_hist[:, :below_col].sum(axis=1))
+    # reads: cells, rows, a resident's latest node and latest elsewhere
+    q, r = rng.integers(0, n_prov, 50), rng.integers(0, n, 50)
+    np.testing.assert_array_equal(v.days(q, r), plain[q, r])
+    for thr in (lo, -5, 2, 6):
+        some = rng.choice(n_prov, rng.integers(1, n_prov + 1), replace=False)
+        np.testing.assert_array_equal(v.rows_at_least(some, thr),
+                                      (plain[some] >= thr).any(axis=0))
+    v_top, v_second = visit_top_two(v)
+    want_top, want_second = top_two_plain(plain)
+    np.testing.assert_array_equal(v_second, want_second)
+    np.testing.assert_array_equal(v_top, want_top)
 
 
-def test_the_compiled_kernels_equal_their_python(monkeypatch):
+def visit_top_two(v):
+    """The kernel ``Records._start_top_two`` calls, on a bare visit table."""
+    from sim.kernels import top_two
+
+    return top_two(v.home, v.home_last, v.r_head, v.e_q, v.e_day, v.e_next_r, NEVER)
+
+
+def test_the_compiled_kernels_equal_their_python():
     """The machine code and the Python it was compiled from agree (NUMBA_DISABLE_JIT)."""
-    from sim.kernels import histogram_rows
+    from sim.kernels import home_histograms, top_two
 
     rng = np.random.default_rng(3)
-    table = np.where(rng.random((5, 300)) < 0.3, NEVER, rng.integers(-50, 9, (5, 300)))
-    table = table.astype(np.int16)
-    for a, b in zip(histogram_rows(table, NEVER, -51, 70),
-                    histogram_rows.py_func(table, NEVER, -51, 70), strict=True):
+    v = random_visits(rng, 7, 300, -50)
+    v.reserve(10)
+    args = (v.home, v.home_last, 7, NEVER, -51, 70)
+    for a, b in zip(home_histograms(*args), home_histograms.py_func(*args), strict=True):
+        np.testing.assert_array_equal(a, b)
+    args = (v.home, v.home_last, v.r_head, v.e_q, v.e_day, v.e_next_r, NEVER)
+    for a, b in zip(top_two(*args), top_two.py_func(*args), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -324,12 +360,13 @@ def test_mask_values_equal_the_byte_table_lookups_to_the_last_bit(n, seed):
 
 def test_kernel_outputs_carry_numpys_own_dtype():
     """NumPy's ufunc.at fast path needs the canonical dtype object (Numba's is a copy)."""
-    from sim.kernels import byte_table_sums, histogram_rows
+    from sim.kernels import byte_table_sums, home_histograms
 
     out = byte_table_sums(np.ones((1, 1, 256)), np.arange(5, dtype=np.int64),
                           np.zeros(5, dtype=np.int64))
     assert out.dtype is np.dtype(np.float64)
-    hist, seen = histogram_rows(np.zeros((2, 3), dtype=np.int16), NEVER, -1, 3)
+    hist, seen = home_histograms(np.zeros((2, 3), dtype=np.int64),
+                                 np.zeros((2, 3), dtype=np.int16), 1, NEVER, -1, 3)
     assert hist.dtype is np.dtype(np.int32) and seen.dtype is np.dtype(np.int64)
 
 
