@@ -29,14 +29,15 @@ __all__ = ["Estimate", "PreflightError", "check_fits", "check_out", "estimate",
 #: measured on the project's machine (benchmarks/RESULTS.md, 2026-12-07): a default run
 #: (217 provider nodes) costs about 0.4 s plus 5.5 µs per resident for a year at 70 nodes,
 #: times sqrt(nodes / 70) (0.46 s at 4,000 residents, 0.58 s at 10,000, 1.8 s at 100,000,
-#: 8.8 s at a million), and holds about 600 bytes per resident besides its tables, on top of
-#: ~300 MB for Python and the libraries (Numba's compiler ~150 MB of it, 110 MB of which
-#: are shared library pages other processes share)
+#: 8.8 s at a million), and holds about 600 bytes per resident besides its tables (946 MB
+#: in all at a million), on top of ~300 MB for Python and the libraries (Numba's compiler
+#: ~150 MB of it, 110 MB of which are shared library pages other processes share)
 SECONDS_FIXED = 0.4
 SECONDS_PER_RESIDENT_YEAR = 5.5e-6
 BYTES_PER_RESIDENT = 600
 BYTES_BASE = 300e6
-ENCOUNTERS_PER_RESIDENT_DAY = 0.033  # a day's encounters, each reading every provider
+VISIT_BYTES_PER_RESIDENT = 26  # sim.records.VisitTable: home days, node lists, list heads
+VISIT_BYTES_PER_RESIDENT_YEAR = 18  # its entries for visits away from home (40 B, 0.22 a year)
 USABLE_SHARE = 0.8  # of the machine's memory, for the runs together
 
 
@@ -58,18 +59,19 @@ def estimate(params: Mapping[str, Any]) -> Estimate:
     """Memory and time of one run with these parameter values (no model is built)."""
     n = int(params["n_residents"])
     regions = int(params["n_regions"])
+    years = int(params["n_days"]) / 365.0
     providers = regions * sum(int(params[k]) for k in (
         "clinics_per_region", "secondary_per_region", "tertiary_per_region"))
     tables = {
-        "the last-visit table (providers × residents)": 2.0 * providers * n,
-        "the regional last-visit table": 2.0 * regions * n,
-        "a day's clinical access (encounters × providers)":
-            ENCOUNTERS_PER_RESIDENT_DAY * n * providers,
+        # (home nodes, their lists of residents, and ~0.22 visits away from home a
+        # resident-year, in arrays that double when full)
+        "the visit table (home nodes and visits away from home)":
+            (VISIT_BYTES_PER_RESIDENT + VISIT_BYTES_PER_RESIDENT_YEAR * years) * n,
+        "the regional last-visit table (regions × residents)": 2.0 * regions * n,
         "the reach matrix (providers × providers)": float(providers) ** 2,
         "the residents' columns": float(BYTES_PER_RESIDENT) * n,
     }
     biggest = max(tables, key=tables.get)
-    years = int(params["n_days"]) / 365.0
     seconds = (SECONDS_FIXED + SECONDS_PER_RESIDENT_YEAR * n * max(1.0, providers / 70) ** 0.5
                ) * years
     return Estimate(bytes=BYTES_BASE + sum(tables.values()), seconds=seconds, biggest=biggest,

@@ -47,22 +47,35 @@ def test_an_unwritable_out_is_refused(tmp_path):
         locked.chmod(0o700)
 
 
-def test_a_run_too_big_for_the_machine_is_refused_with_its_estimate(capsys, no_runs):
-    code = main(["run", "status_quo", "--residents", "1000000", "--set", "n_regions=100",
-                 "--set", "clinics_per_region=100"])
+def test_a_run_too_big_for_the_machine_is_refused_with_its_estimate(capsys, no_runs,
+                                                                   monkeypatch):
+    import sim.preflight as preflight
+
+    monkeypatch.setattr(preflight, "machine_memory", lambda: 4e9)  # a 4 GB machine
+    code = main(["run", "status_quo", "--residents", "5000000"])
     err = capsys.readouterr().err
-    assert code == 2 and "last-visit table" in err and "--allow-large" in err
+    assert code == 2 and "residents' columns" in err and "--allow-large" in err
+    assert "4 GB" in err or "3.2 GB" in err  # what this machine can give
     assert err.count("\n") == 1
 
 
-def test_the_estimate_follows_the_tables_and_the_override_skips_the_check():
-    small = estimate(load_scenario("status_quo").params)
-    big = load_scenario("status_quo").with_overrides(
-        {"n_residents": 1_000_000, "n_regions": 100, "clinics_per_region": 100})
-    assert estimate(big.params).bytes > 50 * small.bytes
+def test_the_estimate_follows_the_tables_and_the_override_skips_the_check(monkeypatch):
+    import sim.preflight as preflight
+
+    base = load_scenario("status_quo")
+    small = estimate(base.params)
+    more = estimate(base.with_overrides({"n_residents": 1_000_000}).params)
+    # a million residents: the per-resident tables a hundred times over, the libraries once
+    lib = preflight.BYTES_BASE
+    assert 90 < (more.bytes - lib) / (small.bytes - lib) < 110
+    # a network of 10,000 nodes: the reach matrix (nodes × nodes) grows, nothing per resident
+    nodes = base.with_overrides({"n_regions": 100, "clinics_per_region": 100})
+    assert estimate(nodes.params).bytes - small.bytes > 1e8
+    monkeypatch.setattr(preflight, "machine_memory", lambda: 16e9)
+    big = base.with_overrides({"n_residents": 20_000_000})
     with pytest.raises(ValueError):
         check_fits([big])
-    assert check_fits([big], allow_large=True).bytes > 2e10
+    assert check_fits([big], allow_large=True).bytes > 1.28e10
 
 
 def test_a_failed_replication_is_reported_in_one_line(capsys, monkeypatch):
