@@ -52,7 +52,7 @@ class VisitTable:
     beside ``home``, the nodes) and every visit away from home an entry on two linked lists,
     the resident's and the node's (:mod:`sim.kernels`, "the visit table"). Reads go through
     compiled loops: :meth:`days` (cells), :meth:`rows_at_least` (a node's residents),
-    :meth:`sim.kernels.any_readable` and :meth:`sim.kernels.top_two` (a resident's nodes).
+    :func:`sim.kernels.any_readable` and :func:`sim.kernels.top_two` (a resident's nodes).
     """
 
     def __init__(self, home: np.ndarray, tier: np.ndarray, n_providers: int) -> None:
