@@ -650,8 +650,11 @@ class ComparisonDashboard(W.VBox):
                         on_error=failed,
                         can_run=lambda: self._current_key() is not None)
 
-    #: a comparison expected to take longer than this (seconds) waits for a second click
-    CONFIRM_SECONDS = 30.0
+    #: a comparison expected to take longer than this (seconds) waits for a second click: the
+    #: default one, its robustness stage included, is estimated at ~35 s on two workers
+    #: (measured 45-55 s; sim.preflight's run times, re-measured for issue 19) and starts
+    #: at once; 50 replications of 50,000 residents for three years ask first
+    CONFIRM_SECONDS = 60.0
     #: ... and one whose runs together need more than this share of the machine's memory
     CONFIRM_MEMORY_SHARE = 0.5
 
