@@ -26,10 +26,24 @@ import threading
 import numpy as np
 
 __all__ = ["add_by_group", "any_readable", "byte_table_sums", "compiled", "count_bits_by_type",
-           "home_histograms", "record_visits", "row_at_least", "top_two",
-           "visit_days"]
+           "external_decisions", "helper", "home_histograms", "insider_decisions",
+           "record_visits", "row_at_least", "top_two", "visit_days"]
 
 _lock = threading.Lock()
+#: functions kernels call (:func:`helper`), by name
+_HELPERS: dict = {}
+
+
+def helper(fn):
+    """Mark ``fn`` as a function that kernels call: plain Python until a kernel compiles.
+
+    Compiled code can only call compiled functions, and compiling here would import Numba
+    with ``sim``: so the first kernel to compile replaces each helper, in this module's
+    namespace, by its compiled form (Numba resolves a kernel's globals when it compiles
+    it). Called from Python, either form computes the same.
+    """
+    _HELPERS[fn.__name__] = fn
+    return fn
 
 
 def compiled(fn):
@@ -58,10 +72,17 @@ def _jit(fn):
     """``numba.njit`` with the disk cache, or without it where no cache folder is writable."""
     import numba
 
-    try:
-        return numba.njit(cache=True, nogil=True)(fn)
-    except RuntimeError:  # "cannot cache ...: no locator available" (read-only install)
-        return numba.njit(nogil=True)(fn)
+    def njit(f):
+        try:
+            return numba.njit(cache=True, nogil=True)(f)
+        except RuntimeError:  # "cannot cache ...: no locator available" (read-only install)
+            return numba.njit(nogil=True)(f)
+
+    names = globals()
+    for name, plain in _HELPERS.items():
+        if names[name] is plain:
+            names[name] = njit(plain)
+    return njit(fn)
 
 
 def _canonical(out):
@@ -374,3 +395,155 @@ def add_by_group(need_r, got_r, res, away, need_v, got_v, codes, need_day, got_d
         if c < width:
             need_day[n_dims, c] += nv
             got_day[n_dims, c] += gv
+
+
+# ----------------------------------------------------------- the attack template
+# A day's decisions of one batch of attackers (``sim.attackers.base.Attacker.act``, the
+# template, with its array verbs) in one pass: the arithmetic of the verbs, in their order,
+# with their beliefs as the attackers woke up. What the template does with the outcome
+# (incidents, outages) stays in the verbs. ``state`` is the cohort's table
+# (``sim.attackers.base.STATE`` columns).
+
+@helper
+def _catch(state, public0, public1, peer_w):
+    """``Cohort.perceived_catch()``: each agent's belief of being detected and sanctioned."""
+    n = state.shape[0]
+    out = np.empty(n)
+    for a in range(n):
+        sa = state[a, 2] + peer_w * (public0 - state[a, 4])
+        sb = state[a, 3] + peer_w * (public1 - state[a, 5])
+        out[a] = state[a, 0] / (state[a, 0] + state[a, 1]) * (sa / (sa + sb))
+    return out
+
+
+@helper
+def _learn(state, owner, mask, col, weight):
+    """``Cohort.add``: add ``weight`` × (rows of each agent where ``mask``) to ``col``."""
+    n = state.shape[0]
+    count = np.zeros(n, dtype=np.int64)
+    any_ = False
+    for j in range(owner.shape[0]):
+        if mask[j]:
+            count[owner[j]] += 1
+            any_ = True
+    if any_:
+        for a in range(n):
+            state[a, col] += weight * count[a]
+
+
+@compiled
+def external_decisions(owner, u, gain_factor, targeted, ransom, cost, state, public0, public1,
+                       peer_w, succ, cum, up, kind, security, haul_plain, haul_ransom,
+                       penalty, skill, success_w):
+    """Decide and attempt a day's opportunities of external groups; return each row's fate.
+
+    The template (``Attacker.act``) with ``ExternalGroup``'s array verbs: targets
+    (``choose_targets``: found by chance, ``cum`` the attack-surface distribution, or the
+    best net gain for targeted groups; a target down: pass), ``expected_gains`` ×
+    ``gain_factors`` − ``expected_penalties`` − ``costs`` > 0 to act, counters
+    (``deterred``, ``attempts``), success (``succeed_all``: learned per group and kind in
+    ``succ``, shape ``(agents, 2, kinds)``) and ``observe_successes``. The same operations
+    in the same order as the verbs, so equal to the last bit (tests/test_fast_paths.py).
+
+    Returns ``(targets, won)``: per row the target (``-1``: passed) and whether it acted and
+    succeeded (the rows whose records are then taken: ``exploit_all``).
+    """
+    n = owner.shape[0]
+    n_inst = up.shape[0]
+    catch = _catch(state, public0, public1, peer_w)
+    targets = np.empty(n, dtype=np.int64)
+    net_i = np.empty(n_inst)
+    for j in range(n):
+        a = owner[j]
+        if targeted[a]:
+            cp = catch[a] * penalty
+            for i in range(n_inst):
+                k = kind[i]
+                b = succ[a, 0, k] / (succ[a, 0, k] + succ[a, 1, k])
+                v = haul_ransom[i] if ransom[a] else haul_plain[i]
+                net_i[i] = b * (v - cp) - cost[a] if up[i] else -np.inf
+            best = 0  # np.argmax: the first maximum (a NaN counts as one)
+            for i in range(1, n_inst):
+                if np.isnan(net_i[best]):
+                    break
+                if np.isnan(net_i[i]) or net_i[i] > net_i[best]:
+                    best = i
+            t = best if np.isfinite(net_i[best]) else -1
+        else:
+            t = np.searchsorted(cum, u[j, 0], side="right")
+        targets[j] = t if t >= 0 and up[t] else -1
+    go = np.zeros(n, dtype=np.bool_)
+    won = np.zeros(n, dtype=np.bool_)
+    passed = np.zeros(n, dtype=np.bool_)
+    for j in range(n):
+        t = targets[j]
+        if t < 0:
+            continue
+        a = owner[j]
+        k = kind[t]
+        b = succ[a, 0, k] / (succ[a, 0, k] + succ[a, 1, k])
+        v = haul_ransom[t] if ransom[a] else haul_plain[t]
+        net = b * v * gain_factor[j] - b * catch[a] * penalty - cost[a]
+        if net > 0:
+            go[j] = True
+            won[j] = u[j, 1] < skill * (1.0 - security[t])
+        else:
+            passed[j] = True
+    _learn(state, owner, passed, 8, 1.0)  # deterred
+    _learn(state, owner, go, 6, 1.0)  # attempts
+    n_kinds = succ.shape[2]
+    tally = np.zeros(succ.shape, dtype=np.int64)
+    tried = False
+    for j in range(n):
+        if go[j]:
+            tally[owner[j], 0 if won[j] else 1, kind[targets[j]]] += 1
+            tried = True
+    if tried:
+        for a in range(succ.shape[0]):
+            for s in range(2):
+                for k in range(n_kinds):
+                    succ[a, s, k] += tally[a, s, k]
+    _learn(state, owner, won, 7, 1.0)  # successes
+    _learn(state, owner, won, 1, success_w)  # detect_b: got away with it, for now
+    return targets, won
+
+
+@compiled
+def insider_decisions(owner, gain_factor, home, sells, cost, state, public0, public1, peer_w,
+                      reach_real, reach_value, reach_any, sale_median, curiosity, half,
+                      penalty, success_w):
+    """Decide a day's opportunities of insiders; return which act (they always succeed).
+
+    The template (``Attacker.act``) with ``Insider``'s array verbs: the target is the home
+    if its reach holds anyone (``choose_targets``); ``expected_gains`` (a seller: the median
+    sale, at most the reach, × the value of a record; a snoop: curiosity × coverage) ×
+    ``gain_factors`` − ``expected_penalties`` − ``costs`` > 0 to act; counters and
+    ``observe_successes`` for every row that acts. Equal to the verbs to the last bit.
+
+    Returns ``go``: per row, whether it acts (its incident is then opened:
+    ``attempt_all``'s ledger call).
+    """
+    n = owner.shape[0]
+    catch = _catch(state, public0, public1, peer_w)
+    go = np.zeros(n, dtype=np.bool_)
+    passed = np.zeros(n, dtype=np.bool_)
+    for j in range(n):
+        a = owner[j]
+        t = home[a]
+        if not reach_any[t]:
+            continue
+        real = reach_real[t]
+        if sells[a]:
+            g = min(sale_median, real) * reach_value[t]
+        else:
+            g = curiosity * (real / (real + half))
+        net = g * gain_factor[j] - catch[a] * penalty - cost[a]
+        if net > 0:
+            go[j] = True
+        else:
+            passed[j] = True
+    _learn(state, owner, passed, 8, 1.0)  # deterred
+    _learn(state, owner, go, 6, 1.0)  # attempts
+    _learn(state, owner, go, 7, 1.0)  # successes
+    _learn(state, owner, go, 1, success_w)  # detect_b
+    return go

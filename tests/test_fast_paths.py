@@ -426,3 +426,139 @@ def test_a_kernel_compiles_without_the_disk_cache_where_none_is_writable(monkeyp
     f = kernels.compiled(lambda x: x + 1)
     assert f(np.arange(3)).tolist() == [1, 2, 3]
     assert asked[:2] == [True, False]  # (numba then calls njit for its own helpers)
+
+
+# ----------------------------------------------------------- the attack template
+def _attack_batches(m):
+    """The plan's batches that decide in one compiled pass: (class, cohort, owner, u)."""
+    from sim.attackers.base import runs_compiled
+    from sim.attackers.external import ExternalGroup
+    from sim.attackers.insiders import Insider
+
+    out = []
+    for cls, cohort, _starts, owner, u in m._attack_plan:
+        for fast in (ExternalGroup, Insider):
+            if issubclass(cls, fast) and runs_compiled(cls, fast, fast.COMPILED_VERBS):
+                out.append((cls, cohort, owner, u))
+    return out
+
+
+def _attack_state(m):
+    """What deciding changes: beliefs and counters, success tables, the day's incidents
+    (as bytes; agents by id) and outages."""
+    out = []
+    for _cls, cohort, _owner, _u in _attack_batches(m):
+        out.append(cohort.state.tobytes())
+        if "succ" in cohort._traits:
+            out.append(cohort._traits["succ"].tobytes())
+    for part in m.ledger._today:
+        for x in part:
+            if isinstance(x, np.ndarray):
+                out.append((x.dtype.str, x.tobytes()) if x.dtype != object else x.tolist())
+            else:
+                out.append([None if a is None else getattr(a, "unique_id", a) for a in x])
+    out.append(m.threats.down_counts.tobytes())
+    out.append(sorted((k, sorted(v)) for k, v in m.threats._outage_ends.items()))
+    return out
+
+
+_ATTACK_MODEL = {}
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), down_share=st.floats(0.0, 0.6),
+       targeted_share=st.floats(0.0, 1.0), scale=st.floats(0.05, 20.0))
+def test_the_compiled_attack_template_equals_its_verbs(seed, down_share, targeted_share, scale):
+    """``external_decisions`` and ``insider_decisions`` do what the template's array verbs
+    do, to the last bit: counters and beliefs, success tables, the incidents recorded and
+    the outages started. On random beliefs, public records, targeting and outages, with
+    every opportunity of the run decided as one day (many rows per attacker)."""
+    import copy
+
+    from sim.attackers.base import Attacker, Opportunities
+
+    base = _ATTACK_MODEL.get("m")
+    if base is None:
+        base = _ATTACK_MODEL["m"] = HealthDataModel("national_plan_2025", seed=2,
+                                                    **small(n_days=60))
+        for _ in range(8):
+            base.step()
+    rng = np.random.default_rng(seed)
+    m = copy.deepcopy(base)
+    batches = _attack_batches(m)
+    assert {c.family for c, *_ in batches} == {"external", "insider"}
+    m.threats.up[:] = rng.random(len(m.threats.up)) >= down_share
+    for cls, cohort, _owner, _u in batches:
+        n = len(cohort.agents)
+        st_ = cohort.state
+        st_[:, :4] = rng.gamma(0.7, 4.0, (n, 4)) + 1e-3
+        cohort.public[:] = rng.integers(0, 40, 2).tolist()
+        st_[:, 4:6] = rng.integers(0, 5, (n, 2))
+        m.ledger.public_record[cls.family][:] = cohort.public
+        cohort.peer_weight = float(rng.random())
+        if "succ" in cohort._traits or hasattr(cls, "_succ"):
+            succ = cls._succ(cohort)
+            succ[:] = rng.gamma(0.7, scale, succ.shape) + 1e-3
+            cohort._traits["targeted"] = rng.random(n) < targeted_share
+    twin = copy.deepcopy(m)
+    for (cls, cohort, owner, u), (_, cohort2, owner2, u2) in zip(
+            batches, _attack_batches(twin), strict=True):
+        cls.act(Opportunities(m, cohort, owner, u))
+        Attacker.act.__func__(cls, Opportunities(twin, cohort2, owner2, u2))
+    assert _attack_state(m) == _attack_state(twin)
+    assert m.ledger._today, "nothing was attempted: the test would hold whatever the code does"
+
+
+def test_the_compiled_attack_template_gives_the_same_runs(monkeypatch):
+    """Whole runs with the compiled template and with the verbs, one by one, are equal."""
+    import sim.attackers.external
+    import sim.attackers.insiders
+    import sim.kernels
+
+    fast = HealthDataModel("national_plan_2025", seed=6, **small(n_days=120))
+    fast.run()
+    assert _attack_batches(fast)
+
+    def unused(*args):
+        raise AssertionError("the compiled template ran")
+
+    for module in (sim.attackers.external, sim.attackers.insiders):
+        monkeypatch.setattr(module, "runs_compiled", lambda *args: False)
+    monkeypatch.setattr(sim.kernels, "external_decisions", unused)
+    monkeypatch.setattr(sim.kernels, "insider_decisions", unused)
+    slow = HealthDataModel("national_plan_2025", seed=6, **small(n_days=120))
+    slow.run()
+    assert slow.summary() == pytest.approx(fast.summary(), nan_ok=True, rel=0, abs=0)
+    pd_testing = __import__("pandas").testing
+    pd_testing.assert_frame_equal(slow.ledger.incident_table(), fast.ledger.incident_table())
+
+
+def test_an_overridden_verb_is_used_not_the_compiled_template():
+    """A subclass that overrides an array verb the kernel computes, or a scalar verb,
+    decides verb by verb, so its override is called."""
+    from sim.attackers.base import runs_compiled
+    from sim.attackers.external import ExfiltrationGroup, ExternalGroup
+    from sim.attackers.insiders import Insider, InsiderSnoop
+
+    class Costly(ExfiltrationGroup):
+        @classmethod
+        def costs(cls, opp, targets):
+            return np.full(len(opp), 1e12)
+
+    class Picky(InsiderSnoop):
+        def expected_gain(self, target):
+            return 0.0
+
+    class Plain(ExfiltrationGroup):
+        """overrides nothing the kernel computes"""
+
+    assert not runs_compiled(Costly, ExternalGroup, ExternalGroup.COMPILED_VERBS)
+    assert not runs_compiled(Picky, Insider, Insider.COMPILED_VERBS)
+    assert runs_compiled(Plain, ExternalGroup, ExternalGroup.COMPILED_VERBS)
+    m = HealthDataModel("status_quo", seed=1, **small(n_days=5))
+    from sim.attackers.base import Cohort, Opportunities
+    agent = Costly(m, ordinal=0, rate_per_day=0.0, targeted=False)
+    cohort = Cohort(m, [agent])
+    u = np.random.default_rng(0).random((50, agent.block))
+    Costly.act(Opportunities(m, cohort, np.zeros(50, dtype=np.int64), u))
+    assert agent.attempts == 0 and agent.deterred > 0  # nobody pays a cost of 10^12

@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import HealthDataModel
 
 __all__ = ["ATTACKER_TYPES", "Attacker", "Opportunities", "array_verb", "batch_key",
-           "normal_quantile", "normal_quantiles", "plan_opportunities", "register_attacker"]
+           "normal_quantile", "normal_quantiles", "plan_opportunities", "register_attacker",
+           "runs_compiled"]
 
 ATTACKER_TYPES: Registry[type[Attacker]] = Registry("attacker type", name_attr="type_name")
 
@@ -259,6 +260,21 @@ def batch_key(cls: type) -> tuple:
     return (cls.family, cls.block, *(
         getattr(getattr(cls, name, None), "__func__", None)
         for name in (*_SCALAR, "act", "target_object", "target_index")))
+
+
+@functools.cache
+def runs_compiled(cls: type, owner: type, verbs: tuple[str, ...]) -> bool:
+    """Whether ``cls`` may decide with ``owner``'s compiled template.
+
+    ``owner`` computes ``verbs`` (the template's array verbs, and the helpers they call) in
+    one compiled pass: ``cls`` may use it where it overrides none of them, and no scalar
+    verb either (then it decides alone, verb by verb: :func:`batch_key`).
+    """
+    def plain(c, name):
+        v = getattr(c, name, None)
+        return getattr(v, "__func__", v)
+
+    return batch_key(cls) != (cls,) and all(plain(cls, n) is plain(owner, n) for n in verbs)
 
 
 def array_verb(fn=None, *, uses: tuple[str, ...] = ()):
@@ -537,6 +553,7 @@ def plan_opportunities(model: HealthDataModel, actors: list[Attacker]) -> list[t
     plan = []
     scalar_override.cache_clear()  # a class may have been changed since the last model
     batch_key.cache_clear()
+    runs_compiled.cache_clear()
     batches: dict[tuple, list[type]] = {}
     types = [cls for _, cls in ATTACKER_TYPES.items()]
     types += [t for t in dict.fromkeys(type(a) for a in actors) if t not in types]

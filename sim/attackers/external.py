@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from .. import kernels
 from ..institutions import SECURITY_PARAM, InstitutionKind
 from .base import (
     _SCALAR,
@@ -14,6 +15,7 @@ from .base import (
     normal_quantile,
     normal_quantiles,
     register_attacker,
+    runs_compiled,
 )
 
 __all__ = ["ExfiltrationGroup", "ExternalGroup", "RansomwareGroup"]
@@ -121,6 +123,40 @@ class ExternalGroup(Attacker):
                           usable=m.threats.usable(u[None, 3]), u=u[None, :])
         if self.ransomware:
             m.threats.start_outage(idx, int(m.p["ransomware_downtime_days"]))
+
+    # ------------------------------------------------------------- the template
+    #: what :func:`sim.kernels.external_decisions` computes: a subclass that overrides any
+    #: of these decides verb by verb (:meth:`Attacker.act`)
+    COMPILED_VERBS: ClassVar[tuple[str, ...]] = (
+        "choose_targets", "expected_gains", "gain_factors", "expected_penalties", "catch_all",
+        "costs", "attempt_all", "succeed_all", "observe_successes", "_choose", "_beliefs",
+        "_succ")
+
+    @classmethod
+    def act(cls, opp):
+        """The template (:meth:`Attacker.act`), its decisions in one compiled pass.
+
+        :func:`sim.kernels.external_decisions` computes the verbs of
+        :attr:`COMPILED_VERBS` for every row; the successes are then exploited
+        (:meth:`exploit_all`). Equal to the template verb by verb, to the last bit
+        (tests/test_fast_paths.py); a subclass that overrides one of those verbs, or any
+        scalar verb, gets the template.
+        """
+        if not runs_compiled(cls, ExternalGroup, cls.COMPILED_VERBS):
+            return super().act(opp)
+        m = opp.model
+        t = m.threats.targets
+        cohort = opp.cohort
+        targets, won = kernels.external_decisions(
+            opp.owner, opp.u, cls.gain_factors(opp), cohort.trait("targeted"),
+            cohort.trait("ransomware"), cohort.trait("attack_cost", lambda a: a.cost(None)),
+            cohort.state, float(cohort.public[0]), float(cohort.public[1]), cohort.peer_weight,
+            cls._succ(cohort), t._cum, t.up, t.kind_ordinal, t.security, t.haul_value(False),
+            t.haul_value(True), m.threats.perceived_penalty, float(m.p["attacker_skill"]),
+            float(m.p["attacker_success_weight"]))
+        if won.any():
+            rows = np.flatnonzero(won)
+            cls.exploit_all(opp[rows], targets[rows])
 
     # ------------------------------------------------------------- array verbs
     @staticmethod

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from .. import kernels
 from ..institutions import InstitutionKind
 from .base import (
     _SCALAR,
@@ -14,6 +15,7 @@ from .base import (
     normal_quantile,
     normal_quantiles,
     register_attacker,
+    runs_compiled,
 )
 
 __all__ = ["Insider", "InsiderSeller", "InsiderSnoop", "InsurerUnderwriting", "OfficialMisuse",
@@ -175,11 +177,50 @@ class Insider(_Reacher):
     def attempt_all(cls, opp, targets):
         """Open an insider incident per row (insiders always succeed), at most the reach."""
         cls.observe_successes(opp)
+        cls._open_episodes(opp, targets)
+
+    @classmethod
+    def _open_episodes(cls, opp, targets) -> None:
+        """The ledger's incidents of rows that acted: :meth:`records_taken_all`, capped."""
         real = opp.model.threats.insider_reach_table()[0][targets]
         opp.model.ledger.insiders(kind=opp.attr("kind_incident"),
                                   attackers=[opp.agents[o] for o in opp.owner.tolist()],
                                   reaches=None,
                                   n_real=np.minimum(cls.records_taken_all(opp), real), u=opp.u)
+
+    #: what :func:`sim.kernels.insider_decisions` computes: a subclass that overrides any of
+    #: these decides verb by verb (:meth:`Attacker.act`)
+    COMPILED_VERBS: ClassVar[tuple[str, ...]] = (
+        "choose_targets", "expected_gains", "gain_factors", "expected_penalties", "catch_all",
+        "costs", "attempt_all", "observe_successes")
+
+    @classmethod
+    def act(cls, opp):
+        """The template (:meth:`Attacker.act`), its decisions in one compiled pass.
+
+        :func:`sim.kernels.insider_decisions` computes the verbs of :attr:`COMPILED_VERBS`
+        for every row; the episodes of the rows that act are then opened
+        (:meth:`records_taken_all`, the ledger). Equal to the template verb by verb, to
+        the last bit (tests/test_fast_paths.py); a subclass that overrides one of those
+        verbs, or any scalar verb, gets the template.
+        """
+        if not runs_compiled(cls, Insider, cls.COMPILED_VERBS):
+            return super().act(opp)
+        m = opp.model
+        p = m.p
+        cohort = opp.cohort
+        real, value, reachable = m.threats.insider_reach_table()
+        homes = cohort.trait("home_index", lambda a: a.home.index)
+        go = kernels.insider_decisions(
+            opp.owner, cls.gain_factors(opp), homes, cohort.trait("sells"),
+            cohort.trait("reservation", lambda a: a.cost(None)), cohort.state,
+            float(cohort.public[0]), float(cohort.public[1]), cohort.peer_weight, real, value,
+            reachable, 10.0 ** p["insider_sale_log10_mean"], float(p["curiosity_value_yuan"]),
+            float(p["coverage_half_records"]), m.threats.perceived_penalty,
+            float(p["attacker_success_weight"]))
+        if go.any():
+            sub = opp[np.flatnonzero(go)]
+            cls._open_episodes(sub, homes[sub.owner])
 
 
 @register_attacker("insider_snoop")
