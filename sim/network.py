@@ -122,6 +122,7 @@ def resolve_feeds(model: HealthDataModel) -> None:
     """
     g = model.graph
     g.graph.pop("hubs", None)
+    g.graph.pop("care_copies", None)
     rows = {prov.index: prov.provider_row for prov in model.providers}
     all_rows = frozenset(rows.values())
     by_region = {r: frozenset(p.provider_row for p in model.providers if p.region == r)
@@ -232,6 +233,22 @@ def care_reads_gated(model: HealthDataModel, inst: Institution) -> bool | None:
     return None if not reads_here else not any(reads_here)
 
 
+def _care_copies(model: HealthDataModel, h) -> list[Store]:
+    """The stores of hub ``h`` that care or emergency flows copy records into.
+
+    Cached with the hubs (:func:`_hubs`; dropped by :func:`resolve_feeds`): every provider's
+    reach asks, and a hub of a national network has hundreds of flows in.
+    """
+    cache = model.graph.graph.setdefault("care_copies", {})
+    stores = cache.get(h)
+    if stores is None:
+        flows = (_flow(d) for _, _, d in model.graph.in_edges(h, data=True))
+        names = {f["store"] for f in flows
+                 if f["purpose"] in ("care", "emergency") and f["copies"]}
+        stores = cache[h] = [s for s in model.institution_list[h].stores if s.name in names]
+    return stores
+
+
 def shared_stores_for(model: HealthDataModel, inst: Institution, breadth: str) -> list[Store]:
     """Shared stores a staff member of provider ``inst`` can open beyond their own.
 
@@ -249,12 +266,8 @@ def shared_stores_for(model: HealthDataModel, inst: Institution, breadth: str) -
         emerg_ok = emergency[row] and breadth != "treating_team"
         if not (care_ok or emerg_ok) or h == DEVICE:
             continue
-        hub = model.institution_list[h]
         if copied.any():
-            flows = (_flow(d) for _, _, d in model.graph.in_edges(h, data=True))
-            names = {f["store"] for f in flows
-                     if f["purpose"] in ("care", "emergency") and f["copies"]}
-            out += [s for s in hub.stores if s.name in names]
+            out += _care_copies(model, h)
         for prov in model.providers:
             if (prov is not inst and routed[prov.provider_row]
                     and (breadth == "national" or prov.region == inst.region)):
