@@ -27,7 +27,7 @@ import numpy as np
 
 __all__ = ["add_by_group", "any_readable", "byte_table_sums", "compiled", "count_bits_by_type",
            "external_decisions", "helper", "home_histograms", "insider_decisions",
-           "record_visits", "row_at_least", "top_two", "visit_days"]
+           "record_visits", "row_at_least", "row_indices_at_least", "top_two", "visit_days"]
 
 _lock = threading.Lock()
 #: functions kernels call (:func:`helper`), by name
@@ -250,6 +250,63 @@ def row_at_least(home_last, members, member_tier, q_head, e_r, e_day, e_next_q, 
         if e_day[e] >= thr:
             out[e_r[e]] = True
         e = e_next_q[e]
+
+
+@compiled
+def row_indices_at_least(home_last, members, member_tier, q_head, e_r, e_day, e_next_q, q,
+                         thr):
+    """The residents node ``q`` recorded on or after day ``thr``, in order.
+
+    ``np.flatnonzero(dense()[q] >= thr)``, in one pass over the node's own residents and
+    visits (its home residents ``members``, sorted, then its visits from elsewhere)
+    instead of a pass over every resident.
+    """
+    n = 0
+    for k in range(members.shape[0]):
+        if home_last[members[k], member_tier] >= thr:
+            n += 1
+    n_away = 0
+    e = q_head[q]
+    while e >= 0:
+        if e_day[e] >= thr:
+            n_away += 1
+        e = e_next_q[e]
+    home = np.empty(n, dtype=np.int64)
+    j = 0
+    for k in range(members.shape[0]):
+        r = members[k]
+        if home_last[r, member_tier] >= thr:
+            home[j] = r
+            j += 1
+    if n_away == 0:
+        return home
+    away = np.empty(n_away, dtype=np.int64)
+    j = 0
+    e = q_head[q]
+    while e >= 0:
+        if e_day[e] >= thr:
+            away[j] = e_r[e]
+            j += 1
+        e = e_next_q[e]
+    away.sort()
+    # merge the two sorted lists (a resident on both would appear once)
+    out = np.empty(n + n_away, dtype=np.int64)
+    i = j = k = 0
+    while i < n or j < n_away:
+        if j == n_away or (i < n and home[i] < away[j]):
+            r = home[i]
+            i += 1
+        elif i == n or away[j] < home[i]:
+            r = away[j]
+            j += 1
+        else:
+            r = home[i]
+            i += 1
+            j += 1
+        if k == 0 or out[k - 1] != r:
+            out[k] = r
+            k += 1
+    return out[:k]
 
 
 @compiled

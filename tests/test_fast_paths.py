@@ -260,6 +260,10 @@ def test_the_visit_table_is_the_plain_table_through_days_of_writes(n_prov, n, se
         some = rng.choice(n_prov, rng.integers(1, n_prov + 1), replace=False)
         np.testing.assert_array_equal(v.rows_at_least(some, thr),
                                       (plain[some] >= thr).any(axis=0))
+        for q1 in range(n_prov):
+            got = v.residents_at_least(q1, thr)
+            assert got.dtype == np.int64
+            np.testing.assert_array_equal(got, np.flatnonzero(plain[q1] >= thr))
     v_top, v_second = visit_top_two(v)
     want_top, want_second = top_two_plain(plain)
     np.testing.assert_array_equal(v_second, want_second)
@@ -303,6 +307,24 @@ def test_store_counts_equal_a_count_of_the_table_through_a_run(retention_days):
         for thr in thrs:
             np.testing.assert_array_equal(
                 rec._provider_counts(thr), np.count_nonzero(rec.last_visit >= thr, axis=1))
+
+
+@pytest.mark.parametrize("scenario", ["status_quo", "national_plan_2025", "minimal_collection"])
+def test_held_lists_equal_the_held_masks_through_a_run(scenario):
+    """Every store's list of residents, read from its node's own residents, is the
+    resident mask's ``flatnonzero``, every few days of a run (members, participation and
+    retention filters included)."""
+    m = HealthDataModel(scenario, seed=3, **small(n_days=40, retention_days=20))
+    rec = m.records
+    providers = 0
+    for day in range(40):
+        m.step()
+        if day % 6 == 0:
+            for st_ in m.stores:
+                providers += st_.scope == "provider"
+                np.testing.assert_array_equal(rec.held_list(st_),
+                                              np.flatnonzero(rec.held_mask(st_)))
+    assert providers
 
 
 def test_import_sim_does_not_import_numba():
