@@ -337,11 +337,11 @@ class CareProcess:
         shared = readable_elsewhere(rec, m.threats.reach_matrix(), prov, res, thr,
                                     seen_here & ~same, m.threats.readable_providers())
         shared &= inst_up & pop.participating[res]
-        out["shared_available"] = float(shared.sum())
+        out["shared_available"] = float(np.count_nonzero(shared))
         # clinicians consult a shared record at only some encounters (England's Summary
         # Care Record: 21% of consultations where one existed, calibration.md §3)
         shared &= ev.u_lookup < p["shared_lookup_probability"]
-        out["shared_lookups"] = float(shared.sum())
+        out["shared_lookups"] = float(np.count_nonzero(shared))
         # the code gate, read from the access flows (``gated``: per-access consent, or the
         # records on the resident's phone): a read needs the code unless an ungated flow
         # also reaches the record
@@ -361,8 +361,8 @@ class CareProcess:
             # is at hand, the resident willing and conscious
             shown = (pop.has_phone[res] & (ev.u_gate < p["phone_present"] * willing)
                      & ~incap)
-            out["code_requests"] = float(ask.sum())
-            out["code_shown"] = float((ask & shown).sum())
+            out["code_requests"] = float(np.count_nonzero(ask))
+            out["code_shown"] = float(np.count_nonzero(ask & shown))
             if m.consent.break_glass:
                 bg_ok = m.threats.break_glass_up()
                 break_glass_only = ask & incap & bg_ok
@@ -387,7 +387,7 @@ class CareProcess:
             hide = np.int64(m.policy.sensitive_clinical | m.policy.lifestyle)
             told_fields = np.where(pop.withholding[res], self.tellable & ~hide, self.tellable)
             told = np.where(tells, needed & told_fields, 0)
-            out["emergency_told"] = float(tells.sum())
+            out["emergency_told"] = float(np.count_nonzero(tells))
         delivered = from_records | told
         need_v, rec_v, got_v = self.mask_value(
             np.concatenate([needed, from_records, delivered]),
@@ -405,17 +405,17 @@ class CareProcess:
         out["encounters"] = float(n)
         out["value_needed"] = float(need_v.sum())
         out["value_delivered"] = float(rec_v.sum())
-        out["emergencies"] = float(emerg.sum())
+        out["emergencies"] = float(np.count_nonzero(emerg))
         # an information gap: a field an emergency clinician cannot do without (allergies,
         # medications, chronic conditions: value >= 0.9) needed and neither in a record at
         # hand nor told by the patient; Stiell 2003 counted gaps clinicians reported after
         # patients and families had said what they could, 48% of them judged essential
         essential = needed & self.essential_emergency
-        out["emergency_gaps"] = float((emerg & ((essential & ~delivered) != 0)).sum())
+        out["emergency_gaps"] = float(np.count_nonzero(emerg & ((essential & ~delivered) != 0)))
         # the same from records alone (what the model counted before patients told)
-        out["emergency_gaps_records"] = float(
-            (emerg & ((essential & ~from_records) != 0)).sum())
-        out["emergency_lookups"] = float((emerg & shared).sum())
+        out["emergency_gaps_records"] = float(np.count_nonzero(
+            emerg & ((essential & ~from_records) != 0)))
+        out["emergency_lookups"] = float(np.count_nonzero(emerg & shared))
         ea = ev.away & emerg
         out["emerg_away_needed"] = float(need_v[ea].sum())
         out["emerg_away_delivered"] = float(got_v[ea].sum())
@@ -427,7 +427,7 @@ class CareProcess:
         med_ok = ((from_records & med) != 0) & hosp
         per_ae = (p["med_history_error_rate"] * p["med_error_important"]
                   * (1.0 - p["reconciliation_relative_risk"]))
-        out["ae_averted"] = float(med_ok.sum()) * per_ae
+        out["ae_averted"] = float(np.count_nonzero(med_ok)) * per_ae
         # duplicate tests avoided: prior results arrived from elsewhere and were used. A
         # test is repeated without them with probability repeat_test_rate, with them at the
         # probability the exchange odds ratio gives (Rochester, calibration.md §3); one
@@ -435,7 +435,7 @@ class CareProcess:
         # it falls between the two (expected value: the difference of the probabilities)
         tests = m.field_bit["test_results"] | m.field_bit["imaging"]
         via_share = ((shared_fields & needed & tests) != 0) & ~((local_fields & tests) != 0)
-        out["dup_eligible"] = float(via_share.sum())
+        out["dup_eligible"] = float(np.count_nonzero(via_share))
         out["dup_avoided"] = _avoided(via_share, ev.u_repeat, p["repeat_test_rate"],
                                       p["repeat_test_odds_ratio"])
         # emergency admissions avoided where shared information reached the clinician
@@ -443,10 +443,10 @@ class CareProcess:
         # were measured against visits where patients told what they could, so they apply
         # to every visit where the shared record was used
         used = ((shared_fields & needed & ~local_fields) != 0) & emerg
-        out["admission_eligible"] = float(used.sum())
+        out["admission_eligible"] = float(np.count_nonzero(used))
         out["admissions_avoided"] = _avoided(used, ev.u_admit, p["ed_admission_rate"],
                                              p["hie_admission_odds_ratio"])
-        out["shared_reads"] = float((shared_fields != 0).sum())
+        out["shared_reads"] = float(np.count_nonzero(shared_fields))
         return out
 
 
@@ -510,9 +510,9 @@ def _avoided(eligible: np.ndarray, u: np.ndarray | None, p0: float, odds_ratio: 
     Without uniforms (``u is None``) the expected count, ``eligible.sum() · (p0 - p1)``.
     """
     if u is None:
-        return float(eligible.sum()) * odds_reduction(p0, odds_ratio)
+        return float(np.count_nonzero(eligible)) * odds_reduction(p0, odds_ratio)
     p1 = p0 - odds_reduction(p0, odds_ratio)
-    return float((eligible & (u >= p1) & (u < p0)).sum())
+    return float(np.count_nonzero(eligible & (u >= p1) & (u < p0)))
 
 
 def odds_reduction(p0: float, odds_ratio: float) -> float:

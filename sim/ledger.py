@@ -226,8 +226,8 @@ class Ledger:
         if len(rows):
             sizes = self.sampler.institution_sizes(idx[rows])
             qc = np.minimum(q[rows], 1.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                p_none = np.where(qc >= 1.0, 0.0, np.exp(sizes * np.log1p(-qc)))
+            whole = qc >= 1.0  # (log1p(-1) is -inf: kept out of the product)
+            p_none = np.where(whole, 0.0, np.exp(sizes * np.log1p(-np.where(whole, 0.0, qc))))
             for r in rows[(sizes > 0) & (qc > 0) & (u[rows, 9] >= p_none)].tolist():
                 i = int(idx[r])
                 stores = m.institution_list[i].stores

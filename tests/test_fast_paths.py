@@ -456,11 +456,14 @@ def _attack_batches(m):
     from sim.attackers.base import runs_compiled
     from sim.attackers.external import ExternalGroup
     from sim.attackers.insiders import Insider
+    from sim.attackers.other import LostOrStolenMedia
 
+    fast = ((ExternalGroup, ExternalGroup.COMPILED_VERBS), (Insider, Insider.COMPILED_VERBS),
+            (LostOrStolenMedia, LostOrStolenMedia.DECIDED_VERBS))
     out = []
     for cls, cohort, _starts, owner, u in m._attack_plan:
-        for fast in (ExternalGroup, Insider):
-            if issubclass(cls, fast) and runs_compiled(cls, fast, fast.COMPILED_VERBS):
+        for owner_cls, verbs in fast:
+            if issubclass(cls, owner_cls) and runs_compiled(cls, owner_cls, verbs):
                 out.append((cls, cohort, owner, u))
     return out
 
@@ -491,8 +494,8 @@ _ATTACK_MODEL = {}
 @given(seed=st.integers(0, 2**32 - 1), down_share=st.floats(0.0, 0.6),
        targeted_share=st.floats(0.0, 1.0), scale=st.floats(0.05, 20.0))
 def test_the_compiled_attack_template_equals_its_verbs(seed, down_share, targeted_share, scale):
-    """``external_decisions`` and ``insider_decisions`` do what the template's array verbs
-    do, to the last bit: counters and beliefs, success tables, the incidents recorded and
+    """``external_decisions`` and ``insider_decisions`` (and the accidents' short cut) do
+    what the template's array verbs do, to the last bit: counters and beliefs, success tables, the incidents recorded and
     the outages started. On random beliefs, public records, targeting and outages, with
     every opportunity of the run decided as one day (many rows per attacker)."""
     import copy
@@ -508,7 +511,7 @@ def test_the_compiled_attack_template_equals_its_verbs(seed, down_share, targete
     rng = np.random.default_rng(seed)
     m = copy.deepcopy(base)
     batches = _attack_batches(m)
-    assert {c.family for c, *_ in batches} == {"external", "insider"}
+    assert {c.family for c, *_ in batches} == {"external", "insider", "accident"}
     m.threats.up[:] = rng.random(len(m.threats.up)) >= down_share
     for cls, cohort, _owner, _u in batches:
         n = len(cohort.agents)
@@ -535,6 +538,7 @@ def test_the_compiled_attack_template_gives_the_same_runs(monkeypatch):
     """Whole runs with the compiled template and with the verbs, one by one, are equal."""
     import sim.attackers.external
     import sim.attackers.insiders
+    import sim.attackers.other
     import sim.kernels
 
     fast = HealthDataModel("national_plan_2025", seed=6, **small(n_days=120))
@@ -544,7 +548,7 @@ def test_the_compiled_attack_template_gives_the_same_runs(monkeypatch):
     def unused(*args):
         raise AssertionError("the compiled template ran")
 
-    for module in (sim.attackers.external, sim.attackers.insiders):
+    for module in (sim.attackers.external, sim.attackers.insiders, sim.attackers.other):
         monkeypatch.setattr(module, "runs_compiled", lambda *args: False)
     monkeypatch.setattr(sim.kernels, "external_decisions", unused)
     monkeypatch.setattr(sim.kernels, "insider_decisions", unused)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
-from .base import Attacker, array_verb, normal_quantiles, register_attacker
+from .base import Attacker, array_verb, normal_quantiles, register_attacker, runs_compiled
 
 __all__ = ["DataBroker", "LostOrStolenMedia"]
 
@@ -49,6 +50,29 @@ class LostOrStolenMedia(Attacker):
     def choose_targets(cls, opp):
         """:meth:`choose_target` of each row."""
         return cls._holders(opp.model, opp.u)
+
+    #: the verbs whose answer :meth:`act` knows (every row with a holder acts): a subclass
+    #: that overrides any of these decides verb by verb (:meth:`Attacker.act`)
+    DECIDED_VERBS: ClassVar[tuple[str, ...]] = (
+        "expected_gains", "gain_factors", "expected_penalties", "costs")
+
+    @classmethod
+    def act(cls, opp):
+        """The template (:meth:`Attacker.act`) without the weighing whose answer is known.
+
+        An infinite gain less nothing is always positive: every row with a holder is
+        attempted, as the template would decide (tests/test_fast_paths.py). A subclass
+        that overrides one of :attr:`DECIDED_VERBS`, or any scalar verb, gets the template.
+        """
+        if not runs_compiled(cls, LostOrStolenMedia, cls.DECIDED_VERBS):
+            return super().act(opp)
+        targets = cls.choose_targets(opp)
+        seen = targets >= 0
+        if not seen.all():
+            opp, targets = opp[seen], targets[seen]
+        if len(opp):
+            opp.add("attempts", np.ones(len(opp), dtype=bool))
+            cls.attempt_all(opp, targets)
 
     def expected_gain(self, target):
         """Nothing is weighed: every opportunity becomes an incident."""
