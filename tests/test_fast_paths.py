@@ -495,9 +495,10 @@ _ATTACK_MODEL = {}
        targeted_share=st.floats(0.0, 1.0), scale=st.floats(0.05, 20.0))
 def test_the_compiled_attack_template_equals_its_verbs(seed, down_share, targeted_share, scale):
     """``external_decisions`` and ``insider_decisions`` (and the accidents' short cut) do
-    what the template's array verbs do, to the last bit: counters and beliefs, success tables, the incidents recorded and
-    the outages started. On random beliefs, public records, targeting and outages, with
-    every opportunity of the run decided as one day (many rows per attacker)."""
+    what the template's array verbs do, to the last bit: counters and beliefs, success
+    tables, the incidents recorded and the outages started. On random beliefs, public
+    records, targeting and outages, with every opportunity of the run decided as one day
+    (many rows per attacker)."""
     import copy
 
     from sim.attackers.base import Attacker, Opportunities
