@@ -31,7 +31,7 @@ from .cli_print import (
 )
 from .cli_print import format_number as _fmt
 from .params import PARAMETERS, ParameterError, unknown_name_help
-from .preflight import check_fits, check_out, safe_filename
+from .preflight import check_fits, check_out, check_out_file, safe_filename
 
 EXIT_USAGE = 2
 
@@ -214,7 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit code."""
+    """Entry point; returns the exit code.
+
+    SIGTERM (``kill``, a scheduler's stop) is treated as Ctrl-C by every command: one line,
+    nothing half-written, exit 130.
+    """
+    with _sigterm_as_interrupt():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if args.command == "list":
@@ -306,8 +315,8 @@ def _cmd_validate_model(args) -> int:
     if args.seed < 0:
         raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
     out = args.out if args.out is not None else (None if args.json else Path("docs"))
-    if out is not None and out.exists() and not out.is_dir():
-        raise CliError(f"--out {out}: not a folder")
+    if out is not None:
+        check_out(out, may_exist=True)
     progress = not args.no_progress and not args.json
     if out is not None:
         table, path = write_report(out, quick=args.quick, seed=args.seed, progress=progress)
@@ -343,6 +352,7 @@ def _cmd_lever_effects(args) -> int:
         raise CliError(f"--reps: invalid value {args.reps}; allowed: an integer >= 2")
     if args.seed < 0:
         raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")
+    out = check_out_file(args.out)
     overrides = {}
     if args.residents is not None:
         overrides["n_residents"] = _validated("n_residents", args.residents, "--residents")
@@ -350,10 +360,15 @@ def _cmd_lever_effects(args) -> int:
                           progress=not args.no_progress)
     text = lever_effects_markdown(table, base=args.base, reps=args.reps, seed=args.seed,
                                   overrides=overrides, explanations=LEVER_EXPLANATIONS)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.out)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise CliError(f"--out {args.out}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
     print(f"wrote {args.out}")
     return 0
 
@@ -388,8 +403,8 @@ def _cmd_uncertainty_report(args) -> int:
     residents = args.residents if args.residents is not None else (300 if args.quick else 3000)
     size = {"n_residents": _validated("n_residents", residents, "--residents"),
             **({"n_days": 60} if args.quick else {})}
-    if args.out.is_dir():
-        raise CliError(f"--out {args.out}: a folder; allowed: a Markdown file to write")
+    check_out_file(args.out)
+    check_out_file(args.out.parent / "figures" / "uncertainty_morris.png", "its figure")
     names = [n for n in QUICK_UNCERTAINTIES if n in PLAUSIBLE] if args.quick else None
     command = shlex.join(["python", "-m", "sim", "uncertainty-report", "--trajectories",
                           str(trajectories), "--seed", str(args.seed), "--residents",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .outcomes import direction_arrow
+from .outcomes import OUTCOMES, direction_arrow
 from .verdicts import row_change
 
 __all__ = ["format_default", "format_number", "print_compare", "print_profile",
@@ -48,6 +48,11 @@ def print_summary(scen, summary, seed: int, reps: int) -> None:
     for name, r in summary.iterrows():
         arrow = direction_arrow(r.direction, " ")
         ci = f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]" if math.isfinite(r.ci_low) else ""
+        why = OUTCOMES[name].pinned_reason(scen.params) if name in OUTCOMES else None
+        if why or not math.isfinite(r["mean"]):
+            print(f"{arrow} {name:32s} {_fmt(r['mean']):>12s}  — "
+                  f"{why or 'not measured in these runs'}")
+            continue
         print(f"{arrow} {name:32s} {_fmt(r['mean']):>12s}  {ci:>25s}  {r.unit}")
 
 

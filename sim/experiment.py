@@ -53,9 +53,25 @@ def replication_seed(seed: int, rep: int) -> int:
     return int(np.random.SeedSequence([int(seed), int(rep)]).generate_state(1)[0])
 
 
+def check_level(level: Any) -> float:
+    """``level`` as a float if it is an interval level (strictly between 0 and 1).
+
+    Raises:
+        ValueError: naming the value and what is allowed.
+    """
+    ok = (isinstance(level, int | float | np.floating) and not isinstance(level, bool)
+          and 0.0 < float(level) < 1.0)
+    if not ok:
+        raise ValueError(f"level: invalid value {level!r}; allowed: an interval level "
+                         "strictly between 0 and 1 (0.95 for a 95% interval)")
+    return float(level)
+
+
 def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float, float, float]:
     """Mean and two-sided t-interval of the finite values (NaN interval if fewer than 2)."""
     from scipy import stats
+
+    level = check_level(level)
 
     x = np.asarray(values, dtype=float)
     x = x[np.isfinite(x)]
@@ -185,7 +201,8 @@ class RunResult:
     def to_json(self) -> dict[str, Any]:
         """The command line's ``--json`` document."""
         return {"scenario": self.scenario.name, "seed": self.seed,
-                "reps": len(self.runs), "metrics": _metrics_json(self.summary())}
+                "reps": len(self.runs),
+                "metrics": _metrics_json(self.summary(), self.scenario.params)}
 
 
 @dataclass
@@ -248,6 +265,8 @@ class CompareResult:
         for name, r in d.iterrows():
             entry = {"mean": _num(r.diff_mean), "ci95": [_num(r.diff_low), _num(r.diff_high)],
                      "change": row_change(r)}
+            if r.note:  # why there is nothing to compare (fixed by design, not measured)
+                entry["note"] = r.note
             if rob is not None and name in rob.table.index:
                 entry["robustness"] = rob.outcome_json(name)
             diff[name] = entry
@@ -368,6 +387,7 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
         >>> cmp = compare("national_plan_2025", "minimal_collection", worlds=32)  # doctest: +SKIP
         >>> cmp.robustness.table.loc["utility_rate", "summary"]  # doctest: +SKIP
     """
+    level = check_level(level)
     ra = run(a, seed, reps, overrides=overrides, progress=progress, residents=residents)
     rb = run(b, seed, reps, overrides=overrides, progress=progress, residents=residents)
     result = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
@@ -516,6 +536,15 @@ def _num(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
-def _metrics_json(summary: pd.DataFrame) -> dict[str, Any]:
-    return {name: {"mean": _num(r["mean"]), "ci95": [_num(r.ci_low), _num(r.ci_high)]}
-            for name, r in summary.iterrows()}
+def _metrics_json(summary: pd.DataFrame, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Each outcome's mean and interval; a ``note`` says why a value is missing or fixed."""
+    out = {}
+    for name, r in summary.iterrows():
+        entry = {"mean": _num(r["mean"]), "ci95": [_num(r.ci_low), _num(r.ci_high)]}
+        why = OUTCOMES[name].pinned_reason(params)
+        if why:
+            entry["note"] = why
+        elif entry["mean"] is None:
+            entry["note"] = "not measured in these runs"
+        out[name] = entry
+    return out

@@ -183,7 +183,11 @@ class Parameter:
         if self.dtype is str:
             return self.validate(t)
         if self.dtype is list:
-            items = [s.strip() for s in t.strip("[]").split(",") if s.strip()]
+            inner = t[1:-1] if t.startswith("[") and t.endswith("]") else t
+            if "[" in inner or "]" in inner:  # a nested list is not a list of names
+                raise ParameterError(self.name, text, "a flat list, e.g. [a, b] or a,b, of "
+                                     + self.describe_allowed())
+            items = [s.strip() for s in inner.split(",") if s.strip()]
             return self.validate(items)
         try:
             num = float(t) if self.dtype is float else _parse_int(t)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Estimate", "PreflightError", "check_fits", "check_out", "estimate",
+__all__ = ["Estimate", "PreflightError", "check_fits", "check_out", "check_out_file", "estimate",
            "machine_memory", "safe_filename"]
 
 #: measured on the project's machine (benchmarks/RESULTS.md, 2026-12-07): a default run
@@ -120,27 +120,75 @@ def check_out(out: Path, *, may_exist: bool = False) -> Path:
     ``may_exist``: an existing folder with results is fine (a sweep that resumes).
 
     Raises:
-        PreflightError: for a file, a path under a file, a device, a folder that cannot be
-            written, or (unless ``may_exist``) a folder that already holds something.
+        PreflightError: for a file, a path under a file, a device, a name too long for the
+            file system, a folder that cannot be written, or (unless ``may_exist``) a folder
+            that already holds something.
     """
     out = Path(out).expanduser()
     where = f"--out {out}"
     try:
-        resolved = out.resolve()
+        resolved = _resolve(out, where)
+        if resolved.exists() and not resolved.is_dir():
+            raise PreflightError(f"{where}: is a file (or a device), not a folder")
+        _check_parent(resolved, where)
+        if resolved.is_dir() and not may_exist and any(resolved.iterdir()):
+            raise PreflightError(f"{where}: folder exists and is not empty; choose a new "
+                                 "folder")
+    except OSError as exc:
+        raise PreflightError(f"{where}: cannot be used ({exc.strerror or exc})") from None
+    return resolved
+
+
+def check_out_file(out: Path, flag: str = "--out") -> Path:
+    """The file ``out`` (a report: Markdown, a figure), resolved, if it can be written.
+
+    The file is written beside itself and then renamed over ``out``, so ``out`` must be a
+    regular file or not exist yet: a folder, a device (``/dev/full``), a pipe or a link to
+    one would be replaced or written through.
+
+    Raises:
+        PreflightError: naming the path and what is allowed.
+    """
+    out = Path(out).expanduser()
+    where = f"{flag} {out}"
+    try:
+        resolved = _resolve(out, where)
+        if out.is_symlink() or (resolved.exists() and not resolved.is_file()):
+            kind = ("a symbolic link" if out.is_symlink() else "a folder" if resolved.is_dir()
+                    else "not a regular file (a device or a pipe)")
+            raise PreflightError(f"{where}: is {kind}; allowed: a regular file to write (a new "
+                                 "name, or a file written before)")
+        _check_parent(resolved, where)
+    except OSError as exc:
+        raise PreflightError(f"{where}: cannot be used ({exc.strerror or exc})") from None
+    return resolved
+
+
+def _resolve(out: Path, where: str) -> Path:
+    """``out`` resolved, after checking each name's length against the file system's limit."""
+    for part in out.parts:
+        if len(os.fsencode(part)) > _NAME_MAX:
+            raise PreflightError(f"{where}: a name in it is {len(os.fsencode(part))} bytes "
+                                 f"long; allowed: at most {_NAME_MAX} bytes per name")
+    try:
+        return out.resolve()
     except (OSError, RuntimeError) as exc:
         raise PreflightError(f"{where}: cannot be used ({exc.__class__.__name__})") from None
-    if resolved.exists() and not resolved.is_dir():
-        raise PreflightError(f"{where}: is a file (or a device), not a folder")
+
+
+def _check_parent(resolved: Path, where: str) -> None:
+    """The nearest existing folder above ``resolved`` is a folder this process may write."""
     parent = resolved
     while not parent.exists():
         parent = parent.parent
-    if not parent.is_dir():
-        raise PreflightError(f"{where}: {parent} is a file, so no folder can be made under it")
-    if not os.access(parent, os.W_OK | os.X_OK):
+    if parent != resolved and not parent.is_dir():
+        raise PreflightError(f"{where}: {parent} is a file, so nothing can be made under it")
+    if not os.access(parent if parent.is_dir() else parent.parent, os.W_OK | os.X_OK):
         raise PreflightError(f"{where}: cannot write in {parent} (permission denied)")
-    if resolved.is_dir() and not may_exist and any(resolved.iterdir()):
-        raise PreflightError(f"{where}: folder exists and is not empty; choose a new folder")
-    return resolved
+
+
+#: the longest file name most file systems take (ext4, XFS, APFS, NTFS in UTF-16 units)
+_NAME_MAX = 255
 
 
 def safe_filename(name: str) -> str:

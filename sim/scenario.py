@@ -112,6 +112,8 @@ class Scenario:
         changes = {**(overrides or {}), **kw}
         if not changes and name is None:
             return self
+        if name is not None and (why := check_name(name)) is not None:
+            raise ScenarioError(f"override: name: invalid value {short(name)}; {why}")
         params = dict(self.params)
         set_values = dict(self.set_values)
         for key, value in changes.items():

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -131,6 +132,8 @@ def stored_runs(out: str | Path) -> dict[str, str]:
             status = pq.read_table(path, columns=["status"]).column(0)[0].as_py()
         except Exception:
             continue
+        if not _readable(out / "daily" / path.name):
+            continue  # its daily table is damaged (a killed writer, a full disk): run again
         found[path.stem] = str(status)
     return found
 
@@ -198,7 +201,8 @@ def compact(out: str | Path) -> int:
     out = Path(out)
     if not (out / "sweep.json").is_file():
         raise SweepError(f"{out}: not a sweep folder (no sweep.json)")
-    with open(out / ".lock", "a+", encoding="utf-8") as lock:
+    lock, _created = _open_lock(out, str(out))
+    with lock:
         _acquire(lock, str(out))
         return _compact(out)
 
@@ -269,19 +273,21 @@ def open_results(out: str | Path, manifest: Mapping[str, Any], *, resume: bool
         raise SweepError(f"{where}: is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        lock = open(out / ".lock", "a+", encoding="utf-8")
     except OSError as exc:
         raise SweepError(f"{where}: cannot write here ({exc.strerror or exc})") from None
+    lock, created = _open_lock(out, where)
     try:
         _acquire(lock, where)  # then look: a sweep that just ended has filled the folder
         had = any(p.name != ".lock" for p in out.iterdir())
         path = out / "sweep.json"
-        if had:
+        if had and (not resume or not path.exists()):
+            if created:  # a refused folder is left as it was found
+                (out / ".lock").unlink(missing_ok=True)
             if not resume:
                 raise SweepError(f"{where}: folder exists and is not empty; use --resume to "
                                  "continue the sweep in it, or choose a new folder")
-            if not path.exists():
-                raise SweepError(f"{where}: not a sweep folder (no sweep.json)")
+            raise SweepError(f"{where}: not a sweep folder (no sweep.json)")
+        if had:
             try:
                 old = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
@@ -304,6 +310,38 @@ def open_results(out: str | Path, manifest: Mapping[str, Any], *, resume: bool
         yield folder
     finally:
         lock.close()  # releases the flock
+
+
+def _open_lock(out: Path, where: str):
+    """Open (or make) ``out/.lock`` for reading and writing; return it and whether it is new.
+
+    Only a regular file is used: a symbolic link (whose target the pid would overwrite), a
+    folder, a device or a pipe is refused with a message that names it.
+    """
+    path = out / ".lock"
+    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    created = False
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+            created = True
+        except FileExistsError:
+            if path.is_symlink():
+                raise SweepError(f"{where}: {path} is a symbolic link; allowed: a regular "
+                                 "file (remove the link)") from None
+            fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    except SweepError:
+        raise
+    except OSError as exc:
+        if path.is_symlink():
+            raise SweepError(f"{where}: {path} is a symbolic link; allowed: a regular file "
+                             "(remove the link)") from None
+        raise SweepError(f"{where}: cannot write here ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SweepError(f"{where}: {path} is not a regular file (a folder, device or pipe); "
+                         "allowed: a regular file (remove it)")
+    return os.fdopen(fd, "r+", encoding="utf-8"), created
 
 
 def _acquire(lock, where: str) -> None:

@@ -75,6 +75,7 @@ def _key_identity(node: ScalarNode) -> Any:
         return (node.tag, node.value)  # not a valid value: the loader says why, later
     return value if isinstance(value, str) or value is None else ("value", value)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class YamlInputError(ValueError):
@@ -276,6 +277,11 @@ def _compose(loader, where, max_depth, int_allowed):
             parent.value.append(node)
             return sub
         if top[2] is None:  # a key
+            if isinstance(node, ScalarNode) and node.tag == _MERGE_TAG:
+                # '<<' merges another mapping's keys in, past the duplicate-key rule
+                raise YamlInputError(
+                    f"{where}:{node.start_mark.line + 1}: merge key '<<' is not allowed; "
+                    "allowed: each key written out once (no merge keys)")
             if isinstance(node, ScalarNode):
                 ident = _key_identity(node)
                 key_path = (*ppath, node.value)

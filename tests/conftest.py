@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,37 @@ def make_tiny_sweep(out: Path) -> Path:
                            {"name": "plan"}, {"name": "silos", "architecture": "silos"}]}})
     run_sweep(spec, out, engine="serial", progress=False)
     return out
+
+
+# ------------------------------------------------------------ the command line, as run
+FAST = 60  # seconds: every refusal is immediate; a hang would take far longer
+
+
+def cli(*args, timeout=FAST):
+    """Run ``python -m sim ARGS`` from the checkout; return (exit code, stdout, stderr)."""
+    p = subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def refused(code, err, *needles):
+    """Exit 2 with one short line (no traceback) that holds every one of ``needles``."""
+    assert code == 2, err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 800, err
+    for n in needles:
+        assert n in err, err
+
+
+def sweep_file(tmp: Path, **changes) -> Path:
+    """A two-run sweep of 300 residents over 10 days, written to ``tmp/sweep.yaml``."""
+    import yaml
+
+    body = {"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 1, "seed": 1,
+            "overrides": {"n_residents": 300, "n_days": 10},
+            "design": {"type": "factorial", "factors": {"audit_strength": [0.2, 0.8]}}}
+    body.update(changes)
+    path = tmp / "sweep.yaml"
+    path.write_text(yaml.safe_dump(body))
+    return path

@@ -15,35 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import FAST, cli, refused, sweep_file
 
 ROOT = Path(__file__).resolve().parent.parent
-FAST = 60  # seconds: every refusal here is immediate; a hang would take far longer
-
-
-def cli(*args, timeout=FAST):
-    p = subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def refused(code, err, *needles):
-    assert code == 2, err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and len(lines[0]) < 800, err
-    for n in needles:
-        assert n in err, err
-
-
-def sweep_file(tmp: Path, **changes) -> Path:
-    body = {"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 1, "seed": 1,
-            "overrides": {"n_residents": 300, "n_days": 10},
-            "design": {"type": "factorial", "factors": {"audit_strength": [0.2, 0.8]}}}
-    body.update(changes)
-    path = tmp / "sweep.yaml"
-    path.write_text(yaml.safe_dump(body))
-    return path
 
 
 # ---------------------------------------------------------------- scenario files

@@ -347,7 +347,10 @@ def _mutations(text: str):
         st.sampled_from(["*a", "&a [1]", "!!python/name:os.system", "[[[[[[", "{a: {b: {c:",
                          "'''", "yes", "null", "~", "/etc/passwd", "../../x", "1e999",
                          "9" * 500, "9" * 5000, "[" * 40 + "]" * 40, "!!binary aGk=",
-                         "2001-01-01"]),
+                         "2001-01-01",
+                         # the hostile corpus of issue 20: merge keys, nested lists, names
+                         "{<<: {n_days: 5}}", "[{<<: {a: 1}}]", "[[allergies]]",
+                         "[[[allergies, medications]]]", "'../../evil'", "x" * 300]),
         st.text(_YAML_CHARS, max_size=12)))
     return st.lists(st.one_of(insert, delete, dup, value), min_size=1, max_size=4)
 
