@@ -21,6 +21,7 @@ import pandas as pd
 
 from .exposure import Sampler, reidentify
 from .threats import normal_quantiles
+from .yamlio import short
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attackers import Attacker
@@ -39,6 +40,11 @@ OCR_CAUSE = {"exfiltration": "hacking", "ransomware": "hacking", "shock": "hacki
              "insider_snoop": "unauthorized_access", "insider_sale": "unauthorized_access",
              "function_creep": "unauthorized_access", "loss_theft": "theft_loss"}
 _COLUMNS = ("day", "kind", "institution", "n_real", "exposed", "blocked", "detect_day")
+def short_array(x) -> str:
+    """An argument's value, cut short for a one-line message."""
+    return short(np.asarray(x).tolist())
+
+
 def _kinds(kind, n: int) -> np.ndarray:
     """One incident kind per row (``kind`` may be one for all)."""
     if isinstance(kind, str):
@@ -181,7 +187,7 @@ class Ledger:
         no = np.zeros(k, dtype=bool)
         self._today.append((kinds, list(attackers), idx, taken / t.represents[idx],
                             taken * t.records_real[idx], np.asarray(usable, dtype=bool), u,
-                            np.full(k, detect_now), [None] * k, no, no))
+                            np.full(k, detect_now), [None] * k, no, no, [None] * k))
 
     def insiders(self, *, kind, attackers: list[Attacker], reaches: list[Reach] | None,
                  n_real: np.ndarray, u: np.ndarray, blocked: np.ndarray | None = None) -> None:
@@ -202,7 +208,84 @@ class Ledger:
         self._today.append((_kinds(kind, k), list(attackers), idx, np.full(k, np.nan),
                             np.where(blocked, 0.0, np.asarray(n_real, dtype=float)),
                             ~blocked, u, np.zeros(k, dtype=bool), reaches or [None] * k,
-                            np.ones(k, dtype=bool), blocked))
+                            np.ones(k, dtype=bool), blocked, [None] * k))
+
+    def open_incident(self, kind: str, residents, *, fields, institution,
+                      attacker: Attacker | None = None, identified=True,
+                      n_real: float | None = None, sold: bool = False,
+                      detect_now: bool = False, u=None) -> None:
+        """Record an incident that exposes residents the caller chose.
+
+        For a mechanism the built-in openers do not cover (they sample who is exposed from
+        an institution's holdings or an insider's reach): a credential-stuffing attack on
+        residents' code-app accounts, a contractor's list, a leak by a researcher's new
+        attacker. It is opened with the day's other incidents (:meth:`close_day`) and
+        counted as they are: re-identification of the exposed records, residents exposed,
+        detection after the attacker family's delay, sanction, notification, a sale to a
+        data broker.
+
+        Args:
+            kind: the incident kind (a new name is fine: :meth:`count`, the incident table).
+            residents: the simulated residents exposed (indices, each once).
+            fields: the field mask exposed, one for all or one per resident (a resident with
+                no field exposed is left out).
+            institution: where it happened (an :class:`~sim.institutions.Institution`):
+                the incident table's row and, for a breach, whose records.
+            attacker: who did it; its ``family`` sets detection and sanction, and it learns
+                from a detection (``None``: detected like an outside intrusion, never
+                sanctioned).
+            identified: whether each record carries a direct identifier (name, ID number,
+                phone), one for all or one per resident; without one it is re-identified
+                from its quasi-identifiers only.
+            n_real: real records the incident stands for (default: the residents × the
+                model's scale).
+            sold: the records reach a data broker.
+            detect_now: detected today.
+            u: the incident's 12 uniforms (``u[4]`` detected at all, ``u[5]`` sanctioned,
+                ``u[6]`` which broker, ``u[8]`` the delay; see
+                :class:`~sim.attackers.Attacker`), e.g. the attacker's opportunity's own;
+                default: drawn from a stream keyed by the kind, the day and the incident.
+
+        Raises:
+            ValueError: naming the argument, the value and what is allowed.
+        """
+        m = self.model
+        idx = np.asarray(residents)
+        if idx.ndim != 1 or idx.dtype.kind not in "iu" or len(np.unique(idx)) != len(idx) \
+                or (len(idx) and (idx.min() < 0 or idx.max() >= m.pop.n)):
+            raise ValueError(f"open_incident: residents: invalid value {short_array(idx)}; "
+                             f"allowed: distinct resident indices 0..{m.pop.n - 1}")
+        idx = idx.astype(np.int64)
+        f = np.broadcast_to(np.asarray(fields), idx.shape)
+        if f.dtype.kind not in "iu" or (f < 0).any():
+            raise ValueError(f"open_incident: fields: invalid value {short_array(f)}; "
+                             "allowed: non-negative field masks (model.field_bit[name] | ...)")
+        ident = np.broadcast_to(np.asarray(identified), idx.shape)
+        if ident.dtype != bool:
+            raise ValueError(f"open_incident: identified: invalid value {short_array(ident)}; "
+                             "allowed: True, False or one per resident")
+        index = getattr(institution, "index", None)
+        if not isinstance(index, int) or not 0 <= index < len(m.institution_list) \
+                or m.institution_list[index] is not institution:
+            raise ValueError(f"open_incident: institution: invalid value {institution!r}; "
+                             "allowed: one of model.institution_list")
+        count = float(len(idx) * m.scale if n_real is None else n_real)
+        if not np.isfinite(count) or count < 0:
+            raise ValueError(f"open_incident: n_real: invalid value {n_real!r}; allowed: a "
+                             "number >= 0")
+        if u is None:
+            u = m.streams.fresh("incident/" + kind, m.day, self.n_incidents + len(
+                self._today)).random(12)
+        u = np.asarray(u, dtype=float)
+        if u.shape[-1:] != (12,) or u.size != 12 or ((u < 0) | (u >= 1)).any():
+            raise ValueError(f"open_incident: u: invalid value {short_array(u)}; allowed: "
+                             "12 uniforms in [0, 1)")
+        keep = f != 0
+        part = (idx[keep], f[keep].astype(np.int64), ident[keep].copy())
+        one = np.ones(1, dtype=bool)
+        self._today.append((_kinds(kind, 1), [attacker], np.array([index]), np.zeros(1),
+                            np.array([count]), np.array([bool(sold)]), u.reshape(1, 12),
+                            np.array([bool(detect_now)]), [None], ~one, ~one, [part]))
 
     def close_day(self) -> None:
         """Open the incidents recorded today: who is exposed, detection, the day's counts."""
@@ -212,14 +295,16 @@ class Ledger:
         today, self._today = self._today, []
         if len(today) == 1:
             (kinds, attackers, idx, q, n_real, usable, u, detect_now, reaches, is_insider,
-             blocked) = today[0]
+             blocked, given) = today[0]
         else:
             cols = list(zip(*today, strict=True))
             kinds, idx, q, n_real, usable, u, detect_now, is_insider, blocked = (
                 np.concatenate(cols[c]) for c in (0, 2, 3, 4, 5, 6, 7, 9, 10))
             attackers = [a for part in cols[1] for a in part]
             reaches = [r for part in cols[8] for r in part]
-        parts = {}
+            given = [g for part in cols[11] for g in part]
+        # incidents over residents the caller chose (open_incident): no sampling (q = 0)
+        parts = {r: g for r, g in enumerate(given) if g is not None}
         # a breach takes the stores of one real institution: u[9] decides exactly whether a
         # simulated resident is among the records taken (the epoch's counts)
         rows = np.flatnonzero(~is_insider & usable)
@@ -249,6 +334,9 @@ class Ledger:
         p_sale = m.p["broker_buy_probability"] * np.where(accident, 0.5, 1.0)
         sale = np.array([x == "insider_sale" for x in names])
         to_broker = np.where(is_insider, sale, usable & (u[:, 7] < p_sale))
+        for r, g in enumerate(given):
+            if g is not None:  # open_incident: sold or not, as the caller said
+                to_broker[r] = usable[r]
         self._open(kinds, attackers, idx, n_real, parts, u, to_broker=to_broker,
                    detect_now=detect_now, blocked=blocked)
         d = m.day

@@ -1,0 +1,126 @@
+"""Public extension points (issue 20): what a researcher new to the project had to work
+around, now done with public API alone.
+
+The first is the issue's credential-stuffing attacker: it targets residents' code-app
+accounts, not an institution's holdings, and needed the private ``Ledger._open``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import small
+
+from sim.attackers import ATTACKER_TYPES, Attacker
+from sim.institutions import InstitutionKind
+from sim.model import HealthDataModel
+from sim.testing import check_attacker
+
+
+class CredentialStuffer(Attacker):
+    """Tries passwords leaked elsewhere on residents' health-code app accounts.
+
+    The account is run by public health (the code's status is served from there); a hit
+    exposes what the account holds (name, phone, ID number) of a few smartphone users.
+    """
+
+    type_name = "credential_stuffer"
+    family = "external"
+
+    @classmethod
+    def create(cls, model):
+        return [cls(model, ordinal=0, rate_per_day=0.5)]
+
+    def choose_target(self, u):
+        return self.model.agency(InstitutionKind.PUBLIC_HEALTH)
+
+    def expected_gain(self, target):
+        return 2_000.0
+
+    def cost(self, target):
+        return 50.0 * self.cost_factor
+
+    def attempt(self, target, u):
+        m = self.model
+        phones = np.flatnonzero(m.pop.has_phone)
+        hit = np.sort(self.stream.choice(phones, 1 + int(u[2] * 10), replace=False))
+        self.observe_success()
+        m.ledger.open_incident("credential_stuffing", hit,
+                               fields=m.field_bit["name_phone"] | m.field_bit["id_number"],
+                               institution=target, attacker=self, u=u)
+
+
+@pytest.fixture
+def stuffer():
+    ATTACKER_TYPES.register(CredentialStuffer.type_name)(CredentialStuffer)
+    yield CredentialStuffer
+    ATTACKER_TYPES.unregister(CredentialStuffer.type_name)
+
+
+def test_a_credential_stuffing_attacker_opens_incidents_over_the_residents_it_chose(stuffer):
+    m = HealthDataModel("status_quo", seed=3, **small(n_days=60))
+    m.run()
+    ours = [i for i in m.ledger.incidents if i.kind == "credential_stuffing"]
+    assert len(ours) == m.ledger.count(["credential_stuffing"]) > 5
+    bits = m.field_bit["name_phone"] | m.field_bit["id_number"]
+    for inc in ours:
+        assert 1 <= len(inc.residents) <= 11 and m.pop.has_phone[inc.residents].all()
+        assert (inc.fields != 0).all() and not (inc.fields & ~bits).any()
+        assert inc.reidentified.all()  # the records carry a direct identifier
+        assert (m.pop.exposed_fields[inc.residents] & inc.fields == inc.fields).all()
+        assert inc.institution.kind is InstitutionKind.PUBLIC_HEALTH
+        assert inc.attacker.type_name == "credential_stuffer"
+    table = m.ledger.incident_table()
+    assert (table["kind"] == "credential_stuffing").sum() == len(ours)
+    assert table.loc[table["kind"] == "credential_stuffing", "residents_exposed"].sum() == sum(
+        len(i.residents) for i in ours)
+
+
+def test_the_credential_stuffer_passes_the_contract_checks():
+    passed = check_attacker(CredentialStuffer, n_residents=1500, n_days=45)
+    assert "two runs with one seed agree" in passed
+    assert "credential_stuffer" not in ATTACKER_TYPES
+
+
+def test_an_incident_over_chosen_residents_is_detected_sold_and_told_like_any_other():
+    m = HealthDataModel("status_quo", seed=4, **small(n_days=20, breach_notification="affected"))
+    m.step()
+    ph = m.agency(InstitutionKind.PUBLIC_HEALTH)
+    allergies = m.field_bit["allergies"]
+    before = m.ledger.n_incidents
+    bought = sum(b.leaks_bought for b in m.brokers)
+    m.ledger.open_incident("contractor_list", np.array([5, 9, 40]), fields=allergies,
+                           institution=ph, identified=np.array([True, False, True]),
+                           sold=True, detect_now=True)
+    assert not m.pop.notified[[5, 9, 40]].any()
+    m.step()
+    inc = m.ledger.incident(before)
+    assert inc.kind == "contractor_list" and inc.detected and inc.detect_day == 1
+    assert list(inc.residents) == [5, 9, 40] and list(inc.identified) == [True, False, True]
+    assert (inc.fields == allergies).all() and inc.n_real == 3 * m.scale
+    assert inc.reidentified[[0, 2]].all()  # a direct identifier: certain
+    assert m.pop.notified[[5, 9, 40]].all()  # told, as the policy says
+    assert sum(b.leaks_bought for b in m.brokers) == bought + 1  # and sold to a broker
+    broker = m.brokers[0]
+    assert (broker.dossier[[5, 40]] & allergies).all()
+
+
+@pytest.mark.parametrize("change, needle", [
+    ({"residents": np.array([1, 1])}, "residents"),
+    ({"residents": np.array([10 ** 9])}, "residents"),
+    ({"residents": np.array([1.5])}, "residents"),
+    ({"fields": -1}, "fields"),
+    ({"identified": "yes"}, "identified"),
+    ({"institution": "public health"}, "institution"),
+    ({"n_real": float("nan")}, "n_real"),
+    ({"u": np.full(5, 0.5)}, "u"),
+    ({"u": np.full(12, 1.0)}, "u"),
+])
+def test_open_incident_refuses_bad_arguments_by_name(change, needle):
+    m = HealthDataModel("status_quo", seed=4, **small(n_days=5))
+    args = {"residents": np.array([1, 2]), "fields": m.field_bit["allergies"],
+            "institution": m.agency(InstitutionKind.PUBLIC_HEALTH), **change}
+    residents = args.pop("residents")
+    with pytest.raises(ValueError, match=f"open_incident: {needle}: invalid value"):
+        m.ledger.open_incident("bad", residents, **args)
+    assert not m.ledger._today  # nothing half-recorded
