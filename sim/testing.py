@@ -182,7 +182,8 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
                 j = int(np.flatnonzero(~close)[0]) if fast.shape == plain.shape else 0
                 _fail(who, f"{verb} vs its scalar verb",
                       f"row {j} gives {float(fast.ravel()[j]):.6g} vectorised and "
-                      f"{float(plain.ravel()[j]):.6g} row by row", "make the array verb compute what the scalar one does "
+                      f"{float(plain.ravel()[j]):.6g} row by row",
+                      "make the array verb compute what the scalar one does "
                       "(or override only the scalar verb: the array verb then calls it)")
         passed.append("array verbs agree with scalar verbs")
 
