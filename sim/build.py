@@ -11,16 +11,38 @@ what they hold follows from the last-visit tables and the sharing network
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .institutions import Institution, InstitutionKind, Store
+from .registry import Registry
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["add_institution", "add_store", "build_institutions"]
+__all__ = ["BUILD_HOOKS", "add_institution", "add_store", "build_institutions",
+           "register_build_hook"]
+
+#: functions ``hook(model)`` called, in registration order, while each model is built: after
+#: the design's institutions and network exist, before the model reads them
+#: (:meth:`sim.model.HealthDataModel.build_network` is the subclass's way)
+BUILD_HOOKS: Registry[Callable[[HealthDataModel], None]] = Registry("build hook")
+
+
+def register_build_hook(name: str):
+    """Register ``fn(model)`` to add institutions, stores or flows to every model built.
+
+    Example::
+
+        @register_build_hook("commercial_insurer")
+        def commercial_insurer(m):
+            insurer = m.add_institution("insurance_bureau", -1, label="commercial insurer")
+            m.add_store(insurer, "underwriting", scope="providers", fields=..., ...)
+            m.add_flow(platform, insurer, "integration", store="underwriting", ...)
+    """
+    return BUILD_HOOKS.register(name)
 
 _SHORT = {InstitutionKind.CLINIC: "clinic", InstitutionKind.SECONDARY: "secondary",
           InstitutionKind.TERTIARY: "tertiary"}

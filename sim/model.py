@@ -38,7 +38,7 @@ from .architecture import ARCHITECTURES
 from .attackers import ATTACKER_TYPES, Attacker, DataBroker, Opportunities
 from .attackers.base import plan_opportunities
 from .behaviour import Behaviour
-from .build import add_institution, add_store, build_institutions
+from .build import BUILD_HOOKS, add_institution, add_store, build_institutions
 from .care import ACCESS_TOTALS, CareProcess, Events
 from .consent import CONSENT_MODELS
 from .fields import CATALOGUE, FieldCatalogue
@@ -46,7 +46,7 @@ from .geography import region_names
 from .groups import GroupAccounts
 from .institutions import HOLDINGS_REFRESH_DAYS, Institution, InstitutionKind, Store
 from .ledger import Ledger
-from .network import add_flow, build_graph, resolve_feeds
+from .network import add_flow, build_graph, node_of, resolve_feeds, warn_unread_flows
 from .outcomes import OUTCOMES
 from .params import PARAMETERS
 from .policy import Policy
@@ -270,9 +270,17 @@ class HealthDataModel(mesa.Model):
         self.providers: list[Institution] = []
         self.architecture = ARCHITECTURES[p["architecture"]](self)
         build_institutions(self)
-        self.institutions = mesa.agent.AgentSet(self.institution_list, random=self.random)
         self.graph = build_graph(self)
+        self._building = True  # build hooks may add institutions, stores and flows
+        self._added_flows: list[tuple] = []  # flows added by hand: checked for being read
+        for _, hook in BUILD_HOOKS.items():
+            hook(self)
+        self.build_network()
+        self._building = False
+        self.institutions = mesa.agent.AgentSet(self.institution_list, random=self.random)
         resolve_feeds(self)
+        warn_unread_flows(self, self._added_flows)
+        self._added_flows = []
 
         # records held at the start, consent at rollout
         self.care = CareProcess(self)
@@ -528,14 +536,49 @@ class HealthDataModel(mesa.Model):
         return self.groups.table()
 
     # ====================================================== construction
+    def build_network(self) -> None:
+        """Hook: add institutions, stores and flows while the model is built.
+
+        Called once the design's institutions and sharing network exist and before the
+        model reads them (the stores' feeders, records, reach, attackers). A subclass
+        overrides it; without one, register a function with
+        :func:`sim.build.register_build_hook`, which every runner's models call (the
+        workers' too, where the registering module is imported there). Use
+        :meth:`add_institution`, :meth:`add_store` and :meth:`add_flow`.
+        """
+
     def add_institution(self, kind: str | InstitutionKind, region: int,
                         label: str | None = None) -> Institution:
-        """Create an institution node (used by the builders and by architectures)."""
+        """Create an institution node (the builders, architectures and build hooks).
+
+        Raises:
+            RuntimeError: once the model is built (its tables are sized by then), or for a
+                provider added by a hook (providers are laid out by region and tier).
+        """
+        self._check_building("add_institution")
+        kind = InstitutionKind(kind) if isinstance(kind, str) else kind
+        if kind.is_provider and self.providers and self._building is True:
+            raise RuntimeError(f"add_institution: a {kind.value} cannot be added by a build "
+                               "hook: providers are laid out by region and tier "
+                               "(n_regions, the nodes per tier); add other institutions")
         return add_institution(self, kind, region, label)
 
     def add_store(self, inst: Institution, name: str, **kw: Any) -> Store | None:
-        """Give ``inst`` a store of records (see :func:`sim.build.add_store`)."""
+        """Give ``inst`` a store of records (see :func:`sim.build.add_store`).
+
+        Raises:
+            RuntimeError: once the model is built.
+        """
+        self._check_building("add_store")
         return add_store(self, inst, name, **kw)
+
+    def _check_building(self, what: str) -> None:
+        if getattr(self, "_building", None) is False:
+            raise RuntimeError(f"{what}: the model is built (its tables are sized to its "
+                               "institutions and stores); add them while it is built: in "
+                               "HealthDataModel.build_network (a subclass), a function "
+                               "registered with sim.build.register_build_hook, or an "
+                               "Architecture's build_stores")
 
     def agency(self, kind: InstitutionKind) -> Institution | None:
         """The first institution of ``kind`` (a national body), if the design has one."""
@@ -553,7 +596,9 @@ class HealthDataModel(mesa.Model):
         if flow == "access":
             attrs.setdefault("gated", self.consent.requires_code or self.architecture.on_device)
         add_flow(self.graph, source, destination, flow, **attrs)
-        self.flows_changed()
+        self._added_flows.append((node_of(source), node_of(destination)))
+        if not getattr(self, "_building", False):  # while building, read once at the end
+            self.flows_changed()
 
     def flows_changed(self) -> None:
         """Re-read the sharing network after editing ``graph`` (adding or removing flows).
@@ -564,6 +609,8 @@ class HealthDataModel(mesa.Model):
             raise RuntimeError("stores can only be added while the model is built (in an "
                                "Architecture.build_stores); a flow may feed an existing store")
         resolve_feeds(self)
+        warn_unread_flows(self, self._added_flows)
+        self._added_flows = []
         self.records.invalidate()
         self.ledger.sampler.invalidate()
         self.threats.invalidate_reach()

@@ -30,7 +30,7 @@ the network); the explorer's network picture draws this graph.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -41,10 +41,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .institutions import Institution, Store
     from .model import HealthDataModel
 
-__all__ = ["DEVICE", "add_flow", "build_graph", "clinical_reach", "resolve_feeds",
-           "shared_stores_for"]
+__all__ = ["DEVICE", "UnreadFlowWarning", "add_flow", "build_graph", "clinical_reach",
+           "node_of", "resolve_feeds", "shared_stores_for", "unread_flows", "warn_unread_flows"]
 
 DEVICE = "device"  # the residents' phones (on-device architecture): always up
+
+
+def node_of(x) -> int | str:
+    """The graph node of an institution (or an index, or ``DEVICE``)."""
+    return _node(x)
 
 
 def _node(x) -> int | str:
@@ -140,6 +145,68 @@ def resolve_feeds(model: HealthDataModel) -> None:
                 st.scope, st.key, st.feeders = "region", region, ()
             else:
                 st.scope, st.key, st.feeders = "providers", -1, tuple(sorted(feeders))
+
+
+class UnreadFlowWarning(UserWarning):
+    """A sharing flow that no mechanism of the model reads (it changes nothing)."""
+
+
+def unread_flows(model: HealthDataModel, edges=None) -> list[tuple[Any, Any, str]]:
+    """The flows of ``model.graph`` that no mechanism reads: ``(source, destination, why)``.
+
+    ``edges``: only these ``(source, destination)`` node pairs (default: every flow; a
+    design's own flows may name a store it did not make because the store would hold no
+    field, as when nothing is collected).
+
+    The model reads a flow that fills a store of its destination from a provider (the
+    store then holds the provider's patients, :func:`resolve_feeds`); an ``access`` flow
+    to a provider (it reads through the hub); a care or emergency flow from a provider into
+    a hub that providers read (what the hub copies or routes); and any flow of the
+    residents' phones. Anything else (an upload from a platform to an insurer, an access
+    flow to a national body) changes no number.
+    """
+    g = model.graph
+    providers = {p.index for p in model.providers}
+    hubs = {h for h, *_ in _hubs(model)}
+    out = []
+    pairs = None if edges is None else set(edges)
+    for u, v, d in g.edges(data=True):
+        if u == DEVICE or v == DEVICE or (pairs is not None and (u, v) not in pairs):
+            continue
+        f = _flow(d)
+        if f["store"] is not None:
+            names = {st.name for st in model.institution_list[v].stores}
+            if u in providers and f["store"] in names:
+                continue
+            why = (f"store {f['store']!r} is not a store of its destination"
+                   if f["store"] not in names else
+                   "stores are filled by providers' flows only (a hub's copy is its own "
+                   "store, fed by the providers)")
+        elif f["flow"] == "access":
+            if v in providers:
+                continue
+            why = "an access flow is read by the provider it ends at, and this ends elsewhere"
+        else:
+            if u in providers and v in hubs and f["purpose"] in ("care", "emergency"):
+                continue
+            why = ("a flow without a store is read only as a provider's care or emergency "
+                   "route into a hub that providers read")
+        out.append((u, v, why))
+    return out
+
+
+def warn_unread_flows(model: HealthDataModel, edges) -> None:
+    """Warn (:class:`UnreadFlowWarning`) for each of ``edges`` no mechanism reads.
+
+    ``edges``: ``(source, destination)`` node pairs, the flows added by hand
+    (:meth:`sim.model.HealthDataModel.add_flow`); one line each.
+    """
+    import warnings
+
+    labels = [inst.label for inst in model.institution_list]
+    for u, v, why in unread_flows(model, edges):
+        warnings.warn(f"the flow from {labels[u]} to {labels[v]} changes nothing: {why}",
+                      UnreadFlowWarning, stacklevel=3)
 
 
 def _hubs(model: HealthDataModel):

@@ -124,3 +124,97 @@ def test_open_incident_refuses_bad_arguments_by_name(change, needle):
     with pytest.raises(ValueError, match=f"open_incident: {needle}: invalid value"):
         m.ledger.open_incident("bad", residents, **args)
     assert not m.ledger._today  # nothing half-recorded
+
+
+# ------------------------------------------------------------ the network, at build time
+def _commercial_insurer(m):
+    """A commercial insurer that buys a copy of what the national platform holds: a store
+    fed by every provider's integration flow (what a store holds follows from its feeders)."""
+    insurer = m.add_institution("insurance_bureau", -1, label="commercial insurer")
+    m.add_store(insurer, "underwriting copy", scope="providers",
+                fields=m.field_bit["allergies"] | m.field_bit["id_number"], identified=True,
+                needs_participation=True)
+    for prov in m.providers:
+        m.add_flow(prov, insurer, "integration", purpose="insurance",
+                   store="underwriting copy", fields=m.field_bit["allergies"])
+    return insurer
+
+
+def test_a_build_hook_adds_an_institution_every_model_reads():
+    from sim.build import BUILD_HOOKS, register_build_hook
+
+    register_build_hook("test_commercial_insurer")(_commercial_insurer)
+    try:
+        m = HealthDataModel("national_plan_2025", seed=2, **small(n_days=15))
+        m.run()
+    finally:
+        BUILD_HOOKS.unregister("test_commercial_insurer")
+    insurer = next(i for i in m.institution_list if i.label == "commercial insurer")
+    store = insurer.stores[0]
+    assert store.scope == "all" and insurer in m.institutions
+    assert 0 < m.records.store_counts()[store.index] <= m.pop.n
+    assert m.threats.targets.records_real[insurer.index] > 0  # attackers can find it
+    plain = HealthDataModel("national_plan_2025", seed=2, **small(n_days=15))
+    assert len(plain.institution_list) == len(m.institution_list) - 1  # hook removed
+
+
+def test_a_subclass_adds_its_institutions_in_build_network():
+    class WithInsurer(HealthDataModel):
+        def build_network(self):
+            self.insurer = _commercial_insurer(self)
+
+    m = WithInsurer("status_quo", seed=2, **small(n_days=5))
+    m.run()
+    assert m.records.store_counts()[m.insurer.stores[0].index] > 0
+
+
+def test_adding_an_institution_or_a_store_after_the_build_is_a_clear_error():
+    m = HealthDataModel("status_quo", seed=2, **small(n_days=5))
+    with pytest.raises(RuntimeError, match=r"add_institution: the model is built.*build_network"):
+        m.add_institution("insurance_bureau", -1)
+    with pytest.raises(RuntimeError, match="add_store: the model is built"):
+        m.add_store(m.institution_list[0], "late", scope="providers", fields=1,
+                    identified=False, needs_participation=False)
+
+
+def test_a_build_hook_cannot_add_a_provider():
+    class MoreClinics(HealthDataModel):
+        def build_network(self):
+            self.add_institution("community_clinic", 0)
+
+    with pytest.raises(RuntimeError, match="providers are laid out by region and tier"):
+        MoreClinics("status_quo", seed=2, **small(n_days=5))
+
+
+@pytest.mark.parametrize("flow", ["access to the insurance bureau", "upload from a platform"])
+def test_a_flow_that_no_mechanism_reads_is_named_in_a_warning(flow):
+    """The issue's two flows changed nothing, silently."""
+    from sim.network import UnreadFlowWarning, unread_flows
+
+    m = HealthDataModel("national_plan_2025", seed=2, **small(n_days=5))
+    assert not unread_flows(m)
+    platform = m.agency(InstitutionKind.NATIONAL_PLATFORM)
+    bureau = m.agency(InstitutionKind.INSURANCE)
+    with pytest.warns(UnreadFlowWarning, match="changes nothing") as caught:
+        if flow.startswith("access"):
+            m.add_flow(platform, bureau, "access", purpose="care")
+        else:
+            m.add_flow(platform, bureau, "upload", store="settlement")
+    assert len(caught) == 1
+    assert bureau.label in str(caught[0].message) and platform.label in str(caught[0].message)
+
+
+def test_no_bundled_design_has_a_flow_that_changes_nothing():
+    import itertools
+    import warnings
+
+    from sim.network import UnreadFlowWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreadFlowWarning)
+        for arch, codes, breadth in itertools.product(
+                ["silos", "regional", "national", "federated", "on_device"],
+                ["health_only", "health_insurance_payment"], ["treating_team", "national"]):
+            HealthDataModel("status_quo", seed=1, n_residents=300, n_days=2, architecture=arch,
+                            code_integration=codes, access_breadth=breadth,
+                            consent_model="per_access_break_glass")
