@@ -32,8 +32,10 @@ __all__ = [
     "ParameterError",
     "defaults",
     "levers",
+    "register_parameter",
     "uncertainties",
     "unknown_name_help",
+    "unregister_parameter",
 ]
 
 Kind = Literal["lever", "uncertainty", "setting"]
@@ -907,11 +909,71 @@ _DECLARED: tuple[Parameter, ...] = (
              f"archives keyed on the ID number since 2011, 50% coverage then ({_CAL} §7)"),
 )
 
-PARAMETERS: Mapping[str, Parameter] = MappingProxyType({p.name: p for p in _DECLARED})
+_PARAMS: dict[str, Parameter] = {p.name: p for p in _DECLARED}
+#: every parameter, by name: the declaration above and any registered from outside
+#: (:func:`register_parameter`); a read-only view
+PARAMETERS: Mapping[str, Parameter] = MappingProxyType(_PARAMS)
 if len(PARAMETERS) != len(_DECLARED):  # pragma: no cover - guards the declaration itself
     raise RuntimeError("duplicate parameter names in the declaration")
 if {p.group for p in _DECLARED} - {g for g, _ in GROUPS}:  # pragma: no cover
     raise RuntimeError("a parameter uses an undeclared group")
+
+
+def register_parameter(param: Parameter) -> Parameter:
+    """Declare a parameter from outside the package: a researcher's new lever or uncertainty.
+
+    From then on it is a key of every scenario (its default unless a file or ``--set``
+    sets it), of sweeps' factors and designs, of ``sim.run(overrides=...)``, the run
+    tables' ``param.*`` columns and ``model.p``; what reads it is the researcher's own
+    part (an attacker, a phase, a build hook). Register it in a module that the workers
+    import too (a plugin), or runs in other processes will not know it.
+
+    Example::
+
+        register_parameter(Parameter(
+            name="mfa_required", default=False, kind="lever", group="security", unit="-",
+            dtype=bool, help="Code-app accounts need a second factor.",
+            source="assumption"))
+
+    Raises:
+        ValueError: naming what is wrong (a taken or non-snake_case name, an unknown kind
+            or group, a default outside its own range, a missing unit, help or source).
+    """
+    import re
+
+    where = f"register_parameter({getattr(param, 'name', param)!r})"
+    if not isinstance(param, Parameter):
+        raise ValueError(f"{where}: expected a sim.params.Parameter, got "
+                         f"{type(param).__name__}")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", param.name):
+        raise ValueError(f"{where}: name must be snake_case (a-z, 0-9, _)")
+    if param.name in _PARAMS:
+        raise ValueError(f"{where}: a parameter of that name exists; choose another name")
+    if param.kind not in ("lever", "uncertainty", "setting"):
+        raise ValueError(f"{where}: kind {param.kind!r}; allowed: lever, uncertainty, setting")
+    if param.group not in {g for g, _ in GROUPS}:
+        raise ValueError(f"{where}: group {param.group!r}; allowed: "
+                         f"{', '.join(g for g, _ in GROUPS)}")
+    for field in ("unit", "help", "source"):
+        if not str(getattr(param, field)).strip():
+            raise ValueError(f"{where}: {field} is empty; planners read it")
+    try:
+        param.validate(param.default)
+    except ParameterError as e:
+        raise ValueError(f"{where}: its default is not allowed by its own range ({e})") from None
+    _PARAMS[param.name] = param
+    return param
+
+
+def unregister_parameter(name: str) -> None:
+    """Remove a parameter registered with :func:`register_parameter` (tests, notebooks).
+
+    Raises:
+        ValueError: for a parameter of the package's own declaration.
+    """
+    if any(p.name == name for p in _DECLARED):
+        raise ValueError(f"unregister_parameter({name!r}): a declared parameter stays")
+    _PARAMS.pop(name, None)
 
 
 def unknown_name_help(name: Any, extra: Iterable[str] = ()) -> str:

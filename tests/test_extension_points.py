@@ -218,3 +218,59 @@ def test_no_bundled_design_has_a_flow_that_changes_nothing():
             HealthDataModel("status_quo", seed=1, n_residents=300, n_days=2, architecture=arch,
                             code_integration=codes, access_breadth=breadth,
                             consent_model="per_access_break_glass")
+
+
+# ------------------------------------------------------- a parameter from outside
+@pytest.fixture
+def mfa_lever():
+    """A lever registered from outside the package, read by an outcome of the test's own."""
+    from sim.outcomes import OUTCOMES, register_outcome
+    from sim.params import Parameter, register_parameter, unregister_parameter
+
+    register_parameter(Parameter(
+        name="test_mfa_share", default=0.0, kind="lever", group="security", unit="share",
+        dtype=float, low=0.0, high=1.0, help="Share of code-app accounts with a second factor.",
+        source="test"))
+    register_outcome("test_mfa_seen", unit="share", direction="info", label="MFA seen",
+                     definition="the lever's value as the model saw it",
+                     headline=False)(lambda m: float(m.p["test_mfa_share"]))
+    yield
+    OUTCOMES.unregister("test_mfa_seen")
+    unregister_parameter("test_mfa_share")
+
+
+def test_a_sweep_over_a_lever_registered_from_outside(tmp_path, mfa_lever):
+    """The issue's sixth extension needed an edit inside sim/params.py."""
+    from sim.scenario import load_scenario
+    from sim.sweep import load_results, load_sweep, run_sweep
+
+    assert load_scenario("status_quo").params["test_mfa_share"] == 0.0
+    spec = load_sweep({"name": "mfa", "scenarios": ["status_quo"], "reps": 1, "seed": 2,
+                       "overrides": {"n_residents": 300, "n_days": 10},
+                       "design": {"type": "factorial",
+                                  "factors": {"test_mfa_share": [0.0, 0.5, 1.0]}}})
+    run_sweep(spec, tmp_path / "out", engine="serial", progress=False)
+    runs = load_results(tmp_path / "out")
+    assert sorted(runs["param.test_mfa_share"]) == [0.0, 0.5, 1.0]
+    assert (runs["test_mfa_seen"] == runs["param.test_mfa_share"]).all()
+    with pytest.raises(ValueError, match="test_mfa_share"):
+        load_scenario("status_quo", {"test_mfa_share": 2.0})
+
+
+@pytest.mark.parametrize("change, needle", [
+    ({"name": "audit_strength"}, "exists"),
+    ({"name": "Bad Name"}, "snake_case"),
+    ({"kind": "knob"}, "kind"),
+    ({"group": "misc"}, "group"),
+    ({"default": 3.0}, "default"),
+    ({"help": " "}, "help is empty"),
+])
+def test_a_bad_parameter_is_refused_by_name(change, needle):
+    from sim.params import PARAMETERS, Parameter, register_parameter
+
+    fields = {"name": "test_x", "default": 0.5, "kind": "lever", "group": "security",
+              "unit": "share", "dtype": float, "low": 0.0, "high": 1.0, "help": "x",
+              "source": "test", **change}
+    with pytest.raises(ValueError, match=needle):
+        register_parameter(Parameter(**fields))
+    assert "test_x" not in PARAMETERS
