@@ -13,7 +13,8 @@ page's scenario is read from the environment (default ``status_quo``)::
 
     HEALTHCODE_SCENARIO=national_plan_2025 solara run sim/solara_app.py
 
-In a notebook, ``make_page("breach_shock")`` returns the page to display.
+Each browser session gets a model of its own (:func:`Page`). In a notebook,
+``make_page("breach_shock")`` returns the page to display.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from typing import Any
 import solara
 from mesa.visualization import SolaraViz, make_plot_component
 
-from .model import HealthDataModel
-from .params import PARAMETERS, Parameter, levers
-from .scenario import load_scenario
+# absolute imports: ``solara run sim/solara_app.py`` loads this file as a script
+from sim.model import HealthDataModel
+from sim.params import PARAMETERS, Parameter, levers
+from sim.scenario import load_scenario
 
-__all__ = ["PLOTS", "lever_controls", "make_page", "page"]
+__all__ = ["PLOTS", "Page", "lever_controls", "make_page", "slider_step"]
 
 #: the live plots: one per group of daily series (DataCollector names)
 PLOTS: tuple[tuple[str, ...], ...] = (
@@ -60,12 +62,32 @@ def control(p: Parameter, value: Any, high: float | None = None) -> dict[str, An
                 "label": label}
     if p.dtype in (int, float) and p.low is not None and p.high is not None:
         hi = min(p.high, high) if high is not None else p.high
+        step = slider_step(p.low, hi, value, integer=p.dtype is int)
         if p.dtype is int:
             return {"type": "SliderInt", "value": int(value), "min": int(p.low), "max": int(hi),
-                    "step": max(1, int((hi - p.low) // _STEPS)), "label": label}
+                    "step": int(step), "label": label}
         return {"type": "SliderFloat", "value": float(value), "min": float(p.low),
-                "max": float(hi), "step": (hi - p.low) / _STEPS, "label": label}
+                "max": float(hi), "step": step, "label": label}
     return None
+
+
+def slider_step(low: float, high: float, value: float, *, integer: bool) -> float:
+    """A step of about a hundredth of ``[low, high]`` that puts ``value`` on the slider's grid.
+
+    A slider snaps to ``low + k·step``: with a plain hundredth, 365 days on ``[1, 3650]``
+    became 361 and 10,000 residents 10,080 the moment ``Reset`` read the controls.
+    """
+    base = (high - low) / _STEPS
+    span = value - low
+    if integer:
+        span, base = int(round(span)), max(1, int(base))
+        if span <= 0:
+            return base
+        # the largest divisor of the span not above the hundredth
+        return max(d for d in range(1, base + 1) if span % d == 0)
+    if span <= 0 or base <= 0:
+        return base
+    return span / max(1, round(span / base))
 
 
 def lever_controls(scenario: str | None = None, **overrides: Any) -> dict[str, Any]:
@@ -105,5 +127,11 @@ def make_page(scenario: str | None = None, *, seed: int | None = None, **overrid
                      name=f"Health-data policy workbench: {model.spec.name}")
 
 
-#: what ``solara run sim/solara_app.py`` serves
-page = make_page(os.environ.get("HEALTHCODE_SCENARIO", "status_quo"))
+@solara.component
+def Page():
+    """What ``solara run sim/solara_app.py`` serves: a model of its own for each browser
+    session (built when the session opens; a module-level page would share one model
+    between every visitor)."""
+    page = solara.use_memo(lambda: make_page(os.environ.get("HEALTHCODE_SCENARIO",
+                                                            "status_quo")), [])
+    return page

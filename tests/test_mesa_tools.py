@@ -166,3 +166,62 @@ def test_solara_page_renders_headless(monkeypatch):
     assert source == "national_plan_2025"  # Mesa 3.5 passes no Scenario of its own
     assert overrides["n_residents"] == 300 and overrides["consent_model"] == plan["consent_model"]
     button("Step").click()
+
+
+def test_solara_page_gives_each_session_its_own_model_and_reset_keeps_the_values(monkeypatch):
+    """Issue 20: every browser session shared one model (a fresh browser opened at "day
+    9"), and Reset snapped 365 days to 361 and 10,000 residents to 10,080."""
+    solara = pytest.importorskip("solara")
+    pytest.importorskip("altair")
+    import ipyvuetify as v
+
+    from sim import solara_app
+
+    import functools
+
+    made = []
+    init = sim.model.HealthDataModel.__init__
+
+    @functools.wraps(init)
+    def counted(self, *args, **kw):
+        init(self, *args, **kw)
+        made.append(self)
+
+    monkeypatch.setattr(sim.model.HealthDataModel, "__init__", counted)
+    monkeypatch.setenv("HEALTHCODE_SCENARIO", "status_quo")
+    sessions = [solara.render(solara.AppLayout(children=[solara_app.Page()]),
+                              handle_error=False)[1] for _ in range(2)]
+    assert len(made) == 2 and made[0] is not made[1]
+
+    def button(rc, label):
+        return next(b for b in rc.find(v.Btn).widgets if label in str(b.children))
+
+    button(sessions[0], "Step").click()
+    assert (made[0].day, made[1].day) == (1, 0)  # the other session did not move
+    built = []
+    real = sim.model.load_scenario
+    monkeypatch.setattr(sim.model, "load_scenario",
+                        lambda source, overrides: built.append(overrides)
+                        or real(source, overrides))
+    button(sessions[1], "Reset").click()
+    defaults = sim.load_scenario("status_quo").params
+    assert built and built[-1]["n_days"] == defaults["n_days"] == 365
+    assert built[-1]["n_residents"] == defaults["n_residents"]
+    for name, value in built[-1].items():
+        if name in sim.params.PARAMETERS and isinstance(value, int | float):
+            assert value == pytest.approx(defaults[name], rel=1e-12), name
+
+
+def test_the_solara_file_runs_as_a_script():
+    """``solara run sim/solara_app.py`` loads the file outside the package: it failed with
+    "attempted relative import with no known parent package"."""
+    pytest.importorskip("solara")
+    pytest.importorskip("altair")
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(sim.__file__).parent / "solara_app.py"
+    spec = importlib.util.spec_from_file_location("solara_app_as_script", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert callable(module.Page)
