@@ -80,7 +80,7 @@ def slider_step(low: float, high: float, value: float, *, integer: bool) -> floa
     base = (high - low) / _STEPS
     span = value - low
     if integer:
-        span, base = int(round(span)), max(1, int(base))
+        span, base = round(span), max(1, int(base))
         if span <= 0:
             return base
         # the largest divisor of the span not above the hundredth
@@ -129,9 +129,11 @@ def make_page(scenario: str | None = None, *, seed: int | None = None, **overrid
 
 @solara.component
 def Page():
-    """What ``solara run sim/solara_app.py`` serves: a model of its own for each browser
-    session (built when the session opens; a module-level page would share one model
-    between every visitor)."""
+    """What ``solara run sim/solara_app.py`` serves: a model of its own per browser session.
+
+    The model is built when the session opens; a module-level page would share one model
+    between every visitor.
+    """
     page = solara.use_memo(lambda: make_page(os.environ.get("HEALTHCODE_SCENARIO",
                                                             "status_quo")), [])
     return page

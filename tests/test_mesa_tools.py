@@ -173,11 +173,11 @@ def test_solara_page_gives_each_session_its_own_model_and_reset_keeps_the_values
     9"), and Reset snapped 365 days to 361 and 10,000 residents to 10,080."""
     solara = pytest.importorskip("solara")
     pytest.importorskip("altair")
+    import functools
+
     import ipyvuetify as v
 
     from sim import solara_app
-
-    import functools
 
     made = []
     init = sim.model.HealthDataModel.__init__
