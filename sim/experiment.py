@@ -308,12 +308,13 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
 
 def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
                   engine: str = "processes", workers: int | None = None,
-                  progress: bool = False) -> list[RunResult]:
+                  progress: bool = False, residents: bool = False) -> list[RunResult]:
     """Run several scenarios on the same replication seeds, in parallel.
 
     Replication ``r`` of every scenario uses :func:`replication_seed(seed, r)`, so any two
     results can be paired with :func:`paired_differences` (common random numbers). Runs are
     spread over ``engine`` (see :func:`sim.engines.executor`); results do not depend on it.
+    ``residents``: keep each resident's outcomes (:attr:`RunResult.residents`).
 
     Returns:
         One :class:`RunResult` per scenario, in order.
@@ -325,7 +326,8 @@ def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
     parts: dict[int, list] = {i: [] for i in range(len(scenarios))}
     with executor(engine, workers) as ex:
         futures = {ex.submit(run_params, scenarios[i].name, dict(scenarios[i].params),
-                             replication_seed(seed, rep), rep): (i, rep) for i, rep in jobs}
+                             replication_seed(seed, rep), rep, residents): (i, rep)
+                   for i, rep in jobs}
         for fut in _progress(as_completed(futures), progress, "runs"):
             i, rep = futures[fut]
             parts[i].append((rep, *fut.result()))
@@ -374,8 +376,9 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
             :data:`sim.robustness.WORLD_REPS`).
         world_size: the worlds' run size (default: at most
             :data:`sim.robustness.WORLD_RESIDENTS` residents).
-        engine: where the worlds run (:func:`sim.engines.executor`).
-        workers: worker processes for the worlds.
+        engine: where the runs go (:func:`sim.engines.executor`): both arms' replications
+            in parallel, and the worlds; ``"serial"`` runs everything in this process.
+        workers: worker processes.
         residents: keep each resident's outcomes, for :meth:`CompareResult.winners`
             (about 22 bytes per resident and replication).
 
@@ -388,8 +391,10 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
         >>> cmp.robustness.table.loc["utility_rate", "summary"]  # doctest: +SKIP
     """
     level = check_level(level)
-    ra = run(a, seed, reps, overrides=overrides, progress=progress, residents=residents)
-    rb = run(b, seed, reps, overrides=overrides, progress=progress, residents=residents)
+    _check_seed_reps(seed, reps)
+    ra, rb = run_scenarios([load_scenario(a, overrides), load_scenario(b, overrides)], seed,
+                           reps, engine=engine, workers=workers, progress=progress,
+                           residents=residents)
     result = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
     if worlds:
         from .robustness import WORLD_REPS, robustness

@@ -8,6 +8,7 @@ accounts, not an institution's holdings, and needed the private ``Ledger._open``
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import small
 
@@ -274,3 +275,28 @@ def test_a_bad_parameter_is_refused_by_name(change, needle):
     with pytest.raises(ValueError, match=needle):
         register_parameter(Parameter(**fields))
     assert "test_x" not in PARAMETERS
+
+
+def test_compare_runs_both_arms_together_on_the_engine_it_is_given(monkeypatch):
+    """compare ran its arms one after the other; run_scenarios runs them in parallel."""
+    import sim
+    import sim.engines
+
+    used = []
+    real = sim.engines.executor
+
+    def recording(engine="processes", workers=None, scheduler=None):
+        used.append((engine, workers))
+        return real(engine, workers, scheduler)
+
+    monkeypatch.setattr(sim.engines, "executor", recording)
+    size = {"n_residents": 300, "n_days": 10}
+    par = sim.compare("status_quo", "national_plan_2025", seed=1, reps=2, overrides=size,
+                      workers=2)
+    ser = sim.compare("status_quo", "national_plan_2025", seed=1, reps=2, overrides=size,
+                      engine="serial")
+    assert used == [("processes", 2), ("serial", None)]
+    cols = [c for c in par.a.runs.columns if c != "runtime_s"]
+    for x, y in ((par.a, ser.a), (par.b, ser.b)):
+        pd.testing.assert_frame_equal(x.runs[cols], y.runs[cols])
+    pd.testing.assert_frame_equal(par.differences, ser.differences)
