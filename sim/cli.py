@@ -117,11 +117,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_fr.add_argument("--utility", default="utility_rate", help="clinical outcome (max)")
     p_fr.add_argument("--baseline", default=None,
                       help="design point the verdicts compare with (default: the first)")
+    p_fr.add_argument("--out", type=Path, default=None,
+                      help="write the figure and the table to this new folder (default: "
+                           "print only; the results folder is never written)")
 
     p_se = sub.add_parser("sensitivity", help="global sensitivity ranking of a sobol/morris sweep")
     p_se.add_argument("results", type=Path)
     p_se.add_argument("--outcome", action="append", default=None,
                       help="outcome(s) to rank for (repeatable)")
+    p_se.add_argument("--out", type=Path, default=None,
+                      help="write the figure and the table to this new folder (default: "
+                           "print only)")
 
     p_di = sub.add_parser("discover", help="scenario discovery: when does a limit fail?",
                           description="Which combinations of inputs make the runs fail a "
@@ -667,12 +673,6 @@ def _sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _figure_dir(results: Path) -> Path:
-    d = results / "figures"
-    d.mkdir(exist_ok=True)
-    return d
-
-
 def _load_runs(results: Path):
     from .sweep import load_results
 
@@ -688,6 +688,7 @@ def _cmd_frontier(args) -> int:
     from .analysis import pareto_frontier, plot_frontier
     from .outcomes import OUTCOMES
 
+    out = check_out(args.out) if args.out is not None else None
     runs = _load_runs(args.results)
     f = pareto_frontier(runs, risk=args.risk, utility=args.utility, baseline=args.baseline)
     ro, uo = OUTCOMES[args.risk], OUTCOMES[args.utility]
@@ -695,6 +696,7 @@ def _cmd_frontier(args) -> int:
           f"({uo.label}, {uo.unit}, higher is better); 95% intervals; verdicts are paired "
           "differences against the baseline.")
     print(f"{'policy':44s} {'risk':>24s} {'utility':>24s}  verdict")
+    width = 43
     for r in f.itertuples(index=False):
         rr = (f"{_fmt(getattr(r, args.risk + '_mean'))} [{_fmt(getattr(r, args.risk + '_ci_low'))}"
               f", {_fmt(getattr(r, args.risk + '_ci_high'))}]")
@@ -702,13 +704,18 @@ def _cmd_frontier(args) -> int:
               f"[{_fmt(getattr(r, args.utility + '_ci_low'))}, "
               f"{_fmt(getattr(r, args.utility + '_ci_high'))}]")
         mark = "*" if r.on_frontier else " "
-        print(f"{mark}{str(r.point)[:43]:43s} {rr:>24s} {uu:>24s}  {r.verdict}")
-    figs = _figure_dir(args.results)
+        label = str(r.point)
+        if len(label) > width:  # the whole label on its own line: no two rows look alike
+            print(f"{mark}{label}")
+            label, mark = "", " "
+        print(f"{mark}{label:{width}s} {rr:>24s} {uu:>24s}  {r.verdict}")
+    if out is None:
+        print("(* on the frontier) --out DIR writes the figure and the table")
+        return 0
+    stem = f"frontier_{args.risk}_{args.utility}"
     fig = plot_frontier(f, risk=args.risk, utility=args.utility)
-    path = figs / f"frontier_{args.risk}_{args.utility}.png"
-    fig.savefig(path, dpi=120)
-    f.to_csv(args.results / f"frontier_{args.risk}_{args.utility}.csv", index=False)
-    print(f"(* on the frontier) figure: {path}")
+    _write_out(out, {f"{stem}.csv": f}, {}, None, figures={f"{stem}.png": fig})
+    print(f"(* on the frontier) wrote {out / (stem + '.png')} and {out / (stem + '.csv')}")
     return 0
 
 
@@ -719,6 +726,7 @@ def _cmd_sensitivity(args) -> int:
     from .analysis import plot_sensitivity, sensitivity
     from .sweep import sweep_manifest
 
+    out = check_out(args.out) if args.out is not None else None
     runs = _load_runs(args.results)
     outcomes = args.outcome or ["residents_exposed_rate", "harm_per_1000", "utility_rate"]
     table = sensitivity(runs, sweep_manifest(args.results), outcomes)
@@ -730,10 +738,12 @@ def _cmd_sensitivity(args) -> int:
         for r in t.itertuples(index=False):
             conf = getattr(r, value + "_conf")
             print(f"  {r.factor:40s} {_fmt(getattr(r, value)):>10s} ± {_fmt(conf)}")
-    path = _figure_dir(args.results) / "sensitivity.png"
-    plot_sensitivity(table).savefig(path, dpi=120)
-    table.to_csv(args.results / "sensitivity.csv", index=False)
-    print(f"\nfigure: {path}")
+    if out is None:
+        print("\n--out DIR writes the figure and the table")
+        return 0
+    _write_out(out, {"sensitivity.csv": table}, {}, None,
+               figures={"sensitivity.png": plot_sensitivity(table)})
+    print(f"\nwrote {out / 'sensitivity.png'} and {out / 'sensitivity.csv'}")
     return 0
 
 
@@ -824,8 +834,12 @@ def _failures(runs) -> int:
     return EXIT_USAGE if first.startswith("MemoryError") else 1
 
 
-def _write_out(out: Path, tables: dict, texts: dict, meta: dict) -> None:
-    """Write everything to a temporary folder beside ``out``, then rename it into place."""
+def _write_out(out: Path, tables: dict, texts: dict, meta: dict | None,
+               figures: dict | None = None) -> None:
+    """Write everything to a temporary folder beside ``out``, then rename it into place.
+
+    ``out`` must be new or an empty folder; ``figures``: Matplotlib figures by file name.
+    """
     out = check_out(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -837,7 +851,10 @@ def _write_out(out: Path, tables: dict, texts: dict, meta: dict) -> None:
             df.to_csv(tmp / name, index=name == "differences.csv")
         for name, text in texts.items():
             (tmp / name).write_text(text, encoding="utf-8")
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        for name, fig in (figures or {}).items():
+            fig.savefig(tmp / name, dpi=120)
+        if meta is not None:
+            (tmp / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)

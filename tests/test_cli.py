@@ -157,11 +157,16 @@ def test_sweep_then_frontier_from_the_command_line(tmp_path):
                             "--no-progress")
     assert code == 0, err
     assert "6 runs" in stdout and "0 failed" in stdout
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
     code, stdout, err = cli("frontier", str(out), "--baseline", "plan")
     assert code == 0, err
     assert "baseline" in stdout and "silos" in stdout
-    assert (out / "figures" / "frontier_residents_exposed_rate_utility_rate.png").stat().st_size
-    assert (out / "frontier_residents_exposed_rate_utility_rate.csv").exists()
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before  # a read, not a write
+    figs = tmp_path / "frontier"
+    code, stdout, err = cli("frontier", str(out), "--baseline", "plan", "--out", str(figs))
+    assert code == 0, err
+    assert (figs / "frontier_residents_exposed_rate_utility_rate.png").stat().st_size
+    assert (figs / "frontier_residents_exposed_rate_utility_rate.csv").exists()
     code, stdout, err = cli("sweep", str(sw), "--out", str(out), "--no-progress")
     assert code == 2 and "--resume" in err
     code, stdout, err = cli("sweep", str(sw), "--out", str(out), "--resume", "--no-progress")
@@ -174,10 +179,12 @@ def test_sensitivity_from_the_command_line(tmp_path):
         "attacker_skill": [0.2, 0.8]}}, reps=1)
     out = tmp_path / "res"
     assert cli("sweep", str(sw), "--out", str(out), "--no-progress")[0] == 0
-    code, stdout, err = cli("sensitivity", str(out), "--outcome", "harm_per_1000")
+    code, stdout, err = cli("sensitivity", str(out), "--outcome", "harm_per_1000", "--out",
+                            str(tmp_path / "sens"))
     assert code == 0, err
     assert "Morris" in stdout and "collection_scope" in stdout
-    assert (out / "figures" / "sensitivity.png").exists()
+    assert (tmp_path / "sens" / "sensitivity.png").exists()
+    assert not (out / "figures").exists()
     code, stdout, err = cli("discover", str(out), "--outcome", "harm_per_1000", "--limit", "0")
     assert code == 0, err and "of runs" in stdout
 

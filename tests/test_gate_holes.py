@@ -221,3 +221,20 @@ def test_json_says_why_an_outcome_has_no_value(tmp_path):
     for name, v in diff.items():
         if v["mean"] is None:
             assert v.get("note"), name
+
+
+# the sixth extension: frontier rows cut at 43 characters looked alike
+def test_frontier_prints_long_policy_labels_whole(tmp_path):
+    from conftest import sweep_file
+
+    long_a = "a policy with a long name that differs only at its very end: version A"
+    long_b = long_a[:-1] + "B"
+    sw = sweep_file(tmp_path, design={"type": "policies", "policies": [
+        {"name": long_a}, {"name": long_b, "audit_strength": 0.9}]}, reps=2)
+    out = tmp_path / "res"
+    code, _o, err = cli("sweep", sw, "--out", out, "--workers", "2", "--no-progress",
+                        timeout=300)
+    assert code == 0, err
+    code, stdout, err = cli("frontier", out, "--baseline", long_a)
+    assert code == 0, err
+    assert long_a in stdout and long_b in stdout
