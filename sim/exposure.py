@@ -7,9 +7,9 @@ probability ``f·s / R``. An insider who opens ``n`` real records out of ``H`` r
 exposes each reachable simulated resident with probability ``n / H``.
 
 Most incidents touch no simulated resident (a node stands for thousands of real
-clinics): the opportunity's uniform ``u[9]`` decides that case exactly, P(none) =
-Π (1-q)^H over the pools, without a generator or a list. Otherwise the draws come from a
-generator keyed by the incident's kind, place and day.
+clinics): the opportunity's uniform ``u[U_EXPOSES]`` (:mod:`sim.uniforms`) decides that
+case exactly, P(none) = Π (1-q)^H over the pools, without a generator or a list.
+Otherwise the draws come from a generator keyed by the incident's kind, place and day.
 
 A leaked record is *re-identifiable* if it carries a direct identifier, or, failing
 that, if its quasi-identifiers single the person out: the resident's fixed linkage
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .risk import correct_match_probability
+from .uniforms import U_EXPOSES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .institutions import Institution
@@ -126,7 +127,7 @@ class Sampler:
 
         Residents are drawn once per pool from the union of its stores' holdings (a dump of
         an institution takes a person's records from all its stores together), conditioned
-        on at least one exposure where ``u[9]`` says there is one.
+        on at least one exposure where ``u[U_EXPOSES]`` says there is one.
 
         Returns:
             ``None`` or ``(residents, fields, identified)``, one entry per exposed resident.
@@ -139,9 +140,9 @@ class Sampler:
             if len(held) and q > 0:
                 pools.append((stores, held, q))
                 log_p0 += len(held) * (math.log1p(-q) if q < 1.0 else -math.inf)
-        if not pools or u[9] < math.exp(log_p0):
+        if not pools or u[U_EXPOSES] < math.exp(log_p0):
             return None
-        rng = m.streams.fresh(key[0], key[1], m.day, int(u[9] * 2**31))
+        rng = m.streams.fresh(key[0], key[1], m.day, int(u[U_EXPOSES] * 2**31))
         # condition on at least one exposure: the first pool with one is s with probability
         # P(none before s)·(1 - P0_s) / (1 - P0); draw it zero-truncated, later pools freely
         if len(pools) == 1:

@@ -25,6 +25,8 @@ import threading
 
 import numpy as np
 
+from .uniforms import U_SUCCESS, U_TARGET
+
 __all__ = ["add_by_group", "any_readable", "byte_table_sums", "compiled", "count_bits_by_type",
            "external_decisions", "helper", "home_histograms", "insider_decisions",
            "record_visits", "row_at_least", "row_indices_at_least", "top_two", "visit_days"]
@@ -527,7 +529,7 @@ def external_decisions(owner, u, gain_factor, targeted, ransom, cost, state, pub
                     best = i
             t = best if np.isfinite(net_i[best]) else -1
         else:
-            t = np.searchsorted(cum, u[j, 0], side="right")
+            t = np.searchsorted(cum, u[j, U_TARGET], side="right")
         targets[j] = t if t >= 0 and up[t] else -1
     go = np.zeros(n, dtype=np.bool_)
     won = np.zeros(n, dtype=np.bool_)
@@ -543,7 +545,7 @@ def external_decisions(owner, u, gain_factor, targeted, ransom, cost, state, pub
         net = b * v * gain_factor[j] - b * catch[a] * penalty - cost[a]
         if net > 0:
             go[j] = True
-            won[j] = u[j, 1] < skill * (1.0 - security[t])
+            won[j] = u[j, U_SUCCESS] < skill * (1.0 - security[t])
         else:
             passed[j] = True
     _learn(state, owner, passed, 8, 1.0)  # deterred

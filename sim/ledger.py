@@ -21,6 +21,7 @@ import pandas as pd
 
 from .exposure import Sampler, reidentify
 from .threats import normal_quantiles
+from .uniforms import U_BROKER, U_DELAY, U_DETECTED, U_EXPOSES, U_SANCTIONED, U_SIZE, U_SOLD
 from .yamlio import short
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -182,7 +183,7 @@ class Ledger:
             fraction = fraction.copy()
             fraction[rows] = th.kept_fractions(
                 idx[rows], t.records_real[idx[rows]] * np.asarray(scale)[rows],
-                normal_quantiles(np.asarray(u)[rows, 2]), fraction[rows])
+                normal_quantiles(np.asarray(u)[rows, U_SIZE]), fraction[rows])
         taken = fraction * np.asarray(scale)
         no = np.zeros(k, dtype=bool)
         self._today.append((kinds, list(attackers), idx, taken / t.represents[idx],
@@ -241,9 +242,9 @@ class Ledger:
                 model's scale).
             sold: the records reach a data broker.
             detect_now: detected today.
-            u: the incident's 12 uniforms (``u[4]`` detected at all, ``u[5]`` sanctioned,
-                ``u[6]`` which broker, ``u[8]`` the delay; see
-                :class:`~sim.attackers.Attacker`), e.g. the attacker's opportunity's own;
+            u: the incident's 12 uniforms (:mod:`sim.uniforms`: ``U_DETECTED``,
+                ``U_SANCTIONED``, ``U_BROKER``, ``U_DELAY`` are read), e.g. the attacker's
+                opportunity's own;
                 default: drawn from a stream keyed by the kind, the day and the incident.
 
         Raises:
@@ -305,7 +306,7 @@ class Ledger:
             given = [g for part in cols[11] for g in part]
         # incidents over residents the caller chose (open_incident): no sampling (q = 0)
         parts = {r: g for r, g in enumerate(given) if g is not None}
-        # a breach takes the stores of one real institution: u[9] decides exactly whether a
+        # a breach takes the stores of one real institution: u[U_EXPOSES] decides whether a
         # simulated resident is among the records taken (the epoch's counts)
         rows = np.flatnonzero(~is_insider & usable)
         if len(rows):
@@ -313,13 +314,13 @@ class Ledger:
             qc = np.minimum(q[rows], 1.0)
             whole = qc >= 1.0  # (log1p(-1) is -inf: kept out of the product)
             p_none = np.where(whole, 0.0, np.exp(sizes * np.log1p(-np.where(whole, 0.0, qc))))
-            for r in rows[(sizes > 0) & (qc > 0) & (u[rows, 9] >= p_none)].tolist():
+            for r in rows[(sizes > 0) & (qc > 0) & (u[rows, U_EXPOSES] >= p_none)].tolist():
                 i = int(idx[r])
                 stores = m.institution_list[i].stores
                 plan = [(stores, self.sampler.pool(stores, None, None, None), q[r])]
                 parts[r] = self.sampler.draw(plan, u[r], ("breach", i))
         # an insider over a reach: P(anyone exposed) <= expected exposed = n_real / scale
-        maybe = is_insider & ~blocked & (u[:, 9] >= 1.0 - n_real / m.scale)
+        maybe = is_insider & ~blocked & (u[:, U_EXPOSES] >= 1.0 - n_real / m.scale)
         for r in np.flatnonzero(maybe).tolist():
             home = attackers[r].home
             reach = reaches[r] if reaches[r] is not None else attackers[r].reach()
@@ -333,7 +334,7 @@ class Ledger:
         accident = np.array([x in ACCIDENT_KINDS for x in names])
         p_sale = m.p["broker_buy_probability"] * np.where(accident, 0.5, 1.0)
         sale = np.array([x == "insider_sale" for x in names])
-        to_broker = np.where(is_insider, sale, usable & (u[:, 7] < p_sale))
+        to_broker = np.where(is_insider, sale, usable & (u[:, U_SOLD] < p_sale))
         for r, g in enumerate(given):
             if g is not None:  # open_incident: sold or not, as the caller said
                 to_broker[r] = usable[r]
@@ -360,15 +361,15 @@ class Ledger:
         rows = [j for j, part in parts.items() if part is not None and len(part[0])]
         if rows:
             exposed[rows] = self._expose(first, rows, [parts[j] for j in rows], n_real[rows],
-                                         to_broker[rows], u[rows, 6])
+                                         to_broker[rows], u[rows, U_BROKER])
         # detection: ever detected with the family's probability; delay ~ exponential;
         # a blocked query is noticed at once (it was refused)
         family = ["external" if a is None else a.family for a in attackers]
         terms = [self._detection_terms(f) for f in family]
         p_detect = np.array([t[0] for t in terms])
         mean = np.array([t[1] for t in terms])
-        delay = np.ceil(-mean * np.log(np.maximum(u[:, 8], 1e-12))).astype(np.int64)
-        detect_day = np.where(u[:, 4] < p_detect, m.day + np.maximum(delay, 0), -1)
+        delay = np.ceil(-mean * np.log(np.maximum(u[:, U_DELAY], 1e-12))).astype(np.int64)
+        detect_day = np.where(u[:, U_DETECTED] < p_detect, m.day + np.maximum(delay, 0), -1)
         detect_day = np.where(detect_now | blocked, m.day, detect_day)
         codes = np.array([self._code(x) for x in kinds.tolist()], dtype=np.int64)
         self._chunks.append((np.full(k, m.day), codes, idx, n_real, exposed, blocked,
@@ -378,8 +379,8 @@ class Ledger:
         due = (detect_day >= 0) & (detect_day < m.n_days)
         for j in np.flatnonzero(due).tolist():
             self._due[int(detect_day[j])].append(
-                (first + j, m.day, attackers[j], family[j], float(u[j, 5]), bool(blocked[j]),
-                 float(n_real[j])))
+                (first + j, m.day, attackers[j], family[j], float(u[j, U_SANCTIONED]),
+                 bool(blocked[j]), float(n_real[j])))
 
     def _code(self, kind: str) -> int:
         code = self._codes.get(kind)

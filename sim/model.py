@@ -56,6 +56,7 @@ from .risk import QuasiIdentifiers
 from .rng import Streams, resolve_seed
 from .scenario import Scenario, load_scenario
 from .threats import Threats
+from .uniforms import U_KEYS
 
 __all__ = ["COLLECTED", "DAILY_SERIES", "Day", "HealthDataModel"]
 
@@ -503,7 +504,7 @@ class HealthDataModel(mesa.Model):
         u = self.streams.fresh("shock", self.day).random((1, Attacker.block))
         self.ledger.breaches(kind="shock", attackers=[None], institutions=np.array([holder.index]),
                              fraction=np.array([float(self.p["shock_fraction"])]),
-                             scale=np.ones(1), usable=self.threats.usable(u[:, 3]), u=u,
+                             scale=np.ones(1), usable=self.threats.usable(u[:, U_KEYS]), u=u,
                              detect_now=True)
 
     # ============================================================ results

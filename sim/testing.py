@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .uniforms import N_UNIFORMS
+
 __all__ = ["ContractError", "check_attacker", "check_consent_model", "check_outcome"]
 
 #: the attacker families the deterrence terms know (``sim.threats.Threats``; brokers buy
@@ -134,9 +136,10 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
         _fail(who, "family", f"{cls.family!r} is not a family the deterrence terms know "
               "(its incidents would never be detected or sanctioned)",
               f"set family to one of {', '.join(FAMILIES)}")
-    if int(cls.block) < 12:
+    if int(cls.block) < N_UNIFORMS:
         _fail(who, "block", f"{cls.block} uniforms per opportunity",
-              "keep at least 12: the ledger reads u[0..11] of every incident")
+              f"keep at least {N_UNIFORMS}: the ledger reads u[0..{N_UNIFORMS - 1}] of every "
+              "incident (sim.uniforms)")
     name = cls.type_name
     if name == Attacker.type_name:
         _fail(who, "name", "it has no type name of its own",

@@ -37,6 +37,7 @@ import numpy as np
 
 from ..registry import Registry
 from ..threats import normal_quantiles
+from ..uniforms import N_UNIFORMS, U_GAIN
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import HealthDataModel
@@ -334,11 +335,9 @@ class Attacker(mesa.Agent):
 
     type_name: ClassVar[str] = "attacker"
     family: ClassVar[str] = "external"  # who observes whose sanctions
-    block: ClassVar[int] = 12  # uniforms drawn per opportunity (fixed: common random numbers)
-    # u[0] target, u[1] success / blocked, u[2] size, u[3] keys stolen, u[4] ever detected,
-    # u[5] sanctioned, u[6] which broker buys, u[7] whether a broker buys, u[8] detection
-    # delay, u[9] whether any simulated resident is among the records taken, u[10] the
-    # opportunity's gain factor, u[11] which real institution of the node (its size)
+    #: uniforms drawn per opportunity (fixed: common random numbers); what each column
+    #: decides is named in :mod:`sim.uniforms` (``U_TARGET`` ... ``U_VICTIM``)
+    block: ClassVar[int] = N_UNIFORMS
 
     def __init__(self, model: HealthDataModel, *, ordinal: int, rate_per_day: float,
                  home=None) -> None:
@@ -434,9 +433,9 @@ class Attacker(mesa.Agent):
     def gain_factor(self, u: np.ndarray) -> float:
         """This opportunity's gain relative to the typical one: log-normal, median 1.
 
-        ``exp(gain_log_sd · z)`` with ``z`` from the opportunity's own uniform ``u[10]``.
+        ``exp(gain_log_sd · z)`` with ``z`` from the opportunity's own uniform ``u[U_GAIN]``.
         """
-        return float(np.exp(self.model.p["gain_log_sd"] * normal_quantile(u[10])))
+        return float(np.exp(self.model.p["gain_log_sd"] * normal_quantile(u[U_GAIN])))
 
     def expected_penalty(self, target: Any) -> float:
         """Expected sanction as perceived: belief(caught) × perceived penalty (yuan)."""
@@ -463,7 +462,7 @@ class Attacker(mesa.Agent):
     @array_verb
     def gain_factors(cls, opp: Opportunities) -> np.ndarray:
         """:meth:`gain_factor` of each row."""
-        return np.exp(opp.model.p["gain_log_sd"] * normal_quantiles(opp.u[:, 10]))
+        return np.exp(opp.model.p["gain_log_sd"] * normal_quantiles(opp.u[:, U_GAIN]))
 
     @array_verb
     def expected_penalties(cls, opp: Opportunities, targets: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import kernels
 from ..institutions import SECURITY_PARAM, InstitutionKind
+from ..uniforms import U_KEYS, U_SIZE, U_SUCCESS, U_TARGET, U_VICTIM
 from .base import (
     _SCALAR,
     Attacker,
@@ -100,7 +101,7 @@ class ExternalGroup(Attacker):
     def succeeds(self, target, u) -> bool:
         """Succeed with probability skill × (1 − security); learn from the outcome."""
         p_success = self.model.p["attacker_skill"] * (1.0 - target.security)
-        if u[1] < p_success:
+        if u[U_SUCCESS] < p_success:
             self.succ_a[target.kind_ordinal] += 1.0
             return True
         self.succ_b[target.kind_ordinal] += 1.0
@@ -109,9 +110,9 @@ class ExternalGroup(Attacker):
     def exploit(self, target, u) -> None:
         """A successful attack: take a log-normal share of one real institution's records."""
         th = self.model.threats
-        scale = th.targets.victim_scale(target, u[11])
+        scale = th.targets.victim_scale(target, u[U_VICTIM])
         fraction = th.breach_fraction(float(th.targets.records_real[target.index]) * scale,
-                                      normal_quantile(u[2]))
+                                      normal_quantile(u[U_SIZE]))
         self.take(target, u, scale, fraction)
 
     def take(self, target, u, scale: float, fraction: float) -> None:
@@ -120,7 +121,7 @@ class ExternalGroup(Attacker):
         idx = np.array([target.index])
         m.ledger.breaches(kind=self.kind_incident, attackers=[self], institutions=idx,
                           fraction=np.array([fraction]), scale=np.array([scale]),
-                          usable=m.threats.usable(u[None, 3]), u=u[None, :])
+                          usable=m.threats.usable(u[None, U_KEYS]), u=u[None, :])
         if self.ransomware:
             m.threats.start_outage(idx, int(m.p["ransomware_downtime_days"]))
 
@@ -162,7 +163,7 @@ class ExternalGroup(Attacker):
     @staticmethod
     def _choose(model, targeted, agents, owner, u) -> np.ndarray:
         t = model.threats.targets
-        idx = t.pick_opportunistic_many(u[:, 0])
+        idx = t.pick_opportunistic_many(u[:, U_TARGET])
         for j in np.flatnonzero(targeted):
             g = agents[owner[j]]
             beliefs = np.array([g.success_belief(i) for i in model.institution_list])
@@ -229,7 +230,7 @@ class ExternalGroup(Attacker):
         """:meth:`succeeds` for each row, learning per group and institution kind."""
         m = opp.model
         t = m.threats.targets
-        won = opp.u[:, 1] < m.p["attacker_skill"] * (1.0 - t.security[targets])
+        won = opp.u[:, U_SUCCESS] < m.p["attacker_skill"] * (1.0 - t.security[targets])
         n = len(opp.agents)
         key = (opp.owner * 2 + ~won) * N_KINDS + t.kind_ordinal[targets]
         cls._succ(opp.cohort).reshape(-1)[:] += np.bincount(key, minlength=n * 2 * N_KINDS)
@@ -240,13 +241,13 @@ class ExternalGroup(Attacker):
         """:meth:`exploit` for each row: take a log-normal share of one real institution."""
         m = opp.model
         th = m.threats
-        scale = th.targets.victim_scales(targets, opp.u[:, 11])
+        scale = th.targets.victim_scales(targets, opp.u[:, U_VICTIM])
         fraction = th.breach_fractions(th.targets.records_real[targets] * scale,
-                                       normal_quantiles(opp.u[:, 2]))
+                                       normal_quantiles(opp.u[:, U_SIZE]))
         m.ledger.breaches(kind=opp.attr("kind_incident"),
                           attackers=[opp.agents[o] for o in opp.owner.tolist()],
                           institutions=targets, fraction=fraction, scale=scale,
-                          usable=th.usable(opp.u[:, 3]), u=opp.u)
+                          usable=th.usable(opp.u[:, U_KEYS]), u=opp.u)
         ransom = opp.attr("ransomware")
         if ransom.any():
             th.start_outage(targets[ransom], int(m.p["ransomware_downtime_days"]))

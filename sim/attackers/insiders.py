@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import kernels
 from ..institutions import InstitutionKind
+from ..uniforms import U_SIZE, U_SUCCESS
 from .base import (
     _SCALAR,
     Attacker,
@@ -153,14 +154,14 @@ class Insider(_Reacher):
         p = self.model.p
         if self.sells:
             return 10.0 ** (p["insider_sale_log10_mean"]
-                            + p["insider_sale_log10_sd"] * normal_quantile(u[2]))
-        return max(1.0, -p["snoop_records_mean"] * np.log(max(u[2], 1e-12)))
+                            + p["insider_sale_log10_sd"] * normal_quantile(u[U_SIZE]))
+        return max(1.0, -p["snoop_records_mean"] * np.log(max(u[U_SIZE], 1e-12)))
 
     @array_verb
     def records_taken_all(cls, opp) -> np.ndarray:
         """:meth:`records_taken` of each row."""
         p = opp.model.p
-        u2 = opp.u[:, 2]
+        u2 = opp.u[:, U_SIZE]
         sale = 10.0 ** (p["insider_sale_log10_mean"]
                         + p["insider_sale_log10_sd"] * normal_quantiles(u2))
         snoop = np.maximum(1.0, -p["snoop_records_mean"] * np.log(np.maximum(u2, 1e-12)))
@@ -272,8 +273,8 @@ class SecondaryUser(_Reacher):
         """Blocked by purpose binding with its probability; otherwise look residents up."""
         m = self.model
         n_real = min(target.records_real, 10.0 ** (m.p["secondary_campaign_log10_mean"]
-                                                   + 0.5 * normal_quantile(u[2])))
-        blocked = u[1] < m.p["purpose_binding"]
+                                                   + 0.5 * normal_quantile(u[U_SIZE])))
+        blocked = u[U_SUCCESS] < m.p["purpose_binding"]
         if not blocked:
             self.observe_success()
         m.ledger.insiders(kind=self.kind_incident, attackers=[self], reaches=[target],

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..uniforms import U_KEYS, U_SIZE, U_TARGET, U_VICTIM
 from .base import Attacker, array_verb, normal_quantiles, register_attacker, runs_compiled
 
 __all__ = ["DataBroker", "LostOrStolenMedia"]
@@ -43,7 +44,7 @@ class LostOrStolenMedia(Attacker):
     @staticmethod
     def _holders(model, u):
         t = model.threats.targets
-        idx = t.pick_opportunistic_many(u[:, 0])
+        idx = t.pick_opportunistic_many(u[:, U_TARGET])
         return np.where(t.records_real[idx] > 0, idx, -1)
 
     @array_verb
@@ -107,14 +108,14 @@ class LostOrStolenMedia(Attacker):
         th = model.threats
         for a in agents:
             a.successes += 1
-        scale = th.targets.victim_scales(targets, u[:, 11])
+        scale = th.targets.victim_scales(targets, u[:, U_VICTIM])
         held = th.targets.records_real[targets] * scale
         n = 10.0 ** (p["loss_theft_log10_mean"] + p["loss_theft_log10_sd"]
-                     * normal_quantiles(u[:, 2]))
+                     * normal_quantiles(u[:, U_SIZE]))
         model.ledger.breaches(kind=[a.kind_incident for a in agents], attackers=agents,
                               institutions=targets,
                               fraction=np.minimum(1.0, n / held), scale=scale,
-                              usable=th.usable(u[:, 3]), u=u, detect_now=True)
+                              usable=th.usable(u[:, U_KEYS]), u=u, detect_now=True)
 
 
 @register_attacker("data_broker")
