@@ -47,7 +47,7 @@ def real_row() -> dict:
 def synthetic_rows(n: int, start: int = 0, seed: int = 0) -> pd.DataFrame:
     """``n`` runs with a real row's columns; run ``i`` is point ``i // REPS`` rep ``i % REPS``."""
     from sim.outcomes import OUTCOMES
-    from sim.store import COUNT_COLUMNS
+    from sim.store import count_columns
 
     rng = random.Random(seed)
     base = real_row()
@@ -65,7 +65,7 @@ def synthetic_rows(n: int, start: int = 0, seed: int = 0) -> pd.DataFrame:
         r["param.collection_fields"] = rng.sample(FIELDS, 3) if custom else []
         r["param.audit_strength"] = (pi % 10) / 10
         for name in OUTCOMES.names():
-            r[name] = float(rng.randint(0, 500)) if name in COUNT_COLUMNS else rng.random()
+            r[name] = float(rng.randint(0, 500)) if name in count_columns() else rng.random()
         if rng.random() < 0.01:  # a failed run: its outcomes are NaN
             r.update(status="error", error="RuntimeError: synthetic failure")
             r.update(dict.fromkeys(OUTCOMES.names(), float("nan")))

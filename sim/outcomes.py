@@ -69,6 +69,8 @@ class Outcome:
     pinned: Callable[[Mapping[str, Any]], str | None] | None = None
     margin_relative: float = MARGIN_RELATIVE
     margin_absolute: float = 0.0
+    #: it counts whole things (incidents, days): stored as an integer in a sweep's results
+    count: bool = False
 
     def margin(self, baseline: float) -> float:
         """The equivalence margin of a change from ``baseline``: smaller is "no clear change".
@@ -102,7 +104,7 @@ def register_outcome(name: str, *, unit: str, direction: str, label: str, defini
                      privacy: bool = False, headline: bool = True,
                      pinned: Callable[[Mapping[str, Any]], str | None] | None = None,
                      margin_relative: float = MARGIN_RELATIVE,
-                     margin_absolute: float | None = None):
+                     margin_absolute: float | None = None, count: bool = False):
     """Register ``fn(model) -> float`` as an outcome.
 
     Args:
@@ -118,13 +120,15 @@ def register_outcome(name: str, *, unit: str, direction: str, label: str, defini
             (:meth:`Outcome.margin`).
         margin_absolute: the smallest margin, in the outcome's unit (default: 0.1
             percentage point for a 0-1 unit, a share, a probability or trust; else 0).
+        count: it counts whole things (incidents, days): a sweep stores it as an integer.
     """
     if margin_absolute is None:
         margin_absolute = MARGIN_SHARE if _zero_one(unit) else 0.0
 
     def deco(fn):
         OUTCOMES.register(name)(Outcome(name, unit, direction, label, definition, fn, privacy,
-                                        headline, pinned, margin_relative, margin_absolute))
+                                        headline, pinned, margin_relative, margin_absolute,
+                                        count))
         return fn
 
     return deco
@@ -311,7 +315,7 @@ def _dossier(m):
 
 
 @register_outcome(
-    "breaches", unit="incidents (real-world count)", direction="min", privacy=True,
+    "breaches", count=True, unit="incidents (real-world count)", direction="min", privacy=True,
     label="External breaches",
     definition="Successful external breaches (exfiltration, ransomware, the scenario's shock) "
                "in the represented population during the run.")
@@ -320,7 +324,8 @@ def _breaches(m):
 
 
 @register_outcome(
-    "insider_incidents", unit="incidents (real-world count)", direction="min", privacy=True,
+    "insider_incidents", count=True, unit="incidents (real-world count)", direction="min",
+    privacy=True,
     label="Insider incidents",
     definition="Insider snooping episodes and record sales in the represented population.")
 def _insider(m):
@@ -328,7 +333,7 @@ def _insider(m):
 
 
 @register_outcome(
-    "loss_theft_incidents", unit="incidents (real-world count)", direction="min",
+    "loss_theft_incidents", count=True, unit="incidents (real-world count)", direction="min",
     privacy=True, label="Records lost or stolen", headline=False,
     pinned=lambda params: ("accidents happen whatever the policy; encryption at rest decides "
                            "whether a lost device exposes anyone (see records_exposed)"),
@@ -340,7 +345,7 @@ def _loss_theft(m):
 
 
 @register_outcome(
-    "function_creep_incidents", unit="campaigns (real-world count)", direction="min",
+    "function_creep_incidents", count=True, unit="campaigns (real-world count)", direction="min",
     privacy=True, label="Function-creep campaigns",
     definition="Beyond-purpose campaigns by secondary users (blocked ones included).")
 def _creep(m):
@@ -427,7 +432,8 @@ def _admissions(m):
 
 
 @register_outcome(
-    "downtime_days", unit="institution-days (real-world)", direction="min", label="Downtime",
+    "downtime_days", count=True, unit="institution-days (real-world)", direction="min",
+    label="Downtime",
     definition="Days institutions' systems were down after ransomware, summed over the real "
                "institutions of the represented country.")
 def _downtime(m):
@@ -435,7 +441,7 @@ def _downtime(m):
 
 
 @register_outcome(
-    "shared_system_downtime_days", unit="system-days", direction="min",
+    "shared_system_downtime_days", count=True, unit="system-days", direction="min",
     label="Shared-system downtime",
     definition="Days real shared systems (platforms, record locator, "
                "break-glass service, provincial CDCs, insurance funds, payment platform) were "

@@ -27,7 +27,7 @@ it ends, so a killed sweep never leaves a stale lock behind.
 Column types (:func:`load_results`, and the compacted file read by any Parquet reader):
 ``scenario``, ``sweep``, ``point``, ``status`` and every text parameter (``param.*``) are
 categorical (Arrow dictionary); list parameters (``param.collection_fields``) are lists of
-text; incident and downtime counts (:data:`COUNT_COLUMNS`) are integers (nullable: a failed
+text; incident and downtime counts (:func:`count_columns`) are integers (nullable: a failed
 run has none).
 """
 
@@ -44,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["COUNT_COLUMNS", "DamagedResultError", "ResultsFolder", "SweepError", "compact",
+__all__ = ["DamagedResultError", "ResultsFolder", "SweepError", "compact", "count_columns",
            "count_stored", "load_results", "open_results", "stored_runs", "sweep_manifest"]
 
 #: the compacted runs and daily tables, in the results folder
@@ -53,10 +53,18 @@ RESULTS_FILE, DAILY_FILE = "results.parquet", "daily.parquet"
 SORT_KEYS = ("scenario_index", "point_index", "rep")
 #: run columns of text that repeats (categorical), besides the text parameters
 CATEGORY_COLUMNS = ("scenario", "sweep", "point", "status")
-#: outcomes that count whole things (incidents, campaigns, institution- and system-days):
-#: integers in the model (``Ledger.count``, ``Threats.downtime_days``), floats in a row
-COUNT_COLUMNS = ("breaches", "insider_incidents", "loss_theft_incidents",
-                 "function_creep_incidents", "downtime_days", "shared_system_downtime_days")
+
+
+def count_columns() -> tuple[str, ...]:
+    """Outcomes that count whole things (incidents, campaigns, institution- and system-days).
+
+    Integers in the model (``Ledger.count``, ``Threats.downtime_days``), floats in a row:
+    stored as nullable integers. Declared with the outcome (``register_outcome(...,
+    count=True)``), so an outcome registered from outside is stored the same way.
+    """
+    from .outcomes import OUTCOMES
+
+    return tuple(name for name, o in OUTCOMES.items() if o.count)
 
 try:  # POSIX; elsewhere a second writer is not detected
     import fcntl
@@ -367,7 +375,7 @@ def load_results(out: str | Path, daily: bool = False):
         The runs table (one row per run, sorted by scenario, point and rep), or
         ``(runs, daily)`` when ``daily`` is true. ``scenario``, ``sweep``, ``point``,
         ``status`` and the text parameters are categorical, list parameters hold Python
-        lists, :data:`COUNT_COLUMNS` are nullable integers (``Int64``).
+        lists, :func:`count_columns` are nullable integers (``Int64``).
 
     Raises:
         SweepError: if the folder holds no sweep results, or a file cannot be read (named).
@@ -448,7 +456,7 @@ def _kind(name: str) -> str | None:
     """How a runs column is stored: "category", "list", "int" or None (as it comes)."""
     if name in CATEGORY_COLUMNS:
         return "category"
-    if name in COUNT_COLUMNS:
+    if name in count_columns():
         return "int"
     if name.startswith("param."):
         from .params import PARAMETERS
@@ -552,6 +560,7 @@ def _to_pandas(table) -> pd.DataFrame:
     import pyarrow as pa
 
     df = table.to_pandas()
+    counts = count_columns()
     for i, field in enumerate(table.schema):
         name = field.name
         if isinstance(df[name].dtype, pd.CategoricalDtype):
@@ -559,7 +568,7 @@ def _to_pandas(table) -> pd.DataFrame:
             df[name] = df[name].cat.reorder_categories(sorted(cats))
         elif pa.types.is_list(field.type):
             df[name] = pd.Series(table.column(i).to_pylist(), index=df.index, dtype=object)
-        elif name in COUNT_COLUMNS and pa.types.is_integer(field.type):
+        elif name in counts and pa.types.is_integer(field.type):
             col = table.column(i)
             df[name] = pd.arrays.IntegerArray(
                 col.fill_null(0).to_numpy().astype("int64"),

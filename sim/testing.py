@@ -170,6 +170,10 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
         u = rng.random((rows, cls.block))
         opp = Opportunities(m, cohort, owner, u)
         targets = cls.choose_targets(opp)
+        if not np.array_equal(targets, cls.choose_targets(opp)):
+            _fail(who, "reproducibility", "choose_targets gives other targets for the same "
+                  "opportunities when asked again", "decide from the opportunity's uniforms "
+                  "(u) and the model's state; never from np.random or random")
         for verb in _PAIRED_VERBS:
             if scalar_override(cls, verb) or verb in _NO_RESULT:
                 continue  # computed from the scalar verb row by row already

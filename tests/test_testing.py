@@ -58,8 +58,9 @@ class GlobalRandom(InsiderSnoop):
 
     type_name = "test_global_random"
 
-    def gain_factor(self, u):
-        return float(np.random.lognormal())  # noqa: NPY002 (the bug under test)
+    def choose_target(self, u):  # half the opportunities pass, decided by a global coin
+        keep = np.random.random() < 0.5  # noqa: NPY002 (the bug under test)
+        return super().choose_target(u) if keep else None
 
 
 class NoFamily(ExfiltrationGroup):
