@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .consent import ReviewReasons, review_takes_why
 from .population import Attitude
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -266,16 +267,27 @@ class Behaviour:
         m = self.model
         pop = m.pop
         self.news_level *= self.decay_per_day
-        p_day = min(m.p["consent_reviews_per_year"] / 365.0 + self.attention, 1.0)
+        routine = m.p["consent_reviews_per_year"] / 365.0
+        p_day = min(routine + self.attention, 1.0)
         self.attention *= self.attention_decay
         k = int(self.rng.binomial(pop.n, p_day))
         parts = [self.rng.integers(0, pop.n, k)] if k else []
-        parts += self._scheduled.pop(m.day, [])
+        told = self._scheduled.pop(m.day, [])
+        parts += told
         if not parts:
             return 0
         idx = np.concatenate(parts) if len(parts) > 1 else parts[0]  # repeats are harmless
         u = self.rng.random((len(idx), 3))
         trust = self.trust(idx)
-        m.consent.review(idx, self.want_share(trust, idx, u[:, 0]), u[:, 1])
+        want = self.want_share(trust, idx, u[:, 0])
+        if review_takes_why(m.consent):
+            notified = np.zeros(len(idx), dtype=bool)
+            notified[k:] = True  # the scheduled reviews follow the day's random draws
+            why = ReviewReasons(notified=notified, routine=float(min(routine, 1.0)),
+                                attention=float(p_day - min(routine, 1.0)),
+                                news_level=float(self.news_level))
+            m.consent.review(idx, want, u[:, 1], why=why)
+        else:
+            m.consent.review(idx, want, u[:, 1])
         pop.withholding[idx] = self.withhold(trust, u[:, 2])
         return len(idx)

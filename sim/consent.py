@@ -17,6 +17,9 @@ up from the registry.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
@@ -27,7 +30,8 @@ from .registry import Registry
 if TYPE_CHECKING:  # pragma: no cover
     from .model import HealthDataModel
 
-__all__ = ["CONSENT_MODELS", "ConsentModel", "register_consent_model"]
+__all__ = ["CONSENT_MODELS", "ConsentModel", "ReviewReasons", "register_consent_model",
+           "review_takes_why"]
 
 CONSENT_MODELS: Registry[type[ConsentModel]] = Registry("consent model", name_attr="name")
 
@@ -68,14 +72,53 @@ class ConsentModel:
         pop.shared_fields[:] = ALL_FIELDS
         self.review(idx_deciding, want, u)
 
-    def review(self, idx: np.ndarray, want: np.ndarray, u: np.ndarray) -> None:
+    def review(self, idx: np.ndarray, want: np.ndarray, u: np.ndarray, *,
+               why: ReviewReasons | None = None) -> None:
         """Apply the decisions of reviewing residents.
 
         Args:
             idx: residents who review.
             want: whether each would like their data shared (from trust).
             u: a uniform per resident for any further draw (effort, field choices).
+            why: why they review today (:class:`ReviewReasons`; ``None`` at rollout). A
+                subclass whose ``review`` takes no ``why`` keyword is called without it.
         """
+
+
+@dataclass(frozen=True)
+class ReviewReasons:
+    """Why residents review their consent today (what :meth:`ConsentModel.review` is told).
+
+    Attributes:
+        notified: per reviewing resident, whether they were told of a breach of their
+            record (they review after ``notification_review_days``); the others were
+            drawn at random.
+        routine: the day's probability of a review out of habit
+            (``consent_reviews_per_year`` / 365).
+        attention: the day's extra probability after publicised incidents (decays by
+            ``attention_half_life_days``): a resident drawn at random reviews because of
+            the news with probability ``attention / (routine + attention)``.
+        news_level: the public's current awareness of incidents (:class:`sim.behaviour.Behaviour`).
+    """
+
+    notified: np.ndarray
+    routine: float
+    attention: float
+    news_level: float
+
+
+def review_takes_why(consent: ConsentModel) -> bool:
+    """Whether ``consent.review`` accepts the ``why`` keyword (older subclasses do not)."""
+    return _takes_why(type(consent))
+
+
+@functools.cache
+def _takes_why(cls: type) -> bool:
+    try:
+        params = inspect.signature(cls.review).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins, C extensions
+        return False
+    return "why" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 @register_consent_model("implied")
@@ -94,7 +137,7 @@ class OptOut(ConsentModel):
     offers_control = True
     control = 0.5
 
-    def review(self, idx, want, u):
+    def review(self, idx, want, u, *, why=None):
         """Residents who review set participation to what they want."""
         self.model.pop.participating[idx] = want
 
@@ -112,7 +155,7 @@ class OptIn(ConsentModel):
     control = 1.0
     default_in = False
 
-    def review(self, idx, want, u):
+    def review(self, idx, want, u, *, why=None):
         """Willing residents able to take the steps join; unwilling ones leave."""
         pop = self.model.pop
         pop.participating[idx] = want & self.model.behaviour.active[idx]
@@ -133,7 +176,7 @@ class Granular(ConsentModel):
     fixed_participation = ("residents hide categories of fields rather than leave, so "
                            "participation is 1 by design")
 
-    def review(self, idx, want, u):
+    def review(self, idx, want, u, *, why=None):
         """Set each reviewing resident's shared-field mask."""
         m = self.model
         pop = m.pop

@@ -300,3 +300,54 @@ def test_compare_runs_both_arms_together_on_the_engine_it_is_given(monkeypatch):
     for x, y in ((par.a, ser.a), (par.b, ser.b)):
         pd.testing.assert_frame_equal(x.runs[cols], y.runs[cols])
     pd.testing.assert_frame_equal(par.differences, ser.differences)
+
+
+# -------------------------------------------------------- consent: told why they review
+def test_a_consent_model_is_told_why_residents_review():
+    """Dynamic consent had to read ``behaviour.news_level`` to guess why."""
+    from sim.consent import CONSENT_MODELS, OptOut, ReviewReasons
+
+    seen: list[tuple[np.ndarray, ReviewReasons]] = []
+
+    class Dynamic(OptOut):
+        name = "test_dynamic"
+
+        def review(self, idx, want, u, *, why=None):
+            super().review(idx, want, u, why=why)
+            if why is not None:
+                seen.append((idx.copy(), why))
+
+    CONSENT_MODELS.register("test_dynamic")(Dynamic)
+    try:
+        m = HealthDataModel("status_quo", seed=5, **small(n_days=40, consent_model="test_dynamic",
+                                                        breach_notification="affected"))
+        m.step()
+        told = np.array([3, 8, 21])
+        m.pop.participating[told] = True
+        m.behaviour.notify(told)
+        m.run()
+    finally:
+        CONSENT_MODELS.unregister("test_dynamic")
+    assert seen and all(len(w.notified) == len(i) for i, w in seen)
+    notified = np.concatenate([i[w.notified] for i, w in seen])
+    assert set(told) <= set(notified.tolist())  # each reviewed, flagged as told of a breach
+    first = seen[0][1]
+    assert first.routine == pytest.approx(m.p["consent_reviews_per_year"] / 365.0)
+    assert all(0.0 <= w.attention <= 1.0 for _, w in seen)
+
+
+def test_an_older_consent_model_without_why_still_works():
+    from sim.consent import CONSENT_MODELS, OptIn
+
+    class Old(OptIn):
+        name = "test_old_review"
+
+        def review(self, idx, want, u):  # the signature before ``why``
+            super().review(idx, want, u)
+
+    CONSENT_MODELS.register("test_old_review")(Old)
+    try:
+        HealthDataModel("status_quo", seed=5, **small(n_days=20,
+                                                     consent_model="test_old_review")).run()
+    finally:
+        CONSENT_MODELS.unregister("test_old_review")
