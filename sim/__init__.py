@@ -72,3 +72,16 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
+
+
+def _plugins_of_parent() -> None:
+    """A worker started fresh imports the plugins its parent loaded (``SIM_PLUGINS``)."""
+    import os
+
+    if os.environ.get("SIM_PLUGINS"):
+        from . import plugins
+
+        plugins.load_from_environment()
+
+
+_plugins_of_parent()

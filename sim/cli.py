@@ -84,7 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_cmp.add_argument("--world-residents", type=int, default=None, metavar="N",
                        help="simulated residents per world run (default: at most 3,000)")
     p_cmp.add_argument("--workers", type=int, default=None,
-                       help="worker processes for the worlds (default: available cores)")
+                       help="worker processes (default: available cores)")
+    p_cmp.add_argument("--engine", choices=["serial", "processes", "dask"],
+                       default="processes",
+                       help="where the replications and worlds run (default: local "
+                            "processes; dask: a local Dask cluster)")
     p_val = sub.add_parser("validate", help="check a scenario file")
     p_val.add_argument("scenario")
     p_val.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE")
@@ -216,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "~/.cache/healthsim-workbench/results)")
     p_app.add_argument("--no-cache", action="store_true",
                        help="keep results in each page only")
+    for name, p in sub.choices.items():  # extensions reach every command (and its workers)
+        p.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                       help="import MODULE first (it registers attackers, outcomes, phases, "
+                            "parameters ...), here and in every worker; repeatable")
+        if name in ("run", "compare", "sweep"):
+            p.add_argument("--model", default=None, metavar="MODULE:CLASS",
+                           help="run this HealthDataModel subclass (or factory) instead")
     return parser
 
 
@@ -232,6 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        from . import plugins
+
+        plugins.load_entry_points()
+        plugins.load(*args.plugin)
+        args.model_spec = getattr(args, "model", None)
+        args.model = plugins.model_factory(args.model_spec) if args.model_spec else None
         if args.command == "list":
             return _cmd_list()
         if args.command == "validate":
@@ -482,7 +499,7 @@ def _cmd_run(args) -> int:
     reps = _check_counts(args, 1)
     scen = load_scenario(args.scenario, _overrides(args))
     _preflight(args, [scen], reps)
-    result = run(scen, seed=args.seed, reps=reps, progress=args.progress)
+    result = run(scen, seed=args.seed, reps=reps, progress=args.progress, model=args.model)
     if args.out:
         _write_out(args.out, {"runs.csv": result.runs, "daily.csv": result.daily},
                    {f"{safe_filename(scen.name)}.yaml": scen.to_yaml()},
@@ -497,7 +514,7 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_compare(args) -> int:
-    from .experiment import CompareResult, paired_differences, run
+    from .experiment import CompareResult, paired_differences, run_scenarios
     from .scenario import load_scenario
 
     reps = _check_counts(args, 10)
@@ -506,15 +523,15 @@ def _cmd_compare(args) -> int:
     b = load_scenario(args.b, ov)
     plan = _world_plan(args, a, b)
     _preflight(args, [a, b], 2 * reps + (plan.runs if plan else 0))
-    ra = run(a, seed=args.seed, reps=reps, progress=args.progress)
-    rb = run(b, seed=args.seed, reps=reps, progress=args.progress)
+    ra, rb = run_scenarios([a, b], args.seed, reps, engine=args.engine, workers=args.workers,
+                           progress=args.progress, model=args.model)
     res = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs))
     if plan is not None:
-        from .experiment import run_scenarios
         from .robustness import judge
 
         results, central = plan.execute(lambda sc, sd, r: run_scenarios(
-            sc, sd, r, workers=args.workers, progress=args.progress))
+            sc, sd, r, engine=args.engine, workers=args.workers, progress=args.progress,
+            model=args.model))
         res.robustness = judge(plan, results, central)
     if args.out:
         tables = {"runs.csv": res.runs, "daily.csv": _concat_daily(ra, rb),
@@ -618,12 +635,15 @@ def _cmd_sweep(args) -> int:
         *(["--engine", args.engine] if args.engine != "processes" else []),
         *(["--workers", str(args.workers)] if args.workers else []),
         *(["--scheduler", args.scheduler] if args.scheduler else []),
-        *(["--allow-large"] if args.allow_large else [])])
+        *(["--allow-large"] if args.allow_large else []),
+        *[x for name in args.plugin for x in ("--plugin", name)],
+        *(["--model", args.model_spec] if args.model_spec else [])])
     try:
         with _sigterm_as_interrupt():
             res = run_sweep(spec, out, engine=args.engine, workers=args.workers,
                             scheduler=args.scheduler, resume=args.resume,
-                            progress=not args.no_progress, retry_failed=not args.skip_failed)
+                            progress=not args.no_progress, retry_failed=not args.skip_failed,
+                            model=args.model)
     except KeyboardInterrupt:
         from .store import count_stored
 

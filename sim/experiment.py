@@ -90,20 +90,23 @@ def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float,
 
 def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
             model_hook: Callable[[Any], None] | None = None, residents: bool = False,
+            model: Callable[..., Any] | None = None,
             ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Run one replication; return its row (with ``status``), daily, group and resident tables.
 
     The resident table (one row per resident, :meth:`sim.groups.GroupAccounts.residents`:
     what pairs two arms resident by resident) is filled only when ``residents`` is True.
     A run that raises is returned as a row with ``status="error"`` and the message; its
-    outcomes are NaN (never another run's values).
+    outcomes are NaN (never another run's values). ``model``: the model class or factory,
+    called as ``model(scenario, seed=seed)`` (default :class:`~sim.model.HealthDataModel`).
     """
     from .model import HealthDataModel
 
+    factory = HealthDataModel if model is None else model
     row: dict[str, Any] = {"scenario": scenario.name, "rep": rep, "seed": seed}
     t0 = time.perf_counter()
     try:
-        model = HealthDataModel(scenario, seed=seed)
+        model = factory(scenario, seed=seed)
         if model_hook is not None:
             model_hook(model)
         stop = task_cancelled()  # a Dask task cancelled by its page stops within a day
@@ -159,7 +162,7 @@ def long_daily(daily: pd.DataFrame, **ids: Any) -> pd.DataFrame:
 
 
 def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
-               residents: bool = False,
+               residents: bool = False, model: Callable[..., Any] | None = None,
                ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """:func:`run_one` for a scenario given as its name and a plain dict of parameters.
 
@@ -167,7 +170,7 @@ def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
     name and a plain dict are all a worker needs).
     """
     scen = Scenario(name=name, description="", params=params)
-    return run_one(scen, seed, rep=rep, residents=residents)
+    return run_one(scen, seed, rep=rep, residents=residents, model=model)
 
 
 @dataclass
@@ -279,7 +282,8 @@ class CompareResult:
 
 def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 0,
         reps: int = 1, *, overrides: Mapping[str, Any] | None = None,
-        progress: bool = False, residents: bool = False) -> RunResult:
+        progress: bool = False, residents: bool = False,
+        model: Callable[..., Any] | None = None) -> RunResult:
     """Run ``reps`` replications of a scenario.
 
     Args:
@@ -289,6 +293,8 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
         overrides: parameter values applied on top of the scenario.
         progress: show a progress bar (tqdm, notebook-aware).
         residents: keep each resident's outcomes (:attr:`RunResult.residents`).
+        model: the model class or factory (a :class:`~sim.model.HealthDataModel`
+            subclass; called as ``model(scenario, seed=seed)``).
 
     Returns:
         A :class:`RunResult`.
@@ -302,19 +308,22 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     parts = []
     for rep in _progress(range(reps), progress, f"{scen.name}"):
         parts.append((rep, *run_one(scen, replication_seed(seed, rep), rep=rep,
-                                    residents=residents)))
+                                    residents=residents, model=model)))
     return assemble_result(scen, seed, parts)
 
 
 def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
                   engine: str = "processes", workers: int | None = None,
-                  progress: bool = False, residents: bool = False) -> list[RunResult]:
+                  progress: bool = False, residents: bool = False,
+                  model: Callable[..., Any] | None = None) -> list[RunResult]:
     """Run several scenarios on the same replication seeds, in parallel.
 
     Replication ``r`` of every scenario uses :func:`replication_seed(seed, r)`, so any two
     results can be paired with :func:`paired_differences` (common random numbers). Runs are
     spread over ``engine`` (see :func:`sim.engines.executor`); results do not depend on it.
-    ``residents``: keep each resident's outcomes (:attr:`RunResult.residents`).
+    ``residents``: keep each resident's outcomes (:attr:`RunResult.residents`); ``model``:
+    the model class or factory (it must pickle: a class or function defined at module
+    level, in a plugin the workers load, :mod:`sim.plugins`).
 
     Returns:
         One :class:`RunResult` per scenario, in order.
@@ -326,7 +335,7 @@ def run_scenarios(scenarios: list[Scenario], seed: int = 0, reps: int = 1, *,
     parts: dict[int, list] = {i: [] for i in range(len(scenarios))}
     with executor(engine, workers) as ex:
         futures = {ex.submit(run_params, scenarios[i].name, dict(scenarios[i].params),
-                             replication_seed(seed, rep), rep, residents): (i, rep)
+                             replication_seed(seed, rep), rep, residents, model): (i, rep)
                    for i, rep in jobs}
         for fut in _progress(as_completed(futures), progress, "runs"):
             i, rep = futures[fut]
@@ -359,7 +368,8 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
             overrides: Mapping[str, Any] | None = None, progress: bool = False,
             level: float = 0.95, worlds: int | None = None, world_reps: int | None = None,
             world_size: Mapping[str, Any] | None = None, engine: str = "processes",
-            workers: int | None = None, residents: bool = False) -> CompareResult:
+            workers: int | None = None, residents: bool = False,
+            model: Callable[..., Any] | None = None) -> CompareResult:
     """Run two scenarios on the same seeds and return paired differences ``b − a``.
 
     Args:
@@ -381,6 +391,8 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
         workers: worker processes.
         residents: keep each resident's outcomes, for :meth:`CompareResult.winners`
             (about 22 bytes per resident and replication).
+        model: the model class or factory for both arms (see :func:`run_scenarios`; the
+            robustness stage's worlds use it too).
 
     Returns:
         A :class:`CompareResult` whose ``differences`` has one row per outcome, and with
@@ -394,14 +406,15 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
     _check_seed_reps(seed, reps)
     ra, rb = run_scenarios([load_scenario(a, overrides), load_scenario(b, overrides)], seed,
                            reps, engine=engine, workers=workers, progress=progress,
-                           residents=residents)
+                           residents=residents, model=model)
     result = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
     if worlds:
         from .robustness import WORLD_REPS, robustness
 
         result.robustness = robustness(ra.scenario, rb.scenario, worlds, seed,
                                        world_reps or WORLD_REPS, size=world_size,
-                                       engine=engine, workers=workers, progress=progress)
+                                       engine=engine, workers=workers, progress=progress,
+                                       model=model)
     return result
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -391,7 +391,8 @@ def robustness(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str,
                size: Mapping[str, Any] | None = None, fixed: Iterable[str] = (),
                method: str = "latin_hypercube", engine: str = "processes",
                workers: int | None = None, progress: bool = False,
-               outcomes: Sequence[str] | None = None) -> RobustnessResult:
+               outcomes: Sequence[str] | None = None,
+               model: Callable[..., Any] | None = None) -> RobustnessResult:
     """Baseline ``a`` against reform ``b`` across ``worlds`` plausible worlds.
 
     Args:
@@ -408,6 +409,7 @@ def robustness(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str,
         workers: worker processes (default: the available cores).
         progress: show a progress bar.
         outcomes: the outcomes to judge (default: every registered one).
+        model: the model class or factory (see :func:`sim.experiment.run_scenarios`).
 
     Returns:
         A :class:`RobustnessResult`.
@@ -421,7 +423,7 @@ def robustness(a: Scenario | Mapping[str, Any] | str, b: Scenario | Mapping[str,
 
     plan = plan_worlds(a, b, worlds, seed, reps, size=size, fixed=fixed, method=method)
     results, central = plan.execute(lambda sc, sd, r: run_scenarios(
-        sc, sd, r, engine=engine, workers=workers, progress=progress))
+        sc, sd, r, engine=engine, workers=workers, progress=progress, model=model))
     return judge(plan, results, central, outcomes=outcomes)
 
 

@@ -32,7 +32,7 @@ import hashlib
 import json
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -315,7 +315,7 @@ def _check_design_points(design: Design, loc) -> None:
 def execute_task(task: Mapping[str, Any]) -> tuple[dict, pd.DataFrame | None]:
     """Run one task (in a worker); return its row and long daily table."""
     scen = Scenario(name=task["scenario"], description="", params=task["params"])
-    row, daily, *_ = run_one(scen, task["seed"], rep=task["rep"])
+    row, daily, *_ = run_one(scen, task["seed"], rep=task["rep"], model=task.get("model"))
     for key in ("run_id", "sweep", "scenario_sha256", "point_id", "point", "scenario_index",
                 "point_index", "package_version"):
         row[key] = task[key]
@@ -369,7 +369,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
               engine: str = "processes", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False, progress: bool = True,
               max_runs: int | None = None, retry_failed: bool = True,
-              max_restarts: int = MAX_RESTARTS) -> SweepResult:
+              max_restarts: int = MAX_RESTARTS,
+              model: Callable[..., Any] | None = None) -> SweepResult:
     """Run a sweep, storing each run as it finishes.
 
     A worker process that dies (killed by the memory killer, say) fails the runs it held and,
@@ -390,6 +391,9 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
         max_runs: run at most this many pending runs (then stop; resume later).
         retry_failed: with ``resume``, run again the runs stored as errors.
         max_restarts: fresh pools to start after workers die.
+        model: the model class or factory for every run (it must pickle and be importable
+            in the workers: a plugin, :mod:`sim.plugins`); recorded in ``sweep.json``, so a
+            resume with another model is refused.
 
     Raises:
         SweepError: for an invalid sweep, an ``out`` folder that holds something else or
@@ -404,7 +408,14 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
     if workers is not None and workers < 1:
         raise SweepError(f"workers: invalid value {workers!r}; allowed: an integer >= 1")
     tasks = spec.tasks()
-    with open_results(out, _manifest(spec), resume=resume) as folder:
+    manifest = _manifest(spec)
+    if model is not None:
+        name = f"{getattr(model, '__module__', '?')}:{getattr(model, '__qualname__', model)}"
+        manifest["model"] = name
+        manifest["sha256"] = hashlib.sha256(f"{spec.sha256} {name}".encode()).hexdigest()
+        for t in tasks:
+            t["model"] = model
+    with open_results(out, manifest, resume=resume) as folder:
         stored = folder.stored() if resume else {}
         redo = {rid for rid, status in stored.items() if status != "ok"} if retry_failed \
             else set()

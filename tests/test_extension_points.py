@@ -7,6 +7,8 @@ accounts, not an institution's holdings, and needed the private ``Ledger._open``
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -351,3 +353,123 @@ def test_an_older_consent_model_without_why_still_works():
                                                      consent_model="test_old_review")).run()
     finally:
         CONSENT_MODELS.unregister("test_old_review")
+
+
+# ------------------------------------------------ plugins and model factories, end to end
+PLUGIN = '''
+"""A researcher's extension: a model with an extra phase and an outcome that reads it."""
+import numpy as np
+
+from sim.model import HealthDataModel
+from sim.outcomes import register_outcome
+
+
+class AuditModel(HealthDataModel):
+    """Counts the days its extra phase ran (after trust and consent)."""
+
+    PHASES = (*HealthDataModel.PHASES[:-1], "audit_sweep", HealthDataModel.PHASES[-1])
+
+    def phase_audit_sweep(self, day):
+        """An extra phase: one audit sweep a day."""
+        self.audit_days = getattr(self, "audit_days", 0) + 1
+
+
+@register_outcome("ext_audit_days", unit="days", direction="info", label="Audit days",
+                  definition="days the extension's phase ran", headline=False, count=True)
+def _audit_days(m):
+    return float(getattr(m, "audit_days", 0))
+'''
+
+
+@pytest.fixture
+def plugin_dir(tmp_path, monkeypatch):
+    (tmp_path / "ext_audit.py").write_text(PLUGIN)
+    monkeypatch.setenv("PYTHONPATH", f"{tmp_path}:{os.environ.get('PYTHONPATH', '')}")
+    return tmp_path
+
+
+def _cli(*args, timeout=300):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    p = subprocess.run([sys.executable, "-m", "sim", *map(str, args)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+@pytest.mark.parametrize("engine", ["processes", "dask"])
+def test_compare_runs_a_subclass_with_an_extra_phase_from_a_plugin(plugin_dir, engine):
+    """The issue's Done-when: compare … --model ext:Subclass --plugin ext, end to end,
+    also on --engine dask (whose workers start fresh)."""
+    import json
+
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
+    code, out, err = _cli("compare", "status_quo", "national_plan_2025", "--reps", "2",
+                          "--set", "n_residents=300", "--set", "n_days=12", "--json",
+                          "--plugin", "ext_audit", "--model", "ext_audit:AuditModel",
+                          "--engine", engine, "--workers", "2")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["a"]["metrics"]["ext_audit_days"]["mean"] == 12  # the phase ran every day
+    assert doc["b"]["metrics"]["ext_audit_days"]["mean"] == 12
+    code, out, err = _cli("compare", "status_quo", "national_plan_2025", "--reps", "2",
+                          "--set", "n_residents=300", "--set", "n_days=12", "--json",
+                          "--plugin", "ext_audit")
+    assert code == 0, err
+    assert json.loads(out)["a"]["metrics"]["ext_audit_days"]["mean"] == 0  # built-in model
+
+
+@pytest.mark.parametrize("engine", ["processes", "dask"])
+def test_a_sweep_loads_the_plugin_in_every_worker(plugin_dir, tmp_path, engine):
+    """Spawned and Dask workers start fresh: they import the plugin from SIM_PLUGINS."""
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
+    from conftest import sweep_file
+
+    from sim.sweep import load_results
+
+    sw = sweep_file(tmp_path, reps=2)
+    out = tmp_path / f"res_{engine}"
+    code, _stdout, err = _cli("sweep", sw, "--out", out, "--engine", engine, "--workers", "2",
+                             "--no-progress", "--plugin", "ext_audit", "--model",
+                             "ext_audit:AuditModel")
+    assert code == 0, err
+    import sys
+
+    sys.path.insert(0, str(plugin_dir))
+    try:
+        import ext_audit  # noqa: F401 - registers the outcome the results carry
+        runs = load_results(out)
+    finally:
+        sys.path.remove(str(plugin_dir))
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    assert (runs["ext_audit_days"] == 10).all()
+    manifest = (out / "sweep.json").read_text()
+    assert "ext_audit:AuditModel" in manifest
+    code, _o, err = _cli("sweep", sw, "--out", out, "--resume", "--no-progress",
+                         "--plugin", "ext_audit")  # the same sweep with the built-in model
+    assert code == 2 and "different sweep" in err
+
+
+def test_the_model_factory_reaches_sim_run():
+    class Counting(HealthDataModel):
+        PHASES = (*HealthDataModel.PHASES, "count")
+
+        def phase_count(self, day):
+            self.counted = getattr(self, "counted", 0) + 1
+
+    seen = []
+
+    def factory(scenario, seed):
+        m = Counting(scenario, seed=seed)
+        seen.append(m)
+        return m
+
+    import sim
+
+    sim.run("status_quo", seed=1, reps=2, overrides={"n_residents": 300, "n_days": 7},
+            model=factory)
+    assert len(seen) == 2 and all(m.counted == 7 for m in seen)
