@@ -588,10 +588,14 @@ files, sweeps and dashboards at once. This notebook adds:
 
 1. an attacker type: a **pharmaceutical marketer** who buys prescription data from insiders;
 2. a policy: a collection scope **"clinical_no_location"**;
-3. an outcome: the share of **privacy-concerned** residents exposed.
+3. an outcome: the share of **privacy-concerned** residents exposed;
 
-then runs and compares them, as a researcher would (in a module, not a notebook, for real
-work: engines running in other processes import the package, not the notebook)."""),
+then runs and compares them, uses them with Mesa's `batch_run` and EMA Workbench (4), and
+works through six extensions a researcher asked for (5): a lever and a credential-stuffing
+attacker, dynamic consent, an outcome about one sensitive field, a new phase of the day, a
+commercial insurer added to the network, and a sweep over the new lever. For real work,
+keep the parts in a module and load it by name (`sim.plugins`): engines running in other
+processes import modules, not the notebook."""),
     SETUP,
     md("## 1. A new attacker type\nSubclass an existing type and override its verbs "
        "(`choose_target`, `expected_gain`, `attempt`); `create` says how many to make."),
@@ -704,11 +708,206 @@ print(len(runs), "experiments; limit:", round(limit, 2), "harm points per 1,000"
     code('''
 sim.ema.prim(runs, "harm_per_1000", limit, threshold=0.6).round(3)
 ''', check=True),
+    md("""## 5. Six extensions, with public API only
+
+A researcher new to the project tried six extensions; each is below, as a worked example
+that this notebook's regression test runs. Every part is checked with the contract checks
+of `sim.testing` (as scikit-learn's `check_estimator`), which name the first rule a part
+breaks and the fix.
+
+**The worker pitfall.** Classes and registrations made in a notebook (or inside a
+function) exist in this process only. Engines whose workers start fresh (spawned
+processes, Dask, EMA's evaluators) do not see them, and their runs silently use the
+built-in model. Keep such parts in a module and load it by name, here and in every
+worker: `sim.plugins.load("my_ext")` in Python, `--plugin my_ext` on the command line, or
+a `sim.plugins` entry point of an installed package (a model subclass: `--model
+my_ext:MyModel`, `model=MyModel`). The examples here run in this process
+(`engine="serial"` for the sweep) so that they can live in the notebook."""),
+    md("""### 5.1 A lever of your own, and an attacker that reads it: credential stuffing
+
+Passwords leaked elsewhere are tried on residents' health-code app accounts. The lever
+`mfa_share` (accounts with a second factor) is registered from outside the package; the
+attacker's victims are residents, not an institution's holdings, so it opens its incidents
+with `model.ledger.open_incident`."""),
+    code('''
+import numpy as np
+
+from sim.attackers import Attacker
+from sim.institutions import InstitutionKind
+from sim.params import Parameter, register_parameter
+from sim.testing import check_attacker
+from sim.uniforms import U_SIZE, U_SUCCESS
+
+register_parameter(Parameter(
+    name="mfa_share", default=0.0, kind="lever", group="security", unit="share",
+    dtype=float, low=0.0, high=1.0,
+    help="Share of health-code app accounts protected by a second factor.",
+    source="worked example (notebook 05)"))
+
+
+@register_attacker("credential_stuffer")
+class CredentialStuffer(Attacker):
+    """Tries leaked passwords on code-app accounts (run by public health)."""
+
+    family = "external"
+
+    @classmethod
+    def create(cls, model):
+        return [cls(model, ordinal=0, rate_per_day=0.5)]
+
+    def choose_target(self, u):
+        return self.model.agency(InstitutionKind.PUBLIC_HEALTH)
+
+    def expected_gain(self, target):
+        return 2_000.0 * (1.0 - self.model.p["mfa_share"])  # a second factor stops most
+
+    def cost(self, target):
+        return 50.0 * self.cost_factor
+
+    def attempt(self, target, u):
+        m = self.model
+        if u[U_SUCCESS] < m.p["mfa_share"]:
+            return  # the second factor held
+        self.observe_success()
+        phones = np.flatnonzero(m.pop.has_phone)
+        hit = np.sort(self.stream.choice(phones, 1 + int(u[U_SIZE] * 10), replace=False))
+        account = (m.field_bit["name_phone"] | m.field_bit["id_number"]  # what the app holds:
+                   | m.field_bit["vaccinations"] | m.field_bit["test_results"])  # the code's basis
+        m.ledger.open_incident("credential_stuffing", hit, institution=target, attacker=self,
+                               fields=account, u=u)
+
+
+print(check_attacker(CredentialStuffer, n_residents=1500, n_days=60))
+''', check=True),
+    md("""### 5.2 Dynamic consent: a consent model told why residents review
+
+`review(idx, want, u, *, why)` is told who reviews because they were notified of a breach
+of their record (`why.notified`), and the day's routine and news-driven review rates.
+Here, residents told of a breach leave the platform whatever they thought before."""),
+    code('''
+from sim.consent import OptOut, register_consent_model
+from sim.testing import check_consent_model
+
+
+@register_consent_model("opt_out_leave_on_breach")
+class LeaveOnBreach(OptOut):
+    """Opt-out, and a resident told of a breach of their record leaves."""
+
+    def review(self, idx, want, u, *, why=None):
+        if why is not None:
+            want = want & ~why.notified
+        super().review(idx, want, u, why=why)
+
+
+print(check_consent_model(LeaveOnBreach, n_residents=1500, n_days=60))
+size = {"n_residents": 3000, "n_days": 365, "breach_notification": "affected"}
+for consent in ("opt_out", "opt_out_leave_on_breach"):
+    m = sim.HealthDataModel("status_quo", seed=3, consent_model=consent, **size)
+    out = m.run()
+    print(f"{consent:24s} participation {out['participation_rate']:.4f}")
+''', check=True),
+    md("""### 5.3 An outcome about one sensitive field
+
+The share of residents whose mental-health record leaked in a form that can be tied to
+them (the model records every field exposed per resident)."""),
+    code('''
+from sim.testing import check_outcome
+
+
+@sim.register_outcome("mental_health_exposed_rate", unit="share of residents", direction="min",
+                      privacy=True, label="Mental health exposed",
+                      definition="Share of residents whose mental-health record leaked, "
+                                 "re-identifiable.", headline=False)
+def mental_health_exposed_rate(m):
+    bit = m.field_bit["mental_health"]
+    return float(np.mean((m.pop.exposed_fields & bit) != 0))
+
+
+print(check_outcome("mental_health_exposed_rate", scenarios=("national_plan_2025",),
+                    n_residents=1500, n_days=60))
+''', check=True),
+    md("""### 5.4 A new phase of the day: a subclass, run through `sim.run`
+
+`PHASES` is the day's schedule; a subclass inserts a phase and defines its method. Every
+runner takes the subclass (`model=`; `--model` on the command line)."""),
+    code('''
+class MonthlyCampaign(sim.HealthDataModel):
+    """A publicity campaign about data rights on the first day of each month."""
+
+    PHASES = (*sim.HealthDataModel.PHASES[:-1], "campaign", sim.HealthDataModel.PHASES[-1])
+
+    def phase_campaign(self, day):
+        """Campaign: the public hears of data rights (as after a publicised breach)."""
+        if self.day % 30 == 0:
+            self.behaviour.publicise(0.5)
+
+
+size = {"n_residents": 3000, "n_days": 365, "consent_model": "opt_out"}
+for model in (sim.HealthDataModel, MonthlyCampaign):
+    r = sim.run("national_plan_2025", seed=2, reps=2, overrides=size, model=model)
+    reviews = r.daily.query("series == 'consent_reviews'")["value"].sum() / 2
+    print(f"{model.__name__:16s} consent reviews a year {reviews:7.0f}  participation "
+          f"{r.summary().loc['participation_rate', 'mean']:.4f}")
+''', check=True),
+    md("""### 5.5 Editing the network: a commercial insurer that buys a copy of the records
+
+New institutions, stores and flows are added while a model is built: a function registered
+with `register_build_hook` runs for every model (a subclass would override
+`build_network`). A flow that no mechanism reads would raise an `UnreadFlowWarning`."""),
+    code('''
+from sim.build import register_build_hook
+
+
+@register_build_hook("commercial_insurer")
+def commercial_insurer(m):
+    insurer = m.add_institution("insurance_bureau", -1, label="commercial insurer")
+    fields = m.field_bit["chronic_conditions"] | m.field_bit["id_number"]
+    m.add_store(insurer, "underwriting copy", scope="providers", fields=fields,
+                identified=True, needs_participation=True)
+    for prov in m.providers:
+        m.add_flow(prov, insurer, "integration", purpose="insurance", store="underwriting copy",
+                   fields=fields)
+
+
+m = sim.HealthDataModel("national_plan_2025", seed=3, n_residents=3000, n_days=365)
+m.run()
+insurer = next(i for i in m.institution_list if i.label == "commercial insurer")
+held = m.records.store_counts()[insurer.stores[0].index]
+table = m.ledger.incident_table()
+print(f"the insurer holds {held:,} of {m.pop.n:,} residents; "
+      f"{(table['institution'] == 'commercial insurer').sum()} incidents there")
+''', check=True),
+    md("""### 5.6 A sweep over the new lever
+
+The lever registered in 5.1 is a key of every scenario, sweep and run table."""),
+    code('''
+import tempfile
+
+from sim.sweep import load_results, load_sweep, run_sweep
+
+spec = load_sweep({"name": "mfa", "scenarios": ["national_plan_2025"], "reps": 2, "seed": 4,
+                   "overrides": {"n_residents": 2000, "n_days": 365},
+                   "design": {"type": "factorial", "factors": {"mfa_share": [0.0, 0.5, 0.9]}}})
+with tempfile.TemporaryDirectory() as folder:
+    run_sweep(spec, folder, engine="serial", progress=False)
+    runs = load_results(folder)
+print(runs.groupby("param.mfa_share")[["residents_exposed_rate", "harm_per_1000"]].mean()
+      .round(4).to_string())
+''', check=True),
     code('''
 # clean up, so that re-running the notebook starts fresh
+from sim.build import BUILD_HOOKS
+from sim.consent import CONSENT_MODELS
+from sim.params import unregister_parameter
+
 sim.attackers.ATTACKER_TYPES.unregister("pharma_marketer")
+sim.attackers.ATTACKER_TYPES.unregister("credential_stuffer")
 COLLECTION_SCOPES.unregister("clinical_no_location")
+CONSENT_MODELS.unregister("opt_out_leave_on_breach")
 sim.OUTCOMES.unregister("concerned_exposed_rate")
+sim.OUTCOMES.unregister("mental_health_exposed_rate")
+BUILD_HOOKS.unregister("commercial_insurer")
+unregister_parameter("mfa_share")
 '''),
 ]
 
