@@ -72,7 +72,7 @@ def _plain(value: Any) -> Any:
 
 # ------------------------------------------------------------------ the model function
 def run_experiment(*, base: Any = "national_plan_2025", reps: int = 1, seed: int = 0,
-                   spread: bool = False, **params: Any) -> dict[str, float]:
+                   spread: bool = False, factory: Any = None, **params: Any) -> dict[str, float]:
     """Run one EMA experiment: ``reps`` replications of ``base`` with ``params`` set.
 
     This is the module-level (picklable) function behind :func:`model`; EMA calls it with
@@ -83,6 +83,7 @@ def run_experiment(*, base: Any = "national_plan_2025", reps: int = 1, seed: int
         reps: replications per experiment (seeds from :func:`sim.rng.replication_seed`).
         seed: master seed (the same for every experiment: common random numbers).
         spread: also report ``<outcome>_sd`` (standard deviation over replications).
+        factory: the model class or factory (default :class:`~sim.model.HealthDataModel`).
         **params: parameter values (NumPy scalars are converted to Python values).
 
     Returns:
@@ -97,7 +98,7 @@ def run_experiment(*, base: Any = "national_plan_2025", reps: int = 1, seed: int
 
     overrides = {k: _plain(v) for k, v in params.items()}
     res = run(str(base) if isinstance(base, Path) else base, seed=int(_plain(seed)),
-              reps=int(_plain(reps)), overrides=overrides)
+              reps=int(_plain(reps)), overrides=overrides, model=factory)
     runs = res.runs
     failed = runs[runs["status"] != "ok"] if "status" in runs else runs.iloc[:0]
     if len(failed):
@@ -162,7 +163,7 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
           n_residents: int | None = None, n_days: int | None = None,
           uncertainties: Sequence[Any] | None = None, levers: Sequence[Any] | None = None,
           outcomes: Sequence[str] | None = None, constants: Mapping[str, Any] | None = None,
-          spread: bool = False, name: str = "healthcode") -> Any:
+          spread: bool = False, name: str = "healthcode", factory: Any = None) -> Any:
     """The workbench as an ``ema_workbench.Model`` (see the module docstring).
 
     Args:
@@ -179,6 +180,9 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
         constants: other parameter values fixed for all experiments.
         spread: also report ``<outcome>_sd`` over replications (INFO outcomes).
         name: the EMA model name (letters and digits only).
+        factory: the model class or factory (a :class:`~sim.model.HealthDataModel`
+            subclass). EMA's worker processes need it importable: define it in a module
+            loaded with :func:`sim.plugins.load` (workers import it from ``SIM_PLUGINS``).
 
     Returns:
         An ``ema_workbench.Model`` for ``perform_experiments`` or ``optimize``; its function
@@ -228,6 +232,7 @@ def model(base: Any = "national_plan_2025", *, reps: int = 1, seed: int = 0,
     m.outcomes = outs
     m.constants = [ema.Constant("base", base), ema.Constant("reps", int(reps)),
                    ema.Constant("seed", int(seed)), ema.Constant("spread", bool(spread)),
+                   *([ema.Constant("factory", factory)] if factory is not None else []),
                    *(ema.Constant(k, v) for k, v in fixed.items())]
     return m
 

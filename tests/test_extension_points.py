@@ -473,3 +473,27 @@ def test_the_model_factory_reaches_sim_run():
     sim.run("status_quo", seed=1, reps=2, overrides={"n_residents": 300, "n_days": 7},
             model=factory)
     assert len(seen) == 2 and all(m.counted == 7 for m in seen)
+
+
+def test_ema_runs_a_model_subclass():
+    pytest.importorskip("ema_workbench")
+    import warnings
+
+    import sim.ema
+
+    class Counting(HealthDataModel):
+        built = 0
+
+        def build_network(self):
+            type(self).built += 1
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench import SequentialEvaluator, perform_experiments
+
+    m = sim.ema.model("status_quo", n_residents=300, n_days=5, levers=["audit_strength"],
+                      uncertainties=[], factory=Counting)
+    with SequentialEvaluator(m) as ev, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        perform_experiments(m, policies=3, evaluator=ev)
+    assert Counting.built == 3
