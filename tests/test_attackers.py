@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import numpy as np
+import pytest
 from conftest import small
 
 from sim.attackers import (
@@ -205,3 +206,17 @@ def test_an_incident_recorded_after_the_attacks_keeps_its_day():
     t = m.ledger.incident_table()
     late = t[(t["kind"] == "loss_theft") & (t["institution"] == m.institution_list[0].label)]
     assert sorted(set(late["day"])) == list(range(12))
+
+
+def test_sanction_beliefs_set_and_learn_own_cases():
+    """Issue 20: the setter added a difference (own += value - total) instead of setting
+    the own part; a detection now adds exactly one own case."""
+    m = HealthDataModel("status_quo", seed=2, **small(n_days=5))
+    a = next(iter(m.actors))
+    m.ledger.public_record[a.family][:] = [7, 3]
+    a.sanction_a = 5.0
+    assert a.sanction_a == pytest.approx(5.0, rel=1e-15)
+    own_a, own_b = a._state[2], a._state[3]
+    a.observe_own_outcome(sanctioned=True, counted_as_success=False)
+    a.observe_own_outcome(sanctioned=False, counted_as_success=False)
+    assert (a._state[2] - own_a, a._state[3] - own_b) == (1.0, 1.0)

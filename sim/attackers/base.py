@@ -502,7 +502,7 @@ class Attacker(mesa.Agent):
 
     @sanction_a.setter
     def sanction_a(self, value: float) -> None:
-        self._state[2] += value - self.sanction_a
+        self._state[2] = value - self._peers(0)  # own cases: the peers' part is theirs
 
     @property
     def sanction_b(self) -> float:
@@ -511,7 +511,7 @@ class Attacker(mesa.Agent):
 
     @sanction_b.setter
     def sanction_b(self, value: float) -> None:
-        self._state[3] += value - self.sanction_b
+        self._state[3] = value - self._peers(1)
 
     def published(self, sanctioned: bool) -> None:
         """An own detected offence entered the public record (so it is not a peer's)."""
@@ -523,10 +523,7 @@ class Attacker(mesa.Agent):
         if counted_as_success:  # undo the 'got away with it' guess made at the time
             w = float(self.model.p["attacker_success_weight"])
             self.detect_b = max(self.detect_b - w, 1e-3)
-        if sanctioned:
-            self.sanction_a += 1.0
-        else:
-            self.sanction_b += 1.0
+        self._state[2 if sanctioned else 3] += 1.0  # one more own case
 
     def observe_success(self) -> None:
         """A success: got away with it, for now (corrected if detected later)."""
