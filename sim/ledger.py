@@ -21,7 +21,16 @@ import pandas as pd
 
 from .exposure import Sampler, reidentify
 from .threats import normal_quantiles
-from .uniforms import U_BROKER, U_DELAY, U_DETECTED, U_EXPOSES, U_SANCTIONED, U_SIZE, U_SOLD
+from .uniforms import (
+    N_UNIFORMS,
+    U_BROKER,
+    U_DELAY,
+    U_DETECTED,
+    U_EXPOSES,
+    U_SANCTIONED,
+    U_SIZE,
+    U_SOLD,
+)
 from .yamlio import short
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +50,16 @@ OCR_CAUSE = {"exfiltration": "hacking", "ransomware": "hacking", "shock": "hacki
              "insider_snoop": "unauthorized_access", "insider_sale": "unauthorized_access",
              "function_creep": "unauthorized_access", "loss_theft": "theft_loss"}
 _COLUMNS = ("day", "kind", "institution", "n_real", "exposed", "blocked", "detect_day")
+def _first_uniforms(u) -> np.ndarray:
+    """Each row's first :data:`~sim.uniforms.N_UNIFORMS` uniforms: what the ledger reads.
+
+    An attacker type with a larger ``block`` keeps its extra draws to itself; the day's
+    incidents of every type then stack into one table.
+    """
+    u = np.asarray(u)
+    return u if u.shape[1] == N_UNIFORMS else u[:, :N_UNIFORMS]
+
+
 def short_array(x) -> str:
     """An argument's value, cut short for a one-line message."""
     return short(np.asarray(x).tolist())
@@ -187,8 +206,9 @@ class Ledger:
         taken = fraction * np.asarray(scale)
         no = np.zeros(k, dtype=bool)
         self._today.append((kinds, list(attackers), idx, taken / t.represents[idx],
-                            taken * t.records_real[idx], np.asarray(usable, dtype=bool), u,
-                            np.full(k, detect_now), [None] * k, no, no, [None] * k))
+                            taken * t.records_real[idx], np.asarray(usable, dtype=bool),
+                            _first_uniforms(u), np.full(k, detect_now), [None] * k, no, no,
+                            [None] * k))
 
     def insiders(self, *, kind, attackers: list[Attacker], reaches: list[Reach] | None,
                  n_real: np.ndarray, u: np.ndarray, blocked: np.ndarray | None = None) -> None:
@@ -208,8 +228,8 @@ class Ledger:
         idx = np.array([a.home.index for a in attackers], dtype=np.int64)
         self._today.append((_kinds(kind, k), list(attackers), idx, np.full(k, np.nan),
                             np.where(blocked, 0.0, np.asarray(n_real, dtype=float)),
-                            ~blocked, u, np.zeros(k, dtype=bool), reaches or [None] * k,
-                            np.ones(k, dtype=bool), blocked, [None] * k))
+                            ~blocked, _first_uniforms(u), np.zeros(k, dtype=bool),
+                            reaches or [None] * k, np.ones(k, dtype=bool), blocked, [None] * k))
 
     def open_incident(self, kind: str, residents, *, fields, institution,
                       attacker: Attacker | None = None, identified=True,
@@ -242,7 +262,7 @@ class Ledger:
                 model's scale).
             sold: the records reach a data broker.
             detect_now: detected today.
-            u: the incident's 12 uniforms (:mod:`sim.uniforms`: ``U_DETECTED``,
+            u: the incident's uniforms (at least 12, :mod:`sim.uniforms`: ``U_DETECTED``,
                 ``U_SANCTIONED``, ``U_BROKER``, ``U_DELAY`` are read), e.g. the attacker's
                 opportunity's own;
                 default: drawn from a stream keyed by the kind, the day and the incident.
@@ -278,9 +298,10 @@ class Ledger:
             u = m.streams.fresh("incident/" + kind, m.day, self.n_incidents + len(
                 self._today)).random(12)
         u = np.asarray(u, dtype=float)
-        if u.shape[-1:] != (12,) or u.size != 12 or ((u < 0) | (u >= 1)).any():
+        if u.ndim != 1 or len(u) < N_UNIFORMS or ((u < 0) | (u >= 1)).any():
             raise ValueError(f"open_incident: u: invalid value {short_array(u)}; allowed: "
-                             "12 uniforms in [0, 1)")
+                             f"at least {N_UNIFORMS} uniforms in [0, 1) (one opportunity's)")
+        u = u[:N_UNIFORMS]
         keep = f != 0
         part = (idx[keep], f[keep].astype(np.int64), ident[keep].copy())
         one = np.ones(1, dtype=bool)

@@ -143,3 +143,14 @@ def test_a_broken_consent_model_is_named_with_the_rule_and_the_fix(cls, needles)
     for n in needles:
         assert n in str(e.value), str(e.value)
     assert cls.name not in CONSENT_MODELS
+
+
+def test_an_attacker_with_more_uniforms_than_the_ledger_reads_keeps_the_contract():
+    """An attacker type with a larger block (its own extra draws) used to break the day's
+    incident table: rows of 16 uniforms could not stack with the others' 12."""
+
+    class WideBlock(ExfiltrationGroup):
+        type_name = "test_wide_block"
+        block = 16
+
+    assert "a whole run completes" in check_attacker(WideBlock, **SMALL)
