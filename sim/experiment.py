@@ -134,6 +134,14 @@ def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
     return row, daily, groups, people
 
 
+def _model_kw(model: Callable[..., Any] | None) -> dict[str, Any]:
+    """``model=`` for :func:`run_one`, only when one is given.
+
+    Wrappers of ``run_one`` written before the keyword existed keep working.
+    """
+    return {} if model is None else {"model": model}
+
+
 def failed_run(exc: BaseException, **fields: Any) -> dict[str, Any]:
     """The columns of a run that raised.
 
@@ -170,7 +178,7 @@ def run_params(name: str, params: Mapping[str, Any], seed: int, rep: int = 0,
     name and a plain dict are all a worker needs).
     """
     scen = Scenario(name=name, description="", params=params)
-    return run_one(scen, seed, rep=rep, residents=residents, model=model)
+    return run_one(scen, seed, rep=rep, residents=residents, **_model_kw(model))
 
 
 @dataclass
@@ -308,7 +316,7 @@ def run(scenario: Scenario | Mapping[str, Any] | str | None = None, seed: int = 
     parts = []
     for rep in _progress(range(reps), progress, f"{scen.name}"):
         parts.append((rep, *run_one(scen, replication_seed(seed, rep), rep=rep,
-                                    residents=residents, model=model)))
+                                    residents=residents, **_model_kw(model))))
     return assemble_result(scen, seed, parts)
 
 

@@ -315,7 +315,8 @@ def _check_design_points(design: Design, loc) -> None:
 def execute_task(task: Mapping[str, Any]) -> tuple[dict, pd.DataFrame | None]:
     """Run one task (in a worker); return its row and long daily table."""
     scen = Scenario(name=task["scenario"], description="", params=task["params"])
-    row, daily, *_ = run_one(scen, task["seed"], rep=task["rep"], model=task.get("model"))
+    extra = {"model": task["model"]} if task.get("model") is not None else {}
+    row, daily, *_ = run_one(scen, task["seed"], rep=task["rep"], **extra)
     for key in ("run_id", "sweep", "scenario_sha256", "point_id", "point", "scenario_index",
                 "point_index", "package_version"):
         row[key] = task[key]

@@ -439,12 +439,16 @@ def test_a_sweep_loads_the_plugin_in_every_worker(plugin_dir, tmp_path, engine):
     assert code == 0, err
     import sys
 
+    from sim.outcomes import OUTCOMES
+
     sys.path.insert(0, str(plugin_dir))
     try:
         import ext_audit  # noqa: F401 - registers the outcome the results carry
         runs = load_results(out)
-    finally:
+    finally:  # leave no registration behind for the tests that follow
         sys.path.remove(str(plugin_dir))
+        sys.modules.pop("ext_audit", None)
+        OUTCOMES.unregister("ext_audit_days")
     assert len(runs) == 4 and (runs["status"] == "ok").all()
     assert (runs["ext_audit_days"] == 10).all()
     manifest = (out / "sweep.json").read_text()
