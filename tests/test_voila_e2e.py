@@ -467,11 +467,36 @@ def test_every_view_is_reachable_and_the_debate_computes_a_verdict(app):
 
 
 def _kernel_and_workers(voila_pid: int):
-    """The app's kernel processes (children of Voila) and their worker processes."""
+    """The app's kernel processes (children of Voila) and their worker processes.
+
+    A kernel of an earlier page that has just ended can be a zombie until Voila reaps it
+    (its command line then cannot be read, seen once in CI): such a process is gone, not
+    one of these.
+    """
     psutil = pytest.importorskip("psutil")
-    kernels = [p for p in psutil.Process(voila_pid).children() if "ipykernel" in
-               " ".join(p.cmdline())]
-    return kernels, [w for k in kernels for w in k.children(recursive=True)]
+    gone = (psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied)
+
+    def cmdline(p) -> str:
+        try:
+            return " ".join(p.cmdline())
+        except gone:
+            return ""
+
+    kernels = [p for p in psutil.Process(voila_pid).children() if "ipykernel" in cmdline(p)]
+    return kernels, _workers_of(kernels)
+
+
+def _workers_of(kernels) -> list:
+    """The worker processes of ``kernels`` (none for a kernel that has just ended)."""
+    import psutil
+
+    out = []
+    for k in kernels:
+        try:
+            out += k.children(recursive=True)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return out
 
 
 def test_a_killed_worker_does_not_break_the_app(app, voila_url):
@@ -526,7 +551,7 @@ def test_closing_the_page_frees_its_kernel_and_workers(browser, voila_url):
     while time.time() < deadline and not workers:
         found, workers = _kernel_and_workers(voila_url_pid())
         kernels = [k for k in found if k.pid not in before]
-        workers = [w for k in kernels for w in k.children(recursive=True)]
+        workers = _workers_of(kernels)
         time.sleep(0.2)
     assert kernels and workers
     page.goto("about:blank")  # leave the page, as a browser does when its tab is closed
