@@ -49,10 +49,6 @@ DEVICE = "device"  # the residents' phones (on-device architecture): always up
 
 def node_of(x) -> int | str:
     """The graph node of an institution (or an index, or ``DEVICE``)."""
-    return _node(x)
-
-
-def _node(x) -> int | str:
     return x if isinstance(x, (int, str)) else x.index
 
 
@@ -66,7 +62,7 @@ def add_flow(graph: nx.MultiDiGraph, source, destination, flow: str, *, purpose:
     """
     copies = store is not None if copies is None else copies
     key = flow if store is None else f"{flow}: {store}"  # one edge per kind and store
-    graph.add_edge(_node(source), _node(destination), key=key, flow=flow, purpose=purpose,
+    graph.add_edge(node_of(source), node_of(destination), key=key, flow=flow, purpose=purpose,
                    store=store, copies=bool(copies), fields=int(fields),
                    master_id=bool(master_id), gated=bool(gated))
 
