@@ -530,7 +530,7 @@ parameter was fitted to it, or it follows from what was fitted), and checks of t
 (inputs and closed forms), which are not counted."""),
     SETUP,
     code('''
-from sim import validation
+from sim import validation, validation_report
 
 table, raw = validation.validate(quick=True)
 for kind, c in validation.summary_counts(table).items():
@@ -560,7 +560,7 @@ import tempfile
 from pathlib import Path
 from IPython.display import Image, display
 
-paths = validation.figures(raw, Path(tempfile.mkdtemp()))
+paths = validation_report.figures(raw, Path(tempfile.mkdtemp()))
 for title, path in paths.items():
     print(title)
     display(Image(filename=str(path)))

@@ -333,7 +333,8 @@ def _check_counts(args, default_reps: int) -> int:
 
 
 def _cmd_validate_model(args) -> int:
-    from .validation import summary_counts, validate, write_report
+    from .validation import summary_counts, validate
+    from .validation_report import write_report
 
     if args.seed < 0:
         raise CliError(f"--seed: invalid value {args.seed}; allowed: an integer >= 0")

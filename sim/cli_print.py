@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .changes import row_change
 from .outcomes import OUTCOMES, direction_arrow
-from .verdicts import row_change
 
 __all__ = ["format_default", "format_number", "print_compare", "print_profile",
            "print_robustness", "print_summary"]

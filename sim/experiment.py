@@ -268,7 +268,7 @@ class CompareResult:
         ``robustness`` object (:meth:`sim.robustness.RobustnessResult.outcome_json`) and
         ``robustness`` at the top says what the worlds ran.
         """
-        from .verdicts import row_change
+        from .changes import row_change
 
         d = self.differences
         rob = self.robustness

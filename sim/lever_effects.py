@@ -19,11 +19,11 @@ from typing import Any
 
 import pandas as pd
 
+from .changes import row_change
 from .experiment import paired_differences, run_scenarios
 from .outcomes import direction_arrow
 from .params import levers
 from .scenario import Scenario, load_scenario
-from .verdicts import row_change
 
 __all__ = ["HEADLINE_COUNTS", "HEADLINE_MEASURES", "LEVER_ALTERNATIVES", "LEVER_EXPLANATIONS",
            "headline_effects", "lever_effects", "lever_effects_markdown"]

@@ -13,34 +13,21 @@ import math
 import numpy as np
 import pandas as pd
 
+from .changes import change_class, margin_of
 from .i18n import chart_text as _t
 from .i18n import outcome_label, tr, unit_label
 from .outcomes import OUTCOMES
-from .summaries import KEYS, _ok, _order, _resolve_point, paired_vs_baseline, policy_summary
-from .verdicts import change_class, margin_of
+from .summaries import (
+    KEYS,
+    _ok,
+    _order,
+    _resolve_point,
+    paired_vs_baseline,
+    pareto_mask,
+    policy_summary,
+)
 
 __all__ = ["pareto_frontier", "pareto_mask", "plot_frontier"]
-
-
-def pareto_mask(risk: np.ndarray, utility: np.ndarray) -> np.ndarray:
-    """Return which points are on the Pareto frontier.
-
-    A point is dominated when another has lower-or-equal risk and higher-or-equal utility,
-    with at least one strictly better.
-    """
-    risk = np.asarray(risk, dtype=float)
-    utility = np.asarray(utility, dtype=float)
-    n = len(risk)
-    on = np.ones(n, dtype=bool)
-    for i in range(n):
-        if not (np.isfinite(risk[i]) and np.isfinite(utility[i])):
-            on[i] = False
-            continue
-        better_or_equal = (risk <= risk[i]) & (utility >= utility[i])
-        strictly = (risk < risk[i]) | (utility > utility[i])
-        if np.any(better_or_equal & strictly):
-            on[i] = False
-    return on
 
 
 def pareto_frontier(runs: pd.DataFrame, risk: str = "residents_exposed_rate",

@@ -46,13 +46,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .changes import change_class
 from .experiment import RunResult, _comparison_note, _params_of
 from .i18n import lever_label, outcome_label, tr
 from .i18n.debate import note_text
 from .outcomes import OUTCOMES
 from .plausible import PLAUSIBLE, from_unit
 from .scenario import Scenario, load_scenario
-from .verdicts import change_class
 
 __all__ = [
     "DEFAULT_WORLDS",
@@ -622,7 +622,7 @@ def frontier_across_worlds(policies: Sequence[Scenario], worlds: int = 16, seed:
         ``share``, ``survives``, and the median ``risk`` and ``utility`` across worlds.
     """
     from .experiment import run_scenarios
-    from .pareto import pareto_mask
+    from .summaries import pareto_mask
 
     policies = list(policies)
     if len(policies) < 2:

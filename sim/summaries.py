@@ -3,7 +3,8 @@
 The runs table is :func:`sim.sweep.load_results`'s (one row per replication, keyed by
 ``scenario, point_id, point``); failed runs are left out. :func:`policy_summary` gives each
 (scenario, design point)'s outcome means with t-intervals; :func:`paired_vs_baseline` each
-point's differences from a baseline point, matched on seed. The other analysis modules
+point's differences from a baseline point, matched on seed; :func:`pareto_mask` which
+points no other beats on both risk and utility. The other analysis modules
 (:mod:`sim.pareto`, :mod:`sim.exploration`) build on the helpers here.
 """
 
@@ -18,7 +19,7 @@ import pandas as pd
 from .experiment import mean_ci, paired_stats
 from .outcomes import OUTCOMES
 
-__all__ = ["KEYS", "paired_vs_baseline", "policy_summary"]
+__all__ = ["KEYS", "paired_vs_baseline", "pareto_mask", "policy_summary"]
 
 KEYS = ["scenario", "point_id", "point"]
 
@@ -97,3 +98,24 @@ def paired_vs_baseline(runs: pd.DataFrame, baseline: str | None = None,
                          "diff_high": hi, "rel_mean": m / scale, "rel_low": lo / scale,
                          "rel_high": hi / scale, "n_pairs": s["n_pairs"]})
     return pd.DataFrame(rows)
+
+
+def pareto_mask(risk: np.ndarray, utility: np.ndarray) -> np.ndarray:
+    """Return which points are on the Pareto frontier.
+
+    A point is dominated when another has lower-or-equal risk and higher-or-equal utility,
+    with at least one strictly better.
+    """
+    risk = np.asarray(risk, dtype=float)
+    utility = np.asarray(utility, dtype=float)
+    n = len(risk)
+    on = np.ones(n, dtype=bool)
+    for i in range(n):
+        if not (np.isfinite(risk[i]) and np.isfinite(utility[i])):
+            on[i] = False
+            continue
+        better_or_equal = (risk <= risk[i]) & (utility >= utility[i])
+        strictly = (risk < risk[i]) | (utility > utility[i])
+        if np.any(better_or_equal & strictly):
+            on[i] = False
+    return on

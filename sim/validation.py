@@ -6,8 +6,9 @@ deterrence, and the §8 table) is a :class:`Target`: what is measured, in which 
 the published value and its source, and the band within which the model counts as
 reproducing it. :func:`validate` runs the experiments (replications on common seeds, in
 parallel) and returns one row per target with the model's mean, its 95% interval over
-replications, and met / not met; :func:`write_report` writes ``docs/validation.md`` and its
-figures. A target the model misses stays in the report with the reason it is missed.
+replications, and met / not met; :func:`sim.validation_report.write_report` writes
+``docs/validation.md`` and its figures. A target the model misses stays in the report with
+the reason it is missed.
 
     python -m sim validate-model                 # the full report (a few minutes)
     python -m sim validate-model --quick         # the fast subset the test suite runs
@@ -32,10 +33,10 @@ records, a hospital visitor list, the scale of prosecutions). A Chinese check wh
 set a parameter (Henan's 1,317 red codes) is in sample. A miss keeps its band and says why
 (``if_missed``, the report's note).
 
-This module holds the targets, :func:`validate` and :func:`write_report`. The experiments
+This module holds the targets and :func:`validate`. The experiments
 and their probes are in :mod:`sim.validation_experiments`, the report's Markdown and
 figures in :mod:`sim.validation_report`; ``EXPERIMENTS``, ``Experiment``,
-``run_experiments``, ``figures`` and ``report_markdown`` are re-exported here.
+and ``run_experiments`` are re-exported here.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -60,10 +60,9 @@ from .calibration import (
 )
 from .experiment import mean_ci
 from .validation_experiments import _DETERRENCE, EXPERIMENTS, Experiment, run_experiments
-from .validation_report import figures, report_markdown
 
-__all__ = ["EXPERIMENTS", "KINDS", "TARGETS", "Experiment", "Target", "figures",
-           "report_markdown", "run_experiments", "summary_counts", "validate", "write_report"]
+__all__ = ["EXPERIMENTS", "KINDS", "TARGETS", "Experiment", "Target", "run_experiments",
+           "summary_counts", "validate"]
 
 #: the kinds of target, evidence first (see the module docstring)
 KINDS = ("out-of-sample", "in-sample", "input", "closed form")
@@ -597,25 +596,3 @@ def summary_counts(table: pd.DataFrame) -> dict[str, dict[str, int]]:
     oos = table[(table["kind"] == "out-of-sample") & table["quantitative"]]
     out["out-of-sample, quantitative"] = {"met": int(oos["met"].sum()), "of": len(oos)}
     return out
-
-
-def write_report(out: str | Path = "docs", *, quick: bool = False, seed: int = 0,
-                 progress: bool = False) -> tuple[pd.DataFrame, Path]:
-    """Run :func:`validate` and write ``validation.md`` and ``figures/`` into ``out``.
-
-    The report is written to a temporary name first and renamed, so a failed run leaves
-    the previous report in place.
-    """
-    import time
-
-    t0 = time.perf_counter()
-    out = Path(out)
-    table, raw = validate(quick=quick, seed=seed, progress=progress)
-    figs = figures(raw, out / "figures")
-    text = report_markdown(table, figures_=figs, relative_to=out, quick=quick, seed=seed,
-                           seconds=time.perf_counter() - t0)
-    path = out / "validation.md"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return table, path

@@ -3,8 +3,7 @@
 :func:`report_markdown` turns the scored target table into ``docs/validation.md`` (every
 target, then the misses with their reasons, then the figures); :func:`figures` draws the
 model against the published record (breach sizes and cause shares against the OCR portal,
-participation paths, deterrence). :func:`sim.validation.write_report` runs the validation
-and writes both.
+participation paths, deterrence); :func:`write_report` runs the validation and writes both.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .calibration import load_ocr, ocr_targets
+from .validation import KINDS, summary_counts, validate
 from .validation_experiments import _DETERRENCE
 
 __all__ = ["figures", "report_markdown"]
@@ -121,8 +121,6 @@ def report_markdown(table: pd.DataFrame, *, figures_: Mapping[str, Path] | None 
                     relative_to: Path | None = None, quick: bool = False, seed: int = 0,
                     seconds: float | None = None) -> str:
     """The validation report as Markdown: evidence first, checks of the code apart."""
-    from .validation import KINDS, summary_counts
-
     c = summary_counts(table)
     oos, q, ins = c["out-of-sample"], c["out-of-sample, quantitative"], c["in-sample"]
     checks = c["input"]["of"] + c["closed form"]["of"]
@@ -185,3 +183,25 @@ def report_markdown(table: pd.DataFrame, *, figures_: Mapping[str, Path] | None 
             lines += [f"### {title}", "", f"![{title}]({rel.as_posix()})", ""]
     lines.append("")
     return "\n".join(lines)
+
+
+def write_report(out: str | Path = "docs", *, quick: bool = False, seed: int = 0,
+                 progress: bool = False) -> tuple[pd.DataFrame, Path]:
+    """Run :func:`validate` and write ``validation.md`` and ``figures/`` into ``out``.
+
+    The report is written to a temporary name first and renamed, so a failed run leaves
+    the previous report in place.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    out = Path(out)
+    table, raw = validate(quick=quick, seed=seed, progress=progress)
+    figs = figures(raw, out / "figures")
+    text = report_markdown(table, figures_=figs, relative_to=out, quick=quick, seed=seed,
+                           seconds=time.perf_counter() - t0)
+    path = out / "validation.md"
+    tmp = path.with_suffix(".md.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return table, path

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from sim import validation
+from sim import validation, validation_report
 from sim.lever_effects import (
     LEVER_ALTERNATIVES,
     lever_effects,
@@ -93,9 +93,9 @@ def test_quick_report_meets_the_core_targets(quick):
 
 def test_report_markdown_lists_every_target_and_every_miss(quick, tmp_path):
     table, raw = quick
-    figs = validation.figures(raw, tmp_path / "figures")
+    figs = validation_report.figures(raw, tmp_path / "figures")
     assert figs and all(p.exists() and p.stat().st_size > 1000 for p in figs.values())
-    text = validation.report_markdown(table, figures_=figs, relative_to=tmp_path, quick=True)
+    text = validation_report.report_markdown(table, figures_=figs, relative_to=tmp_path, quick=True)
     for title in table["title"]:
         assert title in text
     oos = table[table["kind"] == "out-of-sample"]
