@@ -32,7 +32,7 @@ test-latest:
 	.venv-latest/bin/python -c "import sys, mesa, numpy, pandas; print('Python', sys.version.split()[0], 'Mesa', mesa.__version__, 'NumPy', numpy.__version__, 'pandas', pandas.__version__)"
 	.venv-latest/bin/python -m pytest -q -o addopts="" -p no:cacheprovider tests --ignore=tests/test_voila_e2e.py
 
-# One server for a team (sim/serve.py): every page's runs go to one shared pool of worker
+# One server for a team (sim/app/serve.py): every page's runs go to one shared pool of worker
 # processes (a Dask cluster on 127.0.0.1, one worker per core) instead of two per page,
 # results are cached on disk (~/.cache/healthsim-workbench/results) for every page and
 # across restarts, and a page that closes frees its kernel at once (one that vanishes,

@@ -48,7 +48,7 @@ sys.path.insert(0, str(HERE.parent))
 import numpy as np  # noqa: E402
 
 import sim  # noqa: E402
-from sim.model import HealthDataModel  # noqa: E402
+from sim.world.model import HealthDataModel  # noqa: E402
 
 RESIDENT_PHASES = ("care_events", "recording_and_sharing", "clinical_access",
                    "trust_and_consent")
@@ -87,7 +87,7 @@ def time_runs(factory, seeds) -> dict:
 MILLION_CODE = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from sim.model import HealthDataModel
+from sim.world.model import HealthDataModel
 t0 = time.perf_counter()
 m = HealthDataModel(seed=1, n_residents=1_000_000, n_days={days})
 t1 = time.perf_counter()

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.dashboards import ComparisonDashboard, Runner
-from sim.dashboards.common import DASHBOARD_RESIDENTS
+from sim.app.dashboards import ComparisonDashboard, Runner
+from sim.app.dashboards.common import DASHBOARD_RESIDENTS
 
 
 def main() -> int:

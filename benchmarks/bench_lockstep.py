@@ -34,7 +34,7 @@ class Partition:
     """One partition's model, stepped a day at a time by the coordinator."""
 
     def __init__(self, residents: int, days: int, seed: int) -> None:
-        from sim.model import HealthDataModel
+        from sim.world.model import HealthDataModel
 
         self.model = HealthDataModel(seed=seed, n_residents=residents, n_days=days)
 
@@ -54,7 +54,7 @@ class Partition:
 
 def run_free(residents: int, days: int, seed: int) -> float:
     """A partition's model run through without meeting anyone (seconds)."""
-    from sim.model import HealthDataModel
+    from sim.world.model import HealthDataModel
 
     t0 = time.perf_counter()
     HealthDataModel(seed=seed, n_residents=residents, n_days=days).run()

@@ -3,7 +3,8 @@ under a minute on 2 cores; issue 19's target: 32 worlds × 2 reps × 2 arms in 1
 
     python benchmarks/bench_robustness.py [--repeat 2] [--json FILE]
 
-Times ``sim.robustness.robustness`` for the plan against on-device storage at the defaults
+Times ``sim.experiments.robustness.robustness`` for the plan against on-device storage at the
+defaults
 (64 worlds × 1 paired replication, at most 3,000 simulated residents, 365 days) and at
 32 worlds × 2 replications (the same 128 runs), with the processes engine on every core:
 drawing the worlds, running them, and judging them (the permutation tests) separately.
@@ -22,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sim.engines import default_workers
-from sim.experiment import run_scenarios
-from sim.robustness import DEFAULT_WORLDS, WORLD_REPS, judge, plan_worlds
+from sim.experiments.engines import default_workers
+from sim.experiments.experiment import run_scenarios
+from sim.experiments.robustness import DEFAULT_WORLDS, WORLD_REPS, judge, plan_worlds
 
 
 def stage(worlds: int, reps: int, seed: int) -> dict[str, float]:
@@ -40,7 +41,7 @@ def stage(worlds: int, reps: int, seed: int) -> dict[str, float]:
 
 
 def warm_pool(worlds: int, reps: int, seed: int) -> float:
-    from sim.dashboards.runner import Runner
+    from sim.app.dashboards.runner import Runner
 
     runner = Runner()
     try:

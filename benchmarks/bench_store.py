@@ -4,11 +4,11 @@
     python benchmarks/bench_store.py --runs 2000 --files 300
 
 Builds a synthetic sweep folder whose rows have the columns of a real run (one real
-:func:`sim.sweep.execute_task` row, ~170 columns, repeated with varied ids, outcomes,
+:func:`sim.experiments.sweep.execute_task` row, ~170 columns, repeated with varied ids, outcomes,
 errors and parameters), compacted into ``results.parquet`` like a finished sweep, plus
-``--fresh`` runs stored since as per-run files, and times :func:`sim.store.load_results`
+``--fresh`` runs stored since as per-run files, and times :func:`sim.experiments.store.load_results`
 (best of ``--repeat``). With ``--files N`` it also times the per-run layout of N runs
-(before compaction: what every load cost before issue 11) and :func:`sim.store.compact`.
+(before compaction: what every load cost before issue 11) and :func:`sim.experiments.store.compact`.
 Target: 10,000 runs in under one second.
 """
 
@@ -35,7 +35,7 @@ FIELDS = ["name_phone", "birth_year", "sex", "region", "allergies", "medications
 
 def real_row() -> dict:
     """One real sweep row (a tiny run of the default scenario)."""
-    from sim.sweep import execute_task, load_sweep
+    from sim.experiments.sweep import execute_task, load_sweep
 
     spec = load_sweep({"name": "synthetic", "scenarios": ["status_quo"], "reps": 1,
                        "overrides": {"n_residents": 200, "n_days": 10},
@@ -46,8 +46,8 @@ def real_row() -> dict:
 
 def synthetic_rows(n: int, start: int = 0, seed: int = 0) -> pd.DataFrame:
     """``n`` runs with a real row's columns; run ``i`` is point ``i // REPS`` rep ``i % REPS``."""
-    from sim.outcomes import OUTCOMES
-    from sim.store import count_columns
+    from sim.experiments.store import count_columns
+    from sim.world.outcomes import OUTCOMES
 
     rng = random.Random(seed)
     base = real_row()
@@ -76,7 +76,7 @@ def synthetic_rows(n: int, start: int = 0, seed: int = 0) -> pd.DataFrame:
 def synthetic_store(out: Path, n: int, fresh: int = 0, replace: int = 0) -> Path:
     """A sweep folder of ``n`` compacted runs, ``fresh`` more as per-run files, and
     ``replace`` of the compacted runs stored again as per-run files (retried errors)."""
-    from sim.store import RESULTS_FILE, ResultsFolder, _atomic_parquet, _tidy, pa_table
+    from sim.experiments.store import RESULTS_FILE, ResultsFolder, _atomic_parquet, _tidy, pa_table
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "sweep.json").write_text(json.dumps({"name": "synthetic", "sha256": "0",
@@ -111,7 +111,7 @@ def main() -> int:
                     help="also time N runs stored as per-run files only, and compacting them")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    from sim.store import compact, load_results
+    from sim.experiments.store import compact, load_results
 
     with tempfile.TemporaryDirectory() as tmp:
         out = synthetic_store(Path(tmp) / "store", args.runs, fresh=args.fresh)

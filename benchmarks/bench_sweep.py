@@ -28,8 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sim.engines import default_workers, executor  # noqa: E402
-from sim.sweep import load_results, load_sweep, run_sweep  # noqa: E402
+from sim.experiments.engines import default_workers, executor  # noqa: E402
+from sim.experiments.sweep import load_results, load_sweep, run_sweep  # noqa: E402
 
 
 def main(argv=None) -> int:

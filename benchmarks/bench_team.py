@@ -41,8 +41,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.dashboards.runner import CACHE_ENV, SCHEDULER_ENV  # noqa: E402
-from sim.serve import voila_args  # noqa: E402
+from sim.app.dashboards.runner import CACHE_ENV, SCHEDULER_ENV  # noqa: E402
+from sim.app.serve import voila_args  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CMP = ".comparison-dashboard"

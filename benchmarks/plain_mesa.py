@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 
 from sim.fields import EncounterType
-from sim.model import HealthDataModel
+from sim.world.model import HealthDataModel
 
 E = EncounterType
 
@@ -86,7 +86,7 @@ class ResidentAgent(mesa.Agent):
         m.acc["value_needed"] += need_v
         m.acc["value_delivered"] += got_v
         if away and et == E.EMERGENCY:
-            # a conscious patient tells their history (sim.care: patient_history_complete)
+            # a conscious patient tells their history (sim.world.care: patient_history_complete)
             incap = rnd.random() < p["emergency_incapacitated"]
             told = 0
             if not incap and rnd.random() < p["patient_history_complete"]:
@@ -101,7 +101,7 @@ class ResidentAgent(mesa.Agent):
         m.records.record(np.array([prov]), np.array([self.i]))
 
     def reconsider(self) -> None:
-        """Review consent and withholding (the same rules as sim.behaviour)."""
+        """Review consent and withholding (the same rules as sim.world.behaviour)."""
         m = self.model
         rnd = self.random
         trust = float(m.behaviour.trust(np.array([self.i]))[0])
@@ -113,7 +113,7 @@ class ResidentAgent(mesa.Agent):
 
 
 class PlainMesaModel(HealthDataModel):
-    """:class:`~sim.model.HealthDataModel` with residents as one Mesa agent each."""
+    """:class:`~sim.world.model.HealthDataModel` with residents as one Mesa agent each."""
 
     def __init__(self, *args, **kw) -> None:
         super().__init__(*args, **kw)

@@ -102,7 +102,7 @@ for name in ["residents_exposed_rate", "utility_rate", "emergency_info_rate"]:
 ''', check=True),
     md("## Over the year"),
     code('''
-from sim.dashboards.plots import plot_timeseries
+from sim.app.dashboards.plots import plot_timeseries
 fig = plot_timeseries({"2025 plan": result.daily});
 ''', skip=False),
     md("## The Mesa model itself\nFor research, the model is an ordinary `mesa.Model`: "
@@ -152,7 +152,7 @@ report and the reform as a scenario file that records only what differs.
 
 (The same dashboard runs as a web page with Voila: see the README.)"""),
     code('''
-from sim.dashboards import ComparisonDashboard
+from sim.app.dashboards import ComparisonDashboard
 dash = ComparisonDashboard(baseline="status_quo", reform="national_plan_2025", reps=4,
                            worlds=16)  # then tested across 16 plausible worlds
 dash.settings.residents.value = 2000
@@ -178,7 +178,7 @@ sweep resumes where it stopped. Engines: local processes (default), in-process, 
     code('''
 import tempfile
 from pathlib import Path
-from sim.sweep import load_sweep, run_sweep, load_results, sweep_manifest
+from sim.experiments.sweep import load_sweep, run_sweep, load_results, sweep_manifest
 from sim import analysis
 
 work = Path(tempfile.mkdtemp())
@@ -251,8 +251,8 @@ for r in found["rules"].itertuples():
 # ------------------------------------------------------------------- 04 debate
 CLAIM = '''
 from sim.analysis import claim_verdict
-from sim.claims import CLAIMS  # the debate's claims as experiments (also the app's tab)
-from sim.robustness import claim_across_worlds, robustness
+from sim.analysis.claims import CLAIMS  # the debate's claims as experiments (also the app's tab)
+from sim.experiments.robustness import claim_across_worlds, robustness
 
 WORLDS = 16  # plausible worlds per claim (more before quoting a verdict: 64 is the default)
 
@@ -270,7 +270,7 @@ def test(claim, base, reform, expect, reps=6, worlds=WORLDS, **kw):
     return cmp.differences
 
 def test_claim(key, reps=6, worlds=WORLDS):
-    """Run one of sim.claims.CLAIMS."""
+    """Run one of sim.analysis.claims.CLAIMS."""
     c = CLAIMS[key]
     return test(c.claim, *c.scenarios(), c.expect, reps=reps, worlds=worlds)
 '''
@@ -283,11 +283,13 @@ turned into an experiment: two policies on the same seeds, paired differences wi
 intervals. The claim is written down as predictions (this outcome lower, that one higher,
 this one unchanged), and **the verdict is computed from the numbers**: *supported* when every
 prediction is borne out, *contradicted* when the changes go the other way, *partly* in
-between. A prediction is borne out by one rule (`sim.verdicts.change_class`): a change counts
+between. A prediction is borne out by one rule (`sim.analysis.verdicts.change_class`): a change
+counts
 when its interval excludes zero and it is at least the outcome's margin (1% of the baseline,
 0.1 point for a share); "unchanged" holds when the change is within that margin.
 
-Each verdict is then tested **across plausible worlds** (`sim.robustness`): every uncertain
+Each verdict is then tested **across plausible worlds** (`sim.experiments.robustness`): every
+uncertain
 assumption drawn from its plausible range (`sim.plausible`), both policies run in each world
 on the same seeds. The second block under each claim says in how many worlds every
 prediction holds, and which assumption decides it (notebook `07_robustness` explains how).
@@ -317,7 +319,7 @@ number of fields collected with an elasticity of 1: computed per replication (pa
 seeds) from the two extremes, with its interval."""),
     code('''
 import numpy as np
-from sim.experiment import mean_ci
+from sim.experiments.experiment import mean_ci
 
 rows, harm, exposed = [], {}, {}
 for scope in ["minimal", "clinical", "extended", "maximal"]:
@@ -389,7 +391,7 @@ draws every uncertain assumption from its plausible range (`sim.plausible`, each
 its source or the reason it is as wide as it is; `docs/uncertainty.md` lists them all), and
 both policies run in it on the same seeds.
 
-**How to read the three words** (one rule, `sim.verdicts.change_class`, used everywhere):
+**How to read the three words** (one rule, `sim.analysis.verdicts.change_class`, used everywhere):
 
 * each world runs one paired replication, so its change carries replication noise; the
   noise is measured on a few replications of the two policies at their own values, and
@@ -411,9 +413,9 @@ The size of a change is ranked the same way (Spearman rank correlations, same te
 `decided_by` lists the assumptions that decide the answer, most decisive first."""),
     SETUP,
     code('''
-from sim.claims import CLAIMS
+from sim.analysis.claims import CLAIMS
 from sim.plausible import PLAUSIBLE
-from sim.robustness import claim_across_worlds, robustness
+from sim.experiments.robustness import claim_across_worlds, robustness
 
 decisive = ["breach_rate_transfer_factor", "attack_surface_exponent", "breach_size_exponent",
             "lifestyle_clinical_value", "patient_history_complete", "key_compromise_probability"]
@@ -448,13 +450,13 @@ for name in ["residents_exposed_rate", "utility_rate", "emergency_info_rate"]:
 the assumption that decides it (dashed: where the answer turns; grey band: the margin)."""),
     code('''
 from IPython.display import Image
-from sim.dashboards.plots import plot_worlds, png
+from sim.app.dashboards.plots import plot_worlds, png
 Image(png(plot_worlds(rob)))
 '''),
     md("""## Where exactly does the answer turn? PRIM boxes
 
 The classification tree names one assumption and one threshold. PRIM (Friedman & Fisher's
-patient rule induction, through EMA Workbench; `sim.ema.prim`) looks for the box of
+patient rule induction, through EMA Workbench; `sim.analysis.ema.prim`) looks for the box of
 assumptions where the reform does worse, on the same worlds. With 32 worlds and ~100
 assumptions, a box over all of them would fit noise, so PRIM is given the five assumptions
 whose rank correlation with the change is strongest."""),
@@ -466,7 +468,7 @@ with warnings.catch_warnings():  # EMA Workbench warns that an optional engine i
 '''),
     code('''
 from scipy.stats import spearmanr
-from sim.ema import prim
+from sim.analysis.ema import prim
 
 name = "utility_rate"
 table = rob.as_runs(name)
@@ -481,7 +483,7 @@ boxes[["box", "parameter", "low", "high", "coverage", "density"]].round(3)
 ''', check=True),
     md("""## The article's claims across the worlds
 
-Each claim of the debate (`sim.claims`, as in notebook 04 and the app's debate tab), judged
+Each claim of the debate (`sim.analysis.claims`, as in notebook 04 and the app's debate tab), judged
 in 16 worlds: in how many worlds every prediction holds, and for each prediction, in how
 many it holds and what decides it."""),
     code('''
@@ -519,7 +521,7 @@ NOTEBOOKS["06_validation.ipynb"] = [
     md("""# 6. Validation: the model against the published record
 
 Every number a planner sees should be one a reviewer can check against a source. This
-notebook runs the fast subset of the validation targets (`sim.validation`): each published
+notebook runs the fast subset of the validation targets (`sim.analysis.validation`): each published
 regularity or calibration number in `calibration.md` (re-identification closed forms, the
 U.S. breach portal, clinical effects of shared records, participation under opt-out and
 opt-in, trust, deterrence), the model's value with a 95% interval over replications, the
@@ -530,8 +532,7 @@ parameter was fitted to it, or it follows from what was fitted), and checks of t
 (inputs and closed forms), which are not counted."""),
     SETUP,
     code('''
-from sim import validation, validation_report
-
+from sim.analysis import validation, validation_report
 table, raw = validation.validate(quick=True)
 for kind, c in validation.summary_counts(table).items():
     print(f"{kind:28s} {c['met']} of {c['of']} met")
@@ -554,7 +555,7 @@ for _, r in table[~table.met].iterrows():
 
 The status quo's breaches of 500+ records, model against the U.S. portal (2019-2023):
 the size distribution (log scale), and the cause shares by breach and by record. Breach
-generation was fitted to these data (`sim/calibration.py`, `make calibrate`)."""),
+generation was fitted to these data (`sim/analysis/calibration.py`, `make calibrate`)."""),
     code('''
 import tempfile
 from pathlib import Path
@@ -600,7 +601,7 @@ processes import modules, not the notebook."""),
     md("## 1. A new attacker type\nSubclass an existing type and override its verbs "
        "(`choose_target`, `expected_gain`, `attempt`); `create` says how many to make."),
     code('''
-from sim.attackers import InsiderSeller, register_attacker
+from sim.world.attackers import InsiderSeller, register_attacker
 
 @register_attacker("pharma_marketer")
 class PharmaMarketer(InsiderSeller):
@@ -615,11 +616,11 @@ class PharmaMarketer(InsiderSeller):
     def expected_gain(self, target):
         return 2.0 * super().expected_gain(target)  # prescription data sells at a premium
 
-print(sim.attackers.ATTACKER_TYPES.names())
+print(sim.world.attackers.ATTACKER_TYPES.names())
 ''', check=True),
     md("## 2. A new policy: a collection scope"),
     code('''
-from sim.policy import register_collection_scope, COLLECTION_SCOPES
+from sim.world.policy import register_collection_scope, COLLECTION_SCOPES
 
 @register_collection_scope("clinical_no_location")
 def clinical_no_location(catalogue):
@@ -630,7 +631,7 @@ print(sim.PARAMETERS["collection_scope"].describe_allowed())
 ''', check=True),
     md("## 3. A new outcome"),
     code('''
-from sim.population import Attitude
+from sim.world.population import Attitude
 
 @sim.register_outcome("concerned_exposed_rate", unit="share of concerned residents",
                       direction="min", privacy=True, label="Concerned residents exposed",
@@ -675,7 +676,8 @@ rows = mesa.batch_run(sim.HealthDataModel,
 batch = pd.DataFrame(rows)
 batch.groupby("consent_model")[["cum_breaches", "participation_rate"]].mean().round(3)
 ''', check=True),
-    md("""`sim.ema.model` wraps the workbench as an `ema_workbench.Model`: uncertainties and
+    md("""`sim.analysis.ema.model` wraps the workbench as an `ema_workbench.Model`: uncertainties
+    and
 levers from the parameter declaration, outcomes from the registry with their directions,
 each experiment the mean over `reps` seeded replications. EMA's PRIM then finds the boxes
 of inputs where a limit fails (`sim.analysis.discover` is the decision-tree alternative).
@@ -689,9 +691,9 @@ with warnings.catch_warnings():  # EMA warns that an optional parallel back end 
     warnings.simplefilter("ignore")
     from ema_workbench import SequentialEvaluator, perform_experiments
 
-import sim.ema
+import sim.analysis.ema
 
-ema_model = sim.ema.model("national_plan_2025", reps=1, n_residents=1000, n_days=90,
+ema_model = sim.analysis.ema.model("national_plan_2025", reps=1, n_residents=1000, n_days=90,
                           uncertainties=["attacker_skill", "breach_size_exponent",
                                          "insider_acts_per_million_per_year"],
                           levers=["consent_model", "access_breadth"])
@@ -701,12 +703,12 @@ with warnings.catch_warnings():
     experiments, outcomes = perform_experiments(ema_model, scenarios=16, policies=2,
                                                 evaluator=SequentialEvaluator(ema_model),
                                                 log_progress=True)  # a log, not a bar
-runs = sim.ema.results_table(experiments, outcomes)
+runs = sim.analysis.ema.results_table(experiments, outcomes)
 limit = float(runs["harm_per_1000"].quantile(0.75))  # the worst quarter of the runs
 print(len(runs), "experiments; limit:", round(limit, 2), "harm points per 1,000")
 ''', check=True),
     code('''
-sim.ema.prim(runs, "harm_per_1000", limit, threshold=0.6).round(3)
+sim.analysis.ema.prim(runs, "harm_per_1000", limit, threshold=0.6).round(3)
 ''', check=True),
     md("""## 5. Six extensions, with public API only
 
@@ -732,11 +734,11 @@ with `model.ledger.open_incident`."""),
     code('''
 import numpy as np
 
-from sim.attackers import Attacker
-from sim.institutions import InstitutionKind
+from sim.world.attackers import Attacker
+from sim.world.institutions import InstitutionKind
 from sim.params import Parameter, register_parameter
 from sim.testing import check_attacker
-from sim.uniforms import U_SIZE, U_SUCCESS
+from sim.world.uniforms import U_SIZE, U_SUCCESS
 
 register_parameter(Parameter(
     name="mfa_share", default=0.0, kind="lever", group="security", unit="share",
@@ -785,7 +787,7 @@ print(check_attacker(CredentialStuffer, n_residents=1500, n_days=60))
 of their record (`why.notified`), and the day's routine and news-driven review rates.
 Here, residents told of a breach leave the platform whatever they thought before."""),
     code('''
-from sim.consent import OptOut, register_consent_model
+from sim.world.consent import OptOut, register_consent_model
 from sim.testing import check_consent_model
 
 
@@ -855,7 +857,7 @@ New institutions, stores and flows are added while a model is built: a function 
 with `register_build_hook` runs for every model (a subclass would override
 `build_network`). A flow that no mechanism reads would raise an `UnreadFlowWarning`."""),
     code('''
-from sim.build import register_build_hook
+from sim.world.build import register_build_hook
 
 
 @register_build_hook("commercial_insurer")
@@ -883,7 +885,7 @@ The lever registered in 5.1 is a key of every scenario, sweep and run table.""")
     code('''
 import tempfile
 
-from sim.sweep import load_results, load_sweep, run_sweep
+from sim.experiments.sweep import load_results, load_sweep, run_sweep
 
 spec = load_sweep({"name": "mfa", "scenarios": ["national_plan_2025"], "reps": 2, "seed": 4,
                    "overrides": {"n_residents": 2000, "n_days": 365},
@@ -896,12 +898,12 @@ print(runs.groupby("param.mfa_share")[["residents_exposed_rate", "harm_per_1000"
 ''', check=True),
     code('''
 # clean up, so that re-running the notebook starts fresh
-from sim.build import BUILD_HOOKS
-from sim.consent import CONSENT_MODELS
+from sim.world.build import BUILD_HOOKS
+from sim.world.consent import CONSENT_MODELS
 from sim.params import unregister_parameter
 
-sim.attackers.ATTACKER_TYPES.unregister("pharma_marketer")
-sim.attackers.ATTACKER_TYPES.unregister("credential_stuffer")
+sim.world.attackers.ATTACKER_TYPES.unregister("pharma_marketer")
+sim.world.attackers.ATTACKER_TYPES.unregister("credential_stuffer")
 COLLECTION_SCOPES.unregister("clinical_no_location")
 CONSENT_MODELS.unregister("opt_out_leave_on_breach")
 sim.OUTCOMES.unregister("concerned_exposed_rate")
@@ -914,7 +916,7 @@ unregister_parameter("mfa_share")
 # ------------------------------------------------------------------- app (Voila)
 NOTEBOOKS["app.ipynb"] = [
     code('''
-from sim.dashboards.app import WorkbenchApp
+from sim.app.dashboards.app import WorkbenchApp
 WorkbenchApp()
 '''),
 ]

@@ -3,7 +3,7 @@
     python scripts/calibrate.py            # fit shapes, then rates by simulation (~2 min)
     python scripts/calibrate.py --shapes   # shapes only (seconds)
 
-Steps (see ``sim/calibration.py``):
+Steps (see ``sim/analysis/calibration.py``):
 
 1. the attack surface exponent from how rarely the largest U.S. insurers are hit; then the
    size of external breaches (median, exponent, spread) against the log10-size quantiles
@@ -14,7 +14,7 @@ Steps (see ``sim/calibration.py``):
    million residents a year match the portal's.
 
 The printed values go into ``sim/params.py`` (their ``source`` says "fitted ... by
-sim/calibration.py"); ``python -m sim validate-model`` then checks the declared defaults.
+sim/analysis/calibration.py"); ``python -m sim validate-model`` then checks the declared defaults.
 Re-run after changing anything that moves what institutions hold (care rates, tiers,
 retention, history, institution counts).
 """
@@ -26,10 +26,10 @@ import math
 
 import numpy as np
 
-from sim import calibration as cal
-from sim.attackers import ExternalGroup
-from sim.model import HealthDataModel
+from sim.analysis import calibration as cal
 from sim.params import defaults
+from sim.world.attackers import ExternalGroup
+from sim.world.model import HealthDataModel
 
 STARTS = [{"breach_size_exponent": e, "breach_size_log10_mean": mu, "breach_size_log10_sd": sd}
           for e in (0.2, 0.5) for mu in (3.5, 4.5) for sd in (0.6, 0.9)]

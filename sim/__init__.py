@@ -20,11 +20,17 @@ __version__ = "0.1.0"
 
 #: public name -> the module that defines it
 _EXPORTS = {
-    "CompareResult": "experiment", "RunResult": "experiment", "compare": "experiment",
-    "run": "experiment", "summarize": "experiment",
-    "HealthDataModel": "model",
-    "OUTCOMES": "outcomes", "register_outcome": "outcomes",
-    "PARAMETERS": "params",
+    "CompareResult": "experiments.experiment", "RunResult": "experiments.experiment",
+    "compare": "experiments.experiment", "run": "experiments.experiment",
+    "run_scenarios": "experiments.experiment", "summarize": "experiments.experiment",
+    "load_results": "experiments.sweep", "run_sweep": "experiments.sweep",
+    "robustness": "experiments.robustness",
+    "HealthDataModel": "world.model",
+    "OUTCOMES": "world.outcomes", "register_outcome": "world.outcomes",
+    "register_attacker": "world.attackers", "register_consent_model": "world.consent",
+    "register_architecture": "world.architecture",
+    "register_collection_scope": "world.policy", "register_build_hook": "world.build",
+    "PARAMETERS": "params", "register_parameter": "params",
     "Scenario": "scenario", "ScenarioError": "scenario", "list_scenarios": "scenario",
     "load_scenario": "scenario",
 }
@@ -40,31 +46,60 @@ __all__ = [
     "__version__",
     "compare",
     "list_scenarios",
+    "load_results",
     "load_scenario",
+    "register_architecture",
+    "register_attacker",
+    "register_build_hook",
+    "register_collection_scope",
+    "register_consent_model",
     "register_outcome",
+    "register_parameter",
+    "robustness",
     "run",
+    "run_scenarios",
+    "run_sweep",
     "summarize",
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs
     from typing import Any
 
-    from .experiment import CompareResult, RunResult, compare, run, summarize
-    from .model import HealthDataModel
-    from .outcomes import OUTCOMES, register_outcome
-    from .params import PARAMETERS
+    from .experiments.experiment import (
+        CompareResult,
+        RunResult,
+        compare,
+        run,
+        run_scenarios,
+        summarize,
+    )
+    from .experiments.robustness import robustness
+    from .experiments.sweep import load_results, run_sweep
+    from .params import PARAMETERS, register_parameter
     from .scenario import Scenario, ScenarioError, list_scenarios, load_scenario
+    from .world.architecture import register_architecture
+    from .world.attackers import register_attacker
+    from .world.build import register_build_hook
+    from .world.consent import register_consent_model
+    from .world.model import HealthDataModel
+    from .world.outcomes import OUTCOMES, register_outcome
+    from .world.policy import register_collection_scope
+
+
+def _submodule(package: str, name: str) -> Any:
+    """``package``'s submodule ``name``, imported on first use (or AttributeError)."""
+    try:
+        return importlib.import_module(f".{name}", package)
+    except ModuleNotFoundError as e:
+        if e.name != f"{package}.{name}":
+            raise  # the submodule exists but something it imports does not
+        raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
 
 
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
-    if module is None:  # a submodule, as ``import sim; sim.sweep.run_sweep`` expects
-        try:
-            return importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as e:
-            if e.name != f"{__name__}.{name}":
-                raise  # the submodule exists but something it imports does not
-            raise AttributeError(f"module 'sim' has no attribute {name!r}") from None
+    if module is None:  # a layer or a module, as ``import sim; sim.world.model`` expects
+        return _submodule(__name__, name)
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value  # later lookups skip this function
     return value

@@ -1,4 +1,4 @@
-"""``python -m sim``: the command line (see :mod:`sim.cli`)."""
+"""``python -m sim``: the command line (see :mod:`sim.app.cli`)."""
 
 import signal
 import sys
@@ -18,7 +18,7 @@ def _on_sigint(signum, frame):  # as Python's own handler, remembering that it r
 # here to tell a broken install from an interrupted one
 signal.signal(signal.SIGINT, _on_sigint)
 try:
-    from .cli import main
+    from .app.cli import main
 except KeyboardInterrupt:
     print("interrupted; nothing written", file=sys.stderr)
     raise SystemExit(130) from None

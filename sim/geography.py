@@ -49,7 +49,7 @@ def national() -> dict[str, float]:
     ``age_share_0_14`` 0.1795, ``age_share_15_59`` 0.6335, ``age_share_60plus`` 0.1870,
     ``age_share_65plus`` 0.1350 (NBS communiqué No.5, Table 5-1) and ``urban_share`` 0.6389
     (NBS main-data release, 2021-05-11), and the split of visits by level of care that
-    :mod:`sim.care` reproduces (``visit_share_first_level`` 0.598, ``visit_share_secondary``
+    :mod:`sim.world.care` reproduces (``visit_share_first_level`` 0.598, ``visit_share_secondary``
     0.165, ``visit_share_tertiary`` 0.237: NHC monthly statistics, Jan-Oct 2019), each row
     with its source; built by ``scripts/china_data.py``.
     """

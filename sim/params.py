@@ -263,7 +263,7 @@ _CAL = "calibration.md"
 _DECLARED: tuple[Parameter, ...] = (
     # ------------------------------------------------------------------ levers
     P(name="collection_scope", default="clinical", kind="lever", group="collection", unit="-",
-      dtype=str, choices=_registry_names("sim.policy", "COLLECTION_SCOPES"),
+      dtype=str, choices=_registry_names("sim.world.policy", "COLLECTION_SCOPES"),
       help="Which fields institutions collect: minimal (what care needs, coarse demographics), "
            "clinical, extended (+ marriage, ethnicity, occupation, education, lifestyle), "
            "maximal (+ payments, location trails); 'custom' uses collection_fields.",
@@ -279,12 +279,12 @@ _DECLARED: tuple[Parameter, ...] = (
       source="assumption: 10 years is a common medical-record retention period; the plan's "
              "'lifelong record' is 36,500"),
     P(name="consent_model", default="implied", kind="lever", group="consent", unit="-",
-      dtype=str, choices=_registry_names("sim.consent", "CONSENT_MODELS"),
+      dtype=str, choices=_registry_names("sim.world.consent", "CONSENT_MODELS"),
       help="Who decides whether a resident's data are shared: implied, opt-out, opt-in, "
            "granular per field, per-access 'show your code' (with or without break-glass).",
       source="DESIGN.md levers; uptake regularities calibration.md §4.1"),
     P(name="architecture", default="silos", kind="lever", group="architecture", unit="-",
-      dtype=str, choices=_registry_names("sim.architecture", "ARCHITECTURES"),
+      dtype=str, choices=_registry_names("sim.world.architecture", "ARCHITECTURES"),
       help="Where shared records live: institution silos, regional or national platform, "
            "federated query, or on the resident's phone.",
       source="DESIGN.md levers"),
@@ -628,7 +628,7 @@ _DECLARED: tuple[Parameter, ...] = (
       help="Attempts by opportunistic external groups, per million residents represented.",
       source=f"calibrated by simulating the status quo to 1.50 hacking breaches of 500+ records "
              f"per million a year (OCR 2019-23: 2,491 in 5 years for 332 M people; "
-             f"sim/calibration.py, {_CAL} §2.1)"),
+             f"sim/analysis/calibration.py, {_CAL} §2.1)"),
     P(name="ransomware_share", default=0.5, kind="uncertainty", group="threats", unit="share",
       low=0.0, high=1.0, help="Share of external groups running ransomware (with downtime).",
       source=f"{_CAL} §2.1 (hacking/IT incidents include ransomware)"),
@@ -652,7 +652,7 @@ _DECLARED: tuple[Parameter, ...] = (
            "alike, so a national store is found as often as all hospitals together).",
       source=f"estimated from OCR 2019-23: the six largest U.S. insurers (~180 M members) have "
              f"1.9% of hacking breaches, not the ~9% that e = 1 implies "
-             f"(sim/calibration.py; {_CAL} §2.1)"),
+             f"(sim/analysis/calibration.py; {_CAL} §2.1)"),
     P(name="institution_size_log10_sd", default=0.8, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=2.0,
       help="How much real institutions of one tier differ in the records they hold (log10 "
@@ -664,17 +664,18 @@ _DECLARED: tuple[Parameter, ...] = (
       help="Median records taken from an institution holding 100,000 records (log10).",
       source=f"fitted with breach_size_log10_sd and breach_size_exponent to the log10-size "
              f"quantiles and million-record tails of OCR 2019-23 hacking breaches of 500+ "
-             f"(sim/calibration.py; {_CAL} §2.2: log10 mean 3.89, sd 0.89)"),
+             f"(sim/analysis/calibration.py; {_CAL} §2.2: log10 mean 3.89, sd 0.89)"),
     P(name="breach_size_log10_sd", default=0.503, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0,
       help="Spread of breach sizes at a given victim (log10 sd, log-normal); victims' own "
            "sizes add to it.",
-      source="fitted with breach_size_log10_mean (sim/calibration.py)"),
+      source="fitted with breach_size_log10_mean (sim/analysis/calibration.py)"),
     P(name="breach_size_exponent", default=0.470, kind="uncertainty", group="threats",
       unit="-", low=0.0, high=1.0,
       help="How breach size grows with what the victim holds: size ∝ holdings^e (0: the same "
            "for all; 1: the same share of every store).",
-      source="fitted with breach_size_log10_mean (sim/calibration.py); large stores do lose "
+      source="fitted with breach_size_log10_mean (sim/analysis/calibration.py); large stores do "
+             "lose "
              "more (Anthem 79 M, Change Healthcare 190 M, Shanghai 2022 ~1 B; calibration.md "
              "§2.1, §2.6) but not in proportion"),
     P(name="ransomware_downtime_days", default=14, kind="uncertainty", group="threats",
@@ -689,7 +690,8 @@ _DECLARED: tuple[Parameter, ...] = (
       group="threats", unit="opportunities per million residents per year", low=0.0,
       high=200.0, help="Opportunities insiders consider, per million residents represented.",
       source=f"calibrated by simulating the status quo to 0.39 unauthorized-access breaches of "
-             f"500+ records per million a year (OCR 2019-23, sim/calibration.py, {_CAL} §2.1); "
+             f"500+ records per million a year (OCR 2019-23, sim/analysis/calibration.py, "
+             f"{_CAL} §2.1); "
              f"internal actors are 30-70% of healthcare incidents ({_CAL} §2.3)"),
     P(name="insider_seller_share", default=0.6, kind="uncertainty", group="threats",
       unit="share", low=0.0, high=1.0,
@@ -699,7 +701,7 @@ _DECLARED: tuple[Parameter, ...] = (
       unit="log10(records)", low=0.0, high=7.0,
       help="Median records in one insider sale (log10).",
       source=f"fitted to OCR 2019-23 unauthorized-access/disclosure breaches of 500+ "
-             f"(sim/calibration.py; {_CAL} §2.1: median 1,758)"),
+             f"(sim/analysis/calibration.py; {_CAL} §2.1: median 1,758)"),
     P(name="insider_sale_log10_sd", default=0.8, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of insider sale sizes (log10 sd).",
       source=f"within the OCR 500+ log10 spreads (0.6-0.9, {_CAL} §2.2); held fixed while "
@@ -718,11 +720,12 @@ _DECLARED: tuple[Parameter, ...] = (
       help="Records lost, stolen or improperly disposed of (laptops, drives, paper), of any "
            "size, per million residents represented.",
       source=f"fitted to OCR 2019-23: theft, loss and improper disposal of 500+ records, "
-             f"0.13 per million a year (sim/calibration.py; {_CAL} §2.1)"),
+             f"0.13 per million a year (sim/analysis/calibration.py; {_CAL} §2.1)"),
     P(name="loss_theft_log10_mean", default=2.97, kind="uncertainty", group="threats",
       unit="log10(records)", low=0.0, high=7.0,
       help="Median records in one loss or theft (log10).",
-      source="fitted to OCR 2019-23 theft/loss/disposal breaches of 500+ (sim/calibration.py)"),
+      source="fitted to OCR 2019-23 theft/loss/disposal breaches of 500+ "
+             "(sim/analysis/calibration.py)"),
     P(name="loss_theft_log10_sd", default=0.75, kind="uncertainty", group="threats",
       unit="log10", low=0.0, high=3.0, help="Spread of loss and theft sizes (log10 sd).",
       source="within the OCR 500+ log10 spreads (0.6-0.9); held fixed while the median is "

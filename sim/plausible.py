@@ -2,7 +2,7 @@
 
 A parameter's declared bounds (:data:`sim.params.PARAMETERS`, ``low``/``high``) say what the
 model *accepts*; the range here says what the world could *plausibly be*, and it is what the
-robustness stage (:mod:`sim.robustness`) and the global sensitivity analysis
+robustness stage (:mod:`sim.experiments.robustness`) and the global sensitivity analysis
 (``docs/uncertainty.md``) sample. Each range carries its source: a study or record that
 bounds it, or ``"assumption: ..."`` with one sentence saying why the range is as wide as it
 is. Where no source bounds a value, the range is wide rather than narrow: a verdict that
@@ -127,7 +127,7 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
     "breach_size_exponent": P(
         0.3, 0.7,
         f"fitted jointly with the size median and spread to the OCR 2019-23 hacking quantiles "
-        f"and million-record tails (sim/calibration.py): the fit is loose (the tails are "
+        f"and million-record tails (sim/analysis/calibration.py): the fit is loose (the tails are "
         f"0.8-15 events a year), and mega-breaches of national stores (Anthem 79 M, Change "
         f"Healthcare 190 M, Shanghai ~1 B, {_CAL} §2.1, §2.6) argue for the upper end, so "
         f"about ±0.2 around the fitted 0.47"),
@@ -460,7 +460,8 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         f"6% fun, all actors)"),
     "insider_sale_log10_mean": P(
         2.6, 3.3,
-        "the fit's uncertainty (sim/calibration.py fit_truncated_lognormal on the portal's "
+        "the fit's uncertainty (sim/analysis/calibration.py fit_truncated_lognormal on the "
+        "portal's "
         "unauthorized-access rows): refitted year by year 2019-23 it gives 2.76-3.10, and "
         "with the assumed sd anywhere in 0.6-0.9, 2.73-3.23"),
     "insider_sale_log10_sd": P(
@@ -485,7 +486,8 @@ PLAUSIBLE: Mapping[str, Plausible] = MappingProxyType({
         f"(ocr_yearly.csv × ocr_cause_share_by_year.csv; {_CAL} §2.1)"),
     "loss_theft_log10_mean": P(
         2.5, 3.25,
-        "the fit's uncertainty (sim/calibration.py fit_truncated_lognormal on the portal's "
+        "the fit's uncertainty (sim/analysis/calibration.py fit_truncated_lognormal on the "
+        "portal's "
         "theft/loss/disposal rows): refitted year by year 2019-23 it gives 2.53-3.20, and "
         "with the assumed sd anywhere in 0.6-0.9, 2.67-3.19"),
     "loss_theft_log10_sd": P(

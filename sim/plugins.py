@@ -76,7 +76,7 @@ def model_factory(spec: str) -> Callable[..., Any]:
     """The model class (or factory) named ``package.module:Name``.
 
     It is called as ``factory(scenario, seed=seed)`` and must return a
-    :class:`~sim.model.HealthDataModel` (a subclass: an extra phase, a build hook).
+    :class:`~sim.world.model.HealthDataModel` (a subclass: an extra phase, a build hook).
 
     Raises:
         PluginError: naming the value and what is wrong.

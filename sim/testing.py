@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from .uniforms import N_UNIFORMS
+from .world.uniforms import N_UNIFORMS
 
 __all__ = ["ContractError", "check_attacker", "check_consent_model", "check_outcome"]
 
-#: the attacker families the deterrence terms know (``sim.threats.Threats``; brokers buy
+#: the attacker families the deterrence terms know (``sim.world.threats.Threats``; brokers buy
 #: leaks and have no opportunities of their own)
 FAMILIES = ("external", "insider", "secondary", "accident", "broker")
 #: verbs whose vectorised form must agree with the scalar one, in the template's order
@@ -42,7 +42,7 @@ def _fail(who: str, check: str, found: str, fix: str):
 
 
 def _small(scenario: str, seed: int, n_residents: int, n_days: int, **params):
-    from .model import HealthDataModel
+    from .world.model import HealthDataModel
 
     return HealthDataModel(scenario, seed=seed, n_residents=n_residents, n_days=n_days,
                            **params)
@@ -92,7 +92,7 @@ def _same_runs(who: str, make, what: str) -> None:
 # ------------------------------------------------------------------------ attackers
 def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
                    n_residents: int = 2000, n_days: int = 60, rows: int = 300) -> list[str]:
-    """Check an :class:`~sim.attackers.Attacker` subclass against the template's contract.
+    """Check an :class:`~sim.world.attackers.Attacker` subclass against the template's contract.
 
     Checks: it is an ``Attacker`` with a name, a known ``family`` and at least the 12
     uniforms the ledger reads per opportunity; ``create`` gives agents of the class with a
@@ -117,7 +117,7 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
     Raises:
         ContractError: naming the check, what was found and the fix.
     """
-    from .attackers.base import (
+    from .world.attackers.base import (
         _NO_RESULT,
         ATTACKER_TYPES,
         Attacker,
@@ -130,7 +130,7 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
     who = f"check_attacker({getattr(cls, '__name__', cls)})"
     passed = []
     if not (isinstance(cls, type) and issubclass(cls, Attacker)):
-        _fail(who, "type", f"{cls!r} is not a subclass of sim.attackers.Attacker",
+        _fail(who, "type", f"{cls!r} is not a subclass of sim.world.attackers.Attacker",
               "derive it from Attacker or a built-in type (ExternalGroup, Insider, ...)")
     if cls.family not in FAMILIES:
         _fail(who, "family", f"{cls.family!r} is not a family the deterrence terms know "
@@ -139,7 +139,7 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
     if int(cls.block) < N_UNIFORMS:
         _fail(who, "block", f"{cls.block} uniforms per opportunity",
               f"keep at least {N_UNIFORMS}: the ledger reads u[0..{N_UNIFORMS - 1}] of every "
-              "incident (sim.uniforms)")
+              "incident (sim.world.uniforms)")
     name = cls.type_name
     if name == Attacker.type_name:
         _fail(who, "name", "it has no type name of its own",
@@ -220,7 +220,7 @@ def check_attacker(cls: type, *, scenario: str = "status_quo", seed: int = 0,
 def check_outcome(outcome: Any, *, scenarios: tuple[str, ...] = ("status_quo",
                                                                    "national_plan_2025"),
                   seed: int = 0, n_residents: int = 2000, n_days: int = 60) -> list[str]:
-    """Check an outcome (registered name or :class:`~sim.outcomes.Outcome`).
+    """Check an outcome (registered name or :class:`~sim.world.outcomes.Outcome`).
 
     Checks: its declaration (``direction`` min, max or info; unit, label and definition
     given); on a finished run of each scenario its value is a real number (not a bool,
@@ -234,7 +234,7 @@ def check_outcome(outcome: Any, *, scenarios: tuple[str, ...] = ("status_quo",
     Raises:
         ContractError: naming the check, what was found and the fix.
     """
-    from .outcomes import OUTCOMES, Outcome
+    from .world.outcomes import OUTCOMES, Outcome
 
     o = OUTCOMES[outcome] if isinstance(outcome, str) else outcome
     who = f"check_outcome({getattr(o, 'name', o)!r})"
@@ -304,7 +304,7 @@ def check_outcome(outcome: Any, *, scenarios: tuple[str, ...] = ("status_quo",
 # -------------------------------------------------------------------- consent models
 def check_consent_model(cls: type, *, seed: int = 0, n_residents: int = 2000,
                         n_days: int = 60) -> list[str]:
-    """Check a :class:`~sim.consent.ConsentModel` subclass.
+    """Check a :class:`~sim.world.consent.ConsentModel` subclass.
 
     Checks: its class attributes (flags are booleans, ``control`` within 0-1); a model
     built with it has a participation flag (bool) and a shared-field mask (non-negative
@@ -318,11 +318,11 @@ def check_consent_model(cls: type, *, seed: int = 0, n_residents: int = 2000,
     Raises:
         ContractError: naming the check, what was found and the fix.
     """
-    from .consent import CONSENT_MODELS, ConsentModel
+    from .world.consent import CONSENT_MODELS, ConsentModel
 
     who = f"check_consent_model({getattr(cls, '__name__', cls)})"
     if not (isinstance(cls, type) and issubclass(cls, ConsentModel)):
-        _fail(who, "type", f"{cls!r} is not a subclass of sim.consent.ConsentModel",
+        _fail(who, "type", f"{cls!r} is not a subclass of sim.world.consent.ConsentModel",
               "derive it from ConsentModel")
     for flag in ("requires_code", "break_glass", "offers_control", "default_in"):
         if not isinstance(getattr(cls, flag), bool):

@@ -43,7 +43,7 @@ def failing_box_runs():
 
 def make_tiny_sweep(out: Path) -> Path:
     """Run a tiny sweep into ``out`` (2 policies × 2 replications, 800 residents, 30 days)."""
-    from sim.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep import load_sweep, run_sweep
 
     spec = load_sweep({"name": "tiny", "scenarios": ["national_plan_2025"], "reps": 2,
                        "overrides": {"n_residents": 800, "n_days": 30},

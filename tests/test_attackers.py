@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from conftest import small
 
-from sim.attackers import (
+from sim.world.attackers import (
     ATTACKER_TYPES,
     ExfiltrationGroup,
     InsiderSeller,
@@ -17,8 +17,8 @@ from sim.attackers import (
     RansomwareGroup,
     array_verb,
 )
-from sim.attackers.base import batch_key
-from sim.model import HealthDataModel
+from sim.world.attackers.base import batch_key
+from sim.world.model import HealthDataModel
 
 
 @contextlib.contextmanager

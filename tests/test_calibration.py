@@ -9,9 +9,9 @@ import pytest
 from conftest import small
 
 import sim
-from sim import calibration as cal
-from sim.experiment import paired_differences
-from sim.model import HealthDataModel
+from sim.analysis import calibration as cal
+from sim.experiments.experiment import paired_differences
+from sim.world.model import HealthDataModel
 
 
 # ----------------------------------------------------------------- OCR calibration
@@ -134,7 +134,7 @@ def test_deterrence_falls_smoothly_never_to_zero():
 
 
 def test_subclass_expected_gain_is_obeyed_by_opportunistic_groups():
-    from sim.attackers import ATTACKER_TYPES, ExfiltrationGroup
+    from sim.world.attackers import ATTACKER_TYPES, ExfiltrationGroup
 
     class Worthless(ExfiltrationGroup):
         def expected_gain(self, target):
@@ -242,7 +242,7 @@ def test_clinicians_who_never_look_get_no_shared_information():
 
 
 def test_odds_ratio_effects():
-    from sim.care import odds_reduction
+    from sim.world.care import odds_reduction
 
     # repeat imaging: OR 0.75 at a 20% baseline
     assert odds_reduction(0.2, 0.75) == pytest.approx(0.2 - 0.15 / 0.95)

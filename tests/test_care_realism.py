@@ -14,9 +14,9 @@ import pytest
 from conftest import SCENARIOS, small
 
 import sim
-from sim.care import _avoided, odds_reduction
-from sim.model import HealthDataModel
 from sim.params import PARAMETERS
+from sim.world.care import _avoided, odds_reduction
+from sim.world.model import HealthDataModel
 
 #: per-encounter rates need no full year: a shorter horizon keeps the test fast
 DAYS = 120

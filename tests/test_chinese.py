@@ -16,9 +16,9 @@ import pytest
 from chinese_check import english_words, figure_texts, html_text, widget_texts
 from conftest import make_tiny_sweep
 
-from sim.dashboards import comparison, explorer, frontier, plots
-from sim.dashboards.app import WorkbenchApp
-from sim.dashboards.runner import Runner
+from sim.app.dashboards import comparison, explorer, frontier, plots
+from sim.app.dashboards.app import WorkbenchApp
+from sim.app.dashboards.runner import Runner
 
 #: the tiny sweep's own names and its policies' (chosen by the test, as a planner names them)
 SWEEP_NAMES = ("plan", "silos", "tiny")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from sim.app.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ["--residents", "800", "--days", "40"]
@@ -213,7 +213,7 @@ def test_report_commands_reject_bad_input_in_one_line(args, field):
 
 
 def test_run_profile_times_every_phase(capsys):
-    from sim.model import HealthDataModel
+    from sim.world.model import HealthDataModel
 
     code = main(["run", "status_quo", *SMALL, "--profile"])
     assert code == 0

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 import sim
-from sim.dashboards import (
+from sim.app.dashboards import (
     ComparisonDashboard,
     FrontierDashboard,
     ParameterPanel,
@@ -110,7 +110,7 @@ def test_policy_explorer_runs_and_draws_the_network(runner):
 
 def test_the_explorer_redraws_its_result_in_another_language(runner, monkeypatch):
     """The language switch redraws the table and both charts, never reruns the model."""
-    from sim.dashboards import explorer
+    from sim.app.dashboards import explorer
 
     ex = PolicyExplorer("national_plan_2025", runner=runner, reps=2)
     ex.settings.residents.value = 1000
@@ -149,7 +149,7 @@ def test_errors_are_shown_not_swallowed(runner):
 
 
 def test_frontier_dashboard_loads_a_sweep(tmp_path):
-    from sim.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep import load_sweep, run_sweep
 
     spec = load_sweep({"name": "t", "scenarios": ["national_plan_2025"], "reps": 2,
                        "overrides": {"n_residents": 800, "n_days": 40},
@@ -179,7 +179,7 @@ def test_provisional_comparisons_arrive_before_the_final_one():
 
 def test_failed_replications_are_shown_as_failures_not_as_no_change(runner, monkeypatch):
     """Issue 9 (4): every reform run failing must not read "no clear change: +nan"."""
-    import sim.experiment as ex
+    import sim.experiments.experiment as ex
 
     dash = ComparisonDashboard(runner=runner, reps=2, residents=1000, worlds=0)
     dash.settings.days.value = 30
@@ -244,8 +244,8 @@ def test_reform_from_a_scenario_keeps_its_own_assumptions(runner):
 
 
 def test_debate_tab_computes_a_claims_verdict(runner):
-    from sim.claims import CLAIMS
-    from sim.dashboards.debate import DebateDashboard
+    from sim.analysis.claims import CLAIMS
+    from sim.app.dashboards.debate import DebateDashboard
 
     dash = DebateDashboard(runner=runner, reps=3, worlds=8)
     dash.settings.residents.value = 1000
@@ -271,7 +271,7 @@ def test_debate_tab_computes_a_claims_verdict(runner):
 
 
 def test_every_claim_names_outcomes_and_scenarios_that_exist():
-    from sim.claims import CLAIMS
+    from sim.analysis.claims import CLAIMS
 
     for c in CLAIMS.values():
         a, b = c.scenarios({"n_residents": 500, "n_days": 10})
@@ -280,7 +280,7 @@ def test_every_claim_names_outcomes_and_scenarios_that_exist():
 
 
 def test_language_switch_relabels_and_rewrites_the_verdict(runner):
-    from sim.dashboards.app import WorkbenchApp
+    from sim.app.dashboards.app import WorkbenchApp
 
     app = WorkbenchApp(runner=runner)
     dash = app.compare
@@ -312,7 +312,7 @@ def test_a_new_baseline_or_reform_file_marks_the_result(runner):
 
 
 def test_the_language_switch_keeps_every_value(runner):
-    from sim.dashboards.app import WorkbenchApp
+    from sim.app.dashboards.app import WorkbenchApp
 
     app = WorkbenchApp(runner=runner)
     dash = app.compare
@@ -344,7 +344,7 @@ def test_the_button_stays_off_when_a_run_ends_on_invalid_inputs(runner, monkeypa
 
 
 def test_the_debate_never_shows_a_verdict_for_another_claim(runner, monkeypatch):
-    from sim.dashboards.debate import DebateDashboard
+    from sim.app.dashboards.debate import DebateDashboard
 
     dash = DebateDashboard(runner=runner, reps=2, worlds=0)
     dash.settings.residents.value = 1000
@@ -363,7 +363,7 @@ def test_the_debate_never_shows_a_verdict_for_another_claim(runner, monkeypatch)
 
 def test_the_debate_redraws_its_verdict_in_another_language_without_running(runner,
                                                                              monkeypatch):
-    from sim.dashboards.debate import DebateDashboard
+    from sim.app.dashboards.debate import DebateDashboard
 
     dash = DebateDashboard(runner=runner, reps=2, worlds=8)
     dash.settings.residents.value = 1000
@@ -415,7 +415,7 @@ def test_the_comparison_is_tested_across_plausible_worlds_after_its_verdict(runn
     assert "How sure: across the plausible worlds" in dash.report_html
     assert "did not run" not in dash.brief_html
     # the brief's key assumptions are the ones that decided this comparison
-    from sim.dashboards.report import key_assumptions
+    from sim.app.dashboards.report import key_assumptions
 
     deciders = [p for n in ("residents_exposed_rate", "utility_rate") for p in
                 rob.table.loc[n, "decided_by"]]
@@ -424,7 +424,7 @@ def test_the_comparison_is_tested_across_plausible_worlds_after_its_verdict(runn
 
 
 def test_a_failed_robustness_stage_keeps_the_replication_verdict(runner, monkeypatch):
-    import sim.robustness
+    import sim.experiments.robustness
 
     dash = ComparisonDashboard("national_plan_2025", "minimal_collection", runner=runner,
                                reps=2, residents=1000, worlds=8)
@@ -433,7 +433,7 @@ def test_a_failed_robustness_stage_keeps_the_replication_verdict(runner, monkeyp
     def broken(*a, **kw):
         raise ValueError("share_concerned: invalid value 0.6; allowed: at most 0.5")
 
-    monkeypatch.setattr(sim.robustness, "plan_worlds", broken)
+    monkeypatch.setattr(sim.experiments.robustness, "plan_worlds", broken)
     dash.compare(block=True)
     assert "the reform" in dash.verdict.value and "How sure" not in dash.verdict.value
     assert "robustness stage failed" in dash.robust.value
@@ -516,7 +516,7 @@ def test_a_link_carries_the_inputs_and_a_bad_link_changes_nothing():
     """Issue 18, item 3: the inputs on screen as a URL query; opening it in a fresh app
     gives the same inputs (the same comparison key); a link with a value the model refuses,
     an unknown input or an unoffered size is refused in one line and moves nothing."""
-    from sim.dashboards.app import WorkbenchApp
+    from sim.app.dashboards.app import WorkbenchApp
 
     runner = Runner(workers=0)
     dash = ComparisonDashboard("status_quo", "national_plan_2025", runner=runner, worlds=0)

@@ -1,4 +1,4 @@
-"""The EMA Workbench adapter (sim.ema): the model from the declaration, and PRIM."""
+"""The EMA Workbench adapter (sim.analysis.ema): the model from the declaration, and PRIM."""
 
 import math
 import pickle
@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from conftest import failing_box_runs
 
-import sim.experiment
-from sim import ema as sim_ema
-from sim.outcomes import OUTCOMES
+import sim.experiments.experiment
+from sim.analysis import ema as sim_ema
 from sim.params import PARAMETERS
+from sim.world.outcomes import OUTCOMES
 
 
 @pytest.fixture
@@ -81,20 +81,21 @@ def test_ranges_beyond_the_declaration_are_refused_and_declared_ones_always_fit(
 
 
 def overrides_seen(monkeypatch) -> list:
-    """The overrides of every ``sim.experiment.run`` from now on (the runs still happen)."""
+    """The overrides of every ``sim.experiments.experiment.run`` from now on (the runs still
+    happen)."""
     seen = []
-    real_run = sim.experiment.run
+    real_run = sim.experiments.experiment.run
 
     def spy(*args, **kwargs):
         seen.append(kwargs["overrides"])
         return real_run(*args, **kwargs)
 
-    monkeypatch.setattr(sim.experiment, "run", spy)
+    monkeypatch.setattr(sim.experiments.experiment, "run", spy)
     return seen
 
 
 def test_numpy_scalars_reach_the_model_as_python_values(monkeypatch):
-    real_run = sim.experiment.run
+    real_run = sim.experiments.experiment.run
     seen = overrides_seen(monkeypatch)
     out = sim_ema.run_experiment(base="national_plan_2025", reps=np.int64(2), seed=np.int64(3),
                                  spread=np.bool_(True), n_residents=np.int64(300),
@@ -186,12 +187,12 @@ def test_prim_without_ema_says_how_to_install(monkeypatch):
 
 @pytest.mark.parametrize("method", ["tree", "prim"])
 def test_cli_discover_names_its_method(method, monkeypatch, capsys, tmp_path):
-    import sim.cli
+    import sim.app.cli
 
     if method == "prim":
         pytest.importorskip("ema_workbench")
-    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: failing_box_runs())
-    code = sim.cli.main(["discover", str(tmp_path), "--limit", "0.09", "--method", method,
+    monkeypatch.setattr(sim.app.cli, "_load_runs", lambda path: failing_box_runs())
+    code = sim.app.cli.main(["discover", str(tmp_path), "--limit", "0.09", "--method", method,
                          "--threshold", "0.95"])
     out = capsys.readouterr().out
     assert code == 0
@@ -201,11 +202,11 @@ def test_cli_discover_names_its_method(method, monkeypatch, capsys, tmp_path):
 
 
 def test_cli_discover_prim_without_ema_is_one_line(monkeypatch, capsys, tmp_path):
-    import sim.cli
+    import sim.app.cli
 
     monkeypatch.setitem(sys.modules, "ema_workbench", None)
     monkeypatch.setitem(sys.modules, "ema_workbench.analysis", None)
-    monkeypatch.setattr(sim.cli, "_load_runs", lambda path: failing_box_runs())
-    code = sim.cli.main(["discover", str(tmp_path), "--method", "prim"])
+    monkeypatch.setattr(sim.app.cli, "_load_runs", lambda path: failing_box_runs())
+    code = sim.app.cli.main(["discover", str(tmp_path), "--method", "prim"])
     err = capsys.readouterr().err
     assert code == 2 and 'pip install -e ".[ema]"' in err and "Traceback" not in err

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.dashboards import ComparisonDashboard
-from sim.dashboards.runner import Runner
-from sim.experiment import run
+from sim.app.dashboards import ComparisonDashboard
+from sim.app.dashboards.runner import Runner
+from sim.experiments.experiment import run
 from sim.scenario import ScenarioError, export_reform_yaml, load_scenario
 
 SHARED = {"share_concerned": 0.31, "trust_concerned": 0.4, "n_residents": 800, "n_days": 30}

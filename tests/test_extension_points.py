@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from conftest import small
 
-from sim.attackers import ATTACKER_TYPES, Attacker
-from sim.institutions import InstitutionKind
-from sim.model import HealthDataModel
 from sim.testing import check_attacker
+from sim.world.attackers import ATTACKER_TYPES, Attacker
+from sim.world.institutions import InstitutionKind
+from sim.world.model import HealthDataModel
 
 
 class CredentialStuffer(Attacker):
@@ -144,7 +144,7 @@ def _commercial_insurer(m):
 
 
 def test_a_build_hook_adds_an_institution_every_model_reads():
-    from sim.build import BUILD_HOOKS, register_build_hook
+    from sim.world.build import BUILD_HOOKS, register_build_hook
 
     register_build_hook("test_commercial_insurer")(_commercial_insurer)
     try:
@@ -192,7 +192,7 @@ def test_a_build_hook_cannot_add_a_provider():
 @pytest.mark.parametrize("flow", ["access to the insurance bureau", "upload from a platform"])
 def test_a_flow_that_no_mechanism_reads_is_named_in_a_warning(flow):
     """The issue's two flows changed nothing, silently."""
-    from sim.network import UnreadFlowWarning, unread_flows
+    from sim.world.network import UnreadFlowWarning, unread_flows
 
     m = HealthDataModel("national_plan_2025", seed=2, **small(n_days=5))
     assert not unread_flows(m)
@@ -211,7 +211,7 @@ def test_no_bundled_design_has_a_flow_that_changes_nothing():
     import itertools
     import warnings
 
-    from sim.network import UnreadFlowWarning
+    from sim.world.network import UnreadFlowWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnreadFlowWarning)
@@ -227,8 +227,8 @@ def test_no_bundled_design_has_a_flow_that_changes_nothing():
 @pytest.fixture
 def mfa_lever():
     """A lever registered from outside the package, read by an outcome of the test's own."""
-    from sim.outcomes import OUTCOMES, register_outcome
     from sim.params import Parameter, register_parameter, unregister_parameter
+    from sim.world.outcomes import OUTCOMES, register_outcome
 
     register_parameter(Parameter(
         name="test_mfa_share", default=0.0, kind="lever", group="security", unit="share",
@@ -244,8 +244,8 @@ def mfa_lever():
 
 def test_a_sweep_over_a_lever_registered_from_outside(tmp_path, mfa_lever):
     """The issue's sixth extension needed an edit inside sim/params.py."""
+    from sim.experiments.sweep import load_results, load_sweep, run_sweep
     from sim.scenario import load_scenario
-    from sim.sweep import load_results, load_sweep, run_sweep
 
     assert load_scenario("status_quo").params["test_mfa_share"] == 0.0
     spec = load_sweep({"name": "mfa", "scenarios": ["status_quo"], "reps": 1, "seed": 2,
@@ -282,16 +282,16 @@ def test_a_bad_parameter_is_refused_by_name(change, needle):
 def test_compare_runs_both_arms_together_on_the_engine_it_is_given(monkeypatch):
     """compare ran its arms one after the other; run_scenarios runs them in parallel."""
     import sim
-    import sim.engines
+    import sim.experiments.engines
 
     used = []
-    real = sim.engines.executor
+    real = sim.experiments.engines.executor
 
     def recording(engine="processes", workers=None, scheduler=None):
         used.append((engine, workers))
         return real(engine, workers, scheduler)
 
-    monkeypatch.setattr(sim.engines, "executor", recording)
+    monkeypatch.setattr(sim.experiments.engines, "executor", recording)
     size = {"n_residents": 300, "n_days": 10}
     par = sim.compare("status_quo", "national_plan_2025", seed=1, reps=2, overrides=size,
                       workers=2)
@@ -307,7 +307,7 @@ def test_compare_runs_both_arms_together_on_the_engine_it_is_given(monkeypatch):
 # -------------------------------------------------------- consent: told why they review
 def test_a_consent_model_is_told_why_residents_review():
     """Dynamic consent had to read ``behaviour.news_level`` to guess why."""
-    from sim.consent import CONSENT_MODELS, OptOut, ReviewReasons
+    from sim.world.consent import CONSENT_MODELS, OptOut, ReviewReasons
 
     seen: list[tuple[np.ndarray, ReviewReasons]] = []
 
@@ -339,7 +339,7 @@ def test_a_consent_model_is_told_why_residents_review():
 
 
 def test_an_older_consent_model_without_why_still_works():
-    from sim.consent import CONSENT_MODELS, OptIn
+    from sim.world.consent import CONSENT_MODELS, OptIn
 
     class Old(OptIn):
         name = "test_old_review"
@@ -360,8 +360,8 @@ PLUGIN = '''
 """A researcher's extension: a model with an extra phase and an outcome that reads it."""
 import numpy as np
 
-from sim.model import HealthDataModel
-from sim.outcomes import register_outcome
+from sim.world.model import HealthDataModel
+from sim.world.outcomes import register_outcome
 
 
 class AuditModel(HealthDataModel):
@@ -429,7 +429,7 @@ def test_a_sweep_loads_the_plugin_in_every_worker(plugin_dir, tmp_path, engine):
         pytest.importorskip("dask.distributed")
     from conftest import sweep_file
 
-    from sim.sweep import load_results
+    from sim.experiments.sweep import load_results
 
     sw = sweep_file(tmp_path, reps=2)
     out = tmp_path / f"res_{engine}"
@@ -439,7 +439,7 @@ def test_a_sweep_loads_the_plugin_in_every_worker(plugin_dir, tmp_path, engine):
     assert code == 0, err
     import sys
 
-    from sim.outcomes import OUTCOMES
+    from sim.world.outcomes import OUTCOMES
 
     sys.path.insert(0, str(plugin_dir))
     try:
@@ -483,7 +483,7 @@ def test_ema_runs_a_model_subclass():
     pytest.importorskip("ema_workbench")
     import warnings
 
-    import sim.ema
+    import sim.analysis.ema
 
     class Counting(HealthDataModel):
         built = 0
@@ -495,7 +495,7 @@ def test_ema_runs_a_model_subclass():
         warnings.simplefilter("ignore")
         from ema_workbench import SequentialEvaluator, perform_experiments
 
-    m = sim.ema.model("status_quo", n_residents=300, n_days=5, levers=["audit_strength"],
+    m = sim.analysis.ema.model("status_quo", n_residents=300, n_days=5, levers=["audit_strength"],
                       uncertainties=[], factory=Counting)
     with SequentialEvaluator(m) as ev, warnings.catch_warnings():
         warnings.simplefilter("ignore")

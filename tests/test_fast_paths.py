@@ -11,9 +11,9 @@ from conftest import small
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.care import _BLOCK, _search_blocked, readable_elsewhere
-from sim.model import HealthDataModel
-from sim.records import NEVER
+from sim.world.care import _BLOCK, _search_blocked, readable_elsewhere
+from sim.world.model import HealthDataModel
+from sim.world.records import NEVER
 
 
 @settings(max_examples=60, deadline=None)
@@ -136,11 +136,11 @@ def test_episodes_purged_day_by_day_equal_a_fresh_recount(retention_days):
 
 def test_the_two_level_search_in_the_model_gives_the_same_run(monkeypatch):
     """Below a million residents the model uses searchsorted; forced, the blocked search."""
-    import sim.care
+    import sim.world.care
 
     plain = HealthDataModel("status_quo", seed=8, **small(n_days=30))
     plain.run()
-    monkeypatch.setattr(sim.care, "_TWO_LEVEL", 1)
+    monkeypatch.setattr(sim.world.care, "_TWO_LEVEL", 1)
     blocked = HealthDataModel("status_quo", seed=8, **small(n_days=30))
     assert blocked.care._coarse is not None and plain.care._coarse is None
     blocked.run()
@@ -200,7 +200,7 @@ def plain_histogram(table, lo, width):
 def random_visits(rng, n_prov, n, lo):
     """A visit table of ``n`` residents over ``n_prov`` nodes in three tiers, home visits
     filled at random (as ``care.initial_history`` does)."""
-    from sim.records import VisitTable
+    from sim.world.records import VisitTable
 
     tier = np.arange(n_prov) % 3
     home = np.stack([rng.choice(np.flatnonzero(tier == t), n) for t in range(3)], axis=1)
@@ -217,8 +217,8 @@ def test_the_visit_table_is_the_plain_table_through_days_of_writes(n_prov, n, se
     """Random home nodes and histories, three days of writes at home and away (pairs
     repeated within a day): every read of the visit table, and the kept histograms, equal
     the plain (providers, residents) table written by fancy indexing."""
-    from sim.kernels import home_histograms, record_visits
-    from sim.records import top_two_plain
+    from sim.world.kernels import home_histograms, record_visits
+    from sim.world.records import top_two_plain
 
     rng = np.random.default_rng(seed)
     lo, width = -21, 40
@@ -272,14 +272,14 @@ def test_the_visit_table_is_the_plain_table_through_days_of_writes(n_prov, n, se
 
 def visit_top_two(v):
     """The kernel ``Records._start_top_two`` calls, on a bare visit table."""
-    from sim.kernels import top_two
+    from sim.world.kernels import top_two
 
     return top_two(v.home, v.home_last, v.r_head, v.e_q, v.e_day, v.e_next_r, NEVER)
 
 
 def test_the_compiled_kernels_equal_their_python():
     """The machine code and the Python it was compiled from agree (NUMBA_DISABLE_JIT)."""
-    from sim.kernels import home_histograms, top_two
+    from sim.world.kernels import home_histograms, top_two
 
     rng = np.random.default_rng(3)
     v = random_visits(rng, 7, 300, -50)
@@ -342,7 +342,7 @@ def test_import_sim_does_not_import_numba():
 @given(n=st.integers(0, 300), n_fields=st.integers(1, 62), seed=st.integers(0, 2**32 - 1))
 def test_field_counts_by_type_equal_the_unpacked_table(n, n_fields, seed):
     from sim.fields import CATALOGUE
-    from sim.kernels import count_bits_by_type
+    from sim.world.kernels import count_bits_by_type
 
     rng = np.random.default_rng(seed)
     masks = rng.integers(0, 2**n_fields, n, dtype=np.int64)
@@ -362,7 +362,7 @@ def test_field_counts_by_type_equal_the_unpacked_table(n, n_fields, seed):
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(0, 300), seed=st.integers(0, 2**32 - 1))
 def test_mask_values_equal_the_byte_table_lookups_to_the_last_bit(n, seed):
-    from sim.care import _byte_tables
+    from sim.world.care import _byte_tables
 
     m = plan_model(n_days=1)
     rng = np.random.default_rng(seed)
@@ -382,7 +382,7 @@ def test_mask_values_equal_the_byte_table_lookups_to_the_last_bit(n, seed):
 
 def test_kernel_outputs_carry_numpys_own_dtype():
     """NumPy's ufunc.at fast path needs the canonical dtype object (Numba's is a copy)."""
-    from sim.kernels import byte_table_sums, home_histograms
+    from sim.world.kernels import byte_table_sums, home_histograms
 
     out = byte_table_sums(np.ones((1, 1, 256)), np.arange(5, dtype=np.int64),
                           np.zeros(5, dtype=np.int64))
@@ -433,8 +433,7 @@ def test_a_kernel_compiles_without_the_disk_cache_where_none_is_writable(monkeyp
     """A read-only install (no cache folder Numba can write) still runs, uncached."""
     import numba
 
-    from sim import kernels
-
+    from sim.world import kernels
     real = numba.njit
     asked = []
 
@@ -453,10 +452,10 @@ def test_a_kernel_compiles_without_the_disk_cache_where_none_is_writable(monkeyp
 # ----------------------------------------------------------- the attack template
 def _attack_batches(m):
     """The plan's batches that decide in one compiled pass: (class, cohort, owner, u)."""
-    from sim.attackers.base import runs_compiled
-    from sim.attackers.external import ExternalGroup
-    from sim.attackers.insiders import Insider
-    from sim.attackers.other import LostOrStolenMedia
+    from sim.world.attackers.base import runs_compiled
+    from sim.world.attackers.external import ExternalGroup
+    from sim.world.attackers.insiders import Insider
+    from sim.world.attackers.other import LostOrStolenMedia
 
     fast = ((ExternalGroup, ExternalGroup.COMPILED_VERBS), (Insider, Insider.COMPILED_VERBS),
             (LostOrStolenMedia, LostOrStolenMedia.DECIDED_VERBS))
@@ -501,7 +500,7 @@ def test_the_compiled_attack_template_equals_its_verbs(seed, down_share, targete
     (many rows per attacker)."""
     import copy
 
-    from sim.attackers.base import Attacker, Opportunities
+    from sim.world.attackers.base import Attacker, Opportunities
 
     base = _ATTACK_MODEL.get("m")
     if base is None:
@@ -537,10 +536,10 @@ def test_the_compiled_attack_template_equals_its_verbs(seed, down_share, targete
 
 def test_the_compiled_attack_template_gives_the_same_runs(monkeypatch):
     """Whole runs with the compiled template and with the verbs, one by one, are equal."""
-    import sim.attackers.external
-    import sim.attackers.insiders
-    import sim.attackers.other
-    import sim.kernels
+    import sim.world.attackers.external
+    import sim.world.attackers.insiders
+    import sim.world.attackers.other
+    import sim.world.kernels
 
     fast = HealthDataModel("national_plan_2025", seed=6, **small(n_days=120))
     fast.run()
@@ -549,10 +548,11 @@ def test_the_compiled_attack_template_gives_the_same_runs(monkeypatch):
     def unused(*args):
         raise AssertionError("the compiled template ran")
 
-    for module in (sim.attackers.external, sim.attackers.insiders, sim.attackers.other):
+    attackers = sim.world.attackers
+    for module in (attackers.external, attackers.insiders, attackers.other):
         monkeypatch.setattr(module, "runs_compiled", lambda *args: False)
-    monkeypatch.setattr(sim.kernels, "external_decisions", unused)
-    monkeypatch.setattr(sim.kernels, "insider_decisions", unused)
+    monkeypatch.setattr(sim.world.kernels, "external_decisions", unused)
+    monkeypatch.setattr(sim.world.kernels, "insider_decisions", unused)
     slow = HealthDataModel("national_plan_2025", seed=6, **small(n_days=120))
     slow.run()
     assert slow.summary() == pytest.approx(fast.summary(), nan_ok=True, rel=0, abs=0)
@@ -563,9 +563,9 @@ def test_the_compiled_attack_template_gives_the_same_runs(monkeypatch):
 def test_an_overridden_verb_is_used_not_the_compiled_template():
     """A subclass that overrides an array verb the kernel computes, or a scalar verb,
     decides verb by verb, so its override is called."""
-    from sim.attackers.base import runs_compiled
-    from sim.attackers.external import ExfiltrationGroup, ExternalGroup
-    from sim.attackers.insiders import Insider, InsiderSnoop
+    from sim.world.attackers.base import runs_compiled
+    from sim.world.attackers.external import ExfiltrationGroup, ExternalGroup
+    from sim.world.attackers.insiders import Insider, InsiderSnoop
 
     class Costly(ExfiltrationGroup):
         @classmethod
@@ -583,7 +583,7 @@ def test_an_overridden_verb_is_used_not_the_compiled_template():
     assert not runs_compiled(Picky, Insider, Insider.COMPILED_VERBS)
     assert runs_compiled(Plain, ExternalGroup, ExternalGroup.COMPILED_VERBS)
     m = HealthDataModel("status_quo", seed=1, **small(n_days=5))
-    from sim.attackers.base import Cohort, Opportunities
+    from sim.world.attackers.base import Cohort, Opportunities
     agent = Costly(m, ordinal=0, rate_per_day=0.0, targeted=False)
     cohort = Cohort(m, [agent])
     u = np.random.default_rng(0).random((50, agent.block))

@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from sim.dashboards.fonts import INSTALL_HINT, cjk_font
+from sim.app.dashboards.fonts import INSTALL_HINT, cjk_font
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,7 @@ def font():
 def test_chinese_chart_text_is_drawn_with_every_glyph(font):
     import matplotlib.pyplot as plt
 
-    from sim.dashboards import plots  # noqa: F401  (sets the font fallback)
+    from sim.app.dashboards import plots  # noqa: F401  (sets the font fallback)
 
     fig, ax = plt.subplots(figsize=(4, 2))
     ax.set_title("谁承担风险，谁受益")
@@ -41,7 +41,7 @@ def test_chinese_chart_text_is_drawn_with_every_glyph(font):
 def test_latin_text_keeps_its_font(font):
     from matplotlib import font_manager, rcParams
 
-    from sim.dashboards import plots  # noqa: F401
+    from sim.app.dashboards import plots  # noqa: F401
 
     assert font in rcParams["font.family"]
     assert rcParams["font.family"][0] != font
@@ -52,8 +52,8 @@ def test_latin_text_keeps_its_font(font):
 def test_the_comparison_charts_switch_to_chinese_with_every_glyph(font):
     """The Compare tab's charts are drawn again in Chinese when the language switches
     (the verdict already was), and every character has a glyph."""
-    from sim.dashboards import ComparisonDashboard, Runner
-    from sim.dashboards.plots import (
+    from sim.app.dashboards import ComparisonDashboard, Runner
+    from sim.app.dashboards.plots import (
         plot_differences,
         plot_group_changes,
         plot_timeseries,
@@ -84,7 +84,7 @@ def test_the_comparison_charts_switch_to_chinese_with_every_glyph(font):
 
 def test_the_worlds_chart_in_chinese(font):
     import sim
-    from sim.dashboards.plots import plot_worlds, png
+    from sim.app.dashboards.plots import plot_worlds, png
 
     cmp = sim.compare("national_plan_2025", "minimal_collection", seed=0, reps=2,
                       overrides={"n_residents": 600, "n_days": 90}, worlds=4, world_reps=1,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import make_tiny_sweep
 
-from sim.dashboards import FrontierDashboard
-from sim.dashboards import frontier as frontier_module
+from sim.app.dashboards import FrontierDashboard
+from sim.app.dashboards import frontier as frontier_module
 
 PNG = b"\x89PNG"
 
@@ -139,7 +139,7 @@ def test_a_drawing_failure_while_loading_is_shown_not_masked(sweep, monkeypatch)
 
 
 def test_the_frontier_is_tested_across_plausible_worlds(sweep):
-    from sim.dashboards.runner import Runner
+    from sim.app.dashboards.runner import Runner
 
     dash = FrontierDashboard(sweep, runner=Runner(workers=0))
     assert not dash.test_button.disabled
@@ -164,7 +164,7 @@ def test_a_newcomer_can_read_the_frontier(sweep):
     dropdowns are in words, and the levels say what run they are over."""
     import matplotlib.pyplot as plt
 
-    from sim.pareto import plot_frontier
+    from sim.analysis.pareto import plot_frontier
 
     fd = FrontierDashboard()
     _loaded(fd, sweep)
@@ -198,7 +198,7 @@ def test_the_language_switch_redraws_the_sweep_without_running_it(sweep, monkeyp
     """In Chinese the frontier, its table, the policy and the survival across the worlds
     are redrawn from what was computed (no run), every chosen value stays, and back in
     English the screen is as it was."""
-    from sim.dashboards.runner import Runner
+    from sim.app.dashboards.runner import Runner
 
     runner = Runner(workers=0)
     dash = FrontierDashboard(sweep, runner=runner)

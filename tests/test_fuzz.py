@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.outcomes import OUTCOMES
+from sim.experiments.preflight import estimate
 from sim.params import PARAMETERS, ParameterError
-from sim.preflight import estimate
 from sim.scenario import ScenarioError, load_scenario
+from sim.world.outcomes import OUTCOMES
 
 NAMES = sorted(PARAMETERS)
 def _fuzz(n: int) -> settings:

@@ -23,9 +23,9 @@ import yaml
 from conftest import cli, refused
 from conftest import sweep_file as tiny_sweep
 
+from sim.experiments.store import open_results
+from sim.experiments.sweep import SweepError, _manifest, load_results, load_sweep, run_sweep
 from sim.scenario import ScenarioError, load_scenario
-from sim.store import open_results
-from sim.sweep import SweepError, _manifest, load_results, load_sweep, run_sweep
 from sim.yamlio import YamlInputError, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,7 +187,7 @@ def test_compare_refuses_a_level_that_is_not_a_probability(level):
 
 
 def test_an_interval_level_still_gives_an_interval():
-    from sim.experiment import mean_ci
+    from sim.experiments.experiment import mean_ci
 
     mean, lo, hi = mean_ci([1.0, 2.0, 3.0, 4.0], level=0.9)
     assert lo < mean < hi

@@ -11,9 +11,9 @@ import pytest
 
 from sim import geography
 from sim.geography import N_PROVINCES, age_weights, phone_probability, provinces
-from sim.model import HealthDataModel
 from sim.params import defaults
-from sim.population import Population
+from sim.world.model import HealthDataModel
+from sim.world.population import Population
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "china"

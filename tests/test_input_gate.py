@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim import yamlio
-from sim.design import MAX_SAMPLES
+from sim.experiments.design import MAX_SAMPLES
+from sim.experiments.sweep import MAX_REPS, MAX_RUNS, SweepError, load_sweep
 from sim.scenario import ScenarioError, load_scenario
-from sim.sweep import MAX_REPS, MAX_RUNS, SweepError, load_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "scenarios" / "national_plan_2025.yaml"

@@ -12,15 +12,15 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.lever_effects import (
+from sim.analysis.lever_effects import (
     HEADLINE_COUNTS,
     HEADLINE_MEASURES,
     headline_effects,
     lever_effects_markdown,
 )
-from sim.model import HealthDataModel
 from sim.params import PARAMETERS
 from sim.plausible import PLAUSIBLE
+from sim.world.model import HealthDataModel
 
 BASE = "national_plan_2025"
 SMALL = {"n_residents": 3000, "n_days": 365}
@@ -47,7 +47,7 @@ def creep_by_attacker(seeds=(0, 1, 2), **changes) -> dict[str, int]:
 
 
 def official_reach_fields(**changes) -> int:
-    from sim.institutions import InstitutionKind
+    from sim.world.institutions import InstitutionKind
 
     m = HealthDataModel(BASE, seed=0, n_residents=500, n_days=2, **changes)
     home = m.agency(InstitutionKind.PUBLIC_HEALTH)

@@ -187,7 +187,7 @@ def test_notification_informs_and_mitigates():
 def test_public_notification_publicises_small_breaches_too():
     """Under 'public' every detected breach is news (weighted by the square of its size);
     under 'affected' only a breach of 1% of the population or more is."""
-    from sim.model import HealthDataModel
+    from sim.world.model import HealthDataModel
 
     calls = {}
     for policy in ("affected", "public"):

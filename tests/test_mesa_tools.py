@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 import sim
-import sim.model
 import sim.params
-from sim.model import COLLECTED, DAILY_SERIES, HealthDataModel
-from sim.outcomes import OUTCOMES
+import sim.world.model
 from sim.params import PARAMETERS
+from sim.world.model import COLLECTED, DAILY_SERIES, HealthDataModel
+from sim.world.outcomes import OUTCOMES
 
 SMALL = {"n_residents": 400, "n_days": 12}
 
@@ -128,8 +128,7 @@ def test_collected_names_are_stocks_or_flows_and_never_outcomes():
 def test_solara_page_renders_headless(monkeypatch):
     solara = pytest.importorskip("solara")
     pytest.importorskip("altair")  # mesa.visualization imports it
-    from sim import solara_app
-
+    from sim.app import solara_app
     params = solara_app.lever_controls("national_plan_2025")
     assert params["scenario"] == "national_plan_2025"
     plan = sim.load_scenario("national_plan_2025").params
@@ -156,8 +155,8 @@ def test_solara_page_renders_headless(monkeypatch):
     button("Step").click()  # one day in the page, plots redrawn
     button("Step").click()
     built = []
-    real = sim.model.load_scenario
-    monkeypatch.setattr(sim.model, "load_scenario",
+    real = sim.world.model.load_scenario
+    monkeypatch.setattr(sim.world.model, "load_scenario",
                         lambda source, overrides: built.append((source, overrides))
                         or real(source, overrides))
     button("Reset").click()  # SolaraViz rebuilds the model from the controls
@@ -177,17 +176,16 @@ def test_solara_page_gives_each_session_its_own_model_and_reset_keeps_the_values
 
     import ipyvuetify as v
 
-    from sim import solara_app
-
+    from sim.app import solara_app
     made = []
-    init = sim.model.HealthDataModel.__init__
+    init = sim.world.model.HealthDataModel.__init__
 
     @functools.wraps(init)
     def counted(self, *args, **kw):
         init(self, *args, **kw)
         made.append(self)
 
-    monkeypatch.setattr(sim.model.HealthDataModel, "__init__", counted)
+    monkeypatch.setattr(sim.world.model.HealthDataModel, "__init__", counted)
     monkeypatch.setenv("HEALTHCODE_SCENARIO", "status_quo")
     sessions = [solara.render(solara.AppLayout(children=[solara_app.Page()]),
                               handle_error=False)[1] for _ in range(2)]
@@ -199,8 +197,8 @@ def test_solara_page_gives_each_session_its_own_model_and_reset_keeps_the_values
     button(sessions[0], "Step").click()
     assert (made[0].day, made[1].day) == (1, 0)  # the other session did not move
     built = []
-    real = sim.model.load_scenario
-    monkeypatch.setattr(sim.model, "load_scenario",
+    real = sim.world.model.load_scenario
+    monkeypatch.setattr(sim.world.model, "load_scenario",
                         lambda source, overrides: built.append(overrides)
                         or real(source, overrides))
     button(sessions[1], "Reset").click()
@@ -213,7 +211,7 @@ def test_solara_page_gives_each_session_its_own_model_and_reset_keeps_the_values
 
 
 def test_the_solara_file_runs_as_a_script():
-    """``solara run sim/solara_app.py`` loads the file outside the package: it failed with
+    """``solara run sim/app/solara_app.py`` loads the file outside the package: it failed with
     "attempted relative import with no known parent package"."""
     pytest.importorskip("solara")
     pytest.importorskip("altair")

@@ -8,7 +8,7 @@ import pytest
 from conftest import small
 
 import sim
-from sim.model import HealthDataModel
+from sim.world.model import HealthDataModel
 
 # no attackers, and no accidents (lost or stolen media expose records without an attacker)
 NO_ATTACKERS = {"n_external_groups": 0, "insiders_per_institution": 0, "n_brokers": 0,
@@ -222,7 +222,7 @@ def test_a_model_no_longer_used_is_freed():
     import gc
     import weakref
 
-    from sim.experiment import run_one
+    from sim.experiments.experiment import run_one
 
     refs = []
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from conftest import small
 
-from sim import network
-from sim.institutions import InstitutionKind
-from sim.model import HealthDataModel
-from sim.network import DEVICE
+from sim.world import network
+from sim.world.institutions import InstitutionKind
+from sim.world.model import HealthDataModel
+from sim.world.network import DEVICE
 
 
 def _regional(**kw):

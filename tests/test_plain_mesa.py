@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from plain_mesa import PlainMesaModel, ResidentAgent
 
-from sim.model import HealthDataModel
+from sim.world.model import HealthDataModel
 
 
 @pytest.mark.parametrize("scenario", ["status_quo", "national_plan_2025"])

@@ -15,9 +15,9 @@ from scipy.stats import qmc
 
 import sim
 from sim.frozen import FrozenMap
-from sim.model import HealthDataModel
 from sim.params import PARAMETERS, ParameterError, levers, uncertainties
 from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.world.model import HealthDataModel
 
 TINY = {"n_residents": 500, "n_days": 30}
 

@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-import sim.experiment as experiment
-from sim.cli import main
-from sim.preflight import check_fits, check_out, estimate, safe_filename
+import sim.experiments.experiment as experiment
+from sim.app.cli import main
+from sim.experiments.preflight import check_fits, check_out, estimate, safe_filename
 from sim.scenario import load_scenario
 
 QUICK = ["--days", "5", "--residents", "300"]
@@ -49,7 +49,7 @@ def test_an_unwritable_out_is_refused(tmp_path):
 
 def test_a_run_too_big_for_the_machine_is_refused_with_its_estimate(capsys, no_runs,
                                                                    monkeypatch):
-    import sim.preflight as preflight
+    import sim.experiments.preflight as preflight
 
     monkeypatch.setattr(preflight, "machine_memory", lambda: 4e9)  # a 4 GB machine
     code = main(["run", "status_quo", "--residents", "5000000"])
@@ -60,7 +60,7 @@ def test_a_run_too_big_for_the_machine_is_refused_with_its_estimate(capsys, no_r
 
 
 def test_the_estimate_follows_the_tables_and_the_override_skips_the_check(monkeypatch):
-    import sim.preflight as preflight
+    import sim.experiments.preflight as preflight
 
     base = load_scenario("status_quo")
     small = estimate(base.params)

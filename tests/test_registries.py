@@ -4,13 +4,13 @@ with defaults, runs, is deterministic, and unknown names list the valid ones."""
 import pytest
 from conftest import small
 
-from sim.architecture import ARCHITECTURES
-from sim.attackers import ATTACKER_TYPES
-from sim.consent import CONSENT_MODELS
-from sim.model import HealthDataModel
-from sim.outcomes import OUTCOMES
-from sim.policy import COLLECTION_SCOPES
 from sim.registry import Registry
+from sim.world.architecture import ARCHITECTURES
+from sim.world.attackers import ATTACKER_TYPES
+from sim.world.consent import CONSENT_MODELS
+from sim.world.model import HealthDataModel
+from sim.world.outcomes import OUTCOMES
+from sim.world.policy import COLLECTION_SCOPES
 
 
 def _run(**kw):
@@ -75,7 +75,7 @@ def test_registry_rejects_bad_and_duplicate_names():
 
 def test_new_attacker_type_joins_the_model():
     """A researcher's attacker: registered, created, acting, counted."""
-    from sim.attackers import InsiderSnoop, register_attacker
+    from sim.world.attackers import InsiderSnoop, register_attacker
 
     @register_attacker("test_night_shift_snoop")
     class NightShiftSnoop(InsiderSnoop):

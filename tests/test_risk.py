@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.risk import (
+from sim.world.risk import (
     correct_match_probability,
     equivalence_classes,
     expected_classes,

@@ -18,11 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiment import RunResult
-from sim.outcomes import OUTCOMES
-from sim.params import PARAMETERS, uncertainties
-from sim.plausible import LABELS, NOT_SAMPLED, PLAUSIBLE, check_table
-from sim.robustness import (
+from sim.analysis.verdicts import change_class, claim_verdict, margin_of
+from sim.experiments.experiment import RunResult
+from sim.experiments.robustness import (
     ROBUST_SHARE,
     claim_across_worlds,
     draw_worlds,
@@ -31,8 +29,10 @@ from sim.robustness import (
     plan_worlds,
     policies_from_runs,
 )
+from sim.params import PARAMETERS, uncertainties
+from sim.plausible import LABELS, NOT_SAMPLED, PLAUSIBLE, check_table
 from sim.scenario import load_scenario
-from sim.verdicts import change_class, claim_verdict, margin_of
+from sim.world.outcomes import OUTCOMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,7 +98,7 @@ def test_the_decisive_uncertainties_are_wider_than_a_point(name):
 
 
 def test_the_screening_the_robustness_stage_reads_is_current_and_consistent():
-    from sim.robustness import SCREEN_TOP, SCREENING_FILE, screened
+    from sim.experiments.robustness import SCREEN_TOP, SCREENING_FILE, screened
 
     table = pd.read_csv(SCREENING_FILE, comment="#")
     assert set(table["parameter"]) <= set(PLAUSIBLE)
@@ -321,7 +321,7 @@ def test_the_frontier_across_worlds_keeps_only_policies_that_stay_on_it():
 def test_policies_are_rebuilt_from_a_sweeps_runs(tmp_path):
     from conftest import make_tiny_sweep
 
-    from sim.sweep import load_results
+    from sim.experiments.sweep import load_results
 
     runs = load_results(make_tiny_sweep(tmp_path / "tiny"))
     pols = policies_from_runs(runs)
@@ -333,7 +333,7 @@ def test_policies_are_rebuilt_from_a_sweeps_runs(tmp_path):
 
 # ------------------------------------------------------------------- the model's own deciders
 def _decider(b: str, outcome: str, seed: int, worlds: int) -> tuple:
-    from sim.robustness import robustness
+    from sim.experiments.robustness import robustness
 
     rob = robustness("national_plan_2025", b, worlds=worlds, seed=seed)  # the defaults
     return rob.table.loc[outcome, "decided_by"]
@@ -360,7 +360,7 @@ def test_on_device_care_is_decided_by_how_often_the_national_store_is_hit(seed):
 
 def test_the_attack_surface_exponent_really_moves_the_on_device_care_difference():
     # one at a time, everything else at its default: the named decider moves the answer
-    from sim.experiment import compare
+    from sim.experiments.experiment import compare
 
     diffs = []
     for e in (0.5, 1.0):

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.dashboards import runner as runner_mod
-from sim.dashboards.runner import Runner
-from sim.experiment import run_params
+from sim.app.dashboards import runner as runner_mod
+from sim.app.dashboards.runner import Runner
+from sim.experiments.experiment import run_params
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"n_residents": 300, "n_days": 30}
@@ -133,7 +133,7 @@ def test_a_killed_worker_is_replaced_and_the_compare_completes():
         assert runner._pool is not first_pool[0]  # the broken pool was replaced
         # ... and said so: one death, the runs the broken pool lost were repeated
         assert runner.repaired["deaths"] == 1 and runner.repaired["repeated"] >= 1
-        from sim.dashboards.runner import repair_note
+        from sim.app.dashboards.runner import repair_note
         assert repair_note(runner).startswith("a worker process stopped")
         assert_same_compare(got, clean, reps)
         assert seen and seen == sorted(seen) and seen[-1] < reps
@@ -220,7 +220,7 @@ def test_close_stops_running_work_at_once():
 CHILD = textwrap.dedent("""
     import sys, threading, time
     import sim
-    from sim.dashboards.runner import Runner
+    from sim.app.dashboards.runner import Runner
 
     big = sim.load_scenario("status_quo").with_overrides({"n_residents": 50000, "n_days": 365})
     runner = Runner(workers=2)
@@ -313,7 +313,7 @@ def test_results_on_disk_serve_another_runner_and_survive_a_restart(tmp_path):
 
 def test_the_disk_cache_is_keyed_by_the_code(tmp_path, monkeypatch):
     """A result of other code (an edited model, another version) is never served."""
-    from sim.dashboards import cache
+    from sim.app.dashboards import cache
 
     a = tiny("status_quo")
     Runner(workers=0, cache_dir=tmp_path).run_many([a], seed=0, reps=1)
@@ -345,14 +345,14 @@ def test_a_damaged_or_failed_entry_is_run_again(tmp_path, monkeypatch):
 
 
 def _failing_run(name, params, seed, rep=0, residents=False):
-    from sim.experiment import failed_run
+    from sim.experiments.experiment import failed_run
     return ({"scenario": name, "rep": rep, "seed": seed, "runtime_s": 0.0,
              **failed_run(RuntimeError("boom"))}, pd.DataFrame({"day": []}), pd.DataFrame(),
             pd.DataFrame())
 
 
 def test_the_disk_cache_keeps_within_its_size_by_dropping_the_least_recently_used(tmp_path):
-    from sim.dashboards.cache import ResultCache
+    from sim.app.dashboards.cache import ResultCache
 
     r = Runner(workers=0, cache_dir=tmp_path)
     (one,) = r.run_many([tiny("status_quo")], seed=0, reps=1)
@@ -374,7 +374,7 @@ def test_the_disk_cache_keeps_within_its_size_by_dropping_the_least_recently_use
 def test_half_written_entries_left_by_a_killed_writer_are_swept(tmp_path):
     """A process killed while writing leaves a ``.tmp-*`` folder: the next store removes
     it once it is older than any live write, and leaves a fresh one (a write under way)."""
-    from sim.dashboards.cache import STALE_WRITE_S, ResultCache
+    from sim.app.dashboards.cache import STALE_WRITE_S, ResultCache
 
     cache = ResultCache(tmp_path)
     old, fresh = tmp_path / "ab" / ".tmp-old", tmp_path / "cd" / ".tmp-fresh"
@@ -404,7 +404,7 @@ def test_an_unusable_cache_folder_is_refused_with_its_name(tmp_path):
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("distributed")
-    from sim.engines import _dask
+    from sim.experiments.engines import _dask
 
     _dask()  # the nanny's malloc setting, as the app's cluster has it
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -499,7 +499,7 @@ def test_a_shared_worker_that_dies_is_reported(cluster):
 
 def test_an_unreachable_scheduler_is_named(monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("sim.experiments.engines.DASK_CONNECT_TIMEOUT", "2s")
     runner = Runner(scheduler="tcp://127.0.0.1:9")
     with pytest.raises(ValueError, match="HEALTHSIM_SCHEDULER: cannot reach a Dask scheduler"):
         runner.run_many([tiny("status_quo")], seed=0, reps=1)
@@ -531,10 +531,10 @@ def test_pages_asking_the_same_question_at_once_compute_it_once(cluster):
 
 
 def test_the_dashboard_says_when_the_shared_cluster_is_unreachable(monkeypatch):
-    from sim.dashboards import ComparisonDashboard
+    from sim.app.dashboards import ComparisonDashboard
 
     pytest.importorskip("distributed")
-    monkeypatch.setattr("sim.engines.DASK_CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("sim.experiments.engines.DASK_CONNECT_TIMEOUT", "2s")
     dash = ComparisonDashboard(runner=Runner(scheduler="tcp://127.0.0.1:9"), worlds=0)
     dash.compare(block=True)
     assert "not run" in dash.work.status.value
@@ -544,7 +544,7 @@ def test_the_dashboard_says_when_the_shared_cluster_is_unreachable(monkeypatch):
 def test_a_shared_cluster_stores_results_under_its_workers_code(cluster, tmp_path):
     """The disk cache keys a result by the code of the processes that computed it (the
     cluster's workers, asked once), so a kernel with other code never finds it."""
-    from sim.dashboards.cache import code_version
+    from sim.app.dashboards.cache import code_version
 
     shared = Runner(scheduler=cluster.scheduler_address, cache_dir=tmp_path)
     try:

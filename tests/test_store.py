@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import store
-from sim.store import ResultsFolder, SweepError, compact, load_results, open_results
-from sim.sweep import load_sweep, run_sweep
+from sim.experiments import store
+from sim.experiments.store import ResultsFolder, SweepError, compact, load_results, open_results
+from sim.experiments.sweep import load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = {"name": "t", "scenarios": ["national_plan_2025"], "reps": 2, "seed": 7,
@@ -79,7 +79,7 @@ def test_a_sweep_compacts_when_it_ends_and_resume_runs_nothing_new(tmp_path):
 
 
 def test_a_retried_error_replaces_its_row(tmp_path, monkeypatch):
-    import sim.sweep as sweep_mod
+    import sim.experiments.sweep as sweep_mod
 
     real = sweep_mod.execute_task
     bad = {t["run_id"] for t in load_sweep(SPEC).tasks()[::3]}

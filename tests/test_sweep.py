@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.design import Design
-from sim.sweep import SweepError, load_results, load_sweep, run_sweep
+from sim.experiments.design import Design
+from sim.experiments.sweep import SweepError, load_results, load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"n_residents": 800, "n_days": 30}
@@ -211,7 +211,7 @@ def test_killed_sweep_resumes_to_the_same_results(tmp_path):
 
 
 def test_a_run_that_raises_is_an_error_row_and_the_sweep_goes_on(tmp_path):
-    from sim.attackers import ATTACKER_TYPES, Attacker, register_attacker
+    from sim.world.attackers import ATTACKER_TYPES, Attacker, register_attacker
 
     @register_attacker("test_exploding")
     class Exploding(Attacker):
@@ -273,9 +273,9 @@ def test_sweep_on_a_running_dask_scheduler(tmp_path):
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    import sim.engines
+    import sim.experiments.engines
 
-    monkeypatch.setattr(sim.engines, "DASK_CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(sim.experiments.engines, "DASK_CONNECT_TIMEOUT", "1s")
     with pytest.raises(ValueError, match=r"cannot reach a Dask scheduler at 'tcp://127\.0\.0\.1:1'"):
         run_sweep(load_sweep(spec(reps=1)), tmp_path / "r", scheduler="tcp://127.0.0.1:1",
                   progress=False)
@@ -283,9 +283,9 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
 
 def test_scheduler_without_workers_is_a_clear_error_not_a_hang(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    import sim.engines
+    import sim.experiments.engines
 
-    monkeypatch.setattr(sim.engines, "DASK_WORKER_TIMEOUT", 2.0)
+    monkeypatch.setattr(sim.experiments.engines, "DASK_WORKER_TIMEOUT", 2.0)
     with distributed.LocalCluster(n_workers=0, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:
         addr = cluster.scheduler_address

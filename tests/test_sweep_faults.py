@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.attackers import ATTACKER_TYPES, Attacker, register_attacker
-from sim.store import open_results
-from sim.sweep import SweepError, _manifest, load_results, load_sweep, run_sweep
+from sim.experiments.store import open_results
+from sim.experiments.sweep import SweepError, _manifest, load_results, load_sweep, run_sweep
+from sim.world.attackers import ATTACKER_TYPES, Attacker, register_attacker
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(),
@@ -247,14 +247,14 @@ def test_a_sweep_with_failed_runs_exits_1_and_says_how_to_rerun_them(tmp_path):
     path.write_text(yaml.safe_dump(spec(reps=1)))
     code = (
         "import sys\n"
-        "from sim.attackers import Attacker, register_attacker\n"
+        "from sim.world.attackers import Attacker, register_attacker\n"
         "@register_attacker('boom')\n"
         "class Boom(Attacker):\n"
         "    @classmethod\n"
         "    def create(cls, model):\n"
         "        if model.p['audit_strength'] > 0.5: raise RuntimeError('boom')\n"
         "        return []\n"
-        "from sim.cli import main\n"
+        "from sim.app.cli import main\n"
         "sys.exit(main(sys.argv[1:]))\n")
     out = tmp_path / "out"
     r = subprocess.run([sys.executable, "-c", code, "sweep", str(path), "--out", str(out),
@@ -273,8 +273,8 @@ def test_a_sweep_with_failed_runs_exits_1_and_says_how_to_rerun_them(tmp_path):
 
 def test_a_disk_error_mid_sweep_is_one_line_exit_1_and_keeps_what_was_stored(
         tmp_path, monkeypatch, capsys):
-    from sim.cli import main
-    from sim.store import ResultsFolder
+    from sim.app.cli import main
+    from sim.experiments.store import ResultsFolder
 
     real_put = ResultsFolder.put
     calls = []
@@ -308,7 +308,7 @@ def _square_or_die(x):
 def test_an_isolated_run_whose_process_dies_fails_alone():
     from concurrent.futures.process import BrokenProcessPool
 
-    from sim.engines import IsolatedExecutor
+    from sim.experiments.engines import IsolatedExecutor
 
     ex = IsolatedExecutor(2)
     try:
@@ -326,7 +326,7 @@ def test_an_isolated_run_whose_process_dies_fails_alone():
 def test_stopping_an_isolated_executor_starts_nothing_more():
     from concurrent.futures import CancelledError
 
-    from sim.engines import IsolatedExecutor
+    from sim.experiments.engines import IsolatedExecutor
 
     ex = IsolatedExecutor(1)
     futs = [ex.submit(time.sleep, 0.3) for _ in range(5)]
@@ -341,14 +341,14 @@ def test_an_isolated_run_that_cannot_get_a_process_is_the_machine_s_failure(monk
     """fork failing (ENOMEM) fails the run as infrastructure, not as the model's error."""
     from concurrent.futures.process import BrokenProcessPool
 
-    import sim.engines
-    from sim.sweep import _infrastructure
+    import sim.experiments.engines
+    from sim.experiments.sweep import _infrastructure
 
     def no_memory(*a, **k):
         raise OSError(12, "Cannot allocate memory")
 
-    monkeypatch.setattr(sim.engines, "process_pool", no_memory)
-    ex = sim.engines.IsolatedExecutor(1)
+    monkeypatch.setattr(sim.experiments.engines, "process_pool", no_memory)
+    ex = sim.experiments.engines.IsolatedExecutor(1)
     try:
         exc = ex.submit(abs, -1).exception(timeout=30)
     finally:
@@ -361,10 +361,10 @@ def test_nothing_starts_once_an_isolated_executor_is_stopping():
     """A task waiting for the fork lock when Ctrl-C comes does not start after it."""
     from concurrent.futures import CancelledError
 
-    import sim.engines
+    import sim.experiments.engines
 
-    ex = sim.engines.IsolatedExecutor(1)
-    with sim.engines._FORK_LOCK:
+    ex = sim.experiments.engines.IsolatedExecutor(1)
+    with sim.experiments.engines._FORK_LOCK:
         fut = ex.submit(time.sleep, 2)
         time.sleep(0.2)  # the task's thread now waits for the lock
         ex.shutdown(wait=False, cancel_futures=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.attackers import ATTACKER_TYPES
-from sim.attackers.external import ExfiltrationGroup
-from sim.attackers.insiders import InsiderSnoop
-from sim.consent import CONSENT_MODELS, OptIn
-from sim.outcomes import OUTCOMES, Outcome
 from sim.testing import ContractError, check_attacker, check_consent_model, check_outcome
+from sim.world.attackers import ATTACKER_TYPES
+from sim.world.attackers.external import ExfiltrationGroup
+from sim.world.attackers.insiders import InsiderSnoop
+from sim.world.consent import CONSENT_MODELS, OptIn
+from sim.world.outcomes import OUTCOMES, Outcome
 
 SMALL = {"n_residents": 1500, "n_days": 45}
 #: a scenario under which each built-in type creates agents

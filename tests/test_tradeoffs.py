@@ -10,9 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.dashboards.report import differences_table
-from sim.outcomes import OUTCOMES
-from sim.verdicts import comparison_verdict, human_number, outcome_verdicts, tradeoff_sentences
+from sim.analysis.verdicts import (
+    comparison_verdict,
+    human_number,
+    outcome_verdicts,
+    tradeoff_sentences,
+)
+from sim.app.dashboards.report import differences_table
+from sim.world.outcomes import OUTCOMES
 
 
 def _differences(changes: dict[str, tuple[float, float, float]]) -> pd.DataFrame:
@@ -115,8 +120,8 @@ def test_the_network_marks_only_what_exposed_residents_and_names_every_flow_and_
     import matplotlib.pyplot as plt
     import networkx as nx
 
-    from sim.dashboards.plots import plot_network
-    from sim.model import HealthDataModel
+    from sim.app.dashboards.plots import plot_network
+    from sim.world.model import HealthDataModel
 
     m = HealthDataModel("national_plan_2025", seed=0, n_residents=1500, n_days=90)
     m.run()
@@ -145,7 +150,7 @@ def test_the_trade_off_chart_says_the_verdict_tests_the_paired_difference():
     import matplotlib.pyplot as plt
 
     import sim
-    from sim.dashboards.plots import paired_note, plot_tradeoff
+    from sim.app.dashboards.plots import paired_note, plot_tradeoff
 
     cmp = sim.compare("status_quo", "national_plan_2025", reps=3, engine="serial",
                       overrides={"n_residents": 800, "n_days": 30})

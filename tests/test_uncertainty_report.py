@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import sim.uncertainty_report as ur
-from sim.cli import main
+import sim.analysis.uncertainty_report as ur
+from sim.app.cli import main
 from sim.params import PARAMETERS
 from sim.plausible import NOT_SAMPLED, PLAUSIBLE
 from sim.scenario import load_scenario

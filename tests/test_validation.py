@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from sim import validation, validation_report
-from sim.lever_effects import (
+from sim.analysis import validation, validation_report
+from sim.analysis.lever_effects import (
     LEVER_ALTERNATIVES,
     lever_effects,
     lever_effects_markdown,
@@ -142,7 +142,7 @@ def test_every_lever_has_alternatives():
 
 def test_lever_effect_table_on_a_small_run():
     alts = {k: LEVER_ALTERNATIVES[k] for k in ("encryption_at_rest", "code_integration")}
-    import sim.lever_effects as le
+    import sim.analysis.lever_effects as le
 
     saved = dict(le.LEVER_ALTERNATIVES)
     le.LEVER_ALTERNATIVES.clear()

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import make_tiny_sweep
 
-from sim.dashboards.runner import CACHE_ENV, SCHEDULER_ENV
-from sim.serve import voila_args
+from sim.app.dashboards.runner import CACHE_ENV, SCHEDULER_ENV
+from sim.app.serve import voila_args
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.groups import group_labels, summarize_winners, winners_and_losers
+from sim.world.groups import group_labels, summarize_winners, winners_and_losers
 
 SMALL = {"n_residents": 3000, "n_days": 365}
 
@@ -101,7 +101,7 @@ def test_summaries_average_replications():
 
 
 def test_the_sentence_names_the_group_most_often_worse_off(on_device):
-    from sim.verdicts import winners_sentence
+    from sim.analysis.verdicts import winners_sentence
 
     w = on_device.winners()
     clin = w[(w.outcome == "clinical") & (w.dimension == "all")].iloc[0]
@@ -114,7 +114,7 @@ def test_the_sentence_names_the_group_most_often_worse_off(on_device):
 
 
 def test_the_dashboard_shows_winners_and_clears_them(on_device):
-    from sim.dashboards import ComparisonDashboard, Runner
+    from sim.app.dashboards import ComparisonDashboard, Runner
 
     dash = ComparisonDashboard(baseline="national_plan_2025", reform="on_device_consent",
                                runner=Runner(workers=0), worlds=0)
@@ -137,13 +137,13 @@ def test_the_dashboard_shows_winners_and_clears_them(on_device):
 
 
 def test_the_utility_rate_is_the_sum_of_its_parts_by_field():
-    from sim.experiment import run_one
+    from sim.experiments.experiment import run_one
 
     scen = sim.load_scenario("national_plan_2025").with_overrides(
         {"n_residents": 1500, "n_days": 120})
     row, *_ = run_one(scen, 3)
     parts = {k: v for k, v in row.items() if k.startswith("utility_from.")}
-    assert len(parts) == len(sim.model.HealthDataModel(scen, seed=0).catalogue)
+    assert len(parts) == len(sim.world.model.HealthDataModel(scen, seed=0).catalogue)
     assert sum(parts.values()) == pytest.approx(row["utility_rate"], rel=1e-9)
     assert parts["utility_from.medications"] > 0 and parts["utility_from.location_trail"] == 0
 
@@ -151,7 +151,7 @@ def test_the_utility_rate_is_the_sum_of_its_parts_by_field():
 def test_information_falling_while_avoided_events_hold_is_explained():
     """Issue 18, defect 9: minimal collection loses 7 points of clinical information while
     the avoided events do not move; the sentence says which fields went and why."""
-    from sim.verdicts import information_sources
+    from sim.analysis.verdicts import information_sources
 
     cmp = sim.compare("national_plan_2025", "minimal_collection", seed=0, reps=3,
                       overrides={"n_residents": 1500})
@@ -166,7 +166,7 @@ def test_information_falling_while_avoided_events_hold_is_explained():
 
 
 def test_no_explanation_without_a_clear_change():
-    from sim.verdicts import information_sources
+    from sim.analysis.verdicts import information_sources
 
     cmp = sim.compare("national_plan_2025", "national_plan_2025", seed=0, reps=2,
                       overrides={"n_residents": 800, "n_days": 60})

@@ -2,7 +2,8 @@
 
 The plan's planners work in Chinese. :func:`tr` looks up a user-interface string,
 :func:`outcome_label`, :func:`lever_label` and :func:`choice_label` name outcomes, levers
-and their choices, and :func:`sim.verdicts.comparison_verdict` writes its sentences from the
+and their choices, and :func:`sim.analysis.verdicts.comparison_verdict` writes its sentences from
+the
 templates here (``lang="zh"``). English is the reference: a key missing in another language
 falls back to it, so nothing is ever shown blank.
 
@@ -302,7 +303,7 @@ _CHOICES_ZH = {
     "none": "不通知", "affected": "通知受影响者", "public": "公开通报",
 }
 
-#: the verdict's sentence templates (see :func:`sim.verdicts.comparison_verdict`)
+#: the verdict's sentence templates (see :func:`sim.analysis.verdicts.comparison_verdict`)
 VERDICT = {
     "en": {
         "more": "more", "fewer": "fewer", "less": "less", "more_harm": "more",
@@ -421,14 +422,14 @@ def chart_text(text: str, lang: str = "en") -> str:
 
 def outcome_label(name: str, lang: str = "en") -> str:
     """An outcome's label in ``lang``."""
-    from ..outcomes import OUTCOMES
+    from ..world.outcomes import OUTCOMES
 
     return (_OUTCOMES_ZH.get(name) if lang == "zh" else None) or OUTCOMES[name].label
 
 
 def outcome_definition(name: str, lang: str = "en") -> str:
     """An outcome's one- or two-sentence definition for planners, in ``lang``."""
-    from ..outcomes import OUTCOMES
+    from ..world.outcomes import OUTCOMES
     from .outcomes import DEFINITIONS_ZH
 
     return (DEFINITIONS_ZH.get(name) if lang == "zh" else None) or OUTCOMES[name].definition
@@ -440,7 +441,7 @@ def pinned_reason(name: str, params, lang: str = "en") -> str | None:
     The reasons are written in English by the outcomes' ``pinned`` functions; the Chinese
     is looked up by that English text (:data:`sim.i18n.outcomes.PINNED_ZH`).
     """
-    from ..outcomes import OUTCOMES
+    from ..world.outcomes import OUTCOMES
     from .outcomes import PINNED_ZH
 
     why = OUTCOMES[name].pinned_reason(params)

@@ -1,6 +1,6 @@
 """Text drawn into the charts, and the names of the group dimensions, in English and Chinese.
 
-A chart's words are written in English in :mod:`sim.dashboards.plots` and looked up here
+A chart's words are written in English in :mod:`sim.app.dashboards.plots` and looked up here
 (:data:`CHART_ZH`, keyed by the English text) by :func:`sim.i18n.chart_text`.
 """
 
@@ -45,7 +45,7 @@ CHART_ZH = {
     "emergency info rate": "异地急诊时可获得的信息", "withholding rate": "向医生隐瞒信息的居民比例",
     "share of residents (cumulative)": "居民比例（累计）", "share of needed value": "所需信息比例",
     "share of residents": "居民比例", "0-1": "0-1", "incidents": "起事件",
-    # the other daily series and their units (sim.model.DAILY_SERIES)
+    # the other daily series and their units (sim.world.model.DAILY_SERIES)
     "encounters": "就诊次数", "insider incidents": "内部人员事件",
     "function creep incidents": "超范围使用行动", "records exposed": "暴露的记录",
     "detected": "被发现的事件", "institutions down": "停机机构", "consent reviews": "重新考虑同意",
@@ -67,7 +67,7 @@ CHART_ZH = {
     "break glass service": "紧急调阅服务", "residents' phones": "居民手机",
     "upload": "上传", "access": "调阅", "index": "索引登记", "disease report": "疾病报告",
     "claims": "医保结算", "integration": "码整合", "emergency summary": "急诊摘要",
-    # the frontier (sim.pareto.plot_frontier) and the sensitivity ranking
+    # the frontier (sim.analysis.pareto.plot_frontier) and the sensitivity ranking
     "dominated policy (another is better on both)": "被超越的政策（另有政策两方面都更好）",
     "policy on the frontier (joined by the line)": "位于前沿的政策（以线相连）",
     "on the frontier in ≥90% of plausible worlds": "在至少90%的可能世界中位于前沿",

@@ -1,10 +1,11 @@
 """Strings of the debate tab, the claims and their verdicts, in English and Simplified Chinese.
 
 Merged into :func:`sim.i18n.tr`'s table; English is the reference. The claims themselves
-are written in English in :mod:`sim.claims`; their Chinese is here (:data:`CLAIMS_ZH`,
-read by :func:`claim_text`). The templates of :func:`sim.verdicts.claim_verdict`,
-:func:`sim.verdicts.describe_change`, :func:`sim.robustness.claim_across_worlds`, the
-robustness summaries and :meth:`sim.robustness.RobustnessResult.run_size_text` are the
+are written in English in :mod:`sim.analysis.claims`; their Chinese is here (:data:`CLAIMS_ZH`,
+read by :func:`claim_text`). The templates of :func:`sim.analysis.verdicts.claim_verdict`,
+:func:`sim.analysis.verdicts.describe_change`,
+:func:`sim.experiments.robustness.claim_across_worlds`, the
+robustness summaries and :meth:`sim.experiments.robustness.RobustnessResult.run_size_text` are the
 ``db_`` keys; the English templates reproduce the English sentences exactly.
 """
 
@@ -42,7 +43,7 @@ UI: dict[str, dict[str, str]] = {
                                "worlds.",
         "db_worlds_cancelled_status": "cancelled (plausible worlds)",
         "db_done_worlds": "done ({runs} runs across {n} worlds)",
-        # predictions and how they fared (sim.verdicts.claim_verdict)
+        # predictions and how they fared (sim.analysis.verdicts.claim_verdict)
         "db_want_lower": "lower", "db_want_higher": "higher", "db_want_unchanged": "unchanged",
         "db_st_not_measurable": "not measurable", "db_st_not_shown": "not shown",
         "db_st_as_predicted": "as predicted", "db_st_no_clear_change": "no clear change",
@@ -53,13 +54,13 @@ UI: dict[str, dict[str, str]] = {
         "db_cv_head": "Verdict on \"{claim}\": {word} ({held} of {n} predictions borne out, "
                       "{against} against, {unclear} unclear).",
         "db_cv_line": "  - predicted {want}, {status}: {change}",
-        # one outcome's change (sim.verdicts.describe_change)
+        # one outcome's change (sim.analysis.verdicts.describe_change)
         "db_dc_not_compared": "{label}: not compared ({note})",
         "db_dc_change": "{label}: {a} → {b} ({d} [{lo}, {hi}]{rel})",
         "db_dc_rel": ", {pct:+.0f}%",
         "db_dc_unclear": ", unclear (within the replication noise)",
         "db_dc_none": ", no clear change",
-        # the claim across the plausible worlds (sim.robustness.claim_across_worlds)
+        # the claim across the plausible worlds (sim.experiments.robustness.claim_across_worlds)
         "db_cw_unmeasurable": "Across {n} plausible worlds, \"{claim}\": no prediction can be "
                               "measured.",
         "db_cw_head": "Across {n} plausible worlds, \"{claim}\": {word} (every prediction "
@@ -71,7 +72,7 @@ UI: dict[str, dict[str, str]] = {
         "db_cw_line": "  - predicted {want} {outcome}: holds in {holds} of {worlds} worlds. "
                       "{summary}",
         "db_cw_line_nm": "  - predicted {want} {outcome}: not measurable ({summary})",
-        # an outcome across the worlds (sim.robustness: the table's summary)
+        # an outcome across the worlds (sim.experiments.robustness: the table's summary)
         "db_rs_not_compared": "Not compared: {note}.",
         "db_rs_counts": "better in {b}, worse in {w}, no clear change in {z} of {n} worlds",
         "db_rs_spread": "5-95% of worlds: {lo} to {hi}", "db_rs_spread_rel": ", {lo} to {hi}",
@@ -183,7 +184,7 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
-#: the claims of :mod:`sim.claims` in Simplified Chinese, by claim key
+#: the claims of :mod:`sim.analysis.claims` in Simplified Chinese, by claim key
 CLAIMS_ZH: dict[str, dict[str, str]] = {
     "on_device": {
         "claim": "档案存于手机、每次调阅须经本人同意，既能把风险降到很低，又不影响诊疗",
@@ -218,7 +219,7 @@ CLAIMS_ZH: dict[str, dict[str, str]] = {
 
 
 def claim_text(claim, part: str = "claim", lang: str = "en") -> str:
-    """A claim's ``claim``, ``said`` or ``reading`` (a :class:`sim.claims.Claim`) in ``lang``.
+    """A claim's ``claim``, ``said`` or ``reading`` in ``lang`` (a ``sim.analysis.claims.Claim``).
 
     English is the claim's own text; a missing translation falls back to it.
     """
@@ -231,7 +232,8 @@ def claim_text(claim, part: str = "claim", lang: str = "en") -> str:
 def note_text(note: str, lang: str = "en") -> str:
     """Why an outcome is not compared (a ``note`` of the comparison or the worlds) in ``lang``.
 
-    The notes are written in English by :mod:`sim.robustness` and :mod:`sim.experiment`:
+    The notes are written in English by :mod:`sim.experiments.robustness` and
+    :mod:`sim.experiments.experiment`:
     a reason an outcome is fixed by design (:data:`sim.i18n.outcomes.PINNED_ZH`), the two
     arms' reasons, or one of a few fixed sentences; an unknown note stays as it is.
     """

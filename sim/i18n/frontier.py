@@ -2,7 +2,7 @@
 
 In English and Simplified Chinese, merged into :func:`sim.i18n.tr`'s table; English is
 the reference. The ``fr_v_`` keys are the frontier policies' lines against the baseline
-(:func:`sim.pareto.pareto_frontier`); the ``fr_sweep_`` keys name the built-in sweeps; the
+(:func:`sim.analysis.pareto.pareto_frontier`); the ``fr_sweep_`` keys name the built-in sweeps; the
 ``fr_err_`` keys say why a sweep folder cannot be read.
 """
 
@@ -52,12 +52,12 @@ UI: dict[str, dict[str, str]] = {
         # sensitivity
         "fr_sens_needed": "Load a sensitivity sweep (type sobol or morris) to see which "
                           "levers and assumptions drive the outcomes.",
-        # the sensitivity table's columns (sim.exploration.sensitivity_indices)
+        # the sensitivity table's columns (sim.analysis.exploration.sensitivity_indices)
         "fr_col_outcome": "outcome", "fr_col_factor": "factor", "fr_col_S1": "S1",
         "fr_col_S1_conf": "S1_conf", "fr_col_ST": "ST", "fr_col_ST_conf": "ST_conf",
         "fr_col_mu_star": "mu_star", "fr_col_mu_star_conf": "mu_star_conf",
         "fr_col_sigma": "sigma", "fr_col_mu": "mu",
-        # a policy's line against the baseline (sim.pareto)
+        # a policy's line against the baseline (sim.analysis.pareto)
         "fr_v_dominated": "dominated", "fr_v_baseline": "baseline",
         "fr_v_raises": "raises {label} by {p}% [{a}, {b}]",
         "fr_v_cuts": "cuts {label} by {p}% [{a}, {b}]",

@@ -101,8 +101,8 @@ DEFINITIONS_ZH: dict[str, str] = {
 }
 
 #: why an outcome is fixed by design, in Simplified Chinese, keyed by the English reason
-#: (the ``pinned`` functions of :mod:`sim.outcomes`, and the consent models'
-#: ``fixed_participation`` after their name, :mod:`sim.consent`)
+#: (the ``pinned`` functions of :mod:`sim.world.outcomes`, and the consent models'
+#: ``fixed_participation`` after their name, :mod:`sim.world.consent`)
 PINNED_ZH: dict[str, str] = {
     "every record carries the ID-card number (master index): re-identification is certain "
     "by design, not measured":

@@ -117,7 +117,7 @@ UI: dict[str, dict[str, str]] = {
         "rp_reproduce": "with the downloaded reform scenario\n(healthcode-workbench {version}; "
                         "reform parameters sha256 {sha}).",
         "rp_rerun_files": "<baseline file> <reform file>",
-        # a robustness summary (sim.robustness writes the English one itself)
+        # a robustness summary (sim.experiments.robustness writes the English one itself)
     },
     "zh": {
         "rp_link_refused": "链接未打开：{why}",
