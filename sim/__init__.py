@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import importlib
 
+from .package import __version__
+from .package import submodule as _submodule
+
 # ``typing`` is not imported at run time: Ctrl-C during start-up should find as little as
 # possible to interrupt before the command line's handler is in place
 TYPE_CHECKING = False
-
-__version__ = "0.1.0"
 
 #: public name -> the module that defines it
 _EXPORTS = {
@@ -84,16 +85,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs
     from .world.model import HealthDataModel
     from .world.outcomes import OUTCOMES, register_outcome
     from .world.policy import register_collection_scope
-
-
-def _submodule(package: str, name: str) -> Any:
-    """``package``'s submodule ``name``, imported on first use (or AttributeError)."""
-    try:
-        return importlib.import_module(f".{name}", package)
-    except ModuleNotFoundError as e:
-        if e.name != f"{package}.{name}":
-            raise  # the submodule exists but something it imports does not
-        raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
 
 
 def __getattr__(name: str) -> Any:

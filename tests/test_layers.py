@@ -119,3 +119,18 @@ def test_every_module_is_in_a_layer():
 @pytest.mark.parametrize("name", sim.__all__)
 def test_the_public_api_is_importable_from_sim(name):
     assert getattr(sim, name) is not None
+
+
+def test_a_layer_loads_its_modules_on_first_use():
+    """``import sim; sim.world.model`` works in a fresh interpreter; a wrong name says so."""
+    import subprocess
+    import sys
+
+    code = ("import sim\n"
+            "assert 'sim.experiments.sweep' not in __import__('sys').modules\n"
+            "print(sim.experiments.sweep.__name__, sim.world.model.HealthDataModel.__name__)\n"
+            "try:\n    sim.world.nothing\nexcept AttributeError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["sim.experiments.sweep HealthDataModel",
+                   "module 'sim.world' has no attribute 'nothing'"]

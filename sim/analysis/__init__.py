@@ -23,8 +23,8 @@ functions most used, by topic:
 
 from __future__ import annotations
 
-from .. import _submodule
 from ..experiments.summaries import paired_vs_baseline, policy_summary
+from ..package import submodule
 from .ema import prim
 from .exploration import discover, plot_sensitivity, sensitivity, sensitivity_indices
 from .pareto import pareto_frontier, pareto_mask, plot_frontier
@@ -49,4 +49,4 @@ __all__ = [
 
 def __getattr__(name: str):
     """A submodule on first use, as ``import sim; sim.analysis.validation`` expects."""
-    return _submodule(__name__, name)
+    return submodule(__name__, name)

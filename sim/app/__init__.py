@@ -6,9 +6,9 @@ team) and :mod:`~sim.app.solara_app` (Mesa's own browser page). The top layer: i
 every other, and none uses it.
 """
 
-from .. import _submodule
+from ..package import submodule
 
 
 def __getattr__(name: str):
     """A submodule on first use, as ``import sim; sim.app.cli`` expects."""
-    return _submodule(__name__, name)
+    return submodule(__name__, name)

@@ -12,9 +12,9 @@ The layer builds on the world (:mod:`sim.world`), the words (:mod:`sim.i18n`) an
 declaration (:mod:`sim.params`, :mod:`sim.scenario`); it never imports the analysis or the app.
 """
 
-from .. import _submodule
+from ..package import submodule
 
 
 def __getattr__(name: str):
     """A submodule on first use, as ``import sim; sim.experiments.sweep`` expects."""
-    return _submodule(__name__, name)
+    return submodule(__name__, name)

@@ -14,9 +14,9 @@ The layer reads only the declaration beneath it (:mod:`sim.params`, :mod:`sim.sc
 :mod:`sim.fields`, ...); nothing here knows about experiments, analysis or the app.
 """
 
-from .. import _submodule
+from ..package import submodule
 
 
 def __getattr__(name: str):
     """A submodule on first use, as ``import sim; sim.world.model`` expects."""
-    return _submodule(__name__, name)
+    return submodule(__name__, name)

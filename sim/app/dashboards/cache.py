@@ -51,7 +51,7 @@ def code_version() -> str:
     import mesa
     import numpy as np
 
-    from ... import __version__
+    from ...package import __version__
 
     root = Path(__file__).resolve().parents[2]  # the package, sim/
     h = hashlib.sha256(f"{__version__}|{np.__version__}|{pd.__version__}|"

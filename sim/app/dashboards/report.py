@@ -15,7 +15,6 @@ import math
 
 import pandas as pd
 
-from ... import __version__
 from ...analysis import comparison_verdict
 from ...analysis.verdicts import human_number, outcome_verdicts
 from ...experiments.experiment import CompareResult
@@ -30,6 +29,7 @@ from ...i18n import (
     unit_label,
 )
 from ...i18n.debate import note_text
+from ...package import __version__
 from ...world.outcomes import OUTCOMES, direction_arrow
 
 __all__ = ["brief_report", "comparison_report", "differences_table", "group_changes_table",
