@@ -25,8 +25,16 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["ENV", "PluginError", "load", "load_entry_points", "load_from_environment",
-           "loaded", "model_factory"]
+__all__ = [
+    "ENV",
+    "PluginError",
+    "load",
+    "load_entry_points",
+    "load_from_environment",
+    "loaded",
+    "model_factory",
+    "model_name",
+]
 
 #: the environment variable that carries the loaded plugins to child processes
 ENV = "SIM_PLUGINS"
@@ -93,6 +101,11 @@ def model_factory(spec: str) -> Callable[..., Any]:
     if not callable(obj):
         raise PluginError(f"--model {spec}: {attr!r} is not a class or a function")
     return obj
+
+
+def model_name(model: Callable[..., Any]) -> str:
+    """The ``package.module:Name`` of a model class or factory (what ``--model`` takes)."""
+    return f"{getattr(model, '__module__', '?')}:{getattr(model, '__qualname__', model)}"
 
 
 def _import(name: str, where: str):

@@ -558,3 +558,32 @@ def test_a_shared_cluster_stores_results_under_its_workers_code(cluster, tmp_pat
         [tiny("status_quo")], seed=2, reps=2, progress=lambda d, t: calls.append(t))
     assert calls == [0]
     pd.testing.assert_frame_equal(numbers(got), numbers(want))
+
+
+def shorter_year(scenario, seed):
+    """A model factory (module level, so worker processes import it): 20 days, not 30."""
+    from sim.world.model import HealthDataModel
+
+    return HealthDataModel(scenario.with_overrides({"n_days": 20}), seed=seed)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_model_factory_runs_every_replication_of_the_pages(workers, tmp_path):
+    """Issue 20: the dashboards' Runner takes ``model=`` as sim.run does; its results are
+    the factory's (here the 20-day world), kept apart from the built-in model's, and never
+    written to the disk cache (it knows the package's code, not the researcher's)."""
+    scen = tiny("status_quo")
+    mine = Runner(workers=workers, cache_dir=tmp_path, model=shorter_year)
+    plain = Runner(workers=workers)
+    try:
+        (got,) = mine.run_many([scen], seed=2, reps=2)
+        (want,) = plain.run_many([scen.with_overrides({"n_days": 20})], seed=2, reps=2)
+        (builtin,) = plain.run_many([scen], seed=2, reps=2)
+    finally:
+        mine.close()
+        plain.close()
+    names = [o for o in sim.OUTCOMES if o in got.runs]
+    assert len(names) > 10 and (got.runs["status"] == "ok").all()
+    pd.testing.assert_frame_equal(got.runs[names], want.runs[names])
+    assert not got.runs[names].equals(builtin.runs[names])
+    assert mine.disk is None and not any(tmp_path.iterdir())

@@ -91,7 +91,7 @@ class SweepSpec:
 
     def tasks(self) -> list[dict[str, Any]]:
         """Every run of the sweep, in a stable order, as a plain (picklable) dict."""
-        from .. import __version__
+        from ..package import __version__
 
         out = []
         for si, scen in enumerate(self.scenarios):
@@ -411,7 +411,9 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any], out: str | Path,
     tasks = spec.tasks()
     manifest = _manifest(spec)
     if model is not None:
-        name = f"{getattr(model, '__module__', '?')}:{getattr(model, '__qualname__', model)}"
+        from ..plugins import model_name
+
+        name = model_name(model)
         manifest["model"] = name
         manifest["sha256"] = hashlib.sha256(f"{spec.sha256} {name}".encode()).hexdigest()
         for t in tasks:
@@ -538,7 +540,7 @@ def _isolated(workers: int | None):
 
 
 def _manifest(spec: SweepSpec) -> dict[str, Any]:
-    from .. import __version__
+    from ..package import __version__
 
     d = spec.design
     return {"name": spec.name, "description": spec.description, "sha256": spec.sha256,

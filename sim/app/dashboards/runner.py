@@ -33,8 +33,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+from typing import Any
 
-from ... import __version__
 from ...experiments.engines import (
     SerialExecutor,
     connect_dask,
@@ -50,6 +50,7 @@ from ...experiments.experiment import (
     replication_seed,
     run_params,
 )
+from ...package import __version__
 from ...scenario import Scenario
 
 __all__ = ["CACHE_ENV", "MAX_RETRIES", "SCHEDULER_ENV", "Runner", "repair_note"]
@@ -65,16 +66,19 @@ MAX_RETRIES = 2
 POLL_S = 0.2
 
 
-def _task_key(code: str, args: tuple) -> str:
+def _task_key(code: str, args: tuple, model: Callable[..., Any] | None = None) -> str:
     """The shared cluster's name for the run of ``run_params(*args)``.
 
-    A hash of its inputs and of ``code``, the code version of the workers that run it:
-    every page asking for that run gets the one task, and workers restarted on other code
-    never hand back a result of the old.
+    A hash of its inputs, of ``code``, the code version of the workers that run it, and of
+    the model's name: every page asking for that run gets the one task, and workers
+    restarted on other code never hand back a result of the old.
     """
     from dask.base import tokenize
 
-    return f"run_params-{tokenize(code, *args)}"
+    from ...plugins import model_name
+
+    named = (model_name(model),) if model is not None else ()
+    return f"run_params-{tokenize(code, *args, *named)}"
 
 
 class Runner:
@@ -93,16 +97,25 @@ class Runner:
         cache_dir: a folder keeping complete results on disk for every Runner that uses it
             (default: the :data:`CACHE_ENV` environment variable, if set; else results are
             kept in this process only).
+        model: the model class (a :class:`~sim.world.model.HealthDataModel` subclass) or
+            factory ``(scenario, seed) -> model`` every run of every page uses (default: the
+            built-in model), as ``model=`` of :func:`sim.run`. Worker processes and a
+            shared cluster need to import it: define it in a module (``--plugin`` or
+            ``sim.plugins.load``), or in the notebook before the first run. Results of a
+            model of your own are cached in this process only, never on disk (the cache
+            knows the package's code, not yours).
     """
 
     def __init__(self, workers: int | None = None, *, scheduler: str | None = None,
-                 cache_dir: str | os.PathLike | None = None) -> None:
+                 cache_dir: str | os.PathLike | None = None,
+                 model: Callable[..., Any] | None = None) -> None:
+        self.model = model
         self._workers = default_workers() if workers is None else workers
         if scheduler is None and workers is None:
             scheduler = os.environ.get(SCHEDULER_ENV) or None
         self.scheduler = scheduler or None
         cache_dir = cache_dir or os.environ.get(CACHE_ENV) or None
-        if cache_dir:
+        if cache_dir and model is None:
             from .cache import ResultCache, code_version
             self.disk: ResultCache | None = ResultCache(cache_dir)
             code_version()  # now: the code this kernel (and the workers it forks) loaded
@@ -249,7 +262,7 @@ class Runner:
         try:
             closes = self._closes
             self.repaired = {"deaths": 0, "repeated": 0}
-            keys = [(s.name, s.sha256, seed, reps) for s in scenarios]
+            keys = [(s.name, s.sha256, seed, reps, self.model) for s in scenarios]
             code = self._code() if self.disk is not None else None
             if code:  # another page, or this server before a restart
                 for s, k in zip(scenarios, keys, strict=True):
@@ -318,8 +331,11 @@ class Runner:
                                 self.residents)
                         # on the shared cluster a run's key is a hash of its inputs (pages
                         # asking the same run share it) and known here (to count repeats)
-                        key = {"key": _task_key(code, args)} if self.scheduler else {}
-                        futs[ex.submit(run_params, *args, **key)] = (i, rep)
+                        key = ({"key": _task_key(code, args, self.model)} if self.scheduler
+                               else {})
+                        # model= only when one is given (wrappers of run_params keep working)
+                        model = {"model": self.model} if self.model is not None else {}
+                        futs[ex.submit(run_params, *args, **model, **key)] = (i, rep)
                         task_keys.extend(key.values())
                 except BrokenProcessPool as e:  # broke while submitting
                     broken = e
