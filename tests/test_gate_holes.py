@@ -176,6 +176,27 @@ def test_run_stopped_by_sigterm_says_so_and_exits_130(tmp_path):
     assert not out.exists()
 
 
+def test_an_interrupt_dropped_by_a_finaliser_is_raised_again(capsys):
+    """The SIGTERM above once landed while Python ran a weakref callback (Mesa's agent-id
+    counters, freed with a model between replications): Python printed "Exception ignored
+    in ..." and the run went on past the test's minute. A dropped interrupt is raised again,
+    in the command's own code, and nothing is printed for it."""
+    from sim.app import cli
+
+    class Finaliser:
+        def __del__(self):
+            raise KeyboardInterrupt  # what a signal arriving inside __del__ amounts to
+
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), cli._sigterm_as_interrupt():
+        Finaliser()  # freed at once: its exception is dropped
+        while time.monotonic() - t0 < 5:
+            time.sleep(0.01)
+    assert time.monotonic() - t0 < 1
+    assert "Exception ignored" not in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGALRM) is signal.SIG_DFL  # put back as it was
+
+
 # 9 -------------------------------------------------------------- interval levels
 @pytest.mark.parametrize("level", [1.5, -1, 0, 1, float("nan"), True, "0.95"])
 def test_compare_refuses_a_level_that_is_not_a_probability(level):

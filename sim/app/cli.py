@@ -677,20 +677,42 @@ def _cmd_sweep(args) -> int:
     return 1 if res.failed or res.lost else 0
 
 
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def _sigterm_as_interrupt():
-    """Treat SIGTERM (a scheduler's or ``kill``'s stop) like Ctrl-C while the block runs."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+    """Treat SIGTERM (a scheduler's or ``kill``'s stop) like Ctrl-C while the block runs.
 
+    An interrupt that lands while Python runs a weakref callback or a ``__del__`` (a model
+    freed between replications) is printed as "Exception ignored in ..." and dropped, and
+    the command would go on to its end: such a swallowed interrupt is raised again 50 ms
+    later, back in the command's own code.
+    """
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     except ValueError:  # not the main thread (tests calling main() from a thread)
         yield
         return
+    hook = sys.unraisablehook
+
+    def interrupt_again(unraisable):
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and hasattr(signal, "setitimer"):
+            signal.signal(signal.SIGALRM, _raise_interrupt)
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            return
+        hook(unraisable)
+
+    alarm = signal.getsignal(signal.SIGALRM) if hasattr(signal, "SIGALRM") else None
+    sys.unraisablehook = interrupt_again
     try:
         yield
     finally:
+        sys.unraisablehook = hook
+        if alarm is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, alarm)
         signal.signal(signal.SIGTERM, previous)
 
 
@@ -825,7 +847,7 @@ def _concat_daily(*results):
 
 
 def _meta(args, scenarios, reps: int) -> dict[str, Any]:
-    from .. import __version__
+    from ..package import __version__
 
     return {"command": args.command, "seed": args.seed, "reps": reps,
             "package_version": __version__,
