@@ -2,6 +2,7 @@
 
 import inspect
 import math
+from typing import ClassVar
 
 import mesa
 import numpy as np
@@ -12,18 +13,18 @@ import sim
 import sim.params
 import sim.world.model
 from sim.params import PARAMETERS
-from sim.world.model import COLLECTED, DAILY_SERIES, HealthDataModel
+from sim.world.model import COLLECTED, DAILY_SERIES, HealthDataModel, Series
 from sim.world.outcomes import OUTCOMES
 
 SMALL = {"n_residents": 400, "n_days": 12}
 
 
-def _batch(**kw):
+def _batch(model=HealthDataModel, **kw):
     # Mesa >= 3.5 deprecates iterations= for rng=[None] * n (same meaning); both accepted
     if tuple(int(x) for x in mesa.__version__.split(".")[:2]) >= (3, 5):
         kw["rng"] = [None] * kw.pop("iterations")
-    return pd.DataFrame(mesa.batch_run(HealthDataModel, number_processes=1,
-                                       display_progress=False, **kw))
+    return pd.DataFrame(mesa.batch_run(model, number_processes=1, display_progress=False,
+                                       **kw))
 
 
 def test_batch_run_gives_distinct_iterations():
@@ -114,6 +115,36 @@ def test_signature_lists_every_declared_parameter():
     assert HealthDataModel("status_quo", seed=1, **SMALL).p["n_days"] == SMALL["n_days"]
     with pytest.raises(sim.ScenarioError):
         HealthDataModel("status_quo", seed=1, n_resident=5)
+
+
+class WithAudits(HealthDataModel):
+    """A researcher's model: an extra phase and the daily series it keeps, each in one place."""
+
+    PHASES = (*HealthDataModel.PHASES[:-1], "audit", HealthDataModel.PHASES[-1])
+    SERIES: ClassVar = {**HealthDataModel.SERIES,
+                        "audits": Series("audits", lambda m, day: m.audits_today, ("new", "cum"))}
+
+    def phase_audit(self, day):
+        self.audits_today = 1.0 + self.day % 2  # 1, 2, 1, 2, ...
+
+
+def test_a_new_daily_series_is_one_entry_of_series():
+    """Issue 20: a daily series is declared once (unit, reading, DataCollector columns) and
+    reaches daily(), the DataCollector (new_/cum_) and batch_run; the built-in ones stay."""
+    m = WithAudits(None, seed=3, **SMALL)
+    m.run()
+    want = [1.0 + d % 2 for d in range(SMALL["n_days"])]
+    assert m.daily()["audits"].tolist() == want
+    dc = m.datacollector.get_model_vars_dataframe()
+    assert dc["new_audits"].tolist() == want
+    assert dc["cum_audits"].tolist() == list(np.cumsum(want))
+    plain = HealthDataModel(None, seed=3, **SMALL)
+    plain.run()
+    pd.testing.assert_frame_equal(m.daily().drop(columns="audits"), plain.daily())
+    assert "audits" not in plain.daily() and "new_audits" not in COLLECTED
+    df = _batch(WithAudits, parameters={**SMALL}, iterations=1, max_steps=30,
+                data_collection_period=1)
+    assert df["cum_audits"].tolist() == list(np.cumsum(want))
 
 
 def test_collected_names_are_stocks_or_flows_and_never_outcomes():
@@ -218,7 +249,7 @@ def test_the_solara_file_runs_as_a_script():
     import importlib.util
     from pathlib import Path
 
-    path = Path(sim.__file__).parent / "solara_app.py"
+    path = Path(sim.__file__).parent / "app" / "solara_app.py"
     spec = importlib.util.spec_from_file_location("solara_app_as_script", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

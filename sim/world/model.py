@@ -27,7 +27,7 @@ import math
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -59,7 +59,8 @@ from .risk import QuasiIdentifiers
 from .threats import Threats
 from .uniforms import U_KEYS
 
-__all__ = ["COLLECTED", "DAILY_SERIES", "Day", "HealthDataModel"]
+__all__ = ["COLLECTED", "DAILY_SERIES", "SERIES", "Day", "HealthDataModel", "Series",
+           "collected"]
 
 
 class _WeakIdCounters(weakref.WeakKeyDictionary):
@@ -83,23 +84,80 @@ class _WeakIdCounters(weakref.WeakKeyDictionary):
 if isinstance(mesa.Agent.__dict__.get("_ids"), defaultdict):  # Mesa < 3.4
     mesa.Agent._ids = _WeakIdCounters(mesa.Agent._ids)
 
-#: daily time-series columns, with their units
-DAILY_SERIES = {
-    "encounters": "encounters",
-    "utility_rate": "share of needed value",
-    "emergency_info_rate": "share of needed value (emergencies away from home)",
-    "breaches": "incidents",
-    "insider_incidents": "incidents",
-    "function_creep_incidents": "campaigns",
-    "records_exposed": "records per 1,000 residents",
-    "residents_exposed_rate": "share of residents (cumulative)",
-    "detected": "incidents detected",
-    "participation_rate": "share of residents",
-    "mean_trust": "0-1",
-    "withholding_rate": "share of residents",
-    "institutions_down": "real institutions down",
-    "consent_reviews": "residents",
+def _share(part: float, whole: float) -> float:
+    """``part / whole``, or NaN on a day nothing was needed."""
+    return part / whole if whole else np.nan
+
+
+@dataclass(frozen=True)
+class Series:
+    """One daily series: its unit, how a day's value is read, and its DataCollector columns.
+
+    A new series is one entry in :attr:`HealthDataModel.SERIES` (in a subclass:
+    ``SERIES = {**HealthDataModel.SERIES, "audits": Series(...)}``): the model records it
+    each day (``phase_record_day``), :meth:`~HealthDataModel.daily` returns it and Mesa's
+    DataCollector gets its columns.
+
+    Attributes:
+        unit: what one value counts (the charts' axis label).
+        read: ``read(model, day)``, the value at the end of the day (``day``: the
+            :class:`Day` the phases handed on; ``model.day`` is the day's index).
+        collect: its columns in Mesa's DataCollector: ``"new"`` (``new_<name>``, the day's
+            count of a flow), ``"cum"`` (``cum_<name>``, its running total since day 0) and
+            ``"day"`` (``day_<name>``, the day's rate or level).
+        running: the series is itself a running total (the residents exposed so far), so
+            its ``cum_`` column is the day's value.
+    """
+
+    unit: str
+    read: Callable[[Any, Day], float]
+    collect: tuple[str, ...] = ("day",)
+    running: bool = False
+
+
+#: the daily series, in the order of :meth:`HealthDataModel.daily`'s columns
+SERIES: dict[str, Series] = {
+    "encounters": Series("encounters", lambda m, day: day.access["encounters"], ("new",)),
+    "utility_rate": Series("share of needed value", lambda m, day: _share(
+        day.access["value_delivered"], day.access["value_needed"])),
+    "emergency_info_rate": Series(
+        "share of needed value (emergencies away from home)", lambda m, day: _share(
+            day.access["emerg_away_delivered"], day.access["emerg_away_needed"])),
+    "breaches": Series("incidents", lambda m, day: m.ledger.daily_breaches[m.day],
+                       ("new", "cum")),
+    "insider_incidents": Series("incidents", lambda m, day: m.ledger.daily_insider[m.day],
+                                ("new", "cum")),
+    "function_creep_incidents": Series(
+        "campaigns", lambda m, day: m.ledger.daily_creep[m.day], ("new", "cum")),
+    "records_exposed": Series(
+        "records per 1,000 residents",
+        lambda m, day: 1000.0 * m.ledger.daily_records[m.day] / m.pop.n, ("new", "cum")),
+    "residents_exposed_rate": Series(
+        "share of residents (cumulative)", lambda m, day: m.ledger.residents_exposed / m.pop.n,
+        ("cum",), running=True),
+    "detected": Series("incidents detected", lambda m, day: m.ledger.daily_detected[m.day],
+                       ("new", "cum")),
+    "participation_rate": Series(
+        "share of residents", lambda m, day: np.count_nonzero(m.pop.participating) / m.pop.n),
+    "mean_trust": Series("0-1", lambda m, day: m.behaviour.mean_trust()),
+    "withholding_rate": Series(
+        "share of residents", lambda m, day: np.count_nonzero(m.pop.withholding) / m.pop.n),
+    "institutions_down": Series("real institutions down",
+                                lambda m, day: m.threats.down_counts.sum()),
+    "consent_reviews": Series("residents", lambda m, day: day.reviews, ("new",)),
 }
+
+#: daily time-series columns, with their units (read from :data:`SERIES`)
+DAILY_SERIES = {name: s.unit for name, s in SERIES.items()}
+
+
+def collected(series: Mapping[str, Series]) -> dict[str, tuple[str, str]]:
+    """The DataCollector's columns of ``series``: ``{column: (series, "new"|"cum"|"day")}``.
+
+    ``"cum"`` columns are running totals; the others read the day's value.
+    """
+    return {f"{prefix}_{name}": (name, "day" if (prefix == "cum" and s.running) else prefix)
+            for name, s in series.items() for prefix in s.collect}
 
 
 #: the daily series as Mesa's DataCollector names them: ``new_`` a flow (counted over the
@@ -108,27 +166,7 @@ DAILY_SERIES = {
 #: reuses a run outcome's name, since those mean run totals (``breaches``: the whole run's
 #: breaches, ``new_breaches``: today's, ``cum_breaches``: so far). The DataCollector's
 #: outcome columns (``OUTCOMES`` names) are filled when the run ends, NaN until then.
-COLLECTED: dict[str, tuple[str, str]] = {
-    "new_encounters": ("encounters", "new"),
-    "day_utility_rate": ("utility_rate", "day"),
-    "day_emergency_info_rate": ("emergency_info_rate", "day"),
-    "new_breaches": ("breaches", "new"),
-    "cum_breaches": ("breaches", "cum"),
-    "new_insider_incidents": ("insider_incidents", "new"),
-    "cum_insider_incidents": ("insider_incidents", "cum"),
-    "new_function_creep_incidents": ("function_creep_incidents", "new"),
-    "cum_function_creep_incidents": ("function_creep_incidents", "cum"),
-    "new_records_exposed": ("records_exposed", "new"),
-    "cum_records_exposed": ("records_exposed", "cum"),
-    "cum_residents_exposed_rate": ("residents_exposed_rate", "day"),
-    "new_detected": ("detected", "new"),
-    "cum_detected": ("detected", "cum"),
-    "day_participation_rate": ("participation_rate", "day"),
-    "day_mean_trust": ("mean_trust", "day"),
-    "day_withholding_rate": ("withholding_rate", "day"),
-    "day_institutions_down": ("institutions_down", "day"),
-    "new_consent_reviews": ("consent_reviews", "new"),
-}
+COLLECTED: dict[str, tuple[str, str]] = collected(SERIES)
 
 
 def _today(model: HealthDataModel, series: str) -> float:
@@ -156,11 +194,19 @@ class _Collector(mesa.DataCollector):
 
     def collect(self, model: HealthDataModel) -> None:
         """Append one row: each model reporter's value now."""
-        if hasattr(self, "_collection_steps"):  # Mesa >= 3.5 (batch_run reads which steps)
-            self._collection_steps.append(getattr(model, "time", model.steps))
+        every = self.model_reporters
+        # Mesa's own collect records the seed and whatever bookkeeping its version keeps
+        # (Mesa 3.5: which steps were collected, for batch_run); the rest is appended here
+        self.model_reporters = {"seed": every["seed"]}
+        try:
+            super().collect(model)
+        finally:
+            self.model_reporters = every
         totals = self.__dict__.setdefault("_totals", {})  # running totals: (days, sum)
-        for var, reporter in self.model_reporters.items():
-            spec = COLLECTED.get(var)
+        for var, reporter in every.items():
+            if var == "seed":
+                continue
+            spec = model._collected.get(var)
             if spec is not None and spec[1] == "cum":  # as _cumulative, without re-summing
                 days, total = totals.get(var, (0, 0.0))
                 values = model.series[spec[0]]
@@ -305,7 +351,8 @@ class HealthDataModel(mesa.Model):
 
         self.groups = GroupAccounts(self)
         self.totals = dict.fromkeys(ACCESS_TOTALS, 0.0)
-        self.series = {k: np.full(self.n_days, np.nan) for k in DAILY_SERIES}
+        self.series = {k: np.full(self.n_days, np.nan) for k in self.SERIES}
+        self._collected = collected(self.SERIES)
         self._phase_methods = [(name, getattr(self, f"phase_{name}")) for name in self.PHASES]
         self.phase_seconds = dict.fromkeys(self.PHASES, 0.0)
         self.running = True
@@ -349,6 +396,10 @@ class HealthDataModel(mesa.Model):
         "housekeeping", "care_events", "recording_and_sharing", "clinical_access", "attacks",
         "detection_and_enforcement", "linkage", "trust_and_consent", "record_day",
     )
+
+    #: the daily series this model records, by name (:class:`Series`: unit, how the day's
+    #: value is read, DataCollector columns); a subclass may add one by extending the dict
+    SERIES: Mapping[str, Series] = SERIES
 
     def step(self) -> None:
         """Advance one day: call each phase of :attr:`PHASES` in order, timing each."""
@@ -472,27 +523,8 @@ class HealthDataModel(mesa.Model):
         The daily time series.
         """
         d = self.day
-        s = self.series
-        led = self.ledger
-        pop = self.pop
-        access = day.access
-        s["encounters"][d] = access["encounters"]
-        s["utility_rate"][d] = (access["value_delivered"] / access["value_needed"]
-                                if access["value_needed"] else np.nan)
-        s["emergency_info_rate"][d] = (
-            access["emerg_away_delivered"] / access["emerg_away_needed"]
-            if access["emerg_away_needed"] else np.nan)
-        s["breaches"][d] = led.daily_breaches[d]
-        s["insider_incidents"][d] = led.daily_insider[d]
-        s["function_creep_incidents"][d] = led.daily_creep[d]
-        s["records_exposed"][d] = 1000.0 * led.daily_records[d] / pop.n
-        s["residents_exposed_rate"][d] = led.residents_exposed / pop.n
-        s["detected"][d] = led.daily_detected[d]
-        s["participation_rate"][d] = np.count_nonzero(pop.participating) / pop.n
-        s["mean_trust"][d] = self.behaviour.mean_trust()
-        s["withholding_rate"][d] = np.count_nonzero(pop.withholding) / pop.n
-        s["institutions_down"][d] = self.threats.down_counts.sum()
-        s["consent_reviews"][d] = day.reviews
+        for name, spec in self.SERIES.items():
+            self.series[name][d] = spec.read(self, day)
 
     def _shock(self) -> None:
         """The scenario's forced breach of the most valuable system, detected at once.
@@ -513,7 +545,7 @@ class HealthDataModel(mesa.Model):
     def _reporters(self) -> dict[str, Any]:
         """The DataCollector's model reporters: :data:`COLLECTED` series, then the outcomes."""
         reporters: dict[str, Any] = {"seed": "seed"}  # batch_run's seed column: the one used
-        for name, (series, kind) in COLLECTED.items():
+        for name, (series, kind) in self._collected.items():
             if kind == "cum":
                 reporters[name] = partial(_cumulative, series=series)
             else:
