@@ -214,6 +214,32 @@ def test_an_interval_level_still_gives_an_interval():
     assert lo < mean < hi
 
 
+def test_an_interval_stays_within_the_values_an_outcome_can_take():
+    """Issue 20: a two-replication interval of a share went below zero."""
+    import pandas as pd
+
+    from sim import OUTCOMES
+    from sim.experiments.experiment import mean_ci, summarize
+    from sim.experiments.summaries import policy_summary
+
+    _mean, lo, hi = mean_ci([0.0, 0.002])  # t(1 df) = 12.7: the bare interval is ±0.0127
+    assert (lo, hi) == pytest.approx((-0.0117, 0.0137), abs=1e-4)
+    assert mean_ci([0.0, 0.002], bounds=(0.0, 1.0))[1:] == (0.0, pytest.approx(0.0137, abs=1e-4))
+    share = next(n for n, o in OUTCOMES.items() if o.bounds == (0.0, 1.0))
+    count = next(n for n, o in OUTCOMES.items() if o.count)
+    free = [n for n, o in OUTCOMES.items() if o.bounds is None]
+    runs = pd.DataFrame({share: [0.0, 0.002], count: [0.0, 1.0],
+                         **{n: [-1.0, 1.0] for n in free[:1]}, "status": "ok",
+                         "scenario": "s", "point_id": 0, "point": "p"})
+    got = summarize(runs)
+    assert got.loc[share, "ci_low"] == 0.0 and got.loc[count, "ci_low"] == 0.0
+    assert got.loc[share, "ci_high"] == pytest.approx(0.0137, abs=1e-4)
+    for name in free[:1]:  # an outcome with no declared range keeps its interval
+        assert got.loc[name, "ci_low"] < -1
+    by_point = policy_summary(runs).set_index("outcome")
+    assert by_point.loc[share, "ci_low"] == 0.0 and by_point.loc[count, "ci_low"] == 0.0
+
+
 # 10 ---------------------------------------------------------- names through the API
 @pytest.mark.parametrize("name", ["../../evil", "a/b", "C:evil", "bad\nname", "", "x" * 500])
 def test_a_scenario_name_given_in_python_follows_the_file_rule(name):

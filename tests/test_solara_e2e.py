@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_voila_e2e import ARTIFACTS, CHROMIUM, _free_port, _stop, _wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -67,8 +67,14 @@ def check_level(level: Any) -> float:
     return float(level)
 
 
-def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t-interval of the finite values (NaN interval if fewer than 2)."""
+def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95,
+            bounds: tuple[float, float] | None = None) -> tuple[float, float, float]:
+    """Mean and two-sided t-interval of the finite values (NaN interval if fewer than 2).
+
+    ``bounds``: the values the quantity can take (:attr:`Outcome.bounds`: a share's mean
+    lies in 0-1). The interval is cut to them: with two replications a t-interval of a
+    small share reaches below zero, a value the mean cannot have.
+    """
     from scipy import stats
 
     level = check_level(level)
@@ -85,7 +91,10 @@ def mean_ci(values: np.ndarray | pd.Series, level: float = 0.95) -> tuple[float,
     if sd == 0.0:
         return mean, mean, mean
     half = float(stats.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, bounds[0]), min(high, bounds[1])
+    return mean, low, high
 
 
 def run_one(scenario: Scenario, seed: int, *, rep: int = 0,
@@ -439,7 +448,7 @@ def summarize(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     for name, o in OUTCOMES.items():
         if name not in ok:
             continue
-        mean, lo, hi = mean_ci(ok[name], level)
+        mean, lo, hi = mean_ci(ok[name], level, o.bounds)
         rows.append({"outcome": name, "label": o.label, "unit": o.unit,
                      "direction": o.direction, "mean": mean, "ci_low": lo, "ci_high": hi,
                      "n": int(np.isfinite(ok[name].astype(float)).sum())})

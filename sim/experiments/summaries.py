@@ -49,7 +49,7 @@ def policy_summary(runs: pd.DataFrame, outcomes: Sequence[str] | None = None,
     for key in _order(ok):
         g = ok[(ok["scenario"] == key[0]) & (ok["point_id"] == key[1])]
         for o in outcomes:
-            m, lo, hi = mean_ci(g[o], level)
+            m, lo, hi = mean_ci(g[o], level, OUTCOMES[o].bounds if o in OUTCOMES else None)
             rows.append(dict(zip(KEYS, key, strict=True), outcome=o, mean=m, ci_low=lo,
                              ci_high=hi, n=int(np.isfinite(g[o].astype(float)).sum())))
     return pd.DataFrame(rows)

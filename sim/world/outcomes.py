@@ -88,6 +88,16 @@ class Outcome:
         return _zero_one(self.unit)
 
     @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The values the outcome can take (``None``: not declared, intervals stay as they are).
+
+        ``(0, 1)`` for a share, a probability or trust; ``(0, inf)`` for a count.
+        """
+        if self.zero_one:
+            return (0.0, 1.0)
+        return (0.0, math.inf) if self.count else None
+
+    @property
     def arrow(self) -> str:
         """``"↓"``, ``"↑"`` or ``""`` for this outcome's direction (see :func:`direction_arrow`)."""
         return direction_arrow(self.direction)
