@@ -4,8 +4,7 @@ under a minute on 2 cores; issue 19's target: 32 worlds × 2 reps × 2 arms in 1
     python benchmarks/bench_robustness.py [--repeat 2] [--json FILE]
 
 Times ``sim.experiments.robustness.robustness`` for the plan against on-device storage at the
-defaults
-(64 worlds × 1 paired replication, at most 3,000 simulated residents, 365 days) and at
+defaults (64 worlds × 1 paired replication, at most 3,000 simulated residents, 365 days) and at
 32 worlds × 2 replications (the same 128 runs), with the processes engine on every core:
 drawing the worlds, running them, and judging them (the permutation tests) separately.
 Also the app's stage on a warm pool (``Runner.run_many``), as the Compare tab runs it.

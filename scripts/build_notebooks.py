@@ -284,14 +284,12 @@ intervals. The claim is written down as predictions (this outcome lower, that on
 this one unchanged), and **the verdict is computed from the numbers**: *supported* when every
 prediction is borne out, *contradicted* when the changes go the other way, *partly* in
 between. A prediction is borne out by one rule (`sim.analysis.verdicts.change_class`): a change
-counts
-when its interval excludes zero and it is at least the outcome's margin (1% of the baseline,
-0.1 point for a share); "unchanged" holds when the change is within that margin.
+counts when its interval excludes zero and it is at least the outcome's margin (1% of the
+baseline, 0.1 point for a share); "unchanged" holds when the change is within that margin.
 
 Each verdict is then tested **across plausible worlds** (`sim.experiments.robustness`): every
-uncertain
-assumption drawn from its plausible range (`sim.plausible`), both policies run in each world
-on the same seeds. The second block under each claim says in how many worlds every
+uncertain assumption drawn from its plausible range (`sim.plausible`), both policies run in each
+world on the same seeds. The second block under each claim says in how many worlds every
 prediction holds, and which assumption decides it (notebook `07_robustness` explains how).
 Nothing below is prose written against the numbers; if the model changes, the verdicts
 change with it. Populations are small and worlds few so the notebook runs quickly: rerun
@@ -676,11 +674,10 @@ rows = mesa.batch_run(sim.HealthDataModel,
 batch = pd.DataFrame(rows)
 batch.groupby("consent_model")[["cum_breaches", "participation_rate"]].mean().round(3)
 ''', check=True),
-    md("""`sim.analysis.ema.model` wraps the workbench as an `ema_workbench.Model`: uncertainties
-    and
-levers from the parameter declaration, outcomes from the registry with their directions,
-each experiment the mean over `reps` seeded replications. EMA's PRIM then finds the boxes
-of inputs where a limit fails (`sim.analysis.discover` is the decision-tree alternative).
+    md("""`sim.analysis.ema.model` wraps the workbench as an `ema_workbench.Model`:
+uncertainties and levers from the parameter declaration, outcomes from the registry with their
+directions, each experiment the mean over `reps` seeded replications. EMA's PRIM then finds the
+boxes of inputs where a limit fails (`sim.analysis.discover` is the decision-tree alternative).
 Needs `pip install -e ".[ema]"`."""),
     code('''
 import warnings

@@ -408,7 +408,7 @@ def claim_verdict(differences: pd.DataFrame, expect: Mapping[str, str],
 
     Args:
         differences: :attr:`sim.experiments.experiment.CompareResult.differences` (reform −
-        baseline).
+            baseline).
         expect: what the claim predicts for each outcome: ``"lower"``, ``"higher"`` or
             ``"unchanged"``, judged by :func:`change_class` (``"unchanged"`` holds when the
             change is within the outcome's equivalence margin).

@@ -1,12 +1,12 @@
 """Whether a paired change is clear: the one rule every verdict uses.
 
-A change (reform − baseline) is ``"higher"`` or ``"lower"`` when its 95% interval excludes
-zero *and* it is at least the outcome's equivalence margin
-(:meth:`sim.world.outcomes.Outcome.margin`);
-``"none"`` (no clear change) when its interval lies within ± the margin (equivalence, as in
-a TOST); ``"unclear"`` otherwise. The comparison, the robustness stage, the verdicts
-(:mod:`sim.analysis.verdicts`), the frontier and the app all classify changes with
-:func:`change_class`; the words for them are in :mod:`sim.analysis.verdicts`.
+A change (reform − baseline) is ``"higher"`` or ``"lower"`` when its 95% interval excludes zero
+*and* it is at least the outcome's equivalence margin
+(:meth:`sim.world.outcomes.Outcome.margin`); ``"none"`` (no clear change) when its interval lies
+within ± the margin (equivalence, as in a TOST); ``"unclear"`` otherwise. The comparison, the
+robustness stage, the verdicts (:mod:`sim.analysis.verdicts`), the frontier and the app all
+classify changes with :func:`change_class`; the words for them are in
+:mod:`sim.analysis.verdicts`.
 """
 
 from __future__ import annotations

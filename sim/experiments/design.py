@@ -1,9 +1,8 @@
 """Experiment designs built from the one parameter declaration.
 
 A design is a list of *points*: each point sets some parameters (levers, uncertainties or
-settings). Points are crossed with base scenarios and replications to make runs; every
-run of replication ``r`` uses the same seed (:func:`sim.experiments.experiment.replication_seed`),
-so
+settings). Points are crossed with base scenarios and replications to make runs; every run of
+replication ``r`` uses the same seed (:func:`sim.experiments.experiment.replication_seed`), so
 points are compared on common random numbers.
 
 Design types:

@@ -405,8 +405,8 @@ def compare(a: Scenario | Mapping[str, Any] | str | None,
         world_size: the worlds' run size (default: at most
             :data:`sim.experiments.robustness.WORLD_RESIDENTS` residents).
         engine: where the runs go (:func:`sim.experiments.engines.executor`): both arms'
-        replications
-            in parallel, and the worlds; ``"serial"`` runs everything in this process.
+            replications in parallel, and the worlds; ``"serial"`` runs everything in this
+            process.
         workers: worker processes.
         residents: keep each resident's outcomes, for :meth:`CompareResult.winners`
             (about 22 bytes per resident and replication).

@@ -1,10 +1,9 @@
 """Labels and verdicts in the planner's language: English or Simplified Chinese.
 
 The plan's planners work in Chinese. :func:`tr` looks up a user-interface string,
-:func:`outcome_label`, :func:`lever_label` and :func:`choice_label` name outcomes, levers
-and their choices, and :func:`sim.analysis.verdicts.comparison_verdict` writes its sentences from
-the
-templates here (``lang="zh"``). English is the reference: a key missing in another language
+:func:`outcome_label`, :func:`lever_label` and :func:`choice_label` name outcomes, levers and
+their choices, and :func:`sim.analysis.verdicts.comparison_verdict` writes its sentences from
+the templates here (``lang="zh"``). English is the reference: a key missing in another language
 falls back to it, so nothing is ever shown blank.
 
 The strings live in catalogues by area: the Compare tab's and the verdict's here, and the

@@ -4,9 +4,9 @@ Merged into :func:`sim.i18n.tr`'s table; English is the reference. The claims th
 are written in English in :mod:`sim.analysis.claims`; their Chinese is here (:data:`CLAIMS_ZH`,
 read by :func:`claim_text`). The templates of :func:`sim.analysis.verdicts.claim_verdict`,
 :func:`sim.analysis.verdicts.describe_change`,
-:func:`sim.experiments.robustness.claim_across_worlds`, the
-robustness summaries and :meth:`sim.experiments.robustness.RobustnessResult.run_size_text` are the
-``db_`` keys; the English templates reproduce the English sentences exactly.
+:func:`sim.experiments.robustness.claim_across_worlds`, the robustness summaries and
+:meth:`sim.experiments.robustness.RobustnessResult.run_size_text` are the ``db_`` keys; the
+English templates reproduce the English sentences exactly.
 """
 
 from __future__ import annotations
@@ -233,9 +233,9 @@ def note_text(note: str, lang: str = "en") -> str:
     """Why an outcome is not compared (a ``note`` of the comparison or the worlds) in ``lang``.
 
     The notes are written in English by :mod:`sim.experiments.robustness` and
-    :mod:`sim.experiments.experiment`:
-    a reason an outcome is fixed by design (:data:`sim.i18n.outcomes.PINNED_ZH`), the two
-    arms' reasons, or one of a few fixed sentences; an unknown note stays as it is.
+    :mod:`sim.experiments.experiment`: a reason an outcome is fixed by design
+    (:data:`sim.i18n.outcomes.PINNED_ZH`), the two arms' reasons, or one of a few fixed
+    sentences; an unknown note stays as it is.
     """
     from . import tr
     from .outcomes import PINNED_ZH

@@ -99,7 +99,7 @@ class ReviewReasons:
             ``attention_half_life_days``): a resident drawn at random reviews because of
             the news with probability ``attention / (routine + attention)``.
         news_level: the public's current awareness of incidents
-        (:class:`sim.world.behaviour.Behaviour`).
+            (:class:`sim.world.behaviour.Behaviour`).
     """
 
     notified: np.ndarray

@@ -5,9 +5,9 @@
 * residents as columns (:mod:`sim.world.population`), their trust and consent
   (:mod:`sim.world.behaviour`, :mod:`sim.world.consent`);
 * institutions (Mesa agents) and their stores (:mod:`sim.world.build`,
-:mod:`sim.world.institutions`),
-  the data-sharing network that says who sends records to whom and who can read them
-  (:mod:`sim.world.network`), and who holds whose records (:mod:`sim.world.records`);
+  :mod:`sim.world.institutions`), the data-sharing network that says who sends records to whom
+  and who can read them (:mod:`sim.world.network`), and who holds whose records
+  (:mod:`sim.world.records`);
 * care events and what clinicians see (:mod:`sim.world.care`);
 * attackers (Mesa agents, :mod:`sim.world.attackers`), what they see (:mod:`sim.world.threats`) and
   the incident ledger (:mod:`sim.world.ledger`, :mod:`sim.world.exposure`);

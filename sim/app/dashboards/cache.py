@@ -1,10 +1,10 @@
 """Results kept on disk, shared by every page of a server and surviving its restart.
 
 A planner's question (one scenario's replications on one seed) costs seconds to minutes;
-two planners asking the same one, or one asking again after the server restarted, should
-get it at once. :class:`ResultCache` stores each complete
-:class:`~sim.experiments.experiment.RunResult`
-as Parquet tables in a folder named by a hash of everything the numbers depend on:
+two planners asking the same one, or one asking again after the server restarted, should get it
+at once. :class:`ResultCache` stores each complete
+:class:`~sim.experiments.experiment.RunResult` as Parquet tables in a folder named by a hash of
+everything the numbers depend on:
 
 * the scenario's name and resolved parameters (:attr:`Scenario.sha256`), the master seed
   and the number of replications;

@@ -653,8 +653,7 @@ class ComparisonDashboard(W.VBox):
     #: a comparison expected to take longer than this (seconds) waits for a second click: the
     #: default one, its robustness stage included, is estimated at ~35 s on two workers
     #: (measured 45-55 s; sim.experiments.preflight's run times, re-measured for issue 19) and
-    #: starts
-    #: at once; 50 replications of 50,000 residents for three years ask first
+    #: starts at once; 50 replications of 50,000 residents for three years ask first
     CONFIRM_SECONDS = 60.0
     #: ... and one whose runs together need more than this share of the machine's memory
     CONFIRM_MEMORY_SHARE = 0.5
@@ -663,8 +662,7 @@ class ComparisonDashboard(W.VBox):
         """Expected wall time (s) and peak memory (bytes) of a comparison on this pool.
 
         From :func:`sim.experiments.preflight.estimate` (time and memory of one run from its
-        parameters,
-        measured on the project's machine): the 2 × ``reps`` replications, then the
+        parameters, measured on the project's machine): the 2 × ``reps`` replications, then the
         robustness stage's runs at its own size, shared among the pool's workers; memory is
         one run per worker at once.
         """

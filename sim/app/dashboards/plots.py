@@ -466,13 +466,11 @@ def plot_worlds(rob, outcomes=("residents_exposed_rate", "utility_rate",
                                "emergency_info_rate", "harm_per_1000"), lang: str = "en"):
     """Each world's change against the assumption that decides it, one panel per outcome.
 
-    A dot per plausible world: the reform's estimated change in percent of that world's
-    baseline (shrunk for replication noise, see :func:`sim.experiments.robustness.judge`), green
-    where
-    it is clearly better, red where clearly worse,
-    grey within the margin (shaded). The x axis is the deciding assumption (where the
-    answer turns: a dashed line at the threshold); with none, the worlds in order of their
-    change.
+    A dot per plausible world: the reform's estimated change in percent of that world's baseline
+    (shrunk for replication noise, see :func:`sim.experiments.robustness.judge`), green where it
+    is clearly better, red where clearly worse, grey within the margin (shaded). The x axis is
+    the deciding assumption (where the answer turns: a dashed line at the threshold); with none,
+    the worlds in order of their change.
 
     Args:
         rob: a :class:`sim.experiments.robustness.RobustnessResult`.
