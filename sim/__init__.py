@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 #: public name -> the module that defines it
 _EXPORTS = {
     "CompareResult": "experiments.experiment", "RunResult": "experiments.experiment",
-    "compare": "experiments.experiment", "run": "experiments.experiment",
+    "compare": "experiments.comparison", "run": "experiments.experiment",
     "run_scenarios": "experiments.experiment", "summarize": "experiments.experiment",
     "load_results": "experiments.sweep", "run_sweep": "experiments.sweep",
     "robustness": "experiments.robustness",
@@ -66,10 +66,10 @@ __all__ = [
 if TYPE_CHECKING:  # for type checkers and IDEs
     from typing import Any
 
+    from .experiments.comparison import compare
     from .experiments.experiment import (
         CompareResult,
         RunResult,
-        compare,
         run,
         run_scenarios,
         summarize,

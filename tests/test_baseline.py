@@ -44,7 +44,7 @@ def test_plan_buys_utility_with_risk():
     quo on the same seeds, the plan gives clinicians clearly more information, at home and in
     emergencies away from home, and exposes clearly more harmful information."""
     from sim.analysis.verdicts import row_change
-    from sim.experiments.experiment import compare
+    from sim.experiments.comparison import compare
 
     d = compare("status_quo", "national_plan_2025", seed=3, reps=4,
                 overrides={"n_residents": 3000}).differences

@@ -360,7 +360,7 @@ def test_on_device_care_is_decided_by_how_often_the_national_store_is_hit(seed):
 
 def test_the_attack_surface_exponent_really_moves_the_on_device_care_difference():
     # one at a time, everything else at its default: the named decider moves the answer
-    from sim.experiments.experiment import compare
+    from sim.experiments.comparison import compare
 
     diffs = []
     for e in (0.5, 1.0):

@@ -4,9 +4,11 @@
   :class:`RunResult`: ``runs`` (one row per replication: scenario, replication, seed,
   status, every parameter, every outcome) and ``daily`` (a long table: one row per
   replication, day and series).
-* :func:`compare` runs two scenarios on the *same* replication seeds (common random
+* :func:`run_scenarios` runs several on the *same* replication seeds (common random
   numbers: the same residents, care events and attacker draws wherever the policies do
-  not change them) and returns paired differences ``b − a`` with 95% intervals.
+  not change them), and :func:`paired_differences` pairs two of them: ``b − a`` with 95%
+  intervals, in a :class:`CompareResult`. :func:`sim.experiments.comparison.compare`
+  (``sim.compare``) does both, and can add the robustness stage.
 
 Replication seeds derive from the master seed by ``SeedSequence([seed, rep])``, so
 replication ``r`` of seed ``s`` is the same run whatever ran before it or wherever it runs.
@@ -32,7 +34,6 @@ from .engines import task_cancelled
 __all__ = [
     "CompareResult",
     "RunResult",
-    "compare",
     "failed_run",
     "long_daily",
     "mean_ci",
@@ -379,62 +380,6 @@ def assemble_result(scen: Scenario, seed: int, parts: list[tuple]) -> RunResult:
     people_df = pd.concat(people, ignore_index=True) if people else pd.DataFrame()
     return RunResult(scenario=scen, seed=seed, runs=pd.DataFrame(rows), daily=daily,
                      groups=groups_df, residents=people_df)
-
-
-def compare(a: Scenario | Mapping[str, Any] | str | None,
-            b: Scenario | Mapping[str, Any] | str | None, seed: int = 0, reps: int = 10, *,
-            overrides: Mapping[str, Any] | None = None, progress: bool = False,
-            level: float = 0.95, worlds: int | None = None, world_reps: int | None = None,
-            world_size: Mapping[str, Any] | None = None, engine: str = "processes",
-            workers: int | None = None, residents: bool = False,
-            model: Callable[..., Any] | None = None) -> CompareResult:
-    """Run two scenarios on the same seeds and return paired differences ``b − a``.
-
-    Args:
-        a: the baseline.
-        b: the reform.
-        seed: master seed shared by both arms.
-        reps: replications per arm.
-        overrides: values applied to both arms (e.g. ``n_residents``).
-        progress: show a progress bar.
-        level: interval level.
-        worlds: also run the robustness stage over this many plausible worlds
-            (:func:`sim.experiments.robustness.robustness`; ``None``: replication intervals only).
-        world_reps: paired replications per world and arm (default
-            :data:`sim.experiments.robustness.WORLD_REPS`).
-        world_size: the worlds' run size (default: at most
-            :data:`sim.experiments.robustness.WORLD_RESIDENTS` residents).
-        engine: where the runs go (:func:`sim.experiments.engines.executor`): both arms'
-            replications in parallel, and the worlds; ``"serial"`` runs everything in this
-            process.
-        workers: worker processes.
-        residents: keep each resident's outcomes, for :meth:`CompareResult.winners`
-            (about 22 bytes per resident and replication).
-        model: the model class or factory for both arms (see :func:`run_scenarios`; the
-            robustness stage's worlds use it too).
-
-    Returns:
-        A :class:`CompareResult` whose ``differences`` has one row per outcome, and with
-        ``worlds``, its ``robustness`` table.
-
-    Example:
-        >>> cmp = compare("national_plan_2025", "minimal_collection", worlds=32)  # doctest: +SKIP
-        >>> cmp.robustness.table.loc["utility_rate", "summary"]  # doctest: +SKIP
-    """
-    level = check_level(level)
-    _check_seed_reps(seed, reps)
-    ra, rb = run_scenarios([load_scenario(a, overrides), load_scenario(b, overrides)], seed,
-                           reps, engine=engine, workers=workers, progress=progress,
-                           residents=residents, model=model)
-    result = CompareResult(a=ra, b=rb, differences=paired_differences(ra.runs, rb.runs, level))
-    if worlds:
-        from .robustness import WORLD_REPS, robustness
-
-        result.robustness = robustness(ra.scenario, rb.scenario, worlds, seed,
-                                       world_reps or WORLD_REPS, size=world_size,
-                                       engine=engine, workers=workers, progress=progress,
-                                       model=model)
-    return result
 
 
 def summarize(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
