@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from conftest import failing_box_runs
 
+import sim
 from sim.analysis import (
     discover,
     paired_vs_baseline,
@@ -124,3 +125,19 @@ def test_discovery_finds_the_failing_box():
     assert "c" not in top["rule"].replace("coverage", "")
     assert top["density"] > 0.95 and top["coverage"] > 0.95
     assert res["fail_share"] == pytest.approx(((a > 0.6) & (b == "x")).mean())
+
+
+def test_describe_change_never_writes_scientific_notation():
+    """A tiny share (records per resident, a rare harm) was written ``2.14e-05`` in the
+    debate's claim lines; every number a planner reads is written out."""
+    from sim.analysis.verdicts import describe_change
+
+    name = next(n for n, o in sim.OUTCOMES.items() if o.zero_one and o.headline)
+    o = sim.OUTCOMES[name]
+    differences = pd.DataFrame([{
+        "outcome": name, "label": o.label, "unit": o.unit, "direction": o.direction,
+        "mean_a": 0.0000214, "mean_b": 0.0000107, "diff_mean": -0.0000107,
+        "diff_low": -0.0000151, "diff_high": -0.0000063, "relative": -0.5, "b_better": True,
+        "n_pairs": 10, "headline": True, "note": ""}]).set_index("outcome")
+    text = describe_change(differences, name)
+    assert "e-0" not in text and "0.0000214" in text and "-0.0000107" in text

@@ -91,6 +91,16 @@ def outcome_verdicts(differences: pd.DataFrame, headline_only: bool = True) -> p
     return pd.Series(out, dtype=object)
 
 
+def _g3(x: float, sign: bool = False) -> str:
+    """Three significant digits as ``.3g`` writes them, never in scientific notation.
+
+    ``.3g`` turns 0.0000214 into ``2.14e-05``; below 10⁻⁴ :func:`human_number` writes it.
+    """
+    if math.isfinite(x) and 0 < abs(x) < 1e-4:
+        return human_number(x, sign=sign)
+    return f"{x:+.3g}" if sign else f"{x:.3g}"
+
+
 def _in_sentence(label: str, lang: str) -> str:
     """An outcome label inside an English sentence: "Insider incidents" -> "insider incidents"."""
     if lang != "en" or len(label) < 2 or label[1].isupper():
@@ -217,7 +227,7 @@ def robustness_phrase(r, lang: str = "en") -> str:
         if math.isfinite(lo):  # one decimal under 10%: no "-0%"
             lo_s, hi_s = (f"{x:+.1f}%" if abs(x) < 10 else f"{x:+.0f}%" for x in (lo, hi))
         else:
-            lo_s, hi_s = f"{r.effect_p05:+.3g}", f"{r.effect_p95:+.3g}"
+            lo_s, hi_s = _g3(r.effect_p05, sign=True), _g3(r.effect_p95, sign=True)
         return t("w_robust").format(word=word(r.change), k=int(r[r.change]), n=n, lo=lo_s,
                                     hi=hi_s)
     if r.verdict == "no clear change":
@@ -225,7 +235,7 @@ def robustness_phrase(r, lang: str = "en") -> str:
     if r.turn_parameter:
         thr = r.turn_threshold
         return t("w_depends").format(what=plain_name(r.turn_parameter, lang),
-                                     t=f"{thr:,.0f}" if abs(thr) >= 100 else f"{thr:.3g}",
+                                     t=f"{thr:,.0f}" if abs(thr) >= 100 else _g3(thr),
                                      below=word(r.turn_below), above=word(r.turn_above))
     return t("w_jointly").format(b=int(r.better), w=int(r.worse), z=int(r.no_clear_change),
                                  n=n)
@@ -389,7 +399,7 @@ def describe_change(differences: pd.DataFrame, outcome: str, lang: str = "en") -
         if not math.isfinite(x):
             return "–"
         ax = abs(x)
-        return f"{x:,.0f}" if ax >= 100 else (f"{x:.2f}" if ax >= 1 else f"{x:.3g}")
+        return f"{x:,.0f}" if ax >= 100 else (f"{x:.2f}" if ax >= 1 else _g3(x))
 
     rel = (tr("db_dc_rel", lang).format(pct=100 * r.diff_mean / r.mean_a)
            if math.isfinite(r.mean_a) and r.mean_a != 0 and math.isfinite(r.diff_mean) else "")
