@@ -41,10 +41,6 @@ def _img(png: bytes, alt: str) -> str:
             f'src="data:image/png;base64,{base64.b64encode(png).decode()}">')
 
 
-def _num(x: float) -> str:
-    return human_number(x)
-
-
 def differences_table(cmp: CompareResult, lang: str = "en") -> str:
     """The paired differences as HTML, the outcomes that changed first.
 
@@ -74,8 +70,8 @@ def differences_table(cmp: CompareResult, lang: str = "en") -> str:
         if str(r.unit).startswith("share") and math.isfinite(r.mean_a):
             lo, hi = max(lo, -r.mean_a), min(hi, 1.0 - r.mean_a)  # a share stays in [0, 1]
         row = (f"<tr>{label}<td>{html.escape(unit_label(str(r.unit), lang))}</td>"
-               f"<td>{_num(r.mean_a)}</td><td>{_num(r.mean_b)}</td>"
-               f"<td>{_num(r.diff_mean)}</td><td>[{_num(lo)}, {_num(hi)}]"
+               f"<td>{human_number(r.mean_a)}</td><td>{human_number(r.mean_b)}</td>"
+               f"<td>{human_number(r.diff_mean)}</td><td>[{human_number(lo)}, {human_number(hi)}]"
                f"</td><td style='color:{colour}' class='verdict-{verdict.replace(' ', '-')}'>"
                f"{html.escape(tr(words[verdict], lang))}</td></tr>")
         (unchanged if verdict in ("no clear change", "unclear") else changed).append(row)
@@ -149,7 +145,7 @@ def robustness_table(rob, headline_only: bool = True, lang: str = "en") -> str:
         to = tr("rp_r_to", lang)
         rel = (to.format(a=_pct(r.relative_p05), b=_pct(r.relative_p95))
                if math.isfinite(r.relative_p05) else
-               to.format(a=_num(r.effect_p05), b=_num(r.effect_p95)))
+               to.format(a=human_number(r.effect_p05), b=human_number(r.effect_p95)))
         deciders = ", ".join(
             f"<code>{html.escape(p)}</code>" if lang == "en" else
             html.escape(_param_name(p, lang))
