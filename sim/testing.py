@@ -224,7 +224,8 @@ def check_outcome(outcome: Any, *, scenarios: tuple[str, ...] = ("status_quo",
 
     Checks: its declaration (``direction`` min, max or info; unit, label and definition
     given); on a finished run of each scenario its value is a real number (not a bool,
-    not text), finite or NaN, within 0-1 for a share or probability, and the run's
+    not text), finite or NaN, within its declared range (:attr:`Outcome.bounds`: 0-1 for a
+    share or probability, from 0 for a count), and the run's
     ``summary()`` carries it; ``pinned`` (if any) answers text or ``None``; two runs with
     the same seed agree.
 
@@ -272,9 +273,11 @@ def check_outcome(outcome: Any, *, scenarios: tuple[str, ...] = ("status_quo",
         if math.isinf(value):
             _fail(who, f"value under {scen}", repr(value),
                   "return a finite number, or NaN where it cannot be measured")
-        if o.zero_one and math.isfinite(value) and not 0.0 <= value <= 1.0:
+        low, high = o.bounds or (-math.inf, math.inf)
+        if math.isfinite(value) and not low <= value <= high:
             _fail(who, f"value under {scen}", f"{value!r} for a unit of {o.unit!r}",
-                  "a share or probability lies in [0, 1]: check the formula or the unit")
+                  f"its declared range is [{low:g}, {high:g}] (a share or probability lies "
+                  "in [0, 1], a count from 0): check the formula, the unit or low=")
         reason = o.pinned_reason(m.p)
         if reason is not None and not isinstance(reason, str):
             _fail(who, "pinned", f"answered {reason!r}", "return text or None")

@@ -8,6 +8,7 @@ YAML cases also join the parsing corpus of ``test_input_gate.py``.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import stat
@@ -227,7 +228,7 @@ def test_an_interval_stays_within_the_values_an_outcome_can_take():
     assert mean_ci([0.0, 0.002], bounds=(0.0, 1.0))[1:] == (0.0, pytest.approx(0.0137, abs=1e-4))
     share = next(n for n, o in OUTCOMES.items() if o.bounds == (0.0, 1.0))
     count = next(n for n, o in OUTCOMES.items() if o.count)
-    free = [n for n, o in OUTCOMES.items() if o.bounds is None]
+    free = [n for n, o in OUTCOMES.items() if o.bounds is None]  # e.g. events averted
     runs = pd.DataFrame({share: [0.0, 0.002], count: [0.0, 1.0],
                          **{n: [-1.0, 1.0] for n in free[:1]}, "status": "ok",
                          "scenario": "s", "point_id": 0, "point": "p"})
@@ -236,6 +237,10 @@ def test_an_interval_stays_within_the_values_an_outcome_can_take():
     assert got.loc[share, "ci_high"] == pytest.approx(0.0137, abs=1e-4)
     for name in free[:1]:  # an outcome with no declared range keeps its interval
         assert got.loc[name, "ci_low"] < -1
+    # declared with low=0: records, harm and days cannot go below zero either
+    assert {n: OUTCOMES[n].bounds for n in ("records_exposed", "harm_per_1000",
+                                            "mean_days_to_detect")} == dict.fromkeys(
+        ("records_exposed", "harm_per_1000", "mean_days_to_detect"), (0.0, math.inf))
     by_point = policy_summary(runs).set_index("outcome")
     assert by_point.loc[share, "ci_low"] == 0.0 and by_point.loc[count, "ci_low"] == 0.0
 

@@ -98,15 +98,18 @@ def test_an_attacker_registered_under_another_class_name_is_refused():
     assert ATTACKER_TYPES["exfiltration_group"] is ExfiltrationGroup
 
 
-def _outcome(name, fn, unit="share of residents", direction="min"):
+def _outcome(name, fn, unit="share of residents", direction="min", **declared):
     return Outcome(name, unit, direction, "test", "a test outcome", fn, False, False, None,
-                   0.05, 0.001)
+                   0.05, 0.001, **declared)
 
 
 @pytest.mark.parametrize("outcome, needles", [
     (_outcome("test_text", lambda m: "high"), ["value under", "str", "return a number"]),
     (_outcome("test_bool", lambda m: True), ["value under", "bool"]),
     (_outcome("test_share", lambda m: 1.5), ["1.5", "[0, 1]"]),
+    (_outcome("test_count", lambda m: -2.0, unit="incidents", count=True),
+     ["-2.0", "[0, inf]", "low="]),
+    (_outcome("test_low", lambda m: -0.5, unit="days", low=0.0), ["-0.5", "[0, inf]"]),
     (_outcome("test_inf", lambda m: float("inf")), ["inf", "finite"]),
     (_outcome("test_direction", lambda m: 0.1, direction="lower"), ["direction", "'min'"]),
     (_outcome("test_random", lambda m: float(np.random.random())),  # noqa: NPY002

@@ -71,6 +71,8 @@ class Outcome:
     margin_absolute: float = 0.0
     #: it counts whole things (incidents, days): stored as an integer in a sweep's results
     count: bool = False
+    #: the smallest value it can take (``None``: not declared; a share or a count: 0)
+    low: float | None = None
 
     def margin(self, baseline: float) -> float:
         """The equivalence margin of a change from ``baseline``: smaller is "no clear change".
@@ -91,10 +93,13 @@ class Outcome:
     def bounds(self) -> tuple[float, float] | None:
         """The values the outcome can take (``None``: not declared, intervals stay as they are).
 
-        ``(0, 1)`` for a share, a probability or trust; ``(0, inf)`` for a count.
+        ``(0, 1)`` for a share, a probability or trust; ``(low, inf)`` for an outcome
+        declared with ``low`` (records, harm, days); ``(0, inf)`` for a count.
         """
         if self.zero_one:
             return (0.0, 1.0)
+        if self.low is not None:
+            return (self.low, math.inf)
         return (0.0, math.inf) if self.count else None
 
     @property
@@ -114,7 +119,8 @@ def register_outcome(name: str, *, unit: str, direction: str, label: str, defini
                      privacy: bool = False, headline: bool = True,
                      pinned: Callable[[Mapping[str, Any]], str | None] | None = None,
                      margin_relative: float = MARGIN_RELATIVE,
-                     margin_absolute: float | None = None, count: bool = False):
+                     margin_absolute: float | None = None, count: bool = False,
+                     low: float | None = None):
     """Register ``fn(model) -> float`` as an outcome.
 
     Args:
@@ -131,6 +137,8 @@ def register_outcome(name: str, *, unit: str, direction: str, label: str, defini
         margin_absolute: the smallest margin, in the outcome's unit (default: 0.1
             percentage point for a 0-1 unit, a share, a probability or trust; else 0).
         count: it counts whole things (incidents, days): a sweep stores it as an integer.
+        low: the smallest value it can take (0 for a rate of things); intervals of its mean
+            are cut there (:attr:`Outcome.bounds`). Shares and counts need not say.
     """
     if margin_absolute is None:
         margin_absolute = MARGIN_SHARE if _zero_one(unit) else 0.0
@@ -138,7 +146,7 @@ def register_outcome(name: str, *, unit: str, direction: str, label: str, defini
     def deco(fn):
         OUTCOMES.register(name)(Outcome(name, unit, direction, label, definition, fn, privacy,
                                         headline, pinned, margin_relative, margin_absolute,
-                                        count))
+                                        count, low))
         return fn
 
     return deco
@@ -186,7 +194,7 @@ def _residents_exposed(m):
 
 
 @register_outcome(
-    "records_exposed", unit="records per 1,000 residents", direction="min", privacy=True,
+    "records_exposed", unit="records per 1,000 residents", direction="min", privacy=True, low=0.0,
     label="Records exposed",
     definition="Resident records exposed in all incidents (a resident in two incidents counts "
                "twice), re-identifiable or not, per 1,000 simulated residents.")
@@ -195,7 +203,7 @@ def _records_exposed(m):
 
 
 @register_outcome(
-    "harm_per_1000", unit="harm points per 1,000 residents", direction="min", privacy=True,
+    "harm_per_1000", unit="harm points per 1,000 residents", direction="min", privacy=True, low=0.0,
     label="Harm",
     definition="Σ over residents of the sensitivity weights of the distinct fields exposed in "
                "re-identifiable form, per 1,000 residents; identifier and financial harm is "
@@ -370,7 +378,7 @@ def _detected(m):
 
 
 @register_outcome(
-    "mean_days_to_detect", unit="days", direction="min", label="Days to detect",
+    "mean_days_to_detect", unit="days", direction="min", label="Days to detect", low=0.0,
     definition="Mean days from incident to detection, over incidents detected (NaN if none).")
 def _ttd(m):
     d = m.ledger.detection_delays
