@@ -1,4 +1,4 @@
-"""Comparing two policies: the same seeds for both, then paired differences and verdicts.
+"""Comparing two policies: the same seeds for both, paired differences, and the worlds.
 
 :func:`compare` (``sim.compare``) runs a baseline and a reform on the same replication seeds
 (:func:`~sim.experiments.experiment.run_scenarios`), pairs their outcomes

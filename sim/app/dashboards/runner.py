@@ -263,7 +263,8 @@ class Runner:
             closes = self._closes
             self.repaired = {"deaths": 0, "repeated": 0}
             keys = [(s.name, s.sha256, seed, reps, self.model) for s in scenarios]
-            code = self._code() if self.disk is not None else None
+            # a model of the researcher's own is never served from or stored on disk
+            code = self._code() if self.disk is not None and self.model is None else None
             if code:  # another page, or this server before a restart
                 for s, k in zip(scenarios, keys, strict=True):
                     if k not in self._cache and (hit := self.disk.get(s, seed, reps, code)):
